@@ -1,0 +1,90 @@
+// `npm test`: the one command for every test. Runs, in order:
+//   1. tsc --noEmit (typecheck)
+//   2. Vitest: the `node` project (CPU reference, data, metrics, export) and the
+//      `browser` project (headless Chromium with WebGPU)
+//   3. vite build, then Playwright e2e against `vite preview`
+// and ends with one line `N passed, N failed` summed over all suites.
+// `--only node|browser|e2e` runs one suite (after the typecheck).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { ensureBrowser } from './browser.mjs';
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const want = (suite) => only === null || only === suite;
+const reports = '.vitest-reports';
+mkdirSync(reports, { recursive: true });
+
+const results = []; // { suite, passed, failed, skipped, seconds }
+
+function run(cmd, args, env = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return { status: r.status ?? 1, seconds: (Date.now() - started) / 1000 };
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// 1. Typecheck, counted as one check.
+{
+  const r = run('npx', ['tsc', '--noEmit']);
+  results.push({ suite: 'typecheck', passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1, skipped: 0, seconds: r.seconds });
+}
+
+if (want('browser') || want('e2e')) process.env.CHROME_PATH = ensureBrowser();
+
+// 2. Vitest projects.
+for (const project of ['node', 'browser']) {
+  if (!want(project)) continue;
+  const out = `${reports}/${project}.json`;
+  if (existsSync(out)) rmSync(out);
+  const r = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const j = readJson(out);
+  if (j) {
+    results.push({
+      suite: `vitest:${project}`,
+      passed: j.numPassedTests,
+      failed: j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0),
+      skipped: j.numPendingTests + j.numTodoTests,
+      seconds: r.seconds,
+    });
+  } else {
+    results.push({ suite: `vitest:${project}`, passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+  }
+}
+
+// 3. Build and e2e.
+if (want('e2e')) {
+  const b = run('npx', ['vite', 'build']);
+  if (b.status !== 0) {
+    results.push({ suite: 'build', passed: 0, failed: 1, skipped: 0, seconds: b.seconds });
+  } else {
+    const out = `${reports}/e2e.json`;
+    if (existsSync(out)) rmSync(out);
+    const r = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+    const j = readJson(out);
+    if (j?.stats) {
+      results.push({ suite: 'e2e', passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected, skipped: j.stats.skipped, seconds: r.seconds });
+    } else {
+      results.push({ suite: 'e2e', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+    }
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+console.log('\nSuite results');
+for (const s of results) {
+  console.log(`  ${s.suite.padEnd(16)} ${String(s.passed).padStart(5)} passed ${String(s.failed).padStart(4)} failed ${String(s.skipped).padStart(4)} skipped  ${s.seconds.toFixed(1)} s`);
+  passed += s.passed;
+  failed += s.failed;
+  skipped += s.skipped;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

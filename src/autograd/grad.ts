@@ -1,0 +1,28 @@
+// backward() wired to the op library, and helpers to clear gradients.
+import { backward as tapeBackward } from './tape.ts';
+import { add, scale } from '../ops/elementwise.ts';
+import type { Tensor } from '../tensor.ts';
+
+/**
+ * Backpropagates from a scalar loss (or from `seed`, the gradient of a non-scalar
+ * output). Call inside the step's `scope` so intermediate gradients are freed with it.
+ */
+export function backward(loss: Tensor, seed?: Tensor): void {
+  tapeBackward(loss, {
+    seed,
+    add,
+    copy: (t) => scale(t, 1),
+    ones: (like) => like.backend.fromArray(new Float32Array(like.size).fill(1), like.shape, 'f32', 'grad.seed'),
+  });
+}
+
+/** Frees and clears the gradients of the given tensors. */
+export function zeroGrad(params: Iterable<Tensor>): void {
+  for (const p of params) {
+    if (p.grad) {
+      p.grad.persistent = false;
+      p.grad.dispose();
+      p.grad = null;
+    }
+  }
+}

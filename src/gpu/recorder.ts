@@ -1,0 +1,172 @@
+// Command recorder: dispatches accumulate in one compute pass of one command encoder
+// until flush(), so a whole training step is a single submit. Per-dispatch uniforms
+// are packed into one arena buffer written just before the submit.
+import type { BindingLayout, PipelineCache } from './pipeline-cache.ts';
+
+/** A uniform value with its WGSL type; the struct is packed in this order, 4 bytes each. */
+export type UniformValue = ['u32' | 'i32' | 'f32', number];
+
+const UNIFORM_ALIGN = 256;
+
+/** Packs scalars into a uniform block (16-byte padded). */
+export function packUniforms(values: readonly UniformValue[]): ArrayBuffer {
+  const bytes = Math.max(16, Math.ceil((values.length * 4) / 16) * 16);
+  const buf = new ArrayBuffer(bytes);
+  const view = new DataView(buf);
+  values.forEach(([type, v], i) => {
+    if (type === 'f32') view.setFloat32(i * 4, v, true);
+    else if (type === 'i32') view.setInt32(i * 4, v, true);
+    else view.setUint32(i * 4, v, true);
+  });
+  return buf;
+}
+
+export interface DispatchRequest {
+  /** "<op>.<role>", used for the pipeline and bind group labels. */
+  label: string;
+  /** Stable shader name, e.g. "linalg/matmul". */
+  shaderKey: string;
+  code: string;
+  entryPoint?: string;
+  constants?: Record<string, number>;
+  /** Bound as read-only storage, in order (group 0). */
+  reads: readonly GPUBuffer[];
+  /** Bound as read_write storage after the reads (group 0). */
+  writes: readonly GPUBuffer[];
+  /** Group 1 binding 0. */
+  uniforms?: readonly UniformValue[];
+  workgroups: readonly [number, number?, number?];
+}
+
+export class Recorder {
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private arena: GPUBuffer;
+  private arenaStaging: Uint8Array<ArrayBuffer>;
+  private arenaUsed = 0;
+  private retiredArenas: GPUBuffer[] = [];
+  /** Dispatches recorded since start (for benchmarks and tests). */
+  dispatches = 0;
+  submits = 0;
+
+  constructor(
+    private device: GPUDevice,
+    private pipelines: PipelineCache,
+    private onSubmit: () => void,
+    arenaBytes = 1 << 16,
+  ) {
+    this.arena = this.createArena(arenaBytes);
+    this.arenaStaging = new Uint8Array(arenaBytes);
+  }
+
+  private createArena(bytes: number): GPUBuffer {
+    return this.device.createBuffer({
+      label: 'recorder.uniforms',
+      size: bytes,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  private ensureEncoder(): GPUCommandEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'recorder.step' });
+    return this.encoder;
+  }
+
+  private ensurePass(): GPUComputePassEncoder {
+    if (!this.pass) this.pass = this.ensureEncoder().beginComputePass({ label: 'recorder.pass' });
+    return this.pass;
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+
+  private allocUniforms(data: ArrayBuffer): { buffer: GPUBuffer; offset: number; size: number } {
+    const size = data.byteLength;
+    if (this.arenaUsed + size > this.arena.size) {
+      // Grow: the old arena stays alive until the submit that uses it.
+      const bigger = Math.max(this.arena.size * 2, size * 2);
+      this.flushArena();
+      this.retiredArenas.push(this.arena);
+      this.arena = this.createArena(bigger);
+      this.arenaStaging = new Uint8Array(bigger);
+      this.arenaUsed = 0;
+    }
+    const offset = this.arenaUsed;
+    this.arenaStaging.set(new Uint8Array(data), offset);
+    this.arenaUsed = Math.ceil((offset + size) / UNIFORM_ALIGN) * UNIFORM_ALIGN;
+    return { buffer: this.arena, offset, size };
+  }
+
+  private flushArena(): void {
+    if (this.arenaUsed > 0) {
+      this.device.queue.writeBuffer(this.arena, 0, this.arenaStaging, 0, Math.min(this.arenaUsed, this.arena.size));
+    }
+  }
+
+  dispatch(req: DispatchRequest): void {
+    const layout: BindingLayout = { reads: req.reads.length, writes: req.writes.length, uniforms: !!req.uniforms };
+    const pipeline = this.pipelines.get({
+      key: req.shaderKey,
+      code: req.code,
+      entryPoint: req.entryPoint,
+      constants: req.constants,
+      layout,
+      label: req.label,
+    });
+    const groups = this.pipelines.layoutFor(layout).groups;
+    const storage = this.device.createBindGroup({
+      label: `${req.label}.bindings`,
+      layout: groups[0],
+      entries: [...req.reads, ...req.writes].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const pass = this.ensurePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, storage);
+    if (req.uniforms) {
+      const u = this.allocUniforms(packUniforms(req.uniforms));
+      const ub = this.device.createBindGroup({
+        label: `${req.label}.uniforms`,
+        layout: groups[1],
+        entries: [{ binding: 0, resource: { buffer: u.buffer, offset: u.offset, size: u.size } }],
+      });
+      pass.setBindGroup(1, ub);
+    }
+    const [x, y = 1, z = 1] = req.workgroups;
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    this.dispatches++;
+  }
+
+  /** Records a buffer copy (ends the current compute pass). */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.endPass();
+    this.ensureEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Records a zero fill (ends the current compute pass). */
+  clear(buffer: GPUBuffer, offset = 0, bytes?: number): void {
+    this.endPass();
+    this.ensureEncoder().clearBuffer(buffer, offset, bytes);
+  }
+
+  get idle(): boolean {
+    return this.encoder === null;
+  }
+
+  /** Submits everything recorded so far as one command buffer. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.endPass();
+    this.flushArena();
+    this.device.queue.submit([this.encoder.finish({ label: 'recorder.step' })]);
+    this.encoder = null;
+    this.arenaUsed = 0;
+    this.submits++;
+    for (const a of this.retiredArenas) a.destroy();
+    this.retiredArenas = [];
+    this.onSubmit();
+  }
+}

@@ -1,0 +1,48 @@
+// The table of every op. Its mapped type makes an op without a CPU reference, a WebGPU
+// encoding or a backward (or an explicit 'nondifferentiable') a compile error, and the
+// test suites iterate over it.
+import type { OpDef } from './op.ts';
+import { addOp, mulOp, scaleOp, subOp, type ScaleAttrs } from './elementwise.ts';
+import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './activation.ts';
+import { broadcastToOp, sumOp, sumRowsOp } from './reduce.ts';
+import { reshapeOp } from './shape.ts';
+import type { Shape } from '../tensor.ts';
+
+/** Attributes of each op, by name. */
+export interface OpAttrs {
+  add: object;
+  sub: object;
+  mul: object;
+  scale: ScaleAttrs;
+  tanh: object;
+  sigmoid: object;
+  relu: object;
+  activationGrad: { kind: Activation };
+  sum: { scale: number };
+  sumRows: { shape: Shape };
+  broadcastTo: { shape: Shape };
+  reshape: { shape: Shape };
+}
+
+export type OpName = keyof OpAttrs;
+
+export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
+  add: addOp,
+  sub: subOp,
+  mul: mulOp,
+  scale: scaleOp,
+  tanh: tanhOp,
+  sigmoid: sigmoidOp,
+  relu: reluOp,
+  activationGrad: activationGradOp,
+  sum: sumOp,
+  sumRows: sumRowsOp,
+  broadcastTo: broadcastToOp,
+  reshape: reshapeOp,
+};
+
+export * from './elementwise.ts';
+export * from './activation.ts';
+export * from './reduce.ts';
+export * from './shape.ts';
+export { runOp, type OpDef } from './op.ts';
