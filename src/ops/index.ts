@@ -6,6 +6,7 @@ import { addOp, mulOp, scaleOp, subOp, type ScaleAttrs } from './elementwise.ts'
 import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './activation.ts';
 import { broadcastToOp, sumOp, sumRowsOp } from './reduce.ts';
 import { reshapeOp } from './shape.ts';
+import { matmulOp, type MatmulAttrs } from './matmul.ts';
 import type { Shape } from '../tensor.ts';
 
 /** Attributes of each op, by name. */
@@ -22,6 +23,7 @@ export interface OpAttrs {
   sumRows: { shape: Shape };
   broadcastTo: { shape: Shape };
   reshape: { shape: Shape };
+  matmul: MatmulAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -39,10 +41,12 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   sumRows: sumRowsOp,
   broadcastTo: broadcastToOp,
   reshape: reshapeOp,
+  matmul: matmulOp,
 };
 
 export * from './elementwise.ts';
 export * from './activation.ts';
 export * from './reduce.ts';
 export * from './shape.ts';
+export * from './matmul.ts';
 export { runOp, type OpDef } from './op.ts';

@@ -1,0 +1,40 @@
+// C = act(op(A) · op(B) + bias), one output element per invocation.
+// A: [M, K] row-major (or [K, M] when TRANS_A), B: [K, N] (or [N, K] when TRANS_B),
+// bias: [N] (read only when HAS_BIAS), C: [M, N] row-major.
+// ACT (override): 0 none, 1 tanh, 2 sigmoid, 3 relu.
+@group(0) @binding(0) var<storage, read> A: array<f32>;
+@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+
+struct Params { M: u32, N: u32, K: u32, pad: u32 }
+@group(1) @binding(0) var<uniform> p: Params;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+override ACT: u32 = 0u;
+
+fn act(v: f32) -> f32 {
+  switch ACT {
+    case 1u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+    case 2u: { if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); } let e = exp(v); return e / (1.0 + e); }
+    case 3u: { return max(v, 0.0); }
+    default: { return v; }
+  }
+}
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let row = gid.y;
+  let col = gid.x;
+  if (row >= p.M || col >= p.N) { return; }
+  var acc = 0.0;
+  for (var k = 0u; k < p.K; k++) {
+    let a = select(A[row * p.K + k], A[k * p.M + row], TRANS_A);
+    let b = select(B[k * p.N + col], B[col * p.K + k], TRANS_B);
+    acc += a * b;
+  }
+  if (HAS_BIAS) { acc += bias[col]; }
+  C[row * p.N + col] = act(acc);
+}

@@ -1,0 +1,122 @@
+// matmul: C = act(op(A)·op(B) + bias) with optional transposes, bias and activation
+// epilogue. A may carry leading batch dims when not transposed ([..., M, K] is
+// treated as [prod(...)·M, K]).
+//
+// Backward (Z = op(A)·op(B) + bias, C = act(Z), dZ = dC ⊙ act'(Z)):
+//   dA = dZ·op(B)ᵀ (or op(B)·dZᵀ when A is transposed), dB = op(A)ᵀ·dZ (or dZᵀ·op(A)),
+//   dbias = Σ_rows dZ.
+import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
+import type { FloatArray, Tensor } from '../tensor.ts';
+import { activate, activationGrad, type Activation } from './activation.ts';
+import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { sumRows } from './reduce.ts';
+import { reshape } from './shape.ts';
+
+export interface MatmulAttrs {
+  transA: boolean;
+  transB: boolean;
+  activation: Activation | 'none';
+}
+
+const ACT_CODE = { none: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
+
+/** M, N, K of op(A)·op(B) for the given inputs, validating shapes. */
+export function matmulDims(inputs: readonly Tensor[], attrs: MatmulAttrs): { M: number; N: number; K: number } {
+  const [a, b, bias] = inputs;
+  expectDtype('matmul', inputs, 0, 'f32');
+  expectDtype('matmul', inputs, 1, 'f32');
+  if (b.rank !== 2) shapeError('matmul', inputs, 'B must be 2-D');
+  if (a.rank < 2 || (attrs.transA && a.rank !== 2)) shapeError('matmul', inputs, 'A must be 2-D (or [..., M, K] without transA)');
+  const aCols = a.shape[a.rank - 1];
+  const aRows = a.size / Math.max(1, aCols);
+  const [M, Ka] = attrs.transA ? [aCols, aRows] : [aRows, aCols];
+  const [Kb, N] = attrs.transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (Ka !== Kb) shapeError('matmul', inputs, `inner dimensions differ (${Ka} vs ${Kb})`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== N)) shapeError('matmul', inputs, `bias must be [${N}]`);
+  return { M, N, K: Ka };
+}
+
+export const matmulOp: OpDef<MatmulAttrs> = {
+  outputs(inputs, attrs) {
+    const { M, N } = matmulDims(inputs, attrs);
+    const a = inputs[0];
+    const shape = !attrs.transA && a.rank > 2 ? [...a.shape.slice(0, -1), N] : [M, N];
+    return [{ shape, dtype: 'f32' }];
+  },
+  reference(inputs, [c], { attrs, inputShapes }) {
+    const [a, b, bias] = inputs as FloatArray[];
+    const aCols = inputShapes[0][inputShapes[0].length - 1];
+    const aRows = a.length / Math.max(1, aCols);
+    const M = attrs.transA ? aCols : aRows;
+    const K = attrs.transA ? aRows : aCols;
+    const N = c.length / Math.max(1, M);
+    const rowStrideA = attrs.transA ? 1 : K;
+    const kStrideA = attrs.transA ? M : 1;
+    const kStrideB = attrs.transB ? 1 : N;
+    const colStrideB = attrs.transB ? K : 1;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let acc = 0;
+        for (let k = 0; k < K; k++) acc += a[i * rowStrideA + k * kStrideA] * b[k * kStrideB + j * colStrideB];
+        if (bias) acc += bias[j];
+        c[i * N + j] = attrs.activation === 'none' ? acc : activate(attrs.activation, acc);
+      }
+    }
+  },
+  webgpu(gpu, inputs, [c], attrs) {
+    const { M, N, K } = matmulDims(inputs, attrs);
+    const [a, b, bias] = inputs;
+    gpu.dispatch({
+      label: 'matmul.forward',
+      shaderKey: 'linalg/matmul_naive',
+      code: naiveWgsl,
+      constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
+      reads: [gpu.buffer(a), gpu.buffer(b), gpu.buffer(bias ?? a)],
+      writes: [gpu.buffer(c)],
+      uniforms: [
+        ['u32', M],
+        ['u32', N],
+        ['u32', K],
+        ['u32', 0],
+      ],
+      workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)],
+    });
+  },
+  backward({ inputs, outputs: [c], attrs, grads: [g] }) {
+    if (!g) return inputs.map(() => null);
+    const [a, b, bias] = inputs;
+    const dz2 = attrs.activation === 'none' ? g : activationGrad(attrs.activation, g, c);
+    const N = dz2.shape[dz2.rank - 1];
+    const dz = dz2.rank > 2 ? reshape(dz2, [dz2.size / N, N]) : dz2;
+    const a2 = !attrs.transA && a.rank > 2 ? reshape(a, [a.size / a.shape[a.rank - 1], a.shape[a.rank - 1]]) : a;
+    // op(A) = A or Aᵀ, op(B) = B or Bᵀ; Z = op(A)·op(B).
+    let da: Tensor;
+    if (!attrs.transA) da = matmul(dz, b, { transB: !attrs.transB }); // dA = dZ·op(B)ᵀ
+    else da = matmul(b, dz, { transA: attrs.transB, transB: true }); // dA = (dZ·op(B)ᵀ)ᵀ = op(B)·dZᵀ
+    let db: Tensor;
+    if (!attrs.transB) db = matmul(a2, dz, { transA: !attrs.transA }); // dB = op(A)ᵀ·dZ
+    else db = matmul(dz, a2, { transA: true, transB: attrs.transA }); // dB = dZᵀ·op(A)
+    const dA = da.shape.length === a.shape.length ? da : reshape(da, a.shape);
+    const grads: (Tensor | null)[] = [dA, db];
+    if (bias) grads.push(sumRows(dz, bias.shape));
+    return grads;
+  },
+};
+
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+  bias?: Tensor;
+  activation?: Activation | 'none';
+}
+
+/** act(op(A)·op(B) + bias). */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const attrs: MatmulAttrs = {
+    transA: options.transA ?? false,
+    transB: options.transB ?? false,
+    activation: options.activation ?? 'none',
+  };
+  const inputs = options.bias ? [a, b, options.bias] : [a, b];
+  return runOp('matmul', matmulOp, inputs, attrs)[0];
+}
