@@ -7,6 +7,7 @@ import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './
 import { broadcastToOp, sumOp, sumRowsOp } from './reduce.ts';
 import { reshapeOp } from './shape.ts';
 import { matmulOp, type MatmulAttrs } from './matmul.ts';
+import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
 /** Attributes of each op, by name. */
@@ -24,6 +25,10 @@ export interface OpAttrs {
   broadcastTo: { shape: Shape };
   reshape: { shape: Shape };
   matmul: MatmulAttrs;
+  rnn: LayerAttrs;
+  lstm: LayerAttrs;
+  gru: LayerAttrs;
+  recurrentBackward: BackwardAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -42,6 +47,10 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   broadcastTo: broadcastToOp,
   reshape: reshapeOp,
   matmul: matmulOp,
+  rnn: recurrentLayerOp,
+  lstm: recurrentLayerOp,
+  gru: recurrentLayerOp,
+  recurrentBackward: recurrentBackwardOp,
 };
 
 export * from './elementwise.ts';
@@ -49,4 +58,5 @@ export * from './activation.ts';
 export * from './reduce.ts';
 export * from './shape.ts';
 export * from './matmul.ts';
+export * from './recurrent.ts';
 export { runOp, type OpDef } from './op.ts';

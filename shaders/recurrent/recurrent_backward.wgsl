@@ -1,0 +1,95 @@
+// Fused BPTT step for one direction; the cell math (cell_backward) is prepended from the
+// cell's file. Dispatched for s = steps−1 … 0 and once more with final = 1.
+//   w_hh:    [G·H, H]
+//   lengths: [B] i32
+//   saved:   [B, T, S·H]  from forward
+//   dy:      [B, T, D·H]  gradient of the layer output (this direction at d_off)
+//   dfinal:  [2, B, H]    dh_N, dc_N
+//   dgx:     [B, T, G·H]  gradient of the input-side gate pre-activations (zero-filled before)
+//   dgh:     [B, T, G·H]  same for the hidden side (differs from dgx only for the GRU n gate)
+//   dstate:  [2, B, H]    [0]: the direct part of dh_{t-1}; after final = 1, dh_0
+//                         [1]: dc carry; at the end dc_0
+// Step s for unit k:  dh = (s == L−1 ? dh_N : direct + W_hhᵀ·dgh[t_{s+1}]) + dy[t_s],
+// then the cell's elementwise gradients. Only invocation (b, k) touches dstate[·, b, k],
+// and dgh is read at t_{s+1} while it is written at t_s, so steps need no other barrier.
+@group(0) @binding(0) var<storage, read> w_hh: array<f32>;
+@group(0) @binding(1) var<storage, read> lengths: array<i32>;
+@group(0) @binding(2) var<storage, read> saved: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
+@group(0) @binding(4) var<storage, read> dfinal: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dgx: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dgh: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dstate: array<f32>;
+
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, final_step: u32, pad: u32 }
+@group(1) @binding(0) var<uniform> p: Params;
+
+override H: u32 = 32u;
+override G: u32 = 4u;
+override S: u32 = 6u;
+override ACT: u32 = 1u;
+override WG: u32 = 64u;
+
+struct CellOut { h: f32, saved: array<f32, 6> }
+struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
+
+fn sigmoid(v: f32) -> f32 {
+  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
+  let e = exp(v);
+  return e / (1.0 + e);
+}
+
+fn tanh_stable(v: f32) -> f32 {
+  let e = exp(-2.0 * abs(v));
+  return sign(v) * (1.0 - e) / (1.0 + e);
+}
+
+fn time_of(s: u32, L: u32) -> u32 {
+  if (p.reverse == 1u) { return L - 1u - s; }
+  return s;
+}
+
+// Σ_m dgh[b, t, m] · W_hh[m, k]: the part of dh_{t-1} that flows back through W_hh.
+fn through_w(b: u32, t: u32, k: u32) -> f32 {
+  let base = (b * p.T + t) * G * H;
+  var acc = 0.0;
+  for (var m = 0u; m < G * H; m++) { acc += dgh[base + m] * w_hh[m * H + k]; }
+  return acc;
+}
+
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  if (idx >= p.B * H) { return; }
+  let b = idx / H;
+  let k = idx % H;
+  let L = u32(lengths[b]);
+  let bh = b * H + k;
+  if (p.final_step == 1u) {
+    dstate[bh] = dstate[bh] + through_w(b, time_of(0u, L), k);
+    return;
+  }
+  let s = p.s;
+  if (s >= L) { return; }
+  let t = time_of(s, L);
+  let row = b * p.T + t;
+  var dh: f32;
+  var dc: f32;
+  if (s == L - 1u) {
+    dh = dfinal[bh];
+    dc = dfinal[p.B * H + bh];
+  } else {
+    dh = dstate[bh] + through_w(b, time_of(s + 1u, L), k);
+    dc = dstate[p.B * H + bh];
+  }
+  dh += dy[row * p.DH + p.d_off + k];
+  var sv: array<f32, 6>;
+  for (var q = 0u; q < S; q++) { sv[q] = saved[row * S * H + q * H + k]; }
+  let g = cell_backward(sv, dh, dc);
+  for (var q = 0u; q < G; q++) {
+    dgx[row * G * H + q * H + k] = g.dgx[q];
+    dgh[row * G * H + q * H + k] = g.dgh[q];
+  }
+  dstate[bh] = g.direct;
+  dstate[p.B * H + bh] = g.dc;
+}

@@ -1,0 +1,103 @@
+// Recurrent layer forward for one direction; the cell math (cell_forward) is prepended
+// from lstm_cell.wgsl, gru_cell.wgsl or rnn_cell.wgsl.
+//   xproj:   [B, T, G·H]  A = X·W_ihᵀ + b_ih for every timestep (one GEMM before this)
+//   w_hh:    [G·H, H]     row-major (PyTorch layout)
+//   b_hh:    [G·H]
+//   lengths: [B] i32      real steps per example, 1 ≤ L ≤ T
+//   init:    [2, B, H]    h0, then c0 (LSTM)
+//   y:       [B, T, D·H]  this direction writes columns d_off .. d_off + H (zero-filled before)
+//   saved:   [B, T, S·H]  per-unit values backward and the inspector need (see the cell file)
+//   hprev:   [B, T, H]    h_{t-1} at each step, for dW_hh = dGhᵀ·H_prev
+// Step s (processing order) of example b is timestep t = s, or L − 1 − s in reverse.
+// Entry `step`: one dispatch per s, one invocation per (b, j).
+// Entry `sequence`: one dispatch; workgroup b owns batch row b and loops over s.
+@group(0) @binding(0) var<storage, read> xproj: array<f32>;
+@group(0) @binding(1) var<storage, read> w_hh: array<f32>;
+@group(0) @binding(2) var<storage, read> b_hh: array<f32>;
+@group(0) @binding(3) var<storage, read> lengths: array<i32>;
+@group(0) @binding(4) var<storage, read> init: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> saved: array<f32>;
+@group(0) @binding(7) var<storage, read_write> hprev: array<f32>;
+
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32, pad: u32 }
+@group(1) @binding(0) var<uniform> p: Params;
+
+override H: u32 = 32u;
+override G: u32 = 4u;   // gates per unit
+override S: u32 = 6u;   // saved values per unit
+override ACT: u32 = 1u; // RNN activation: 1 tanh, 3 relu
+override WG: u32 = 64u;
+
+struct CellOut { h: f32, saved: array<f32, 6> }
+struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
+
+fn sigmoid(v: f32) -> f32 {
+  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
+  let e = exp(v);
+  return e / (1.0 + e);
+}
+
+fn tanh_stable(v: f32) -> f32 {
+  let e = exp(-2.0 * abs(v));
+  return sign(v) * (1.0 - e) / (1.0 + e);
+}
+
+fn time_of(s: u32, L: u32) -> u32 {
+  if (p.reverse == 1u) { return L - 1u - s; }
+  return s;
+}
+
+fn unit(b: u32, j: u32, s: u32) {
+  let L = u32(lengths[b]);
+  if (s >= L) { return; }
+  let t = time_of(s, L);
+  let row = b * p.T + t;
+  // r = W_hh h_{t-1} + b_hh for the gates of unit j.
+  var r = vec4<f32>(0.0);
+  for (var g = 0u; g < G; g++) { r[g] = b_hh[g * H + j]; }
+  var h_prev_j: f32;
+  var c_prev_j = 0.0;
+  if (s == 0u) {
+    let base = b * H;
+    for (var k = 0u; k < H; k++) {
+      let hk = init[base + k];
+      for (var g = 0u; g < G; g++) { r[g] += w_hh[(g * H + j) * H + k] * hk; }
+    }
+    h_prev_j = init[base + j];
+    c_prev_j = init[p.B * H + base + j];
+  } else {
+    let prow = b * p.T + time_of(s - 1u, L);
+    let base = prow * p.DH + p.d_off;
+    for (var k = 0u; k < H; k++) {
+      let hk = y[base + k];
+      for (var g = 0u; g < G; g++) { r[g] += w_hh[(g * H + j) * H + k] * hk; }
+    }
+    h_prev_j = y[base + j];
+    if (S == 6u) { c_prev_j = saved[prow * S * H + 4u * H + j]; }
+  }
+  var a = vec4<f32>(0.0);
+  for (var g = 0u; g < G; g++) { a[g] = xproj[row * G * H + g * H + j]; }
+  let out = cell_forward(a, r, h_prev_j, c_prev_j);
+  for (var q = 0u; q < S; q++) { saved[row * S * H + q * H + j] = out.saved[q]; }
+  hprev[row * H + j] = h_prev_j;
+  y[row * p.DH + p.d_off + j] = out.h;
+}
+
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  if (idx >= p.B * H) { return; }
+  unit(idx / H, idx % H, p.s);
+}
+
+@compute @workgroup_size(WG)
+fn sequence(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let b = wid.x;
+  for (var s = 0u; s < p.steps; s++) {
+    for (var j = lid; j < H; j += WG) { unit(b, j, s); }
+    // h_t of this row must be visible to the whole workgroup before step s + 1.
+    storageBarrier();
+    workgroupBarrier();
+  }
+}

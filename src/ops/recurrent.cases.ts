@@ -1,0 +1,72 @@
+// Recurrent layer cases: every cell × {1, 2 layers} × {uni, bi} × {equal, ragged
+// lengths} × {with, without h0/c0}, on both WebGPU forward paths. The loss weights the
+// output sequence and every final state, so all gradients (inputs, weights, biases,
+// initial states) are checked.
+import type { CaseInput, OpCase } from './testing.ts';
+import { CELLS, recurrent, type CellKind, type RecurrencePath, type RecurrentConfig } from './recurrent.ts';
+import type { Tensor } from '../tensor.ts';
+
+const B = 3;
+const T = 4;
+const I = 3;
+const H = 3;
+
+function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged: boolean, withInit: boolean, path: RecurrencePath): OpCase {
+  const D = bidirectional ? 2 : 1;
+  const G = CELLS[cell].gates;
+  const hasCell = CELLS[cell].hasCell;
+  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: layers, bidirectional, dropout: 0 };
+  const lengths = ragged ? [T, 2, 1] : [T, T, T];
+  const inputs: CaseInput[] = [{ shape: [B, T, I] }];
+  for (let l = 0; l < layers; l++) {
+    const inSize = l === 0 ? I : D * H;
+    for (let d = 0; d < D; d++) inputs.push({ shape: [G * H, inSize] }, { shape: [G * H, H] }, { shape: [G * H] }, { shape: [G * H] });
+  }
+  const states = withInit ? layers * D : 0;
+  for (let k = 0; k < states; k++) {
+    inputs.push({ shape: [B, H] });
+    if (hasCell) inputs.push({ shape: [B, H] });
+  }
+  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}`;
+  return {
+    ops: [cell === 'rnn_tanh' || cell === 'rnn_relu' ? 'rnn' : cell, 'recurrentBackward'] as OpCase['ops'],
+    name,
+    inputs,
+    skipGradcheck: path === 'sequence', // the CPU reference has one path; checked once
+    tolerance: { atol: 2e-5, rtol: 2e-4 },
+    run: (ts: Tensor[]) => {
+      const [x, ...rest] = ts;
+      const layersParams = [];
+      let k = 0;
+      for (let i = 0; i < layers * D; i++) {
+        layersParams.push({ wIh: rest[k], wHh: rest[k + 1], bIh: rest[k + 2], bHh: rest[k + 3] });
+        k += 4;
+      }
+      const h0: Tensor[] = [];
+      const c0: Tensor[] = [];
+      for (let i = 0; i < states; i++) {
+        h0.push(rest[k++]);
+        if (hasCell) c0.push(rest[k++]);
+      }
+      const r = recurrent(x, lengths, { layers: layersParams }, config, {
+        h0: withInit ? h0 : undefined,
+        c0: withInit && hasCell ? c0 : undefined,
+        path,
+      });
+      return [r.output, ...r.hN, ...(r.cN ?? [])];
+    },
+  };
+}
+
+export const cases: OpCase[] = [];
+for (const path of ['step', 'sequence'] as const) {
+  for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
+    for (const layers of [1, 2]) {
+      for (const bi of [false, true]) {
+        for (const ragged of [false, true]) {
+          for (const withInit of [false, true]) cases.push(makeCase(cell, layers, bi, ragged, withInit, path));
+        }
+      }
+    }
+  }
+}

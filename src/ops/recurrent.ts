@@ -1,0 +1,692 @@
+// Recurrent layers (torch.nn.RNN / LSTM / GRU semantics, batch-first). One layer with
+// both its directions is ONE tape node (`recurrentLayerOp`); its backward runs the fused
+// BPTT kernel (`recurrentBackwardOp`) per direction and then forms the weight gradients
+// as large GEMMs over all timesteps:
+//   dW_ih = dGxᵀ·X,  dW_hh = dGhᵀ·H_prev,  db_ih = Σ dGx,  db_hh = Σ dGh,  dX = dGx·W_ih
+// (dGx / dGh: gradients of the input-side / hidden-side gate pre-activations; they
+// differ only for the GRU's n gate).
+//
+// Forward, per direction: one GEMM projects every timestep (A = X·W_ihᵀ + b_ih), then
+// the recurrence runs either as one dispatch per step (all in one pass and submit) or
+// as one dispatch for the whole sequence in which each workgroup owns one batch row and
+// loops over t (safe: rows never depend on each other; no cross-workgroup waiting).
+//
+// Padding: example b has lengths[b] real steps (1 ≤ lengths[b] ≤ T). Outputs at padded
+// steps are 0, final states are taken at each example's last real step (the reverse
+// direction starts there), and gradients at padded steps are 0.
+//
+// Parameters use PyTorch's layout and gate order (LSTM i,f,g,o; GRU r,z,n); export
+// converts for ONNX.
+import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
+import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
+import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
+import type { Backend } from '../backend/backend.ts';
+import { Random } from '../random.ts';
+import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
+import { grid1d } from '../gpu/grid.ts';
+import { add, mul as mulMask } from './elementwise.ts';
+import { gruCell } from './gru.ts';
+import { lstmCell } from './lstm.ts';
+import { matmul, matmulOp } from './matmul.ts';
+import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { sumRows } from './reduce.ts';
+import { rnnReluCell, rnnTanhCell } from './rnn.ts';
+import { reshape } from './shape.ts';
+
+export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
+
+/** Per-cell math for the CPU reference and the WGSL that implements it. */
+export interface CellSpec {
+  /** Gates per unit in W_ih / W_hh (LSTM 4, GRU 3, RNN 1). */
+  gates: number;
+  /** Values saved per unit and timestep (see each cell's file). */
+  saved: number;
+  hasCell: boolean;
+  savedNames: string[];
+  /** WGSL defining cell_forward and cell_backward for the templates. */
+  wgsl: string;
+  /** RNN activation code for the WGSL (1 tanh, 3 relu). */
+  activationCode?: number;
+  /**
+   * Forward for unit j. `pre` = [A row (G·H) | W_hh h + b_hh (G·H)]. Writes the saved
+   * values at saved[so + g·H + j] and returns h_t[j].
+   */
+  forwardUnit(H: number, j: number, pre: Float64Array, hPrevJ: number, cPrevJ: number, saved: FloatArray, so: number): number;
+  /**
+   * Backward for unit k given dh (carry + dy). Reads saved, writes dGx / dGh at
+   * go + g·H + k, updates state.dc (LSTM) and sets state.dhDirect (the part of dh_{t-1}
+   * that does not go through W_hh).
+   */
+  backwardUnit(
+    H: number,
+    k: number,
+    dh: number,
+    state: { dc: number; dhDirect: number },
+    saved: FloatArray,
+    so: number,
+    dGx: FloatArray,
+    dGh: FloatArray,
+    go: number,
+  ): void;
+}
+
+export const CELLS: Record<CellKind, CellSpec> = {
+  rnn_tanh: rnnTanhCell,
+  rnn_relu: rnnReluCell,
+  lstm: lstmCell,
+  gru: gruCell,
+};
+
+export interface RecurrentConfig {
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout on the outputs of every layer but the last, in training only. */
+  dropout: number;
+}
+
+/** PyTorch shapes: wIh [G·H, I], wHh [G·H, H], bIh [G·H], bHh [G·H]. */
+export interface LayerParams {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor;
+  bHh: Tensor;
+}
+
+/** One entry per layer·direction: index = layer · D + direction. */
+export interface RecurrentParams {
+  layers: LayerParams[];
+}
+
+/** How the forward recurrence is run on WebGPU. */
+export type RecurrencePath = 'step' | 'sequence' | 'auto';
+
+export interface LayerAttrs {
+  cell: CellKind;
+  hidden: number;
+  directions: 1 | 2;
+  /** Host copy of the per-example lengths (validated), [B]. */
+  lengths: Int32Array;
+  /** e.g. "lstm layer 0"; used in error messages and labels. */
+  name: string;
+  path: RecurrencePath;
+}
+
+/** Per-direction views of a layer op's inputs and outputs. */
+function layerLayout(attrs: LayerAttrs) {
+  const D = attrs.directions;
+  const hasCell = CELLS[attrs.cell].hasCell;
+  const perDirOut = hasCell ? 4 : 3; // hN, [cN], saved, hPrev
+  return {
+    D,
+    hasCell,
+    weights: (d: number) => 2 + 4 * d, // wIh, wHh, bIh, bHh
+    h0: (d: number) => 2 + 4 * D + (hasCell ? 2 : 1) * d,
+    c0: (d: number) => 2 + 4 * D + 2 * d + 1,
+    inputCount: 2 + 4 * D + (hasCell ? 2 : 1) * D,
+    hN: (d: number) => 1 + perDirOut * d,
+    cN: (d: number) => 1 + perDirOut * d + 1,
+    saved: (d: number) => 1 + perDirOut * d + (hasCell ? 2 : 1),
+    hPrev: (d: number) => 1 + perDirOut * d + (hasCell ? 3 : 2),
+    outputCount: 1 + perDirOut * D,
+  };
+}
+
+function directionName(attrs: LayerAttrs, d: number): string {
+  return attrs.directions === 2 ? `${attrs.name} (${d === 0 ? 'forward' : 'reverse'})` : attrs.name;
+}
+
+/** Checks lengths on the host: B entries, each in [1, T]. */
+export function validateLengths(name: string, lengths: ArrayLike<number>, B: number, T: number): void {
+  if (lengths.length !== B) throw new Error(`${name}: ${lengths.length} lengths for a batch of ${B}`);
+  for (let b = 0; b < B; b++) {
+    const L = lengths[b];
+    if (!Number.isInteger(L) || L < 1) {
+      throw new Error(`${name}: example ${b} has length ${L}; every sequence needs at least one step (drop empty texts or give them one <unk> token)`);
+    }
+    if (L > T) throw new Error(`${name}: example ${b} has length ${L} but the input has only T = ${T} steps`);
+  }
+}
+
+export const recurrentLayerOp: OpDef<LayerAttrs> = {
+  outputs(inputs, attrs) {
+    const name = attrs.name;
+    const lay = layerLayout(attrs);
+    const cell = CELLS[attrs.cell];
+    const H = attrs.hidden;
+    const GH = cell.gates * H;
+    if (inputs.length !== lay.inputCount) shapeError(name, inputs, `expected ${lay.inputCount} inputs`);
+    const x = inputs[0];
+    expectDtype(name, inputs, 0, 'f32');
+    expectDtype(name, inputs, 1, 'i32');
+    if (x.rank !== 3) shapeError(name, inputs, 'input must be [B, T, I]');
+    const [B, T, I] = x.shape;
+    if (B === 0) shapeError(name, inputs, 'batch is empty (B = 0)');
+    if (T === 0) shapeError(name, inputs, 'sequences have no steps (T = 0)');
+    validateLengths(name, attrs.lengths, B, T);
+    if (inputs[1].size !== B) shapeError(name, inputs, `lengths must be [${B}]`);
+    const same = (t: Tensor, shape: number[]) => t.rank === shape.length && t.shape.every((v, i) => v === shape[i]);
+    for (let d = 0; d < lay.D; d++) {
+      const w = lay.weights(d);
+      const dn = directionName(attrs, d);
+      if (!same(inputs[w], [GH, I])) shapeError(dn, inputs, `W_ih must be [${GH}, ${I}] (gates·hidden, input size)`);
+      if (!same(inputs[w + 1], [GH, H])) shapeError(dn, inputs, `W_hh must be [${GH}, ${H}]`);
+      if (!same(inputs[w + 2], [GH])) shapeError(dn, inputs, `b_ih must be [${GH}]`);
+      if (!same(inputs[w + 3], [GH])) shapeError(dn, inputs, `b_hh must be [${GH}]`);
+      if (!same(inputs[lay.h0(d)], [B, H])) shapeError(dn, inputs, `h0 must be [${B}, ${H}]`);
+      if (lay.hasCell && !same(inputs[lay.c0(d)], [B, H])) shapeError(dn, inputs, `c0 must be [${B}, ${H}]`);
+    }
+    const outs: { shape: number[]; dtype: 'f32'; role: string }[] = [{ shape: [B, T, lay.D * H], dtype: 'f32', role: 'output' }];
+    for (let d = 0; d < lay.D; d++) {
+      outs.push({ shape: [B, H], dtype: 'f32', role: `hN${d}` });
+      if (lay.hasCell) outs.push({ shape: [B, H], dtype: 'f32', role: `cN${d}` });
+      outs.push({ shape: [B, T, cell.saved * H], dtype: 'f32', role: `saved${d}` });
+      outs.push({ shape: [B, T, H], dtype: 'f32', role: `hPrev${d}` });
+    }
+    return outs;
+  },
+
+  reference(inputs, outputs, { attrs, inputShapes }) {
+    const lay = layerLayout(attrs);
+    const cell = CELLS[attrs.cell];
+    const [B, T, I] = inputShapes[0];
+    const H = attrs.hidden;
+    const G = cell.gates;
+    const GH = G * H;
+    const S = cell.saved * H;
+    const DH = lay.D * H;
+    const x = inputs[0] as FloatArray;
+    const y = outputs[0] as FloatArray;
+    y.fill(0);
+    const pre = new Float64Array(2 * GH);
+    const hPrev = new Float64Array(H);
+    const cPrev = new Float64Array(H);
+    const hNew = new Float64Array(H);
+    for (let d = 0; d < lay.D; d++) {
+      const w = lay.weights(d);
+      const wIh = inputs[w] as FloatArray;
+      const wHh = inputs[w + 1] as FloatArray;
+      const bIh = inputs[w + 2] as FloatArray;
+      const bHh = inputs[w + 3] as FloatArray;
+      const h0 = inputs[lay.h0(d)] as FloatArray;
+      const c0 = lay.hasCell ? (inputs[lay.c0(d)] as FloatArray) : null;
+      const hN = outputs[lay.hN(d)] as FloatArray;
+      const cN = lay.hasCell ? (outputs[lay.cN(d)] as FloatArray) : null;
+      const saved = outputs[lay.saved(d)] as FloatArray;
+      const hPrevOut = outputs[lay.hPrev(d)] as FloatArray;
+      saved.fill(0);
+      hPrevOut.fill(0);
+      const reverse = d === 1;
+      for (let b = 0; b < B; b++) {
+        const L = attrs.lengths[b];
+        for (let j = 0; j < H; j++) {
+          hPrev[j] = h0[b * H + j];
+          cPrev[j] = c0 ? c0[b * H + j] : 0;
+        }
+        for (let s = 0; s < L; s++) {
+          const t = reverse ? L - 1 - s : s;
+          const row = b * T + t;
+          // pre = [b_ih + W_ih x | b_hh + W_hh h]
+          for (let m = 0; m < GH; m++) {
+            let a = bIh[m];
+            const wo = m * I;
+            const xo = row * I;
+            for (let k = 0; k < I; k++) a += wIh[wo + k] * x[xo + k];
+            pre[m] = a;
+            let r = bHh[m];
+            const ho = m * H;
+            for (let k = 0; k < H; k++) r += wHh[ho + k] * hPrev[k];
+            pre[GH + m] = r;
+          }
+          const so = row * S;
+          for (let j = 0; j < H; j++) {
+            hNew[j] = cell.forwardUnit(H, j, pre, hPrev[j], cPrev[j], saved, so);
+            hPrevOut[row * H + j] = hPrev[j];
+          }
+          for (let j = 0; j < H; j++) {
+            hPrev[j] = hNew[j];
+            if (lay.hasCell) cPrev[j] = saved[so + 4 * H + j];
+            y[row * DH + d * H + j] = hNew[j];
+          }
+        }
+        for (let j = 0; j < H; j++) {
+          hN[b * H + j] = hPrev[j];
+          if (cN) cN[b * H + j] = cPrev[j];
+        }
+      }
+    }
+  },
+
+  webgpu(gpu, inputs, outputs, attrs) {
+    const lay = layerLayout(attrs);
+    const cell = CELLS[attrs.cell];
+    const [B, T] = inputs[0].shape;
+    const H = attrs.hidden;
+    const GH = cell.gates * H;
+    const steps = Math.max(...attrs.lengths);
+    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H) : attrs.path;
+    const constants = recurrentConstants(cell, H);
+    gpu.recorder.clear(gpu.buffer(outputs[0]));
+    for (let d = 0; d < lay.D; d++) {
+      const w = lay.weights(d);
+      const label = `${attrs.cell}.forward`;
+      // A = X·W_ihᵀ + b_ih for all timesteps: [B, T, G·H].
+      const xProj = gpu.empty([B, T, GH], 'f32', `${attrs.cell}.xproj`);
+      matmulOp.webgpu(gpu, [inputs[0], inputs[w], inputs[w + 2]], [xProj], { transA: false, transB: true, activation: 'none' });
+      // init = [h0; c0] as [2, B, H].
+      const init = gpu.empty([2, B, H], 'f32', `${attrs.cell}.init`);
+      gpu.recorder.copy(gpu.buffer(inputs[lay.h0(d)]), 0, gpu.buffer(init), 0, B * H * 4);
+      if (lay.hasCell) gpu.recorder.copy(gpu.buffer(inputs[lay.c0(d)]), 0, gpu.buffer(init), B * H * 4, B * H * 4);
+      const saved = outputs[lay.saved(d)];
+      const hPrev = outputs[lay.hPrev(d)];
+      gpu.recorder.clear(gpu.buffer(saved));
+      gpu.recorder.clear(gpu.buffer(hPrev));
+      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init)];
+      const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
+      const uniforms = (s: number) =>
+        [
+          ['u32', B],
+          ['u32', T],
+          ['u32', lay.D * H],
+          ['u32', d * H],
+          ['u32', d],
+          ['u32', s],
+          ['u32', steps],
+          ['u32', 0],
+        ] as ['u32', number][];
+      const code = cell.wgsl + forwardWgsl;
+      if (path === 'sequence') {
+        gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
+      } else {
+        for (let s = 0; s < steps; s++) {
+          gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'step', constants, reads, writes, uniforms: uniforms(s), workgroups: grid1d(B * H, 64) });
+        }
+      }
+      // Final states at each example's last real step.
+      const cN = lay.hasCell ? outputs[lay.cN(d)] : null;
+      const cTarget = cN ?? gpu.empty([B, H], 'f32', `${attrs.cell}.unused`);
+      gpu.dispatch({
+        label: `${attrs.cell}.finalize`,
+        shaderKey: 'recurrent/finalize',
+        code: finalizeWgsl,
+        constants: { H, S: cell.saved, C_OFF: lay.hasCell ? 4 : 0 },
+        reads: [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(inputs[1])],
+        writes: [gpu.buffer(outputs[lay.hN(d)]), gpu.buffer(cTarget)],
+        uniforms: [
+          ['u32', B],
+          ['u32', T],
+          ['u32', lay.D * H],
+          ['u32', d * H],
+          ['u32', d],
+          ['u32', 0],
+          ['u32', 0],
+          ['u32', 0],
+        ],
+        workgroups: grid1d(B * H, 64),
+      });
+      // Temporaries go back to the pool; it hands them out again only after the submit.
+      xProj.dispose();
+      init.dispose();
+      if (!cN) cTarget.dispose();
+    }
+  },
+
+  backward({ inputs, outputs, attrs, grads }) {
+    const lay = layerLayout(attrs);
+    const cell = CELLS[attrs.cell];
+    const x = inputs[0];
+    const [B, T, I] = x.shape;
+    const H = attrs.hidden;
+    const GH = cell.gates * H;
+    const backend = x.backend;
+    for (let d = 0; d < lay.D; d++) {
+      if (grads[lay.saved(d)] || grads[lay.hPrev(d)]) {
+        throw new Error(`${directionName(attrs, d)}: saved gate tensors are for backward and inspection only; they are not differentiable`);
+      }
+    }
+    const dy = grads[0] ?? backend.zeros([B, T, lay.D * H], 'f32', `${attrs.cell}.dy`);
+    const result: (Tensor | null)[] = new Array(inputs.length).fill(null);
+    let dx: Tensor | null = null;
+    for (let d = 0; d < lay.D; d++) {
+      const w = lay.weights(d);
+      const dhN = grads[lay.hN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dhN`);
+      const dcN = lay.hasCell ? (grads[lay.cN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`)) : backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`);
+      const [dGx, dGh, dh0, dc0] = runOp(`${attrs.cell}.backward`, recurrentBackwardOp, [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN], {
+        cell: attrs.cell,
+        hidden: H,
+        directions: lay.D,
+        direction: d,
+        lengths: attrs.lengths,
+        name: directionName(attrs, d),
+      });
+      const dGx2 = reshape(dGx, [B * T, GH]);
+      const dGh2 = reshape(dGh, [B * T, GH]);
+      const dxd = matmul(dGx, inputs[w]); // [B, T, I]
+      dx = dx ? add(dx, dxd) : dxd;
+      result[w] = matmul(dGx2, reshape(x, [B * T, I]), { transA: true });
+      result[w + 1] = matmul(dGh2, reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
+      result[w + 2] = sumRows(dGx, [GH]);
+      result[w + 3] = sumRows(dGh, [GH]);
+      result[lay.h0(d)] = dh0;
+      if (lay.hasCell) result[lay.c0(d)] = dc0;
+    }
+    result[0] = dx;
+    return result;
+  },
+};
+
+export interface BackwardAttrs {
+  cell: CellKind;
+  hidden: number;
+  directions: 1 | 2;
+  direction: number;
+  lengths: Int32Array;
+  name: string;
+}
+
+/**
+ * Fused BPTT for one direction. Inputs: lengths i32 [B], saved [B, T, S·H], W_hh
+ * [G·H, H], dy [B, T, D·H], dh_N [B, H], dc_N [B, H]. Outputs: dGx, dGh [B, T, G·H]
+ * (zero at padded steps), dh_0, dc_0 [B, H].
+ */
+export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
+  outputs(inputs, attrs) {
+    const [B, T] = inputs[1].shape;
+    const GH = CELLS[attrs.cell].gates * attrs.hidden;
+    return [
+      { shape: [B, T, GH], dtype: 'f32', role: 'dGx' },
+      { shape: [B, T, GH], dtype: 'f32', role: 'dGh' },
+      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
+      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
+    ];
+  },
+  reference(inputs, [dGx, dGh, dh0, dc0], { attrs, inputShapes }) {
+    const cell = CELLS[attrs.cell];
+    const [B, T] = inputShapes[1];
+    const H = attrs.hidden;
+    const GH = cell.gates * H;
+    const S = cell.saved * H;
+    const DH = attrs.directions * H;
+    const saved = inputs[1] as FloatArray;
+    const wHh = inputs[2] as FloatArray;
+    const dy = inputs[3] as FloatArray;
+    const dhN = inputs[4] as FloatArray;
+    const dcN = inputs[5] as FloatArray;
+    dGx.fill(0);
+    dGh.fill(0);
+    const reverse = attrs.direction === 1;
+    const dhCarry = new Float64Array(H);
+    const dc = new Float64Array(H);
+    const direct = new Float64Array(H);
+    const state = { dc: 0, dhDirect: 0 };
+    for (let b = 0; b < B; b++) {
+      const L = attrs.lengths[b];
+      for (let k = 0; k < H; k++) {
+        dhCarry[k] = dhN[b * H + k];
+        dc[k] = dcN[b * H + k];
+      }
+      for (let s = L - 1; s >= 0; s--) {
+        const t = reverse ? L - 1 - s : s;
+        const row = b * T + t;
+        const go = row * GH;
+        for (let k = 0; k < H; k++) {
+          state.dc = dc[k];
+          cell.backwardUnit(H, k, dhCarry[k] + dy[row * DH + attrs.direction * H + k], state, saved, row * S, dGx as FloatArray, dGh as FloatArray, go);
+          dc[k] = state.dc;
+          direct[k] = state.dhDirect;
+        }
+        // dh_{t-1} = direct + W_hhᵀ · dGh_t
+        for (let k = 0; k < H; k++) dhCarry[k] = direct[k];
+        for (let m = 0; m < GH; m++) {
+          const g = dGh[go + m];
+          if (g === 0) continue;
+          const wo = m * H;
+          for (let k = 0; k < H; k++) dhCarry[k] += g * wHh[wo + k];
+        }
+      }
+      for (let k = 0; k < H; k++) {
+        dh0[b * H + k] = dhCarry[k];
+        dc0[b * H + k] = dc[k];
+      }
+    }
+  },
+  webgpu(gpu, inputs, [dGx, dGh, dh0, dc0], attrs) {
+    const cell = CELLS[attrs.cell];
+    const [B, T] = inputs[1].shape;
+    const H = attrs.hidden;
+    const steps = Math.max(...attrs.lengths);
+    const dFinal = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dfinal`);
+    const dState = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dstate`);
+    gpu.recorder.copy(gpu.buffer(inputs[4]), 0, gpu.buffer(dFinal), 0, B * H * 4);
+    gpu.recorder.copy(gpu.buffer(inputs[5]), 0, gpu.buffer(dFinal), B * H * 4, B * H * 4);
+    gpu.recorder.clear(gpu.buffer(dState));
+    gpu.recorder.clear(gpu.buffer(dGx));
+    gpu.recorder.clear(gpu.buffer(dGh));
+    const code = cell.wgsl + backwardWgsl;
+    const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(inputs[3]), gpu.buffer(dFinal)];
+    const writes = [gpu.buffer(dGx), gpu.buffer(dGh), gpu.buffer(dState)];
+    const constants = recurrentConstants(cell, H);
+    const uniforms = (s: number, final: number) =>
+      [
+        ['u32', B],
+        ['u32', T],
+        ['u32', attrs.directions * H],
+        ['u32', attrs.direction * H],
+        ['u32', attrs.direction],
+        ['u32', s],
+        ['u32', final],
+        ['u32', 0],
+      ] as ['u32', number][];
+    for (let s = steps - 1; s >= -1; s--) {
+      gpu.dispatch({
+        label: `${attrs.cell}.backward`,
+        shaderKey: `recurrent/${attrs.cell}_backward`,
+        code,
+        entryPoint: 'step',
+        constants,
+        reads,
+        writes,
+        uniforms: uniforms(Math.max(s, 0), s < 0 ? 1 : 0),
+        workgroups: grid1d(B * H, 64),
+      });
+    }
+    gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
+    gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    dFinal.dispose();
+    dState.dispose();
+  },
+  backward: 'nondifferentiable',
+};
+
+function recurrentConstants(cell: CellSpec, H: number): Record<string, number> {
+  return { H, G: cell.gates, S: cell.saved, ACT: cell.activationCode ?? 1 };
+}
+
+/**
+ * Which forward path to use for a shape. Measured on SwiftShader (2 CPU cores): the
+ * per-step path spreads B·H invocations over both cores at every step, the sequence
+ * path keeps one workgroup per batch row busy for all T steps; see `npm run bench`.
+ */
+export function chooseRecurrencePath(B: number, T: number, H: number): 'step' | 'sequence' {
+  void T;
+  return B * H >= 1024 ? 'step' : 'sequence';
+}
+
+// ---- composition ------------------------------------------------------------------
+
+export interface RecurrentOptions {
+  /** Initial hidden state per layer·direction, [B, H] each (default zeros). */
+  h0?: Tensor[];
+  /** Initial cell state per layer·direction (LSTM only). */
+  c0?: Tensor[];
+  training?: boolean;
+  /** Seed for dropout between layers. */
+  seed?: number;
+  /** Forward path on WebGPU (default 'auto'). */
+  path?: RecurrencePath;
+}
+
+export interface RecurrentResult {
+  /** [B, T, D·H]; zeros at padded steps. */
+  output: Tensor;
+  /** Final hidden state per layer·direction, [B, H]. */
+  hN: Tensor[];
+  /** Final cell state per layer·direction (LSTM). */
+  cN?: Tensor[];
+  /** What forward saved, for the gate inspector (read with readGateCapture). */
+  capture: GateCaptureHandle;
+}
+
+export interface GateCaptureHandle {
+  config: RecurrentConfig;
+  lengths: Int32Array;
+  T: number;
+  /** Saved tensor per layer·direction, [B, T, S·H]. */
+  saved: Tensor[];
+  /** Output of each layer, [B, T, D·H] (h_t of both directions). */
+  outputs: Tensor[];
+}
+
+/**
+ * Runs a stack of recurrent layers. `lengths` are host values (one per example, each in
+ * [1, T]); null means every example uses all T steps.
+ */
+export function recurrent(
+  x: Tensor,
+  lengths: ArrayLike<number> | null,
+  params: RecurrentParams,
+  config: RecurrentConfig,
+  options: RecurrentOptions = {},
+): RecurrentResult {
+  const name = `${config.cell} layer`;
+  if (x.rank !== 3) throw new Error(`${name} 0: input must be [B, T, I], got [${x.shape.join(', ')}]`);
+  const [B, T, I] = x.shape;
+  if (I !== config.inputSize) throw new Error(`${name} 0: input size ${I} does not match the layer's input size ${config.inputSize}`);
+  const D = config.bidirectional ? 2 : 1;
+  const H = config.hiddenSize;
+  if (params.layers.length !== config.numLayers * D) {
+    throw new Error(`${name}: ${params.layers.length} parameter sets for ${config.numLayers} layers × ${D} directions`);
+  }
+  const lens = lengths ? Int32Array.from(lengths) : new Int32Array(B).fill(T);
+  validateLengths(`${name} 0`, lens, B, T);
+  const backend = x.backend;
+  const lengthTensor = backend.fromArray(lens, [B], 'i32', `${config.cell}.lengths`);
+  const hasCell = CELLS[config.cell].hasCell;
+  let input = x;
+  const hN: Tensor[] = [];
+  const cN: Tensor[] = [];
+  const saved: Tensor[] = [];
+  const layerOutputs: Tensor[] = [];
+  for (let l = 0; l < config.numLayers; l++) {
+    if (l > 0 && options.training && config.dropout > 0) {
+      input = layerDropout(input, config.dropout, (options.seed ?? 0) * 7919 + l, lens);
+    }
+    const inputs: Tensor[] = [input, lengthTensor];
+    for (let d = 0; d < D; d++) {
+      const p = params.layers[l * D + d];
+      inputs.push(p.wIh, p.wHh, p.bIh, p.bHh);
+    }
+    for (let d = 0; d < D; d++) {
+      const k = l * D + d;
+      inputs.push(options.h0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.h0`));
+      if (hasCell) inputs.push(options.c0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.c0`));
+    }
+    const attrs: LayerAttrs = { cell: config.cell, hidden: H, directions: D as 1 | 2, lengths: lens, name: `${name} ${l}`, path: options.path ?? 'auto' };
+    const outs = runOp(`${config.cell}`, recurrentLayerOp, inputs, attrs);
+    const lay = layerLayout(attrs);
+    for (let d = 0; d < D; d++) {
+      hN.push(outs[lay.hN(d)]);
+      if (hasCell) cN.push(outs[lay.cN(d)]);
+      saved.push(outs[lay.saved(d)]);
+    }
+    input = outs[0];
+    layerOutputs.push(input);
+  }
+  return { output: input, hN, cN: hasCell ? cN : undefined, capture: { config, lengths: lens, T, saved, outputs: layerOutputs } };
+}
+
+/**
+ * Inverted dropout between layers with a host-made mask (kept values scaled by
+ * 1/(1 − p)); padded steps stay zero because the layer output is zero there.
+ */
+function layerDropout(x: Tensor, p: number, seed: number, lengths: Int32Array): Tensor {
+  void lengths;
+  const rng = new Random(seed);
+  const mask = new Float32Array(x.size);
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : keep;
+  return mulMask(x, x.backend.fromArray(mask, x.shape, 'f32', 'dropout.mask'));
+}
+
+
+/** Initialises parameters like PyTorch: every weight and bias ~ U(−1/√H, 1/√H), seeded. */
+export function initRecurrentParams(backend: Backend, config: RecurrentConfig, seed: number): RecurrentParams {
+  const rng = new Random(seed);
+  const H = config.hiddenSize;
+  const G = CELLS[config.cell].gates;
+  const D = config.bidirectional ? 2 : 1;
+  const bound = 1 / Math.sqrt(H);
+  const make = (shape: number[], label: string) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = rng.uniform(-bound, bound);
+    return backend.fromArray(v, shape, 'f32', label).param();
+  };
+  const layers: LayerParams[] = [];
+  for (let l = 0; l < config.numLayers; l++) {
+    const inSize = l === 0 ? config.inputSize : D * H;
+    for (let d = 0; d < D; d++) {
+      const suffix = `l${l}${d === 1 ? '_reverse' : ''}`;
+      layers.push({
+        wIh: make([G * H, inSize], `weight_ih_${suffix}`),
+        wHh: make([G * H, H], `weight_hh_${suffix}`),
+        bIh: make([G * H], `bias_ih_${suffix}`),
+        bHh: make([G * H], `bias_hh_${suffix}`),
+      });
+    }
+  }
+  return { layers };
+}
+
+/** Gate activations and states of one example for one layer·direction, each [T, H] (padded steps zero). */
+export interface GateTrace {
+  layer: number;
+  direction: number;
+  length: number;
+  /** By name: h (every cell); LSTM i, f, g, o, c, c_prev; GRU r, z, n, hn, h_prev; RNN pre. */
+  values: Record<string, Float32Array>;
+}
+
+/** Reads what forward saved for the chosen examples. Costs one readback per layer·direction. */
+export async function readGateCapture(handle: GateCaptureHandle, examples: number[]): Promise<GateTrace[][]> {
+  const cell = CELLS[handle.config.cell];
+  const H = handle.config.hiddenSize;
+  const S = cell.saved;
+  const D = handle.config.bidirectional ? 2 : 1;
+  const T = handle.T;
+  const arrays: HostArray[] = await Promise.all(handle.saved.map((t) => t.read()));
+  const outs: HostArray[] = await Promise.all(handle.outputs.map((t) => t.read()));
+  return examples.map((b) =>
+    arrays.map((data, k) => {
+      const values: Record<string, Float32Array> = {};
+      const y = outs[Math.floor(k / D)];
+      const h = new Float32Array(T * H);
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < H; j++) h[t * H + j] = y[(b * T + t) * D * H + (k % D) * H + j];
+      }
+      values.h = h;
+      cell.savedNames.forEach((n, g) => {
+        const out = new Float32Array(T * H);
+        for (let t = 0; t < T; t++) {
+          const base = (b * T + t) * S * H + g * H;
+          for (let j = 0; j < H; j++) out[t * H + j] = data[base + j];
+        }
+        values[n] = out;
+      });
+      return { layer: Math.floor(k / D), direction: k % D, length: handle.lengths[b], values };
+    }),
+  );
+}
+
