@@ -12,7 +12,7 @@ export function backward(loss: Tensor, seed?: Tensor): void {
     seed,
     add,
     copy: (t) => scale(t, 1),
-    ones: (like) => like.backend.fromArray(new Float32Array(like.size).fill(1), like.shape, 'f32', 'grad.seed'),
+    ones: (like) => like.backend.full(like.shape, 1, 'f32', 'grad.seed'),
   });
 }
 

@@ -12,6 +12,8 @@ export interface Backend {
   fromArray(data: ArrayLike<number>, shape: Shape, dtype?: DType, label?: string): Tensor;
   /** A tensor filled with zeros. */
   zeros(shape: Shape, dtype?: DType, label?: string): Tensor;
+  /** A tensor filled with one value, made on the device (no upload, no flush). */
+  full(shape: Shape, value: number, dtype?: DType, label?: string): Tensor;
   /** A tensor with uninitialised contents, for op outputs that a kernel fully writes. */
   empty(shape: Shape, dtype: DType, label: string): Tensor;
   /** Overwrites a tensor's values from the host. */

@@ -37,6 +37,12 @@ export class CpuBackend implements Backend {
     return new Tensor(this, shape, dtype, this.alloc(sizeOf(shape), dtype), label);
   }
 
+  full(shape: Shape, value: number, dtype: DType = 'f32', label = 'full'): Tensor {
+    const t = this.zeros(shape, dtype, label);
+    (t.storage as HostArray).fill(value);
+    return t;
+  }
+
   empty(shape: Shape, dtype: DType, label: string): Tensor {
     return this.zeros(shape, dtype, label);
   }

@@ -6,6 +6,8 @@ import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { BufferPool } from '../gpu/buffer-pool.ts';
 import { PipelineCache } from '../gpu/pipeline-cache.ts';
 import { Recorder, type DispatchRequest } from '../gpu/recorder.ts';
+import { grid1d } from '../gpu/grid.ts';
+import fillWgsl from '../../shaders/nn/fill.wgsl?raw';
 
 export interface GpuStorage {
   buffer: GPUBuffer;
@@ -68,6 +70,28 @@ export class WebGpuBackend implements Backend {
   zeros(shape: Shape, dtype: DType = 'f32', label = 'zeros'): Tensor {
     const t = this.empty(shape, dtype, label);
     this.recorder.clear(this.buffer(t), 0, Math.ceil((sizeOf(shape) * 4) / 4) * 4 || 4);
+    return t;
+  }
+
+  full(shape: Shape, value: number, dtype: DType = 'f32', label = 'full'): Tensor {
+    const t = this.empty(shape, dtype, label);
+    const bits = new DataView(new ArrayBuffer(4));
+    if (dtype === 'i32') bits.setInt32(0, value, true);
+    else bits.setFloat32(0, value, true);
+    this.dispatch({
+      label: `${label}.fill`,
+      shaderKey: 'nn/fill',
+      code: fillWgsl,
+      reads: [],
+      writes: [this.buffer(t)],
+      uniforms: [
+        ['u32', t.size],
+        ['u32', bits.getUint32(0, true)],
+        ['u32', 0],
+        ['u32', 0],
+      ],
+      workgroups: grid1d(t.size, 256),
+    });
     return t;
   }
 

@@ -1,0 +1,143 @@
+// Recurrent layers on WebGPU: PyTorch parity on both forward paths, an independent
+// cross-check against ONNX Runtime Web's LSTM / GRU / RNN operators, and that a
+// training step after the first creates no GPU buffers.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { WebGpuBackend } from '../backend/webgpu.ts';
+import { backward } from '../autograd/grad.ts';
+import { allclose } from '../autograd/gradcheck.ts';
+import { scope } from '../tensor.ts';
+import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-proto.ts';
+import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from '../export/onnx-recurrent.ts';
+import { compareWithPytorch, recurrentFixtures } from './recurrent.parity.ts';
+import { initRecurrentParams, recurrent, type CellKind, type RecurrentConfig } from './recurrent.ts';
+import { matmul } from './matmul.ts';
+import { mean } from './reduce.ts';
+import { mul, scale, sub } from './elementwise.ts';
+import { seededValues } from './testing.ts';
+
+let gpu: WebGpuBackend;
+beforeAll(async () => {
+  gpu = await WebGpuBackend.create();
+  ort.env.wasm.numThreads = 1;
+});
+
+describe('PyTorch parity, WebGPU (f32: atol 2e-5, rtol 2e-4)', () => {
+  for (const [name, f] of recurrentFixtures()) {
+    for (const path of ['step', 'sequence'] as const) {
+      it(`${name} ${path}`, async () => {
+        const reports = await compareWithPytorch(f, gpu, { atol: 2e-5, rtol: 2e-4 }, path);
+        for (const r of reports) expect(r.ok, r.message).toBe(true);
+      });
+    }
+  }
+});
+
+describe('ONNX Runtime Web cross-check (one-node models, layout 0)', () => {
+  const B = 3;
+  const T = 5;
+  const I = 4;
+  const H = 3;
+  const lengths = [5, 2, 4];
+  for (const cell of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as CellKind[]) {
+    it(`${cell} bidirectional, ragged, with initial state`, async () => {
+      const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: true, dropout: 0 };
+      const params = initRecurrentParams(gpu, config, 42);
+      const xData = seededValues(B * T * I, 7);
+      const h0Data = [seededValues(B * H, 8), seededValues(B * H, 9)];
+      const c0Data = [seededValues(B * H, 10), seededValues(B * H, 11)];
+      const hasCell = cell === 'lstm';
+      const ours = scope(() => {
+        const x = gpu.fromArray(xData, [B, T, I]);
+        const r = recurrent(x, lengths, params, config, {
+          h0: h0Data.map((d) => gpu.fromArray(d, [B, H])),
+          c0: hasCell ? c0Data.map((d) => gpu.fromArray(d, [B, H])) : undefined,
+        });
+        return { y: r.output.read(), h: Promise.all(r.hN.map((t) => t.read())) };
+      });
+      const y = await ours.y;
+      const hN = await ours.h;
+      const weights = await Promise.all(
+        params.layers.map(async (l) => ({ wIh: await l.wIh.read(), wHh: await l.wHh.read(), bIh: await l.bIh.read(), bHh: await l.bHh.read() })),
+      );
+      const { W, R, B: bias } = onnxRecurrentWeights(cell, H, I, weights);
+      const G = W.length / (2 * H * I);
+      const inputs = ['x_tbi', 'W', 'R', 'B', 'sequence_lens', 'initial_h'];
+      if (hasCell) inputs.push('initial_c');
+      const model = encodeModel({
+        name: `${cell}_check`,
+        nodes: [
+          { opType: 'Transpose', inputs: ['x'], outputs: ['x_tbi'], attributes: { perm: [1, 0, 2] } },
+          { opType: ONNX_OP[cell], inputs, outputs: hasCell ? ['Y', 'Y_h', 'Y_c'] : ['Y', 'Y_h'], attributes: onnxRecurrentAttributes(cell, H, true) },
+          { opType: 'Transpose', inputs: ['Y'], outputs: ['y'], attributes: { perm: [2, 0, 1, 3] } },
+        ],
+        initializers: [
+          { name: 'W', dims: [2, G * H, I], data: W },
+          { name: 'R', dims: [2, G * H, H], data: R },
+          { name: 'B', dims: [2, 2 * G * H], data: bias },
+        ],
+        inputs: [
+          { name: 'x', elemType: ONNX_FLOAT, shape: ['batch', T, I] },
+          { name: 'sequence_lens', elemType: ONNX_INT32, shape: ['batch'] },
+          { name: 'initial_h', elemType: ONNX_FLOAT, shape: [2, 'batch', H] },
+          ...(hasCell ? [{ name: 'initial_c', elemType: ONNX_FLOAT, shape: [2, 'batch', H] }] : []),
+        ],
+        outputs: [
+          { name: 'y', elemType: ONNX_FLOAT, shape: ['batch', T, 2, H] },
+          { name: 'Y_h', elemType: ONNX_FLOAT, shape: [2, 'batch', H] },
+        ],
+      });
+      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+      const feeds: Record<string, ort.Tensor> = {
+        x: new ort.Tensor('float32', Float32Array.from(xData), [B, T, I]),
+        sequence_lens: new ort.Tensor('int32', Int32Array.from(lengths), [B]),
+        initial_h: new ort.Tensor('float32', Float32Array.from([...h0Data[0], ...h0Data[1]]), [2, B, H]),
+      };
+      if (hasCell) feeds.initial_c = new ort.Tensor('float32', Float32Array.from([...c0Data[0], ...c0Data[1]]), [2, B, H]);
+      const result = await session.run(feeds);
+      const yOrt = result.y.data as Float32Array;
+      const hOrt = result.Y_h.data as Float32Array;
+      const rY = allclose(y, yOrt, 1e-5, 1e-4, `${cell} output vs ONNX Runtime`);
+      expect(rY.ok, rY.message).toBe(true);
+      const rH = allclose([...hN[0], ...hN[1]], hOrt, 1e-5, 1e-4, `${cell} h_n vs ONNX Runtime`);
+      expect(rH.ok, rH.message).toBe(true);
+      for (const l of params.layers) for (const t of [l.wIh, l.wHh, l.bIh, l.bHh]) t.dispose();
+    });
+  }
+});
+
+describe('buffer reuse', () => {
+  it('a training step after the first creates no GPU buffers and is one submit', async () => {
+    const config: RecurrentConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0 };
+    const params = initRecurrentParams(gpu, config, 5);
+    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
+    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), head];
+    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
+    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
+    const step = () => {
+      scope(() => {
+        const r = recurrent(x, [6, 3], params, config);
+        const pred = matmul(r.hN[r.hN.length - 1], head);
+        const d = sub(pred, target);
+        backward(mean(mul(d, d)));
+        // Plain SGD through ops, recorded into the same command buffer.
+        for (const p of all) {
+          const updated = sub(p, scale(p.grad!, 0.01));
+          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
+          p.grad!.persistent = false;
+          p.grad!.dispose();
+          p.grad = null;
+        }
+      });
+      gpu.flush();
+    };
+    step();
+    await gpu.sync();
+    const created = gpu.pool.created;
+    const submits = gpu.recorder.submits;
+    for (let i = 0; i < 3; i++) step();
+    await gpu.sync();
+    expect(gpu.pool.created).toBe(created);
+    expect(gpu.recorder.submits - submits).toBe(3);
+  });
+});
