@@ -7,6 +7,9 @@ import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './
 import { broadcastToOp, sumOp, sumRowsOp } from './reduce.ts';
 import { reshapeOp } from './shape.ts';
 import { matmulOp, type MatmulAttrs } from './matmul.ts';
+import { concatOp, splitOp } from './concat.ts';
+import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
+import { dropoutOp, type DropoutAttrs } from './dropout.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -29,6 +32,11 @@ export interface OpAttrs {
   lstm: LayerAttrs;
   gru: LayerAttrs;
   recurrentBackward: BackwardAttrs;
+  concat: object;
+  split: { sizes: number[] };
+  softmaxCrossEntropy: object;
+  softmaxCrossEntropyGrad: object;
+  dropout: DropoutAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -51,6 +59,11 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   lstm: recurrentLayerOp,
   gru: recurrentLayerOp,
   recurrentBackward: recurrentBackwardOp,
+  concat: concatOp,
+  split: splitOp,
+  softmaxCrossEntropy: softmaxCrossEntropyOp,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradOp,
+  dropout: dropoutOp,
 };
 
 export * from './elementwise.ts';
@@ -59,4 +72,7 @@ export * from './reduce.ts';
 export * from './shape.ts';
 export * from './matmul.ts';
 export * from './recurrent.ts';
+export * from './concat.ts';
+export * from './loss.ts';
+export * from './dropout.ts';
 export { runOp, type OpDef } from './op.ts';

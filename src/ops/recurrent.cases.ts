@@ -11,11 +11,11 @@ const T = 4;
 const I = 3;
 const H = 3;
 
-function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged: boolean, withInit: boolean, path: RecurrencePath): OpCase {
+function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged: boolean, withInit: boolean, path: RecurrencePath, dropoutP = 0): OpCase {
   const D = bidirectional ? 2 : 1;
   const G = CELLS[cell].gates;
   const hasCell = CELLS[cell].hasCell;
-  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: layers, bidirectional, dropout: 0 };
+  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: layers, bidirectional, dropout: dropoutP };
   const lengths = ragged ? [T, 2, 1] : [T, T, T];
   const inputs: CaseInput[] = [{ shape: [B, T, I] }];
   for (let l = 0; l < layers; l++) {
@@ -27,9 +27,9 @@ function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged
     inputs.push({ shape: [B, H] });
     if (hasCell) inputs.push({ shape: [B, H] });
   }
-  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}`;
+  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}${dropoutP ? ` dropout ${dropoutP}` : ''}`;
   return {
-    ops: [cell === 'rnn_tanh' || cell === 'rnn_relu' ? 'rnn' : cell, 'recurrentBackward'] as OpCase['ops'],
+    ops: [cell === 'rnn_tanh' || cell === 'rnn_relu' ? 'rnn' : cell, 'recurrentBackward', ...(dropoutP ? ['dropout'] : [])] as OpCase['ops'],
     name,
     inputs,
     skipGradcheck: path === 'sequence', // the CPU reference has one path; checked once
@@ -52,6 +52,8 @@ function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged
         h0: withInit ? h0 : undefined,
         c0: withInit && hasCell ? c0 : undefined,
         path,
+        training: dropoutP > 0,
+        seed: 11,
       });
       return [r.output, ...r.hN, ...(r.cN ?? [])];
     },
@@ -70,3 +72,7 @@ for (const path of ['step', 'sequence'] as const) {
     }
   }
 }
+
+// Dropout between layers, training mode (the mask is the same on every backend).
+cases.push(makeCase('lstm', 2, true, true, false, 'step', 0.3));
+cases.push(makeCase('gru', 3, false, false, false, 'sequence', 0.5));

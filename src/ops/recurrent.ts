@@ -24,7 +24,8 @@ import type { Backend } from '../backend/backend.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
-import { add, mul as mulMask } from './elementwise.ts';
+import { add } from './elementwise.ts';
+import { dropout } from './dropout.ts';
 import { gruCell } from './gru.ts';
 import { lstmCell } from './lstm.ts';
 import { matmul, matmulOp } from './matmul.ts';
@@ -581,7 +582,7 @@ export function recurrent(
   const layerOutputs: Tensor[] = [];
   for (let l = 0; l < config.numLayers; l++) {
     if (l > 0 && options.training && config.dropout > 0) {
-      input = layerDropout(input, config.dropout, (options.seed ?? 0) * 7919 + l, lens);
+      input = dropout(input, config.dropout, ((options.seed ?? 0) * 7919 + l) >>> 0, true);
     }
     const inputs: Tensor[] = [input, lengthTensor];
     for (let d = 0; d < D; d++) {
@@ -606,20 +607,6 @@ export function recurrent(
   }
   return { output: input, hN, cN: hasCell ? cN : undefined, capture: { config, lengths: lens, T, saved, outputs: layerOutputs } };
 }
-
-/**
- * Inverted dropout between layers with a host-made mask (kept values scaled by
- * 1/(1 − p)); padded steps stay zero because the layer output is zero there.
- */
-function layerDropout(x: Tensor, p: number, seed: number, lengths: Int32Array): Tensor {
-  void lengths;
-  const rng = new Random(seed);
-  const mask = new Float32Array(x.size);
-  const keep = 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : keep;
-  return mulMask(x, x.backend.fromArray(mask, x.shape, 'f32', 'dropout.mask'));
-}
-
 
 /** Initialises parameters like PyTorch: every weight and bias ~ U(−1/√H, 1/√H), seeded. */
 export function initRecurrentParams(backend: Backend, config: RecurrentConfig, seed: number): RecurrentParams {
