@@ -5,11 +5,12 @@
 // Backward (Z = op(A)·op(B) + bias, C = act(Z), dZ = dC ⊙ act'(Z)):
 //   dA = dZ·op(B)ᵀ (or op(B)·dZᵀ when A is transposed), dB = op(A)ᵀ·dZ (or dZᵀ·op(A)),
 //   dbias = Σ_rows dZ.
-import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
+import { NAIVE, registerBlocked, type GemmVariant } from './gemm-kernels.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 
 export interface MatmulAttrs {
@@ -19,6 +20,32 @@ export interface MatmulAttrs {
 }
 
 const ACT_CODE = { none: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
+
+/** [rows, cols] → [cols, rows]. */
+function transpose(x: FloatArray, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
+  return out;
+}
+
+/**
+ * Variant used before tuning: 8×4 outputs per invocation, 64 invocations (the best of
+ * the candidates on SwiftShader in `npm run bench`; discrete GPUs are tuned at start-up).
+ */
+export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
+const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
+
+/** The GEMM variant matmul uses on this backend. */
+export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
+  return chosen.get(gpu) ?? DEFAULT_GEMM;
+}
+
+/** Makes matmul use `variant` on this backend (the tuner and tests call it). */
+export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant): void {
+  chosen.set(gpu, variant);
+}
+
+export { NAIVE };
 
 /** M, N, K of op(A)·op(B) for the given inputs, validating shapes. */
 export function matmulDims(inputs: readonly Tensor[], attrs: MatmulAttrs): { M: number; N: number; K: number } {
@@ -50,26 +77,34 @@ export const matmulOp: OpDef<MatmulAttrs> = {
     const M = attrs.transA ? aCols : aRows;
     const K = attrs.transA ? aRows : aCols;
     const N = c.length / Math.max(1, M);
-    const rowStrideA = attrs.transA ? 1 : K;
-    const kStrideA = attrs.transA ? M : 1;
-    const kStrideB = attrs.transB ? 1 : N;
-    const colStrideB = attrs.transB ? K : 1;
+    // Bring op(A) to [M, K] and op(B) to [K, N] row-major, then accumulate rows of B
+    // into rows of C (i-k-j order: contiguous inner loops).
+    const A = attrs.transA ? transpose(a, K, M) : a;
+    const Bm = attrs.transB ? transpose(b, N, K) : b;
+    const row = new Float64Array(N);
     for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        let acc = 0;
-        for (let k = 0; k < K; k++) acc += a[i * rowStrideA + k * kStrideA] * b[k * kStrideB + j * colStrideB];
-        if (bias) acc += bias[j];
-        c[i * N + j] = attrs.activation === 'none' ? acc : activate(attrs.activation, acc);
+      if (bias) for (let j = 0; j < N; j++) row[j] = bias[j];
+      else row.fill(0);
+      const ao = i * K;
+      for (let k = 0; k < K; k++) {
+        const aik = A[ao + k];
+        if (aik === 0) continue;
+        const bo = k * N;
+        for (let j = 0; j < N; j++) row[j] += aik * Bm[bo + j];
       }
+      const co = i * N;
+      if (attrs.activation === 'none') for (let j = 0; j < N; j++) c[co + j] = row[j];
+      else for (let j = 0; j < N; j++) c[co + j] = activate(attrs.activation, row[j]);
     }
   },
   webgpu(gpu, inputs, [c], attrs) {
     const { M, N, K } = matmulDims(inputs, attrs);
     const [a, b, bias] = inputs;
+    const variant = matmulVariant(gpu);
     gpu.dispatch({
       label: 'matmul.forward',
-      shaderKey: 'linalg/matmul_naive',
-      code: naiveWgsl,
+      shaderKey: `linalg/matmul_${variant.name}`,
+      code: variant.code,
       constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
       reads: [gpu.buffer(a), gpu.buffer(b), gpu.buffer(bias ?? a)],
       writes: [gpu.buffer(c)],
@@ -79,7 +114,7 @@ export const matmulOp: OpDef<MatmulAttrs> = {
         ['u32', K],
         ['u32', 0],
       ],
-      workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)],
+      workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
     });
   },
   backward({ inputs, outputs: [c], attrs, grads: [g] }) {

@@ -1,0 +1,39 @@
+// Bindings, operand loads and the bias/activation epilogue shared by the generated
+// register-blocked GEMM variants (src/ops/gemm-kernels.ts).
+// A: [M, K] row-major (or [K, M] when TRANS_A), B: [K, N] (or [N, K] when TRANS_B),
+// bias: [N] (read only when HAS_BIAS), C: [M, N] row-major.
+// ACT (override): 0 none, 1 tanh, 2 sigmoid, 3 relu.
+@group(0) @binding(0) var<storage, read> A: array<f32>;
+@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+
+struct Params { M: u32, N: u32, K: u32, pad: u32 }
+@group(1) @binding(0) var<uniform> p: Params;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+override ACT: u32 = 0u;
+
+fn load_a(row: u32, k: u32) -> f32 {
+  if (TRANS_A) { return A[k * p.M + row]; }
+  return A[row * p.K + k];
+}
+
+fn load_b(k: u32, col: u32) -> f32 {
+  if (TRANS_B) { return B[col * p.K + k]; }
+  return B[k * p.N + col];
+}
+
+fn store_c(row: u32, col: u32, value: f32) {
+  var v = value;
+  if (HAS_BIAS) { v += bias[col]; }
+  switch ACT {
+    case 1u: { let e = exp(-2.0 * abs(v)); v = sign(v) * (1.0 - e) / (1.0 + e); }
+    case 2u: { if (v >= 0.0) { v = 1.0 / (1.0 + exp(-v)); } else { let e = exp(v); v = e / (1.0 + e); } }
+    case 3u: { v = max(v, 0.0); }
+    default: {}
+  }
+  C[row * p.N + col] = v;
+}
