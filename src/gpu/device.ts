@@ -2,7 +2,7 @@
 // uncaptured-error handling. Works in windows and workers (navigator.gpu exists in both).
 
 /** Features GateScope uses when the adapter has them. */
-export const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
+export const WANTED_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as GPUFeatureName[];
 
 /** Limits raised to the adapter's maximum. */
 const RAISED_LIMITS = [

@@ -1,0 +1,59 @@
+// `npm run bench`: serves bench/index.html with Vite on 127.0.0.1, opens it in headless
+// Chromium (WebGPU on whatever adapter is present), prints a table and writes
+// bench/results.json. Flags: --quick (canonical config only, short budgets),
+// --no-tfjs (GateScope only).
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'vite';
+import { chromium } from 'playwright';
+import { browserArgs, ensureBrowser } from './browser.mjs';
+
+const quick = process.argv.includes('--quick');
+const noTf = process.argv.includes('--no-tfjs');
+const port = 5183;
+
+const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
+await server.listen();
+const browser = await chromium.launch({ executablePath: ensureBrowser(), args: browserArgs() });
+let results;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  const query = [quick ? 'quick' : '', noTf ? 'noTf' : ''].filter(Boolean).join('&');
+  await page.goto(`http://127.0.0.1:${port}/bench/index.html${query ? `?${query}` : ''}`);
+  await page.waitForFunction(() => window.__benchResults, null, { timeout: 3_600_000, polling: 1000 });
+  results = await page.evaluate(() => window.__benchResults);
+} finally {
+  await browser.close();
+  await server.close();
+}
+if (results.error) {
+  console.error(results.error);
+  process.exit(1);
+}
+
+const fmt = (v, d = 1) => (v === null || v === undefined ? '—' : v.toFixed(d));
+console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architecture} ${results.adapter.description ?? ''}`);
+console.log(`GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})\n`);
+const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'steps'];
+const lines = [header];
+for (const r of results.rows) {
+  const ref = (engine) => results.rows.find((o) => o.config === r.config && o.cell === r.cell && o.engine === engine)?.trainMs ?? null;
+  const ratio = (engine) => (r.trainMs && ref(engine) ? `${(ref(engine) / r.trainMs).toFixed(1)}×` : '—');
+  lines.push([
+    r.config,
+    r.cell,
+    r.engine,
+    fmt(r.trainMs),
+    fmt(r.forwardMs),
+    fmt(r.gflops, 2),
+    r.gflops ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
+    r.engine.startsWith('gatescope') ? ratio('tfjs-webgpu') : '',
+    r.engine.startsWith('gatescope') ? ratio('tfjs-wasm') : '',
+    r.engine.startsWith('gatescope') ? ratio('tfjs-cpu') : '',
+    r.note ?? String(r.steps),
+  ]);
+}
+const widths = header.map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
+console.log('\nwrote bench/results.json');
