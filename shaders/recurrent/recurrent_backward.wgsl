@@ -57,16 +57,13 @@ fn through_w(b: u32, t: u32, k: u32) -> f32 {
   return acc;
 }
 
-@compute @workgroup_size(WG)
-fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let idx = gid.x + gid.y * groups.x * WG;
-  if (idx >= p.B * H) { return; }
-  let b = idx / H;
-  let k = idx % H;
+// Step s for unit k of example b, given through = Σ_m dgh[b, t_{s+1}, m]·W_hh[m, k]
+// (or, when final_step = 1, the same at t of step 0).
+fn finish(b: u32, k: u32, through: f32) {
   let L = u32(lengths[b]);
   let bh = b * H + k;
   if (p.final_step == 1u) {
-    dstate[bh] = dstate[bh] + through_w(b, time_of(0u, L), k);
+    dstate[bh] = dstate[bh] + through;
     return;
   }
   let s = p.s;
@@ -79,7 +76,7 @@ fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     dh = dfinal[bh];
     dc = dfinal[p.B * H + bh];
   } else {
-    dh = dstate[bh] + through_w(b, time_of(s + 1u, L), k);
+    dh = dstate[bh] + through;
     dc = dstate[p.B * H + bh];
   }
   dh += dy[row * p.DH + p.d_off + k];
@@ -92,4 +89,20 @@ fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   dstate[bh] = g.direct;
   dstate[p.B * H + bh] = g.dc;
+}
+
+// Timestep whose dgh feeds this step's carry: t_{s+1}, or t_0 for the final pass.
+fn carry_time(b: u32) -> u32 {
+  let L = u32(lengths[b]);
+  if (p.final_step == 1u) { return time_of(0u, L); }
+  return time_of(min(p.s + 1u, L - 1u), L);
+}
+
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  if (idx >= p.B * H) { return; }
+  let b = idx / H;
+  let k = idx % H;
+  finish(b, k, through_w(b, carry_time(b), k));
 }

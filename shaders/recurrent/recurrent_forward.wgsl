@@ -10,6 +10,8 @@
 //   hprev:   [B, T, H]    h_{t-1} at each step, for dW_hh = dGhᵀ·H_prev
 // Step s (processing order) of example b is timestep t = s, or L − 1 − s in reverse.
 // Entry `step`: one dispatch per s, one invocation per (b, j).
+// Entry `step_blocked` (generated, src/ops/recurrent-kernels.ts): one dispatch per s, each
+// invocation a block of batch rows × units with the recurrent matvec in registers.
 // Entry `sequence`: one dispatch; workgroup b owns batch row b and loops over s.
 @group(0) @binding(0) var<storage, read> xproj: array<f32>;
 @group(0) @binding(1) var<storage, read> w_hh: array<f32>;
@@ -48,33 +50,38 @@ fn time_of(s: u32, L: u32) -> u32 {
   return s;
 }
 
-fn unit(b: u32, j: u32, s: u32) {
-  let L = u32(lengths[b]);
-  if (s >= L) { return; }
+fn load_b_hh(g: u32, j: u32) -> f32 {
+  if (g >= G) { return 0.0; }
+  return b_hh[g * H + j];
+}
+
+fn load_w_hh(g: u32, j: u32, k: u32) -> f32 {
+  if (g >= G) { return 0.0; }
+  return w_hh[(g * H + j) * H + k];
+}
+
+// Where h_{t-1} of example b starts: in init at step 0, else in y at the previous step.
+fn h_prev_base(b: u32, s: u32, L: u32) -> u32 {
+  if (s == 0u) { return b * H; }
+  return (b * p.T + time_of(min(s - 1u, L - 1u), L)) * p.DH + p.d_off;
+}
+
+fn h_prev_value(s: u32, base: u32, k: u32) -> f32 {
+  if (s == 0u) { return init[base + k]; }
+  return y[base + k];
+}
+
+// Finishes unit j of example b at step s given r = W_hh h_{t-1} + b_hh for its gates.
+fn finish(b: u32, j: u32, s: u32, L: u32, r: vec4<f32>) {
   let t = time_of(s, L);
   let row = b * p.T + t;
-  // r = W_hh h_{t-1} + b_hh for the gates of unit j.
-  var r = vec4<f32>(0.0);
-  for (var g = 0u; g < G; g++) { r[g] = b_hh[g * H + j]; }
-  var h_prev_j: f32;
+  let base = h_prev_base(b, s, L);
+  let h_prev_j = h_prev_value(s, base, j);
   var c_prev_j = 0.0;
   if (s == 0u) {
-    let base = b * H;
-    for (var k = 0u; k < H; k++) {
-      let hk = init[base + k];
-      for (var g = 0u; g < G; g++) { r[g] += w_hh[(g * H + j) * H + k] * hk; }
-    }
-    h_prev_j = init[base + j];
-    c_prev_j = init[p.B * H + base + j];
-  } else {
-    let prow = b * p.T + time_of(s - 1u, L);
-    let base = prow * p.DH + p.d_off;
-    for (var k = 0u; k < H; k++) {
-      let hk = y[base + k];
-      for (var g = 0u; g < G; g++) { r[g] += w_hh[(g * H + j) * H + k] * hk; }
-    }
-    h_prev_j = y[base + j];
-    if (S == 6u) { c_prev_j = saved[prow * S * H + 4u * H + j]; }
+    c_prev_j = init[p.B * H + b * H + j];
+  } else if (S == 6u) {
+    c_prev_j = saved[(b * p.T + time_of(s - 1u, L)) * S * H + 4u * H + j];
   }
   var a = vec4<f32>(0.0);
   for (var g = 0u; g < G; g++) { a[g] = xproj[row * G * H + g * H + j]; }
@@ -82,6 +89,18 @@ fn unit(b: u32, j: u32, s: u32) {
   for (var q = 0u; q < S; q++) { saved[row * S * H + q * H + j] = out.saved[q]; }
   hprev[row * H + j] = h_prev_j;
   y[row * p.DH + p.d_off + j] = out.h;
+}
+
+fn unit(b: u32, j: u32, s: u32) {
+  let L = u32(lengths[b]);
+  if (s >= L) { return; }
+  let base = h_prev_base(b, s, L);
+  var r = vec4<f32>(load_b_hh(0u, j), load_b_hh(1u, j), load_b_hh(2u, j), load_b_hh(3u, j));
+  for (var k = 0u; k < H; k++) {
+    let hk = h_prev_value(s, base, k);
+    r += hk * vec4<f32>(load_w_hh(0u, j, k), load_w_hh(1u, j, k), load_w_hh(2u, j, k), load_w_hh(3u, j, k));
+  }
+  finish(b, j, s, L, r);
 }
 
 @compute @workgroup_size(WG)

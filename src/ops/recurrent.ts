@@ -32,6 +32,7 @@ import { matmul, matmulOp } from './matmul.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
+import { backwardStepBlocked, forwardStepBlocked, STEP_BLOCK } from './recurrent-kernels.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
@@ -297,12 +298,13 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', steps],
           ['u32', 0],
         ] as ['u32', number][];
-      const code = cell.wgsl + forwardWgsl;
+      const code = cell.wgsl + forwardWgsl + forwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
+      const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
       if (path === 'sequence') {
         gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
         for (let s = 0; s < steps; s++) {
-          gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'step', constants, reads, writes, uniforms: uniforms(s), workgroups: grid1d(B * H, 64) });
+          gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'step_blocked', constants, reads, writes, uniforms: uniforms(s), workgroups: grid1d(blocks, 64) });
         }
       }
       // Final states at each example's last real step.
@@ -465,7 +467,8 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     gpu.recorder.clear(gpu.buffer(dState));
     gpu.recorder.clear(gpu.buffer(dGx));
     gpu.recorder.clear(gpu.buffer(dGh));
-    const code = cell.wgsl + backwardWgsl;
+    const code = cell.wgsl + backwardWgsl + backwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
+    const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
     const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(inputs[3]), gpu.buffer(dFinal)];
     const writes = [gpu.buffer(dGx), gpu.buffer(dGh), gpu.buffer(dState)];
     const constants = recurrentConstants(cell, H);
@@ -485,12 +488,12 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         label: `${attrs.cell}.backward`,
         shaderKey: `recurrent/${attrs.cell}_backward`,
         code,
-        entryPoint: 'step',
+        entryPoint: 'step_blocked',
         constants,
         reads,
         writes,
         uniforms: uniforms(Math.max(s, 0), s < 0 ? 1 : 0),
-        workgroups: grid1d(B * H, 64),
+        workgroups: grid1d(blocks, 64),
       });
     }
     gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
