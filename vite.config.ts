@@ -38,7 +38,7 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            api: { host: '127.0.0.1' },
+            api: { host: '127.0.0.1', port: Number(process.env.GATESCOPE_VITEST_PORT ?? 63315) },
             provider: playwright({ launchOptions: { executablePath, args: browserArgs() } }),
             instances: [{ browser: 'chromium' }],
           },
