@@ -8,6 +8,15 @@ export class Random {
     this.state = seed >>> 0;
   }
 
+  /** The generator's position, to save and restore a sequence exactly. */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(value: number) {
+    this.state = value >>> 0;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

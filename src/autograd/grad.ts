@@ -6,10 +6,12 @@ import type { Tensor } from '../tensor.ts';
 /**
  * Backpropagates from a scalar loss (or from `seed`, the gradient of a non-scalar
  * output). Call inside the step's `scope` so intermediate gradients are freed with it.
+ * Tensors in `retain` keep their gradient in `.grad` (the per-timestep gradient view).
  */
-export function backward(loss: Tensor, seed?: Tensor): void {
+export function backward(loss: Tensor, seed?: Tensor, retain?: readonly Tensor[]): void {
   tapeBackward(loss, {
     seed,
+    retain,
     add,
     copy: (t) => scale(t, 1),
     ones: (like) => like.backend.full(like.shape, 1, 'f32', 'grad.seed'),

@@ -54,6 +54,8 @@ export interface BackwardOptions {
   add: (a: Tensor, b: Tensor) => Tensor;
   ones: (like: Tensor) => Tensor;
   copy: (t: Tensor) => Tensor;
+  /** Intermediate tensors whose gradient is kept in `.grad` after the pass (freed with the scope). */
+  retain?: readonly Tensor[];
 }
 
 /**
@@ -119,6 +121,10 @@ export function backward(loss: Tensor, options: BackwardOptions): void {
       });
     }
   });
+  for (const t of options.retain ?? []) {
+    const g = grads.get(t);
+    if (g && t.node) t.grad = g;
+  }
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor, options: BackwardOptions): void {

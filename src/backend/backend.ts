@@ -18,6 +18,8 @@ export interface Backend {
   empty(shape: Shape, dtype: DType, label: string): Tensor;
   /** Overwrites a tensor's values from the host. */
   write(t: Tensor, data: ArrayLike<number>): void;
+  /** Copies src's values into dst starting at element `dstOffset`, in stream order with recorded work. */
+  copy(src: Tensor, dst: Tensor, dstOffset?: number): void;
   /** Reads a tensor back. Never blocks: resolves once the device has produced it. */
   read(t: Tensor): Promise<HostArray>;
   /** Releases storage (called by Tensor.dispose). */

@@ -52,6 +52,11 @@ export class CpuBackend implements Backend {
     (t.storage as HostArray).set(data);
   }
 
+  copy(src: Tensor, dst: Tensor, dstOffset = 0): void {
+    if (dstOffset + src.size > dst.size) throw new Error(`copy: ${src.label} (${src.size} values) does not fit ${dst.label} (${dst.size}) at ${dstOffset}`);
+    (dst.storage as HostArray).set(src.storage as HostArray, dstOffset);
+  }
+
   async read(t: Tensor): Promise<HostArray> {
     return (t.storage as HostArray).slice();
   }

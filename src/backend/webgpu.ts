@@ -115,6 +115,12 @@ export class WebGpuBackend implements Backend {
     this.device.queue.writeBuffer(this.buffer(t), 0, host);
   }
 
+  copy(src: Tensor, dst: Tensor, dstOffset = 0): void {
+    if (dstOffset + src.size > dst.size) throw new Error(`copy: ${src.label} (${src.size} values) does not fit ${dst.label} (${dst.size}) at ${dstOffset}`);
+    this.checkAlive();
+    if (src.size > 0) this.recorder.copy(this.buffer(src), 0, this.buffer(dst), dstOffset * 4, src.size * 4);
+  }
+
   async read(t: Tensor): Promise<HostArray> {
     this.checkAlive();
     const bytes = Math.max(4, t.size * 4);

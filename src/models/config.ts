@@ -1,0 +1,157 @@
+// The one serialisable model configuration: image encoder, text encoder, fusion
+// strategy, head and task. Everything else (parameters, forward, export) is built from
+// it. `validateModelConfig` explains invalid combinations instead of fixing them.
+import type { TaskKind } from '../data/types.ts';
+import type { CellKind } from '../ops/recurrent.ts';
+
+export type FusionKind = 'text' | 'image' | 'early' | 'init' | 'additive' | 'late' | 'weighted' | 'gated' | 'film';
+export type ImageEncoderKind = 'cnn' | 'mlp' | 'features';
+
+export const FUSION_KINDS: readonly FusionKind[] = ['text', 'image', 'early', 'init', 'additive', 'late', 'weighted', 'gated', 'film'];
+export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
+
+/** Bump when a saved config can no longer be read by older code. */
+export const MODEL_CONFIG_VERSION = 1;
+
+export interface TextEncoderConfig {
+  cell: CellKind;
+  /** Vocabulary size including the four special tokens. */
+  vocabSize: number;
+  embeddingSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout between stacked recurrent layers (training only). */
+  dropout: number;
+}
+
+export interface ImageEncoderConfig {
+  /**
+   * cnn: (conv3×3 → ReLU → maxpool 2×2) per entry of `channels`, then Linear → ReLU;
+   * mlp: flattened pixels → Linear(mlpHidden) → ReLU → Linear → ReLU;
+   * features: precomputed frozen features (e.g. from the user's ONNX encoder) → Linear → ReLU.
+   */
+  encoder: ImageEncoderKind;
+  /** Input images are [3, imageSize, imageSize]. */
+  imageSize: number;
+  /** Output channels of each conv block (cnn, 1–3 blocks). */
+  channels: number[];
+  /** Hidden units of the pixel MLP. */
+  mlpHidden: number;
+  /** Width of the precomputed features (features encoder). */
+  inputFeatures: number;
+  /** Size of the image feature v that fusion consumes. */
+  featureSize: number;
+}
+
+export interface HeadConfig {
+  /** Hidden units of the MLP head; 0 makes the head one Linear layer. */
+  hiddenSize: number;
+  /** Dropout on the head's input (training only). */
+  dropout: number;
+}
+
+export interface CaptionConfig {
+  /** How the image conditions the decoder: initial state or concatenated to every input. */
+  conditioning: 'init' | 'early';
+  /** Longest generated caption in tokens (without <bos>/<eos>). */
+  maxLength: number;
+}
+
+export interface ModelConfig {
+  version: number;
+  task: TaskKind;
+  fusion: FusionKind;
+  text: TextEncoderConfig;
+  image: ImageEncoderConfig;
+  head: HeadConfig;
+  /** Width of the projected features mixed by the gated fusion. */
+  fusionSize: number;
+  /** Classes (classification, multilabel), 1 (regression) or the caption vocabulary size. */
+  outputSize: number;
+  /** Captioning only: the decoder uses `text` (cell, sizes) with the caption vocabulary. */
+  caption: CaptionConfig;
+  /**
+   * Probability, per training example, of hiding one modality (chosen at random) so the
+   * model learns to cope with a missing one. 0 disables it.
+   */
+  modalityDropout: number;
+}
+
+/** A sensible starting point: LSTM text encoder, small CNN, late fusion, classification. */
+export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return {
+    version: MODEL_CONFIG_VERSION,
+    task: 'classification',
+    fusion: 'late',
+    text: { cell: 'lstm', vocabSize: 64, embeddingSize: 32, hiddenSize: 64, numLayers: 1, bidirectional: false, dropout: 0 },
+    image: { encoder: 'cnn', imageSize: 32, channels: [16, 32], mlpHidden: 128, inputFeatures: 0, featureSize: 64 },
+    head: { hiddenSize: 64, dropout: 0 },
+    fusionSize: 64,
+    outputSize: 2,
+    caption: { conditioning: 'init', maxLength: 12 },
+    modalityDropout: 0,
+    ...overrides,
+  };
+}
+
+/** Fusion strategies that read the text, the image, or condition the recurrence on the image. */
+export function fusionUses(fusion: FusionKind): { text: boolean; image: boolean } {
+  return { text: fusion !== 'image', image: fusion !== 'text' };
+}
+
+/** Every problem with a config, in plain words; empty when it is valid. */
+export function validateModelConfig(c: ModelConfig): string[] {
+  const problems: string[] = [];
+  const int = (v: number, lo: number, hi: number, what: string) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) problems.push(`${what} must be a whole number from ${lo} to ${hi} (got ${v}).`);
+  };
+  if (c.version > MODEL_CONFIG_VERSION) {
+    problems.push(`This model config is version ${c.version}; this GateScope reads up to version ${MODEL_CONFIG_VERSION}. Update GateScope to open it.`);
+  }
+  if (!FUSION_KINDS.includes(c.fusion)) problems.push(`Unknown fusion strategy "${c.fusion}".`);
+  if (!CELL_KINDS.includes(c.text.cell)) problems.push(`Unknown recurrent cell "${c.text.cell}".`);
+  int(c.text.vocabSize, 5, 1_000_000, 'Vocabulary size');
+  int(c.text.embeddingSize, 1, 4096, 'Embedding size');
+  int(c.text.hiddenSize, 1, 4096, 'Hidden size');
+  int(c.text.numLayers, 1, 8, 'Number of layers');
+  if (!(c.text.dropout >= 0 && c.text.dropout < 1)) problems.push(`Recurrent dropout must be in [0, 1) (got ${c.text.dropout}).`);
+  if (!(c.head.dropout >= 0 && c.head.dropout < 1)) problems.push(`Head dropout must be in [0, 1) (got ${c.head.dropout}).`);
+  if (!(c.modalityDropout >= 0 && c.modalityDropout < 1)) problems.push(`Modality dropout must be in [0, 1) (got ${c.modalityDropout}).`);
+  int(c.head.hiddenSize, 0, 4096, 'Head hidden size');
+  int(c.image.featureSize, 1, 4096, 'Image feature size');
+  int(c.fusionSize, 1, 4096, 'Fusion size');
+  int(c.outputSize, 1, 1_000_000, 'Output size');
+  int(c.image.imageSize, 16, 128, 'Image size');
+  if (c.image.encoder === 'cnn') {
+    if (c.image.channels.length < 1 || c.image.channels.length > 3) problems.push('The CNN image encoder has 1 to 3 conv blocks.');
+    c.image.channels.forEach((ch, i) => int(ch, 1, 512, `Channels of conv block ${i + 1}`));
+    const spatial = c.image.imageSize >> c.image.channels.length;
+    if (spatial < 1) problems.push(`${c.image.channels.length} pooling steps shrink a ${c.image.imageSize}px image below 1 pixel.`);
+  } else if (c.image.encoder === 'mlp') {
+    int(c.image.mlpHidden, 1, 8192, 'MLP hidden size');
+  } else if (c.image.encoder === 'features') {
+    int(c.image.inputFeatures, 1, 1_000_000, 'Precomputed feature width');
+  } else {
+    problems.push(`Unknown image encoder "${c.image.encoder as string}".`);
+  }
+  if (c.task === 'regression' && c.outputSize !== 1) problems.push('Regression predicts one number: the output size must be 1.');
+  if ((c.task === 'classification' || c.task === 'multilabel') && c.outputSize < 2 && c.task === 'classification') {
+    problems.push('Classification needs at least 2 classes.');
+  }
+  if (c.task === 'captioning') {
+    if (c.fusion !== 'init' && c.fusion !== 'early') {
+      problems.push(`Captioning conditions the decoder on the image through "init" or "early"; "${c.fusion}" does not apply to generating text.`);
+    }
+    if (c.text.bidirectional) problems.push('A caption decoder generates left to right: it cannot be bidirectional.');
+    int(c.caption.maxLength, 1, 256, 'Maximum caption length');
+  }
+  if (c.fusion === 'additive' && c.text.numLayers < 1) problems.push('Additive fusion needs a recurrent layer.');
+  return problems;
+}
+
+/** Output channels × spatial size at the CNN's output, flattened. */
+export function cnnFlatSize(image: ImageEncoderConfig): number {
+  const spatial = image.imageSize >> image.channels.length;
+  return image.channels[image.channels.length - 1] * spatial * spatial;
+}

@@ -1,0 +1,161 @@
+// Models on the CPU backend: every fusion strategy × cell builds and trains a step; one
+// model per strategy (and per task head) passes a float64 gradient check of the whole
+// model; parameter specs are consistent.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
+import { backward } from '../autograd/grad.ts';
+import { gradcheck } from '../autograd/gradcheck.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import { makeBatch } from '../train/batch.ts';
+import { defaultModelConfig, FUSION_KINDS, validateModelConfig, type FusionKind, type ModelConfig } from './config.ts';
+import { MultimodalModel, modelCost, modelSpecs, parameterCount, taskLoss } from './model.ts';
+import { Params, initialValues } from './params.ts';
+import { tinyDataset } from './testing.ts';
+import { Random } from '../random.ts';
+import type { CellKind } from '../ops/recurrent.ts';
+import type { TaskKind } from '../data/types.ts';
+import { beamSearch, greedyDecode } from './decode.ts';
+
+function tinyConfig(fusion: FusionKind, cell: CellKind, task: TaskKind = 'classification', extra: Partial<ModelConfig> = {}): ModelConfig {
+  return defaultModelConfig({
+    task,
+    fusion,
+    text: { cell, vocabSize: 8, embeddingSize: 3, hiddenSize: 3, numLayers: 1, bidirectional: false, dropout: 0 },
+    image: { encoder: 'cnn', imageSize: 8, channels: [2], mlpHidden: 4, inputFeatures: 0, featureSize: 3 },
+    head: { hiddenSize: 3, dropout: 0 },
+    fusionSize: 3,
+    outputSize: task === 'regression' ? 1 : task === 'captioning' ? 8 : 3,
+    caption: { conditioning: 'init', maxLength: 4 },
+    ...extra,
+  });
+}
+
+/** Float64 gradient check of the task loss with respect to every parameter. */
+function checkModel(config: ModelConfig, dataOptions: Parameters<typeof tinyDataset>[0]) {
+  const data = tinyDataset(dataOptions);
+  const specs = modelSpecs(config);
+  const rng = new Random(3);
+  const inputs = specs.map((s) => {
+    const v = initialValues(s, rng);
+    // Constant-initialised parameters (missing vectors, α) get small random values so
+    // their gradient paths are not degenerate.
+    if (s.init.kind === 'constant') for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-0.5, 0.5);
+    return { data: v, shape: s.shape };
+  });
+  const rows = [0, 1, 2, 3];
+  return gradcheck((ts, backend) => {
+    const params = new Params(new Map(specs.map((s, k) => [s.name, ts[k]] as [string, Tensor])));
+    const model = MultimodalModel.fromParams(config, params);
+    const batch = makeBatch(backend, data, config, rows);
+    return taskLoss(batch, model.forward(batch, { training: true, seed: 1 }).output).loss;
+  }, inputs);
+}
+
+describe('every fusion strategy × cell', () => {
+  const cpu = new CpuBackend();
+  for (const fusion of FUSION_KINDS) {
+    for (const cell of ['rnn_tanh', 'lstm', 'gru'] as CellKind[]) {
+      it(`${fusion} × ${cell} builds, runs and yields gradients for its parameters`, () => {
+        const config = tinyConfig(fusion, cell);
+        const data = tinyDataset({ task: 'classification', size: 6, missingImage: 0.3, missingText: 0.3 });
+        const model = MultimodalModel.create(cpu, config, 1);
+        scope(() => {
+          const batch = makeBatch(cpu, data, config, [0, 1, 2, 3, 4, 5]);
+          const out = model.forward(batch, { training: true, seed: 1 });
+          expect(out.output.shape).toEqual([6, 3]);
+          const { loss } = taskLoss(batch, out.output);
+          const value = cpu.data(loss)[0];
+          expect(Number.isFinite(value)).toBe(true);
+          backward(loss);
+        });
+        const withGrad = model.params.names().filter((n) => model.params.get(n).grad);
+        // Every encoder/head weight receives a gradient; only unused "missing" vectors may not.
+        const without = model.params.names().filter((n) => !withGrad.includes(n) && !n.includes('missing'));
+        expect(without).toEqual([]);
+        expect(parameterCount(config)).toBe(model.params.list().reduce((s, t) => s + t.size, 0));
+        model.dispose();
+      });
+    }
+  }
+});
+
+describe('float64 gradient check of the whole model', () => {
+  const cells: CellKind[] = ['lstm', 'gru', 'rnn_tanh'];
+  FUSION_KINDS.forEach((fusion, k) => {
+    it(`${fusion} (${cells[k % 3]}, some rows missing a modality)`, () => {
+      const r = checkModel(tinyConfig(fusion, cells[k % 3]), { task: 'classification', size: 6, missingImage: 0.3, missingText: 0.3, seed: 11 + k });
+      expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+    });
+  });
+  it('bidirectional 2-layer GRU with late fusion and the MLP image encoder', () => {
+    const config = tinyConfig('late', 'gru', 'classification', {
+      image: { encoder: 'mlp', imageSize: 8, channels: [2], mlpHidden: 4, inputFeatures: 0, featureSize: 3 },
+    });
+    config.text = { ...config.text, bidirectional: true, numLayers: 2 };
+    const r = checkModel(config, { task: 'classification', size: 6, seed: 5 });
+    expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+  });
+  it('multi-label head (sigmoid cross-entropy)', () => {
+    const r = checkModel(tinyConfig('gated', 'lstm', 'multilabel'), { task: 'multilabel', size: 6, seed: 6 });
+    expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+  });
+  it('regression head (MSE on standardised targets)', () => {
+    const r = checkModel(tinyConfig('film', 'gru', 'regression'), { task: 'regression', size: 6, seed: 8 });
+    expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+  });
+  for (const conditioning of ['init', 'early'] as const) {
+    it(`captioning decoder conditioned by ${conditioning} (teacher forcing)`, () => {
+      const config = tinyConfig(conditioning, 'lstm', 'captioning', { caption: { conditioning, maxLength: 4 } });
+      const r = checkModel(config, { task: 'captioning', size: 6, seed: 9 });
+      expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+    });
+  }
+});
+
+describe('captioning decoding', () => {
+  it('greedy and beam search return captions of at most maxLength tokens', async () => {
+    const cpu = new CpuBackend();
+    const config = tinyConfig('init', 'gru', 'captioning');
+    const data = tinyDataset({ task: 'captioning', size: 4 });
+    const model = MultimodalModel.create(cpu, config, 2);
+    const pixels = scope(() => makeBatch(cpu, data, config, [0, 1, 2]).pixels!);
+    const greedy = await greedyDecode(model, pixels);
+    const beam1 = await beamSearch(model, pixels, 1);
+    const beam3 = await beamSearch(model, pixels, 3);
+    expect(greedy).toHaveLength(3);
+    for (const g of [...greedy, ...beam3]) {
+      expect(g.length).toBeLessThanOrEqual(config.caption.maxLength);
+      for (const id of g) expect(id).toBeGreaterThanOrEqual(0);
+    }
+    // A beam of width 1 is greedy decoding.
+    expect(beam1).toEqual(greedy);
+  });
+});
+
+describe('model configs', () => {
+  it('explains invalid combinations instead of fixing them', () => {
+    const bad = tinyConfig('late', 'lstm', 'captioning');
+    bad.text.bidirectional = true;
+    const problems = validateModelConfig(bad);
+    expect(problems.some((p) => p.includes('"late"'))).toBe(true);
+    expect(problems.some((p) => p.includes('bidirectional'))).toBe(true);
+    expect(validateModelConfig(defaultModelConfig())).toEqual([]);
+    expect(validateModelConfig({ ...defaultModelConfig(), version: 99 })[0]).toMatch(/version 99/);
+  });
+  it('counts parameters from the specs and estimates FLOPs', () => {
+    const c = defaultModelConfig();
+    const cost = modelCost(c, 32, 12);
+    expect(cost.parameters).toBe(parameterCount(c));
+    expect(cost.flopsPerStep).toBeGreaterThan(0);
+    const bigger = modelCost({ ...c, text: { ...c.text, hiddenSize: 128 } }, 32, 12);
+    expect(bigger.parameters).toBeGreaterThan(cost.parameters);
+    expect(bigger.flopsPerStep).toBeGreaterThan(cost.flopsPerStep);
+  });
+  it('parameter names are unique and PyTorch-style', () => {
+    for (const fusion of FUSION_KINDS) {
+      const names = modelSpecs(tinyConfig(fusion, 'lstm')).map((s) => s.name);
+      expect(new Set(names).size).toBe(names.length);
+      for (const n of names) expect(n).toMatch(/^[a-z_]+(\.[a-z0-9_]+)+$/);
+    }
+  });
+});

@@ -1,0 +1,275 @@
+// The multimodal model built from a ModelConfig: image encoder + text encoder + fusion
+// strategy + head, or, for captioning, image encoder + conditioned RNN decoder.
+// `modelSpecs` lists every parameter (the one list that building, counting, checkpoints
+// and export read); `MultimodalModel.forward` runs a batch; `taskLoss` scores it.
+import type { Backend } from '../backend/backend.ts';
+import type { Tensor } from '../tensor.ts';
+import { add, mul } from '../ops/elementwise.ts';
+import { reshape } from '../ops/shape.ts';
+import { split } from '../ops/concat.ts';
+import { softmaxCrossEntropy, mse } from '../ops/loss.ts';
+import { sigmoidCrossEntropy } from '../ops/bce.ts';
+import { sigmoid } from '../ops/activation.ts';
+import { noGrad } from '../autograd/tape.ts';
+import { cnnFlatSize, fusionUses, type ModelConfig } from './config.ts';
+import { CELLS } from '../ops/recurrent.ts';
+import { FUSIONS, type FusionContext } from './fusion/index.ts';
+import { applyHead } from './heads.ts';
+import { encodeImage, imageEncoderSpecs } from './image-encoder.ts';
+import { allocateParams, countParameters, linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
+import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
+import { textWidth } from './fusion/types.ts';
+
+/** What a batch carries into the model; tensors live on the model's backend. */
+export interface ModelBatch {
+  size: number;
+  /** [B, 3, S, S] images (or [B, Fin] precomputed features); null when the model ignores images. */
+  pixels: Tensor | null;
+  /** Host [B]: 1 where the example has no image (or it was dropped); null when none is missing. */
+  imageMissing: Float32Array | null;
+  /** Token ids and lengths (≥ 1; a missing text is one <unk>); null when the model ignores text. */
+  text: TextInput | null;
+  /** Host [B]: 1 where the example has no text; null when none is missing. */
+  textMissing: Float32Array | null;
+  target: BatchTarget | null;
+}
+
+export type BatchTarget =
+  | { kind: 'classification'; labels: Tensor /* i32 [B] */ }
+  | { kind: 'multilabel'; targets: Tensor /* f32 [B, C] of 0/1 */ }
+  | { kind: 'regression'; values: Tensor /* f32 [B, 1], standardised */ }
+  | {
+      kind: 'captioning';
+      /** Decoder inputs: <bos> w₁ … w_n (ids [B, L], lengths n + 1). */
+      input: TextInput;
+      /** Next-token targets w₁ … w_n <eos>, flattened [B·L]. */
+      labels: Tensor;
+      /** [B·L]: 1 at real positions. */
+      mask: Tensor;
+    };
+
+export interface ForwardResult {
+  /** Logits [B, C] / standardised value [B, 1] / caption logits [B·L, V]. */
+  output: Tensor;
+  /** The text encoder's (or caption decoder's) run, for gate capture and gradient views. */
+  text: TextEncoding | null;
+  /** Image feature v [B, F] when computed. */
+  imageFeature: Tensor | null;
+}
+
+const TEXT = 'text_encoder';
+const DECODER = 'decoder';
+
+/** Every parameter of the model described by `c`, in a fixed order. */
+export function modelSpecs(c: ModelConfig): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  if (c.task === 'captioning') {
+    const F = c.image.featureSize;
+    specs.push(...imageEncoderSpecs(c.image));
+    specs.push(...textEncoderSpecs(DECODER, c.text, c.outputSize, c.fusion === 'early' ? F : 0));
+    if (c.fusion === 'init') {
+      const n = c.text.numLayers * c.text.hiddenSize;
+      specs.push(...linearSpecs(`${DECODER}.init_h`, F, n));
+      if (c.text.cell === 'lstm') specs.push(...linearSpecs(`${DECODER}.init_c`, F, n));
+    }
+    specs.push(...linearSpecs(`${DECODER}.out`, c.text.hiddenSize, c.outputSize));
+    return specs;
+  }
+  const uses = fusionUses(c.fusion);
+  const fusion = FUSIONS[c.fusion];
+  if (uses.image) specs.push(...imageEncoderSpecs(c.image));
+  if (uses.text) specs.push(...textEncoderSpecs(TEXT, c.text, c.text.vocabSize, fusion.extraTextInput(c)));
+  const zero = { kind: 'constant' as const, value: 0 };
+  if (uses.image) specs.push({ name: 'fusion.missing_image', shape: [c.image.featureSize], init: zero });
+  if (uses.text) specs.push({ name: 'fusion.missing_text', shape: [textWidth(c)], init: zero });
+  specs.push(...fusion.specs(c));
+  return specs;
+}
+
+/** Number of trainable scalars of a config. */
+export function parameterCount(c: ModelConfig): number {
+  return countParameters(modelSpecs(c));
+}
+
+export interface ModelCost {
+  parameters: number;
+  /** Estimated forward + backward FLOPs of one training step. */
+  flopsPerStep: number;
+}
+
+/**
+ * Parameter count (from the specs) and training FLOPs per step, estimated as
+ * 6 × multiply-adds of the forward pass (forward 2, backward 4) for a batch of
+ * `batchSize` examples with `textLength` tokens.
+ */
+export function modelCost(c: ModelConfig, batchSize: number, textLength: number): ModelCost {
+  let macs = 0;
+  const uses = c.task === 'captioning' ? { text: true, image: true } : fusionUses(c.fusion);
+  if (uses.image) {
+    const img = c.image;
+    if (img.encoder === 'cnn') {
+      let ch = 3;
+      let s = img.imageSize;
+      for (const o of img.channels) {
+        macs += o * ch * 9 * s * s;
+        ch = o;
+        s >>= 1;
+      }
+      macs += cnnFlatSize(img) * img.featureSize;
+    } else if (img.encoder === 'mlp') {
+      macs += 3 * img.imageSize * img.imageSize * img.mlpHidden + img.mlpHidden * img.featureSize;
+    } else {
+      macs += img.inputFeatures * img.featureSize;
+    }
+  }
+  if (uses.text) {
+    const t = c.text;
+    const D = t.bidirectional ? 2 : 1;
+    const G = CELLS[t.cell].gates;
+    const steps = c.task === 'captioning' ? c.caption.maxLength + 1 : textLength;
+    for (let l = 0; l < t.numLayers; l++) {
+      const extra = l === 0 ? (c.task === 'captioning' ? (c.fusion === 'early' ? c.image.featureSize : 0) : FUSIONS[c.fusion].extraTextInput(c)) : 0;
+      const inSize = (l === 0 ? t.embeddingSize : D * t.hiddenSize) + extra;
+      macs += D * G * t.hiddenSize * (inSize + t.hiddenSize) * steps;
+    }
+    if (c.task === 'captioning') macs += t.hiddenSize * c.outputSize * steps;
+  }
+  // Fusion and head layers: one multiply-add per weight.
+  const parameters = parameterCount(c);
+  const counted = new Set(['image_encoder', 'text_encoder', 'decoder']);
+  for (const s of modelSpecs(c)) {
+    if (s.shape.length === 2 && !counted.has(s.name.split('.')[0])) macs += s.shape[0] * s.shape[1];
+  }
+  return { parameters, flopsPerStep: 6 * macs * batchSize };
+}
+
+/** rows ⊙ (1 − missing) + missingVector ⊙ missing, per row; x [B, W], missing host [B]. */
+function substituteMissing(x: Tensor, missing: Float32Array | null, vector: Tensor): Tensor {
+  if (!missing || !missing.some((m) => m > 0)) return x;
+  const [B, W] = x.shape;
+  const keep = new Float32Array(B * W);
+  const drop = new Float32Array(B * W);
+  for (let b = 0; b < B; b++) {
+    keep.fill(1 - missing[b], b * W, (b + 1) * W);
+    drop.fill(missing[b], b * W, (b + 1) * W);
+  }
+  const backend = x.backend;
+  const keepT = backend.fromArray(keep, [B, W], 'f32', 'fusion.keep');
+  const dropT = backend.fromArray(drop, [B, W], 'f32', 'fusion.drop');
+  return add(mul(x, keepT), mul(dropT, vector));
+}
+
+export class MultimodalModel {
+  private constructor(
+    readonly config: ModelConfig,
+    readonly params: Params,
+  ) {}
+
+  /** Allocates and initialises the parameters of `config` on `backend`, seeded. */
+  static create(backend: Backend, config: ModelConfig, seed: number): MultimodalModel {
+    return new MultimodalModel(config, allocateParams(backend, modelSpecs(config), seed));
+  }
+
+  /** Wraps existing parameters (checkpoints); names and shapes must match the config. */
+  static fromParams(config: ModelConfig, params: Params): MultimodalModel {
+    for (const s of modelSpecs(config)) {
+      const t = params.tensors.get(s.name);
+      if (!t) throw new Error(`checkpoint has no parameter "${s.name}" required by this model`);
+      if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i])) {
+        throw new Error(`parameter "${s.name}" has shape [${t.shape.join(', ')}] but the model needs [${s.shape.join(', ')}]`);
+      }
+    }
+    return new MultimodalModel(config, params);
+  }
+
+  forward(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {
+    const c = this.config;
+    if (c.task === 'captioning') return this.forwardCaption(batch, options);
+    let text: TextEncoding | null = null;
+    let imageFeature: Tensor | null = null;
+    const params = this.params;
+    const ctx: FusionContext = {
+      config: c,
+      params,
+      training: options.training,
+      seed: options.seed,
+      image: () => {
+        if (imageFeature) return imageFeature;
+        if (!batch.pixels) throw new Error(`fusion "${c.fusion}" needs images but the batch has none`);
+        const v = encodeImage(params, c.image, batch.pixels);
+        imageFeature = substituteMissing(v, batch.imageMissing, params.get('fusion.missing_image'));
+        return imageFeature;
+      },
+      text: (conditioning: TextConditioning, substitute: boolean) => {
+        if (!batch.text) throw new Error(`fusion "${c.fusion}" needs text but the batch has none`);
+        text = encodeText(params, TEXT, c.text, batch.text, conditioning, options);
+        return substitute ? substituteMissing(text.feature, batch.textMissing, params.get('fusion.missing_text')) : text.feature;
+      },
+      head: (prefix, x) => applyHead(params, prefix, x, c, options.training, options.seed + 17),
+    };
+    const output = FUSIONS[c.fusion].forward(ctx);
+    return { output, text, imageFeature };
+  }
+
+  private forwardCaption(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {
+    const c = this.config;
+    if (!batch.pixels) throw new Error('captioning needs images but the batch has none');
+    if (batch.target?.kind !== 'captioning') throw new Error('captioning batch has no caption target');
+    const v = encodeImage(this.params, c.image, batch.pixels);
+    const enc = this.decode(v, batch.target.input, this.initialStates(v), options);
+    return { output: enc.logits, text: enc.text, imageFeature: v };
+  }
+
+  /** Decoder initial states from the image (init conditioning), else none. */
+  initialStates(v: Tensor): TextConditioning {
+    const c = this.config;
+    if (c.fusion === 'early') return { extraInput: v };
+    const sizes = new Array<number>(c.text.numLayers).fill(c.text.hiddenSize);
+    const h0 = split(linear(this.params, `${DECODER}.init_h`, v, 'tanh'), sizes);
+    const c0 = c.text.cell === 'lstm' ? split(linear(this.params, `${DECODER}.init_c`, v, 'tanh'), sizes) : undefined;
+    return { h0, c0 };
+  }
+
+  /** Runs the caption decoder over `input` and projects every step to the vocabulary: logits [B·L, V]. */
+  decode(v: Tensor, input: TextInput, conditioning: TextConditioning, options: { training: boolean; seed: number }): { logits: Tensor; text: TextEncoding } {
+    const c = this.config;
+    const cond = c.fusion === 'early' ? { ...conditioning, extraInput: v } : conditioning;
+    const text = encodeText(this.params, DECODER, c.text, input, cond, options);
+    const y = text.recurrent.output; // [B, L, H]
+    const [B, L, H] = y.shape;
+    return { logits: linear(this.params, `${DECODER}.out`, reshape(y, [B * L, H])), text };
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+export interface TaskLoss {
+  /** Scalar mean loss. */
+  loss: Tensor;
+  /** Probabilities (softmax / sigmoid) or predictions, for metrics; not differentiable. */
+  scores: Tensor;
+}
+
+/** The task's loss of a forward output against the batch target. */
+export function taskLoss(batch: ModelBatch, output: Tensor): TaskLoss {
+  const target = batch.target;
+  if (!target) throw new Error('the batch has no target to compute a loss against');
+  switch (target.kind) {
+    case 'classification': {
+      const r = softmaxCrossEntropy(output, target.labels);
+      return { loss: r.loss, scores: r.probs };
+    }
+    case 'multilabel': {
+      const loss = sigmoidCrossEntropy(output, target.targets);
+      return { loss, scores: noGrad(() => sigmoid(output)) };
+    }
+    case 'regression':
+      return { loss: mse(output, target.values), scores: output };
+    case 'captioning': {
+      const r = softmaxCrossEntropy(output, target.labels, target.mask);
+      return { loss: r.loss, scores: r.probs };
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// Named parameters. A model first describes its parameters (name, shape, initialiser)
+// as ParamSpecs — the single list that building, parameter counts, checkpoints and the
+// PyTorch/ONNX export all read — and then allocates them on a backend, seeded.
+// Names follow PyTorch module paths (e.g. "text_encoder.rnn.weight_ih_l0").
+import type { Backend } from '../backend/backend.ts';
+import { Random } from '../random.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
+import { matmul } from '../ops/matmul.ts';
+
+export type Init =
+  | { kind: 'uniform'; bound: number }
+  | { kind: 'normal'; std: number }
+  | { kind: 'constant'; value: number };
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: Init;
+}
+
+/** Parameters by name, in creation order. */
+export class Params {
+  constructor(readonly tensors: Map<string, Tensor>) {}
+
+  get(name: string): Tensor {
+    const t = this.tensors.get(name);
+    if (!t) throw new Error(`model has no parameter "${name}"`);
+    return t;
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  list(): Tensor[] {
+    return [...this.tensors.values()];
+  }
+
+  names(): string[] {
+    return [...this.tensors.keys()];
+  }
+
+  dispose(): void {
+    for (const t of this.tensors.values()) {
+      t.persistent = false;
+      if (t.grad) t.grad.persistent = false;
+      t.dispose();
+    }
+  }
+}
+
+/** Total number of scalars in a list of specs. */
+export function countParameters(specs: readonly ParamSpec[]): number {
+  return specs.reduce((n, s) => n + sizeOf(s.shape), 0);
+}
+
+/** Host values of one spec drawn from `rng` (the same order gives the same values everywhere). */
+export function initialValues(spec: ParamSpec, rng: Random): Float32Array {
+  const n = sizeOf(spec.shape);
+  const v = new Float32Array(n);
+  const init = spec.init;
+  if (init.kind === 'uniform') for (let i = 0; i < n; i++) v[i] = rng.uniform(-init.bound, init.bound);
+  else if (init.kind === 'normal') for (let i = 0; i < n; i++) v[i] = rng.normal() * init.std;
+  else v.fill(init.value);
+  return v;
+}
+
+/** Allocates every spec on `backend` as a trainable parameter, seeded. */
+export function allocateParams(backend: Backend, specs: readonly ParamSpec[], seed: number): Params {
+  const rng = new Random(seed);
+  const names = new Set<string>();
+  const map = new Map<string, Tensor>();
+  for (const s of specs) {
+    if (names.has(s.name)) throw new Error(`parameter "${s.name}" is declared twice`);
+    names.add(s.name);
+    map.set(s.name, backend.fromArray(initialValues(s, rng), s.shape, 'f32', s.name).param());
+  }
+  return new Params(map);
+}
+
+/** torch.nn.Linear(in, out): weight [out, in] and bias [out], both U(−1/√in, 1/√in). */
+export function linearSpecs(prefix: string, inFeatures: number, outFeatures: number): ParamSpec[] {
+  const bound = 1 / Math.sqrt(inFeatures);
+  return [
+    { name: `${prefix}.weight`, shape: [outFeatures, inFeatures], init: { kind: 'uniform', bound } },
+    { name: `${prefix}.bias`, shape: [outFeatures], init: { kind: 'uniform', bound } },
+  ];
+}
+
+/** y = x·Wᵀ + b for x [..., in] with the Linear named `prefix`. */
+export function linear(params: Params, prefix: string, x: Tensor, activation: 'none' | 'relu' | 'tanh' | 'sigmoid' = 'none'): Tensor {
+  return matmul(x, params.get(`${prefix}.weight`), { transB: true, bias: params.get(`${prefix}.bias`), activation });
+}

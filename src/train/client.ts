@@ -1,0 +1,51 @@
+// The page's side of the training worker: starts it, sends commands, turns requests into
+// promises and hands every event to one listener.
+import type { FromWorker, ResultValues, ToWorker } from './protocol.ts';
+
+type Request = Extract<ToWorker, { requestId: number }>;
+type RequestType = Request['type'];
+
+export class TrainingClient {
+  private worker: Worker;
+  private nextRequest = 1;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(private onEvent: (e: FromWorker) => void) {
+    this.worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'gatescope-training' });
+    this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    this.worker.onerror = (e) => this.onEvent({ type: 'fatal', message: `training worker failed: ${e.message || 'unknown error'}` });
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'result') {
+      const p = this.pending.get(m.requestId);
+      if (!p) return;
+      this.pending.delete(m.requestId);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new Error(m.error));
+      return;
+    }
+    this.onEvent(m);
+  }
+
+  /** Sends a command (the dataset is copied, not transferred: the page keeps its copy). */
+  send(message: Exclude<ToWorker, Request>): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Sends a request and resolves with its result. */
+  request<K extends RequestType & keyof ResultValues>(message: Omit<Extract<Request, { type: K }>, 'requestId'>): Promise<ResultValues[K]> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...message, requestId });
+    });
+  }
+
+  terminate(): void {
+    this.worker.postMessage({ type: 'dispose' } satisfies ToWorker);
+    for (const p of this.pending.values()) p.reject(new Error('the training worker was closed'));
+    this.pending.clear();
+    setTimeout(() => this.worker.terminate(), 1000);
+  }
+}

@@ -1,0 +1,148 @@
+// Evaluation of a model on a split: forward in batches without gradients, then the
+// task's metrics on the host. Captioning is scored on the teacher-forced loss and on
+// greedy-decoded captions (BLEU-4, exact match) of the first examples.
+import type { Backend } from '../backend/backend.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import { EOS, PAD, BOS } from '../data/types.ts';
+import { noGrad } from '../autograd/tape.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import { classificationReport, argmaxRows, type ClassificationReport } from '../metrics/classification.ts';
+import { macroAuc, rocCurve, rocOneVsRest, type RocCurve } from '../metrics/roc.ts';
+import { regressionReport, type RegressionReport } from '../metrics/regression.ts';
+import { multilabelReport, type MultilabelReport } from '../metrics/multilabel.ts';
+import { corpusBleu, exactMatch, type BleuReport } from '../metrics/caption.ts';
+import { taskLoss, type MultimodalModel } from '../models/model.ts';
+import { greedyDecode } from '../models/decode.ts';
+import { makeBatch, type BatchOptions } from './batch.ts';
+import type { MonitorMetric } from './config.ts';
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+export interface CaptionSample {
+  index: number;
+  reference: string;
+  generated: string;
+}
+
+export interface EvalResult {
+  split: SplitName;
+  count: number;
+  loss: number;
+  /** Dataset indices evaluated, in order. */
+  indices: Int32Array;
+  /** Predicted class per example (classification), or the prediction in target units (regression). */
+  predictions: Float32Array;
+  /** Softmax / sigmoid probabilities [count, C] (classification, multilabel). */
+  probabilities: Float32Array | null;
+  classification?: ClassificationReport & { roc: RocCurve[]; auc: number };
+  multilabel?: MultilabelReport;
+  regression?: RegressionReport;
+  captions?: { bleu: BleuReport; exactMatch: number; samples: CaptionSample[] };
+}
+
+/** The value early stopping and comparisons read from an evaluation. */
+export function metricValue(r: EvalResult, metric: MonitorMetric): number {
+  switch (metric) {
+    case 'loss':
+      return r.loss;
+    case 'accuracy':
+      return r.classification?.accuracy ?? r.multilabel?.subsetAccuracy ?? NaN;
+    case 'macroF1':
+      return r.classification?.macroF1 ?? r.multilabel?.macroF1 ?? NaN;
+    case 'auc':
+      return r.classification?.auc ?? NaN;
+    case 'rmse':
+      return r.regression?.rmse ?? NaN;
+    case 'bleu':
+      return r.captions?.bleu.bleu ?? NaN;
+  }
+}
+
+/** Caption ids → words, stopping at <eos> and skipping <bos>/<pad>. */
+export function captionText(ids: ArrayLike<number>, vocab: readonly string[], separator: string): string {
+  const words: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id === EOS) break;
+    if (id === BOS || id === PAD) continue;
+    words.push(vocab[id] ?? '<unk>');
+  }
+  return words.join(separator);
+}
+
+export async function evaluate(
+  backend: Backend,
+  model: MultimodalModel,
+  data: PreparedDataset,
+  split: SplitName,
+  options: { batchSize: number; captionExamples?: number; features?: Float32Array; indices?: Int32Array },
+): Promise<EvalResult> {
+  const indices = options.indices ?? data.splits[split];
+  const n = indices.length;
+  const batchOptions: BatchOptions = { features: options.features };
+  let lossSum = 0;
+  const targets = data.targets;
+  const C = targets.kind === 'classification' || targets.kind === 'multilabel' ? targets.classes.length : 0;
+  const probabilities = C ? new Float32Array(n * C) : null;
+  const predictions = new Float32Array(n);
+  for (let start = 0; start < n; start += options.batchSize) {
+    const rows = indices.subarray(start, Math.min(n, start + options.batchSize));
+    const pending = noGrad(() =>
+      scope(() => {
+        const batch = makeBatch(backend, data, model.config, rows, batchOptions);
+        const out = model.forward(batch, { training: false, seed: 0 });
+        const { loss, scores } = taskLoss(batch, out.output);
+        return { loss, scores };
+      }),
+    );
+    const [lossValue, scoreValues] = await Promise.all([pending.loss.read(), pending.scores.read()]);
+    pending.loss.dispose();
+    pending.scores.dispose();
+    lossSum += lossValue[0] * rows.length;
+    if (targets.kind === 'classification') {
+      probabilities!.set(scoreValues as Float32Array, start * C);
+      const arg = argmaxRows(scoreValues, C);
+      for (let k = 0; k < rows.length; k++) predictions[start + k] = arg[k];
+    } else if (targets.kind === 'multilabel') {
+      probabilities!.set(scoreValues as Float32Array, start * C);
+    } else if (targets.kind === 'regression') {
+      for (let k = 0; k < rows.length; k++) predictions[start + k] = scoreValues[k] * (targets.std || 1) + targets.mean;
+    }
+  }
+  const result: EvalResult = { split, count: n, loss: n ? lossSum / n : NaN, indices, predictions, probabilities };
+  if (targets.kind === 'classification') {
+    const truth = Int32Array.from(indices, (i) => targets.labels[i]);
+    const report = classificationReport(truth, predictions, targets.classes);
+    const roc = C === 2 ? [rocCurve(Float32Array.from({ length: n }, (_, k) => probabilities![k * 2 + 1]), Array.from(truth, (t) => t === 1))] : rocOneVsRest(probabilities!, truth, C);
+    result.classification = { ...report, roc, auc: C === 2 ? roc[0].auc : macroAuc(roc) };
+  } else if (targets.kind === 'multilabel') {
+    const truth = new Float32Array(n * C);
+    indices.forEach((i, k) => truth.set(targets.labels.subarray(i * C, (i + 1) * C), k * C));
+    result.multilabel = multilabelReport(probabilities!, truth, targets.classes);
+  } else if (targets.kind === 'regression') {
+    result.regression = regressionReport(predictions, Float32Array.from(indices, (i) => targets.values[i]));
+  } else {
+    const m = Math.min(n, options.captionExamples ?? 64);
+    const sep = targets.vocab.level === 'char' ? '' : ' ';
+    const samples: CaptionSample[] = [];
+    const hyps: string[][] = [];
+    const refs: string[][][] = [];
+    for (let start = 0; start < m; start += options.batchSize) {
+      const rows = indices.subarray(start, Math.min(m, start + options.batchSize));
+      const pixels: Tensor = noGrad(() => scope(() => makeBatch(backend, data, model.config, rows, batchOptions).pixels!));
+      const generated = await greedyDecode(model, pixels);
+      pixels.dispose();
+      generated.forEach((ids, k) => {
+        const i = rows[k];
+        const L = targets.tokens.length / data.size;
+        const reference = captionText(targets.tokens.subarray(i * L, (i + 1) * L), targets.vocab.tokens, sep);
+        const text = captionText(ids, targets.vocab.tokens, sep);
+        samples.push({ index: i, reference, generated: text });
+        hyps.push(ids.map((id) => targets.vocab.tokens[id]));
+        refs.push([reference.split(sep || /(?:)/u)]);
+      });
+    }
+    result.captions = { bleu: corpusBleu(hyps, refs), exactMatch: exactMatch(hyps, refs), samples };
+  }
+  return result;
+}

@@ -1,0 +1,95 @@
+// Messages between the page and the training worker. The worker file is a switch over
+// `ToWorker`; everything it posts is a `FromWorker`. Typed arrays inside these messages
+// cross as transferables (see `transferables`).
+import type { PreparedDataset } from '../data/types.ts';
+import type { ModelConfig } from '../models/config.ts';
+import type { GateTrace } from '../ops/recurrent.ts';
+import type { TrainConfig } from './config.ts';
+import type { EvalResult, SplitName } from './evaluate.ts';
+import type { EpochRecord, TrainerEvent } from './trainer.ts';
+
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+/** Weights by parameter name plus optimizer state: enough to resume exactly. */
+export interface TrainingState {
+  weights: Record<string, Float32Array>;
+  optimizer: { step: number; tensors: Record<string, Float32Array> };
+  step: number;
+  epoch: number;
+  history: EpochRecord[];
+  /** Where the current epoch stands: its shuffled order, the next position, the shuffler's state. */
+  order: Int32Array;
+  cursor: number;
+  rngPosition: number;
+  learningRateOverride: number | null;
+}
+
+/** What to inspect: a dataset example, or the user's own text with a dataset image (or none). */
+export type InspectTarget = { example: number } | { text: string; imageExample: number | null };
+
+export interface Inspection {
+  /** Token strings of the text as the model saw it. */
+  tokens: string[];
+  /** Gate traces per layer·direction (see GateTrace). Empty for image-only models. */
+  traces: GateTrace[];
+  /** Class probabilities, the predicted value, or a generated caption. */
+  prediction: { kind: 'classes'; classes: string[]; probabilities: number[] } | { kind: 'value'; value: number } | { kind: 'caption'; text: string };
+  /** |∂score/∂pixel| max over channels, [S·S] row-major, normalised to [0, 1]; null without an image. */
+  saliency: Float32Array | null;
+  imageSize: number;
+}
+
+export type ToWorker =
+  | { type: 'init'; dataset: PreparedDataset; model: ModelConfig; train: TrainConfig; backend: BackendChoice; features?: Float32Array; resume?: TrainingState }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stop' }
+  | { type: 'setLearningRate'; lr: number }
+  | { type: 'setSpeed'; stepDelayMs: number }
+  | { type: 'restoreLastGood'; requestId: number }
+  | { type: 'evaluate'; requestId: number; split: SplitName }
+  | { type: 'inspect'; requestId: number; target: InspectTarget; saliency: boolean }
+  | { type: 'exportState'; requestId: number }
+  | { type: 'dispose' };
+
+export interface ReadyInfo {
+  backend: string;
+  backendKind: 'webgpu' | 'cpu';
+  /** Why WebGPU was not used, when the backend is the CPU. */
+  fallbackReason: string | null;
+  parameters: number;
+  paramNames: string[];
+  layerNames: string[];
+  stepsPerEpoch: number;
+  totalSteps: number;
+}
+
+/** Results of requests, by request type. */
+export interface ResultValues {
+  restoreLastGood: { step: number };
+  evaluate: EvalResult;
+  inspect: Inspection;
+  exportState: TrainingState;
+}
+
+export type FromWorker =
+  | { type: 'ready'; info: ReadyInfo }
+  | TrainerEvent
+  | { type: 'result'; requestId: number; ok: true; value: ResultValues[keyof ResultValues] }
+  | { type: 'result'; requestId: number; ok: false; error: string }
+  | { type: 'fatal'; message: string };
+
+/** ArrayBuffers in a value that can be transferred instead of copied. */
+export function transferables(value: unknown, out: Set<ArrayBuffer> = new Set()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    const buf = value.buffer;
+    if (buf instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buf.byteLength) out.add(buf);
+  } else if (Array.isArray(value)) {
+    for (const v of value) transferables(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) transferables(v, out);
+  }
+  return [...out];
+}

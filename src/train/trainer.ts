@@ -1,0 +1,594 @@
+// The training loop as a pure module: runs in the training worker (train.worker.ts is
+// only a message switch around it) and on the main thread in tests.
+//
+// One step = build the batch on the host and upload it, forward, loss, backward, global
+// gradient norms (and the clip factor) on the device, one fused optimizer kernel per
+// parameter, all recorded into one command buffer and submitted once. Nothing in a step
+// waits for the device: per-step statistics (loss, norms, per-timestep gradient norms)
+// are copied into ring buffers on the device, and the rings are read back
+// asynchronously every `readbackEvery` steps. The CPU is kept at most two steps ahead
+// of the device.
+import type { Backend } from '../backend/backend.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import { backward, zeroGrad } from '../autograd/grad.ts';
+import { noGrad } from '../autograd/tape.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import { split } from '../ops/concat.ts';
+import { timeNorms } from '../ops/norms.ts';
+import { gradNorms } from '../optim/clip.ts';
+import { createOptimizer, type Optimizer } from '../optim/optimizer.ts';
+import { learningRate } from '../optim/schedule.ts';
+import { Random } from '../random.ts';
+import type { ModelConfig } from '../models/config.ts';
+import { MultimodalModel, taskLoss } from '../models/model.ts';
+import { makeBatch } from './batch.ts';
+import { higherIsBetter, type TrainConfig } from './config.ts';
+import { evaluate, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
+import type { TrainingState } from './protocol.ts';
+
+export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished';
+
+/** Statistics of one training step, as streamed to the page. */
+export interface StepStats {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  /** Gradient norm per layer group (names in `layerNames`). */
+  layerNorms: number[];
+  /** ‖∂loss/∂x_t‖ per timestep of the recurrent layer's input; empty without text. */
+  timeNorms: number[];
+}
+
+export interface ThroughputStats {
+  msPerStep: number;
+  examplesPerSecond: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  validation: EvalSummary;
+}
+
+/** The metrics of an evaluation without the per-example arrays (cheap to post and store). */
+export interface EvalSummary {
+  loss: number;
+  accuracy?: number;
+  macroF1?: number;
+  auc?: number;
+  rmse?: number;
+  mae?: number;
+  bleu?: number;
+}
+
+export type TrainerEvent =
+  | { type: 'steps'; stats: StepStats[]; throughput: ThroughputStats }
+  | { type: 'progress'; epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; totalSteps: number; etaSeconds: number | null }
+  | { type: 'epoch'; record: EpochRecord }
+  | { type: 'state'; state: TrainerState; reason?: string }
+  | { type: 'nan'; step: number; tensor: string; message: string }
+  | { type: 'log'; message: string };
+
+export interface TrainerOptions {
+  /** Precomputed image features [N, Fin] for the features encoder. */
+  features?: Float32Array;
+  /** Continue from these weights (checkpoint) instead of a fresh initialisation. */
+  model?: MultimodalModel;
+}
+
+export function summarize(r: EvalResult): EvalSummary {
+  return {
+    loss: r.loss,
+    accuracy: r.classification?.accuracy ?? r.multilabel?.subsetAccuracy,
+    macroF1: r.classification?.macroF1 ?? r.multilabel?.macroF1,
+    auc: r.classification?.auc,
+    rmse: r.regression?.rmse,
+    mae: r.regression?.mae,
+    bleu: r.captions?.bleu.bleu,
+  };
+}
+
+/** Groups a parameter name into its layer: ".weight"/".bias" dropped, RNN weights by layer·direction. */
+export function layerOf(name: string): string {
+  const rnn = name.match(/^(.*)\.(?:weight|bias)_(?:ih|hh)_(l\d+(?:_reverse)?)$/);
+  if (rnn) return `${rnn[1]}.${rnn[2]}`;
+  return name.replace(/\.(weight|bias)$/, '');
+}
+
+/** Yields to the event loop (lets worker messages in) without timer clamping. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Per-step statistics rings on the device: row k holds [loss, P + 2 norms, T time
+ * norms] of the k-th step since the last drain.
+ */
+class StatsRing {
+  readonly width: number;
+  private ring: Tensor;
+  private rows = 0;
+  private meta: { step: number; epoch: number; lr: number }[] = [];
+  private lastDrain = performance.now();
+  private examples = 0;
+
+  constructor(
+    private backend: Backend,
+    readonly capacity: number,
+    private paramCount: number,
+    private T: number,
+  ) {
+    this.width = 1 + paramCount + 2 + T;
+    this.ring = backend.zeros([capacity, this.width], 'f32', 'trainer.statsRing').keep();
+  }
+
+  get full(): boolean {
+    return this.rows >= this.capacity;
+  }
+
+  get pending(): number {
+    return this.rows;
+  }
+
+  /** Records one step: loss (1 value), norms [P + 2] and time norms [T] (or nothing when T = 0). */
+  push(meta: { step: number; epoch: number; lr: number }, batchSize: number, loss: Tensor, norms: Tensor, time: Tensor | null): void {
+    const o = this.rows * this.width;
+    this.backend.copy(loss, this.ring, o);
+    this.backend.copy(norms, this.ring, o + 1);
+    if (time) this.backend.copy(time, this.ring, o + 1 + this.paramCount + 2);
+    this.meta.push(meta);
+    this.rows++;
+    this.examples += batchSize;
+  }
+
+  /** Starts an asynchronous read of the recorded rows; resets the ring. */
+  drain(): Promise<{ stats: StepStats[]; throughput: ThroughputStats; norms: Float32Array[] }> | null {
+    if (this.rows === 0) return null;
+    const rows = this.rows;
+    const meta = this.meta;
+    const examples = this.examples;
+    this.rows = 0;
+    this.meta = [];
+    this.examples = 0;
+    const P = this.paramCount;
+    return this.ring.read().then((values) => {
+      const now = performance.now();
+      const elapsed = now - this.lastDrain;
+      this.lastDrain = now;
+      const stats: StepStats[] = [];
+      const norms: Float32Array[] = [];
+      for (let k = 0; k < rows; k++) {
+        const o = k * this.width;
+        const row = Float32Array.from(values.subarray(o, o + this.width));
+        norms.push(row.subarray(1, 1 + P + 2));
+        stats.push({
+          ...meta[k],
+          loss: row[0],
+          gradNorm: row[1 + P],
+          layerNorms: [],
+          timeNorms: Array.from(row.subarray(1 + P + 2, 1 + P + 2 + this.T)),
+        });
+      }
+      return { stats, norms, throughput: { msPerStep: elapsed / rows, examplesPerSecond: (examples / elapsed) * 1000 } };
+    });
+  }
+
+  /** Restarts the throughput clock (after a pause). */
+  resetClock(): void {
+    this.lastDrain = performance.now();
+    this.examples = 0;
+  }
+
+  dispose(): void {
+    this.ring.persistent = false;
+    this.ring.dispose();
+  }
+}
+
+export class Trainer {
+  readonly model: MultimodalModel;
+  readonly optimizer: Optimizer;
+  state: TrainerState = 'idle';
+  /** Optimizer steps taken. */
+  step = 0;
+  epoch = 0;
+  /** Position inside the current epoch's order. */
+  private cursor = 0;
+  private order: Int32Array = new Int32Array(0);
+  private rng: Random;
+  private ring: StatsRing;
+  private params: Tensor[];
+  private paramNames: string[];
+  /** Layer groups and, per parameter, its group index. */
+  readonly layerNames: string[];
+  private layerIndex: number[];
+  private inflight: Promise<void>[] = [];
+  private drains: Promise<void>[] = [];
+  private lrOverride: number | null = null;
+  private stepDelayMs: number;
+  private lastGood: Tensor[] | null = null;
+  private lastGoodStep = -1;
+  private best: { value: number; epoch: number; weights: Tensor[] } | null = null;
+  private epochsWithoutImprovement = 0;
+  private epochLossSum = 0;
+  private epochLossCount = 0;
+  readonly history: EpochRecord[] = [];
+  private loop: Promise<void> | null = null;
+  private startTime = 0;
+  private stepsAtStart = 0;
+
+  constructor(
+    readonly backend: Backend,
+    readonly data: PreparedDataset,
+    readonly modelConfig: ModelConfig,
+    readonly config: TrainConfig,
+    private emit: (e: TrainerEvent) => void,
+    private options: TrainerOptions = {},
+  ) {
+    if (data.splits.train.length === 0) throw new Error(`dataset "${data.name}" has no training examples`);
+    this.model = options.model ?? MultimodalModel.create(backend, modelConfig, config.seed);
+    this.params = this.model.params.list();
+    this.paramNames = this.model.params.names();
+    this.optimizer = createOptimizer(this.params, config.optimizer);
+    this.rng = new Random(config.seed ^ 0x5eed);
+    this.stepDelayMs = config.stepDelayMs;
+    const groups: string[] = [];
+    this.layerIndex = this.paramNames.map((n) => {
+      const g = layerOf(n);
+      let i = groups.indexOf(g);
+      if (i < 0) i = groups.push(g) - 1;
+      return i;
+    });
+    this.layerNames = groups;
+    const T = modelConfig.task === 'captioning' ? captionSteps(data) : modelConfig.fusion === 'image' ? 0 : data.maxLength;
+    this.ring = new StatsRing(backend, config.readbackEvery, this.params.length, T);
+    this.newEpochOrder();
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.data.splits.train.length / this.config.batchSize);
+  }
+
+  get totalSteps(): number {
+    return this.stepsPerEpoch * this.config.epochs;
+  }
+
+  /** Learning rate for the next step (schedule, or the live override). */
+  currentLearningRate(): number {
+    const base = this.lrOverride ?? this.config.optimizer.lr;
+    return learningRate({ baseRate: base, schedule: this.config.schedule, warmupSteps: this.config.warmupSteps }, this.step);
+  }
+
+  setLearningRate(lr: number): void {
+    if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`learning rate must be a positive number, got ${lr}`);
+    this.lrOverride = lr;
+  }
+
+  setStepDelay(ms: number): void {
+    this.stepDelayMs = Math.max(0, ms);
+  }
+
+  private newEpochOrder(): void {
+    const idx = Array.from(this.data.splits.train);
+    this.rng.shuffle(idx);
+    this.order = Int32Array.from(idx);
+    this.cursor = 0;
+  }
+
+  /** Records and submits one training step. Never waits for the device. */
+  trainStep(): void {
+    const B = Math.min(this.config.batchSize, this.order.length - this.cursor);
+    const rows = this.order.subarray(this.cursor, this.cursor + B);
+    const lr = this.currentLearningRate();
+    const seed = (this.config.seed * 1_000_003 + this.step) >>> 0;
+    const meta = { step: this.step, epoch: this.epoch, lr };
+    zeroGrad(this.params);
+    scope(() => {
+      const batch = makeBatch(this.backend, this.data, this.modelConfig, rows, {
+        modalityDropout: this.modelConfig.modalityDropout,
+        seed,
+        features: this.options.features,
+      });
+      const out = this.model.forward(batch, { training: true, seed });
+      const { loss } = taskLoss(batch, out.output);
+      const embedded = out.text?.embedded ?? null;
+      backward(loss, undefined, embedded ? [embedded] : undefined);
+      noGrad(() => {
+        const norms = gradNorms(this.params, this.config.clipNorm);
+        const P = this.params.length;
+        const factor = split(norms.values, [P + 1, 1])[1];
+        this.optimizer.update(lr, factor);
+        const time = embedded?.grad && this.ring.width > 1 + P + 2 ? timeNorms(embedded.grad) : null;
+        this.ring.push(meta, B, loss, norms.values, time);
+      });
+    });
+    this.backend.flush();
+    this.step++;
+    this.cursor += B;
+  }
+
+  /** Runs steps until paused, stopped or finished. */
+  start(): Promise<void> {
+    if (this.state === 'running') return this.loop ?? Promise.resolve();
+    if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}; build a new trainer to train again`);
+    this.setState('running');
+    this.ring.resetClock();
+    this.startTime = performance.now();
+    this.stepsAtStart = this.step;
+    this.loop = this.runLoop();
+    return this.loop;
+  }
+
+  pause(): void {
+    if (this.state === 'running') this.setState('paused');
+  }
+
+  resume(): Promise<void> {
+    if (this.state !== 'paused' && this.state !== 'idle') return this.loop ?? Promise.resolve();
+    return this.start();
+  }
+
+  stop(): void {
+    if (this.state === 'running' || this.state === 'paused' || this.state === 'idle') this.setState('stopped');
+  }
+
+  /** One step while paused (or idle), then its statistics. */
+  async stepOnce(): Promise<void> {
+    if (this.state === 'running') throw new Error('pause training before stepping once');
+    if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}`);
+    await this.advance();
+    await this.flushStats();
+  }
+
+  private setState(state: TrainerState, reason?: string): void {
+    this.state = state;
+    this.emit({ type: 'state', state, reason });
+  }
+
+  private async runLoop(): Promise<void> {
+    try {
+      while (this.state === 'running') {
+        await this.advance();
+        if (this.stepDelayMs > 0) await sleep(this.stepDelayMs);
+        else await yieldToEventLoop();
+      }
+      await this.flushStats();
+    } catch (e) {
+      this.state = 'paused';
+      this.emit({ type: 'state', state: 'paused', reason: e instanceof Error ? e.message : String(e) });
+      throw e;
+    } finally {
+      this.loop = null;
+    }
+  }
+
+  /** One step plus its bookkeeping: readbacks, pacing, end of epoch. */
+  private async advance(): Promise<void> {
+    this.trainStep();
+    this.inflight.push(this.backend.sync());
+    if (this.inflight.length > 2) await this.inflight.shift();
+    if (this.ring.full) this.startDrain();
+    this.emitProgress();
+    if (this.cursor >= this.order.length) await this.endEpoch();
+  }
+
+  private emitProgress(): void {
+    const done = this.step - this.stepsAtStart;
+    const elapsed = (performance.now() - this.startTime) / 1000;
+    const left = this.totalSteps - this.step;
+    this.emit({
+      type: 'progress',
+      epoch: this.epoch,
+      step: this.step,
+      stepInEpoch: Math.ceil(this.cursor / this.config.batchSize),
+      stepsPerEpoch: this.stepsPerEpoch,
+      totalSteps: this.totalSteps,
+      etaSeconds: done > 2 && elapsed > 0 ? (left * elapsed) / done : null,
+    });
+  }
+
+  private startDrain(): void {
+    const pending = this.ring.drain();
+    if (!pending) return;
+    const snapshot = this.snapshotCandidate();
+    this.drains.push(
+      pending.then(({ stats, norms, throughput }) => {
+        for (let k = 0; k < stats.length; k++) {
+          const s = stats[k];
+          s.layerNorms = this.groupNorms(norms[k]);
+          const bad = this.firstNonFinite(s.loss, norms[k]);
+          if (bad) {
+            if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
+            this.emit({
+              type: 'nan',
+              step: s.step,
+              tensor: bad,
+              message: `Training paused: ${bad} became ${Number.isNaN(s.loss) || bad !== 'loss' ? 'NaN or infinite' : 'infinite'} at step ${s.step}. ` +
+                (this.lastGoodStep >= 0 ? `The last good weights are from step ${this.lastGoodStep}.` : 'No earlier good weights were kept.'),
+            });
+            snapshot?.forEach((t) => t.dispose());
+            this.emit({ type: 'steps', stats: stats.slice(0, k + 1), throughput });
+            return;
+          }
+        }
+        for (const st of stats) {
+          if (st.epoch !== this.epoch) continue;
+          this.epochLossSum += st.loss;
+          this.epochLossCount++;
+        }
+        if (snapshot) this.acceptSnapshot(snapshot, stats[stats.length - 1].step);
+        this.emit({ type: 'steps', stats, throughput });
+      }),
+    );
+  }
+
+  /** Reads every recorded statistic; resolves when they were emitted. */
+  async flushStats(): Promise<void> {
+    this.startDrain();
+    const drains = this.drains;
+    this.drains = [];
+    await Promise.all(drains);
+  }
+
+  private firstNonFinite(loss: number, norms: Float32Array): string | null {
+    if (!Number.isFinite(loss)) return 'loss';
+    for (let p = 0; p < this.params.length; p++) if (!Number.isFinite(norms[p])) return `gradient of ${this.paramNames[p]}`;
+    return null;
+  }
+
+  private groupNorms(norms: Float32Array): number[] {
+    const sq = new Array<number>(this.layerNames.length).fill(0);
+    for (let p = 0; p < this.params.length; p++) sq[this.layerIndex[p]] += norms[p] * norms[p];
+    return sq.map(Math.sqrt);
+  }
+
+  /** Copies the weights (recorded now, after the steps being drained) as the next "last good" candidate. */
+  private snapshotCandidate(): Tensor[] {
+    return this.params.map((p) => {
+      const t = this.backend.empty(p.shape, 'f32', `snapshot.${p.label}`).keep();
+      this.backend.copy(p, t);
+      return t;
+    });
+  }
+
+  private acceptSnapshot(weights: Tensor[], step: number): void {
+    this.lastGood?.forEach((t) => {
+      t.persistent = false;
+      t.dispose();
+    });
+    this.lastGood = weights;
+    this.lastGoodStep = step;
+  }
+
+  /** Puts back the weights of the last readback whose statistics were all finite. */
+  restoreLastGood(): number {
+    if (!this.lastGood) throw new Error('no finite weights were recorded yet');
+    this.params.forEach((p, i) => this.backend.copy(this.lastGood![i], p));
+    // The optimizer's moments may hold the non-finite values: start them afresh.
+    const { step, tensors } = this.optimizer.state();
+    const zeros: Record<string, Float32Array> = {};
+    for (const [name, t] of Object.entries(tensors)) zeros[name] = new Float32Array(t.size);
+    this.optimizer.loadState(step, zeros);
+    this.backend.flush();
+    return this.lastGoodStep;
+  }
+
+  private async endEpoch(): Promise<void> {
+    await this.flushStats();
+    const trainLoss = this.epochLossCount ? this.epochLossSum / this.epochLossCount : NaN;
+    this.epoch++;
+    const validationSplit: SplitName = this.data.splits.validation.length > 0 ? 'validation' : 'train';
+    const result = await this.evaluate(validationSplit);
+    const record: EpochRecord = { epoch: this.epoch, step: this.step, trainLoss, validation: summarize(result) };
+    this.history.push(record);
+    this.emit({ type: 'epoch', record });
+    this.epochLossSum = 0;
+    this.epochLossCount = 0;
+    const stop = this.trackBest(result);
+    if (this.epoch >= this.config.epochs || stop) {
+      if (this.best && this.config.earlyStopping.enabled && this.config.earlyStopping.restoreBest) {
+        this.params.forEach((p, i) => this.backend.copy(this.best!.weights[i], p));
+        this.backend.flush();
+        this.emit({ type: 'log', message: `Restored the weights of epoch ${this.best.epoch} (best validation ${this.config.earlyStopping.metric}).` });
+      }
+      this.setState('finished', stop ? `early stopping: no better validation ${this.config.earlyStopping.metric} for ${this.config.earlyStopping.patience} epochs` : 'all epochs done');
+      return;
+    }
+    this.newEpochOrder();
+  }
+
+  /** Updates the best epoch; true when early stopping should stop now. */
+  private trackBest(result: EvalResult): boolean {
+    const es = this.config.earlyStopping;
+    if (!es.enabled) return false;
+    const value = metricValue(result, es.metric);
+    if (!Number.isFinite(value)) return false;
+    const better = !this.best || (higherIsBetter(es.metric) ? value > this.best.value : value < this.best.value);
+    if (better) {
+      const weights = this.best?.weights ?? this.params.map((p) => this.backend.empty(p.shape, 'f32', `best.${p.label}`).keep());
+      this.params.forEach((p, i) => this.backend.copy(p, weights[i]));
+      this.best = { value, epoch: this.epoch, weights };
+      this.epochsWithoutImprovement = 0;
+      return false;
+    }
+    this.epochsWithoutImprovement++;
+    return this.epochsWithoutImprovement >= es.patience;
+  }
+
+  /** Evaluates the current weights on a split (awaits the device; not part of a step). */
+  async evaluate(split: SplitName, indices?: Int32Array): Promise<EvalResult> {
+    return evaluate(this.backend, this.model, this.data, split, {
+      batchSize: Math.max(this.config.batchSize, 64),
+      captionExamples: this.config.captionEvalExamples,
+      features: this.options.features,
+      indices,
+    });
+  }
+
+  /** Everything needed to continue exactly from here (awaits pending statistics). */
+  async exportState(): Promise<TrainingState> {
+    await this.flushStats();
+    const weights: Record<string, Float32Array> = {};
+    const names = this.paramNames;
+    const values = await Promise.all(this.params.map((p) => p.read()));
+    names.forEach((n, i) => (weights[n] = Float32Array.from(values[i])));
+    const opt = this.optimizer.state();
+    const tensors: Record<string, Float32Array> = {};
+    const entries = Object.entries(opt.tensors);
+    const optValues = await Promise.all(entries.map(([, t]) => t.read()));
+    entries.forEach(([n], i) => (tensors[n] = Float32Array.from(optValues[i])));
+    return {
+      weights,
+      optimizer: { step: opt.step, tensors },
+      step: this.step,
+      epoch: this.epoch,
+      history: this.history.map((h) => ({ ...h, validation: { ...h.validation } })),
+      order: Int32Array.from(this.order),
+      cursor: this.cursor,
+      rngPosition: this.rng.position,
+      learningRateOverride: this.lrOverride,
+    };
+  }
+
+  /** Continues from an exported state (weights are given to the constructor through `options.model`). */
+  restore(s: TrainingState): void {
+    if (this.step !== 0) throw new Error('restore a training state into a fresh trainer only');
+    this.optimizer.loadState(s.optimizer.step, s.optimizer.tensors);
+    this.step = s.step;
+    this.epoch = s.epoch;
+    this.history.push(...s.history);
+    const n = this.data.splits.train.length;
+    if (s.order.length === n && s.cursor >= 0 && s.cursor <= n) {
+      this.order = Int32Array.from(s.order);
+      this.cursor = s.cursor;
+      this.rng.position = s.rngPosition;
+    }
+    this.lrOverride = s.learningRateOverride;
+    if (this.epoch >= this.config.epochs) this.state = 'finished';
+  }
+
+  dispose(): void {
+    this.state = 'stopped';
+    this.ring.dispose();
+    for (const t of [...(this.lastGood ?? []), ...(this.best?.weights ?? [])]) {
+      t.persistent = false;
+      t.dispose();
+    }
+  }
+}
+
+function captionSteps(data: PreparedDataset): number {
+  return data.targets.kind === 'captioning' ? data.targets.tokens.length / data.size - 1 : 0;
+}
