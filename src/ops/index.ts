@@ -10,6 +10,7 @@ import { matmulOp, type MatmulAttrs } from './matmul.ts';
 import { concatOp, splitOp } from './concat.ts';
 import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
 import { dropoutOp, type DropoutAttrs } from './dropout.ts';
+import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -37,6 +38,8 @@ export interface OpAttrs {
   softmaxCrossEntropy: object;
   softmaxCrossEntropyGrad: object;
   dropout: DropoutAttrs;
+  embedding: EmbeddingAttrs;
+  embeddingGrad: EmbeddingGradAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -64,6 +67,8 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   softmaxCrossEntropy: softmaxCrossEntropyOp,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradOp,
   dropout: dropoutOp,
+  embedding: embeddingOp,
+  embeddingGrad: embeddingGradOp,
 };
 
 export * from './elementwise.ts';
@@ -75,4 +80,5 @@ export * from './recurrent.ts';
 export * from './concat.ts';
 export * from './loss.ts';
 export * from './dropout.ts';
+export * from './embedding.ts';
 export { runOp, type OpDef } from './op.ts';
