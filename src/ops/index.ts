@@ -11,6 +11,7 @@ import { concatOp, splitOp } from './concat.ts';
 import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
 import { dropoutOp, type DropoutAttrs } from './dropout.ts';
 import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
+import { expandOp, sumAxisOp, type ExpandAttrs, type SumAxisAttrs } from './expand.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -40,6 +41,8 @@ export interface OpAttrs {
   dropout: DropoutAttrs;
   embedding: EmbeddingAttrs;
   embeddingGrad: EmbeddingGradAttrs;
+  expand: ExpandAttrs;
+  sumAxis: SumAxisAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -69,6 +72,8 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   dropout: dropoutOp,
   embedding: embeddingOp,
   embeddingGrad: embeddingGradOp,
+  expand: expandOp,
+  sumAxis: sumAxisOp,
 };
 
 export * from './elementwise.ts';
@@ -81,4 +86,5 @@ export * from './concat.ts';
 export * from './loss.ts';
 export * from './dropout.ts';
 export * from './embedding.ts';
+export * from './expand.ts';
 export { runOp, type OpDef } from './op.ts';
