@@ -12,6 +12,7 @@ import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
 import { dropoutOp, type DropoutAttrs } from './dropout.ts';
 import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
 import { expandOp, sumAxisOp, type ExpandAttrs, type SumAxisAttrs } from './expand.ts';
+import { sigmoidCrossEntropyGradOp, sigmoidCrossEntropyOp, type BceGradAttrs } from './bce.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -43,6 +44,8 @@ export interface OpAttrs {
   embeddingGrad: EmbeddingGradAttrs;
   expand: ExpandAttrs;
   sumAxis: SumAxisAttrs;
+  sigmoidCrossEntropy: object;
+  sigmoidCrossEntropyGrad: BceGradAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -74,6 +77,8 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   embeddingGrad: embeddingGradOp,
   expand: expandOp,
   sumAxis: sumAxisOp,
+  sigmoidCrossEntropy: sigmoidCrossEntropyOp,
+  sigmoidCrossEntropyGrad: sigmoidCrossEntropyGradOp,
 };
 
 export * from './elementwise.ts';
@@ -87,4 +92,5 @@ export * from './loss.ts';
 export * from './dropout.ts';
 export * from './embedding.ts';
 export * from './expand.ts';
+export * from './bce.ts';
 export { runOp, type OpDef } from './op.ts';
