@@ -10,6 +10,21 @@ import { matmulOp, type MatmulAttrs } from './matmul.ts';
 import { concatOp, splitOp } from './concat.ts';
 import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
 import { dropoutOp, type DropoutAttrs } from './dropout.ts';
+import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
+import { expandOp, sumAxisOp, type ExpandAttrs, type SumAxisAttrs } from './expand.ts';
+import { sigmoidCrossEntropyGradOp, sigmoidCrossEntropyOp, type BceGradAttrs } from './bce.ts';
+import {
+  batchTransposeOp,
+  col2imOp,
+  conv2dInputGradOp,
+  conv2dOp,
+  conv2dWeightGradOp,
+  im2colOp,
+  type BatchTransposeAttrs,
+  type Conv2dAttrs,
+  type Conv2dShapeAttrs,
+  type Conv2dWeightGradAttrs,
+} from './conv2d.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -37,6 +52,18 @@ export interface OpAttrs {
   softmaxCrossEntropy: object;
   softmaxCrossEntropyGrad: object;
   dropout: DropoutAttrs;
+  embedding: EmbeddingAttrs;
+  embeddingGrad: EmbeddingGradAttrs;
+  expand: ExpandAttrs;
+  sumAxis: SumAxisAttrs;
+  sigmoidCrossEntropy: object;
+  sigmoidCrossEntropyGrad: BceGradAttrs;
+  conv2d: Conv2dAttrs;
+  conv2dInputGrad: Conv2dShapeAttrs;
+  conv2dWeightGrad: Conv2dWeightGradAttrs;
+  im2col: Conv2dShapeAttrs;
+  col2im: Conv2dShapeAttrs;
+  batchTranspose: BatchTransposeAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -64,6 +91,18 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   softmaxCrossEntropy: softmaxCrossEntropyOp,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradOp,
   dropout: dropoutOp,
+  embedding: embeddingOp,
+  embeddingGrad: embeddingGradOp,
+  expand: expandOp,
+  sumAxis: sumAxisOp,
+  sigmoidCrossEntropy: sigmoidCrossEntropyOp,
+  sigmoidCrossEntropyGrad: sigmoidCrossEntropyGradOp,
+  conv2d: conv2dOp,
+  conv2dInputGrad: conv2dInputGradOp,
+  conv2dWeightGrad: conv2dWeightGradOp,
+  im2col: im2colOp,
+  col2im: col2imOp,
+  batchTranspose: batchTransposeOp,
 };
 
 export * from './elementwise.ts';
@@ -75,4 +114,8 @@ export * from './recurrent.ts';
 export * from './concat.ts';
 export * from './loss.ts';
 export * from './dropout.ts';
+export * from './embedding.ts';
+export * from './expand.ts';
+export * from './bce.ts';
+export * from './conv2d.ts';
 export { runOp, type OpDef } from './op.ts';

@@ -1,0 +1,30 @@
+// `node scripts/bench-conv2d.mjs [--quick]`: serves bench/conv2d.html with Vite, opens
+// it in headless Chromium (WebGPU on the available adapter), prints the conv2d timings
+// (direct kernels vs im2col + matmul) and writes bench/conv2d-results.json.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'vite';
+import { chromium } from 'playwright';
+import { browserArgs, ensureBrowser } from './browser.mjs';
+
+const quick = process.argv.includes('--quick');
+const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5184);
+const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
+await server.listen();
+const browser = await chromium.launch({ executablePath: ensureBrowser(), args: browserArgs() });
+let results;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  await page.goto(`http://127.0.0.1:${port}/bench/conv2d.html${quick ? '?quick' : ''}`);
+  await page.waitForFunction(() => window.__benchResults, null, { timeout: 3_600_000, polling: 1000 });
+  results = await page.evaluate(() => window.__benchResults);
+} finally {
+  await browser.close();
+  await server.close();
+}
+if (results.error) {
+  console.error(results.error);
+  process.exit(1);
+}
+writeFileSync('bench/conv2d-results.json', JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
+console.log('wrote bench/conv2d-results.json');
