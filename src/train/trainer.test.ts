@@ -1,0 +1,216 @@
+// The training loop on the CPU backend: determinism, pause / resume / step once, live
+// learning-rate changes, NaN detection with restore, early stopping, exact resume from
+// an exported state, and k-fold cross-validation.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
+import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
+import { tinyDataset } from '../models/testing.ts';
+import { MultimodalModel } from '../models/model.ts';
+import { defaultTrainConfig, type TrainConfig } from './config.ts';
+import { Trainer, layerOf, type StepStats, type TrainerEvent } from './trainer.ts';
+import { modelFromWeights } from './session.ts';
+import { crossValidate, meanStd } from './cross-validate.ts';
+
+function smallModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return defaultModelConfig({
+    fusion: 'late',
+    text: { cell: 'gru', vocabSize: 8, embeddingSize: 4, hiddenSize: 6, numLayers: 1, bidirectional: false, dropout: 0 },
+    image: { encoder: 'mlp', imageSize: 8, channels: [2], mlpHidden: 8, inputFeatures: 0, featureSize: 4 },
+    head: { hiddenSize: 0, dropout: 0 },
+    outputSize: 3,
+    ...overrides,
+  });
+}
+
+function smallTrain(overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return defaultTrainConfig({ batchSize: 4, epochs: 2, readbackEvery: 2, optimizer: { kind: 'adam', lr: 0.01 }, ...overrides });
+}
+
+function collect(): { events: TrainerEvent[]; steps: () => StepStats[]; emit: (e: TrainerEvent) => void } {
+  const events: TrainerEvent[] = [];
+  return {
+    events,
+    emit: (e) => events.push(e),
+    steps: () => events.flatMap((e) => (e.type === 'steps' ? e.stats : [])),
+  };
+}
+
+async function runToEnd(trainer: Trainer): Promise<void> {
+  await trainer.start();
+}
+
+describe('Trainer on the CPU backend', () => {
+  const data = tinyDataset({ task: 'classification', size: 24, seed: 4 });
+
+  it('same seed, config and data give the same loss curve', async () => {
+    const curves: number[][] = [];
+    for (let k = 0; k < 2; k++) {
+      const c = collect();
+      const t = new Trainer(new CpuBackend(), data, smallModel(), smallTrain(), c.emit);
+      await runToEnd(t);
+      curves.push(c.steps().map((s) => s.loss));
+      expect(t.state).toBe('finished');
+    }
+    expect(curves[0].length).toBe(10); // 2 epochs × ceil(18 / 4) steps
+    expect(curves[0].every(Number.isFinite)).toBe(true);
+    expect(curves[1]).toEqual(curves[0]);
+    const other = collect();
+    await runToEnd(new Trainer(new CpuBackend(), data, smallModel(), smallTrain({ seed: 2 }), other.emit));
+    expect(other.steps().map((s) => s.loss)).not.toEqual(curves[0]);
+  });
+
+  it('streams per-step statistics, epochs with validation metrics, and the state changes', async () => {
+    const c = collect();
+    const t = new Trainer(new CpuBackend(), data, smallModel(), smallTrain(), c.emit);
+    await runToEnd(t);
+    const steps = c.steps();
+    expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i));
+    for (const s of steps) {
+      expect(s.gradNorm).toBeGreaterThan(0);
+      expect(s.layerNorms).toHaveLength(t.layerNames.length);
+      expect(s.timeNorms).toHaveLength(data.maxLength);
+      expect(s.lr).toBeCloseTo(0.01);
+    }
+    // The global norm is the root of the summed squared layer norms.
+    const s0 = steps[0];
+    expect(Math.hypot(...s0.layerNorms)).toBeCloseTo(s0.gradNorm, 4);
+    const epochs = c.events.filter((e) => e.type === 'epoch');
+    expect(epochs).toHaveLength(2);
+    for (const e of epochs) {
+      if (e.type !== 'epoch') continue;
+      expect(Number.isFinite(e.record.trainLoss)).toBe(true);
+      expect(e.record.validation.accuracy).toBeGreaterThanOrEqual(0);
+    }
+    const states = c.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : ''));
+    expect(states).toEqual(['running', 'finished']);
+  });
+
+  it('pause stops the loop, step once advances one step, resume continues', async () => {
+    const c = collect();
+    const t = new Trainer(new CpuBackend(), data, smallModel(), smallTrain({ epochs: 3 }), (e) => {
+      c.emit(e);
+      if (e.type === 'progress' && e.step === 3) t.pause();
+    });
+    await t.start();
+    expect(t.state).toBe('paused');
+    expect(t.step).toBe(3);
+    await t.stepOnce();
+    expect(t.step).toBe(4);
+    expect(c.steps().map((s) => s.step)).toEqual([0, 1, 2, 3]);
+    await t.resume();
+    expect(t.state).toBe('finished');
+    expect(t.step).toBe(15);
+  });
+
+  it('a live learning-rate change applies from the next step', async () => {
+    const c = collect();
+    const t = new Trainer(new CpuBackend(), data, smallModel(), smallTrain(), c.emit);
+    await t.stepOnce();
+    t.setLearningRate(0.5);
+    await t.stepOnce();
+    const lrs = c.steps().map((s) => s.lr);
+    expect(lrs[0]).toBeCloseTo(0.01);
+    expect(lrs[1]).toBeCloseTo(0.5);
+    expect(() => t.setLearningRate(-1)).toThrow(/positive/);
+  });
+
+  it('a non-finite loss pauses training, names the tensor, and the last good weights can be restored', async () => {
+    const c = collect();
+    const backend = new CpuBackend();
+    const t = new Trainer(backend, data, smallModel(), smallTrain({ epochs: 5, clipNorm: 0 }), (e) => {
+      c.emit(e);
+      // Poison one weight after the first readback.
+      if (e.type === 'steps' && e.stats[e.stats.length - 1].step === 1) {
+        const w = t.model.params.get('head.fc.weight');
+        backend.data(w)[0] = NaN;
+      }
+    });
+    await t.start();
+    expect(t.state).toBe('paused');
+    const nan = c.events.find((e) => e.type === 'nan');
+    expect(nan && nan.type === 'nan' ? nan.message : '').toMatch(/step \d+/);
+    expect(nan && nan.type === 'nan' ? nan.tensor : '').toMatch(/loss|gradient of/);
+    const restoredStep = t.restoreLastGood();
+    expect(restoredStep).toBe(1);
+    const w = t.model.params.get('head.fc.weight');
+    expect(Array.from(backend.data(w)).every(Number.isFinite)).toBe(true);
+  });
+
+  it('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
+    const c = collect();
+    // A learning rate far below f32 resolution leaves the weights, and so the
+    // validation loss, unchanged after the first epoch.
+    const t = new Trainer(
+      new CpuBackend(),
+      data,
+      smallModel(),
+      smallTrain({ epochs: 10, optimizer: { kind: 'sgd', lr: 1e-12 }, earlyStopping: { enabled: true, metric: 'loss', patience: 2, restoreBest: true } }),
+      c.emit,
+    );
+    await t.start();
+    expect(t.state).toBe('finished');
+    expect(t.epoch).toBe(3);
+    const finish = c.events.filter((e) => e.type === 'state').pop();
+    expect(finish && finish.type === 'state' ? finish.reason : '').toMatch(/early stopping/);
+  });
+
+  it('resumes exactly from an exported state', async () => {
+    const config = smallTrain({ epochs: 2 });
+    const straight = new Trainer(new CpuBackend(), data, smallModel(), config, () => {});
+    await straight.start();
+    const expected = await straight.exportState();
+
+    let first: Trainer;
+    first = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
+      if (e.type === 'progress' && e.step === 7) first.pause();
+    });
+    await first.start();
+    const saved = await first.exportState();
+    expect(saved.step).toBe(7);
+    const backend = new CpuBackend();
+    const model = modelFromWeights(backend, smallModel(), saved.weights);
+    const second = new Trainer(backend, data, smallModel(), config, () => {}, { model });
+    second.restore(saved);
+    await second.resume();
+    const got = await second.exportState();
+    expect(got.step).toBe(expected.step);
+    for (const name of Object.keys(expected.weights)) {
+      expect(Array.from(got.weights[name])).toEqual(Array.from(expected.weights[name]));
+    }
+  });
+
+  it('rejects weights whose shapes do not match the model', () => {
+    const backend = new CpuBackend();
+    const model = MultimodalModel.create(backend, smallModel(), 1);
+    const weights: Record<string, Float32Array> = {};
+    for (const n of model.params.names()) weights[n] = new Float32Array(model.params.get(n).size);
+    weights['head.fc.weight'] = new Float32Array(3);
+    expect(() => modelFromWeights(backend, smallModel(), weights)).toThrow(/head\.fc\.weight.*\[3, /);
+    delete weights['head.fc.weight'];
+    expect(() => modelFromWeights(backend, smallModel(), weights)).toThrow(/no parameter "head\.fc\.weight"/);
+  });
+
+  it('groups parameters into layers', () => {
+    expect(layerOf('text_encoder.rnn.weight_ih_l0')).toBe('text_encoder.rnn.l0');
+    expect(layerOf('text_encoder.rnn.bias_hh_l1_reverse')).toBe('text_encoder.rnn.l1_reverse');
+    expect(layerOf('image_encoder.conv0.weight')).toBe('image_encoder.conv0');
+    expect(layerOf('fusion.alpha')).toBe('fusion.alpha');
+  });
+
+  it('k-fold cross-validation trains one model per fold and reports mean ± std', async () => {
+    const all = Array.from({ length: data.size }, (_, i) => i);
+    const folds = [0, 1, 2].map((k) => ({
+      train: Int32Array.from(all.filter((i) => i % 3 !== k)),
+      validation: Int32Array.from(all.filter((i) => i % 3 === k)),
+      test: new Int32Array(0),
+    }));
+    const seen = new Set<number>();
+    const r = await crossValidate(new CpuBackend(), data, smallModel(), smallTrain({ epochs: 1 }), folds, (fold) => seen.add(fold));
+    expect(r.folds).toHaveLength(3);
+    expect([...seen].sort()).toEqual([0, 1, 2]);
+    const losses = r.folds.map((f) => f.loss);
+    expect(r.summary.loss.mean).toBeCloseTo(losses.reduce((a, b) => a + b) / 3, 10);
+    expect(r.summary.accuracy.std).toBeGreaterThanOrEqual(0);
+    expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
+  });
+});
