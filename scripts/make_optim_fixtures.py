@@ -11,6 +11,12 @@ count does not advance). The JSON holds the config in GateScope's OptimizerConfi
 form, the inputs of every step, the parameters after every step, and the final state
 named as GateScope names it ("param<i>.<torch state name>").
 
+It also writes src/optim/fixtures/clip/<name>.json for gradient clipping
+(torch.nn.utils.clip_grad_norm_): the gradients (None for a parameter without one),
+max_norm, each gradient's 2-norm, the total norm it returns and the clip factor
+min(1, max_norm / (total + 1e-6)) it applies. Non-finite numbers are written as the
+strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them).
+
 Run: python3 scripts/make_optim_fixtures.py   (PyTorch from the local wheel store)
 """
 import json
@@ -19,6 +25,7 @@ import os
 import torch
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "optim", "fixtures")
+CLIP_OUT = os.path.join(OUT, "clip")
 SHAPES = [[3], [2, 2]]
 LRS = [0.1, 0.05, 0.1, 0.02]
 
@@ -103,7 +110,58 @@ CASES = [
 ]
 
 
+def number(v):
+    v = float(v)
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
+def clip_fixture(name, shapes, max_norm, missing=(), poison=None, seed=0):
+    """poison: (param index, element, value) written into one gradient (NaN or inf)."""
+    gen = torch.Generator().manual_seed(2000 + seed)
+    params = [torch.zeros(*s, dtype=torch.float64, requires_grad=True) for s in shapes]
+    grads = []
+    for i, p in enumerate(params):
+        if i in missing:
+            grads.append(None)
+            continue
+        g = 3.0 * torch.randn(*p.shape, generator=gen, dtype=torch.float64)
+        if poison and poison[0] == i:
+            g.view(-1)[poison[1]] = poison[2]
+        p.grad = g.clone()
+        grads.append(g)
+    norms = [float(torch.linalg.vector_norm(g)) if g is not None else 0.0 for g in grads]
+    total = torch.nn.utils.clip_grad_norm_(params, max_norm)
+    factor = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    for p, g in zip(params, grads):
+        if g is not None and torch.isfinite(g).all() and torch.isfinite(factor):
+            assert torch.allclose(p.grad, g * factor), name
+    return {"name": name, "shapes": shapes, "maxNorm": max_norm,
+            "grads": [[number(v) for v in g.reshape(-1).tolist()] if g is not None else None for g in grads],
+            "norms": [number(v) for v in norms], "total": number(total), "factor": number(factor),
+            "torch": torch.__version__}
+
+
+CLIP_CASES = [
+    ("clip_active", dict(shapes=[[3], [2, 2], [5]], max_norm=1.0)),
+    ("clip_inactive", dict(shapes=[[3], [2, 2], [5]], max_norm=100.0)),
+    ("clip_param_without_grad", dict(shapes=[[3], [2, 2], [5]], max_norm=2.0, missing=(1,))),
+    ("clip_single_large", dict(shapes=[[64, 33]], max_norm=5.0)),
+    ("clip_nan_grad", dict(shapes=[[3], [2, 2], [5]], max_norm=1.0, poison=(1, 2, float("nan")))),
+    ("clip_inf_grad", dict(shapes=[[3], [2, 2], [5]], max_norm=1.0, poison=(2, 0, float("inf")))),
+]
+
+
 def main():
+    os.makedirs(CLIP_OUT, exist_ok=True)
+    for seed, (name, kwargs) in enumerate(CLIP_CASES):
+        with open(os.path.join(CLIP_OUT, f"{name}.json"), "w") as f:
+            json.dump(clip_fixture(name, seed=seed, **kwargs), f)
+            f.write("\n")
+    print(f"wrote {len(CLIP_CASES)} clipping fixtures to {os.path.relpath(CLIP_OUT)}")
     os.makedirs(OUT, exist_ok=True)
     written = []
     for seed, (name, config) in enumerate(CASES):
