@@ -25,6 +25,8 @@ import {
   type Conv2dShapeAttrs,
   type Conv2dWeightGradAttrs,
 } from './conv2d.ts';
+import { globalAvgPoolOp, maxPool2dGradOp, maxPool2dOp, type MaxPoolAttrs, type MaxPoolGradAttrs } from './pool.ts';
+import { timeNormsOp } from './norms.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -64,6 +66,10 @@ export interface OpAttrs {
   im2col: Conv2dShapeAttrs;
   col2im: Conv2dShapeAttrs;
   batchTranspose: BatchTransposeAttrs;
+  maxPool2d: MaxPoolAttrs;
+  maxPool2dGrad: MaxPoolGradAttrs;
+  globalAvgPool: object;
+  timeNorms: object;
 }
 
 export type OpName = keyof OpAttrs;
@@ -103,6 +109,10 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   im2col: im2colOp,
   col2im: col2imOp,
   batchTranspose: batchTransposeOp,
+  maxPool2d: maxPool2dOp,
+  maxPool2dGrad: maxPool2dGradOp,
+  globalAvgPool: globalAvgPoolOp,
+  timeNorms: timeNormsOp,
 };
 
 export * from './elementwise.ts';
@@ -118,4 +128,6 @@ export * from './embedding.ts';
 export * from './expand.ts';
 export * from './bce.ts';
 export * from './conv2d.ts';
+export * from './pool.ts';
+export * from './norms.ts';
 export { runOp, type OpDef } from './op.ts';

@@ -1,0 +1,19 @@
+// conv2d, pooling, embedding and BCE against PyTorch (float64 fixtures) on WebGPU (f32).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebGpuBackend } from '../backend/webgpu.ts';
+import { TOLERANCES } from '../autograd/gradcheck.ts';
+import { checkNnFixture, nnFixtures } from './nn.parity.ts';
+
+let gpu: WebGpuBackend;
+beforeAll(async () => {
+  gpu = await WebGpuBackend.create();
+});
+
+describe('nn ops match PyTorch (WebGPU f32)', () => {
+  for (const { fixture, path } of nnFixtures()) {
+    it(`${fixture.name}${path ? ` (${path})` : ''}`, async () => {
+      const reports = await checkNnFixture(gpu, fixture, TOLERANCES.gpuVsCpu, path);
+      for (const r of reports) expect(r.ok, r.message).toBe(true);
+    });
+  }
+});

@@ -1,0 +1,14 @@
+// conv2d, pooling, embedding and BCE against PyTorch (float64 fixtures) on the f64 CPU backend.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
+import { checkNnFixture, nnFixtures } from './nn.parity.ts';
+
+describe('nn ops match PyTorch (CPU f64)', () => {
+  const cpu = new CpuBackend({ precision: 'f64' });
+  for (const { fixture, path } of nnFixtures()) {
+    it(`${fixture.name}${path ? ` (${path})` : ''}`, async () => {
+      const reports = await checkNnFixture(cpu, fixture, { atol: 1e-10, rtol: 1e-10 }, path);
+      for (const r of reports) expect(r.ok, r.message).toBe(true);
+    });
+  }
+});

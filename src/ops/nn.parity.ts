@@ -1,0 +1,79 @@
+// PyTorch parity for conv2d (both paths), pooling, embedding and the binary
+// cross-entropy: runs each case of src/ops/fixtures/nn.json (made by
+// scripts/make_nn_fixtures.py) on a backend and compares the output and every input
+// gradient with PyTorch's float64 values.
+import type { Backend } from '../backend/backend.ts';
+import { backward } from '../autograd/grad.ts';
+import { allclose, type CloseReport } from '../autograd/gradcheck.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import fixtures from './fixtures/nn.json';
+import { sigmoidCrossEntropy } from './bce.ts';
+import { conv2d, type Conv2dPath } from './conv2d.ts';
+import { mul } from './elementwise.ts';
+import { embedding } from './embedding.ts';
+import { globalAvgPool, maxPool2d } from './pool.ts';
+import { sum } from './reduce.ts';
+
+interface FixtureInput {
+  name: string;
+  shape: number[];
+  dtype: string;
+  data: number[];
+}
+
+export interface NnFixture {
+  name: string;
+  op: string;
+  attrs: Record<string, number>;
+  inputs: FixtureInput[];
+  output: { shape: number[]; data: number[] };
+  lossWeights: number[] | null;
+  grads: Record<string, number[]>;
+}
+
+/** Every fixture case, with conv2d cases once per path. */
+export function nnFixtures(): { fixture: NnFixture; path?: Conv2dPath }[] {
+  return (fixtures.cases as unknown as NnFixture[]).flatMap((fixture) =>
+    fixture.op === 'conv2d' ? (['direct', 'im2col'] as const).map((path) => ({ fixture, path })) : [{ fixture }],
+  );
+}
+
+function apply(f: NnFixture, t: Record<string, Tensor>, path?: Conv2dPath): Tensor {
+  switch (f.op) {
+    case 'conv2d':
+      return conv2d(t.x, t.w, t.b ?? null, { stride: f.attrs.stride, padding: f.attrs.padding, path });
+    case 'maxPool2d':
+      return maxPool2d(t.x, { size: f.attrs.size, stride: f.attrs.stride });
+    case 'globalAvgPool':
+      return globalAvgPool(t.x);
+    case 'embedding':
+      return embedding(t.table, t.ids, Int32Array.from(f.inputs.find((i) => i.name === 'ids')!.data));
+    case 'sigmoidCrossEntropy':
+      return sigmoidCrossEntropy(t.logits, t.targets, t.mask);
+    default:
+      throw new Error(`nn fixture "${f.name}": unknown op ${f.op}`);
+  }
+}
+
+/** Runs one fixture forward and backward on `backend`; one report for the output and one per gradient. */
+export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol: number; rtol: number }, path?: Conv2dPath): Promise<CloseReport[]> {
+  const pending = scope(() => {
+    const tensors: Record<string, Tensor> = {};
+    for (const inp of f.inputs) {
+      const t = backend.fromArray(inp.data, inp.shape, inp.dtype === 'i32' ? 'i32' : 'f32', inp.name);
+      if (f.grads[inp.name]) t.requiresGrad = true;
+      tensors[inp.name] = t;
+    }
+    const out = apply(f, tensors, path);
+    const loss = f.lossWeights ? sum(mul(out, backend.fromArray(f.lossWeights, out.shape, 'f32', 'loss.weights'))) : out;
+    backward(loss);
+    const grads = Object.keys(f.grads).map((name) => [name, tensors[name].grad!.read()] as const);
+    const output = out.read();
+    backend.flush();
+    return { output, grads };
+  });
+  const label = `${f.name}${path ? ` (${path})` : ''}`;
+  const reports = [allclose(await pending.output, f.output.data, tol.atol, tol.rtol, `${label} output`)];
+  for (const [name, g] of pending.grads) reports.push(allclose(await g, f.grads[name], tol.atol, tol.rtol, `${label} d${name}`));
+  return reports;
+}

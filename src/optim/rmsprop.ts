@@ -1,0 +1,47 @@
+// RMSprop with alpha, eps, momentum, centering and weight decay (torch.optim.RMSprop);
+// the kernel is shaders/optim/rmsprop.wgsl.
+import rmspropWgsl from '../../shaders/optim/rmsprop.wgsl?raw';
+import type { UpdateRule } from './fused.ts';
+
+export const RMSPROP_RULE: UpdateRule = {
+  shaderKey: 'optim/rmsprop',
+  code: rmspropWgsl,
+  slots: ['square_avg', 'grad_avg', 'momentum_buffer'],
+  activeSlots: (c) => [true, c.centered, c.momentum > 0],
+  constants: (c) => ({ CENTERED: c.centered ? 1 : 0, MOMENTUM: c.momentum > 0 ? 1 : 0 }),
+  uniforms(c, lr) {
+    return [
+      ['f32', lr],
+      ['f32', c.weightDecay],
+      ['f32', c.l1],
+      ['f32', c.alpha],
+      ['f32', c.eps],
+      ['f32', c.momentum],
+      ['u32', 0],
+    ];
+  },
+  reference(c, lr, _t, param, grad, scale, [square, gradAvg, buf]) {
+    const sq = square!;
+    for (let i = 0; i < param.length; i++) {
+      const theta = param[i];
+      const g = grad[i] * scale + c.l1 * Math.sign(theta) + c.weightDecay * theta;
+      const s = c.alpha * sq[i] + (1 - c.alpha) * g * g;
+      sq[i] = s;
+      let d: number;
+      if (gradAvg) {
+        const a = c.alpha * gradAvg[i] + (1 - c.alpha) * g;
+        gradAvg[i] = a;
+        d = Math.sqrt(s - a * a) + c.eps;
+      } else {
+        d = Math.sqrt(s) + c.eps;
+      }
+      if (buf) {
+        const b = c.momentum * buf[i] + g / d;
+        buf[i] = b;
+        param[i] = theta - lr * b;
+      } else {
+        param[i] = theta - (lr * g) / d;
+      }
+    }
+  },
+};
