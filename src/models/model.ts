@@ -16,7 +16,7 @@ import { CELLS } from '../ops/recurrent.ts';
 import { FUSIONS, type FusionContext } from './fusion/index.ts';
 import { applyHead } from './heads.ts';
 import { encodeImage, imageEncoderSpecs } from './image-encoder.ts';
-import { allocateParams, countParameters, linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
+import { allocateParams, countParameters, linear, linearSpecs, Params, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
 import { textWidth } from './fusion/types.ts';
 
@@ -243,6 +243,19 @@ export class MultimodalModel {
   dispose(): void {
     this.params.dispose();
   }
+}
+
+/** Builds a model from named host weights, checking names and shapes against the config. */
+export function modelFromWeights(backend: Backend, config: ModelConfig, weights: Record<string, Float32Array>): MultimodalModel {
+  const map = new Map<string, Tensor>();
+  for (const s of modelSpecs(config)) {
+    const w = weights[s.name];
+    if (!w) throw new Error(`the saved weights have no parameter "${s.name}" required by this model`);
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    if (w.length !== n) throw new Error(`saved parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
+    map.set(s.name, backend.fromArray(w, s.shape, 'f32', s.name).param());
+  }
+  return MultimodalModel.fromParams(config, new Params(map));
 }
 
 export interface TaskLoss {

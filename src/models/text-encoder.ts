@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor.ts';
 import { concat } from '../ops/concat.ts';
 import { embedding } from '../ops/embedding.ts';
 import { expand } from '../ops/expand.ts';
-import { CELLS, recurrent, type LayerParams, type RecurrentConfig, type RecurrentResult } from '../ops/recurrent.ts';
+import { CELLS, recurrent, type LayerParams, type RecurrentConfig, type RecurrentOptions, type RecurrentResult } from '../ops/recurrent.ts';
 import type { TextEncoderConfig } from './config.ts';
 import type { ParamSpec, Params } from './params.ts';
 
@@ -110,13 +110,14 @@ export function encodeText(
   const embedded = embedding(params.get(`${prefix}.embedding.weight`), input.tokens, input.hostTokens);
   let x = embedded;
   if (conditioning.extraInput) x = concat([embedded, expand(conditioning.extraInput, 1, T)]);
-  const result = recurrent(x, input.lengths, recurrentParamsOf(params, prefix, t), recurrentConfig(t, x.shape[2]), {
+  const recurrentOptions: RecurrentOptions & { inputBias?: Tensor[] } = {
     h0: conditioning.h0,
     c0: conditioning.c0,
     inputBias: conditioning.inputBias,
     training: options.training,
     seed: options.seed,
-  });
+  };
+  const result = recurrent(x, input.lengths, recurrentParamsOf(params, prefix, t), recurrentConfig(t, x.shape[2]), recurrentOptions);
   const D = t.bidirectional ? 2 : 1;
   const last = (t.numLayers - 1) * D;
   const feature = D === 2 ? concat([result.hN[last], result.hN[last + 1]]) : result.hN[last];

@@ -5,11 +5,8 @@
 import type { Backend } from '../backend/backend.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { MultimodalModel } from '../models/model.ts';
-import { Params } from '../models/params.ts';
-import { modelSpecs } from '../models/model.ts';
+import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
 import { validateModelConfig } from '../models/config.ts';
-import type { Tensor } from '../tensor.ts';
 import { Trainer, type TrainerEvent } from './trainer.ts';
 import { validateTrainConfig } from './config.ts';
 import { inspect } from './inspect.ts';
@@ -154,17 +151,4 @@ export class TrainingSession {
     this.trainer?.model.dispose();
     this.trainer = null;
   }
-}
-
-/** Builds a model from named host weights, checking names and shapes against the config. */
-export function modelFromWeights(backend: Backend, config: Parameters<typeof modelSpecs>[0], weights: Record<string, Float32Array>): MultimodalModel {
-  const map = new Map<string, Tensor>();
-  for (const s of modelSpecs(config)) {
-    const w = weights[s.name];
-    if (!w) throw new Error(`the saved weights have no parameter "${s.name}" required by this model`);
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    if (w.length !== n) throw new Error(`saved parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
-    map.set(s.name, backend.fromArray(w, s.shape, 'f32', s.name).param());
-  }
-  return MultimodalModel.fromParams(config, new Params(map));
 }

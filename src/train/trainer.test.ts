@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
 import { tinyDataset } from '../models/testing.ts';
-import { MultimodalModel } from '../models/model.ts';
+import { MultimodalModel, modelFromWeights } from '../models/model.ts';
 import { defaultTrainConfig, type TrainConfig } from './config.ts';
 import { Trainer, layerOf, type StepStats, type TrainerEvent } from './trainer.ts';
-import { modelFromWeights } from './session.ts';
 import { crossValidate, meanStd } from './cross-validate.ts';
 
 function smallModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
