@@ -13,7 +13,7 @@ import { greedyDecode } from '../models/decode.ts';
 import type { ModelBatch, MultimodalModel } from '../models/model.ts';
 import { makeBatch } from './batch.ts';
 import { captionText } from './evaluate.ts';
-import type { InspectTarget, Inspection } from './protocol.ts';
+import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from './protocol.ts';
 import { tokenizeForModel } from './text-input.ts';
 
 function softmax(x: ArrayLike<number>): number[] {
@@ -124,4 +124,49 @@ export async function inspect(
       first.pixels.dispose();
     }
   }
+}
+
+/** Mean value of the chosen units per token, over the first `limit` examples of a split. */
+export async function scanUnits(model: MultimodalModel, data: PreparedDataset, request: UnitScanRequest, batchSize = 64): Promise<UnitScanResult> {
+  const c = model.config;
+  if (c.task === 'captioning' || c.fusion === 'image') throw new Error('this model has no text encoder to scan');
+  const D = c.text.bidirectional ? 2 : 1;
+  if (!(request.layer >= 0 && request.layer < c.text.numLayers)) throw new Error(`no layer ${request.layer} (the model has ${c.text.numLayers})`);
+  if (!(request.direction >= 0 && request.direction < D)) throw new Error(`no direction ${request.direction}`);
+  const H = c.text.hiddenSize;
+  for (const u of request.units) if (!(u >= 0 && u < H)) throw new Error(`no unit ${u} (the layer has ${H})`);
+  const indices = data.splits[request.split].subarray(0, Math.max(0, request.limit));
+  const backend = model.params.list()[0].backend;
+  const examples: UnitScanResult['examples'] = [];
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const rows = indices.subarray(start, Math.min(indices.length, start + batchSize));
+    const handle = noGrad(() =>
+      scope(() => {
+        const batch = makeBatch(backend, data, c, rows);
+        const out = model.forward(batch, { training: false, seed: 0 });
+        return { capture: out.text!.recurrent.capture, tokens: batch.text!.hostTokens, lengths: batch.text!.lengths };
+      }),
+    );
+    try {
+      const traces = await readGateCapture(handle.capture, Array.from(rows, (_, k) => k));
+      const T = data.maxLength;
+      traces.forEach((perLayer, k) => {
+        const trace = perLayer[request.layer * D + request.direction];
+        const values = trace.values[request.state];
+        if (!values) throw new Error(`the ${c.text.cell} has no state "${request.state}" (it has ${Object.keys(trace.values).join(', ')})`);
+        const L = handle.lengths[k];
+        const perToken: number[] = [];
+        for (let t = 0; t < L; t++) {
+          let sum = 0;
+          for (const u of request.units) sum += values[t * H + u];
+          perToken.push(request.units.length ? sum / request.units.length : 0);
+        }
+        const tokens = Array.from(handle.tokens.subarray(k * T, k * T + L), (id) => data.vocab.tokens[id] ?? '<unk>');
+        examples.push({ index: rows[k], tokens, values: perToken });
+      });
+    } finally {
+      for (const t of [...handle.capture.saved, ...handle.capture.outputs]) t.dispose();
+    }
+  }
+  return { examples };
 }

@@ -39,6 +39,23 @@ export interface Inspection {
   imageSize: number;
 }
 
+/** Where chosen units fire across a split (LSTMVis-style matching). */
+export interface UnitScanRequest {
+  layer: number;
+  direction: number;
+  /** A GateTrace value name: 'h', 'c', a gate ('i', 'f', 'g', 'o', 'r', 'z', 'n') or 'pre'. */
+  state: string;
+  units: number[];
+  split: 'train' | 'validation' | 'test';
+  /** Examples scanned at most (from the start of the split). */
+  limit: number;
+}
+
+export interface UnitScanResult {
+  /** Per scanned example: its tokens and, per token, the mean value of the chosen units. */
+  examples: { index: number; tokens: string[]; values: number[] }[];
+}
+
 export type ToWorker =
   | { type: 'init'; dataset: PreparedDataset; model: ModelConfig; train: TrainConfig; backend: BackendChoice; features?: Float32Array; resume?: TrainingState }
   | { type: 'start' }
@@ -51,6 +68,7 @@ export type ToWorker =
   | { type: 'restoreLastGood'; requestId: number }
   | { type: 'evaluate'; requestId: number; split: SplitName }
   | { type: 'inspect'; requestId: number; target: InspectTarget; saliency: boolean }
+  | { type: 'scanUnits'; requestId: number; request: UnitScanRequest }
   | { type: 'exportState'; requestId: number }
   | { type: 'dispose' };
 
@@ -71,6 +89,7 @@ export interface ResultValues {
   restoreLastGood: { step: number };
   evaluate: EvalResult;
   inspect: Inspection;
+  scanUnits: UnitScanResult;
   exportState: TrainingState;
 }
 

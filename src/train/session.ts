@@ -9,8 +9,8 @@ import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
 import { validateModelConfig } from '../models/config.ts';
 import { Trainer, type TrainerEvent } from './trainer.ts';
 import { validateTrainConfig } from './config.ts';
-import { inspect } from './inspect.ts';
-import type { FromWorker, ResultValues, ToWorker, TrainingState } from './protocol.ts';
+import { inspect, scanUnits } from './inspect.ts';
+import type { FromWorker, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
 
@@ -136,6 +136,11 @@ export class TrainingSession {
   inspect(target: Parameters<typeof inspect>[2], saliency: boolean) {
     const t = this.requireTrainer();
     return inspect(t.model, t.data, target, { saliency, features: undefined });
+  }
+
+  scanUnits(request: UnitScanRequest) {
+    const t = this.requireTrainer();
+    return scanUnits(t.model, t.data, request);
   }
 
   restoreLastGood(): { step: number } {

@@ -46,6 +46,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'inspect':
         void session.answer(m.requestId, () => session.inspect(m.target, m.saliency));
         break;
+      case 'scanUnits':
+        void session.answer(m.requestId, () => session.scanUnits(m.request));
+        break;
       case 'exportState':
         void session.answer(m.requestId, () => session.exportState());
         break;
