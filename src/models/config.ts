@@ -23,6 +23,12 @@ export interface TextEncoderConfig {
   bidirectional: boolean;
   /** Dropout between stacked recurrent layers (training only). */
   dropout: number;
+  /**
+   * Initial bias of the gate that keeps memory (LSTM forget gate f, GRU update gate z),
+   * added to b_ih; 0 is PyTorch's initialisation, 1 the common "unit forget bias" that
+   * helps long dependencies. Only the starting point changes, not the cell's equations.
+   */
+  forgetBias?: number;
 }
 
 export interface ImageEncoderConfig {

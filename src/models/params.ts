@@ -16,6 +16,8 @@ export interface ParamSpec {
   name: string;
   shape: number[];
   init: Init;
+  /** Ranges [start, end) of the flattened values set to a constant after `init`. */
+  overrides?: { start: number; end: number; value: number }[];
 }
 
 /** Parameters by name, in creation order. */
@@ -62,6 +64,7 @@ export function initialValues(spec: ParamSpec, rng: Random): Float32Array {
   if (init.kind === 'uniform') for (let i = 0; i < n; i++) v[i] = rng.uniform(-init.bound, init.bound);
   else if (init.kind === 'normal') for (let i = 0; i < n; i++) v[i] = rng.normal() * init.std;
   else v.fill(init.value);
+  for (const o of spec.overrides ?? []) v.fill(o.value, o.start, o.end);
   return v;
 }
 

@@ -34,11 +34,13 @@ export function recurrentSpecs(prefix: string, t: TextEncoderConfig, inputSize: 
     const inSize = l === 0 ? inputSize : D * H;
     for (let d = 0; d < D; d++) {
       const n = recurrentNames(prefix, l, d === 1);
+      // The memory gate is block 1 in both PyTorch orders: LSTM i,f,g,o and GRU r,z,n.
+      const keep = t.forgetBias && (t.cell === 'lstm' || t.cell === 'gru') ? [{ start: H, end: 2 * H, value: t.forgetBias }] : undefined;
       specs.push(
         { name: n.wIh, shape: [G * H, inSize], init },
         { name: n.wHh, shape: [G * H, H], init },
-        { name: n.bIh, shape: [G * H], init },
-        { name: n.bHh, shape: [G * H], init },
+        { name: n.bIh, shape: [G * H], init, overrides: keep },
+        { name: n.bHh, shape: [G * H], init, overrides: keep && [{ start: H, end: 2 * H, value: 0 }] },
       );
     }
   }

@@ -3,7 +3,9 @@
 import type { FromWorker, ResultValues, ToWorker } from './protocol.ts';
 
 type Request = Extract<ToWorker, { requestId: number }>;
-type RequestType = Request['type'];
+type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+/** A request without its id (distributed over the union so each keeps its own fields). */
+export type RequestBody = WithoutId<Request>;
 
 export class TrainingClient {
   private worker: Worker;
@@ -34,7 +36,7 @@ export class TrainingClient {
   }
 
   /** Sends a request and resolves with its result. */
-  request<K extends RequestType & keyof ResultValues>(message: Omit<Extract<Request, { type: K }>, 'requestId'>): Promise<ResultValues[K]> {
+  request<M extends RequestBody>(message: M): Promise<ResultValues[M['type']]> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
