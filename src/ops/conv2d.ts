@@ -442,9 +442,11 @@ export function batchTranspose(x: Tensor, rows: number, cols: number, shape: Sha
  * (`node scripts/bench-conv2d.mjs`, N 32, K 3, pad 1, median ms of forward+backward):
  *   SwiftShader   C3→16 H32: direct 86 / im2col 77;  C16→32 H16: 187 / 109;  C32→32 H8: 104 / 51
  *   CPU backend   C3→16 H32: direct 164 / im2col 108; C16→32 H16: 340 / 158; C32→32 H8: 158 / 77
- * im2col + matmul wins every size of interest on both backends when the backward is
- * counted (the direct forward alone wins only at C = 3, H = 32, by ~20 %), and it
- * improves with every GEMM improvement; the direct kernels stay available (`path`).
+ * Over all 18 sizes (C ∈ {3, 16, 32}, O ∈ {16, 32}, H ∈ {32, 16, 8}) im2col + matmul
+ * was faster forward+backward in every size in one run and in all but the two
+ * C = 3, H = 8 sizes (by ~1.5 ms of ~10) in a second run on a loaded machine; the
+ * direct forward alone wins some small-C sizes by up to ~25 %. im2col also gains
+ * from every GEMM improvement; the direct kernels stay available (`path`).
  */
 export const CONV2D_DEFAULT_PATH: Conv2dPath = 'im2col';
 
