@@ -4,6 +4,13 @@
 // one piece of information across the whole sequence. A vanilla RNN's gradient from the
 // last step to the first shrinks roughly geometrically with T (vanishing gradients), so
 // it fails once T is long enough; LSTM and GRU keep the signal in their gated state.
+//
+// Measured with GateScope and with PyTorch (same settings, 2 classes, 8 fillers, 1400
+// training texts, Adam 0.01, clip 1, batch 32): at T = 60 the tanh RNN stays at chance
+// for 10 epochs, while LSTM and GRU whose memory gate starts open (bias 3, see
+// TextEncoderConfig.forgetBias) reach 100 % within 1–4 epochs. With PyTorch's default
+// initialisation (gate ≈ ½, a memory fades in a couple of steps) all three cells stay at
+// chance at this length; at T = 30 the RNN and GRU learn it and the LSTM does not yet.
 import { Random } from '../random.ts';
 import { SPECIAL_TOKENS, type PreparedDataset, type PerSplitStats } from './types.ts';
 
@@ -19,7 +26,22 @@ export interface LongMemoryOptions {
   seed: number;
 }
 
-export const LONG_MEMORY_DEFAULTS: LongMemoryOptions = { count: 1200, length: 24, classes: 2, fillers: 8, seed: 1 };
+export const LONG_MEMORY_DEFAULTS: LongMemoryOptions = { count: 2000, length: 60, classes: 2, fillers: 8, seed: 1 };
+
+/**
+ * Settings of the "Why LSTM?" demo (text only): change only the cell. The memory-gate
+ * bias of 3 starts the LSTM forget gate / GRU update gate at σ(3) ≈ 0.95, so a memory
+ * lasts ≈ 1 / (1 − 0.95) ≈ 20 steps before training even begins; the RNN has no gate.
+ */
+export const WHY_LSTM_PRESET = {
+  embeddingSize: 8,
+  hiddenSize: 16,
+  forgetBias: 3,
+  learningRate: 0.01,
+  clipNorm: 1,
+  batchSize: 32,
+  epochs: 4,
+} as const;
 
 const SIGNALS = ['apple', 'river', 'stone', 'cloud', 'flame', 'grass', 'storm', 'pearl'];
 

@@ -213,3 +213,16 @@ describe('Trainer on the CPU backend', () => {
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
   });
 });
+
+describe('worker messages', () => {
+  it('collect whole typed-array buffers for transfer, once each, and skip views into larger buffers', async () => {
+    const { transferables } = await import('./protocol.ts');
+    const a = new Float32Array(4);
+    const shared = new ArrayBuffer(64);
+    const view = new Float32Array(shared, 16, 2);
+    const list = transferables({ type: 'result', value: { a, again: a, nested: [new Int32Array(3)], view } });
+    expect(list).toHaveLength(2);
+    expect(list).toContain(a.buffer);
+    expect(list).not.toContain(shared);
+  });
+});

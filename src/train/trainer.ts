@@ -226,6 +226,7 @@ export class Trainer {
   private epochLossCount = 0;
   readonly history: EpochRecord[] = [];
   private loop: Promise<void> | null = null;
+  private loopToken = 0;
   private startTime = 0;
   private stepsAtStart = 0;
 
@@ -319,15 +320,20 @@ export class Trainer {
     this.cursor += B;
   }
 
-  /** Runs steps until paused, stopped or finished. */
+  /** Runs steps until paused, stopped or finished. A loop that is still winding down finishes first. */
   start(): Promise<void> {
-    if (this.state === 'running') return this.loop ?? Promise.resolve();
+    if (this.state === 'running' && this.loop) return this.loop;
     if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}; build a new trainer to train again`);
     this.setState('running');
-    this.ring.resetClock();
-    this.startTime = performance.now();
-    this.stepsAtStart = this.step;
-    this.loop = this.runLoop();
+    const previous = this.loop;
+    const token = ++this.loopToken;
+    this.loop = (async () => {
+      if (previous) await previous.catch(() => {});
+      this.ring.resetClock();
+      this.startTime = performance.now();
+      this.stepsAtStart = this.step;
+      await this.runLoop(token);
+    })();
     return this.loop;
   }
 
@@ -344,9 +350,10 @@ export class Trainer {
     if (this.state === 'running' || this.state === 'paused' || this.state === 'idle') this.setState('stopped');
   }
 
-  /** One step while paused (or idle), then its statistics. */
+  /** One step while paused (or idle), then its statistics. Waits for a pausing loop to wind down. */
   async stepOnce(): Promise<void> {
     if (this.state === 'running') throw new Error('pause training before stepping once');
+    if (this.loop) await this.loop.catch(() => {});
     if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}`);
     await this.advance();
     await this.flushStats();
@@ -357,9 +364,9 @@ export class Trainer {
     this.emit({ type: 'state', state, reason });
   }
 
-  private async runLoop(): Promise<void> {
+  private async runLoop(token: number): Promise<void> {
     try {
-      while (this.state === 'running') {
+      while (this.state === 'running' && token === this.loopToken) {
         await this.advance();
         if (this.stepDelayMs > 0) await sleep(this.stepDelayMs);
         else await yieldToEventLoop();
@@ -370,7 +377,7 @@ export class Trainer {
       this.emit({ type: 'state', state: 'paused', reason: e instanceof Error ? e.message : String(e) });
       throw e;
     } finally {
-      this.loop = null;
+      if (token === this.loopToken) this.loop = null;
     }
   }
 

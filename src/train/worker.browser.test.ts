@@ -13,7 +13,7 @@ function harness() {
   const client = new TrainingClient((e) => {
     events.push(e);
     for (const w of [...waiters]) {
-      if (w.test(e)) {
+      if (w.test(e) || e.type === 'fatal') {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(e);
       }
@@ -30,11 +30,11 @@ function harness() {
 const model = defaultModelConfig({
   fusion: 'late',
   text: { cell: 'lstm', vocabSize: 8, embeddingSize: 4, hiddenSize: 8, numLayers: 1, bidirectional: false, dropout: 0 },
-  image: { encoder: 'cnn', imageSize: 8, channels: [4], mlpHidden: 8, inputFeatures: 0, featureSize: 6 },
+  image: { encoder: 'cnn', imageSize: 16, channels: [4], mlpHidden: 8, inputFeatures: 0, featureSize: 6 },
   head: { hiddenSize: 0, dropout: 0 },
   outputSize: 3,
 });
-const data = tinyDataset({ task: 'classification', size: 40, seed: 2 });
+const data = tinyDataset({ task: 'classification', size: 40, seed: 2, imageSize: 16 });
 
 describe('training worker protocol', () => {
   it('round-trips every message type on WebGPU', async () => {
@@ -67,7 +67,7 @@ describe('training worker protocol', () => {
       expect(evaluation.classification!.confusion).toHaveLength(3);
       const inspection = await client.request({ type: 'inspect', target: { example: 0 }, saliency: true });
       expect(inspection.traces[0].values.f).toBeInstanceOf(Float32Array);
-      expect(inspection.saliency).toHaveLength(64);
+      expect(inspection.saliency).toHaveLength(256);
       const scan = await client.request({ type: 'scanUnits', request: { layer: 0, direction: 0, state: 'h', units: [1], split: 'train', limit: 3 } });
       expect(scan.examples).toHaveLength(3);
       const state = await client.request({ type: 'exportState' });
