@@ -21,6 +21,8 @@ export interface BackwardContext<A> {
   attrs: A;
   /** Gradient for each output; null where no gradient reached it. */
   grads: readonly (Tensor | null)[];
+  /** Whether each input takes part in differentiation; a backward may skip (return null for) the others. */
+  needs: readonly boolean[];
 }
 
 export interface OpDef<A> {
@@ -87,7 +89,8 @@ export function runOp<A>(name: string, def: OpDef<A>, inputs: readonly Tensor[],
   }
   if (isGradEnabled() && def.backward !== 'nondifferentiable' && inputs.some(needsGrad)) {
     const bw = def.backward;
-    record(name, inputs, outputs, (grads) => bw({ inputs, outputs, attrs, grads }));
+    const needs = inputs.map(needsGrad);
+    record(name, inputs, outputs, (grads) => bw({ inputs, outputs, attrs, grads, needs }));
   }
   return outputs;
 }
