@@ -119,19 +119,21 @@ test('jsonl-multilabel folder: bad lines reported by line number', async ({ page
 
 test('image-folder: classes from nested folders, sidecar texts, broken images', async ({ page }) => {
   await pick(page, { folder: 'image-folder' });
-  await expect(page.getByTestId('import-found')).toContainText('Found 8 images, 4 text files');
+  await expect(page.getByTestId('import-found')).toContainText('Found 9 images, 4 text files');
   await load(page);
-  expect(await counts(page)).toEqual({ seen: 9, kept: 6, skipped: 3 });
+  expect(await counts(page)).toEqual({ seen: 10, kept: 6, skipped: 4 });
   expect((await reportRows(page)).sort()).toEqual(
     [
       ['unsupported-file', 'README.md', ''],
       ['non-utf8', 'cats/cat2.txt', ''],
       ['undecodable-image', 'dogs/broken.png', ''],
       ['empty-file', 'dogs/empty.png', ''],
+      ['undecodable-image', 'dogs/garbage.jpg', ''],
       ['single-example-class', 'more/birds/bird1.png', ''],
       ['no-class-folder', 'stray.png', ''],
     ].sort(),
   );
+  await expect(page.locator('[data-testid=report-row][data-file="dogs/garbage.jpg"]')).toContainText('the browser cannot decode it');
   await expect(page.getByTestId('preview-text').filter({ hasText: 'barking' })).toHaveText('a dog <em>barking</em>');
   await expect(page.getByTestId('preview-text').filter({ hasText: 'chat du' })).toHaveText('le chat du caf\ufffd');
 });

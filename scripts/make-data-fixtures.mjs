@@ -103,7 +103,7 @@ write('jsonl-multilabel/b.png', png(BLUE));
 write('jsonl-multilabel/c.png', png(YELLOW, [40, 80, 230]));
 
 // 4. Image folders (one per class, nested), sidecar texts (one Latin-1), a truncated
-//    PNG, a zero-byte file, an image outside any class folder, a stray README.
+//    PNG, a zero-byte file, a fake JPEG, an image outside any class folder, a stray README.
 const truncated = png(GREEN).subarray(0, 40);
 write('image-folder/cats/cat1.png', png(YELLOW));
 write('image-folder/cats/cat1.txt', utf8('a sleepy cat\n'));
@@ -115,6 +115,8 @@ write('image-folder/dogs/dog1.txt', utf8('a dog <em>barking</em>'));
 write('image-folder/dogs/dog2.png', png(RED, [0, 0, 0]));
 write('image-folder/dogs/broken.png', truncated);
 write('image-folder/dogs/empty.png', Buffer.alloc(0));
+// Looks like a whole JPEG (start and end markers) but holds no image: only a real decoder can tell.
+write('image-folder/dogs/garbage.jpg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a jpeg at all'), Buffer.from([0xff, 0xd9])]));
 write('image-folder/more/birds/bird1.png', png(BLUE));
 write('image-folder/stray.png', png(GREEN));
 write('image-folder/README.md', utf8('# pets\n'));

@@ -134,7 +134,7 @@ describe('import of each fixture', () => {
   it('image-folder: classes from folders (nested too), sidecars, broken files reported', async () => {
     const { plan, result } = await importAll(folder('image-folder'), true);
     expect(plan.layout).toBe('image-folder');
-    expect(result.report).toMatchObject({ rowsSeen: 9, rowsKept: 6, rowsSkipped: 3 });
+    expect(result.report).toMatchObject({ rowsSeen: 10, rowsKept: 6, rowsSkipped: 4 });
     const byFile = new Map(result.examples.map((e) => [e.source.file, e]));
     expect([...byFile.keys()].sort()).toEqual(['cats/cat1.png', 'cats/cat2.png', 'cats/only-text.txt', 'dogs/dog1.png', 'dogs/dog2.png', 'more/birds/bird1.png']);
     expect(byFile.get('more/birds/bird1.png')!.target).toEqual({ kind: 'class', label: 'birds' });
@@ -149,6 +149,7 @@ describe('import of each fixture', () => {
         ['unsupported-file', 'README.md', null],
         ['undecodable-image', 'dogs/broken.png', null],
         ['empty-file', 'dogs/empty.png', null],
+        ['undecodable-image', 'dogs/garbage.jpg', null],
         ['single-example-class', 'more/birds/bird1.png', null],
       ].sort(),
     );

@@ -55,6 +55,20 @@ describe('loadOpenMoji', () => {
     // Every cell has some ink.
     expect(examples.every((e) => e.image!.data.some((v, i) => i % 4 === 3 && v > 0))).toBe(true);
   });
+  it('prepares with stratified splits: the emoji group tag does not tie examples together', async () => {
+    const { examples, report } = await loadOpenMoji('/openmoji/', { task: 'group' }, localFetch);
+    const d = prepareDataset(examples, {
+      task: 'classification',
+      tokenizer: { level: 'word', minFrequency: 1, maxVocab: 5000, maxLength: 32 },
+      imageSize: 32,
+      split: { train: 0.7, validation: 0.15, seed: 1, stratify: true },
+      name: 'OpenMoji',
+      report,
+    });
+    expect(d.stats.validation.count).toBeGreaterThan(0.13 * d.size);
+    expect(d.stats.test.count).toBeGreaterThan(0.13 * d.size);
+    expect(d.stats.test.classCounts!.every((c) => c > 0)).toBe(true);
+  });
   it('subgroup task reports the subgroups with a single emoji', async () => {
     const { report } = await loadOpenMoji('/openmoji', { task: 'subgroup', text: 'annotation' }, localFetch);
     const singles = report.issues.filter((i) => i.code === 'single-example-class');

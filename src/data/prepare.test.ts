@@ -156,8 +156,8 @@ describe('kFoldSplits', () => {
     for (const f of folds) {
       expect(Array.from(f.test)).toEqual(Array.from(d.splits.test));
       expect([...f.train, ...f.validation].sort((a, b) => a - b)).toEqual(pool);
-      const trainGroups = new Set(Array.from(f.train, (i) => d.tags[i]!.group));
-      expect(Array.from(f.validation).some((i) => trainGroups.has(d.tags[i]!.group))).toBe(false);
+      const trainGroups = new Set(Array.from(f.train, (i) => d.tags[i]!.splitGroup));
+      expect(Array.from(f.validation).some((i) => trainGroups.has(d.tags[i]!.splitGroup))).toBe(false);
     }
     expect(kFoldSplits(d, 5, 3)).toEqual(folds);
     expect(() => kFoldSplits(d, 1, 3)).toThrow(/k must be/);

@@ -134,7 +134,7 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
   // Splits first: the vocabulary (and regression statistics) come from the training split.
   const classTargets = encodeTargets(task, kept);
   const stratifyLabels = classTargets?.kind === 'classification' ? classTargets.labels : null;
-  const splits = makeSplits(n, options.split, stratifyLabels, kept.map((e) => e.tags?.group));
+  const splits = makeSplits(n, options.split, stratifyLabels, kept.map((e) => e.tags?.splitGroup));
   const train = Array.from(splits.train, (i) => kept[i]);
 
   const hasText = Uint8Array.from(kept, (e) => (e.text !== null && e.text.trim() !== '' ? 1 : 0));

@@ -48,7 +48,7 @@ describe('generateShapes', () => {
       expect(e.image!.width).toBe(32);
       expect(e.text).toMatch(/\?$/);
       expect(e.target.kind).toBe('class');
-      expect(e.tags?.group).toMatch(/^f\d+$/);
+      expect(e.tags?.splitGroup).toMatch(/^f\d+$/);
     }
     const texts = new Set(d.examples.map((e) => e.text));
     expect(texts).toContain('how many triangles are there?');
@@ -95,7 +95,7 @@ describe('Shapes & Questions needs both modalities', () => {
     it(`${difficulty}: text-only and image-only oracles are exactly at chance per kind, in-sample and held out`, () => {
       const d = generateShapes({ count: 2400, seed: 11, difficulty });
       const n = d.examples.length;
-      const splits = makeSplits(n, { train: 0.7, validation: 0.15, seed: 4, stratify: false }, null, d.examples.map((e) => e.tags?.group));
+      const splits = makeSplits(n, { train: 0.7, validation: 0.15, seed: 4, stratify: false }, null, d.examples.map((e) => e.tags?.splitGroup));
       for (const info of d.kinds) {
         expect(info.needsBoth).toBe(true);
         expect(info.chance!.textOnly).toBeLessThan(1);

@@ -6,7 +6,7 @@
 // Why neither modality alone can answer the questions
 // ----------------------------------------------------
 // Scenes come in small "families" built so that, in every family (and therefore in
-// every split, because a family never straddles splits — see tags.group):
+// every split, because a family never straddles splits — see tags.splitGroup):
 //   • per image, the questions asked about it have answers spread evenly over that
 //     kind's answers-per-image, so the image alone does not say which answer is meant;
 //   • per question text, the answers are spread evenly over the kind's answers, so the
@@ -368,9 +368,9 @@ export function kindInfo(kind: ShapesKind, difficulty: Difficulty = 'normal'): K
 
 /**
  * Generates Shapes & Questions. Question examples: image + question text, class target
- * = the answer, tags { kind, group, scene }. Caption examples: image only, caption
- * target, tags { kind: "caption", group, scene }. Examples of one family share
- * tags.group (splits keep them together); examples of one scene share their image.
+ * = the answer, tags { kind, splitGroup, scene }. Caption examples: image only, caption
+ * target, tags { kind: "caption", splitGroup, scene }. Examples of one family share
+ * tags.splitGroup (splits keep them together); examples of one scene share their image.
  */
 export function generateShapes(options: ShapesOptions): ShapesDataset {
   const { count, seed } = options;
@@ -406,7 +406,7 @@ export function generateShapes(options: ShapesOptions): ShapesDataset {
           text: item.text,
           target: kind === 'caption' ? { kind: 'caption', text: item.answer } : { kind: 'class', label: item.answer },
           source: { file: 'Shapes & Questions (generated)', row: i + 1 },
-          tags: { kind, group, scene: `s${scenes}` },
+          tags: { kind, splitGroup: group, scene: `s${scenes}` },
         });
       }
       scenes++;

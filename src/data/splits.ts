@@ -1,5 +1,5 @@
 // Train / validation / test splits and k folds, seeded and (for classification)
-// stratified. Examples that share `tags.group` form one unit and always land in the
+// stratified. Examples that share `tags.splitGroup` form one unit and always land in the
 // same split, so near-duplicates (the Shapes twins, questions about one image) never
 // leak between training and evaluation. Within each stratum the units are shuffled
 // and unit j of m takes the split its quantile (j + ½)/m falls in, which reproduces
@@ -57,7 +57,7 @@ const sorted = (list: number[]): Int32Array => Int32Array.from(list).sort();
 
 /**
  * Splits n examples. `labels` (class ids) are used for stratification when
- * config.stratify is set; `groups` (the examples' `tags.group`) keep units together.
+ * config.stratify is set; `groups` (the examples' `tags.splitGroup`) keep units together.
  */
 export function makeSplits(
   n: number,
@@ -90,7 +90,7 @@ export function kFoldSplits(dataset: PreparedDataset, k: number, seed: number): 
   if (!Number.isInteger(k) || k < 2) throw new Error(`kFoldSplits: k must be an integer ≥ 2, got ${k}`);
   const pool = [...dataset.splits.train, ...dataset.splits.validation].sort((a, b) => a - b);
   const labels = dataset.targets.kind === 'classification' ? dataset.targets.labels : null;
-  const groups = dataset.tags.map((t) => t?.group);
+  const groups = dataset.tags.map((t) => t?.splitGroup);
   const units = makeUnits(pool, labels, groups);
   if (units.length < k) throw new Error(`kFoldSplits: ${units.length} units (examples or groups) cannot make ${k} folds of "${dataset.name}"`);
   const rng = new Random(seed);

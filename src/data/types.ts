@@ -40,7 +40,11 @@ export interface RawExample {
   text: string | null;
   target: RawTarget;
   source: SourceRef;
-  /** Optional grouping kept for the UI (e.g. question kind "colour", OpenMoji group). */
+  /**
+   * Optional grouping kept for the UI (e.g. question kind "colour", OpenMoji group).
+   * One key has a meaning for the splits: examples with the same `splitGroup` always
+   * land in the same split (the Shapes generator uses it for its balanced families).
+   */
   tags?: Record<string, string>;
 }
 

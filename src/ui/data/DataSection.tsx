@@ -18,7 +18,7 @@ import { DatasetChooser, type DatasetSource } from './DatasetChooser.tsx';
 import type { GatheredFiles } from './gatherFiles.ts';
 import { ImportPicker } from './ImportPicker.tsx';
 import { ImportProgressBar } from './ImportProgressBar.tsx';
-import { OpenMojiForm, OpenMojiNotice } from './OpenMojiForm.tsx';
+import { OpenMojiForm } from './OpenMojiForm.tsx';
 import { PreparationSettings, type PreparationValue } from './PreparationSettings.tsx';
 import { PreviewGallery } from './PreviewGallery.tsx';
 import { ShapesForm, type ShapesFormValue } from './ShapesForm.tsx';
@@ -208,7 +208,6 @@ export function DataSection({ onDatasetReady, openMojiBaseUrl = `${import.meta.e
       {error?.report && !shown && <ValidationReportView report={error.report} name={error.name ?? 'import'} />}
       {shown && (
         <>
-          {source === 'openmoji' && <OpenMojiNotice />}
           <ValidationReportView report={shown.report} name={shown.name} />
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
