@@ -9,7 +9,7 @@ import { collectFiles, DEFAULT_LIMITS, fileFromBytes, resolvePath, type ImportFi
 import { ImportError, loadImport, planImport, readTarget } from './importer.ts';
 import { guessMapping, parseManifest } from './manifest.ts';
 import { prepareDataset } from './prepare.ts';
-import { reportToCsv } from './report.ts';
+import { ISSUE_CODES, reportToCsv } from './report.ts';
 import type { ValidationReport } from './types.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../e2e/fixtures');
@@ -262,5 +262,15 @@ describe('limits and cancellation', () => {
   });
   it('an empty import is an ImportError with a plain message', async () => {
     await expect(planImport([fileFromBytes('notes.pdf', new Uint8Array(3))])).rejects.toThrow(/no manifest .* and no images/);
+  });
+});
+
+describe('documentation', () => {
+  it('the README lists every issue code with its severity and the default limits', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const [code, { severity }] of Object.entries(ISSUE_CODES)) expect(readme).toContain(`| \`${code}\` | ${severity} |`);
+    expect(readme).toContain('| one file (image, manifest, text, zip entry) | 32 MiB |');
+    expect(readme).toContain('| a `.zip`\'s total uncompressed size | 512 MiB');
+    expect(DEFAULT_LIMITS).toMatchObject({ maxFileBytes: 32 * 2 ** 20, maxZipBytes: 256 * 2 ** 20, maxZipExpandedBytes: 512 * 2 ** 20, maxFiles: 100_000 });
   });
 });
