@@ -51,6 +51,17 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / MiB).toFixed(2).replace(/\.?0+$/, '')} GiB`;
 }
 
+/** Anything the importer accepts as a file: an ImportFile, { path, bytes }, or a File. */
+export type ImportInput = ImportFile | { path: string; bytes: Uint8Array } | FileLike;
+
+/** Normalises an ImportInput to an ImportFile. */
+export function toImportFile(input: ImportInput): ImportFile {
+  if ('read' in input) return input;
+  // A File also has bytes() in newer runtimes: test for the File shape first.
+  if ('arrayBuffer' in input && typeof input.arrayBuffer === 'function') return fileFromFileLike(input);
+  return fileFromBytes((input as { path: string }).path, (input as { bytes: Uint8Array }).bytes);
+}
+
 /** A file from bytes already in memory. */
 export function fileFromBytes(path: string, bytes: Uint8Array): ImportFile {
   return { path, size: bytes.length, read: async () => bytes };
@@ -199,13 +210,14 @@ function stripSingleTopFolder(files: ImportFile[], base: string): ImportFile[] {
  * paths. `fromFolder` says the paths start with the picked folder's name.
  */
 export async function collectFiles(
-  inputs: readonly ImportFile[],
+  inputs: readonly ImportInput[],
   options: { limits?: ImportLimits; fromFolder?: boolean } = {},
 ): Promise<{ files: ImportFile[]; issues: ValidationIssue[] }> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const issues: ValidationIssue[] = [];
   const out: ImportFile[] = [];
-  for (const input of inputs) {
+  for (const raw of inputs) {
+    const input = toImportFile(raw);
     let path = input.path.replace(/\\/g, '/').replace(/^\/+/, '');
     if (options.fromFolder) path = path.includes('/') ? path.slice(path.indexOf('/') + 1) : path;
     const r = resolvePath(path);

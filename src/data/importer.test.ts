@@ -219,6 +219,22 @@ describe('import of each fixture', () => {
   });
 });
 
+describe('inputs', () => {
+  it('accepts { path, bytes } and File objects as well as ImportFiles', async () => {
+    const png = new Uint8Array(readFileSync(join(FIXTURES, 'csv-manifest/images/red.png')));
+    const csv = new TextEncoder().encode('image,text,label\nimg/a.png,from bytes,x\nb.png,from a File,x\n');
+    const plan = await planImport([
+      { path: 'm.csv', bytes: csv },
+      { path: 'img/a.png', bytes: png },
+      new File([png], 'b.png', { type: 'image/png' }) as unknown as { name: string; size: number; arrayBuffer(): Promise<ArrayBuffer> },
+    ]);
+    const r = await loadImport(plan, plan.mapping, { decode: pngDecoder });
+    expect(r.examples.map((e) => e.text)).toEqual(['from bytes', 'from a File']);
+    expect(r.examples[1].image).toMatchObject({ width: 8, height: 8 });
+    expect(r.report.issues).toEqual([]);
+  });
+});
+
 describe('limits and cancellation', () => {
   it('oversized files are skipped with the limit in the message', async () => {
     const img = new Uint8Array(readFileSync(join(FIXTURES, 'csv-manifest/images/red.png')));

@@ -6,7 +6,7 @@
 // (progress, cancellation), and returns the examples that loaded plus a report of
 // every row or file that did not, and why. Pure apart from the decoder: runs in Node.
 import { abortError, type ImageDecoder } from './decode.ts';
-import { basename, collectFiles, DEFAULT_LIMITS, dirname, extension, formatBytes, resolvePath, type ImportFile, type ImportLimits } from './files.ts';
+import { basename, collectFiles, DEFAULT_LIMITS, dirname, extension, formatBytes, resolvePath, toImportFile, type ImportFile, type ImportInput, type ImportLimits } from './files.ts';
 import { hashBytes } from './hash.ts';
 import { checkImageBytes, IMAGE_EXTENSIONS } from './image.ts';
 import { cellText, guessMapping, isNumeric, manifestFormat, parseManifest, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
@@ -78,7 +78,7 @@ export class ImportError extends Error {
  * Step 1: collect and classify the files, choose the layout, parse the manifest and
  * propose a mapping. `fromFolder`: paths start with the picked folder's name.
  */
-export async function planImport(inputs: readonly ImportFile[], options: { limits?: ImportLimits; fromFolder?: boolean } = {}): Promise<ImportPlan> {
+export async function planImport(inputs: readonly ImportInput[], options: { limits?: ImportLimits; fromFolder?: boolean } = {}): Promise<ImportPlan> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const { files, issues } = await collectFiles(inputs, { limits, fromFolder: options.fromFolder });
   const manifests = files.filter((f) => manifestFormat(f.path) !== null);
@@ -89,7 +89,8 @@ export async function planImport(inputs: readonly ImportFile[], options: { limit
     other: 0,
   };
   counts.other = files.length - counts.images - counts.texts - counts.manifests;
-  const topName = inputs[0]?.path.replace(/\\/g, '/').split('/')[0] ?? 'import';
+  const first = inputs[0] ? toImportFile(inputs[0]) : null;
+  const topName = first?.path.replace(/\\/g, '/').split('/')[0] ?? 'import';
 
   if (manifests.length > 0) {
     manifests.sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
