@@ -212,7 +212,10 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
         continue;
       }
       if (text !== null && text.trim() === '') text = null;
-      if (text !== null && m.nonUtf8 && text.includes('\ufffd')) issues.push(issue('non-utf8', m.file, 'text contains bytes that are not UTF-8 (shown as �)', r.row));
+    }
+    if (m.nonUtf8) {
+      const bad = [mapping.image, mapping.text, mapping.target].filter((c) => c !== null && JSON.stringify(cell(r, c) ?? '').includes('\ufffd'));
+      if (bad.length > 0) issues.push(issue('non-utf8', m.file, `column${bad.length > 1 ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} hold bytes that are not UTF-8 (shown as �)`, r.row));
     }
     let image: ImportFile | null = null;
     const ref = cellText(cell(r, mapping.image));

@@ -124,12 +124,9 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
     throw new Error(`prepareDataset("${name}"): no example fits task "${task}" (${raw.length} given, ${issues.length} skipped)`);
   }
   const n = kept.length;
-  const report: ValidationReport = {
-    issues: [...options.report.issues, ...issues],
-    rowsSeen: options.report.rowsSeen,
-    rowsKept: options.report.rowsKept - issues.length,
-    rowsSkipped: options.report.rowsSkipped + issues.length,
-  };
+  // Rows seen by the loader (or the examples given, when the report has none).
+  const rowsSeen = Math.max(options.report.rowsSeen, raw.length);
+  const report: ValidationReport = { issues: [...options.report.issues, ...issues], rowsSeen, rowsKept: n, rowsSkipped: rowsSeen - n };
 
   // Splits first: the vocabulary (and regression statistics) come from the training split.
   const classTargets = encodeTargets(task, kept);

@@ -63,6 +63,9 @@ export function DataSection({ onDatasetReady, openMojiBaseUrl = `${import.meta.e
   const [error, setError] = useState<{ message: string; report?: ValidationReport; name?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
+  // The latest callback, so that a new function from the parent does not re-prepare.
+  const readyCallback = useRef(onDatasetReady);
+  readyCallback.current = onDatasetReady;
   const pool = useRef<DecoderPool | null>(null);
 
   const generate = useCallback(
@@ -97,12 +100,12 @@ export function DataSection({ onDatasetReady, openMojiBaseUrl = `${import.meta.e
       const d = prepareDataset(raw.examples, { task: raw.task, tokenizer: preparation.tokenizer, imageSize: preparation.imageSize, split: preparation.split, name: raw.name, report: raw.report });
       setPrepared(d);
       setError(null);
-      onDatasetReady?.(d);
+      readyCallback.current?.(d);
     } catch (e) {
       setPrepared(null);
       setError({ message: `Nothing to train on: ${(e as Error).message}`, report: raw.report, name: raw.name });
     }
-  }, [raw, preparation, onDatasetReady]);
+  }, [raw, preparation]);
 
   useEffect(() => () => pool.current?.dispose(), []);
 
