@@ -91,7 +91,7 @@ describe('generateShapes', () => {
 });
 
 describe('Shapes & Questions needs both modalities', () => {
-  for (const difficulty of ['normal', 'hard'] as Difficulty[]) {
+  for (const difficulty of ['easy', 'normal', 'hard'] as Difficulty[]) {
     it(`${difficulty}: text-only and image-only oracles are exactly at chance per kind, in-sample and held out`, () => {
       const d = generateShapes({ count: 2400, seed: 11, difficulty });
       const n = d.examples.length;

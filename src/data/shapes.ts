@@ -144,7 +144,7 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /** Renders a scene at S×S with 4×4 supersampling. Pixel layout: RGBA [S, S, 4]. */
-export function renderScene(shapes: readonly Shape[], size: number, settings: DifficultySettings, palette: Colour[], noiseSeed: number): RgbaImage {
+function renderScene(shapes: readonly Shape[], size: number, settings: DifficultySettings, palette: Colour[], noiseSeed: number): RgbaImage {
   const data = new Uint8ClampedArray(size * size * 4);
   const rng = new Random(noiseSeed);
   const G = settings.grid;
