@@ -40,7 +40,11 @@ export interface RawExample {
   text: string | null;
   target: RawTarget;
   source: SourceRef;
-  /** Optional grouping kept for the UI (e.g. question kind "colour", OpenMoji group). */
+  /**
+   * Optional grouping kept for the UI (e.g. question kind "colour", OpenMoji group).
+   * One key has a meaning for the splits: examples with the same `splitGroup` always
+   * land in the same split (the Shapes generator uses it for its balanced families).
+   */
   tags?: Record<string, string>;
 }
 
@@ -108,6 +112,7 @@ export interface Splits {
 export type EncodedTargets =
   | { kind: 'classification'; classes: string[]; labels: Int32Array /* [N] */ }
   | { kind: 'multilabel'; classes: string[]; labels: Float32Array /* [N, C] of 0/1 */ }
+  /** Raw values; mean and std (population) of the training split, for standardising. */
   | { kind: 'regression'; values: Float32Array /* [N] */; mean: number; std: number }
   | {
       kind: 'captioning';
@@ -148,6 +153,7 @@ export interface PreparedDataset {
   images: Float32Array;
   hasImage: Uint8Array;
   vocab: Vocabulary;
+  /** Token slots per text: min(tokenizer.maxLength, the longest text), at least 1. */
   maxLength: number;
   /** [N, maxLength]. */
   tokens: Int32Array;

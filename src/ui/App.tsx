@@ -1,6 +1,8 @@
-// Placeholder shell until the UI issue: shows which backend GateScope got.
+// Placeholder shell until the UI issue: shows which backend GateScope got, and the data
+// section (dataset choice, import, report, preview).
 import { useEffect, useState } from 'react';
 import { WebGpuBackend } from '../backend/webgpu.ts';
+import { DataSection } from './data/DataSection.tsx';
 
 export function App() {
   const [backend, setBackend] = useState<string>('Detecting WebGPU…');
@@ -14,6 +16,10 @@ export function App() {
     <main>
       <h1>GateScope</h1>
       <p data-testid="backend-badge">{backend}</p>
+      <section>
+        <h2>Data</h2>
+        <DataSection />
+      </section>
     </main>
   );
 }

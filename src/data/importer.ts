@@ -1,0 +1,429 @@
+// Import of the user's files in two steps. planImport() looks at the files (zips
+// expanded, paths normalised), picks the layout — a manifest (CSV/TSV/JSONL) or an
+// image-folder tree (one folder per class, optional sidecar .txt) — parses the manifest
+// and proposes a column mapping. loadImport() applies the confirmed mapping: reads and
+// checks every row, decodes each referenced image once through the injected decoder
+// (progress, cancellation), and returns the examples that loaded plus a report of
+// every row or file that did not, and why. Pure apart from the decoder: runs in Node.
+import { abortError, type ImageDecoder } from './decode.ts';
+import { basename, collectFiles, DEFAULT_LIMITS, dirname, extension, formatBytes, resolvePath, toImportFile, type ImportFile, type ImportInput, type ImportLimits } from './files.ts';
+import { hashBytes } from './hash.ts';
+import { checkImageBytes, IMAGE_EXTENSIONS } from './image.ts';
+import { cellText, guessMapping, isNumeric, manifestFormat, parseManifest, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
+import { issue, singleExampleClassIssues, type IssueCode } from './report.ts';
+import { decodeText } from './text.ts';
+import type { RawExample, RawTarget, RgbaImage, TaskKind, ValidationIssue, ValidationReport } from './types.ts';
+
+export type Layout = 'manifest' | 'image-folder';
+
+export interface ImportPlan {
+  layout: Layout;
+  /** Display name (the manifest or the top folder). */
+  name: string;
+  files: ImportFile[];
+  manifest: ParsedManifest | null;
+  /** Proposed mapping (for image folders: fixed). */
+  mapping: ColumnMapping;
+  /** Problems found so far (zip, paths, manifest parsing). */
+  issues: ValidationIssue[];
+  counts: { images: number; texts: number; manifests: number; other: number };
+}
+
+export interface ImportProgress {
+  phase: 'reading' | 'decoding' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface LoadOptions {
+  decode: ImageDecoder;
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  limits?: ImportLimits;
+  /** Images decoded at once (default 4). */
+  concurrency?: number;
+}
+
+export interface ImportResult {
+  name: string;
+  examples: RawExample[];
+  report: ValidationReport;
+  /** The task the target kind implies. */
+  task: TaskKind;
+}
+
+/** Task implied by a target kind. */
+export const TASK_FOR_TARGET: Record<TargetKind, TaskKind> = {
+  class: 'classification',
+  labels: 'multilabel',
+  number: 'regression',
+  caption: 'captioning',
+};
+
+const isImage = (p: string) => IMAGE_EXTENSIONS.has(extension(p));
+const isText = (p: string) => extension(p) === 'txt';
+
+/** Thrown when nothing in the input can be imported at all. */
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+/**
+ * Step 1: collect and classify the files, choose the layout, parse the manifest and
+ * propose a mapping. `fromFolder`: paths start with the picked folder's name.
+ */
+export async function planImport(inputs: readonly ImportInput[], options: { limits?: ImportLimits; fromFolder?: boolean } = {}): Promise<ImportPlan> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const { files, issues } = await collectFiles(inputs, { limits, fromFolder: options.fromFolder });
+  const manifests = files.filter((f) => manifestFormat(f.path) !== null);
+  const counts = {
+    images: files.filter((f) => isImage(f.path)).length,
+    texts: files.filter((f) => isText(f.path)).length,
+    manifests: manifests.length,
+    other: 0,
+  };
+  counts.other = files.length - counts.images - counts.texts - counts.manifests;
+  const first = inputs[0] ? toImportFile(inputs[0]) : null;
+  const topName = first?.path.replace(/\\/g, '/').split('/')[0] ?? 'import';
+
+  if (manifests.length > 0) {
+    manifests.sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
+    const chosen = manifests[0];
+    for (const extra of manifests.slice(1)) issues.push(issue('extra-manifest', extra.path, `another manifest; only ${chosen.path} is used`));
+    if (chosen.size > limits.maxFileBytes) {
+      issues.push(issue('oversized-file', chosen.path, `manifest is ${formatBytes(chosen.size)}, the limit is ${formatBytes(limits.maxFileBytes)}; not read`));
+      throw new ImportError(`${chosen.path} is larger than ${formatBytes(limits.maxFileBytes)}`, issues);
+    }
+    const manifest = parseManifest(chosen.path, await chosen.read());
+    issues.push(...manifest.issues);
+    return { layout: 'manifest', name: chosen.path, files, manifest, mapping: guessMapping(manifest), issues, counts };
+  }
+  if (counts.images > 0 || counts.texts > 0) {
+    return {
+      layout: 'image-folder',
+      name: options.fromFolder ? topName : 'image folders',
+      files,
+      manifest: null,
+      mapping: { image: 'file', text: 'sidecar .txt', target: 'folder', targetKind: 'class' },
+      issues,
+      counts,
+    };
+  }
+  throw new ImportError(
+    files.length === 0
+      ? 'Nothing to import: no files were found (an empty folder, or every entry was refused — see the report).'
+      : `Nothing to import: found ${files.length} file(s) but no manifest (.csv, .tsv, .jsonl) and no images (.png, .jpg, .gif, .webp, .bmp).`,
+    issues,
+  );
+}
+
+/** Reads a target cell as the chosen kind; a string is the reason it cannot be read. */
+export function readTarget(value: unknown, kind: TargetKind): RawTarget | { missing: true } | string {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0)) {
+    return { missing: true };
+  }
+  const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`);
+  switch (kind) {
+    case 'class': {
+      const t = cellText(value);
+      return t === null ? `a class label must be text or a number, got ${describe(value)}` : { kind: 'class', label: t.trim() };
+    }
+    case 'labels': {
+      const parts = Array.isArray(value) ? value.map(cellText) : typeof value === 'string' ? value.split(/[|;,]/) : [cellText(value)];
+      if (parts.some((p) => p === null)) return `labels must be text (separated by | ; or ,) or a list of texts, got ${describe(value)}`;
+      const labels = [...new Set((parts as string[]).map((p) => p.trim()).filter((p) => p !== ''))];
+      return labels.length === 0 ? { missing: true } : { kind: 'labels', labels };
+    }
+    case 'number':
+      return isNumeric(value) ? { kind: 'number', value: Number(typeof value === 'string' ? value.trim() : value) } : `a number target must be numeric, got ${describe(value)}`;
+    case 'caption': {
+      const t = typeof value === 'string' ? value : null;
+      return t === null ? `a caption must be text, got ${describe(value)}` : { kind: 'caption', text: t.trim() };
+    }
+  }
+}
+
+/** A row that passed the checks that need no image bytes. */
+interface Candidate {
+  file: string;
+  row?: number;
+  text: string | null;
+  target: RawTarget;
+  image: ImportFile | null;
+  tags?: Record<string, string>;
+}
+
+function fileIndex(files: readonly ImportFile[]) {
+  const exact = new Map(files.map((f) => [f.path, f]));
+  const folded = new Map<string, ImportFile>();
+  for (const f of files) if (!folded.has(f.path.toLowerCase())) folded.set(f.path.toLowerCase(), f);
+  return { exact, folded };
+}
+
+function checkMapping(m: ParsedManifest, mapping: ColumnMapping): string | null {
+  for (const role of ['image', 'text', 'target'] as const) {
+    const c = mapping[role];
+    if (c !== null && !m.columns.includes(c)) return `the ${role} column "${c}" is not in the manifest; its columns are: ${m.columns.join(', ') || '(none)'}`;
+  }
+  if (mapping.target === null) return `no target column is mapped (label, labels, target or caption); the columns are: ${m.columns.join(', ') || '(none)'}`;
+  if (mapping.image === null && mapping.text === null) return 'neither an image nor a text column is mapped';
+  return null;
+}
+
+function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: ValidationIssue[]): Candidate[] | null {
+  const m = plan.manifest!;
+  const problem = checkMapping(m, mapping);
+  if (problem) {
+    issues.push(issue('missing-column', m.file, `${problem}; nothing loaded`));
+    return null;
+  }
+  const base = dirname(m.file);
+  const index = fileIndex(plan.files);
+  const out: Candidate[] = [];
+  const cell = (r: ManifestRow, column: string | null) => (column === null ? undefined : r.values[column]);
+  const lacks = (r: ManifestRow, column: string | null) => column !== null && !(column in r.values && r.values[column] !== undefined);
+  for (const r of m.rows) {
+    const missing = [mapping.image, mapping.text, mapping.target].filter((c) => c !== null && lacks(r, c) && !(m.format === 'jsonl' && c !== mapping.target));
+    if (missing.length > 0) {
+      issues.push(issue('missing-column', m.file, `the row has no value for column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; skipped`, r.row));
+      continue;
+    }
+    const target = readTarget(cell(r, mapping.target), mapping.targetKind);
+    if (typeof target === 'string') {
+      issues.push(issue('unknown-label-type', m.file, `${target} in column "${mapping.target}"; skipped`, r.row));
+      continue;
+    }
+    if ('missing' in target) {
+      issues.push(issue('missing-target', m.file, `column "${mapping.target}" is empty; skipped`, r.row));
+      continue;
+    }
+    let text: string | null = null;
+    if (mapping.text !== null) {
+      const v = cell(r, mapping.text);
+      text = cellText(v);
+      if (v !== undefined && v !== null && text === null) {
+        issues.push(issue('unknown-label-type', m.file, `the text in column "${mapping.text}" is ${Array.isArray(v) ? 'a list' : 'an object'}, not text; skipped`, r.row));
+        continue;
+      }
+      if (text !== null && text.trim() === '') text = null;
+    }
+    if (m.nonUtf8) {
+      const bad = [mapping.image, mapping.text, mapping.target].filter((c) => c !== null && JSON.stringify(cell(r, c) ?? '').includes('\ufffd'));
+      if (bad.length > 0) issues.push(issue('non-utf8', m.file, `column${bad.length > 1 ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} hold bytes that are not UTF-8 (shown as �)`, r.row));
+    }
+    let image: ImportFile | null = null;
+    const ref = cellText(cell(r, mapping.image));
+    if (mapping.image !== null && ref !== null && ref.trim() !== '') {
+      const resolved = resolvePath(ref, base);
+      if (!resolved.ok) {
+        issues.push(issue(resolved.reason === 'url' ? 'image-not-found' : 'path-traversal', m.file, `image ${resolved.message}; skipped`, r.row));
+        continue;
+      }
+      image = index.exact.get(resolved.path) ?? null;
+      if (!image) {
+        image = index.folded.get(resolved.path.toLowerCase()) ?? null;
+        if (image) issues.push(issue('path-case-mismatch', m.file, `"${ref}" matched "${image.path}" only when ignoring letter case`, r.row));
+      }
+      if (!image) {
+        issues.push(issue('image-not-found', m.file, `image "${ref}" is not among the imported files (looked for ${resolved.path}); skipped`, r.row));
+        continue;
+      }
+    }
+    if (mapping.text !== null && text === null) {
+      if (image === null) {
+        issues.push(issue('no-input', m.file, 'the row has neither an image nor a text; skipped', r.row));
+        continue;
+      }
+      issues.push(issue('empty-text', m.file, `column "${mapping.text}" is empty; kept as an image-only example`, r.row));
+    } else if (image === null && text === null) {
+      issues.push(issue('no-input', m.file, 'the row has neither an image nor a text; skipped', r.row));
+      continue;
+    }
+    out.push({ file: m.file, row: r.row, text, target, image });
+  }
+  if (mapping.image !== null) {
+    const used = new Set(out.map((c) => c.image?.path));
+    const referenced = new Set(m.rows.map((r) => resolvePath(cellText(r.values[mapping.image!]) ?? '', base)).filter((p) => p.ok).map((p) => (p as { path: string }).path));
+    for (const f of plan.files) {
+      if (isImage(f.path) && !used.has(f.path) && !referenced.has(f.path)) issues.push(issue('unreferenced-file', f.path, 'no manifest row refers to this image; ignored'));
+    }
+  }
+  for (const f of plan.files) {
+    if (f.path !== m.file && !isImage(f.path) && manifestFormat(f.path) === null) issues.push(issue('unsupported-file', f.path, 'not an image or a manifest; ignored'));
+  }
+  return out;
+}
+
+async function folderCandidates(plan: ImportPlan, limits: ImportLimits, issues: ValidationIssue[], signal?: AbortSignal): Promise<{ candidates: Candidate[]; seen: number }> {
+  const images = plan.files.filter((f) => isImage(f.path));
+  const texts = new Map(plan.files.filter((f) => isText(f.path)).map((f) => [f.path, f]));
+  const stem = (p: string) => p.replace(/\.[^./]+$/, '');
+  const imageStems = new Set(images.map((f) => stem(f.path)));
+  const out: Candidate[] = [];
+  let seen = 0;
+
+  const readSidecar = async (f: ImportFile): Promise<string | null | undefined> => {
+    if (f.size > limits.maxFileBytes) {
+      issues.push(issue('oversized-file', f.path, `text is ${formatBytes(f.size)}, the limit is ${formatBytes(limits.maxFileBytes)}; not read`));
+      return undefined;
+    }
+    const d = decodeText(await f.read());
+    if (!d.valid) issues.push(issue('non-utf8', f.path, `not valid UTF-8 (first bad byte at offset ${d.firstInvalidByte}); decoded with U+FFFD replacement characters`));
+    const t = d.text.trim();
+    return t === '' ? null : t;
+  };
+
+  for (const img of images) {
+    if (signal?.aborted) throw abortError();
+    seen++;
+    const dir = dirname(img.path);
+    if (dir === '') {
+      issues.push(issue('no-class-folder', img.path, 'the image is not inside a class folder (layout: <class>/<image>); skipped'));
+      continue;
+    }
+    const sidecar = texts.get(`${stem(img.path)}.txt`);
+    let text: string | null = null;
+    if (sidecar) {
+      const t = await readSidecar(sidecar);
+      if (t === null) issues.push(issue('empty-text', sidecar.path, 'the sidecar text is empty; kept as an image-only example'));
+      text = t ?? null;
+    }
+    out.push({ file: img.path, text, target: { kind: 'class', label: basename(dir) }, image: img, tags: { folder: dir } });
+  }
+  for (const t of texts.values()) {
+    if (imageStems.has(stem(t.path))) continue;
+    const dir = dirname(t.path);
+    if (dir === '') {
+      issues.push(issue('unsupported-file', t.path, 'a text file outside any class folder; ignored'));
+      continue;
+    }
+    seen++;
+    const text = await readSidecar(t);
+    if (text === undefined) continue;
+    if (text === null) {
+      issues.push(issue('no-input', t.path, 'an empty text file without an image; skipped'));
+      continue;
+    }
+    out.push({ file: t.path, text, target: { kind: 'class', label: basename(dir) }, image: null, tags: { folder: dir } });
+  }
+  for (const f of plan.files) {
+    if (!isImage(f.path) && !isText(f.path)) issues.push(issue('unsupported-file', f.path, 'neither an image nor a .txt file; ignored'));
+  }
+  return { candidates: out, seen };
+}
+
+/** Runs `work` over items with at most `limit` in flight, in order of items. */
+async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      if (signal?.aborted) throw abortError();
+      await work(items[next++]);
+    }
+  });
+  await Promise.all(runners);
+}
+
+/**
+ * Step 2: loads with the confirmed mapping. Throws an AbortError when cancelled;
+ * otherwise always returns, with every skipped row or file in the report.
+ */
+export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, options: LoadOptions): Promise<ImportResult> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const { signal, onProgress } = options;
+  const issues: ValidationIssue[] = [...plan.issues];
+  let candidates: Candidate[];
+  let rowsSeen: number;
+  if (plan.layout === 'manifest') {
+    rowsSeen = plan.manifest!.rowsSeen;
+    candidates = manifestCandidates(plan, mapping, issues) ?? [];
+  } else {
+    const f = await folderCandidates(plan, limits, issues, signal);
+    candidates = f.candidates;
+    rowsSeen = f.seen;
+  }
+
+  // Decode each distinct image once.
+  type Decoded = { image: RgbaImage; hash: string } | { error: IssueCode; message: string };
+  const decoded = new Map<string, Decoded>();
+  const unique = [...new Set(candidates.filter((c) => c.image).map((c) => c.image!))];
+  let done = 0;
+  onProgress?.({ phase: 'decoding', done, total: unique.length });
+  await pooled(
+    unique,
+    options.concurrency ?? 4,
+    async (file) => {
+      let result: Decoded;
+      if (file.size === 0) result = { error: 'empty-file', message: 'the image file is empty (0 bytes)' };
+      else if (file.size > limits.maxFileBytes) result = { error: 'oversized-file', message: `the image is ${formatBytes(file.size)}, the limit is ${formatBytes(limits.maxFileBytes)}` };
+      else {
+        const bytes = await file.read();
+        const problem = checkImageBytes(bytes);
+        if (problem) result = { error: 'undecodable-image', message: problem };
+        else {
+          try {
+            result = { image: await options.decode(bytes, file.path, signal), hash: hashBytes(bytes) };
+          } catch (e) {
+            if ((e as Error).name === 'AbortError') throw e;
+            result = { error: 'undecodable-image', message: (e as Error).message.replace(`${file.path}: `, '') };
+          }
+        }
+      }
+      decoded.set(file.path, result);
+      done++;
+      onProgress?.({ phase: 'decoding', done, total: unique.length });
+    },
+    signal,
+  );
+  if (signal?.aborted) throw abortError();
+
+  // Assemble in row order; skip failed images and duplicates.
+  const examples: RawExample[] = [];
+  const firstSeen = new Map<string, Candidate>();
+  const reportedFiles = new Set<string>();
+  for (const c of candidates) {
+    let image: RgbaImage | null = null;
+    let hash = '-';
+    if (c.image) {
+      const d = decoded.get(c.image.path)!;
+      if ('error' in d) {
+        // Report a broken image once per row that needs it (manifest) or once per file.
+        if (c.row !== undefined || !reportedFiles.has(c.image.path)) {
+          issues.push(issue(d.error, c.row !== undefined ? c.file : c.image.path, `${c.row !== undefined ? `image ${c.image.path}: ` : ''}${d.message}; skipped`, c.row));
+          reportedFiles.add(c.image.path);
+        }
+        continue;
+      }
+      image = d.image;
+      hash = d.hash;
+    }
+    const key = `${hash}\u0000${c.text ?? ''}\u0000${JSON.stringify(c.target)}`;
+    const earlier = firstSeen.get(key);
+    if (earlier) {
+      const where = earlier.row !== undefined ? `row ${earlier.row}` : earlier.file;
+      issues.push(issue('duplicate-row', c.file, `same image content, text and target as ${where}; skipped`, c.row));
+      continue;
+    }
+    firstSeen.set(key, c);
+    const i = examples.length;
+    examples.push({ id: `import-${i}`, image, text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags });
+  }
+  issues.push(...singleExampleClassIssues(examples));
+  // Read like the files: grouped by file (in order of first mention), rows ascending.
+  const fileOrder = new Map<string, number>();
+  for (const i of issues) if (!fileOrder.has(i.file)) fileOrder.set(i.file, fileOrder.size);
+  issues.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.row ?? 0) - (b.row ?? 0));
+  onProgress?.({ phase: 'done', done: unique.length, total: unique.length });
+  return {
+    name: plan.name,
+    examples,
+    report: { issues, rowsSeen, rowsKept: examples.length, rowsSkipped: rowsSeen - examples.length },
+    task: TASK_FOR_TARGET[mapping.targetKind],
+  };
+}

@@ -1,0 +1,71 @@
+// The mapping step: which manifest column is the image path, the text and the target,
+// and what kind of target it is. Image folders have a fixed mapping and only confirm.
+import type { ImportPlan } from '../../data/importer.ts';
+import type { ColumnMapping, TargetKind } from '../../data/manifest.ts';
+
+const KINDS: Record<TargetKind, string> = {
+  class: 'class label (classification)',
+  labels: 'several labels (multi-label)',
+  number: 'number (regression)',
+  caption: 'caption (captioning)',
+};
+
+function ColumnSelect({ label, value, columns, onChange, testId }: { label: string; value: string | null; columns: string[]; onChange: (c: string | null) => void; testId: string }) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)} data-testid={testId}>
+        <option value="">(none)</option>
+        {columns.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Mapping form; `onLoad` starts decoding with the mapping shown. */
+export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }: { plan: ImportPlan; mapping: ColumnMapping; onChange: (m: ColumnMapping) => void; onLoad: () => void; onCancel: () => void }) {
+  const m = plan.manifest;
+  const missingTarget = m !== null && mapping.target === null;
+  const missingInput = m !== null && mapping.image === null && mapping.text === null;
+  return (
+    <fieldset data-testid="column-mapping">
+      <legend>{m ? `Columns of ${plan.name}` : 'Image folders'}</legend>
+      <p className="data-note" data-testid="import-found">
+        Found {plan.counts.images} image{plan.counts.images === 1 ? '' : 's'}, {plan.counts.texts} text file{plan.counts.texts === 1 ? '' : 's'}
+        {m ? `, and ${m.rows.length} manifest row${m.rows.length === 1 ? '' : 's'} (${m.format.toUpperCase()})` : ''}.
+        {m ? '' : ' Each folder is a class; a .txt file with an image’s name is its text.'}
+      </p>
+      {m && (
+        <div className="data-row">
+          <ColumnSelect label="Image path" value={mapping.image} columns={m.columns} onChange={(image) => onChange({ ...mapping, image })} testId="mapping-image" />
+          <ColumnSelect label="Text" value={mapping.text} columns={m.columns} onChange={(text) => onChange({ ...mapping, text })} testId="mapping-text" />
+          <ColumnSelect label="Target" value={mapping.target} columns={m.columns} onChange={(target) => onChange({ ...mapping, target })} testId="mapping-target" />
+          <label>
+            Target kind
+            <select value={mapping.targetKind} onChange={(e) => onChange({ ...mapping, targetKind: e.target.value as TargetKind })} data-testid="mapping-target-kind">
+              {(Object.keys(KINDS) as TargetKind[]).map((k) => (
+                <option key={k} value={k}>
+                  {KINDS[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {missingTarget && <p className="data-error">Choose the column that holds the label, labels, number or caption.</p>}
+      {missingInput && <p className="data-error">Choose an image column, a text column or both.</p>}
+      <div className="data-row">
+        <button type="button" onClick={onLoad} disabled={missingTarget || missingInput} data-testid="import-load">
+          Load
+        </button>
+        <button type="button" onClick={onCancel}>
+          Start over
+        </button>
+      </div>
+    </fieldset>
+  );
+}

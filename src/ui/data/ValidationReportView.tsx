@@ -1,0 +1,71 @@
+// The validation report: counts, a table of every issue with file and row, and a CSV
+// download. Messages quote user data, so they are rendered as text only.
+import { useMemo, useState } from 'react';
+import { countIssues, reportToCsv } from '../../data/report.ts';
+import type { ValidationReport } from '../../data/types.ts';
+
+/** Report table with a severity filter and "Download CSV". */
+export function ValidationReportView({ report, name }: { report: ValidationReport; name: string }) {
+  const [filter, setFilter] = useState<'all' | 'error' | 'warning'>('all');
+  const { errors, warnings } = countIssues(report);
+  const shown = useMemo(() => (filter === 'all' ? report.issues : report.issues.filter((i) => i.severity === filter)), [report, filter]);
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([reportToCsv(report)], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${name.replace(/[^\w.-]+/g, '_').replace(/\.[^.]*$/, '') || 'import'}-report.csv`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <fieldset data-testid="validation-report">
+      <legend>Validation report</legend>
+      <div className="data-row">
+        <span>
+          Rows seen <b data-testid="rows-seen">{report.rowsSeen}</b>, kept <b data-testid="rows-kept">{report.rowsKept}</b>, skipped <b data-testid="rows-skipped">{report.rowsSkipped}</b>
+        </span>
+        <span>
+          <b data-testid="issue-errors">{errors}</b> error{errors === 1 ? '' : 's'}, <b data-testid="issue-warnings">{warnings}</b> warning{warnings === 1 ? '' : 's'}
+        </span>
+        <select value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)} aria-label="Show">
+          <option value="all">all</option>
+          <option value="error">errors (skipped)</option>
+          <option value="warning">warnings (kept)</option>
+        </select>
+        <button type="button" onClick={download} data-testid="report-download">
+          Download CSV
+        </button>
+      </div>
+      {report.issues.length === 0 ? (
+        <p className="data-note">No problems found.</p>
+      ) : (
+        <div className="report-scroll">
+          <table className="report-table">
+            <thead>
+              <tr>
+                <th>severity</th>
+                <th>code</th>
+                <th>file</th>
+                <th>row</th>
+                <th>message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((i, k) => (
+                <tr key={k} className={i.severity} data-testid="report-row" data-code={i.code} data-file={i.file} data-row={i.row ?? ''}>
+                  <td>{i.severity}</td>
+                  <td>{i.code}</td>
+                  <td>{i.file}</td>
+                  <td>{i.row ?? ''}</td>
+                  <td>{i.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </fieldset>
+  );
+}

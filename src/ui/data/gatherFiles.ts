@@ -1,0 +1,80 @@
+// Turns what the browser hands over — a FileList from <input>, a drop, or a directory
+// handle from showDirectoryPicker — into ImportFiles with paths relative to the root.
+// Drops walk FileSystemDirectoryReader.readEntries until it returns an empty batch
+// (it returns at most ~100 entries per call).
+import { fileFromFileLike, type ImportFile } from '../../data/files.ts';
+
+export interface GatheredFiles {
+  files: ImportFile[];
+  /** Paths start with the picked or dropped folder's name. */
+  fromFolder: boolean;
+}
+
+/** Files from an <input type=file> (with or without webkitdirectory). */
+export function filesFromInput(list: FileList | null): GatheredFiles {
+  const files = Array.from(list ?? [], (f) => fileFromFileLike(f));
+  return { files, fromFolder: files.length > 0 && files.every((f) => f.path.includes('/')) };
+}
+
+function readBatch(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+}
+
+function entryFile(entry: FileSystemFileEntry): Promise<File> {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+async function walkEntry(entry: FileSystemEntry, out: ImportFile[]): Promise<void> {
+  if (entry.isFile) {
+    const file = await entryFile(entry as FileSystemFileEntry);
+    out.push(fileFromFileLike(file, entry.fullPath.replace(/^\/+/, '')));
+  } else if (entry.isDirectory) {
+    const reader = (entry as FileSystemDirectoryEntry).createReader();
+    for (;;) {
+      const batch = await readBatch(reader);
+      if (batch.length === 0) break;
+      for (const child of batch) await walkEntry(child, out);
+    }
+  }
+}
+
+/** Files from a drop: folders are walked recursively. */
+export async function filesFromDrop(data: DataTransfer): Promise<GatheredFiles> {
+  // Entries must be taken synchronously, before the first await: the DataTransfer empties after the event.
+  const entries = Array.from(data.items, (item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null)).filter((e): e is FileSystemEntry => e !== null);
+  if (entries.length === 0) return filesFromInput(data.files);
+  const files: ImportFile[] = [];
+  for (const e of entries) await walkEntry(e, files);
+  return { files, fromFolder: entries.length === 1 && entries[0].isDirectory };
+}
+
+interface DirectoryHandleLike {
+  kind: 'directory';
+  name: string;
+  values(): AsyncIterable<DirectoryHandleLike | FileHandleLike>;
+}
+interface FileHandleLike {
+  kind: 'file';
+  name: string;
+  getFile(): Promise<File>;
+}
+
+/** Whether the File System Access directory picker exists (Chromium). */
+export function hasDirectoryPicker(): boolean {
+  return typeof window !== 'undefined' && 'showDirectoryPicker' in window;
+}
+
+/** Opens the directory picker and collects every file below the chosen folder. */
+export async function filesFromDirectoryPicker(): Promise<GatheredFiles> {
+  const pick = (window as unknown as { showDirectoryPicker(o?: object): Promise<DirectoryHandleLike> }).showDirectoryPicker;
+  const root = await pick.call(window, { mode: 'read' });
+  const files: ImportFile[] = [];
+  const walk = async (dir: DirectoryHandleLike, prefix: string) => {
+    for await (const h of dir.values()) {
+      if (h.kind === 'file') files.push(fileFromFileLike(await h.getFile(), `${prefix}${h.name}`));
+      else await walk(h, `${prefix}${h.name}/`);
+    }
+  };
+  await walk(root, '');
+  return { files, fromFolder: false };
+}
