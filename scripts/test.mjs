@@ -46,10 +46,13 @@ for (const project of ['node', 'browser']) {
   const r = run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
   const j = readJson(out);
   if (j) {
+    const failed = j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0);
     results.push({
       suite: `vitest:${project}`,
       passed: j.numPassedTests,
-      failed: j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0),
+      // A run that exits with an error but reports no failing test (a crash, an unhandled
+      // rejection) still counts as one failure.
+      failed: failed === 0 && r.status !== 0 ? 1 : failed,
       skipped: j.numPendingTests + j.numTodoTests,
       seconds: r.seconds,
     });
@@ -69,7 +72,10 @@ if (want('e2e')) {
     const r = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
     const j = readJson(out);
     if (j?.stats) {
-      results.push({ suite: 'e2e', passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected, skipped: j.stats.skipped, seconds: r.seconds });
+      // A preview server that did not start, or any other error outside the tests, makes
+      // Playwright exit non-zero with no failing test: count it as a failure.
+      const failed = j.stats.unexpected === 0 && r.status !== 0 ? 1 : j.stats.unexpected;
+      results.push({ suite: 'e2e', passed: j.stats.expected + j.stats.flaky, failed, skipped: j.stats.skipped, seconds: r.seconds });
     } else {
       results.push({ suite: 'e2e', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
     }
