@@ -1,7 +1,10 @@
 // `npm run bench`: serves bench/index.html with Vite on 127.0.0.1, opens it in headless
 // Chromium (WebGPU on whatever adapter is present), prints a table and writes
 // bench/results.json. Flags: --quick (canonical config only, short budgets),
-// --no-tfjs (GateScope only).
+// --no-tfjs (GateScope only), --profile (per-dispatch timings of one training step,
+// bench/profile.html), --lab (GEMM variants on the step's shapes, bench/lab.html);
+// `--query k=v&…` passes options to those pages. The port is
+// $GATESCOPE_BENCH_PORT (default 5183).
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
@@ -9,17 +12,22 @@ import { browserArgs, ensureBrowser } from './browser.mjs';
 
 const quick = process.argv.includes('--quick');
 const noTf = process.argv.includes('--no-tfjs');
-const port = 5183;
+const profile = process.argv.includes('--profile');
+const lab = process.argv.includes('--lab');
+const extraQuery = process.argv.includes('--query') ? process.argv[process.argv.indexOf('--query') + 1] : '';
+const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5183);
 
 const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
 await server.listen();
-const browser = await chromium.launch({ executablePath: ensureBrowser(), args: browserArgs() });
+// Unquantised timestamps for the profile page.
+const args = profile || lab ? [...browserArgs(), '--enable-dawn-features=allow_unsafe_apis', '--disable-dawn-features=timestamp_quantization'] : browserArgs();
+const browser = await chromium.launch({ executablePath: ensureBrowser(), args });
 let results;
 try {
   const page = await browser.newPage();
   page.on('console', (m) => console.log(`[page] ${m.text()}`));
-  const query = [quick ? 'quick' : '', noTf ? 'noTf' : ''].filter(Boolean).join('&');
-  await page.goto(`http://127.0.0.1:${port}/bench/index.html${query ? `?${query}` : ''}`);
+  const query = [quick ? 'quick' : '', noTf ? 'noTf' : '', extraQuery].filter(Boolean).join('&');
+  await page.goto(`http://127.0.0.1:${port}/bench/${profile ? 'profile' : lab ? 'lab' : 'index'}.html${query ? `?${query}` : ''}`);
   await page.waitForFunction(() => window.__benchResults, null, { timeout: 3_600_000, polling: 1000 });
   results = await page.evaluate(() => window.__benchResults);
 } finally {
@@ -30,6 +38,7 @@ if (results.error) {
   console.error(results.error);
   process.exit(1);
 }
+if (profile || lab) process.exit(0);
 
 const fmt = (v, d = 1) => (v === null || v === undefined ? '—' : v.toFixed(d));
 console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architecture} ${results.adapter.description ?? ''}`);

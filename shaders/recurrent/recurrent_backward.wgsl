@@ -80,13 +80,20 @@ fn finish(b: u32, k: u32, through: f32) {
     dc = dstate[p.B * H + bh];
   }
   dh += dy[row * p.DH + p.d_off + k];
-  var sv: array<f32, 6>;
-  for (var q = 0u; q < S; q++) { sv[q] = saved[row * S * H + q * H + k]; }
+  // Straight-line loads and stores: dynamically indexed arrays spill on SwiftShader.
+  let so = row * S * H + k;
+  var sv = array<f32, 6>(saved[so], saved[so + H], 0.0, 0.0, 0.0, 0.0);
+  if (S > 2u) { sv[2] = saved[so + 2u * H]; }
+  if (S > 3u) { sv[3] = saved[so + 3u * H]; }
+  if (S > 4u) { sv[4] = saved[so + 4u * H]; }
+  if (S > 5u) { sv[5] = saved[so + 5u * H]; }
   let g = cell_backward(sv, dh, dc);
-  for (var q = 0u; q < G; q++) {
-    dgx[row * G * H + q * H + k] = g.dgx[q];
-    dgh[row * G * H + q * H + k] = g.dgh[q];
-  }
+  let go = row * G * H + k;
+  dgx[go] = g.dgx.x;
+  dgh[go] = g.dgh.x;
+  if (G > 1u) { dgx[go + H] = g.dgx.y; dgh[go + H] = g.dgh.y; }
+  if (G > 2u) { dgx[go + 2u * H] = g.dgx.z; dgh[go + 2u * H] = g.dgh.z; }
+  if (G > 3u) { dgx[go + 3u * H] = g.dgx.w; dgh[go + 3u * H] = g.dgh.w; }
   dstate[bh] = g.direct;
   dstate[p.B * H + bh] = g.dc;
 }

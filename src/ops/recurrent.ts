@@ -21,6 +21,7 @@ import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
@@ -32,7 +33,8 @@ import { matmul, matmulOp } from './matmul.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
-import { backwardStepBlocked, forwardStepBlocked, STEP_BLOCK } from './recurrent-kernels.ts';
+import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
+import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
@@ -298,13 +300,15 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', steps],
           ['u32', 0],
         ] as ['u32', number][];
-      const code = cell.wgsl + forwardWgsl + forwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
-      const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
+      const kernel = stepKernels(gpu).forward;
+      const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + forwardWgsl + kernel.code;
+      const shaderKey = `recurrent/${attrs.cell}_forward_${kernel.name}`;
       if (path === 'sequence') {
-        gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
+        gpu.dispatch({ label, shaderKey, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
+        const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
         for (let s = 0; s < steps; s++) {
-          gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'step_blocked', constants, reads, writes, uniforms: uniforms(s), workgroups: grid1d(blocks, 64) });
+          gpu.dispatch({ label, shaderKey, code, entryPoint: 'step_blocked', constants, reads, writes, uniforms: uniforms(s), workgroups });
         }
       }
       // Final states at each example's last real step.
@@ -467,8 +471,9 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     gpu.recorder.clear(gpu.buffer(dState));
     gpu.recorder.clear(gpu.buffer(dGx));
     gpu.recorder.clear(gpu.buffer(dGh));
-    const code = cell.wgsl + backwardWgsl + backwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
-    const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
+    const kernel = stepKernels(gpu).backward;
+    const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
+    const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
     const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(inputs[3]), gpu.buffer(dFinal)];
     const writes = [gpu.buffer(dGx), gpu.buffer(dGh), gpu.buffer(dState)];
     const constants = recurrentConstants(cell, H);
@@ -486,14 +491,14 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     for (let s = steps - 1; s >= -1; s--) {
       gpu.dispatch({
         label: `${attrs.cell}.backward`,
-        shaderKey: `recurrent/${attrs.cell}_backward`,
+        shaderKey: `recurrent/${attrs.cell}_backward_${kernel.name}`,
         code,
         entryPoint: 'step_blocked',
         constants,
         reads,
         writes,
         uniforms: uniforms(Math.max(s, 0), s < 0 ? 1 : 0),
-        workgroups: grid1d(blocks, 64),
+        workgroups,
       });
     }
     gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
@@ -503,6 +508,24 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
   },
   backward: 'nondifferentiable',
 };
+
+const BLOCKED = blockedStepKernels(STEP_BLOCK.rows, STEP_BLOCK.units);
+const SHARED = sharedStepKernels();
+const stepOverride = new WeakMap<WebGpuBackend, { forward: StepKernel; backward: StepKernel }>();
+
+/**
+ * The per-step kernels used on this backend: subgroup-shared where subgroups are 4
+ * wide (SwiftShader), register-blocked elsewhere.
+ */
+export function stepKernels(gpu: WebGpuBackend): { forward: StepKernel; backward: StepKernel } {
+  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? SHARED : BLOCKED);
+}
+
+/** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */
+export function setStepKernels(gpu: WebGpuBackend, kernels: { forward: StepKernel; backward: StepKernel } | null): void {
+  if (kernels) stepOverride.set(gpu, kernels);
+  else stepOverride.delete(gpu);
+}
 
 function recurrentConstants(cell: CellSpec, H: number): Record<string, number> {
   return { H, G: cell.gates, S: cell.saved, ACT: cell.activationCode ?? 1 };
