@@ -19,6 +19,21 @@ function log(message: string): void {
 const params = new URLSearchParams(location.search);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** CPU time of the GPU process in ms (exposed by scripts/bench.mjs), or NaN. */
+async function cpuMs(): Promise<number> {
+  const f = (window as unknown as { __gpuProcessCpuMs?: () => Promise<number | null> }).__gpuProcessCpuMs;
+  return (f ? await f() : null) ?? NaN;
+}
+
+/** Wall and GPU-process CPU time of an async measurement. */
+async function measure(fn: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const c0 = await cpuMs();
+  const t0 = performance.now();
+  await fn();
+  const wall = performance.now() - t0;
+  return { wall, cpu: (await cpuMs()) - c0 };
+}
+
 interface Shape {
   M: number;
   N: number;
@@ -101,15 +116,23 @@ async function stepLab(gpu: WebGpuBackend) {
     let k: StepKernel;
     if (base === 'blocked') k = dir === 'fwd' ? blockedStepKernels(4, 2).forward : blockedStepKernels(4, 2).backward;
     else {
-      const m = /^(\d+)x(\d+)([ru])w(\d+)$/.exec(base)!;
-      const shape = { rows: Number(m[1]), units: Number(m[2]), split: m[3] === 'r' ? ('rows' as const) : ('units' as const), workgroupSize: Number(m[4]) };
+      const m = /^(\d+)x(\d+)([ru])w(\d+)(l?)$/.exec(base)!;
+      const shape = { rows: Number(m[1]), units: Number(m[2]), split: m[3] === 'r' ? ('rows' as const) : ('units' as const), workgroupSize: Number(m[4]), finishLoop: m[5] === 'l' };
       k = dir === 'fwd' ? forwardStepShared(shape) : backwardStepShared(shape);
     }
     let code = k.code;
-    if (ablation === 'nofinish') code = code.replace(/finish\(([^;]*), (acc[0-9_]+)(\[\d\])?\);/g, 'if ($2$3.x == 12345.5) { $1; }').replace(/\{ (b\d+), ([jk]\d+), (s, L\d+, )?;/g, '{ _ = $1;');
-    code = code.replace(/if \(([^{]*)\) \{ if \((acc[^)]*)\) \{[^}]*\} \}/g, 'if ($1 && $2) { MARK[0] = 1.0; }');
-    const head = (k.subgroups ? 'enable subgroups;\n' : '') + lstmWgsl + (dir === 'fwd' ? forwardWgsl : backwardWgsl);
-    const full = head + code.replaceAll('MARK', dir === 'fwd' ? 'y' : 'dgx');
+    // Ablations: finish replaced by one guarded store; matvec from one h source.
+    if (ablation === 'nofinish') {
+      code = code.replaceAll(' finish(', ' fake_finish(');
+      code +=
+        dir === 'fwd'
+          ? 'fn fake_finish(b: u32, j: u32, s: u32, L: u32, r: vec4<f32>) { if (dot(r, vec4<f32>(1.0)) == 12345.5) { y[b + j] = 1.0; } }\n'
+          : 'fn fake_finish(b: u32, k: u32, through: f32) { if (through == 12345.5) { dgx[b + k] = 1.0; } }\n';
+    }
+    if (ablation === 'onesource') code = code.replace(/  if \(s == 0u\) \{[\s\S]*?\n  \} else \{\n/, '  {\n');
+    let full = head + code;
+    if (ablation === 'trivialcell') full = full.replace(/let i = sigmoid\(a\[0\] \+ r\[0\]\);[\s\S]*?let o = sigmoid\(a\[3\] \+ r\[3\]\);/, 'let i = a[0] + r[0]; let f = a[1] + r[1]; let g = a[2] + r[2]; let o = a[3] + r[3];').replace('out.h = o * tanh_stable(c);', 'out.h = o * c;');
+    if (ablation === 'nostores') full = full.replace(/  let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
     return { name: spec, code: full, kernel: k };
   });
   let reads: GPUBuffer[], writes: GPUBuffer[];
@@ -137,21 +160,23 @@ async function stepLab(gpu: WebGpuBackend) {
   };
   for (const k of kernels) run(k);
   await gpu.sync();
-  const times = new Map<string, number[]>();
+  const times = new Map<string, { wall: number; cpu: number }[]>();
   const rounds = Number(params.get('rounds') ?? 7);
   for (let r = 0; r < rounds; r++) {
     for (const k of kernels) {
-      const t0 = performance.now();
-      run(k);
-      await gpu.sync();
-      times.set(k.name, [...(times.get(k.name) ?? []), performance.now() - t0]);
+      const m = await measure(async () => {
+        run(k);
+        await gpu.sync();
+      });
+      times.set(k.name, [...(times.get(k.name) ?? []), m]);
     }
   }
   const flop = 2 * B * G * H * H * T;
   for (const k of kernels) {
     const ts = times.get(k.name)!;
-    const ms = Math.min(...ts);
-    log(`${dir} ${k.name.padEnd(22)} min ${ms.toFixed(2)} ms  median ${median(ts).toFixed(2)} ms  (${T} steps; ${(flop / (ms * 1e6)).toFixed(2)} GFLOP/s)`);
+    const wall = Math.min(...ts.map((t) => t.wall));
+    const cpu = median(ts.map((t) => t.cpu));
+    log(`${dir} ${k.name.padEnd(22)} wall min ${wall.toFixed(2)} median ${median(ts.map((t) => t.wall)).toFixed(2)} ms  cpu median ${cpu.toFixed(1)} ms  (${T} steps; ${(flop / (wall * 1e6)).toFixed(2)} GFLOP/s wall)`);
   }
   (window as unknown as { __benchResults: unknown }).__benchResults = { ok: true };
 }
@@ -207,6 +232,7 @@ async function main() {
     const flop = 2 * s.M * s.N * s.K;
     const reps = Math.max(1, Math.round(2e8 / flop));
     const times = new Map<string, number[]>();
+    const cpus = new Map<string, number[]>();
     // Compile and warm every variant first.
     for (const v of variants) {
       timeGemm(gpu, v, s, bufs, 1);
@@ -214,18 +240,21 @@ async function main() {
     }
     for (let r = 0; r < rounds; r++) {
       for (const v of variants) {
-        const t0 = performance.now();
-        timeGemm(gpu, v, s, bufs, reps);
-        await gpu.sync();
-        times.set(v.name, [...(times.get(v.name) ?? []), (performance.now() - t0) / reps]);
+        const m = await measure(async () => {
+          timeGemm(gpu, v, s, bufs, reps);
+          await gpu.sync();
+        });
+        times.set(v.name, [...(times.get(v.name) ?? []), m.wall / reps]);
+        cpus.set(v.name, [...(cpus.get(v.name) ?? []), m.cpu / reps]);
       }
     }
     results[name] = {};
     log(`\n${name} (${reps} per submit, ${rounds} rounds)`);
     for (const v of variants) {
       const ms = Math.min(...times.get(v.name)!);
+      const cpu = median(cpus.get(v.name)!);
       results[name][v.name] = flop / (ms * 1e6);
-      log(`  ${v.name.padEnd(22)} ${ms.toFixed(2).padStart(8)} ms  ${(flop / (ms * 1e6)).toFixed(2).padStart(6)} GFLOP/s`);
+      log(`  ${v.name.padEnd(22)} wall min ${ms.toFixed(2).padStart(8)} ms  ${(flop / (ms * 1e6)).toFixed(2).padStart(6)} GFLOP/s   cpu ${cpu.toFixed(2).padStart(8)} ms  ${((2 * flop) / (cpu * 1e6)).toFixed(2).padStart(6)} GFLOP/s per 2 cores`);
     }
   }
   (window as unknown as { __benchResults: unknown }).__benchResults = { results };

@@ -20,9 +20,9 @@ import { GEMM_CANDIDATES, subgroupBlocked } from '../src/ops/gemm-kernels.ts';
 
 /** "4x4rw32" → rows 4, units 4, lanes split the rows, workgroup 32. */
 function parseShape(spec: string): SharedStepShape {
-  const m = /^(\d+)x(\d+)([ru])w(\d+)$/.exec(spec);
+  const m = /^(\d+)x(\d+)([ru])w(\d+)(l?)$/.exec(spec);
   if (!m) throw new Error(`bad step kernel spec ${spec}`);
-  return { rows: Number(m[1]), units: Number(m[2]), split: m[3] === 'r' ? 'rows' : 'units', workgroupSize: Number(m[4]) };
+  return { rows: Number(m[1]), units: Number(m[2]), split: m[3] === 'r' ? 'rows' : 'units', workgroupSize: Number(m[4]), finishLoop: m[5] === 'l' };
 }
 
 /** "blocked" or "<fwd spec>/<bwd spec>". */

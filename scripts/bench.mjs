@@ -5,7 +5,7 @@
 // bench/profile.html), --lab (GEMM variants on the step's shapes, bench/lab.html);
 // `--query k=v&…` passes options to those pages. The port is
 // $GATESCOPE_BENCH_PORT (default 5183).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
 import { browserArgs, ensureBrowser } from './browser.mjs';
@@ -17,6 +17,32 @@ const lab = process.argv.includes('--lab');
 const extraQuery = process.argv.includes('--query') ? process.argv[process.argv.indexOf('--query') + 1] : '';
 const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5183);
 
+const parentOf = (pid) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
+/** Σ over the threads of our browser's GPU process of the time spent on a CPU, in ms. */
+function gpuProcessCpuMs() {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')) continue;
+      // GPU process → (zygote →) browser process → this node process.
+      let up = Number(pid);
+      for (let i = 0; i < 4 && up > 1 && up !== process.pid; i++) up = parentOf(up);
+      if (up !== process.pid) continue;
+      let ns = 0;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      }
+      return ns / 1e6;
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return null;
+}
+
 const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
 await server.listen();
 // Unquantised timestamps for the profile page.
@@ -25,7 +51,10 @@ const browser = await chromium.launch({ executablePath: ensureBrowser(), args })
 let results;
 try {
   const page = await browser.newPage();
-  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  // CPU time of the browser's GPU process (where SwiftShader runs), summed over its
+  // threads: unlike wall time it hardly changes when other processes share the cores.
+  await page.exposeFunction('__gpuProcessCpuMs', () => gpuProcessCpuMs());
+  page.on('console', (m) => console.log(`[page] ${m.text().slice(0, 600)}`));
   const query = [quick ? 'quick' : '', noTf ? 'noTf' : '', extraQuery].filter(Boolean).join('&');
   await page.goto(`http://127.0.0.1:${port}/bench/${profile ? 'profile' : lab ? 'lab' : 'index'}.html${query ? `?${query}` : ''}`);
   await page.waitForFunction(() => window.__benchResults, null, { timeout: 3_600_000, polling: 1000 });

@@ -67,7 +67,7 @@ ${rows.map((r) => `  let b${r} = min(row_start + ${r}u, p.B - 1u);\n  let base${
 ${units.map((u) => `  let k${u} = min(unit_start + ${u}u, H - 1u);`).join('\n')}
 ${rows.flatMap((r) => units.map((u) => `  var acc${r}_${u} = 0.0;`)).join('\n')}
   for (var m = 0u; m < G * H; m++) {
-${rows.map((r) => `    let d${r} = dgh[base${r} + m];`).join('\n')}
+${rows.map((r) => `    let d${r} = carry(base${r} + m);`).join('\n')}
 ${units.map((u) => `    let w${u} = w_hh[m * H + k${u}];`).join('\n')}
 ${rows.flatMap((r) => units.map((u) => `    acc${r}_${u} = fma(d${r}, w${u}, acc${r}_${u});`)).join('\n')}
   }
@@ -103,6 +103,11 @@ export interface SharedStepShape {
   units: number;
   split: 'rows' | 'units';
   workgroupSize: number;
+  /**
+   * Finish the (row, unit) pairs in a loop over a private array instead of one inlined
+   * copy of the cell code per pair (smaller code; the array costs a few spills).
+   */
+  finishLoop?: boolean;
 }
 
 const SUBGROUP = 4;
@@ -183,10 +188,22 @@ ${body('init')}
   } else {
 ${body('y')}
   }
-${rows.flatMap((r) => units.map((u) => `  if (live && row_start + ${r}u < p.B && s < L${r} && unit_start + ${u}u < H) { finish(b${r}, j${u}, s, L${r}, acc${r}_${u}); }`)).join('\n')}
+${
+  s.finishLoop
+    ? `  var accs = array<vec4<f32>, ${s.rows * s.units}>(${rows.flatMap((r) => units.map((u) => `acc${r}_${u}`)).join(', ')});
+  for (var i = 0u; i < ${s.rows * s.units}u; i++) {
+    let r = row_start + i / ${s.units}u;
+    let j = unit_start + i % ${s.units}u;
+    if (live && r < p.B && j < H) {
+      let L = u32(lengths[r]);
+      if (s < L) { finish(r, j, s, L, accs[i]); }
+    }
+  }`
+    : rows.flatMap((r) => units.map((u) => `  if (live && row_start + ${r}u < p.B && s < L${r} && unit_start + ${u}u < H) { finish(b${r}, j${u}, s, L${r}, acc${r}_${u}); }`)).join('\n')
+}
 }
 `;
-  return { name: `fwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
+  return { name: `fwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
 }
 
 /**
@@ -202,11 +219,11 @@ export function backwardStepShared(s: SharedStepShape): StepKernel {
   const quads = range(s.units / 4);
   const l: string[] = ['  for (var m = 0u; m < G * H; m++) {'];
   if (s.split === 'rows') {
-    for (const r of rows) l.push(`    let d${r} = vec4<f32>(dgh[base${r} + m]);`);
+    for (const r of rows) l.push(`    let d${r} = vec4<f32>(carry(base${r} + m));`);
     for (const q of quads) l.push(`    let wl${q} = w_hh[m * H + kl${q}];`);
     for (const q of quads) l.push(`    let w${q} = vec4<f32>(${range(4).map((e) => `subgroupBroadcast(wl${q}, ${e}u)`).join(', ')});`);
   } else {
-    for (let q = 0; q < s.rows / SUBGROUP; q++) l.push(`    let dl${q} = dgh[bl${q} + m];`);
+    for (let q = 0; q < s.rows / SUBGROUP; q++) l.push(`    let dl${q} = carry(bl${q} + m);`);
     for (const r of rows) l.push(`    let d${r} = vec4<f32>(subgroupBroadcast(dl${Math.floor(r / SUBGROUP)}, ${r % SUBGROUP}u));`);
     for (const q of quads) l.push(`    let w${q} = vec4<f32>(${range(4).map((e) => `w_hh[m * H + k${4 * q + e}]`).join(', ')});`);
   }
@@ -231,10 +248,20 @@ ${sharedTiles(s, 'H').join('\n')}
 ${decl.join('\n')}
 ${rows.flatMap((r) => quads.map((q) => `  var acc${r}_${q} = vec4<f32>(0.0);`)).join('\n')}
 ${l.join('\n')}
-${rows.flatMap((r) => quads.flatMap((q) => range(4).map((e) => `  if (live && row_start + ${r}u < p.B && unit_start + ${4 * q + e}u < H) { finish(b${r}, k${4 * q + e}, acc${r}_${q}[${e}]); }`))).join('\n')}
+${
+  s.finishLoop
+    ? `  var accs = array<vec4<f32>, ${s.rows * quads.length}>(${rows.flatMap((r) => quads.map((q) => `acc${r}_${q}`)).join(', ')});
+  for (var i = 0u; i < ${s.rows * s.units}u; i++) {
+    let r = row_start + i / ${s.units}u;
+    let k = unit_start + i % ${s.units}u;
+    let a = accs[i / 4u];
+    if (live && r < p.B && k < H) { finish(r, k, a[i % 4u]); }
+  }`
+    : rows.flatMap((r) => quads.flatMap((q) => range(4).map((e) => `  if (live && row_start + ${r}u < p.B && unit_start + ${4 * q + e}u < H) { finish(b${r}, k${4 * q + e}, acc${r}_${q}[${e}]); }`))).join('\n')
+}
 }
 `;
-  return { name: `bwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
+  return { name: `bwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
 }
 
 /** The register-blocked kernels above as StepKernels (any adapter, no subgroups). */

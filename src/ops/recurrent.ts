@@ -20,6 +20,7 @@
 import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
+import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
@@ -31,7 +32,7 @@ import { gruCell } from './gru.ts';
 import { lstmCell } from './lstm.ts';
 import { matmul, matmulOp } from './matmul.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
-import { sumRows } from './reduce.ts';
+import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
 import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
 import { fourWideSubgroups } from '../gpu/tuning.ts';
@@ -116,6 +117,8 @@ export interface LayerAttrs {
   /** e.g. "lstm layer 0"; used in error messages and labels. */
   name: string;
   path: RecurrencePath;
+  /** Whether the inputs end with a per-example input bias per direction, [B, G·H] each. */
+  inputBias?: boolean;
 }
 
 /** Per-direction views of a layer op's inputs and outputs. */
@@ -123,13 +126,16 @@ function layerLayout(attrs: LayerAttrs) {
   const D = attrs.directions;
   const hasCell = CELLS[attrs.cell].hasCell;
   const perDirOut = hasCell ? 4 : 3; // hN, [cN], saved, hPrev
+  const states = 2 + 4 * D + (hasCell ? 2 : 1) * D;
   return {
     D,
     hasCell,
     weights: (d: number) => 2 + 4 * d, // wIh, wHh, bIh, bHh
     h0: (d: number) => 2 + 4 * D + (hasCell ? 2 : 1) * d,
     c0: (d: number) => 2 + 4 * D + 2 * d + 1,
-    inputCount: 2 + 4 * D + (hasCell ? 2 : 1) * D,
+    /** Index of direction d's input bias (when attrs.inputBias). */
+    inputBias: (d: number) => states + d,
+    inputCount: states + (attrs.inputBias ? D : 0),
     hN: (d: number) => 1 + perDirOut * d,
     cN: (d: number) => 1 + perDirOut * d + 1,
     saved: (d: number) => 1 + perDirOut * d + (hasCell ? 2 : 1),
@@ -181,6 +187,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (!same(inputs[w + 3], [GH])) shapeError(dn, inputs, `b_hh must be [${GH}]`);
       if (!same(inputs[lay.h0(d)], [B, H])) shapeError(dn, inputs, `h0 must be [${B}, ${H}]`);
       if (lay.hasCell && !same(inputs[lay.c0(d)], [B, H])) shapeError(dn, inputs, `c0 must be [${B}, ${H}]`);
+      if (attrs.inputBias && !same(inputs[lay.inputBias(d)], [B, GH])) shapeError(dn, inputs, `input bias must be [${B}, ${GH}] (batch, gates·hidden)`);
     }
     const outs: { shape: number[]; dtype: 'f32'; role: string }[] = [{ shape: [B, T, lay.D * H], dtype: 'f32', role: 'output' }];
     for (let d = 0; d < lay.D; d++) {
@@ -220,6 +227,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const cN = lay.hasCell ? (outputs[lay.cN(d)] as FloatArray) : null;
       const saved = outputs[lay.saved(d)] as FloatArray;
       const hPrevOut = outputs[lay.hPrev(d)] as FloatArray;
+      const inBias = attrs.inputBias ? (inputs[lay.inputBias(d)] as FloatArray) : null;
       saved.fill(0);
       hPrevOut.fill(0);
       const reverse = d === 1;
@@ -232,9 +240,9 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         for (let s = 0; s < L; s++) {
           const t = reverse ? L - 1 - s : s;
           const row = b * T + t;
-          // pre = [b_ih + W_ih x | b_hh + W_hh h]
+          // pre = [b_ih (+ input bias) + W_ih x | b_hh + W_hh h]
           for (let m = 0; m < GH; m++) {
-            let a = bIh[m];
+            let a = inBias ? bIh[m] + inBias[b * GH + m] : bIh[m];
             const wo = m * I;
             const xo = row * I;
             for (let k = 0; k < I; k++) a += wIh[wo + k] * x[xo + k];
@@ -270,9 +278,11 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const H = attrs.hidden;
     const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
+    const padded = attrs.lengths.some((L) => L !== T);
     const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H) : attrs.path;
-    const constants = recurrentConstants(cell, H);
-    gpu.recorder.clear(gpu.buffer(outputs[0]));
+    const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
+    // Without padding every element of y, saved and hPrev is written by the steps.
+    if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
       const label = `${attrs.cell}.forward`;
@@ -285,9 +295,13 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (lay.hasCell) gpu.recorder.copy(gpu.buffer(inputs[lay.c0(d)]), 0, gpu.buffer(init), B * H * 4, B * H * 4);
       const saved = outputs[lay.saved(d)];
       const hPrev = outputs[lay.hPrev(d)];
-      gpu.recorder.clear(gpu.buffer(saved));
-      gpu.recorder.clear(gpu.buffer(hPrev));
-      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init)];
+      if (padded) {
+        gpu.recorder.clear(gpu.buffer(saved));
+        gpu.recorder.clear(gpu.buffer(hPrev));
+      }
+      // The input bias is read only when HAS_IN_BIAS; otherwise xproj fills its binding.
+      const inBias = attrs.inputBias ? inputs[lay.inputBias(d)] : xProj;
+      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
       const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
       const uniforms = (s: number) =>
         [
@@ -353,36 +367,53 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         throw new Error(`${directionName(attrs, d)}: saved gate tensors are for backward and inspection only; they are not differentiable`);
       }
     }
-    const dy = grads[0] ?? backend.zeros([B, T, lay.D * H], 'f32', `${attrs.cell}.dy`);
+    // A missing output gradient is passed as an empty tensor: the kernel reads no dy.
+    const dy = grads[0] ?? backend.zeros([0], 'f32', `${attrs.cell}.no_dy`);
     const result: (Tensor | null)[] = new Array(inputs.length).fill(null);
     let dx: Tensor | null = null;
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
       const dhN = grads[lay.hN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dhN`);
       const dcN = lay.hasCell ? (grads[lay.cN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`)) : backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`);
-      const [dGx, dGh, dh0, dc0] = runOp(`${attrs.cell}.backward`, recurrentBackwardOp, [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN], {
-        cell: attrs.cell,
-        hidden: H,
-        directions: lay.D,
-        direction: d,
-        lengths: attrs.lengths,
-        name: directionName(attrs, d),
-      });
-      const dGx2 = reshape(dGx, [B * T, GH]);
-      const dGh2 = reshape(dGh, [B * T, GH]);
-      const dxd = matmul(dGx, inputs[w]); // [B, T, I]
-      dx = dx ? add(dx, dxd) : dxd;
-      result[w] = matmul(dGx2, reshape(x, [B * T, I]), { transA: true });
-      result[w + 1] = matmul(dGh2, reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
-      result[w + 2] = sumRows(dGx, [GH]);
-      result[w + 3] = sumRows(dGh, [GH]);
+      const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
+      const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
+        `${attrs.cell}.backward`,
+        recurrentBackwardOp,
+        [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN],
+        {
+          cell: attrs.cell,
+          hidden: H,
+          directions: lay.D,
+          direction: d,
+          lengths: attrs.lengths,
+          name: directionName(attrs, d),
+          inputBias: wantInputBias,
+        },
+      );
+      // dGh differs from dGx only for the GRU (its n gate); otherwise it is dGx itself.
+      const dGh = separateHiddenGradient(attrs.cell) ? dGhOwn : dGx;
+      // Weight gradients as large GEMMs over all timesteps, only where a gradient is wanted.
+      if (needsGrad(x)) {
+        const dxd = matmul(dGx, inputs[w]); // [B, T, I]
+        dx = dx ? add(dx, dxd) : dxd;
+      }
+      if (needsGrad(inputs[w])) result[w] = matmul(reshape(dGx, [B * T, GH]), reshape(x, [B * T, I]), { transA: true });
+      if (needsGrad(inputs[w + 1])) result[w + 1] = matmul(reshape(dGh, [B * T, GH]), reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
+      result[w + 2] = dbIh;
+      result[w + 3] = dbHh;
       result[lay.h0(d)] = dh0;
       if (lay.hasCell) result[lay.c0(d)] = dc0;
+      if (wantInputBias) result[lay.inputBias(d)] = dInputBias;
     }
     result[0] = dx;
     return result;
   },
 };
+
+/** Whether the hidden-side gate gradients differ from the input-side ones (GRU n gate). */
+function separateHiddenGradient(cell: CellKind): boolean {
+  return cell === 'gru';
+}
 
 export interface BackwardAttrs {
   cell: CellKind;
@@ -391,12 +422,17 @@ export interface BackwardAttrs {
   direction: number;
   lengths: Int32Array;
   name: string;
+  /** Also output Σ_t dGx[b, t, :] per example (gradient of a per-example input bias). */
+  inputBias?: boolean;
 }
 
 /**
  * Fused BPTT for one direction. Inputs: lengths i32 [B], saved [B, T, S·H], W_hh
- * [G·H, H], dy [B, T, D·H], dh_N [B, H], dc_N [B, H]. Outputs: dGx, dGh [B, T, G·H]
- * (zero at padded steps), dh_0, dc_0 [B, H].
+ * [G·H, H], dy [B, T, D·H] (or [0]: no output gradient), dh_N [B, H], dc_N [B, H].
+ * Outputs: dGx [B, T, G·H] (zero at padded steps); dGh, the same for the hidden side —
+ * [B, T, G·H] for the GRU, [0] for the other cells, whose dGh equals dGx; dh_0, dc_0
+ * [B, H]; the bias gradients db_ih = Σ_{b,t} dGx and db_hh = Σ_{b,t} dGh, [G·H] each;
+ * and, with attrs.inputBias, Σ_t dGx per example [B, G·H] (else [0]).
  */
 export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
   outputs(inputs, attrs) {
@@ -404,12 +440,15 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const GH = CELLS[attrs.cell].gates * attrs.hidden;
     return [
       { shape: [B, T, GH], dtype: 'f32', role: 'dGx' },
-      { shape: [B, T, GH], dtype: 'f32', role: 'dGh' },
+      { shape: separateHiddenGradient(attrs.cell) ? [B, T, GH] : [0], dtype: 'f32', role: 'dGh' },
       { shape: [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
       { shape: [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
+      { shape: [GH], dtype: 'f32', role: 'dbIh' },
+      { shape: [GH], dtype: 'f32', role: 'dbHh' },
+      { shape: attrs.inputBias ? [B, GH] : [0], dtype: 'f32', role: 'dInputBias' },
     ];
   },
-  reference(inputs, [dGx, dGh, dh0, dc0], { attrs, inputShapes }) {
+  reference(inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], { attrs, inputShapes }) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputShapes[1];
     const H = attrs.hidden;
@@ -419,8 +458,12 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const saved = inputs[1] as FloatArray;
     const wHh = inputs[2] as FloatArray;
     const dy = inputs[3] as FloatArray;
+    const hasDy = dy.length > 0;
     const dhN = inputs[4] as FloatArray;
     const dcN = inputs[5] as FloatArray;
+    const separate = separateHiddenGradient(attrs.cell);
+    // Cells without a separate hidden side write identical values to both: alias them.
+    const dGh = (separate ? dGhOut : dGx) as FloatArray;
     dGx.fill(0);
     dGh.fill(0);
     const reverse = attrs.direction === 1;
@@ -440,11 +483,12 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         const go = row * GH;
         for (let k = 0; k < H; k++) {
           state.dc = dc[k];
-          cell.backwardUnit(H, k, dhCarry[k] + dy[row * DH + attrs.direction * H + k], state, saved, row * S, dGx as FloatArray, dGh as FloatArray, go);
+          const dyk = hasDy ? dy[row * DH + attrs.direction * H + k] : 0;
+          cell.backwardUnit(H, k, dhCarry[k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go);
           dc[k] = state.dc;
           direct[k] = state.dhDirect;
         }
-        // dh_{t-1} = direct + W_hhᵀ · dGh_t
+        // dh_{t-1} = direct + W_hhᵀ · dGh_t  (row by row of W_hh: contiguous inner loop)
         for (let k = 0; k < H; k++) dhCarry[k] = direct[k];
         for (let m = 0; m < GH; m++) {
           const g = dGh[go + m];
@@ -458,25 +502,53 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         dc0[b * H + k] = dc[k];
       }
     }
+    // Bias gradients: Σ over examples and steps; per example for the input bias.
+    const sumIh = new Float64Array(GH);
+    const sumHh = new Float64Array(GH);
+    const perExample = new Float64Array(GH);
+    for (let b = 0; b < B; b++) {
+      perExample.fill(0);
+      for (let t = 0; t < T; t++) {
+        const go = (b * T + t) * GH;
+        for (let m = 0; m < GH; m++) perExample[m] += dGx[go + m];
+        if (separate) for (let m = 0; m < GH; m++) sumHh[m] += dGh[go + m];
+      }
+      for (let m = 0; m < GH; m++) sumIh[m] += perExample[m];
+      if (attrs.inputBias) for (let m = 0; m < GH; m++) dInputBias[b * GH + m] = perExample[m];
+    }
+    for (let m = 0; m < GH; m++) {
+      dbIh[m] = sumIh[m];
+      dbHh[m] = separate ? sumHh[m] : sumIh[m];
+    }
   },
-  webgpu(gpu, inputs, [dGx, dGh, dh0, dc0], attrs) {
+  webgpu(gpu, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], attrs) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputs[1].shape;
     const H = attrs.hidden;
+    const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
+    const padded = attrs.lengths.some((L) => L !== T);
+    const separate = separateHiddenGradient(attrs.cell);
+    const hasDy = inputs[3].size > 0;
     const dFinal = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dfinal`);
     const dState = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dstate`);
     gpu.recorder.copy(gpu.buffer(inputs[4]), 0, gpu.buffer(dFinal), 0, B * H * 4);
     gpu.recorder.copy(gpu.buffer(inputs[5]), 0, gpu.buffer(dFinal), B * H * 4, B * H * 4);
     gpu.recorder.clear(gpu.buffer(dState));
-    gpu.recorder.clear(gpu.buffer(dGx));
-    gpu.recorder.clear(gpu.buffer(dGh));
+    // Padded steps keep zero gradients; without padding the steps write everything.
+    if (padded) {
+      gpu.recorder.clear(gpu.buffer(dGx));
+      if (separate) gpu.recorder.clear(gpu.buffer(dGhOut));
+    }
     const kernel = stepKernels(gpu).backward;
     const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
     const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
-    const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(inputs[3]), gpu.buffer(dFinal)];
-    const writes = [gpu.buffer(dGx), gpu.buffer(dGh), gpu.buffer(dState)];
-    const constants = recurrentConstants(cell, H);
+    // Unused bindings (dy when there is no output gradient, dGh for cells without a
+    // separate hidden side) are filled with buffers the kernel never touches.
+    const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(hasDy ? inputs[3] : inputs[1]), gpu.buffer(dFinal)];
+    // dGh only for the GRU; otherwise dh0 (written after the loop) fills its binding.
+    const writes = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dh0), gpu.buffer(dState)];
+    const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0 };
     const uniforms = (s: number, final: number) =>
       [
         ['u32', B],
@@ -503,6 +575,33 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     }
     gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
     gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    // Bias gradients: per-example sums over t, then over examples.
+    const rowsIh = attrs.inputBias ? dInputBias : gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows`);
+    // rowsHh only for the GRU; otherwise dFinal fills its (unused) binding.
+    const rowsHh = separate ? gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows_hh`) : dFinal;
+    const biasReads = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dGx)];
+    const biasWrites = [gpu.buffer(rowsIh), gpu.buffer(rowsHh), gpu.buffer(dbIh), gpu.buffer(dbHh)];
+    const biasUniforms: ['u32', number][] = [
+      ['u32', B],
+      ['u32', T],
+      ['u32', GH],
+      ['u32', 0],
+    ];
+    for (const entryPoint of ['per_example', 'total']) {
+      gpu.dispatch({
+        label: `${attrs.cell}.bias_grad`,
+        shaderKey: 'recurrent/bias_grad',
+        code: biasGradWgsl,
+        entryPoint,
+        constants: { SEPARATE: separate ? 1 : 0 },
+        reads: biasReads,
+        writes: biasWrites,
+        uniforms: biasUniforms,
+        workgroups: grid1d(entryPoint === 'total' ? GH : B * GH, 64),
+      });
+    }
+    if (!attrs.inputBias) rowsIh.dispose();
+    if (separate) rowsHh.dispose();
     dFinal.dispose();
     dState.dispose();
   },
@@ -553,6 +652,12 @@ export interface RecurrentOptions {
   seed?: number;
   /** Forward path on WebGPU (default 'auto'). */
   path?: RecurrencePath;
+  /**
+   * Per-example bias added to the FIRST layer's input projection at every real step,
+   * one per direction, [B, G·H] each in PyTorch gate order:
+   * A[b, t, :] = x[b, t]·W_ihᵀ + b_ih + inputBias[b]. Differentiable.
+   */
+  inputBias?: Tensor[];
 }
 
 export interface RecurrentResult {
@@ -620,7 +725,20 @@ export function recurrent(
       inputs.push(options.h0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.h0`));
       if (hasCell) inputs.push(options.c0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.c0`));
     }
-    const attrs: LayerAttrs = { cell: config.cell, hidden: H, directions: D as 1 | 2, lengths: lens, name: `${name} ${l}`, path: options.path ?? 'auto' };
+    const withInputBias = l === 0 && !!options.inputBias;
+    if (withInputBias) {
+      if (options.inputBias!.length !== D) throw new Error(`${name} 0: ${options.inputBias!.length} input biases for ${D} direction(s)`);
+      inputs.push(...options.inputBias!);
+    }
+    const attrs: LayerAttrs = {
+      cell: config.cell,
+      hidden: H,
+      directions: D as 1 | 2,
+      lengths: lens,
+      name: `${name} ${l}`,
+      path: options.path ?? 'auto',
+      inputBias: withInputBias,
+    };
     const outs = runOp(`${config.cell}`, recurrentLayerOp, inputs, attrs);
     const lay = layerLayout(attrs);
     for (let d = 0; d < D; d++) {
