@@ -130,6 +130,7 @@ async function stepLab(gpu: WebGpuBackend) {
           : 'fn fake_finish(b: u32, k: u32, through: f32) { if (through == 12345.5) { dgx[b + k] = 1.0; } }\n';
     }
     if (ablation === 'onesource') code = code.replace(/  if \(s == 0u\) \{[\s\S]*?\n  \} else \{\n/, '  {\n');
+    const head = (k.subgroups ? 'enable subgroups;\n' : '') + lstmWgsl + (dir === 'fwd' ? forwardWgsl : backwardWgsl);
     let full = head + code;
     if (ablation === 'trivialcell') full = full.replace(/let i = sigmoid\(a\[0\] \+ r\[0\]\);[\s\S]*?let o = sigmoid\(a\[3\] \+ r\[3\]\);/, 'let i = a[0] + r[0]; let f = a[1] + r[1]; let g = a[2] + r[2]; let o = a[3] + r[3];').replace('out.h = o * tanh_stable(c);', 'out.h = o * c;');
     if (ablation === 'nostores') full = full.replace(/  let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
@@ -137,7 +138,8 @@ async function stepLab(gpu: WebGpuBackend) {
   });
   let reads: GPUBuffer[], writes: GPUBuffer[];
   if (dir === 'fwd') {
-    reads = [mk('lab.xproj', B * T * G * H, rand(B * T * G * H)), w, mk('lab.b_hh', G * H, rand(G * H)), lengths, mk('lab.init', 2 * B * H, rand(2 * B * H))];
+    const xproj = mk('lab.xproj', B * T * G * H, rand(B * T * G * H));
+    reads = [xproj, w, mk('lab.b_hh', G * H, rand(G * H)), lengths, mk('lab.init', 2 * B * H, rand(2 * B * H)), xproj];
     writes = [mk('lab.y', B * T * H), mk('lab.saved', B * T * S * H), mk('lab.hprev', B * T * H)];
   } else {
     reads = [w, lengths, mk('lab.saved', B * T * S * H, rand(B * T * S * H, 1)), mk('lab.dy', B * T * H, rand(B * T * H)), mk('lab.dfinal', 2 * B * H, rand(2 * B * H))];
