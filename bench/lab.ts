@@ -2,7 +2,7 @@
 // training step uses, interleaved (variant A, B, C, A, B, C, …) so that load from other
 // processes hits them alike; reports the median per variant and shape.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { registerBlocked, setMac, subgroupBlocked, type GemmVariant } from '../src/ops/gemm-kernels.ts';
+import { registerBlocked, subgroupBlocked, type GemmVariant } from '../src/ops/gemm-kernels.ts';
 import { Random } from '../src/random.ts';
 import { microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
@@ -201,7 +201,6 @@ async function main() {
     subgroupBlocked(4, 16, 'rows', 2, 2, 2),
     subgroupBlocked(8, 8, 'rows', 2, 2, 2),
   ];
-  void setMac;
   const shapes: [string, Shape][] = [
     ['1024³ NN', { M: 1024, N: 1024, K: 1024, transA: false, transB: false }],
     ['xproj NT 1024×512×64', { M: 1024, N: 512, K: 64, transA: false, transB: true }],

@@ -16,7 +16,7 @@ import type { DispatchRequest } from '../src/gpu/recorder.ts';
 import { setStepKernels } from '../src/ops/recurrent.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type SharedStepShape } from '../src/ops/recurrent-kernels.ts';
 import { setMatmulVariant } from '../src/ops/matmul.ts';
-import { GEMM_CANDIDATES, subgroupBlocked } from '../src/ops/gemm-kernels.ts';
+import { subgroupBlocked, variantByName } from '../src/ops/gemm-kernels.ts';
 
 /** "4x4rw32" → rows 4, units 4, lanes split the rows, workgroup 32. */
 function parseShape(spec: string): SharedStepShape {
@@ -27,7 +27,8 @@ function parseShape(spec: string): SharedStepShape {
 
 /** "blocked" or "<fwd spec>/<bwd spec>". */
 function applyKernels(gpu: WebGpuBackend, spec: string): void {
-  if (spec === 'blocked') setStepKernels(gpu, blockedStepKernels(4, 2));
+  if (spec === 'default') setStepKernels(gpu, null);
+  else if (spec === 'blocked') setStepKernels(gpu, blockedStepKernels(4, 2));
   else {
     const [f, b] = spec.split('/');
     setStepKernels(gpu, { forward: forwardStepShared(parseShape(f)), backward: backwardStepShared(parseShape(b)) });
@@ -36,7 +37,8 @@ function applyKernels(gpu: WebGpuBackend, spec: string): void {
 
 /** "rb16x8w8x8" or "sg16x8c2x2u2" (TM x TN, c|r split, SX x SY, unroll). */
 function applyGemm(gpu: WebGpuBackend, spec: string): void {
-  const known = GEMM_CANDIDATES.find((v) => v.name === spec);
+  if (spec === 'default') return setMatmulVariant(gpu, null);
+  const known = variantByName(spec);
   if (known) return setMatmulVariant(gpu, known);
   const m = /^sg(\d+)x(\d+)([cr])(\d+)x(\d+)(?:u(\d+))?$/.exec(spec);
   if (!m) throw new Error(`bad gemm spec ${spec}`);
@@ -190,8 +192,8 @@ async function main() {
   const T = Number(params.get('T') ?? 32);
   const paths = (params.get('paths') ?? 'auto').split(',') as RecurrencePath[];
   const results = [];
-  const kernelSpecs = (params.get('kernels') ?? 'blocked').split(',');
-  const gemmSpecs = (params.get('gemm') ?? 'rb8x4w8x8').split(',');
+  const kernelSpecs = (params.get('kernels') ?? 'default').split(',');
+  const gemmSpecs = (params.get('gemm') ?? 'default').split(',');
   for (const cell of cells) {
     for (const path of paths) {
       for (const k of kernelSpecs) {

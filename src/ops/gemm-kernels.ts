@@ -12,17 +12,17 @@ import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import epilogueWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
 
 export interface GemmVariant {
-  /** Stable name, e.g. "rb8x4". */
+  /** Stable name, e.g. "rb8x4w8x8". */
   name: string;
   code: string;
   /** Outputs per workgroup along N (x) and M (y). */
   tileN: number;
   tileM: number;
+  /** Needs 4-wide subgroups over consecutive invocations (see src/gpu/tuning.ts). */
+  subgroups?: boolean;
 }
 
-/** Multiply-add as WGSL (lab switch: fma() or a*b + c). */
-export let MAC = (a: string, b: string, c: string) => `fma(${a}, ${b}, ${c})`;
-export function setMac(f: (a: string, b: string, c: string) => string) { MAC = f; }
+const MAC = (a: string, b: string, c: string) => `fma(${a}, ${b}, ${c})`;
 
 export const NAIVE: GemmVariant = { name: 'naive', code: naiveWgsl, tileN: 8, tileM: 8 };
 
@@ -71,20 +71,6 @@ ${lines.join('\n')}
 }
 `;
   return { name: `rb${TM}x${TN}w${WX}x${WY}`, code, tileN: TN * WX, tileM: TM * WY };
-}
-
-/** Candidates tried by the tuner, cheapest to compile first. */
-export const GEMM_CANDIDATES: GemmVariant[] = [
-  registerBlocked(4, 4, 8, 8),
-  registerBlocked(8, 4, 8, 8),
-  registerBlocked(8, 8, 8, 8),
-  registerBlocked(16, 8, 8, 8),
-  registerBlocked(4, 8, 16, 4),
-  NAIVE,
-];
-
-export function variantByName(name: string): GemmVariant | undefined {
-  return GEMM_CANDIDATES.find((v) => v.name === name);
 }
 
 /**
@@ -175,5 +161,41 @@ ${lines.join('\n')}
 `;
   const tileN = shareRows ? 4 * TN * SX : TN * SX;
   const tileM = shareRows ? TM * SY : 4 * TM * SY;
-  return { name: `sg${TM}x${TN}${split === 'cols' ? 'c' : 'r'}s${SX}x${SY}${U > 1 ? `u${U}` : ''}`, code, tileN, tileM };
+  return { name: `sg${TM}x${TN}${split === 'cols' ? 'c' : 'r'}s${SX}x${SY}${U > 1 ? `u${U}` : ''}`, code, tileN, tileM, subgroups: true };
+}
+
+/** Register-blocked variant used before tuning on any adapter (8×4 outputs per invocation). */
+export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
+
+/** Subgroup-shared variant used before tuning where subgroups are 4 wide (best on SwiftShader in `npm run bench`). */
+export const DEFAULT_SUBGROUP_GEMM: GemmVariant = subgroupBlocked(16, 8, 'cols', 2, 2);
+
+/** Every variant; the browser tests check each against the CPU reference. */
+export const GEMM_VARIANTS: GemmVariant[] = [
+  registerBlocked(4, 4, 8, 8),
+  DEFAULT_GEMM,
+  registerBlocked(8, 8, 8, 8),
+  registerBlocked(16, 8, 8, 8),
+  registerBlocked(4, 8, 16, 4),
+  DEFAULT_SUBGROUP_GEMM,
+  subgroupBlocked(16, 4, 'cols', 2, 2, 2),
+  subgroupBlocked(8, 8, 'cols', 2, 2, 2),
+  subgroupBlocked(8, 16, 'rows', 2, 2),
+  NAIVE,
+];
+
+/**
+ * Variants the tuner times: subgroup-shared ones where subgroups are 4 wide (two: on
+ * SwiftShader compiling a candidate costs more than timing it), register-blocked ones
+ * elsewhere.
+ */
+export function tuningCandidates(fourWideSubgroups: boolean): GemmVariant[] {
+  const names = fourWideSubgroups
+    ? ['sg16x8cs2x2', 'sg8x8cs2x2u2']
+    : ['rb4x4w8x8', 'rb8x4w8x8', 'rb8x8w8x8', 'rb16x8w8x8'];
+  return names.map((n) => variantByName(n)!);
+}
+
+export function variantByName(name: string): GemmVariant | undefined {
+  return GEMM_VARIANTS.find((v) => v.name === name);
 }

@@ -9,7 +9,8 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
-import { NAIVE, registerBlocked, type GemmVariant } from './gemm-kernels.ts';
+import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, type GemmVariant } from './gemm-kernels.ts';
+import { fourWideSubgroups } from '../gpu/tuning.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 
@@ -28,24 +29,53 @@ function transpose(x: FloatArray, rows: number, cols: number): Float64Array {
   return out;
 }
 
-/**
- * Variant used before tuning: 8×4 outputs per invocation, 64 invocations (the best of
- * the candidates on SwiftShader in `npm run bench`; discrete GPUs are tuned at start-up).
- */
-export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
 const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
 
-/** The GEMM variant matmul uses on this backend. */
+/**
+ * The GEMM variant matmul uses on this backend: the one set by the tuner
+ * (src/gpu/tuning.ts), else the subgroup-shared default where subgroups are 4 wide,
+ * else the register-blocked default.
+ */
 export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
-  return chosen.get(gpu) ?? DEFAULT_GEMM;
+  return chosen.get(gpu) ?? (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM);
 }
 
-/** Makes matmul use `variant` on this backend (the tuner and tests call it). */
-export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant): void {
-  chosen.set(gpu, variant);
+/** Makes matmul use `variant` on this backend (the tuner and tests call it); null restores the default. */
+export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant | null): void {
+  if (variant?.subgroups && !fourWideSubgroups(gpu)) {
+    throw new Error(`matmul: variant ${variant.name} needs 4-wide subgroups, which ${gpu.description} does not have`);
+  }
+  if (variant) chosen.set(gpu, variant);
+  else chosen.delete(gpu);
 }
 
-export { NAIVE };
+export { NAIVE, DEFAULT_GEMM };
+
+/** Records one GEMM dispatch of `variant`: C[M, N] = act(op(A)·op(B) + bias). */
+export function encodeGemm(
+  gpu: WebGpuBackend,
+  variant: GemmVariant,
+  buffers: { a: GPUBuffer; b: GPUBuffer; bias: GPUBuffer | null; c: GPUBuffer },
+  { M, N, K }: { M: number; N: number; K: number },
+  attrs: MatmulAttrs,
+): void {
+  gpu.dispatch({
+    label: 'matmul.forward',
+    shaderKey: `linalg/matmul_${variant.name}`,
+    code: variant.code,
+    constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: buffers.bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
+    // Without a bias, A fills the (unread) bias binding.
+    reads: [buffers.a, buffers.b, buffers.bias ?? buffers.a],
+    writes: [buffers.c],
+    uniforms: [
+      ['u32', M],
+      ['u32', N],
+      ['u32', K],
+      ['u32', 0],
+    ],
+    workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
+  });
+}
 
 /** M, N, K of op(A)·op(B) for the given inputs, validating shapes. */
 export function matmulDims(inputs: readonly Tensor[], attrs: MatmulAttrs): { M: number; N: number; K: number } {
@@ -100,22 +130,7 @@ export const matmulOp: OpDef<MatmulAttrs> = {
   webgpu(gpu, inputs, [c], attrs) {
     const { M, N, K } = matmulDims(inputs, attrs);
     const [a, b, bias] = inputs;
-    const variant = matmulVariant(gpu);
-    gpu.dispatch({
-      label: 'matmul.forward',
-      shaderKey: `linalg/matmul_${variant.name}`,
-      code: variant.code,
-      constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
-      reads: [gpu.buffer(a), gpu.buffer(b), gpu.buffer(bias ?? a)],
-      writes: [gpu.buffer(c)],
-      uniforms: [
-        ['u32', M],
-        ['u32', N],
-        ['u32', K],
-        ['u32', 0],
-      ],
-      workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
-    });
+    encodeGemm(gpu, matmulVariant(gpu), { a: gpu.buffer(a), b: gpu.buffer(b), bias: bias ? gpu.buffer(bias) : null, c: gpu.buffer(c) }, { M, N, K }, attrs);
   },
   backward({ inputs, outputs: [c], attrs, grads: [g] }) {
     if (!g) return inputs.map(() => null);

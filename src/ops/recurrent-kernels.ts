@@ -276,7 +276,7 @@ export function blockedStepKernels(RB: number, UB: number): { forward: StepKerne
 /** Subgroup-shared step kernels with the block shapes measured best on SwiftShader (`npm run bench -- --lab`). */
 export function sharedStepKernels(): { forward: StepKernel; backward: StepKernel } {
   return {
-    forward: forwardStepShared({ rows: 8, units: 2, split: 'units', workgroupSize: 32 }),
-    backward: backwardStepShared({ rows: 8, units: 4, split: 'units', workgroupSize: 32 }),
+    forward: forwardStepShared({ rows: 16, units: 2, split: 'units', workgroupSize: 32, finishLoop: true }),
+    backward: backwardStepShared({ rows: 16, units: 8, split: 'units', workgroupSize: 8, finishLoop: true }),
   };
 }
