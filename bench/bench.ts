@@ -198,7 +198,7 @@ async function main() {
   const tuning = await tuneGemm(gpu, null);
   const tuneMs = performance.now() - t0;
   log(`tuner: ${tuning.variant.name} in ${tuneMs.toFixed(0)} ms (${tuning.timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms, first ${t.firstMs.toFixed(0)} ms`).join(', ')})`);
-  const kernels = stepKernels(gpu);
+  const kernels = stepKernels(gpu, 32);
   log(`step kernels: ${kernels.forward.name} / ${kernels.backward.name}`);
   const gemm = await gemmRates(gpu);
   const bestGemm = Math.max(...gemm.map((g) => g.gflops));
@@ -225,7 +225,7 @@ async function main() {
         ['tfjs-cpu', () => tfjs('cpu', c)],
       );
     }
-    log(`\n${c.name} ${c.cell} (B ${c.B}, T ${c.T}, I ${c.I}, H ${c.H}; path ${chooseRecurrencePath(c.B, c.T, c.H)})`);
+    log(`\n${c.name} ${c.cell} (B ${c.B}, T ${c.T}, I ${c.I}, H ${c.H}; path ${chooseRecurrencePath(c.B, c.T, c.H, fourWideSubgroups(gpu))})`);
     for (const [engine, run] of engines) {
       try {
         const r = await run();

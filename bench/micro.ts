@@ -3,7 +3,7 @@
 export function microKernels(): { name: string; code: string; perIter: { loads: number; fmas: number; bcasts: number } }[] {
   const head = `enable subgroups;
 @group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 struct Params { M: u32, N: u32, K: u32, pad: u32 }
@@ -17,9 +17,8 @@ override ACT: u32 = 0u;
   for (const [loads, fmas, bcasts, reuse, pattern] of [
     [4, 0, 0, 1, 0],
     [16, 0, 0, 1, 0],
-    [16, 0, 0, 1, 1],
-    [16, 0, 0, 1, 2],
-    [16, 0, 0, 1, 3],
+    [16, 0, 0, 1, 4],
+    [8, 0, 0, 1, 4],
   ]) {
     const l: string[] = [];
     const accs = Math.max(1, fmas / 4 / reuse);
@@ -35,7 +34,9 @@ override ACT: u32 = 0u;
       `(k + (lid + wid.x * 64u) * 256u + ${j}u * 4096u) & 1048575u`,
       `(k * 64u + lid * 8u + ${j}u + u32(s) * 0u) & 1048575u`,
     ];
-    for (let j = 0; j < loads; j++) l.push(`    s += A[${index(j)[pattern]}];`);
+    // 4: vec4 loads (loads/4 of them, 4 values each)
+    if (pattern === 4) for (let j = 0; j < loads / 4; j++) l.push(`    s += dot(B[(k * 16u + lid * 2u + ${j}u) & 262143u], vec4<f32>(1.0));`);
+    else for (let j = 0; j < loads; j++) l.push(`    s += A[${index(j)[pattern]}];`);
     for (let j = 0; j < bcasts; j++) l.push(`    x[${j % 4}] += subgroupBroadcast(x[${(j + 1) % 4}], ${j % 4}u);`);
     // fmas/reuse accumulators updated reuse times each: fewer live registers.
     for (let r = 0; r < reuse; r++) for (let i = 0; i < fmas / 4 / reuse; i++) l.push(`    acc${i} = fma(acc${i}, x, vec4<f32>(s));`);

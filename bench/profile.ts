@@ -190,6 +190,7 @@ async function main() {
   const cells = (params.get('cells') ?? 'lstm,gru').split(',') as ('lstm' | 'gru')[];
   const H = Number(params.get('H') ?? 128);
   const T = Number(params.get('T') ?? 32);
+  const B = Number(params.get('B') ?? 32);
   const paths = (params.get('paths') ?? 'auto').split(',') as RecurrencePath[];
   const results = [];
   const kernelSpecs = (params.get('kernels') ?? 'default').split(',');
@@ -201,7 +202,7 @@ async function main() {
           applyKernels(gpu, k);
           applyGemm(gpu, g);
           log(`\n== kernels ${k}, gemm ${g}`);
-          results.push(await profile(gpu, prof, { cell, B: 32, T, I: 64, H }, path));
+          results.push(await profile(gpu, prof, { cell, B, T, I: 64, H }, path));
         }
       }
     }

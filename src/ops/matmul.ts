@@ -13,6 +13,7 @@ import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, type GemmVariant } from './
 import { fourWideSubgroups } from '../gpu/tuning.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
+import { gemm } from './matmul-cpu.ts';
 
 export interface MatmulAttrs {
   transA: boolean;
@@ -21,13 +22,6 @@ export interface MatmulAttrs {
 }
 
 const ACT_CODE = { none: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
-
-/** [rows, cols] → [cols, rows]. */
-function transpose(x: FloatArray, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
-  return out;
-}
 
 const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
 
@@ -107,24 +101,15 @@ export const matmulOp: OpDef<MatmulAttrs> = {
     const M = attrs.transA ? aCols : aRows;
     const K = attrs.transA ? aRows : aCols;
     const N = c.length / Math.max(1, M);
-    // Bring op(A) to [M, K] and op(B) to [K, N] row-major, then accumulate rows of B
-    // into rows of C (i-k-j order: contiguous inner loops).
-    const A = attrs.transA ? transpose(a, K, M) : a;
-    const Bm = attrs.transB ? transpose(b, N, K) : b;
-    const row = new Float64Array(N);
+    // Float64 accumulation over k (src/ops/matmul-cpu.ts), then the epilogue.
+    const out = new Float64Array(M * N);
+    gemm({ data: a, trans: attrs.transA }, { data: b, trans: attrs.transB }, out, M, N, K);
     for (let i = 0; i < M; i++) {
-      if (bias) for (let j = 0; j < N; j++) row[j] = bias[j];
-      else row.fill(0);
-      const ao = i * K;
-      for (let k = 0; k < K; k++) {
-        const aik = A[ao + k];
-        if (aik === 0) continue;
-        const bo = k * N;
-        for (let j = 0; j < N; j++) row[j] += aik * Bm[bo + j];
-      }
       const co = i * N;
-      if (attrs.activation === 'none') for (let j = 0; j < N; j++) c[co + j] = row[j];
-      else for (let j = 0; j < N; j++) c[co + j] = activate(attrs.activation, row[j]);
+      for (let j = 0; j < N; j++) {
+        const v = bias ? out[co + j] + bias[j] : out[co + j];
+        c[co + j] = attrs.activation === 'none' ? v : activate(attrs.activation, v);
+      }
     }
   },
   webgpu(gpu, inputs, [c], attrs) {

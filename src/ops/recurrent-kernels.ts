@@ -273,10 +273,14 @@ export function blockedStepKernels(RB: number, UB: number): { forward: StepKerne
   };
 }
 
-/** Subgroup-shared step kernels with the block shapes measured best on SwiftShader (`npm run bench -- --lab`). */
-export function sharedStepKernels(): { forward: StepKernel; backward: StepKernel } {
+/**
+ * Subgroup-shared step kernels with the block shapes measured best on SwiftShader
+ * (`npm run bench -- --lab`): 16 batch rows per invocation, or 4 for small batches,
+ * where rows past B would be computed for nothing.
+ */
+export function sharedStepKernels(rows: 4 | 16): { forward: StepKernel; backward: StepKernel } {
   return {
-    forward: forwardStepShared({ rows: 16, units: 2, split: 'units', workgroupSize: 32, finishLoop: true }),
-    backward: backwardStepShared({ rows: 16, units: 8, split: 'units', workgroupSize: 8, finishLoop: true }),
+    forward: forwardStepShared({ rows, units: 2, split: 'units', workgroupSize: rows === 16 ? 32 : 16, finishLoop: true }),
+    backward: backwardStepShared({ rows, units: 8, split: 'units', workgroupSize: 8, finishLoop: true }),
   };
 }

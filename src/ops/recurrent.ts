@@ -31,6 +31,7 @@ import { dropout } from './dropout.ts';
 import { gruCell } from './gru.ts';
 import { lstmCell } from './lstm.ts';
 import { matmul, matmulOp } from './matmul.ts';
+import { gemm, gemmPacked, pack } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
@@ -210,10 +211,9 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const DH = lay.D * H;
     const x = inputs[0] as FloatArray;
     const y = outputs[0] as FloatArray;
+    const steps = Math.max(...attrs.lengths);
     y.fill(0);
     const pre = new Float64Array(2 * GH);
-    const hPrev = new Float64Array(H);
-    const cPrev = new Float64Array(H);
     const hNew = new Float64Array(H);
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
@@ -231,42 +231,56 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       saved.fill(0);
       hPrevOut.fill(0);
       const reverse = d === 1;
-      for (let b = 0; b < B; b++) {
-        const L = attrs.lengths[b];
-        for (let j = 0; j < H; j++) {
-          hPrev[j] = h0[b * H + j];
-          cPrev[j] = c0 ? c0[b * H + j] : 0;
-        }
-        for (let s = 0; s < L; s++) {
+      // A = X·W_ihᵀ + b_ih (+ input bias) for every timestep, [B·T, G·H], one GEMM.
+      const A = new Float64Array(B * T * GH);
+      gemm({ data: x, trans: false }, { data: wIh, trans: true }, A, B * T, GH, I);
+      for (let r = 0; r < B * T; r++) {
+        const ib = Math.floor(r / T) * GH;
+        for (let m = 0; m < GH; m++) A[r * GH + m] += inBias ? bIh[m] + inBias[ib + m] : bIh[m];
+      }
+      // States of every example, [B, H], float64.
+      const h = new Float64Array(B * H);
+      const c = new Float64Array(B * H);
+      for (let i = 0; i < B * H; i++) {
+        h[i] = h0[i];
+        c[i] = c0 ? c0[i] : 0;
+      }
+      // W_hh [G·H, H] row-major is already op(B)ᵀ for R = h·W_hhᵀ.
+      const wHh64 = Float64Array.from(wHh);
+      const hs = new Float64Array(B * H);
+      const R = new Float64Array(B * GH);
+      const active: number[] = [];
+      for (let s = 0; s < steps; s++) {
+        // Examples still running at step s; their recurrent terms in one GEMM.
+        active.length = 0;
+        for (let b = 0; b < B; b++) if (s < attrs.lengths[b]) active.push(b);
+        active.forEach((b, q) => hs.set(h.subarray(b * H, (b + 1) * H), q * H));
+        gemmPacked(hs, wHh64, R, active.length, GH, H);
+        active.forEach((b, q) => {
+          const L = attrs.lengths[b];
           const t = reverse ? L - 1 - s : s;
           const row = b * T + t;
-          // pre = [b_ih (+ input bias) + W_ih x | b_hh + W_hh h]
+          // pre = [A row | W_hh h + b_hh]
           for (let m = 0; m < GH; m++) {
-            let a = inBias ? bIh[m] + inBias[b * GH + m] : bIh[m];
-            const wo = m * I;
-            const xo = row * I;
-            for (let k = 0; k < I; k++) a += wIh[wo + k] * x[xo + k];
-            pre[m] = a;
-            let r = bHh[m];
-            const ho = m * H;
-            for (let k = 0; k < H; k++) r += wHh[ho + k] * hPrev[k];
-            pre[GH + m] = r;
+            pre[m] = A[row * GH + m];
+            pre[GH + m] = R[q * GH + m] + bHh[m];
           }
           const so = row * S;
+          const hb = b * H;
           for (let j = 0; j < H; j++) {
-            hNew[j] = cell.forwardUnit(H, j, pre, hPrev[j], cPrev[j], saved, so);
-            hPrevOut[row * H + j] = hPrev[j];
+            hNew[j] = cell.forwardUnit(H, j, pre, h[hb + j], c[hb + j], saved, so);
+            hPrevOut[row * H + j] = h[hb + j];
           }
           for (let j = 0; j < H; j++) {
-            hPrev[j] = hNew[j];
-            if (lay.hasCell) cPrev[j] = saved[so + 4 * H + j];
+            h[hb + j] = hNew[j];
+            if (lay.hasCell) c[hb + j] = saved[so + 4 * H + j];
             y[row * DH + d * H + j] = hNew[j];
           }
-        }
-        for (let j = 0; j < H; j++) {
-          hN[b * H + j] = hPrev[j];
-          if (cN) cN[b * H + j] = cPrev[j];
-        }
+        });
+      }
+      for (let i = 0; i < B * H; i++) {
+        hN[i] = h[i];
+        if (cN) cN[i] = c[i];
       }
     }
   },
@@ -279,7 +293,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
     const padded = attrs.lengths.some((L) => L !== T);
-    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H) : attrs.path;
+    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, fourWideSubgroups(gpu)) : attrs.path;
     const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
     // Without padding every element of y, saved and hPrev is written by the steps.
     if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
@@ -314,7 +328,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', steps],
           ['u32', 0],
         ] as ['u32', number][];
-      const kernel = stepKernels(gpu).forward;
+      const kernel = stepKernels(gpu, B).forward;
       const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + forwardWgsl + kernel.code;
       const shaderKey = `recurrent/${attrs.cell}_forward_${kernel.name}`;
       if (path === 'sequence') {
@@ -467,40 +481,43 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     dGx.fill(0);
     dGh.fill(0);
     const reverse = attrs.direction === 1;
-    const dhCarry = new Float64Array(H);
-    const dc = new Float64Array(H);
-    const direct = new Float64Array(H);
+    const steps = Math.max(...attrs.lengths);
+    // Carried state of every example, [B, H]: dh (through W_hh, from the step after) and dc.
+    const dhCarry = Float64Array.from(dhN);
+    const dc = Float64Array.from(dcN);
+    const direct = new Float64Array(B * H);
     const state = { dc: 0, dhDirect: 0 };
-    for (let b = 0; b < B; b++) {
-      const L = attrs.lengths[b];
-      for (let k = 0; k < H; k++) {
-        dhCarry[k] = dhN[b * H + k];
-        dc[k] = dcN[b * H + k];
-      }
-      for (let s = L - 1; s >= 0; s--) {
+    // (W_hh)ᵀ as [H, G·H]: op(B)ᵀ for dh_{t-1} = dGh_t · W_hh.
+    const wHhT = pack({ data: wHh, trans: true }, H, GH);
+    const dg = new Float64Array(B * GH);
+    const through = new Float64Array(B * H);
+    const active: number[] = [];
+    for (let s = steps - 1; s >= 0; s--) {
+      active.length = 0;
+      for (let b = 0; b < B; b++) if (s < attrs.lengths[b]) active.push(b);
+      active.forEach((b, q) => {
+        const L = attrs.lengths[b];
         const t = reverse ? L - 1 - s : s;
         const row = b * T + t;
         const go = row * GH;
         for (let k = 0; k < H; k++) {
-          state.dc = dc[k];
+          state.dc = dc[b * H + k];
           const dyk = hasDy ? dy[row * DH + attrs.direction * H + k] : 0;
-          cell.backwardUnit(H, k, dhCarry[k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go);
-          dc[k] = state.dc;
-          direct[k] = state.dhDirect;
+          cell.backwardUnit(H, k, dhCarry[b * H + k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go);
+          dc[b * H + k] = state.dc;
+          direct[b * H + k] = state.dhDirect;
         }
-        // dh_{t-1} = direct + W_hhᵀ · dGh_t  (row by row of W_hh: contiguous inner loop)
-        for (let k = 0; k < H; k++) dhCarry[k] = direct[k];
-        for (let m = 0; m < GH; m++) {
-          const g = dGh[go + m];
-          if (g === 0) continue;
-          const wo = m * H;
-          for (let k = 0; k < H; k++) dhCarry[k] += g * wHh[wo + k];
-        }
-      }
-      for (let k = 0; k < H; k++) {
-        dh0[b * H + k] = dhCarry[k];
-        dc0[b * H + k] = dc[k];
-      }
+        for (let m = 0; m < GH; m++) dg[q * GH + m] = dGh[go + m];
+      });
+      // dh_{t-1} = direct + dGh_t · W_hh for all running examples in one GEMM.
+      gemmPacked(dg, wHhT, through, active.length, H, GH);
+      active.forEach((b, q) => {
+        for (let k = 0; k < H; k++) dhCarry[b * H + k] = direct[b * H + k] + through[q * H + k];
+      });
+    }
+    for (let i = 0; i < B * H; i++) {
+      dh0[i] = dhCarry[i];
+      dc0[i] = dc[i];
     }
     // Bias gradients: Σ over examples and steps; per example for the input bias.
     const sumIh = new Float64Array(GH);
@@ -540,7 +557,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       gpu.recorder.clear(gpu.buffer(dGx));
       if (separate) gpu.recorder.clear(gpu.buffer(dGhOut));
     }
-    const kernel = stepKernels(gpu).backward;
+    const kernel = stepKernels(gpu, B).backward;
     const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
     const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
     // Unused bindings (dy when there is no output gradient, dGh for cells without a
@@ -609,15 +626,16 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
 };
 
 const BLOCKED = blockedStepKernels(STEP_BLOCK.rows, STEP_BLOCK.units);
-const SHARED = sharedStepKernels();
+const SHARED = { 4: sharedStepKernels(4), 16: sharedStepKernels(16) };
 const stepOverride = new WeakMap<WebGpuBackend, { forward: StepKernel; backward: StepKernel }>();
 
 /**
- * The per-step kernels used on this backend: subgroup-shared where subgroups are 4
- * wide (SwiftShader), register-blocked elsewhere.
+ * The per-step kernels used on this backend for a batch of B: subgroup-shared where
+ * subgroups are 4 wide (SwiftShader; 16 rows per invocation from B = 16 on, else 4),
+ * register-blocked elsewhere.
  */
-export function stepKernels(gpu: WebGpuBackend): { forward: StepKernel; backward: StepKernel } {
-  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? SHARED : BLOCKED);
+export function stepKernels(gpu: WebGpuBackend, B: number): { forward: StepKernel; backward: StepKernel } {
+  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? SHARED[B >= 16 ? 16 : 4] : BLOCKED);
 }
 
 /** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */
@@ -631,12 +649,16 @@ function recurrentConstants(cell: CellSpec, H: number): Record<string, number> {
 }
 
 /**
- * Which forward path to use for a shape. Measured on SwiftShader (2 CPU cores): the
- * per-step path spreads B·H invocations over both cores at every step, the sequence
- * path keeps one workgroup per batch row busy for all T steps; see `npm run bench`.
+ * Which forward path to use for a shape and kernel family, by measurement on SwiftShader
+ * (2 CPU cores; `npm run bench -- --profile --query "B=…&H=…&paths=step,sequence"`).
+ * With the subgroup-shared step kernels the per-step path was as fast or faster for
+ * every shape tried (B 1…32, H 32…512; e.g. B 8, H 64: 8 vs 17 ms forward). With the
+ * register-blocked kernels the sequence path (one workgroup per batch row looping over
+ * t) wins below B·H = 1024, where a step has too few invocations to fill both cores.
  */
-export function chooseRecurrencePath(B: number, T: number, H: number): 'step' | 'sequence' {
+export function chooseRecurrencePath(B: number, T: number, H: number, sharedKernels = false): 'step' | 'sequence' {
   void T;
+  if (sharedKernels) return 'step';
   return B * H >= 1024 ? 'step' : 'sequence';
 }
 
