@@ -2,7 +2,7 @@
 // training step uses, interleaved (variant A, B, C, A, B, C, …) so that load from other
 // processes hits them alike; reports the median per variant and shape.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { registerBlocked, subgroupBlocked, type GemmVariant } from '../src/ops/gemm-kernels.ts';
+import { GEMM_VARIANTS, type GemmVariant } from '../src/ops/gemm-kernels.ts';
 import { Random } from '../src/random.ts';
 import { microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
@@ -187,20 +187,9 @@ async function main() {
   const gpu = await WebGpuBackend.create();
   const info = gpu.gpu.adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
   log(`adapter: ${gpu.description}; subgroups ${info.subgroupMinSize}..${info.subgroupMaxSize}`);
-  const variants: GemmVariant[] = [
-    registerBlocked(16, 8, 8, 8),
-    subgroupBlocked(16, 8, 'cols', 2, 2),
-    subgroupBlocked(8, 4, 'cols', 2, 4),
-    subgroupBlocked(8, 4, 'cols', 2, 4, 4),
-    subgroupBlocked(16, 4, 'cols', 2, 2),
-    subgroupBlocked(16, 4, 'cols', 2, 2, 2),
-    subgroupBlocked(8, 8, 'cols', 2, 2, 2),
-    subgroupBlocked(4, 8, 'rows', 4, 2),
-    subgroupBlocked(4, 8, 'rows', 4, 2, 4),
-    subgroupBlocked(4, 16, 'rows', 2, 2),
-    subgroupBlocked(4, 16, 'rows', 2, 2, 2),
-    subgroupBlocked(8, 8, 'rows', 2, 2, 2),
-  ];
+  // Variants by name (`&variants=sg16x8cs2x2,rb16x8w8x8`), default: all usable ones.
+  const names = params.get('variants')?.split(',');
+  const variants: GemmVariant[] = GEMM_VARIANTS.filter((v) => v.name !== 'naive' && (!names || names.includes(v.name)));
   const shapes: [string, Shape][] = [
     ['1024³ NN', { M: 1024, N: 1024, K: 1024, transA: false, transB: false }],
     ['xproj NT 1024×512×64', { M: 1024, N: 512, K: 64, transA: false, transB: true }],
