@@ -163,6 +163,16 @@ async function profile(gpu: WebGpuBackend, prof: ReturnType<typeof instrument>, 
     return median(times);
   };
   const trainMs = await wall(train, 7);
+  // Host time to record (and submit) one step, without waiting for the device.
+  const recordTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    train();
+    gpu.flush();
+    recordTimes.push(performance.now() - t0);
+    await gpu.sync();
+  }
+  log(`record + submit: ${median(recordTimes).toFixed(1)} ms per step (${gpu.recorder.dispatches} dispatches so far)`);
   const forwardMs = await wall(forward, 7);
   const reps = 3;
   const sums = new Map<string, number[]>();

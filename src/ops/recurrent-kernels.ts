@@ -108,6 +108,12 @@ export interface SharedStepShape {
    * copy of the cell code per pair (smaller code; the array costs a few spills).
    */
   finishLoop?: boolean;
+  /**
+   * Forward only: gates of the cell (4 LSTM, 3 GRU, 1 RNN; default 4). The recurrent
+   * terms of a unit are accumulated as a vector of that many lanes, so a GRU or RNN
+   * does no multiply-adds for gates it does not have.
+   */
+  gates?: number;
 }
 
 const SUBGROUP = 4;
@@ -146,17 +152,25 @@ function sharedLanes(s: SharedStepShape) {
 export function forwardStepShared(s: SharedStepShape): StepKernel {
   const rows = range(s.rows);
   const units = range(s.units);
+  const G = s.gates ?? 4;
   if (s.split === 'units' && s.rows % SUBGROUP !== 0) throw new Error(`forwardStepShared: rows (${s.rows}) must be a multiple of ${SUBGROUP} when lanes split the units`);
+  if (!(G >= 1 && G <= 4)) throw new Error(`forwardStepShared: gates must be 1…4, got ${G}`);
+  // Gate vectors: f32, vec2, vec3 or vec4; padded to vec4 for finish().
+  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
+  const make = (parts: string[]) => (G === 1 ? parts[0] : `${vec}(${parts.join(', ')})`);
+  const splat = (v: string) => (G === 1 ? v : `${vec}(${v})`);
+  const pad = (v: string) => (G === 4 ? v : `vec4<f32>(${v}${', 0.0'.repeat(4 - G)})`);
+  const gates = range(G);
   const body = (source: 'init' | 'y') => {
     const l: string[] = ['    for (var k = 0u; k < H; k++) {'];
     if (s.split === 'rows') {
-      for (const r of rows) l.push(`      let h${r} = vec4<f32>(${source}[base${r} + k]);`);
+      for (const r of rows) l.push(`      let h${r} = ${splat(`${source}[base${r} + k]`)};`);
       for (const u of units) l.push(`      let wl${u} = load_w_hh(lane, j${u}, k);`);
-      for (const u of units) l.push(`      let w${u} = vec4<f32>(${range(4).map((g) => `subgroupBroadcast(wl${u}, ${g}u)`).join(', ')});`);
+      for (const u of units) l.push(`      let w${u} = ${make(gates.map((g) => `subgroupBroadcast(wl${u}, ${g}u)`))};`);
     } else {
       for (let q = 0; q < s.rows / SUBGROUP; q++) l.push(`      let hl${q} = ${source}[bl${q} + k];`);
-      for (const r of rows) l.push(`      let h${r} = vec4<f32>(subgroupBroadcast(hl${Math.floor(r / SUBGROUP)}, ${r % SUBGROUP}u));`);
-      for (const u of units) l.push(`      let w${u} = vec4<f32>(load_w_hh(0u, j${u}, k), load_w_hh(1u, j${u}, k), load_w_hh(2u, j${u}, k), load_w_hh(3u, j${u}, k));`);
+      for (const r of rows) l.push(`      let h${r} = ${splat(`subgroupBroadcast(hl${Math.floor(r / SUBGROUP)}, ${r % SUBGROUP}u)`)};`);
+      for (const u of units) l.push(`      let w${u} = ${make(gates.map((g) => `load_w_hh(${g}u, j${u}, k)`))};`);
     }
     for (const r of rows) for (const u of units) l.push(`      acc${r}_${u} = fma(h${r}, w${u}, acc${r}_${u});`);
     l.push('    }');
@@ -182,7 +196,7 @@ ${sharedTiles(s, 'H').join('\n')}
 ${rows.map((r) => rowDecl(r, '', 'row_start')).join('\n')}
 ${shared}
 ${units.map((u) => `  let j${u} = min(unit_start + ${u}u, H - 1u);`).join('\n')}
-${rows.flatMap((r) => units.map((u) => `  var acc${r}_${u} = vec4<f32>(load_b_hh(0u, j${u}), load_b_hh(1u, j${u}), load_b_hh(2u, j${u}), load_b_hh(3u, j${u}));`)).join('\n')}
+${rows.flatMap((r) => units.map((u) => `  var acc${r}_${u} = ${make(gates.map((g) => `load_b_hh(${g}u, j${u})`))};`)).join('\n')}
   if (s == 0u) {
 ${body('init')}
   } else {
@@ -190,7 +204,7 @@ ${body('y')}
   }
 ${
   s.finishLoop
-    ? `  var accs = array<vec4<f32>, ${s.rows * s.units}>(${rows.flatMap((r) => units.map((u) => `acc${r}_${u}`)).join(', ')});
+    ? `  var accs = array<vec4<f32>, ${s.rows * s.units}>(${rows.flatMap((r) => units.map((u) => pad(`acc${r}_${u}`))).join(', ')});
   for (var i = 0u; i < ${s.rows * s.units}u; i++) {
     let r = row_start + i / ${s.units}u;
     let j = unit_start + i % ${s.units}u;
@@ -199,11 +213,11 @@ ${
       if (s < L) { finish(r, j, s, L, accs[i]); }
     }
   }`
-    : rows.flatMap((r) => units.map((u) => `  if (live && row_start + ${r}u < p.B && s < L${r} && unit_start + ${u}u < H) { finish(b${r}, j${u}, s, L${r}, acc${r}_${u}); }`)).join('\n')
+    : rows.flatMap((r) => units.map((u) => `  if (live && row_start + ${r}u < p.B && s < L${r} && unit_start + ${u}u < H) { finish(b${r}, j${u}, s, L${r}, ${pad(`acc${r}_${u}`)}); }`)).join('\n')
 }
 }
 `;
-  return { name: `fwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
+  return { name: `fwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}${G !== 4 ? `g${G}` : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
 }
 
 /**
@@ -276,11 +290,12 @@ export function blockedStepKernels(RB: number, UB: number): { forward: StepKerne
 /**
  * Subgroup-shared step kernels with the block shapes measured best on SwiftShader
  * (`npm run bench -- --lab`): 16 batch rows per invocation, or 4 for small batches,
- * where rows past B would be computed for nothing.
+ * where rows past B would be computed for nothing; the forward kernel for the cell's
+ * number of gates.
  */
-export function sharedStepKernels(rows: 4 | 16): { forward: StepKernel; backward: StepKernel } {
+export function sharedStepKernels(rows: 4 | 16, gates = 4): { forward: StepKernel; backward: StepKernel } {
   return {
-    forward: forwardStepShared({ rows, units: 2, split: 'units', workgroupSize: rows === 16 ? 32 : 16, finishLoop: true }),
+    forward: forwardStepShared({ rows, units: 2, split: 'units', workgroupSize: rows === 16 ? 32 : 16, finishLoop: true, gates }),
     backward: backwardStepShared({ rows, units: 8, split: 'units', workgroupSize: 8, finishLoop: true }),
   };
 }

@@ -46,8 +46,9 @@ describe('step kernel families vs the float64 CPU reference', () => {
   const lengths = Array.from({ length: B }, (_, b) => 1 + ((b * 7) % T));
   const families = [
     ['register-blocked 4×2', () => blockedStepKernels(4, 2), false],
-    ['subgroup-shared, 16 rows', () => sharedStepKernels(16), true],
-    ['subgroup-shared, 4 rows', () => sharedStepKernels(4), true],
+    ['subgroup-shared, 16 rows', (G: number) => sharedStepKernels(16, G), true],
+    ['subgroup-shared, 4 rows', (G: number) => sharedStepKernels(4, G), true],
+    ['subgroup-shared, 16 rows, 4-gate vectors', () => sharedStepKernels(16, 4), true],
   ] as const;
   for (const [family, kernels, needsSubgroups] of families) {
     for (const cell of ['lstm', 'gru', 'rnn_relu'] as CellKind[]) {
@@ -69,7 +70,7 @@ describe('step kernel families vs the float64 CPU reference', () => {
             return [r.output, ...r.hN, ...(r.cN ?? [])];
           },
         };
-        setStepKernels(gpu, kernels());
+        setStepKernels(gpu, kernels(G));
         try {
           const reports = await compareWithReference(c, gpu);
           for (const r of reports) expect(r.ok, r.message).toBe(true);

@@ -328,7 +328,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', steps],
           ['u32', 0],
         ] as ['u32', number][];
-      const kernel = stepKernels(gpu, B).forward;
+      const kernel = stepKernels(gpu, B, cell.gates).forward;
       const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + forwardWgsl + kernel.code;
       const shaderKey = `recurrent/${attrs.cell}_forward_${kernel.name}`;
       if (path === 'sequence') {
@@ -557,7 +557,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       gpu.recorder.clear(gpu.buffer(dGx));
       if (separate) gpu.recorder.clear(gpu.buffer(dGhOut));
     }
-    const kernel = stepKernels(gpu, B).backward;
+    const kernel = stepKernels(gpu, B, cell.gates).backward;
     const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
     const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
     // Unused bindings (dy when there is no output gradient, dGh for cells without a
@@ -626,16 +626,23 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
 };
 
 const BLOCKED = blockedStepKernels(STEP_BLOCK.rows, STEP_BLOCK.units);
-const SHARED = { 4: sharedStepKernels(4), 16: sharedStepKernels(16) };
+/** Subgroup-shared kernels by rows per invocation and gates, made on first use. */
+const shared = new Map<string, { forward: StepKernel; backward: StepKernel }>();
+function sharedKernels(rows: 4 | 16, gates: number): { forward: StepKernel; backward: StepKernel } {
+  const key = `${rows}/${gates}`;
+  let k = shared.get(key);
+  if (!k) shared.set(key, (k = sharedStepKernels(rows, gates)));
+  return k;
+}
 const stepOverride = new WeakMap<WebGpuBackend, { forward: StepKernel; backward: StepKernel }>();
 
 /**
- * The per-step kernels used on this backend for a batch of B: subgroup-shared where
- * subgroups are 4 wide (SwiftShader; 16 rows per invocation from B = 16 on, else 4),
- * register-blocked elsewhere.
+ * The per-step kernels used on this backend for a batch of B and a cell with `gates`
+ * gates: subgroup-shared where subgroups are 4 wide (SwiftShader; 16 rows per
+ * invocation from B = 16 on, else 4), register-blocked elsewhere.
  */
-export function stepKernels(gpu: WebGpuBackend, B: number): { forward: StepKernel; backward: StepKernel } {
-  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? SHARED[B >= 16 ? 16 : 4] : BLOCKED);
+export function stepKernels(gpu: WebGpuBackend, B: number, gates = 4): { forward: StepKernel; backward: StepKernel } {
+  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? sharedKernels(B >= 16 ? 16 : 4, gates) : BLOCKED);
 }
 
 /** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */
