@@ -390,6 +390,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const dhN = grads[lay.hN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dhN`);
       const dcN = lay.hasCell ? (grads[lay.cN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`)) : backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`);
       const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
+      const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
       const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
         `${attrs.cell}.backward`,
         recurrentBackwardOp,
@@ -402,6 +403,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           lengths: attrs.lengths,
           name: directionName(attrs, d),
           inputBias: wantInputBias,
+          stateGrads: wantState,
         },
       );
       // dGh differs from dGx only for the GRU (its n gate); otherwise it is dGx itself.
@@ -415,8 +417,10 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (needsGrad(inputs[w + 1])) result[w + 1] = matmul(reshape(dGh, [B * T, GH]), reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
       result[w + 2] = dbIh;
       result[w + 3] = dbHh;
-      result[lay.h0(d)] = dh0;
-      if (lay.hasCell) result[lay.c0(d)] = dc0;
+      if (wantState) {
+        result[lay.h0(d)] = dh0;
+        if (lay.hasCell) result[lay.c0(d)] = dc0;
+      }
       if (wantInputBias) result[lay.inputBias(d)] = dInputBias;
     }
     result[0] = dx;
@@ -438,6 +442,8 @@ export interface BackwardAttrs {
   name: string;
   /** Also output Σ_t dGx[b, t, :] per example (gradient of a per-example input bias). */
   inputBias?: boolean;
+  /** Whether dh_0 and dc_0 are wanted (default true); when not, they are [0]. */
+  stateGrads?: boolean;
 }
 
 /**
@@ -445,7 +451,7 @@ export interface BackwardAttrs {
  * [G·H, H], dy [B, T, D·H] (or [0]: no output gradient), dh_N [B, H], dc_N [B, H].
  * Outputs: dGx [B, T, G·H] (zero at padded steps); dGh, the same for the hidden side —
  * [B, T, G·H] for the GRU, [0] for the other cells, whose dGh equals dGx; dh_0, dc_0
- * [B, H]; the bias gradients db_ih = Σ_{b,t} dGx and db_hh = Σ_{b,t} dGh, [G·H] each;
+ * [B, H] (or [0] when attrs.stateGrads is false); the bias gradients db_ih = Σ_{b,t} dGx and db_hh = Σ_{b,t} dGh, [G·H] each;
  * and, with attrs.inputBias, Σ_t dGx per example [B, G·H] (else [0]).
  */
 export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
@@ -455,8 +461,8 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     return [
       { shape: [B, T, GH], dtype: 'f32', role: 'dGx' },
       { shape: separateHiddenGradient(attrs.cell) ? [B, T, GH] : [0], dtype: 'f32', role: 'dGh' },
-      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
-      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
+      { shape: attrs.stateGrads === false ? [0] : [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
+      { shape: attrs.stateGrads === false ? [0] : [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
       { shape: [GH], dtype: 'f32', role: 'dbIh' },
       { shape: [GH], dtype: 'f32', role: 'dbHh' },
       { shape: attrs.inputBias ? [B, GH] : [0], dtype: 'f32', role: 'dInputBias' },
@@ -515,9 +521,11 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         for (let k = 0; k < H; k++) dhCarry[b * H + k] = direct[b * H + k] + through[q * H + k];
       });
     }
-    for (let i = 0; i < B * H; i++) {
-      dh0[i] = dhCarry[i];
-      dc0[i] = dc[i];
+    if (attrs.stateGrads !== false) {
+      for (let i = 0; i < B * H; i++) {
+        dh0[i] = dhCarry[i];
+        dc0[i] = dc[i];
+      }
     }
     // Bias gradients: Σ over examples and steps; per example for the input bias.
     const sumIh = new Float64Array(GH);
@@ -563,8 +571,10 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     // Unused bindings (dy when there is no output gradient, dGh for cells without a
     // separate hidden side) are filled with buffers the kernel never touches.
     const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(hasDy ? inputs[3] : inputs[1]), gpu.buffer(dFinal)];
-    // dGh only for the GRU; otherwise dh0 (written after the loop) fills its binding.
-    const writes = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dh0), gpu.buffer(dState)];
+    // dGh only for the GRU; otherwise db_hh (written after the loop) fills its binding.
+    const writes = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dbHh), gpu.buffer(dState)];
+    // The last dispatch (final = 1) only adds W_hh's part to dh_0.
+    const stateGrads = attrs.stateGrads !== false;
     const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0 };
     const uniforms = (s: number, final: number) =>
       [
@@ -577,7 +587,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         ['u32', final],
         ['u32', 0],
       ] as ['u32', number][];
-    for (let s = steps - 1; s >= -1; s--) {
+    for (let s = steps - 1; s >= (stateGrads ? -1 : 0); s--) {
       gpu.dispatch({
         label: `${attrs.cell}.backward`,
         shaderKey: `recurrent/${attrs.cell}_backward_${kernel.name}`,
@@ -590,8 +600,10 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         workgroups,
       });
     }
-    gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
-    gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    if (stateGrads) {
+      gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
+      gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    }
     // Bias gradients: per-example sums over t, then over examples.
     const rowsIh = attrs.inputBias ? dInputBias : gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows`);
     // rowsHh only for the GRU; otherwise dFinal fills its (unused) binding.
