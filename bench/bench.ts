@@ -190,12 +190,16 @@ async function tfjs(backendName: string, c: Config, limitMs = Infinity): Promise
   }
 }
 
+/** A tuning cache that lives as long as the page, so that a re-created device reuses the choice. */
+const pageStorage = new Map<string, string>();
+const tuningStorage = { getItem: (k: string) => pageStorage.get(k) ?? null, setItem: (k: string, v: string) => void pageStorage.set(k, v) };
+
 async function main() {
   setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-  const gpu = await WebGpuBackend.create();
+  let gpu = await WebGpuBackend.create();
   log(`adapter: ${gpu.description}; 4-wide subgroups: ${fourWideSubgroups(gpu)}`);
   const t0 = performance.now();
-  const tuning = await tuneGemm(gpu, null);
+  const tuning = await tuneGemm(gpu, tuningStorage);
   const tuneMs = performance.now() - t0;
   log(`tuner: ${tuning.variant.name} in ${tuneMs.toFixed(0)} ms (${tuning.timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms, first ${t.firstMs.toFixed(0)} ms`).join(', ')})`);
   const kernels = stepKernels(gpu, 32);
@@ -213,17 +217,42 @@ async function main() {
       ];
   for (const [name, H, T] of shapes) for (const cell of ['lstm', 'gru'] as const) configs.push({ name, cell, B: 32, T, I: 64, H });
   const rows: Row[] = [];
+  // TF.js webgpu training step of the canonical config per cell, to estimate the others.
+  const tfWebgpuCanonical = new Map<string, number>();
   for (const c of configs) {
     const engines: [string, () => Promise<Measured>][] = [
-      ['gatescope-webgpu', () => gatescope(gpu, c)],
+      [
+        'gatescope-webgpu',
+        async () => {
+          // Another engine can take the GPU process down; start again on a new device.
+          if (gpu.gpu.lostReason) {
+            log(`  (device lost: ${gpu.gpu.lostReason}; new device)`);
+            gpu = await WebGpuBackend.create();
+            await tuneGemm(gpu, tuningStorage);
+          }
+          return gatescope(gpu, c);
+        },
+      ],
       ['gatescope-cpu', () => gatescope(new CpuBackend(), c)],
     ];
     if (!skipTf) {
-      engines.push(
-        ['tfjs-webgpu', () => tfjs('webgpu', c, c.name === 'canonical' ? Infinity : SLOW_STEP_MS)],
-        ['tfjs-wasm', () => tfjs('wasm', c)],
-        ['tfjs-cpu', () => tfjs('cpu', c)],
-      );
+      engines.push(['tfjs-wasm', () => tfjs('wasm', c)], ['tfjs-cpu', () => tfjs('cpu', c)]);
+      // Last: TF.js webgpu. A config whose step would take longer than SLOW_STEP_MS
+      // (estimated from the canonical one by FLOPs) is skipped: such long submits have
+      // taken Chromium's GPU process down here.
+      engines.push([
+        'tfjs-webgpu',
+        async () => {
+          const canonical = tfWebgpuCanonical.get(c.cell);
+          if (c.name !== 'canonical' && canonical !== undefined) {
+            const estimate = (canonical * flops(c)) / flops({ ...c, H: 128, T: 32 });
+            if (estimate > SLOW_STEP_MS) throw new SlowStep(`about ${(estimate / 1000).toFixed(0)} s per step, estimated from the canonical config (> ${SLOW_STEP_MS / 1000} s)`);
+          }
+          const r = await tfjs('webgpu', c, c.name === 'canonical' ? Infinity : SLOW_STEP_MS);
+          if (c.name === 'canonical' && r.trainMs !== null) tfWebgpuCanonical.set(c.cell, r.trainMs);
+          return r;
+        },
+      ]);
     }
     log(`\n${c.name} ${c.cell} (B ${c.B}, T ${c.T}, I ${c.I}, H ${c.H}; path ${chooseRecurrencePath(c.B, c.T, c.H, fourWideSubgroups(gpu))})`);
     for (const [engine, run] of engines) {
