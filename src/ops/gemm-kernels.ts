@@ -5,9 +5,10 @@
 // The register-blocked variants are generated here because their tile sizes are WGSL
 // `const`s (array sizes must be constant): each invocation accumulates a TM×TN block of
 // C in registers while looping over K, and a workgroup of WX×WY invocations covers a
-// (TM·WY)×(TN·WX) tile. No workgroup memory and no barriers: on SwiftShader barriers
-// are expensive, while on discrete GPUs a shared-memory variant may win — the choice is
-// made per adapter by measurement (src/gpu/tuning.ts).
+// (TM·WY)×(TN·WX) tile. The subgroup-shared variants (4-wide subgroups, SwiftShader)
+// also share one operand among the lanes of a subgroup. No workgroup memory and no
+// barriers: on SwiftShader barriers are expensive. The choice among the variants is made
+// per adapter by measurement (src/gpu/tuning.ts).
 import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import epilogueWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
 

@@ -1,8 +1,12 @@
-// Generated register-blocked entry points for the per-step recurrent kernels. Each
-// invocation owns RB batch rows × UB hidden units, so every W_hh value it loads is used
-// RB times and every h (or dGates) value UB times; accumulators are named variables
-// (compilers such as SwiftShader's spill dynamically indexed arrays to memory).
-// The entries call `finish` from shaders/recurrent/recurrent_{forward,backward}.wgsl.
+// Generated entry points (`step_blocked`) of the per-step recurrent kernels, in two
+// families. Register-blocked (any adapter): each invocation owns RB batch rows × UB
+// hidden units, so every W_hh value it loads is used RB times and every h (or dGates)
+// value UB times. Subgroup-shared (adapters with 4-wide subgroups, SwiftShader): the 4
+// lanes of a subgroup also share one operand through subgroupBroadcast, which on
+// SwiftShader — where every storage load is a per-lane gather — cuts the loads per
+// multiply-add by about half. Accumulators are named variables (compilers such as
+// SwiftShader's spill dynamically indexed arrays to memory). The entries call `finish`
+// from shaders/recurrent/recurrent_{forward,backward}.wgsl.
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -76,7 +80,7 @@ ${rows.flatMap((r) => units.map((u) => `  if (row_start + ${r}u < p.B && unit_st
 `;
 }
 
-/** Block shape used by the per-step path (rows, units); see `npm run bench`. */
+/** Block shape of the register-blocked step kernels (rows, units); see `npm run bench -- --lab`. */
 export const STEP_BLOCK = { rows: 4, units: 2 };
 
 /** A generated per-step entry point (`step_blocked`) and how many invocations a step needs. */
