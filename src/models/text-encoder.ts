@@ -112,7 +112,7 @@ export function encodeText(
   const embedded = embedding(params.get(`${prefix}.embedding.weight`), input.tokens, input.hostTokens);
   let x = embedded;
   if (conditioning.extraInput) x = concat([embedded, expand(conditioning.extraInput, 1, T)]);
-  const recurrentOptions: RecurrentOptions & { inputBias?: Tensor[] } = {
+  const recurrentOptions: RecurrentOptions = {
     h0: conditioning.h0,
     c0: conditioning.c0,
     inputBias: conditioning.inputBias,
