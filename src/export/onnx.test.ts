@@ -11,6 +11,7 @@ import { exportOnnx, onnxFeeds, onnxInterface } from './onnx.ts';
 import { exportTestConfig, exportTestData, exportTestFeatures, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type ExportCase } from './testing.ts';
 
 ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
 const TOLERANCE = 1e-4;
 const cpu = new CpuBackend();
 const ALL = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -27,9 +28,28 @@ async function compare(k: ExportCase, seed = 1) {
   return { config, exported, ours, theirs };
 }
 
+/**
+ * Whether GateScope's recurrent op applies additive fusion's per-example input bias yet
+ * (the op change lands separately; until then the model ignores W_a v + b_a).
+ */
+async function additiveBiasApplied(): Promise<boolean> {
+  const config = exportTestConfig({ fusion: 'additive', cell: 'gru' });
+  const weights = randomWeights(config, 1);
+  const data = exportTestData('classification');
+  const a = await gatescopeOutput(cpu, config, weights, data, [0]);
+  weights['fusion.additive.bias'] = weights['fusion.additive.bias'].map((x) => x + 1);
+  const b = await gatescopeOutput(cpu, config, weights, data, [0]);
+  return maxAbsDiff(a, b) > 0;
+}
+const ADDITIVE_IN_MODEL = await additiveBiasApplied();
+
 describe('ONNX export vs GateScope (CPU), every fusion × cell', () => {
   for (const fusion of FUSION_KINDS) {
     for (const cell of CELL_KINDS) {
+      if (fusion === 'additive' && !ADDITIVE_IN_MODEL) {
+        it.skip(`additive × ${cell}: waits for the recurrent op's input bias (checked below through the early-fusion equivalence)`, () => {});
+        continue;
+      }
       for (const shape of [{ bidirectional: false, numLayers: 1 }, { bidirectional: true, numLayers: 2 }]) {
         const label = `${fusion} × ${cell}, ${shape.numLayers} layer${shape.numLayers > 1 ? 's' : ''}${shape.bidirectional ? ', bidirectional' : ''}`;
         it(label, async () => {
@@ -44,6 +64,38 @@ describe('ONNX export vs GateScope (CPU), every fusion × cell', () => {
         });
       }
     }
+  }
+});
+
+describe('ONNX additive fusion', () => {
+  // a_t = W_ih x_t + b_ih + (W_a v + b_a) + … = [W_ih | W_a]·[x_t ; v] + (b_ih + b_a) + …:
+  // an early-fusion model with those weights must give the additive graph's outputs.
+  for (const cell of CELL_KINDS) {
+    it(`additive × ${cell} (bidirectional, 2 layers) equals GateScope's early fusion with [W_ih | W_a] and b_ih + b_a`, async () => {
+      const shape = { cell, bidirectional: true, numLayers: 2 };
+      const additive = exportTestConfig({ fusion: 'additive', ...shape });
+      const early = exportTestConfig({ fusion: 'early', ...shape });
+      const weights = randomWeights(additive, 2);
+      const data = exportTestData('classification');
+      const E = 3;
+      const F = 5;
+      const GH = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * 4;
+      const earlyWeights: Record<string, Float32Array> = {};
+      for (const [name, w] of Object.entries(weights)) if (!name.startsWith('fusion.additive')) earlyWeights[name] = w;
+      for (const [d, suffix] of ['', '_reverse'].entries()) {
+        const wIh = weights[`text_encoder.rnn.weight_ih_l0${suffix}`];
+        const wide = new Float32Array(GH * (E + F));
+        for (let r = 0; r < GH; r++) {
+          for (let j = 0; j < E; j++) wide[r * (E + F) + j] = wIh[r * E + j];
+          for (let j = 0; j < F; j++) wide[r * (E + F) + E + j] = weights['fusion.additive.weight'][(d * GH + r) * F + j];
+        }
+        earlyWeights[`text_encoder.rnn.weight_ih_l0${suffix}`] = wide;
+        earlyWeights[`text_encoder.rnn.bias_ih_l0${suffix}`] = weights[`text_encoder.rnn.bias_ih_l0${suffix}`].map((x, i) => x + weights['fusion.additive.bias'][d * GH + i]);
+      }
+      const ours = await gatescopeOutput(cpu, early, earlyWeights, data, ALL);
+      const theirs = await runOnnx(ort, exportOnnx(additive, weights).bytes, onnxFeeds(additive, data, ALL));
+      expect(maxAbsDiff(ours, theirs.logits.data)).toBeLessThanOrEqual(TOLERANCE);
+    });
   }
 });
 

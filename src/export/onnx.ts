@@ -192,7 +192,8 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   };
   const head = (prefix: string, x: string): string =>
     c.head.hiddenSize > 0 ? linear(`${prefix}.fc2`, linear(`${prefix}.fc1`, x, 'relu')) : linear(`${prefix}.fc`, x);
-  const one = g.constant([1], ONNX_FLOAT, [], 'one');
+  let oneName = '';
+  const one = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
 
   /** Image feature v [batch, F]. */
   const imageFeature = (): string => {
@@ -215,7 +216,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
   const substitute = (x: string, present: string, vectorName: string): string => {
     const p = g.one('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
-    const q = g.one('Sub', [one, p], `${vectorName}.q`);
+    const q = g.one('Sub', [one(), p], `${vectorName}.q`);
     const kept = g.one('Mul', [x, p], `${vectorName}.kept`);
     const fill = g.one('Mul', [q, param(vectorName)], `${vectorName}.fill`);
     return g.one('Add', [kept, fill], `${vectorName}.out`);
