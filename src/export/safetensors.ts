@@ -90,7 +90,7 @@ export function writeSafetensors(tensors: Record<string, { shape: number[]; data
  * together they cover the data exactly. Values are copied out of `bytes`.
  */
 export function parseSafetensors(bytes: Uint8Array, fileName = 'the safetensors file'): SafetensorsFile {
-  const fail = (what: string): never => {
+  const fail: (what: string) => never = (what) => {
     throw new SafetensorsError(`${fileName}: ${what}`);
   };
   if (bytes.length < 8) fail(`is ${bytes.length} bytes long, too short for a safetensors file (it starts with an 8-byte header length)`);
