@@ -2,17 +2,15 @@
 // sizes (so a transposed weight cannot pass), random weights, tiny datasets with ragged
 // texts and missing modalities, GateScope's own forward output, and ONNX Runtime runs.
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset, TaskKind } from '../data/types.ts';
 import { defaultModelConfig, type FusionKind, type ImageEncoderKind, type ModelConfig } from '../models/config.ts';
-import { modelFromWeights, modelSpecs } from '../models/model.ts';
+import { modelSpecs } from '../models/model.ts';
 import { initialValues } from '../models/params.ts';
 import { tinyDataset } from '../models/testing.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { Random } from '../random.ts';
-import { scope } from '../tensor.ts';
-import { makeBatch } from '../train/batch.ts';
 import type { OnnxFeeds } from './onnx.ts';
+import { gatescopeForward } from './reference-output.ts';
 
 export interface ExportCase {
   fusion: FusionKind;
@@ -74,28 +72,7 @@ export function exportTestFeatures(data: PreparedDataset, seed = 5): Float32Arra
 }
 
 /** GateScope's forward output (evaluation mode) for `indices`, on `backend`. */
-export async function gatescopeOutput(
-  backend: Backend,
-  config: ModelConfig,
-  weights: Record<string, Float32Array>,
-  data: PreparedDataset,
-  indices: number[],
-  features?: Float32Array,
-): Promise<Float32Array> {
-  const model = modelFromWeights(backend, config, weights);
-  try {
-    const out = scope(() => {
-      const batch = makeBatch(backend, data, config, indices, { features });
-      return model.forward(batch, { training: false, seed: 0 }).output.keep();
-    });
-    const values = Float32Array.from(await out.read());
-    out.persistent = false;
-    out.dispose();
-    return values;
-  } finally {
-    model.dispose();
-  }
-}
+export const gatescopeOutput = gatescopeForward;
 
 /** Runs an ONNX model in ONNX Runtime (wasm) and returns every output as f32. */
 export async function runOnnx(ort: typeof Ort, bytes: Uint8Array, feeds: OnnxFeeds): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
