@@ -113,6 +113,7 @@ describe('generated gatescope_model.py', () => {
     const source = pytorchModule(exportTestConfig({ fusion: 'additive', cell: 'gru', bidirectional: true }));
     expect(source).toContain(`object.__setattr__(self, "_wide_rnn", nn.GRU(8, 4, num_layers=1, batch_first=True, bidirectional=True, dropout=0, device='meta'))`);
     expect(source).toContain('torch.func.functional_call(self._wide_rnn, params, (packed, state))');
+    expect(source).toContain('self._wide_rnn.train(self.training)');
     expect(source).toContain('gh = 12');
   });
 });

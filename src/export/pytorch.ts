@@ -189,6 +189,7 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
     out(`        for d, suffix in enumerate(${D === 2 ? '("", "_reverse")' : '("",)'}):`);
     out('            params["weight_ih_l0" + suffix] = torch.cat([params["weight_ih_l0" + suffix], weight[d * gh:(d + 1) * gh]], dim=1)');
     out('            params["bias_ih_l0" + suffix] = params["bias_ih_l0" + suffix] + bias[d * gh:(d + 1) * gh]');
+    out('        self._wide_rnn.train(self.training)  # not a submodule: follow train() / eval() by hand');
     out('        outputs, final = torch.func.functional_call(self._wide_rnn, params, (packed, state))');
   } else {
     out('        outputs, final = self.rnn(packed, state)');
