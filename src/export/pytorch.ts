@@ -43,6 +43,14 @@ export interface PytorchBundleInput {
 
 const py = (b: boolean) => (b ? 'True' : 'False');
 
+/** Bundle samples from ONNX-style feeds and GateScope's output for the same examples. */
+export function samplesFrom(config: ModelConfig, inputs: OnnxFeeds, output: Float32Array): BundleSamples {
+  const B = Object.values(inputs)[0]?.dims[0] ?? 0;
+  const dims = config.task === 'captioning' ? [B, inputs.tokens.dims[1], config.outputSize] : [B, config.outputSize];
+  if (output.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`PyTorch samples: ${output.length} output values for [${dims.join(', ')}]`);
+  return { inputs, outputs: { [mainOutputName(config)]: { data: output, dims } } };
+}
+
 /** The main output's name for the task. */
 export function mainOutputName(config: ModelConfig): 'logits' | 'value' {
   return config.task === 'regression' ? 'value' : 'logits';

@@ -7,7 +7,7 @@ import { modelFromWeights } from '../models/model.ts';
 import { scope } from '../tensor.ts';
 import { makeBatch } from '../train/batch.ts';
 import { onnxFeeds } from './onnx.ts';
-import { mainOutputName, type BundleSamples } from './pytorch.ts';
+import { samplesFrom, type BundleSamples } from './pytorch.ts';
 
 /**
  * The forward output (evaluation mode) for the examples at `indices`: logits [B, C],
@@ -46,8 +46,5 @@ export async function bundleSamples(
   features?: Float32Array,
 ): Promise<BundleSamples> {
   const inputs = onnxFeeds(config, data, indices, { features });
-  const output = await gatescopeForward(backend, config, weights, data, indices, features);
-  const B = indices.length;
-  const dims = config.task === 'captioning' ? [B, inputs.tokens.dims[1], config.outputSize] : [B, config.outputSize];
-  return { inputs, outputs: { [mainOutputName(config)]: { data: output, dims } } };
+  return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
 }
