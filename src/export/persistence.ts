@@ -38,7 +38,7 @@ export interface DatasetPreparation {
  * stored as the processed PreparedDataset, since the files are gone after a reload.
  */
 export type DatasetSnapshot =
-  | { source: 'shapes'; options: ShapesOptions; mode: 'questions' | 'captions'; preparation: DatasetPreparation; prepared: PreparedDataset | null }
+  | { source: 'shapes'; options: ShapesOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
   | { source: 'openmoji'; options: OpenMojiOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
   | { source: 'import'; name: string; prepared: PreparedDataset };
 
