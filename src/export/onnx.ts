@@ -133,8 +133,8 @@ class GraphBuilder {
     return outputs;
   }
 
-  /** One-output node. */
-  one(opType: string, inputs: string[], out: string, attributes?: Record<string, AttributeValue>): string {
+  /** A one-output node; returns its output name. */
+  node(opType: string, inputs: string[], out: string, attributes?: Record<string, AttributeValue>): string {
     return this.op(opType, inputs, out, attributes)[0];
   }
 
@@ -185,15 +185,16 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   };
   /** y = x·Wᵀ + b (Gemm, transB) with the Linear named `prefix`, then an activation. */
   const linear = (prefix: string, x: string, activation: 'none' | 'relu' | 'tanh' | 'sigmoid' = 'none'): string => {
-    const y = g.one('Gemm', [x, param(`${prefix}.weight`), param(`${prefix}.bias`)], `${prefix}.out`, { transB: 1 });
+    const y = g.node('Gemm', [x, param(`${prefix}.weight`), param(`${prefix}.bias`)], `${prefix}.out`, { transB: 1 });
     if (activation === 'none') return y;
     const op = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid' }[activation];
-    return g.one(op, [y], `${prefix}.${activation}`);
+    return g.node(op, [y], `${prefix}.${activation}`);
   };
   const head = (prefix: string, x: string): string =>
     c.head.hiddenSize > 0 ? linear(`${prefix}.fc2`, linear(`${prefix}.fc1`, x, 'relu')) : linear(`${prefix}.fc`, x);
   let oneName = '';
-  const one = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
+  /** The f32 scalar 1 (added on first use). */
+  const scalarOne = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
 
   /** Image feature v [batch, F]. */
   const imageFeature = (): string => {
@@ -203,27 +204,27 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     if (img.encoder === 'cnn') {
       img.channels.forEach((_, k) => {
         const p = `image_encoder.conv${k}`;
-        const conv = g.one('Conv', [x, param(`${p}.weight`), param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
-        const relu = g.one('Relu', [conv], `${p}.relu`);
-        x = g.one('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
+        const conv = g.node('Conv', [x, param(`${p}.weight`), param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
+        const relu = g.node('Relu', [conv], `${p}.relu`);
+        x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
       });
-      return linear('image_encoder.proj', g.one('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
+      return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
     }
-    const h = linear('image_encoder.fc1', g.one('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
+    const h = linear('image_encoder.fc1', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
     return linear('image_encoder.proj', h, 'relu');
   };
 
   /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
   const substitute = (x: string, present: string, vectorName: string): string => {
-    const p = g.one('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
-    const q = g.one('Sub', [one(), p], `${vectorName}.q`);
-    const kept = g.one('Mul', [x, p], `${vectorName}.kept`);
-    const fill = g.one('Mul', [q, param(vectorName)], `${vectorName}.fill`);
-    return g.one('Add', [kept, fill], `${vectorName}.out`);
+    const p = g.node('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
+    const q = g.node('Sub', [scalarOne(), p], `${vectorName}.q`);
+    const kept = g.node('Mul', [x, p], `${vectorName}.kept`);
+    const fill = g.node('Mul', [q, param(vectorName)], `${vectorName}.fill`);
+    return g.node('Add', [kept, fill], `${vectorName}.out`);
   };
 
   /** Presence as exact 0/1 floats: image_present > 0.5. */
-  const imagePresence = (): string => g.one('Cast', [g.one('Greater', ['image_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
+  const imagePresence = (): string => g.node('Cast', [g.node('Greater', ['image_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
 
   interface TextGraph {
     /** u [batch, D·H]. */
@@ -250,17 +251,17 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     const H = t.hiddenSize;
     const G = CELLS[t.cell].gates;
     const E = t.embeddingSize;
-    const embedded = g.one('Gather', [param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
-    let x = g.one('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
+    const embedded = g.node('Gather', [param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
+    let x = g.node('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
     let inSize = E;
     if (cond.extra) {
       const F = cond.extraSize!;
       // [1, batch, F] expanded over time: Expand broadcasts it with [time, 1, 1].
-      const time = g.one('Slice', [g.one('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
-      const shape = g.one('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
-      const v1 = g.one('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
-      const vt = g.one('Expand', [v1, shape], `${prefix}.extra_tbf`);
-      x = g.one('Concat', [x, vt], `${prefix}.input_tbi`, { axis: 2 });
+      const time = g.node('Slice', [g.node('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
+      const shape = g.node('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
+      const v1 = g.node('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
+      const vt = g.node('Expand', [v1, shape], `${prefix}.extra_tbf`);
+      x = g.node('Concat', [x, vt], `${prefix}.input_tbi`, { axis: 2 });
       inSize = E + F;
     }
     let Y = '';
@@ -292,7 +293,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
       const { W: Wd, R, B } = onnxRecurrentWeights(t.cell, H, I, dirs);
       const base = `${prefix}.rnn.l${l}`;
       const inputs = [x, g.init(`${base}.W`, [D, G * H, I], Wd), g.init(`${base}.R`, [D, G * H, H], R), g.init(`${base}.B`, [D, 2 * G * H], B), lengths];
-      const slice = (states: string, role: string) => g.one('Slice', [states, g.ints([l * D]), g.ints([(l + 1) * D]), g.ints([0])], `${base}.${role}`);
+      const slice = (states: string, role: string) => g.node('Slice', [states, g.ints([l * D]), g.ints([(l + 1) * D]), g.ints([0])], `${base}.${role}`);
       if (cond.h0) {
         inputs.push(slice(cond.h0, 'initial_h'));
         if (CELLS[t.cell].hasCell && cond.c0) inputs.push(slice(cond.c0, 'initial_c'));
@@ -301,21 +302,21 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
       Y = outs[0]; // [time, D, batch, H]
       Yh = outs[1]; // [D, batch, H]
       if (l + 1 < t.numLayers) {
-        const tbdh = g.one('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
-        x = g.one('Reshape', [tbdh, g.ints([0, 0, D * H])], `${base}.output_tbi`);
+        const tbdh = g.node('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
+        x = g.node('Reshape', [tbdh, g.ints([0, 0, D * H])], `${base}.output_tbi`);
       }
     }
     // u = forward ‖ reverse final states of the last layer: [D, batch, H] → [batch, D·H].
-    const bdh = g.one('Transpose', [Yh], `${prefix}.final_bdh`, { perm: [1, 0, 2] });
-    const feature = g.one('Reshape', [bdh, g.ints([0, D * H])], `${prefix}.feature`);
+    const bdh = g.node('Transpose', [Yh], `${prefix}.final_bdh`, { perm: [1, 0, 2] });
+    const feature = g.node('Reshape', [bdh, g.ints([0, D * H])], `${prefix}.feature`);
     return { feature, lastY: Y };
   };
 
   /** [batch, L·D·H] initial states from Linear `name` (tanh) → [L·D, batch, H]. */
   const initialStates = (name: string, v: string, count: number): string => {
     const flat = linear(name, v, 'tanh');
-    const bkh = g.one('Reshape', [flat, g.ints([0, count, c.text.hiddenSize])], `${name}.bkh`);
-    return g.one('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
+    const bkh = g.node('Reshape', [flat, g.ints([0, count, c.text.hiddenSize])], `${name}.bkh`);
+    return g.node('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
   };
 
   const outputs: string[] = [];
@@ -338,12 +339,12 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     const text = textGraph('decoder', 'tokens', 'lengths', cond);
     const H = c.text.hiddenSize;
     // Y [time, 1, batch, H] → [batch, time, H] → rows [batch·time, H] → logits [batch, time, V].
-    const bth = g.one('Transpose', [g.one('Squeeze', [text.lastY, g.ints([1])], 'decoder.Y_tbh')], 'decoder.Y_bth', { perm: [1, 0, 2] });
-    const rows = g.one('Reshape', [bth, g.ints([-1, H])], 'decoder.rows');
+    const bth = g.node('Transpose', [g.node('Squeeze', [text.lastY, g.ints([1])], 'decoder.Y_tbh')], 'decoder.Y_bth', { perm: [1, 0, 2] });
+    const rows = g.node('Reshape', [bth, g.ints([-1, H])], 'decoder.rows');
     const flatLogits = linear('decoder.out', rows, 'none');
-    const bt = g.one('Slice', [g.one('Shape', ['tokens'], 'decoder.tokens_shape'), g.ints([0]), g.ints([2])], 'decoder.bt');
-    const logitsShape = g.one('Concat', [bt, g.ints([c.outputSize])], 'decoder.logits_shape', { axis: 0 });
-    emit(g.one('Reshape', [flatLogits, logitsShape], 'decoder.logits'), 'logits');
+    const bt = g.node('Slice', [g.node('Shape', ['tokens'], 'decoder.tokens_shape'), g.ints([0]), g.ints([2])], 'decoder.bt');
+    const logitsShape = g.node('Concat', [bt, g.ints([c.outputSize])], 'decoder.logits_shape', { axis: 0 });
+    emit(g.node('Reshape', [flatLogits, logitsShape], 'decoder.logits'), 'logits');
     emit(linear('decoder.out', text.feature, 'none'), 'next_logits');
   } else {
     const uses = fusionUses(c.fusion);
@@ -360,18 +361,18 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     let textPresent = '';
     if (uses.text) {
       // Missing text (text_present 0 or length 0) → one <unk> token, as the batch builder does.
-      const hasText = g.one(
+      const hasText = g.node(
         'And',
         [
-          g.one('Greater', ['text_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'text_present.bool'),
-          g.one('Greater', ['lengths', g.constant([0], ONNX_INT32, [], 'zero_i32')], 'lengths.positive'),
+          g.node('Greater', ['text_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'text_present.bool'),
+          g.node('Greater', ['lengths', g.constant([0], ONNX_INT32, [], 'zero_i32')], 'lengths.positive'),
         ],
         'text.present',
       );
-      textPresent = g.one('Cast', [hasText], 'text.present01', { to: ONNX_FLOAT });
-      const rowHasText = g.one('Unsqueeze', [hasText, g.ints([1])], 'text.present_b1');
-      tokens = g.one('Where', [rowHasText, 'tokens', g.constant([UNK], ONNX_INT32, [], 'unk')], 'text.tokens');
-      lengths = g.one('Where', [hasText, 'lengths', g.constant([1], ONNX_INT32, [], 'one_i32')], 'text.lengths');
+      textPresent = g.node('Cast', [hasText], 'text.present01', { to: ONNX_FLOAT });
+      const rowHasText = g.node('Unsqueeze', [hasText, g.ints([1])], 'text.present_b1');
+      tokens = g.node('Where', [rowHasText, 'tokens', g.constant([UNK], ONNX_INT32, [], 'unk')], 'text.tokens');
+      lengths = g.node('Where', [hasText, 'lengths', g.constant([1], ONNX_INT32, [], 'one_i32')], 'text.lengths');
     }
     const textFeature = (cond: Parameters<typeof textGraph>[3], substituted: boolean): string => {
       const u = textGraph('text_encoder', tokens, lengths, cond).feature;
@@ -408,29 +409,29 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
         break;
       }
       case 'late':
-        y = head('head', g.one('Concat', [textFeature({}, true), v], 'fusion.concat', { axis: 1 }));
+        y = head('head', g.node('Concat', [textFeature({}, true), v], 'fusion.concat', { axis: 1 }));
         break;
       case 'weighted': {
         const yt = head('text_head', textFeature({}, true));
         const yv = head('image_head', v);
-        const w = g.one('Sigmoid', [param('fusion.alpha')], 'fusion.weight');
-        y = g.one('Add', [yv, g.one('Mul', [g.one('Sub', [yt, yv], 'fusion.diff'), w], 'fusion.weighted')], 'fusion.mix');
+        const w = g.node('Sigmoid', [param('fusion.alpha')], 'fusion.weight');
+        y = g.node('Add', [yv, g.node('Mul', [g.node('Sub', [yt, yv], 'fusion.diff'), w], 'fusion.weighted')], 'fusion.mix');
         break;
       }
       case 'gated': {
         const u = textFeature({}, true);
         const ht = linear('fusion.text_proj', u, 'tanh');
         const hv = linear('fusion.image_proj', v, 'tanh');
-        const z = linear('fusion.gate', g.one('Concat', [u, v], 'fusion.uv', { axis: 1 }), 'sigmoid');
-        y = head('head', g.one('Add', [hv, g.one('Mul', [z, g.one('Sub', [ht, hv], 'fusion.diff')], 'fusion.gated')], 'fusion.mix'));
+        const z = linear('fusion.gate', g.node('Concat', [u, v], 'fusion.uv', { axis: 1 }), 'sigmoid');
+        y = head('head', g.node('Add', [hv, g.node('Mul', [z, g.node('Sub', [ht, hv], 'fusion.diff')], 'fusion.gated')], 'fusion.mix'));
         break;
       }
       case 'film': {
         const u = textFeature({}, true);
         const gamma = linear('fusion.gamma', v);
         const beta = linear('fusion.beta', v);
-        const scaled = g.one('Add', [u, g.one('Mul', [gamma, u], 'fusion.gamma_u')], 'fusion.scaled');
-        y = head('head', g.one('Add', [scaled, beta], 'fusion.modulated'));
+        const scaled = g.node('Add', [u, g.node('Mul', [gamma, u], 'fusion.gamma_u')], 'fusion.scaled');
+        y = head('head', g.node('Add', [scaled, beta], 'fusion.modulated'));
         break;
       }
     }
@@ -438,12 +439,12 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
       emit(y, 'value');
       if (options.targetScale) {
         const { mean, std } = options.targetScale;
-        const scaled = g.one('Mul', [y, g.constant([std || 1], ONNX_FLOAT, [], 'std')], 'value.scaled');
-        emit(g.one('Add', [scaled, g.constant([mean], ONNX_FLOAT, [], 'mean')], 'value.units'), 'value_in_target_units');
+        const scaled = g.node('Mul', [y, g.constant([std || 1], ONNX_FLOAT, [], 'std')], 'value.scaled');
+        emit(g.node('Add', [scaled, g.constant([mean], ONNX_FLOAT, [], 'mean')], 'value.units'), 'value_in_target_units');
       }
     } else {
       emit(y, 'logits');
-      emit(g.one(c.task === 'multilabel' ? 'Sigmoid' : 'Softmax', [y], 'probabilities.out', c.task === 'multilabel' ? undefined : { axis: 1 }), 'probabilities');
+      emit(g.node(c.task === 'multilabel' ? 'Sigmoid' : 'Softmax', [y], 'probabilities.out', c.task === 'multilabel' ? undefined : { axis: 1 }), 'probabilities');
     }
   }
 
