@@ -151,24 +151,28 @@ export class FusedOptimizer implements Optimizer {
     });
   }
 
-  /** State tensors named "param<i>.<torch name>" (live tensors: read them, do not dispose them). */
-  state(): { step: number; tensors: Record<string, Tensor> } {
+  /** State tensors named "param<i>.<torch name>" (live tensors: read them, do not dispose them) and per-param update counts. */
+  state(): { step: number; tensors: Record<string, Tensor>; paramSteps: number[] } {
     const tensors: Record<string, Tensor> = {};
     this.perParam.forEach((s, i) => {
       s.slots?.forEach((t, k) => {
         if (t) tensors[`param${i}.${this.rule.slots[k]}`] = t;
       });
     });
-    return { step: this.step, tensors };
+    return { step: this.step, tensors, paramSteps: this.perParam.map((s) => s.step) };
   }
 
   /**
    * Restores a checkpoint written from state(). A parameter with saved tensors resumes
-   * at step count `step`; one without starts fresh (its state is created at its next update).
+   * at its count in `paramSteps` (or `step` when absent); one without starts fresh (its
+   * state is created at its next update).
    */
-  loadState(step: number, tensors: Record<string, Float32Array>): void {
+  loadState(step: number, tensors: Record<string, Float32Array>, paramSteps?: number[]): void {
     const kind = this.resolved.kind;
     if (!Number.isInteger(step) || step < 0) throw new RangeError(`optimizer ${kind}: loadState step must be an integer ≥ 0, got ${step}`);
+    if (paramSteps && (paramSteps.length !== this.params.length || !paramSteps.every((n) => Number.isInteger(n) && n >= 0 && n <= step))) {
+      throw new RangeError(`optimizer ${kind}: loadState needs ${this.params.length} per-parameter step counts, each an integer in [0, ${step}]`);
+    }
     const known = new Set<string>();
     this.params.forEach((_, i) => this.rule.slots.forEach((name, k) => this.active[k] && known.add(`param${i}.${name}`)));
     for (const key of Object.keys(tensors)) {
@@ -197,7 +201,7 @@ export class FusedOptimizer implements Optimizer {
         state.step = 0;
         return;
       }
-      state.step = step;
+      state.step = paramSteps?.[i] ?? step;
       this.slotsOf(i).forEach((t, k) => {
         if (t) p.backend.write(t, tensors[`param${i}.${this.rule.slots[k]}`]);
       });

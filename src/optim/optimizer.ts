@@ -38,9 +38,14 @@ export interface Optimizer {
   /** One update of every param with a grad. `gradScale` (optional, a [1] f32 tensor on the
    *  same backend, e.g. the clip factor) multiplies every gradient inside the kernel. */
   update(lr: number, gradScale?: Tensor): void;
-  /** Named state tensors per param (for checkpoints), and their restore. */
-  state(): { step: number; tensors: Record<string, Tensor> };
-  loadState(step: number, tensors: Record<string, Float32Array>): void;
+  /**
+   * Named state tensors per param (for checkpoints) and the updates applied to each param
+   * (torch's per-parameter state["step"]; a param without a gradient in a step is not
+   * updated, so these can be smaller than `step`), and their restore. Without
+   * `paramSteps`, restored params resume at `step`.
+   */
+  state(): { step: number; tensors: Record<string, Tensor>; paramSteps: number[] };
+  loadState(step: number, tensors: Record<string, Float32Array>, paramSteps?: number[]): void;
 }
 
 const RULES = { sgd: SGD_RULE, rmsprop: RMSPROP_RULE, adam: ADAM_RULE, adamw: ADAM_RULE } as const;

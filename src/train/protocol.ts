@@ -13,7 +13,8 @@ export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 /** Weights by parameter name plus optimizer state: enough to resume exactly. */
 export interface TrainingState {
   weights: Record<string, Float32Array>;
-  optimizer: { step: number; tensors: Record<string, Float32Array> };
+  /** `paramSteps`: updates applied per parameter (absent in older states: every one at `step`). */
+  optimizer: { step: number; tensors: Record<string, Float32Array>; paramSteps?: number[] };
   step: number;
   epoch: number;
   history: EpochRecord[];
@@ -22,6 +23,8 @@ export interface TrainingState {
   cursor: number;
   rngPosition: number;
   learningRateOverride: number | null;
+  /** Losses of the current epoch's steps so far (for its mean train loss); absent = none. */
+  epochLoss?: { sum: number; count: number };
 }
 
 /** What to inspect: a dataset example, or the user's own text with a dataset image (or none). */

@@ -558,7 +558,7 @@ export class Trainer {
     entries.forEach(([n], i) => (tensors[n] = Float32Array.from(optValues[i])));
     return {
       weights,
-      optimizer: { step: opt.step, tensors },
+      optimizer: { step: opt.step, tensors, paramSteps: opt.paramSteps },
       step: this.step,
       epoch: this.epoch,
       history: this.history.map((h) => ({ ...h, validation: { ...h.validation } })),
@@ -566,13 +566,14 @@ export class Trainer {
       cursor: this.cursor,
       rngPosition: this.rng.position,
       learningRateOverride: this.lrOverride,
+      epochLoss: { sum: this.epochLossSum, count: this.epochLossCount },
     };
   }
 
   /** Continues from an exported state (weights are given to the constructor through `options.model`). */
   restore(s: TrainingState): void {
     if (this.step !== 0) throw new Error('restore a training state into a fresh trainer only');
-    this.optimizer.loadState(s.optimizer.step, s.optimizer.tensors);
+    this.optimizer.loadState(s.optimizer.step, s.optimizer.tensors, s.optimizer.paramSteps);
     this.step = s.step;
     this.epoch = s.epoch;
     this.history.push(...s.history);
@@ -583,6 +584,8 @@ export class Trainer {
       this.rng.position = s.rngPosition;
     }
     this.lrOverride = s.learningRateOverride;
+    this.epochLossSum = s.epochLoss?.sum ?? 0;
+    this.epochLossCount = s.epochLoss?.count ?? 0;
     if (this.epoch >= this.config.epochs) this.state = 'finished';
   }
 

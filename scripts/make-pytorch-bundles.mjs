@@ -1,0 +1,50 @@
+// Writes PyTorch bundles (.zip) for several model configs with GateScope's CPU backend:
+// random weights (every parameter, the learned "missing" vectors included), sample inputs
+// from a tiny dataset with ragged texts and missing modalities, and GateScope's outputs.
+// Then `python3 scripts/check_pytorch_export.py <dir>/*.zip` compares PyTorch with them.
+//   node scripts/make-pytorch-bundles.mjs [output folder, default dist/pytorch-bundles]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'vite';
+
+const outDir = process.argv[2] ?? 'dist/pytorch-bundles';
+const server = await createServer({ server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'error' });
+try {
+  const load = (path) => server.ssrLoadModule(path);
+  const { CpuBackend } = await load('/src/backend/cpu.ts');
+  const { exportTestConfig, exportTestData, exportTestFeatures, randomWeights } = await load('/src/export/testing.ts');
+  const { bundleSamples } = await load('/src/export/reference-output.ts');
+  const { pytorchBundle } = await load('/src/export/pytorch.ts');
+
+  const cases = [
+    { fusion: 'late', cell: 'lstm' },
+    { fusion: 'late', cell: 'gru', bidirectional: true, numLayers: 2, encoder: 'mlp' },
+    { fusion: 'text', cell: 'rnn_tanh', headHidden: 0 },
+    { fusion: 'image', cell: 'gru' },
+    { fusion: 'early', cell: 'rnn_relu', bidirectional: true, numLayers: 2 },
+    { fusion: 'init', cell: 'lstm', bidirectional: true, numLayers: 2 },
+    { fusion: 'init', cell: 'gru' },
+    { fusion: 'additive', cell: 'lstm', bidirectional: true, numLayers: 2 },
+    { fusion: 'additive', cell: 'gru' },
+    { fusion: 'weighted', cell: 'gru', task: 'regression' },
+    { fusion: 'gated', cell: 'lstm', encoder: 'features' },
+    { fusion: 'film', cell: 'rnn_tanh', task: 'multilabel', bidirectional: true },
+    { fusion: 'init', cell: 'lstm', task: 'captioning', numLayers: 2 },
+    { fusion: 'early', cell: 'gru', task: 'captioning' },
+  ];
+  mkdirSync(outDir, { recursive: true });
+  const cpu = new CpuBackend();
+  for (const k of cases) {
+    const config = exportTestConfig(k);
+    const weights = randomWeights(config, 21);
+    const data = exportTestData(config.task, 7);
+    const features = config.image.encoder === 'features' ? exportTestFeatures(data) : undefined;
+    const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3, 4, 5, 6, 7], features);
+    const name = [config.task, k.fusion, k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder].join('_');
+    const bytes = pytorchBundle({ config, weights, samples, vocabulary: data.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
+    writeFileSync(join(outDir, `${name}.zip`), bytes);
+    console.log(`${name}.zip  ${bytes.length} bytes`);
+  }
+} finally {
+  await server.close();
+}

@@ -1,0 +1,534 @@
+// The whole trained model as one ONNX graph (opset 17, standard operators only), built
+// from a ModelConfig and named host weights. The graph computes exactly what
+// MultimodalModel.forward computes in evaluation mode (no dropout):
+//   image encoder  Conv / Relu / MaxPool / Flatten / Gemm (cnn), Gemm / Relu (mlp, features)
+//   text encoder   Gather (embedding) → per layer: Transpose → LSTM | GRU | RNN (layout 0,
+//                  sequence_lens for ragged batches) → Transpose / Reshape
+//   fusion + head  Concat / Add / Mul / Sub / Sigmoid / Tanh / Gemm as each strategy's
+//                  equation says (src/models/fusion/*.ts)
+// The batch dimension ("batch") and the text length ("time") are dynamic.
+//
+// Inputs (only those the model reads):
+//   image          f32 [batch, 3, S, S]   NCHW, normalised like the dataset ([−1, 1])
+//   image_features f32 [batch, Fin]       instead of `image` for the `features` encoder
+//   image_present  f32 [batch]            1 = the row has an image, 0 = missing (the learned
+//                                         `fusion.missing_image` vector replaces its feature)
+//   tokens         i32 [batch, time]      token ids, padded with anything in [0, V)
+//   lengths        i32 [batch]            real tokens per row, ≤ time
+//   text_present   f32 [batch]            1 = the row has a text, 0 = missing. A row with
+//                                         text_present 0 or length 0 is read as one <unk>
+//                                         token, as GateScope does, and (for strategies that
+//                                         substitute) its feature becomes `fusion.missing_text`
+// Outputs:
+//   logits         f32 [batch, C]         classification / multilabel
+//   probabilities  f32 [batch, C]         softmax (classification) or sigmoid (multilabel)
+//   value          f32 [batch, 1]         regression, standardised as GateScope trains it
+//   value_in_target_units f32 [batch, 1]  value · std + mean (when the export is given them)
+// Captioning exports the image encoder and the teacher-forced decoder:
+//   inputs  image, tokens (the caption prefix: <bos> w₁ … w_k, padded), lengths (k + 1)
+//   outputs logits [batch, time, V] (position t scores the token after tokens[:, t]; padded
+//           positions hold the output bias) and next_logits [batch, V] (the scores of the
+//           token following each row's prefix, i.e. logits at position lengths − 1).
+//   Greedy decoding: start from [<bos>], append argmax(next_logits), run again.
+import { UNK, type PreparedDataset } from '../data/types.ts';
+import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
+import { modelSpecs } from '../models/model.ts';
+import { recurrentNames } from '../models/text-encoder.ts';
+import { CELLS } from '../ops/recurrent.ts';
+import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
+import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
+
+/** One documented input or output of the exported graph. */
+export interface OnnxIoDoc {
+  name: string;
+  type: 'float32' | 'int32';
+  /** Numbers are fixed sizes; "batch" and "time" are dynamic. */
+  shape: (number | string)[];
+  description: string;
+}
+
+export interface OnnxExportOptions {
+  /** Regression: the target's mean and standard deviation, adds `value_in_target_units`. */
+  targetScale?: { mean: number; std: number };
+  producerVersion?: string;
+}
+
+export interface OnnxExport {
+  /** The .onnx file. */
+  bytes: Uint8Array;
+  inputs: OnnxIoDoc[];
+  outputs: OnnxIoDoc[];
+}
+
+/** Host tensors to feed the exported graph, by input name. */
+export type OnnxFeeds = Record<string, { type: 'float32' | 'int32'; data: Float32Array | Int32Array; dims: number[] }>;
+
+/** The inputs and outputs the graph of `config` has, with their meaning. */
+export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = {}): { inputs: OnnxIoDoc[]; outputs: OnnxIoDoc[] } {
+  const c = config;
+  const captioning = c.task === 'captioning';
+  const uses = captioning ? { text: true, image: true } : fusionUses(c.fusion);
+  const S = c.image.imageSize;
+  const inputs: OnnxIoDoc[] = [];
+  if (uses.image) {
+    if (c.image.encoder === 'features') {
+      inputs.push({ name: 'image_features', type: 'float32', shape: ['batch', c.image.inputFeatures], description: 'precomputed image features (the features encoder)' });
+    } else {
+      inputs.push({ name: 'image', type: 'float32', shape: ['batch', 3, S, S], description: 'NCHW images normalised to [−1, 1] as (v/255 − 0.5)/0.5' });
+    }
+    if (!captioning) inputs.push({ name: 'image_present', type: 'float32', shape: ['batch'], description: '1 where the row has an image, 0 where it is missing' });
+  }
+  if (uses.text) {
+    inputs.push({
+      name: 'tokens',
+      type: 'int32',
+      shape: ['batch', 'time'],
+      description: captioning ? 'caption prefix ids: <bos> w₁ … w_k, padded' : 'token ids of the text, padded (ids in [0, vocabulary size))',
+    });
+    inputs.push({ name: 'lengths', type: 'int32', shape: ['batch'], description: captioning ? 'prefix length k + 1 per row (1 ≤ length ≤ time)' : 'real tokens per row (≤ time; 0 = no text)' });
+    if (!captioning) inputs.push({ name: 'text_present', type: 'float32', shape: ['batch'], description: '1 where the row has a text, 0 where it is missing (read as one <unk> token)' });
+  }
+  const outputs: OnnxIoDoc[] = [];
+  const C = c.outputSize;
+  switch (c.task) {
+    case 'classification':
+      outputs.push({ name: 'logits', type: 'float32', shape: ['batch', C], description: 'class scores before softmax' });
+      outputs.push({ name: 'probabilities', type: 'float32', shape: ['batch', C], description: 'softmax of the logits' });
+      break;
+    case 'multilabel':
+      outputs.push({ name: 'logits', type: 'float32', shape: ['batch', C], description: 'per-label scores before the sigmoid' });
+      outputs.push({ name: 'probabilities', type: 'float32', shape: ['batch', C], description: 'sigmoid of the logits, per label' });
+      break;
+    case 'regression':
+      outputs.push({ name: 'value', type: 'float32', shape: ['batch', 1], description: 'prediction, standardised ((y − mean)/std) as GateScope trains it' });
+      if (options.targetScale) outputs.push({ name: 'value_in_target_units', type: 'float32', shape: ['batch', 1], description: `value · ${options.targetScale.std} + ${options.targetScale.mean}` });
+      break;
+    case 'captioning':
+      outputs.push({ name: 'logits', type: 'float32', shape: ['batch', 'time', C], description: 'scores of the token after each prefix position' });
+      outputs.push({ name: 'next_logits', type: 'float32', shape: ['batch', C], description: 'scores of the token after each whole prefix (position lengths − 1)' });
+      break;
+  }
+  return { inputs, outputs };
+}
+
+/** Builds nodes and initializers with unique value names. */
+class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  private readonly used = new Set<string>();
+  private constants = 0;
+
+  /** A value name not used yet, derived from `base`. */
+  fresh(base: string): string {
+    let name = base;
+    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** Adds a node; returns its output names (fresh names derived from `out`). */
+  op(opType: string, inputs: string[], out: string | string[], attributes?: Record<string, AttributeValue>): string[] {
+    const outputs = (Array.isArray(out) ? out : [out]).map((o) => (o === '' ? '' : this.fresh(o)));
+    this.nodes.push({ opType, inputs, outputs, attributes, name: this.fresh(`${opType}:${outputs.find((o) => o) ?? opType}`) });
+    return outputs;
+  }
+
+  /** A one-output node; returns its output name. */
+  node(opType: string, inputs: string[], out: string, attributes?: Record<string, AttributeValue>): string {
+    return this.op(opType, inputs, out, attributes)[0];
+  }
+
+  /** Adds a float initializer named exactly `name`. */
+  init(name: string, dims: number[], data: ArrayLike<number>): string {
+    if (this.used.has(name)) throw new Error(`ONNX export: initializer "${name}" is defined twice`);
+    this.used.add(name);
+    this.initializers.push({ name, dims, data });
+    return name;
+  }
+
+  /** A constant initializer (int64 for shapes and axes, int32 or float for values). */
+  constant(values: number[], dataType: number, dims: number[] = [values.length], base = 'const'): string {
+    const name = this.fresh(`${base}_${this.constants++}`);
+    this.initializers.push({ name, dims, data: values, dataType });
+    return name;
+  }
+
+  ints(values: number[]): string {
+    return this.constant(values, ONNX_INT64, [values.length], 'i64');
+  }
+}
+
+/** Exports the model of `config` with `weights` (by parameter name) as an ONNX model. */
+export function exportOnnx(config: ModelConfig, weights: Record<string, Float32Array>, options: OnnxExportOptions = {}): OnnxExport {
+  const c = config;
+  const problems = validateModelConfig(c);
+  if (problems.length) throw new Error(`ONNX export: the model config is invalid: ${problems.join(' ')}`);
+  for (const s of modelSpecs(c)) {
+    const w = weights[s.name];
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    if (!w) throw new Error(`ONNX export: the weights have no parameter "${s.name}" required by this model`);
+    if (w.length !== n) throw new Error(`ONNX export: parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
+  }
+  const g = new GraphBuilder();
+  const io = onnxInterface(c, options);
+  for (const v of [...io.inputs, ...io.outputs]) g.fresh(v.name);
+  const specs = new Map(modelSpecs(c).map((s) => [s.name, s]));
+  const W = (name: string) => weights[name];
+  const added = new Set<string>();
+  /** The parameter `name` as an initializer of its own shape (added once). */
+  const param = (name: string) => {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`ONNX export: model has no parameter "${name}"`);
+    if (!added.has(name)) g.init(name, spec.shape, W(name));
+    added.add(name);
+    return name;
+  };
+  /** y = x·Wᵀ + b (Gemm, transB) with the Linear named `prefix`, then an activation. */
+  const linear = (prefix: string, x: string, activation: 'none' | 'relu' | 'tanh' | 'sigmoid' = 'none'): string => {
+    const y = g.node('Gemm', [x, param(`${prefix}.weight`), param(`${prefix}.bias`)], `${prefix}.out`, { transB: 1 });
+    if (activation === 'none') return y;
+    const op = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid' }[activation];
+    return g.node(op, [y], `${prefix}.${activation}`);
+  };
+  const head = (prefix: string, x: string): string =>
+    c.head.hiddenSize > 0 ? linear(`${prefix}.fc2`, linear(`${prefix}.fc1`, x, 'relu')) : linear(`${prefix}.fc`, x);
+  let oneName = '';
+  /** The f32 scalar 1 (added on first use). */
+  const scalarOne = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
+
+  /** Image feature v [batch, F]. */
+  const imageFeature = (): string => {
+    const img = c.image;
+    if (img.encoder === 'features') return linear('image_encoder.proj', 'image_features', 'relu');
+    let x = 'image';
+    if (img.encoder === 'cnn') {
+      img.channels.forEach((_, k) => {
+        const p = `image_encoder.conv${k}`;
+        const conv = g.node('Conv', [x, param(`${p}.weight`), param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
+        const relu = g.node('Relu', [conv], `${p}.relu`);
+        x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
+      });
+      return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
+    }
+    const h = linear('image_encoder.fc1', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
+    return linear('image_encoder.proj', h, 'relu');
+  };
+
+  /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
+  const substitute = (x: string, present: string, vectorName: string): string => {
+    const p = g.node('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
+    const q = g.node('Sub', [scalarOne(), p], `${vectorName}.q`);
+    const kept = g.node('Mul', [x, p], `${vectorName}.kept`);
+    const fill = g.node('Mul', [q, param(vectorName)], `${vectorName}.fill`);
+    return g.node('Add', [kept, fill], `${vectorName}.out`);
+  };
+
+  /** Presence as exact 0/1 floats: image_present > 0.5. */
+  const imagePresence = (): string => g.node('Cast', [g.node('Greater', ['image_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
+
+  interface TextGraph {
+    /** u [batch, D·H]. */
+    feature: string;
+    /** Last layer's Y [time, D, batch, H]. */
+    lastY: string;
+  }
+
+  /**
+   * The recurrent stack named `prefix` over `tokens`/`lengths` (i32). `extra` is
+   * concatenated to every step's input ([batch, F]); `extraWeights` are the matching
+   * W_ih columns per direction and a bias added to b_ih (additive fusion folds its
+   * per-example input bias this way: W_a v + b_a = [W_ih | W_a]·[x ; v] − W_ih·x + b_a).
+   * `h0`/`c0` are [L·D, batch, H] initial states.
+   */
+  const textGraph = (
+    prefix: string,
+    tokens: string,
+    lengths: string,
+    cond: { extra?: string; extraSize?: number; extraWeights?: { w: Float32Array[]; b: Float32Array[] }; h0?: string; c0?: string },
+  ): TextGraph => {
+    const t = c.text;
+    const D = t.bidirectional ? 2 : 1;
+    const H = t.hiddenSize;
+    const G = CELLS[t.cell].gates;
+    const E = t.embeddingSize;
+    const embedded = g.node('Gather', [param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
+    let x = g.node('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
+    let inSize = E;
+    if (cond.extra) {
+      const F = cond.extraSize!;
+      // [1, batch, F] expanded over time: Expand broadcasts it with [time, 1, 1].
+      const time = g.node('Slice', [g.node('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
+      const shape = g.node('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
+      const v1 = g.node('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
+      const vt = g.node('Expand', [v1, shape], `${prefix}.extra_tbf`);
+      x = g.node('Concat', [x, vt], `${prefix}.input_tbi`, { axis: 2 });
+      inSize = E + F;
+    }
+    let Y = '';
+    let Yh = '';
+    for (let l = 0; l < t.numLayers; l++) {
+      const I = l === 0 ? inSize : D * H;
+      const dirs = [];
+      for (let d = 0; d < D; d++) {
+        const n = recurrentNames(`${prefix}.rnn`, l, d === 1);
+        let wIh = W(n.wIh);
+        let bIh = W(n.bIh);
+        const extraW = l === 0 ? cond.extraWeights : undefined;
+        if (extraW) {
+          // Additive: [G·H, E] ‖ [G·H, F] column blocks → [G·H, E + F], b_ih + b_a.
+          // (Early fusion's W_ih is [G·H, E + F] already.)
+          const F = cond.extraSize!;
+          const wa = extraW.w[d];
+          const wide = new Float32Array(G * H * (E + F));
+          for (let r = 0; r < G * H; r++) {
+            wide.set(wIh.subarray(r * E, (r + 1) * E), r * (E + F));
+            wide.set(wa.subarray(r * F, (r + 1) * F), r * (E + F) + E);
+          }
+          wIh = wide;
+          const b = extraW.b[d];
+          bIh = bIh.map((x, i) => x + b[i]);
+        }
+        dirs.push({ wIh, wHh: W(n.wHh), bIh, bHh: W(n.bHh) });
+      }
+      const { W: Wd, R, B } = onnxRecurrentWeights(t.cell, H, I, dirs);
+      const base = `${prefix}.rnn.l${l}`;
+      const inputs = [x, g.init(`${base}.W`, [D, G * H, I], Wd), g.init(`${base}.R`, [D, G * H, H], R), g.init(`${base}.B`, [D, 2 * G * H], B), lengths];
+      const slice = (states: string, role: string) => g.node('Slice', [states, g.ints([l * D]), g.ints([(l + 1) * D]), g.ints([0])], `${base}.${role}`);
+      if (cond.h0) {
+        inputs.push(slice(cond.h0, 'initial_h'));
+        if (CELLS[t.cell].hasCell && cond.c0) inputs.push(slice(cond.c0, 'initial_c'));
+      }
+      const outs = g.op(ONNX_OP[t.cell], inputs, [`${base}.Y`, `${base}.Y_h`], onnxRecurrentAttributes(t.cell, H, t.bidirectional));
+      Y = outs[0]; // [time, D, batch, H]
+      Yh = outs[1]; // [D, batch, H]
+      if (l + 1 < t.numLayers) {
+        const tbdh = g.node('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
+        x = g.node('Reshape', [tbdh, g.ints([0, 0, D * H])], `${base}.output_tbi`);
+      }
+    }
+    // u = forward ‖ reverse final states of the last layer: [D, batch, H] → [batch, D·H].
+    const bdh = g.node('Transpose', [Yh], `${prefix}.final_bdh`, { perm: [1, 0, 2] });
+    const feature = g.node('Reshape', [bdh, g.ints([0, D * H])], `${prefix}.feature`);
+    return { feature, lastY: Y };
+  };
+
+  /** [batch, L·D·H] initial states from Linear `name` (tanh) → [L·D, batch, H]. */
+  const initialStates = (name: string, v: string, count: number): string => {
+    const flat = linear(name, v, 'tanh');
+    const bkh = g.node('Reshape', [flat, g.ints([0, count, c.text.hiddenSize])], `${name}.bkh`);
+    return g.node('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
+  };
+
+  const outputs: string[] = [];
+  const emit = (from: string, name: string) => {
+    g.nodes.push({ opType: 'Identity', inputs: [from], outputs: [name], name: `Identity:${name}` });
+    outputs.push(name);
+  };
+
+  if (c.task === 'captioning') {
+    const v = imageFeature();
+    const L = c.text.numLayers;
+    const cond: Parameters<typeof textGraph>[3] = {};
+    if (c.fusion === 'early') {
+      cond.extra = v;
+      cond.extraSize = c.image.featureSize;
+    } else {
+      cond.h0 = initialStates('decoder.init_h', v, L);
+      if (c.text.cell === 'lstm') cond.c0 = initialStates('decoder.init_c', v, L);
+    }
+    const text = textGraph('decoder', 'tokens', 'lengths', cond);
+    const H = c.text.hiddenSize;
+    // Y [time, 1, batch, H] → [batch, time, H] → rows [batch·time, H] → logits [batch, time, V].
+    const bth = g.node('Transpose', [g.node('Squeeze', [text.lastY, g.ints([1])], 'decoder.Y_tbh')], 'decoder.Y_bth', { perm: [1, 0, 2] });
+    const rows = g.node('Reshape', [bth, g.ints([-1, H])], 'decoder.rows');
+    const flatLogits = linear('decoder.out', rows, 'none');
+    const bt = g.node('Slice', [g.node('Shape', ['tokens'], 'decoder.tokens_shape'), g.ints([0]), g.ints([2])], 'decoder.bt');
+    const logitsShape = g.node('Concat', [bt, g.ints([c.outputSize])], 'decoder.logits_shape', { axis: 0 });
+    emit(g.node('Reshape', [flatLogits, logitsShape], 'decoder.logits'), 'logits');
+    emit(linear('decoder.out', text.feature, 'none'), 'next_logits');
+  } else {
+    const uses = fusionUses(c.fusion);
+    let imagePresent = '';
+    let vRaw = '';
+    let v = '';
+    if (uses.image) {
+      imagePresent = imagePresence();
+      vRaw = imageFeature();
+      v = substitute(vRaw, imagePresent, 'fusion.missing_image');
+    }
+    let tokens = '';
+    let lengths = '';
+    let textPresent = '';
+    if (uses.text) {
+      // Missing text (text_present 0 or length 0) → one <unk> token, as the batch builder does.
+      const hasText = g.node(
+        'And',
+        [
+          g.node('Greater', ['text_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'text_present.bool'),
+          g.node('Greater', ['lengths', g.constant([0], ONNX_INT32, [], 'zero_i32')], 'lengths.positive'),
+        ],
+        'text.present',
+      );
+      textPresent = g.node('Cast', [hasText], 'text.present01', { to: ONNX_FLOAT });
+      const rowHasText = g.node('Unsqueeze', [hasText, g.ints([1])], 'text.present_b1');
+      tokens = g.node('Where', [rowHasText, 'tokens', g.constant([UNK], ONNX_INT32, [], 'unk')], 'text.tokens');
+      lengths = g.node('Where', [hasText, 'lengths', g.constant([1], ONNX_INT32, [], 'one_i32')], 'text.lengths');
+    }
+    const textFeature = (cond: Parameters<typeof textGraph>[3], substituted: boolean): string => {
+      const u = textGraph('text_encoder', tokens, lengths, cond).feature;
+      return substituted ? substitute(u, textPresent, 'fusion.missing_text') : u;
+    };
+    let y: string;
+    switch (c.fusion) {
+      case 'text':
+        y = head('head', textFeature({}, true));
+        break;
+      case 'image':
+        y = head('head', v);
+        break;
+      case 'early':
+        y = head('head', textFeature({ extra: v, extraSize: c.image.featureSize }, false));
+        break;
+      case 'init': {
+        const D = c.text.bidirectional ? 2 : 1;
+        const count = c.text.numLayers * D;
+        const h0 = initialStates('fusion.init_h', v, count);
+        const c0 = c.text.cell === 'lstm' ? initialStates('fusion.init_c', v, count) : undefined;
+        y = head('head', textFeature({ h0, c0 }, false));
+        break;
+      }
+      case 'additive': {
+        const D = c.text.bidirectional ? 2 : 1;
+        const GH = CELLS[c.text.cell].gates * c.text.hiddenSize;
+        const F = c.image.featureSize;
+        const wa = W('fusion.additive.weight'); // [D·G·H, F]
+        const ba = W('fusion.additive.bias'); // [D·G·H]
+        const w = Array.from({ length: D }, (_, d) => wa.subarray(d * GH * F, (d + 1) * GH * F));
+        const b = Array.from({ length: D }, (_, d) => ba.subarray(d * GH, (d + 1) * GH));
+        y = head('head', textFeature({ extra: v, extraSize: F, extraWeights: { w, b } }, false));
+        break;
+      }
+      case 'late':
+        y = head('head', g.node('Concat', [textFeature({}, true), v], 'fusion.concat', { axis: 1 }));
+        break;
+      case 'weighted': {
+        const yt = head('text_head', textFeature({}, true));
+        const yv = head('image_head', v);
+        const w = g.node('Sigmoid', [param('fusion.alpha')], 'fusion.weight');
+        y = g.node('Add', [yv, g.node('Mul', [g.node('Sub', [yt, yv], 'fusion.diff'), w], 'fusion.weighted')], 'fusion.mix');
+        break;
+      }
+      case 'gated': {
+        const u = textFeature({}, true);
+        const ht = linear('fusion.text_proj', u, 'tanh');
+        const hv = linear('fusion.image_proj', v, 'tanh');
+        const z = linear('fusion.gate', g.node('Concat', [u, v], 'fusion.uv', { axis: 1 }), 'sigmoid');
+        y = head('head', g.node('Add', [hv, g.node('Mul', [z, g.node('Sub', [ht, hv], 'fusion.diff')], 'fusion.gated')], 'fusion.mix'));
+        break;
+      }
+      case 'film': {
+        const u = textFeature({}, true);
+        const gamma = linear('fusion.gamma', v);
+        const beta = linear('fusion.beta', v);
+        const scaled = g.node('Add', [u, g.node('Mul', [gamma, u], 'fusion.gamma_u')], 'fusion.scaled');
+        y = head('head', g.node('Add', [scaled, beta], 'fusion.modulated'));
+        break;
+      }
+    }
+    if (c.task === 'regression') {
+      emit(y, 'value');
+      if (options.targetScale) {
+        const { mean, std } = options.targetScale;
+        const scaled = g.node('Mul', [y, g.constant([std || 1], ONNX_FLOAT, [], 'std')], 'value.scaled');
+        emit(g.node('Add', [scaled, g.constant([mean], ONNX_FLOAT, [], 'mean')], 'value.units'), 'value_in_target_units');
+      }
+    } else {
+      emit(y, 'logits');
+      emit(g.node(c.task === 'multilabel' ? 'Sigmoid' : 'Softmax', [y], 'probabilities.out', c.task === 'multilabel' ? undefined : { axis: 1 }), 'probabilities');
+    }
+  }
+
+  const valueInfo = (d: OnnxIoDoc): OnnxValueInfo => ({ name: d.name, elemType: d.type === 'int32' ? ONNX_INT32 : ONNX_FLOAT, shape: d.shape, doc: d.description });
+  const outputDocs = io.outputs.filter((o) => outputs.includes(o.name));
+  const bytes = encodeModel(
+    {
+      name: `gatescope_${c.task}_${c.fusion}_${c.text.cell}`,
+      doc: `GateScope ${c.task} model (${c.fusion} fusion, ${c.text.cell}); inputs ${io.inputs.map((i) => i.name).join(', ')}`,
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: io.inputs.map(valueInfo),
+      outputs: outputDocs.map(valueInfo),
+    },
+    17,
+    options.producerVersion,
+  );
+  return { bytes, inputs: io.inputs, outputs: outputDocs };
+}
+
+export interface FeedOptions {
+  /** Precomputed image features [N, Fin] (the features encoder). */
+  features?: Float32Array;
+}
+
+/**
+ * The exported graph's inputs for the examples at `indices` of a dataset, as stored:
+ * missing images are zeros with image_present 0, missing texts have length 0 with
+ * text_present 0 (the graph reads them as one <unk> token). Captioning feeds the
+ * teacher-forced caption prefix (<bos> w₁ … w_n) with lengths n + 1, as the trainer does.
+ */
+export function onnxFeeds(config: ModelConfig, data: PreparedDataset, indices: ArrayLike<number>, options: FeedOptions = {}): OnnxFeeds {
+  const c = config;
+  const B = indices.length;
+  if (B === 0) throw new Error('ONNX feeds: no examples');
+  const captioning = c.task === 'captioning';
+  const uses = captioning ? { text: true, image: true } : fusionUses(c.fusion);
+  const feeds: OnnxFeeds = {};
+  if (uses.image) {
+    if (c.image.encoder === 'features') {
+      const F = c.image.inputFeatures;
+      const f = options.features;
+      if (!f || f.length !== data.size * F) throw new Error(`ONNX feeds: the features encoder needs precomputed features [${data.size}, ${F}]`);
+      const out = new Float32Array(B * F);
+      for (let k = 0; k < B; k++) out.set(f.subarray(indices[k] * F, (indices[k] + 1) * F), k * F);
+      feeds.image_features = { type: 'float32', data: out, dims: [B, F] };
+    } else {
+      const S = data.imageSize;
+      if (S !== c.image.imageSize) throw new Error(`ONNX feeds: the model expects ${c.image.imageSize}px images but the dataset has ${S}px`);
+      const stride = 3 * S * S;
+      const out = new Float32Array(B * stride);
+      for (let k = 0; k < B; k++) out.set(data.images.subarray(indices[k] * stride, (indices[k] + 1) * stride), k * stride);
+      feeds.image = { type: 'float32', data: out, dims: [B, 3, S, S] };
+    }
+    if (!captioning) feeds.image_present = { type: 'float32', data: Float32Array.from({ length: B }, (_, k) => (data.hasImage[indices[k]] ? 1 : 0)), dims: [B] };
+  }
+  if (captioning) {
+    const t = data.targets;
+    if (t.kind !== 'captioning') throw new Error('ONNX feeds: a captioning model needs a captioning dataset');
+    const Lfull = t.tokens.length / data.size;
+    const L = Lfull - 1;
+    const tokens = new Int32Array(B * L);
+    const lengths = new Int32Array(B);
+    for (let k = 0; k < B; k++) {
+      const i = indices[k];
+      tokens.set(t.tokens.subarray(i * Lfull, i * Lfull + L), k * L);
+      lengths[k] = t.lengths[i] - 1;
+    }
+    feeds.tokens = { type: 'int32', data: tokens, dims: [B, L] };
+    feeds.lengths = { type: 'int32', data: lengths, dims: [B] };
+  } else if (uses.text) {
+    const T = data.maxLength;
+    const tokens = new Int32Array(B * T);
+    const lengths = new Int32Array(B);
+    const present = new Float32Array(B);
+    for (let k = 0; k < B; k++) {
+      const i = indices[k];
+      tokens.set(data.tokens.subarray(i * T, (i + 1) * T), k * T);
+      lengths[k] = data.lengths[i];
+      present[k] = data.hasText[i] ? 1 : 0;
+    }
+    feeds.tokens = { type: 'int32', data: tokens, dims: [B, T] };
+    feeds.lengths = { type: 'int32', data: lengths, dims: [B] };
+    feeds.text_present = { type: 'float32', data: present, dims: [B] };
+  }
+  return feeds;
+}

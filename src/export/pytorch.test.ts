@@ -1,0 +1,119 @@
+// The PyTorch bundle's contents (Python itself runs in scripts/check_pytorch_export.py,
+// never in tests): files present, weights and samples bit-identical to what was given,
+// config.json complete, and the generated module declaring every parameter with the
+// config's sizes.
+import { unzipSync, strFromU8 } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
+import { FUSION_KINDS, CELL_KINDS } from '../models/config.ts';
+import { modelSpecs } from '../models/model.ts';
+import { parseSafetensors } from './safetensors.ts';
+import { pytorchBundle, pytorchModule } from './pytorch.ts';
+import { bundleSamples } from './reference-output.ts';
+import { exportTestConfig, exportTestData, randomWeights, type ExportCase } from './testing.ts';
+
+const cpu = new CpuBackend();
+
+async function bundle(k: ExportCase) {
+  const config = exportTestConfig(k);
+  const weights = randomWeights(config, 3);
+  const data = exportTestData(config.task);
+  const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3]);
+  const zip = pytorchBundle({ config, weights, samples, classes: ['a', 'b', 'c'], vocabulary: data.vocab.tokens, targetScale: config.task === 'regression' ? { mean: 15, std: 3 } : undefined });
+  return { config, weights, samples, files: unzipSync(zip) };
+}
+
+describe('PyTorch bundle', () => {
+  it('holds the module, weights, config, samples and a README', async () => {
+    const { files } = await bundle({ fusion: 'late', cell: 'lstm' });
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'config.json', 'gatescope_model.py', 'model.safetensors', 'samples.safetensors']);
+  });
+
+  it('stores every weight under its PyTorch name, shape and exact value', async () => {
+    const { config, weights, files } = await bundle({ fusion: 'init', cell: 'gru', bidirectional: true, numLayers: 2 });
+    const { tensors } = parseSafetensors(files['model.safetensors']);
+    const specs = modelSpecs(config);
+    expect(Object.keys(tensors)).toEqual(specs.map((s) => s.name));
+    expect(Object.keys(tensors)).toContain('text_encoder.rnn.weight_hh_l1_reverse');
+    for (const s of specs) {
+      expect(tensors[s.name].shape).toEqual(s.shape);
+      expect(tensors[s.name].data).toEqual(weights[s.name]);
+    }
+  });
+
+  it('stores the sample inputs and GateScope outputs as given', async () => {
+    const { samples, files } = await bundle({ fusion: 'gated', cell: 'rnn_relu' });
+    const { tensors } = parseSafetensors(files['samples.safetensors']);
+    for (const [name, f] of Object.entries(samples.inputs)) {
+      expect(tensors[`input.${name}`].dtype).toBe(f.type === 'int32' ? 'I32' : 'F32');
+      expect(tensors[`input.${name}`].data).toEqual(f.data);
+    }
+    expect(tensors['output.logits'].shape).toEqual([4, 3]);
+    expect(tensors['output.logits'].data).toEqual(samples.outputs.logits.data);
+  });
+
+  it('config.json has the model config, parameter shapes, inputs, classes and target scale', async () => {
+    const { config, files } = await bundle({ fusion: 'weighted', cell: 'gru', task: 'regression' });
+    const json = JSON.parse(strFromU8(files['config.json']));
+    expect(json.model_config).toEqual(config);
+    expect(json.parameters).toEqual(modelSpecs(config).map((s) => ({ name: s.name, shape: s.shape })));
+    expect(json.inputs.map((i: { name: string }) => i.name)).toEqual(['image', 'image_present', 'tokens', 'lengths', 'text_present']);
+    expect(json.outputs.map((o: { name: string }) => o.name)).toEqual(['value']);
+    expect(json.target_scale).toEqual({ mean: 15, std: 3 });
+  });
+
+  it('captioning samples carry teacher-forced logits [N, T, V]', async () => {
+    const { files } = await bundle({ fusion: 'early', cell: 'lstm', task: 'captioning' });
+    const { tensors } = parseSafetensors(files['samples.safetensors']);
+    expect(tensors['output.logits'].shape).toEqual([4, 7, 9]);
+    expect(Object.keys(tensors).sort()).toEqual(['input.image', 'input.lengths', 'input.tokens', 'output.logits']);
+  });
+});
+
+describe('generated gatescope_model.py', () => {
+  /** Every parameter's module attribute is assigned in the source. */
+  function declaresEveryParameter(source: string, names: string[]) {
+    for (const name of names) {
+      const parts = name.split('.');
+      const leaf = parts[parts.length - 1];
+      const owner = /^(weight|bias)(_ih|_hh)?(_l\d+)?(_reverse)?$/.test(leaf) ? parts[parts.length - 2] : leaf;
+      expect(source, `${name}: no "self.${owner} ="`).toMatch(new RegExp(`self\\.${owner} = `));
+    }
+  }
+
+  for (const fusion of FUSION_KINDS) {
+    for (const cell of CELL_KINDS) {
+      it(`${fusion} × ${cell}: declares every parameter, the recurrent layer with the config's sizes`, () => {
+        const config = exportTestConfig({ fusion, cell, bidirectional: true, numLayers: 2 });
+        const source = pytorchModule(config);
+        declaresEveryParameter(source, modelSpecs(config).map((s) => s.name));
+        const rnn = { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn_tanh: 'nn.RNN', rnn_relu: 'nn.RNN' }[cell];
+        const inSize = fusion === 'early' ? 3 + 5 : 3;
+        if (fusion !== 'image') {
+          expect(source).toContain(`self.rnn = ${rnn}(${inSize}, 4, num_layers=2, batch_first=True, bidirectional=True, dropout=0.2`);
+          if (cell === 'rnn_relu') expect(source).toContain("nonlinearity='relu'");
+        }
+        // The strategy's equation is quoted on the model class.
+        expect(source).toMatch(/class GateScopeModel\(nn\.Module\):\n {4}""".+: /);
+        expect(source).not.toMatch(/undefined|NaN|\[object Object\]/);
+      });
+    }
+  }
+
+  it('captioning: decoder with init states, output layer and greedy generation', () => {
+    const config = exportTestConfig({ fusion: 'init', cell: 'lstm', task: 'captioning', numLayers: 2 });
+    const source = pytorchModule(config);
+    declaresEveryParameter(source, modelSpecs(config).map((s) => s.name));
+    expect(source).toContain('class CaptionDecoder(TextEncoder):');
+    expect(source).toContain('def generate(self, image, max_length=4):');
+    expect(source).toContain('return (h0, c0)');
+  });
+
+  it('additive fusion folds W_a into a meta-device twin of the first layer', () => {
+    const source = pytorchModule(exportTestConfig({ fusion: 'additive', cell: 'gru', bidirectional: true }));
+    expect(source).toContain(`object.__setattr__(self, "_wide_rnn", nn.GRU(8, 4, num_layers=1, batch_first=True, bidirectional=True, dropout=0, device='meta'))`);
+    expect(source).toContain('torch.func.functional_call(self._wide_rnn, params, (packed, state))');
+    expect(source).toContain('self._wide_rnn.train(self.training)');
+    expect(source).toContain('gh = 12');
+  });
+});

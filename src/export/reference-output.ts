@@ -1,0 +1,50 @@
+// GateScope's own outputs for dataset examples, from named host weights: the reference
+// that the ONNX check, the PyTorch bundle's samples and the tests compare against.
+import type { Backend } from '../backend/backend.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import type { ModelConfig } from '../models/config.ts';
+import { modelFromWeights } from '../models/model.ts';
+import { scope } from '../tensor.ts';
+import { makeBatch } from '../train/batch.ts';
+import { onnxFeeds } from './onnx.ts';
+import { samplesFrom, type BundleSamples } from './pytorch.ts';
+
+/**
+ * The forward output (evaluation mode) for the examples at `indices`: logits [B, C],
+ * the standardised value [B, 1], or caption logits [B·L, V] (teacher forcing).
+ */
+export async function gatescopeForward(
+  backend: Backend,
+  config: ModelConfig,
+  weights: Record<string, Float32Array>,
+  data: PreparedDataset,
+  indices: ArrayLike<number>,
+  features?: Float32Array,
+): Promise<Float32Array> {
+  const model = modelFromWeights(backend, config, weights);
+  try {
+    const out = scope(() => {
+      const batch = makeBatch(backend, data, config, indices, { features });
+      return model.forward(batch, { training: false, seed: 0 }).output.keep();
+    });
+    const values = Float32Array.from(await out.read());
+    out.persistent = false;
+    out.dispose();
+    return values;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Sample inputs (ONNX input names) and GateScope's output for them, for the PyTorch bundle. */
+export async function bundleSamples(
+  backend: Backend,
+  config: ModelConfig,
+  weights: Record<string, Float32Array>,
+  data: PreparedDataset,
+  indices: ArrayLike<number>,
+  features?: Float32Array,
+): Promise<BundleSamples> {
+  const inputs = onnxFeeds(config, data, indices, { features });
+  return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
+}
