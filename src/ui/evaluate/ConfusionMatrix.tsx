@@ -20,7 +20,7 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
         <thead>
           <tr>
             <th scope="col" className="gs-confusion-corner">
-              true ╲ predicted
+              true ╲ pred.
             </th>
             {classes.map((c, p) => (
               <th key={p} scope="col" title={c}>
@@ -51,7 +51,8 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
                         data-predicted={p}
                         aria-pressed={isSelected}
                         aria-label={`${count} example${count === 1 ? '' : 's'} of ${c} predicted as ${pc}`}
-                        style={{ background: cssColor('cividis', share), color: textOn('cividis', share) }}
+                        style={count > 0 ? { background: cssColor('cividis', share), color: textOn('cividis', share) } : undefined}
+                        className={count > 0 ? undefined : 'is-zero'}
                         onClick={() => onSelect({ truth: t, predicted: p })}
                       >
                         {count}

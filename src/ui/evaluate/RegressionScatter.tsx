@@ -41,7 +41,7 @@ export function RegressionScatter({ dataset, indices, predictions, report, onIns
           <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" className="gs-chart-grid" />
             <XAxis type="number" dataKey="truth" name="true" domain={[lo, hi]} tickFormatter={(v: number) => formatValue(v, 2)} label={{ value: 'true', position: 'insideBottom', offset: -8 }} />
-            <YAxis type="number" dataKey="predicted" name="predicted" domain={[lo, hi]} tickFormatter={(v: number) => formatValue(v, 2)} width={56} label={{ value: 'predicted', angle: -90, position: 'insideLeft', offset: 12 }} />
+            <YAxis type="number" dataKey="predicted" name="predicted" domain={[lo, hi]} tickFormatter={(v: number) => formatValue(v, 2)} width={72} label={{ value: 'predicted', angle: -90, position: 'insideLeft', offset: 8, style: { textAnchor: 'middle' } }} />
             <Tooltip isAnimationActive={false} formatter={(v) => formatValue(Number(v), 3)} />
             <ReferenceLine segment={[{ x: lo, y: lo }, { x: hi, y: hi }]} strokeDasharray="4 4" className="gs-chance" ifOverflow="visible" />
             <Scatter data={points} isAnimationActive={false} fill={CATEGORICAL[0]} className="gs-scatter-points" onClick={(p: { payload?: { index?: number } }) => p.payload?.index !== undefined && onInspectExample(p.payload.index)} />

@@ -40,7 +40,7 @@ export function RocChart({ classes, curves, auc }: RocChartProps) {
           <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" className="gs-chart-grid" />
             <XAxis type="number" dataKey="fpr" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} label={{ value: 'false-positive rate', position: 'insideBottom', offset: -8 }} />
-            <YAxis type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={48} label={{ value: 'true-positive rate', angle: -90, position: 'insideLeft', offset: 12 }} />
+            <YAxis type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={72} label={{ value: 'true-positive rate', angle: -90, position: 'insideLeft', offset: 8, style: { textAnchor: 'middle' } }} />
             <Tooltip isAnimationActive={false} formatter={(v) => Number(v).toFixed(3)} labelFormatter={(v) => `FPR ${Number(v).toFixed(3)}`} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} strokeDasharray="4 4" className="gs-chance" ifOverflow="visible" />
             <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
