@@ -86,8 +86,12 @@ export function InspectPanel(props: InspectPanelProps) {
   const tokens = inspection?.tokens ?? [];
   const L = traces.length ? Math.min(tokens.length, traces[0].length) : tokens.length;
   const labels = traces.map((tr) => traceTitle(tr, directions));
-  const shownExample = shownTarget && 'example' in shownTarget ? shownTarget.example : null;
-  const shownImage = shownTarget ? ('example' in shownTarget ? shownTarget.example : shownTarget.imageExample) : null;
+  const inRange = (i: number | null) => (i !== null && i >= 0 && i < dataset.size ? i : null);
+  const shownExample = inRange(shownTarget && 'example' in shownTarget ? shownTarget.example : null);
+  const shownImage = inRange(shownTarget ? ('example' in shownTarget ? shownTarget.example : shownTarget.imageExample) : null);
+  // An inspection made before the model or dataset changed does not fit the new shapes:
+  // wait for the refresh instead of drawing it wrongly.
+  const stale = traces.some((tr) => states.some((s) => tr.values[s.name]?.length !== dataset.maxLength * H));
 
   const focusNow: Focus | null = traces.length && L > 0 ? (focus ? { ...focus, trace: clamp(focus.trace, 0, traces.length - 1), t: clamp(focus.t, 0, L - 1), unit: clamp(focus.unit, 0, H - 1) } : { trace: 0, state: 'h', t: 0, unit: 0 }) : null;
   const chartTrace = clamp(chart.trace, 0, Math.max(0, traces.length - 1));
@@ -118,6 +122,8 @@ export function InspectPanel(props: InspectPanelProps) {
     ) : (
       <p className="gs-empty">{target ? 'Inspecting…' : 'Type a text and press “Inspect this text”.'}</p>
     );
+  } else if (stale) {
+    body = <p className="gs-empty">Refreshing for the new model…</p>;
   } else if (traces.length === 0 || L === 0) {
     body = (
       <p className="gs-empty" data-testid="inspect-no-traces">
