@@ -175,6 +175,7 @@ export function GateHeatmap(props: GateHeatmapProps) {
           <div key={u} className="gs-heatmap-unitmark" style={{ top: u * cellHeight, height: Math.max(2, cellHeight) }} />
         ))}
         {selected && <div className="gs-heatmap-cell gs-heatmap-selected" style={{ left: selected.t * cellWidth, top: selected.unit * cellHeight, width: cellWidth, height: cellHeight }} />}
+        {hover && <div className="gs-heatmap-cell gs-heatmap-hover" style={{ left: hover.t * cellWidth, top: hover.unit * cellHeight, width: cellWidth, height: cellHeight }} />}
         {focused && cursor && <div className="gs-heatmap-cell gs-heatmap-cursor" style={{ left: cursor.t * cellWidth, top: cursor.unit * cellHeight, width: cellWidth, height: cellHeight }} />}
         {shown && (
           <div

@@ -20,7 +20,7 @@ export interface SaliencyViewProps {
   available: boolean;
 }
 
-const SIZE = 200;
+const SIZE = 160;
 
 export function SaliencyView(props: SaliencyViewProps) {
   const { dataset, imageExample, saliency, show, opacity, map, available } = props;
