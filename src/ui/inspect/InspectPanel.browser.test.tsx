@@ -309,6 +309,9 @@ describe('InspectPanel', () => {
     await waitFor(() => mounted!.container.querySelector('[data-testid="inspect-status"]')!.textContent === 'Weights version 4', 'version 4 shown');
     expect(calls).toHaveLength(2);
     expect(mounted.container.querySelectorAll('canvas[data-testid="gate-heatmap"]').length).toBe(6);
+    // A parent that builds a new api object on every render causes no refresh by itself.
+    await mounted.render(panel({ ...api }, c, { weightsVersion: 4 }));
+    expect(calls).toHaveLength(2);
   });
 
   it('shows the image with its saliency overlay, and inspects the user’s own text', async () => {

@@ -27,7 +27,7 @@ export interface InspectApi {
 }
 
 export interface InspectPanelProps {
-  /** null until a model exists in the worker. */
+  /** null until a model exists in the worker. A new object alone does not refresh: new weights come with a new weightsVersion. */
   api: InspectApi | null;
   dataset: PreparedDataset;
   modelConfig: ModelConfig;

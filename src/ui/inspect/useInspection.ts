@@ -30,6 +30,11 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
   const queued = useRef<Job | null>(null);
   const alive = useRef(true);
   const key = target ? JSON.stringify(target) : '';
+  // The latest api, read when a request starts: a parent that builds a new api object on
+  // every render must not trigger a refresh each time (new weights come with a new version).
+  const apiRef = useRef(api);
+  apiRef.current = api;
+  const hasApi = api !== null;
 
   useEffect(() => {
     alive.current = true;
@@ -39,8 +44,9 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
   }, []);
 
   useEffect(() => {
-    if (!api || !target) return;
-    const job: Job = { api, target, saliency, version: weightsVersion };
+    const current = apiRef.current;
+    if (!current || !target) return;
+    const job: Job = { api: current, target, saliency, version: weightsVersion };
     const run = (j: Job) => {
       running.current = true;
       setState((s) => ({ ...s, loading: true }));
@@ -61,7 +67,7 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
     if (running.current) queued.current = job;
     else run(job);
     // `key` stands for `target`, compared by value.
-  }, [api, key, saliency, weightsVersion]);
+  }, [hasApi, key, saliency, weightsVersion]);
 
   return state;
 }
