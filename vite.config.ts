@@ -31,7 +31,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['src/**/*.browser.test.ts'],
+          include: ['src/**/*.browser.test.ts', 'src/ui/**/*.browser.test.tsx'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,0 +1,41 @@
+// A list of evaluated examples (thumbnail, text as text, truth and prediction), each a
+// button that opens the example in the Inspect panel.
+import type { PreparedDataset } from '../../data/types.ts';
+import { ExampleImage } from '../inspect/ExampleImage.tsx';
+
+export interface ExampleCard {
+  index: number;
+  truth: string;
+  predicted: string;
+  /** Probability of the predicted class, when known. */
+  confidence?: number;
+}
+
+export interface ExampleCardsProps {
+  dataset: PreparedDataset;
+  cards: readonly ExampleCard[];
+  onInspectExample(index: number): void;
+  testId?: string;
+  label: string;
+}
+
+export function ExampleCards({ dataset, cards, onInspectExample, testId, label }: ExampleCardsProps) {
+  return (
+    <ul className="gs-cards" data-testid={testId} aria-label={label}>
+      {cards.map((c) => (
+        <li key={c.index}>
+          <button type="button" className="gs-card-button" data-index={c.index} onClick={() => onInspectExample(c.index)} title="Open in the Inspect panel">
+            {dataset.hasImage[c.index] ? <ExampleImage dataset={dataset} index={c.index} size={48} /> : null}
+            <span className="gs-card-body">
+              <span className="gs-card-text">{dataset.texts[c.index] ?? '(no text)'}</span>
+              <span className="gs-card-meta">
+                #{c.index} · true <b>{c.truth}</b> · predicted <b>{c.predicted}</b>
+                {c.confidence !== undefined && ` (${(100 * c.confidence).toFixed(0)}%)`}
+              </span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
