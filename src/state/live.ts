@@ -36,7 +36,11 @@ export class History {
     for (let c = 0; c < this.columns; c++) this.pending[c + 1] += values[c] ?? NaN;
     this.pendingCount++;
     if (this.pendingCount < this.stride) return;
-    if (this.rows === this.capacity) this.compact();
+    if (this.rows === this.capacity) {
+      // Rows now average twice as many steps; the pending one waits for its other half.
+      this.compact();
+      if (this.pendingCount < this.stride) return;
+    }
     for (let c = 0; c < w; c++) this.data[this.rows * w + c] = this.pending[c] / this.pendingCount;
     this.rows++;
     this.pending.fill(0);

@@ -2,7 +2,8 @@
 // text summary that screen readers and tests read instead of pixels. Each line's values
 // are also in `data-values` on its legend item (JSON), for end-to-end tests.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ReactNode } from 'react';
+import { useContext, type ReactNode } from 'react';
+import { PanelActive } from './useLive.ts';
 
 export interface SeriesSpec {
   key: string;
@@ -40,6 +41,7 @@ export function LineChartCard({
   summary,
   height = 200,
   empty = 'No data yet: press Train.',
+  wide = false,
   children,
 }: {
   title: string;
@@ -53,17 +55,21 @@ export function LineChartCard({
   summary: string;
   height?: number;
   empty?: string;
+  /** Spans the whole row of the chart grid. */
+  wide?: boolean;
   children?: ReactNode;
 }) {
+  // Charts of hidden panels are not drawn (their container has no size).
+  const active = useContext(PanelActive);
   const hasData = rows.some((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined));
   return (
-    <figure className="chart-card" data-testid={testId} data-points={rows.length}>
+    <figure className={`chart-card${wide ? ' chart-wide' : ''}`} data-testid={testId} data-points={rows.length}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-summary">{summary}</span>
       </figcaption>
       <div className="chart-area" style={{ height }}>
-        {hasData ? (
+        {!active ? null : hasData ? (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />

@@ -188,7 +188,7 @@ export function ComparePanel() {
                 const values = r.history.map((h) => h.validation[main.key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
                 const best = values.length ? (main.key === 'rmse' ? Math.min(...values) : Math.max(...values)) : undefined;
                 return (
-                  <tr key={r.id} data-testid="compare-row" data-status={r.status}>
+                  <tr key={r.id} data-testid="compare-row" data-status={r.status} data-run={r.id}>
                     <th scope="row">
                       <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> {r.value}
                     </th>

@@ -3,7 +3,8 @@
 // split sizes, histograms and examples. It wraps the data components (src/ui/data) and
 // keeps their settings in the store (so they are in the URL); datasets are built off
 // the main thread.
-import { useState } from 'react';
+import { useContext, useState } from 'react';
+import { PanelActive } from '../charts/useLive.ts';
 import { QUESTION_KINDS, type QuestionKind } from '../../data/shapes.ts';
 import { buildDataset } from '../../state/data-controller.ts';
 import { DATA_SOURCES, type DataSettings, type DataSource } from '../../state/settings.ts';
@@ -77,6 +78,8 @@ export function DataPanel() {
   const busy = useStore((s) => s.dataBusy);
   const storeError = useStore((s) => s.dataError);
   const [importError, setImportError] = useState<ImportFailure | null>(null);
+  // The report, histograms and gallery are drawn only while the panel is shown.
+  const active = useContext(PanelActive);
   const source = settings.source;
   const update = (patch: Partial<DataSettings>) => setSettings({ ...settings, ...patch });
   const shown = dataset && datasetSource === source ? dataset : null;
@@ -105,6 +108,11 @@ export function DataPanel() {
       {source === 'import' && <ImportFlow imageSize={settings.preparation.imageSize} onError={setImportError} />}
       <div className="data-status">
         {busy && <p data-testid="data-busy">Preparing the dataset…</p>}
+        {!busy && shown && (
+          <p data-testid="dataset-name">
+            <strong>{shown.name}</strong> — {shown.size} examples, {shown.task}
+          </p>
+        )}
         {!busy && dataset && datasetSource !== source && (
           <p className="muted" data-testid="data-current">
             Training still uses “{dataset.name}” until {source === 'import' ? 'your files are loaded' : 'this dataset is ready'}.
@@ -117,7 +125,7 @@ export function DataPanel() {
         </p>
       )}
       {error?.report && !shown && <ValidationReportView report={error.report} name={error.name ?? 'import'} />}
-      {shown && (
+      {shown && active && (
         <>
           <ValidationReportView report={shown.report} name={shown.name} />
           <SplitSizes dataset={shown} />

@@ -15,6 +15,21 @@ const STATUS_TEXT: Record<string, string> = {
   failed: 'Could not start',
 };
 
+/** Small icons drawn in SVG (no font needed for the glyphs). */
+function Icon({ kind }: { kind: 'play' | 'pause' | 'step' | 'stop' }) {
+  const paths = {
+    play: 'M3 2 L13 8 L3 14 Z',
+    pause: 'M3 2 H6.5 V14 H3 Z M9.5 2 H13 V14 H9.5 Z',
+    step: 'M2 2 L10 8 L2 14 Z M11 2 H14 V14 H11 Z',
+    stop: 'M3 3 H13 V13 H3 Z',
+  };
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
+      <path d={paths[kind]} fill="currentColor" />
+    </svg>
+  );
+}
+
 /** The run buttons. Test ids: train-start, train-pause, train-step, train-stop. */
 export function RunControls() {
   const status = useStore((s) => s.runStatus);
@@ -35,16 +50,16 @@ export function RunControls() {
   return (
     <div className="run-controls" role="group" aria-label="Training">
       <button type="button" className="primary run-button" data-testid="train-start" disabled={!trainEnabled} onClick={onTrain} title={problem ?? undefined}>
-        ▶ {trainLabel}
+        <Icon kind="play" /> {trainLabel}
       </button>
       <button type="button" className="run-button" data-testid="train-pause" disabled={status !== 'running'} onClick={() => training.pause()}>
-        ❚❚ Pause
+        <Icon kind="pause" /> Pause
       </button>
       <button type="button" className="run-button" data-testid="train-step" disabled={!stepEnabled} onClick={() => void training.stepOnce()} title="Run one training step">
-        ⏭ Step
+        <Icon kind="step" /> Step
       </button>
       <button type="button" className="run-button" data-testid="train-stop" disabled={status !== 'running' && status !== 'paused'} onClick={() => training.stop()}>
-        ■ Stop
+        <Icon kind="stop" /> Stop
       </button>
     </div>
   );

@@ -25,14 +25,37 @@ interface StepRows {
   stride: number;
 }
 
+/**
+ * The chart's name for a parameter group: each recurrent layer (and direction) on its
+ * own — the layers whose gradients vanish or explode — and every other module as one.
+ */
+export function chartGroup(layer: string): string {
+  const rnn = layer.match(/^(?:text_encoder|decoder)\.rnn\.l(\d+)(_reverse)?$/);
+  if (rnn) return `recurrent layer ${Number(rnn[1]) + 1}${rnn[2] ? ' (reverse)' : ''}`;
+  if (/^(text_encoder|decoder)\.embedding/.test(layer)) return 'embedding';
+  if (layer.startsWith('image_encoder')) return 'image encoder';
+  if (layer.startsWith('fusion')) return 'fusion';
+  if (/(^|\.)head(_[tv])?(\.|$)|^decoder\.out/.test(layer)) return 'head';
+  return layer.split('.')[0];
+}
+
 function readSteps(): StepRows {
   const steps = liveRun.steps.decimated(MAX_POINTS).map(([step, loss, lr, gradNorm]) => ({ step, loss, lr, gradNorm }));
+  const groups: string[] = [];
+  const groupOf = liveRun.layerNames.map((n) => {
+    const g = chartGroup(n);
+    let i = groups.indexOf(g);
+    if (i < 0) i = groups.push(g) - 1;
+    return i;
+  });
   const layers = liveRun.layers.decimated(MAX_POINTS).map(([step, ...norms]) => {
+    const squares = new Array<number>(groups.length).fill(0);
+    norms.forEach((v, i) => (squares[groupOf[i]] += v * v));
     const row: ChartRow = { step };
-    norms.forEach((v, i) => (row[`layer${i}`] = v > 0 ? v : null));
+    squares.forEach((sq, g) => (row[`layer${g}`] = sq > 0 ? Math.sqrt(sq) : null));
     return row;
   });
-  return { version: liveRun.version, steps, layers, layerNames: liveRun.layerNames, stride: liveRun.steps.stride };
+  return { version: liveRun.version, steps, layers, layerNames: groups, stride: liveRun.steps.stride };
 }
 
 interface TimeProfile {
@@ -175,6 +198,7 @@ export function TrainCharts() {
         summary={time.ratio === null ? 'the recurrent layer’s input gradient, per token position' : `first ÷ last timestep: ${shortNumber(time.ratio)}${time.ratio < 0.01 ? ' — vanishing' : time.ratio > 100 ? ' — exploding' : ''}`}
         empty="Needs a text input; shown once training starts."
         height={170}
+        wide
       >
         {time.rows.length > 0 && <TimeNormStrip rows={time.rows} lo={time.lo} hi={time.hi} />}
       </LineChartCard>

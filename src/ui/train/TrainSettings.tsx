@@ -65,7 +65,7 @@ export function TrainSettings() {
         <legend>Optimizer</legend>
         <div className="field-grid">
           <SelectField label="Optimizer" value={o.kind} options={OPTIMIZERS} onChange={(kind) => opt({ kind })} testId="setting-optimizer" />
-          <div className="field-with-actions">
+          <div className="field-with-actions span-2">
             <NumberField label="Learning rate" value={o.lr} onChange={(lr) => opt({ lr })} min={0} step="any" testId="setting-lr" hint={live ? 'applies live' : undefined} />
             <div className="mini-actions" role="group" aria-label="Change the learning rate">
               <button type="button" onClick={() => opt({ lr: Number((o.lr / 2).toPrecision(3)) })} aria-label="Halve the learning rate">
