@@ -1,8 +1,9 @@
-// Benchmark page (opened by scripts/bench.mjs in headless Chromium). Measures our GEMM
-// variants at 1024³, then training steps of a recurrent classifier
+// Benchmark page (opened by scripts/bench.mjs in headless Chromium). Tunes and measures
+// our GEMM variants at 1024³, then training steps of a recurrent classifier
 //   x [B, T, I] → RNN layer (LSTM | GRU, H) → h_T → Linear(10) → softmax cross-entropy → Adam
 // on GateScope (WebGPU, CPU) and on TensorFlow.js 4.22 (webgpu, wasm, cpu) with the same
-// model. Results go to window.__benchResults; progress to the console.
+// model. Every engine: warm-up steps, then at least MIN_STEPS timed steps (GPU work
+// awaited), median. Results go to window.__benchResults; progress to the console.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -12,12 +13,13 @@ import type { Backend } from '../src/backend/backend.ts';
 import { backward, zeroGrad } from '../src/autograd/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope, type Tensor } from '../src/tensor.ts';
-import { matmul, setMatmulVariant, DEFAULT_GEMM } from '../src/ops/matmul.ts';
-import { GEMM_CANDIDATES } from '../src/ops/gemm-kernels.ts';
-import { initRecurrentParams, recurrent, type RecurrentConfig } from '../src/ops/recurrent.ts';
+import { matmul, matmulVariant, setMatmulVariant } from '../src/ops/matmul.ts';
+import { GEMM_VARIANTS, type GemmVariant } from '../src/ops/gemm-kernels.ts';
+import { chooseRecurrencePath, initRecurrentParams, recurrent, stepKernels, type RecurrentConfig } from '../src/ops/recurrent.ts';
 import { softmaxCrossEntropy } from '../src/ops/loss.ts';
 import { Adam } from '../src/optim/adam.ts';
 import { Random } from '../src/random.ts';
+import { fourWideSubgroups, tuneGemm } from '../src/gpu/tuning.ts';
 
 interface Config {
   name: string;
@@ -28,20 +30,29 @@ interface Config {
   H: number;
 }
 
-interface Row {
-  config: string;
-  cell: string;
-  engine: string;
+interface Measured {
   trainMs: number | null;
   forwardMs: number | null;
   steps: number;
+  /** Median CPU time of the whole browser per training step, ms (all processes, all threads). */
+  cpuMs: number | null;
   gflops: number | null;
   note?: string;
+}
+
+interface Row extends Measured {
+  config: string;
+  cell: string;
+  engine: string;
 }
 
 const params = new URLSearchParams(location.search);
 const quick = params.has('quick');
 const skipTf = params.has('noTf');
+/** Timed steps per engine and config (after warm-up). */
+const MIN_STEPS = quick ? 5 : 10;
+/** TF.js webgpu configs whose warm-up step takes longer than this are skipped (noted in the table). */
+const SLOW_STEP_MS = 20_000;
 const logEl = document.getElementById('log')!;
 function log(message: string): void {
   console.log(message);
@@ -49,27 +60,42 @@ function log(message: string): void {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Training FLOPs per step: 24·B·T·H·(I+H) per LSTM layer, 18·B·T·H·(I+H) per GRU layer. */
 const flops = (c: Config) => (c.cell === 'lstm' ? 24 : 18) * c.B * c.T * c.H * (c.I + c.H);
 
-/** Runs warm-up steps, then as many timed steps as fit the budget (3..10). */
-async function timeSteps(step: () => Promise<void>, budgetMs: number, maxSteps = 10): Promise<{ ms: number; steps: number }> {
-  let t0 = performance.now();
-  await step();
-  const first = performance.now() - t0;
-  t0 = performance.now();
-  await step();
-  const second = performance.now() - t0;
-  const per = Math.min(first, second);
-  const steps = Math.max(3, Math.min(maxSteps, Math.floor(budgetMs / Math.max(per, 1))));
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    t0 = performance.now();
-    await step();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), steps };
+/** CPU time of the browser (exposed by scripts/bench.mjs), ms, or NaN. */
+async function browserCpuMs(): Promise<number> {
+  const f = (window as unknown as { __browserCpuMs?: () => Promise<number | null> }).__browserCpuMs;
+  return (f ? await f() : null) ?? NaN;
 }
 
+class SlowStep extends Error {}
+
+/**
+ * Two warm-up steps (the first compiles), then `steps` timed ones; the median wall time
+ * and the median browser CPU time per step. `limitMs`: give up after a warm-up step that
+ * long (throws SlowStep).
+ */
+async function timeSteps(step: () => Promise<void>, steps: number, limitMs = Infinity): Promise<{ ms: number; cpu: number; steps: number }> {
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    await step();
+    const ms = performance.now() - t0;
+    if (ms > limitMs) throw new SlowStep(`a warm-up step took ${(ms / 1000).toFixed(1)} s (> ${limitMs / 1000} s)`);
+  }
+  const times: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = await browserCpuMs();
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+    cpus.push((await browserCpuMs()) - c0);
+  }
+  return { ms: median(times), cpu: median(cpus), steps };
+}
+
+/** GFLOP/s of each GEMM variant on C = A·B at 1024³ (median of a few runs). */
 async function gemmRates(gpu: WebGpuBackend): Promise<{ name: string; gflops: number }[]> {
   const n = 1024;
   const rng = new Random(1);
@@ -77,18 +103,20 @@ async function gemmRates(gpu: WebGpuBackend): Promise<{ name: string; gflops: nu
   const a = gpu.fromArray(data, [n, n]).keep();
   const b = gpu.fromArray(data, [n, n]).keep();
   const out: { name: string; gflops: number }[] = [];
-  for (const v of GEMM_CANDIDATES) {
+  const tuned = matmulVariant(gpu);
+  const usable = GEMM_VARIANTS.filter((v: GemmVariant) => !v.subgroups || fourWideSubgroups(gpu));
+  for (const v of usable) {
     setMatmulVariant(gpu, v);
     const run = async () => {
       scope(() => void noGrad(() => matmul(a, b)));
       await gpu.sync();
     };
-    const { ms } = await timeSteps(run, quick ? 1500 : 4000, 5);
+    const { ms } = await timeSteps(run, v.name === 'naive' ? 1 : quick ? 2 : 3);
     const gflops = (2 * n ** 3) / (ms * 1e6);
     log(`gemm ${v.name}: ${ms.toFixed(1)} ms, ${gflops.toFixed(2)} GFLOP/s`);
     out.push({ name: v.name, gflops });
   }
-  setMatmulVariant(gpu, DEFAULT_GEMM);
+  setMatmulVariant(gpu, tuned);
   a.dispose();
   b.dispose();
   return out;
@@ -101,7 +129,7 @@ function makeData(c: Config) {
   return { x, y };
 }
 
-async function gatescope(backend: Backend, c: Config, budgetMs: number): Promise<Omit<Row, 'config' | 'cell' | 'engine'>> {
+async function gatescope(backend: Backend, c: Config): Promise<Measured> {
   const config: RecurrentConfig = { cell: c.cell, inputSize: c.I, hiddenSize: c.H, numLayers: 1, bidirectional: false, dropout: 0 };
   const p = initRecurrentParams(backend, config, 1);
   const rng = new Random(3);
@@ -126,13 +154,13 @@ async function gatescope(backend: Backend, c: Config, budgetMs: number): Promise
     noGrad(() => scope(() => void softmaxCrossEntropy(matmul(recurrent(x, null, p, config).hN[0], w, { bias }), y)));
     await backend.sync();
   };
-  const t = await timeSteps(train, budgetMs);
-  const f = await timeSteps(forward, budgetMs / 2);
+  const t = await timeSteps(train, MIN_STEPS);
+  const f = await timeSteps(forward, MIN_STEPS);
   for (const tensor of [...all, x, y]) tensor.dispose();
-  return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, gflops: flops(c) / (t.ms * 1e6) };
+  return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
 }
 
-async function tfjs(backendName: string, c: Config, budgetMs: number): Promise<Omit<Row, 'config' | 'cell' | 'engine'>> {
+async function tfjs(backendName: string, c: Config, limitMs = Infinity): Promise<Measured> {
   await tf.setBackend(backendName);
   await tf.ready();
   const model = tf.sequential();
@@ -151,62 +179,104 @@ async function tfjs(backendName: string, c: Config, budgetMs: number): Promise<O
     await out.data();
     out.dispose();
   };
-  const t = await timeSteps(train, budgetMs);
-  const f = await timeSteps(forward, budgetMs / 2);
-  x.dispose();
-  y.dispose();
-  model.dispose();
-  return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, gflops: flops(c) / (t.ms * 1e6) };
+  try {
+    const t = await timeSteps(train, MIN_STEPS, limitMs);
+    const f = await timeSteps(forward, MIN_STEPS);
+    return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
+  } finally {
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  }
 }
+
+/** A tuning cache that lives as long as the page, so that a re-created device reuses the choice. */
+const pageStorage = new Map<string, string>();
+const tuningStorage = { getItem: (k: string) => pageStorage.get(k) ?? null, setItem: (k: string, v: string) => void pageStorage.set(k, v) };
 
 async function main() {
   setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-  const gpu = await WebGpuBackend.create();
-  log(`adapter: ${gpu.description}`);
+  let gpu = await WebGpuBackend.create();
+  log(`adapter: ${gpu.description}; 4-wide subgroups: ${fourWideSubgroups(gpu)}`);
+  const t0 = performance.now();
+  const tuning = await tuneGemm(gpu, tuningStorage);
+  const tuneMs = performance.now() - t0;
+  log(`tuner: ${tuning.variant.name} in ${tuneMs.toFixed(0)} ms (${tuning.timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms, first ${t.firstMs.toFixed(0)} ms`).join(', ')})`);
+  const kernels = stepKernels(gpu, 32);
+  log(`step kernels: ${kernels.forward.name} / ${kernels.backward.name}`);
   const gemm = await gemmRates(gpu);
   const bestGemm = Math.max(...gemm.map((g) => g.gflops));
-  const configs: Config[] = [
-    { name: 'canonical', cell: 'lstm', B: 32, T: 32, I: 64, H: 128 },
-    { name: 'canonical', cell: 'gru', B: 32, T: 32, I: 64, H: 128 },
-  ];
-  if (!quick) {
-    configs.push(
-      { name: 'H=32', cell: 'lstm', B: 32, T: 32, I: 64, H: 32 },
-      { name: 'H=32', cell: 'gru', B: 32, T: 32, I: 64, H: 32 },
-      { name: 'H=512,T=128', cell: 'lstm', B: 32, T: 128, I: 64, H: 512 },
-      { name: 'H=512,T=128', cell: 'gru', B: 32, T: 128, I: 64, H: 512 },
-    );
-  }
+  const configs: Config[] = [];
+  const shapes: [string, number, number][] = quick
+    ? [['canonical', 128, 32]]
+    : [
+        ['canonical', 128, 32],
+        ['H=32', 32, 32],
+        ['H=512', 512, 32],
+        ['T=128', 128, 128],
+      ];
+  for (const [name, H, T] of shapes) for (const cell of ['lstm', 'gru'] as const) configs.push({ name, cell, B: 32, T, I: 64, H });
   const rows: Row[] = [];
-  const budget = quick ? 4000 : 15000;
+  // TF.js webgpu training step of the canonical config per cell, to estimate the others.
+  const tfWebgpuCanonical = new Map<string, number>();
   for (const c of configs) {
-    const big = c.H >= 512;
-    const engines: [string, () => Promise<Omit<Row, 'config' | 'cell' | 'engine'>>][] = [
-      ['gatescope-webgpu', () => gatescope(gpu, c, budget)],
-      ['gatescope-cpu', () => gatescope(new CpuBackend(), c, budget)],
+    const engines: [string, () => Promise<Measured>][] = [
+      [
+        'gatescope-webgpu',
+        async () => {
+          // Another engine can take the GPU process down; start again on a new device.
+          if (gpu.gpu.lostReason) {
+            log(`  (device lost: ${gpu.gpu.lostReason}; new device)`);
+            gpu = await WebGpuBackend.create();
+            await tuneGemm(gpu, tuningStorage);
+          }
+          return gatescope(gpu, c);
+        },
+      ],
+      ['gatescope-cpu', () => gatescope(new CpuBackend(), c)],
     ];
     if (!skipTf) {
-      engines.push(['tfjs-wasm', () => tfjs('wasm', c, budget)]);
-      // TF.js webgpu and cpu take seconds per canonical step here; the large config would take minutes.
-      if (!big) engines.push(['tfjs-webgpu', () => tfjs('webgpu', c, budget)], ['tfjs-cpu', () => tfjs('cpu', c, budget)]);
+      engines.push(['tfjs-wasm', () => tfjs('wasm', c)], ['tfjs-cpu', () => tfjs('cpu', c)]);
+      // Last: TF.js webgpu. A config whose step would take longer than SLOW_STEP_MS
+      // (estimated from the canonical one by FLOPs) is skipped: such long submits have
+      // taken Chromium's GPU process down here.
+      engines.push([
+        'tfjs-webgpu',
+        async () => {
+          const canonical = tfWebgpuCanonical.get(c.cell);
+          if (c.name !== 'canonical' && canonical !== undefined) {
+            const estimate = (canonical * flops(c)) / flops({ ...c, H: 128, T: 32 });
+            if (estimate > SLOW_STEP_MS) throw new SlowStep(`about ${(estimate / 1000).toFixed(0)} s per step, estimated from the canonical config (> ${SLOW_STEP_MS / 1000} s)`);
+          }
+          const r = await tfjs('webgpu', c, c.name === 'canonical' ? Infinity : SLOW_STEP_MS);
+          if (c.name === 'canonical' && r.trainMs !== null) tfWebgpuCanonical.set(c.cell, r.trainMs);
+          return r;
+        },
+      ]);
     }
+    log(`\n${c.name} ${c.cell} (B ${c.B}, T ${c.T}, I ${c.I}, H ${c.H}; path ${chooseRecurrencePath(c.B, c.T, c.H, fourWideSubgroups(gpu))})`);
     for (const [engine, run] of engines) {
-      if (big && engine === 'gatescope-cpu') {
-        rows.push({ config: c.name, cell: c.cell, engine, trainMs: null, forwardMs: null, steps: 0, gflops: null, note: 'skipped (minutes per step)' });
-        continue;
-      }
-      log(`${c.name} ${c.cell} ${engine} …`);
       try {
         const r = await run();
         rows.push({ config: c.name, cell: c.cell, engine, ...r });
-        log(`  train ${r.trainMs!.toFixed(1)} ms/step, forward ${r.forwardMs!.toFixed(1)} ms, ${r.gflops!.toFixed(2)} GFLOP/s (${r.steps} steps)`);
+        log(`  ${engine}: train ${r.trainMs!.toFixed(1)} ms/step, forward ${r.forwardMs!.toFixed(1)} ms, ${r.gflops!.toFixed(2)} GFLOP/s, browser CPU ${r.cpuMs!.toFixed(0)} ms/step (${r.steps} steps)`);
       } catch (e) {
-        rows.push({ config: c.name, cell: c.cell, engine, trainMs: null, forwardMs: null, steps: 0, gflops: null, note: String(e) });
-        log(`  failed: ${e}`);
+        const note = e instanceof SlowStep ? `skipped: ${e.message}` : `failed: ${e}`;
+        rows.push({ config: c.name, cell: c.cell, engine, trainMs: null, forwardMs: null, steps: 0, cpuMs: null, gflops: null, note });
+        log(`  ${engine}: ${note}`);
       }
     }
   }
-  (window as unknown as { __benchResults: unknown }).__benchResults = { adapter: gpu.gpu.info, gemm, bestGemm, rows, quick };
+  (window as unknown as { __benchResults: unknown }).__benchResults = {
+    adapter: gpu.gpu.info,
+    tuning: { variant: tuning.variant.name, ms: tuneMs, timings: tuning.timings },
+    stepKernels: { forward: kernels.forward.name, backward: kernels.backward.name },
+    gemm,
+    bestGemm,
+    rows,
+    quick,
+    minSteps: MIN_STEPS,
+  };
 }
 
 main().catch((e) => {

@@ -3,10 +3,11 @@
 //   w_hh:    [G·H, H]
 //   lengths: [B] i32
 //   saved:   [B, T, S·H]  from forward
-//   dy:      [B, T, D·H]  gradient of the layer output (this direction at d_off)
+//   dy:      [B, T, D·H]  gradient of the layer output (this direction at d_off); read only when HAS_DY
 //   dfinal:  [2, B, H]    dh_N, dc_N
 //   dgx:     [B, T, G·H]  gradient of the input-side gate pre-activations (zero-filled before)
-//   dgh:     [B, T, G·H]  same for the hidden side (differs from dgx only for the GRU n gate)
+//   dgh:     [B, T, G·H]  same for the hidden side; written only when SEPARATE_DGH (the GRU,
+//                         whose n gate differs) — otherwise the carry reads dgx
 //   dstate:  [2, B, H]    [0]: the direct part of dh_{t-1}; after final = 1, dh_0
 //                         [1]: dc carry; at the end dc_0
 // Step s for unit k:  dh = (s == L−1 ? dh_N : direct + W_hhᵀ·dgh[t_{s+1}]) + dy[t_s],
@@ -29,6 +30,8 @@ override G: u32 = 4u;
 override S: u32 = 6u;
 override ACT: u32 = 1u;
 override WG: u32 = 64u;
+override SEPARATE_DGH: bool = false;
+override HAS_DY: bool = true;
 
 struct CellOut { h: f32, saved: array<f32, 6> }
 struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
@@ -49,11 +52,17 @@ fn time_of(s: u32, L: u32) -> u32 {
   return s;
 }
 
-// Σ_m dgh[b, t, m] · W_hh[m, k]: the part of dh_{t-1} that flows back through W_hh.
+// Hidden-side gate gradient at flat index i (dgh for the GRU, else dgx).
+fn carry(i: u32) -> f32 {
+  if (SEPARATE_DGH) { return dgh[i]; }
+  return dgx[i];
+}
+
+// Σ_m dGh[b, t, m] · W_hh[m, k]: the part of dh_{t-1} that flows back through W_hh.
 fn through_w(b: u32, t: u32, k: u32) -> f32 {
   let base = (b * p.T + t) * G * H;
   var acc = 0.0;
-  for (var m = 0u; m < G * H; m++) { acc += dgh[base + m] * w_hh[m * H + k]; }
+  for (var m = 0u; m < G * H; m++) { acc += carry(base + m) * w_hh[m * H + k]; }
   return acc;
 }
 
@@ -79,13 +88,25 @@ fn finish(b: u32, k: u32, through: f32) {
     dh = dstate[bh] + through;
     dc = dstate[p.B * H + bh];
   }
-  dh += dy[row * p.DH + p.d_off + k];
-  var sv: array<f32, 6>;
-  for (var q = 0u; q < S; q++) { sv[q] = saved[row * S * H + q * H + k]; }
+  if (HAS_DY) { dh += dy[row * p.DH + p.d_off + k]; }
+  // Straight-line loads and stores: dynamically indexed arrays spill on SwiftShader.
+  let so = row * S * H + k;
+  var sv = array<f32, 6>(saved[so], saved[so + H], 0.0, 0.0, 0.0, 0.0);
+  if (S > 2u) { sv[2] = saved[so + 2u * H]; }
+  if (S > 3u) { sv[3] = saved[so + 3u * H]; }
+  if (S > 4u) { sv[4] = saved[so + 4u * H]; }
+  if (S > 5u) { sv[5] = saved[so + 5u * H]; }
   let g = cell_backward(sv, dh, dc);
-  for (var q = 0u; q < G; q++) {
-    dgx[row * G * H + q * H + k] = g.dgx[q];
-    dgh[row * G * H + q * H + k] = g.dgh[q];
+  let go = row * G * H + k;
+  dgx[go] = g.dgx.x;
+  if (G > 1u) { dgx[go + H] = g.dgx.y; }
+  if (G > 2u) { dgx[go + 2u * H] = g.dgx.z; }
+  if (G > 3u) { dgx[go + 3u * H] = g.dgx.w; }
+  if (SEPARATE_DGH) {
+    dgh[go] = g.dgh.x;
+    if (G > 1u) { dgh[go + H] = g.dgh.y; }
+    if (G > 2u) { dgh[go + 2u * H] = g.dgh.z; }
+    if (G > 3u) { dgh[go + 3u * H] = g.dgh.w; }
   }
   dstate[bh] = g.direct;
   dstate[p.B * H + bh] = g.dc;

@@ -5,6 +5,7 @@
 //   b_hh:    [G·H]
 //   lengths: [B] i32      real steps per example, 1 ≤ L ≤ T
 //   init:    [2, B, H]    h0, then c0 (LSTM)
+//   in_bias: [B, G·H]     per-example input bias added to A at every step (read only when HAS_IN_BIAS)
 //   y:       [B, T, D·H]  this direction writes columns d_off .. d_off + H (zero-filled before)
 //   saved:   [B, T, S·H]  per-unit values backward and the inspector need (see the cell file)
 //   hprev:   [B, T, H]    h_{t-1} at each step, for dW_hh = dGhᵀ·H_prev
@@ -18,9 +19,10 @@
 @group(0) @binding(2) var<storage, read> b_hh: array<f32>;
 @group(0) @binding(3) var<storage, read> lengths: array<i32>;
 @group(0) @binding(4) var<storage, read> init: array<f32>;
-@group(0) @binding(5) var<storage, read_write> y: array<f32>;
-@group(0) @binding(6) var<storage, read_write> saved: array<f32>;
-@group(0) @binding(7) var<storage, read_write> hprev: array<f32>;
+@group(0) @binding(5) var<storage, read> in_bias: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(7) var<storage, read_write> saved: array<f32>;
+@group(0) @binding(8) var<storage, read_write> hprev: array<f32>;
 
 struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32, pad: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
@@ -30,6 +32,7 @@ override G: u32 = 4u;   // gates per unit
 override S: u32 = 6u;   // saved values per unit
 override ACT: u32 = 1u; // RNN activation: 1 tanh, 3 relu
 override WG: u32 = 64u;
+override HAS_IN_BIAS: bool = false;
 
 struct CellOut { h: f32, saved: array<f32, 6> }
 struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
@@ -72,21 +75,41 @@ fn h_prev_value(s: u32, base: u32, k: u32) -> f32 {
 }
 
 // Finishes unit j of example b at step s given r = W_hh h_{t-1} + b_hh for its gates.
+// Straight-line on purpose: loops over gates or saved slots index arrays dynamically,
+// which SwiftShader spills to memory.
 fn finish(b: u32, j: u32, s: u32, L: u32, r: vec4<f32>) {
   let t = time_of(s, L);
   let row = b * p.T + t;
-  let base = h_prev_base(b, s, L);
-  let h_prev_j = h_prev_value(s, base, j);
+  var h_prev_j = 0.0;
   var c_prev_j = 0.0;
   if (s == 0u) {
-    c_prev_j = init[p.B * H + b * H + j];
-  } else if (S == 6u) {
-    c_prev_j = saved[(b * p.T + time_of(s - 1u, L)) * S * H + 4u * H + j];
+    h_prev_j = init[b * H + j];
+    if (S == 6u) { c_prev_j = init[p.B * H + b * H + j]; }
+  } else {
+    let prev = b * p.T + time_of(s - 1u, L);
+    h_prev_j = y[prev * p.DH + p.d_off + j];
+    if (S == 6u) { c_prev_j = saved[prev * S * H + 4u * H + j]; }
   }
-  var a = vec4<f32>(0.0);
-  for (var g = 0u; g < G; g++) { a[g] = xproj[row * G * H + g * H + j]; }
+  let xo = row * G * H + j;
+  var a = vec4<f32>(xproj[xo], 0.0, 0.0, 0.0);
+  if (G > 1u) { a.y = xproj[xo + H]; }
+  if (G > 2u) { a.z = xproj[xo + 2u * H]; }
+  if (G > 3u) { a.w = xproj[xo + 3u * H]; }
+  if (HAS_IN_BIAS) {
+    let bo = b * G * H + j;
+    a.x += in_bias[bo];
+    if (G > 1u) { a.y += in_bias[bo + H]; }
+    if (G > 2u) { a.z += in_bias[bo + 2u * H]; }
+    if (G > 3u) { a.w += in_bias[bo + 3u * H]; }
+  }
   let out = cell_forward(a, r, h_prev_j, c_prev_j);
-  for (var q = 0u; q < S; q++) { saved[row * S * H + q * H + j] = out.saved[q]; }
+  let so = row * S * H + j;
+  saved[so] = out.saved[0];
+  saved[so + H] = out.saved[1];
+  if (S > 2u) { saved[so + 2u * H] = out.saved[2]; }
+  if (S > 3u) { saved[so + 3u * H] = out.saved[3]; }
+  if (S > 4u) { saved[so + 4u * H] = out.saved[4]; }
+  if (S > 5u) { saved[so + 5u * H] = out.saved[5]; }
   hprev[row * H + j] = h_prev_j;
   y[row * p.DH + p.d_off + j] = out.h;
 }

@@ -53,7 +53,7 @@ export interface ShapesOptions {
   kinds?: readonly ShapesKind[];
 }
 
-interface Colour {
+export interface Colour {
   name: string;
   rgb: [number, number, number];
 }
@@ -66,7 +66,7 @@ const COLOURS: Colour[] = [
   { name: 'purple', rgb: [170, 60, 220] },
 ];
 
-interface DifficultySettings {
+export interface DifficultySettings {
   /** Palette size K (first K of COLOURS). */
   colours: number;
   /** Grid of G×G cells, one shape per cell. */
@@ -144,7 +144,7 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /** Renders a scene at S×S with 4×4 supersampling. Pixel layout: RGBA [S, S, 4]. */
-function renderScene(shapes: readonly Shape[], size: number, settings: DifficultySettings, palette: Colour[], noiseSeed: number): RgbaImage {
+export function renderScene(shapes: readonly Shape[], size: number, settings: DifficultySettings, palette: Colour[], noiseSeed: number): RgbaImage {
   const data = new Uint8ClampedArray(size * size * 4);
   const rng = new Random(noiseSeed);
   const G = settings.grid;

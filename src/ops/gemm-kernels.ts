@@ -5,20 +5,25 @@
 // The register-blocked variants are generated here because their tile sizes are WGSL
 // `const`s (array sizes must be constant): each invocation accumulates a TM×TN block of
 // C in registers while looping over K, and a workgroup of WX×WY invocations covers a
-// (TM·WY)×(TN·WX) tile. No workgroup memory and no barriers: on SwiftShader barriers
-// are expensive, while on discrete GPUs a shared-memory variant may win — the choice is
-// made per adapter by measurement (src/gpu/tuning.ts).
+// (TM·WY)×(TN·WX) tile. The subgroup-shared variants (4-wide subgroups, SwiftShader)
+// also share one operand among the lanes of a subgroup. No workgroup memory and no
+// barriers: on SwiftShader barriers are expensive. The choice among the variants is made
+// per adapter by measurement (src/gpu/tuning.ts).
 import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import epilogueWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
 
 export interface GemmVariant {
-  /** Stable name, e.g. "rb8x4". */
+  /** Stable name, e.g. "rb8x4w8x8". */
   name: string;
   code: string;
   /** Outputs per workgroup along N (x) and M (y). */
   tileN: number;
   tileM: number;
+  /** Needs 4-wide subgroups over consecutive invocations (see src/gpu/tuning.ts). */
+  subgroups?: boolean;
 }
+
+const MAC = (a: string, b: string, c: string) => `fma(${a}, ${b}, ${c})`;
 
 export const NAIVE: GemmVariant = { name: 'naive', code: naiveWgsl, tileN: 8, tileM: 8 };
 
@@ -44,7 +49,7 @@ export function registerBlocked(TM: number, TN: number, WX: number, WY: number):
   }
   for (const i of rows) {
     lines.push(`    let a${i} = vec4<f32>(load_a(r${i}, k));`);
-    for (const q of quads) lines.push(`    acc${i}_${q} = fma(a${i}, b${q}, acc${i}_${q});`);
+    for (const q of quads) lines.push(`    acc${i}_${q} = ${MAC(`a${i}`, `b${q}`, `acc${i}_${q}`)};`);
   }
   lines.push('  }');
   for (const i of rows) {
@@ -69,16 +74,129 @@ ${lines.join('\n')}
   return { name: `rb${TM}x${TN}w${WX}x${WY}`, code, tileN: TN * WX, tileM: TM * WY };
 }
 
-/** Candidates tried by the tuner, cheapest to compile first. */
-export const GEMM_CANDIDATES: GemmVariant[] = [
+/**
+ * A subgroup-shared register-blocked variant for adapters whose subgroups have 4
+ * invocations (SwiftShader). Each invocation accumulates TM×TN outputs; the 4 lanes of
+ * a subgroup split the columns (`split = 'cols'`: subgroup tile TM × 4·TN) or the rows
+ * (`'rows'`: 4·TM × TN). The operand the lanes share is loaded once per subgroup — each
+ * lane loads a quarter of it — and handed to the others with subgroupBroadcast, so a
+ * subgroup issues TM + 4·TN (or 4·TM + TN) loads per k for 4·TM·TN multiply-adds
+ * instead of 4·(TM + TN). A workgroup holds SX × SY subgroups.
+ */
+export function subgroupBlocked(TM: number, TN: number, split: 'cols' | 'rows', SX: number, SY: number, U = 1): GemmVariant {
+  if (TN % 4 !== 0 || TM % 4 !== 0) throw new Error(`subgroupBlocked: TM and TN must be multiples of 4, got ${TM}×${TN}`);
+  const Q = TN / 4;
+  const lines: string[] = [];
+  const rows = Array.from({ length: TM }, (_, i) => i);
+  const quads = Array.from({ length: Q }, (_, q) => q);
+  const shareRows = split === 'cols'; // lanes share A rows when they split the columns
+  if (shareRows) {
+    lines.push(`  let row0 = (wid.y * ${SY}u + sgy) * ${TM}u;`);
+    lines.push(`  let col0 = ((wid.x * ${SX}u + sgx) * 4u + lane) * ${TN}u;`);
+    for (let q = 0; q < TM / 4; q++) lines.push(`  let ra${q} = min(row0 + ${4 * q}u + lane, p.M - 1u);`);
+    for (let j = 0; j < TN; j++) lines.push(`  let c${j} = min(col0 + ${j}u, p.N - 1u);`);
+  } else {
+    lines.push(`  let row0 = ((wid.y * ${SY}u + sgy) * 4u + lane) * ${TM}u;`);
+    lines.push(`  let col0 = (wid.x * ${SX}u + sgx) * ${TN}u;`);
+    for (const i of rows) lines.push(`  let r${i} = min(row0 + ${i}u, p.M - 1u);`);
+    for (let q = 0; q < TN / 4; q++) lines.push(`  let cb${q} = min(col0 + ${4 * q}u + lane, p.N - 1u);`);
+  }
+  for (const i of rows) for (const q of quads) lines.push(`  var acc${i}_${q} = vec4<f32>(0.0);`);
+  // One k step: shared operand loaded a quarter per lane and broadcast, own operand loaded.
+  const body = (k: string, indent: string) => {
+    const out: string[] = [];
+    if (shareRows) {
+      for (let q = 0; q < TM / 4; q++) out.push(`let al${q} = load_a(ra${q}, ${k});`);
+      for (const q of quads) {
+        const c = [0, 1, 2, 3].map((e) => `load_b(${k}, c${4 * q + e})`).join(', ');
+        out.push(`let b${q} = vec4<f32>(${c});`);
+      }
+      for (const i of rows) {
+        out.push(`let a${i} = vec4<f32>(subgroupBroadcast(al${Math.floor(i / 4)}, ${i % 4}u));`);
+        for (const q of quads) out.push(`acc${i}_${q} = ${MAC(`a${i}`, `b${q}`, `acc${i}_${q}`)};`);
+      }
+    } else {
+      for (let q = 0; q < TN / 4; q++) out.push(`let bl${q} = load_b(${k}, cb${q});`);
+      for (const q of quads) {
+        const c = [0, 1, 2, 3].map((e) => `subgroupBroadcast(bl${q}, ${e}u)`).join(', ');
+        out.push(`let b${q} = vec4<f32>(${c});`);
+      }
+      for (const i of rows) {
+        out.push(`let a${i} = vec4<f32>(load_a(r${i}, ${k}));`);
+        for (const q of quads) out.push(`acc${i}_${q} = ${MAC(`a${i}`, `b${q}`, `acc${i}_${q}`)};`);
+      }
+    }
+    return out.map((l) => indent + l).join('\n');
+  };
+  if (U > 1) {
+    lines.push('  var k = 0u;');
+    lines.push(`  for (; k + ${U - 1}u < p.K; k += ${U}u) {`);
+    for (let u = 0; u < U; u++) lines.push(`    {\n${body(`k + ${u}u`, '      ')}\n    }`);
+    lines.push('  }');
+    lines.push('  for (; k < p.K; k++) {');
+  } else {
+    lines.push('  for (var k = 0u; k < p.K; k++) {');
+  }
+  lines.push(body('k', '    '));
+  lines.push('  }');
+  for (const i of rows) {
+    for (const q of quads) {
+      for (let e = 0; e < 4; e++) lines.push(`  store_guarded(row0 + ${i}u, col0 + ${4 * q + e}u, acc${i}_${q}[${e}]);`);
+    }
+  }
+  const code = `// Subgroup-shared register-blocked GEMM: ${TM}×${TN} outputs per invocation, lanes split the ${split}, ${SX}×${SY} subgroups per workgroup (generated by src/ops/gemm-kernels.ts).
+enable subgroups;
+${epilogueWgsl}
+fn store_guarded(row: u32, col: u32, value: f32) {
+  if (row < p.M && col < p.N) { store_c(row, col, value); }
+}
+
+@compute @workgroup_size(${4 * SX * SY})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let sg = lid / 4u;
+  let lane = lid % 4u;
+  let sgx = sg % ${SX}u;
+  let sgy = sg / ${SX}u;
+${lines.join('\n')}
+}
+`;
+  const tileN = shareRows ? 4 * TN * SX : TN * SX;
+  const tileM = shareRows ? TM * SY : 4 * TM * SY;
+  return { name: `sg${TM}x${TN}${split === 'cols' ? 'c' : 'r'}s${SX}x${SY}${U > 1 ? `u${U}` : ''}`, code, tileN, tileM, subgroups: true };
+}
+
+/** Register-blocked variant used before tuning on any adapter (8×4 outputs per invocation). */
+export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
+
+/** Subgroup-shared variant used before tuning where subgroups are 4 wide (best on SwiftShader in `npm run bench`). */
+export const DEFAULT_SUBGROUP_GEMM: GemmVariant = subgroupBlocked(16, 8, 'cols', 2, 2);
+
+/** Every variant; the browser tests check each against the CPU reference. */
+export const GEMM_VARIANTS: GemmVariant[] = [
   registerBlocked(4, 4, 8, 8),
-  registerBlocked(8, 4, 8, 8),
+  DEFAULT_GEMM,
   registerBlocked(8, 8, 8, 8),
   registerBlocked(16, 8, 8, 8),
   registerBlocked(4, 8, 16, 4),
+  DEFAULT_SUBGROUP_GEMM,
+  subgroupBlocked(16, 4, 'cols', 2, 2, 2),
+  subgroupBlocked(8, 8, 'cols', 2, 2, 2),
+  subgroupBlocked(8, 16, 'rows', 2, 2),
   NAIVE,
 ];
 
+/**
+ * Variants the tuner times: subgroup-shared ones where subgroups are 4 wide (two: on
+ * SwiftShader compiling a candidate costs more than timing it), register-blocked ones
+ * elsewhere.
+ */
+export function tuningCandidates(fourWideSubgroups: boolean): GemmVariant[] {
+  const names = fourWideSubgroups
+    ? ['sg16x8cs2x2', 'sg8x8cs2x2u2']
+    : ['rb4x4w8x8', 'rb8x4w8x8', 'rb8x8w8x8', 'rb16x8w8x8'];
+  return names.map((n) => variantByName(n)!);
+}
+
 export function variantByName(name: string): GemmVariant | undefined {
-  return GEMM_CANDIDATES.find((v) => v.name === name);
+  return GEMM_VARIANTS.find((v) => v.name === name);
 }

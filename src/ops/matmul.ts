@@ -9,9 +9,11 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
-import { NAIVE, registerBlocked, type GemmVariant } from './gemm-kernels.ts';
+import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, type GemmVariant } from './gemm-kernels.ts';
+import { fourWideSubgroups } from '../gpu/tuning.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
+import { gemm } from './matmul-cpu.ts';
 
 export interface MatmulAttrs {
   transA: boolean;
@@ -21,31 +23,53 @@ export interface MatmulAttrs {
 
 const ACT_CODE = { none: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
 
-/** [rows, cols] → [cols, rows]. */
-function transpose(x: FloatArray, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
-  return out;
-}
-
-/**
- * Variant used before tuning: 8×4 outputs per invocation, 64 invocations (the best of
- * the candidates on SwiftShader in `npm run bench`; discrete GPUs are tuned at start-up).
- */
-export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
 const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
 
-/** The GEMM variant matmul uses on this backend. */
+/**
+ * The GEMM variant matmul uses on this backend: the one set by the tuner
+ * (src/gpu/tuning.ts), else the subgroup-shared default where subgroups are 4 wide,
+ * else the register-blocked default.
+ */
 export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
-  return chosen.get(gpu) ?? DEFAULT_GEMM;
+  return chosen.get(gpu) ?? (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM);
 }
 
-/** Makes matmul use `variant` on this backend (the tuner and tests call it). */
-export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant): void {
-  chosen.set(gpu, variant);
+/** Makes matmul use `variant` on this backend (the tuner and tests call it); null restores the default. */
+export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant | null): void {
+  if (variant?.subgroups && !fourWideSubgroups(gpu)) {
+    throw new Error(`matmul: variant ${variant.name} needs 4-wide subgroups, which ${gpu.description} does not have`);
+  }
+  if (variant) chosen.set(gpu, variant);
+  else chosen.delete(gpu);
 }
 
-export { NAIVE };
+export { NAIVE, DEFAULT_GEMM };
+
+/** Records one GEMM dispatch of `variant`: C[M, N] = act(op(A)·op(B) + bias). */
+export function encodeGemm(
+  gpu: WebGpuBackend,
+  variant: GemmVariant,
+  buffers: { a: GPUBuffer; b: GPUBuffer; bias: GPUBuffer | null; c: GPUBuffer },
+  { M, N, K }: { M: number; N: number; K: number },
+  attrs: MatmulAttrs,
+): void {
+  gpu.dispatch({
+    label: 'matmul.forward',
+    shaderKey: `linalg/matmul_${variant.name}`,
+    code: variant.code,
+    constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: buffers.bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
+    // Without a bias, A fills the (unread) bias binding.
+    reads: [buffers.a, buffers.b, buffers.bias ?? buffers.a],
+    writes: [buffers.c],
+    uniforms: [
+      ['u32', M],
+      ['u32', N],
+      ['u32', K],
+      ['u32', 0],
+    ],
+    workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
+  });
+}
 
 /** M, N, K of op(A)·op(B) for the given inputs, validating shapes. */
 export function matmulDims(inputs: readonly Tensor[], attrs: MatmulAttrs): { M: number; N: number; K: number } {
@@ -77,45 +101,21 @@ export const matmulOp: OpDef<MatmulAttrs> = {
     const M = attrs.transA ? aCols : aRows;
     const K = attrs.transA ? aRows : aCols;
     const N = c.length / Math.max(1, M);
-    // Bring op(A) to [M, K] and op(B) to [K, N] row-major, then accumulate rows of B
-    // into rows of C (i-k-j order: contiguous inner loops).
-    const A = attrs.transA ? transpose(a, K, M) : a;
-    const Bm = attrs.transB ? transpose(b, N, K) : b;
-    const row = new Float64Array(N);
+    // Float64 accumulation over k (src/ops/matmul-cpu.ts), then the epilogue.
+    const out = new Float64Array(M * N);
+    gemm({ data: a, trans: attrs.transA }, { data: b, trans: attrs.transB }, out, M, N, K);
     for (let i = 0; i < M; i++) {
-      if (bias) for (let j = 0; j < N; j++) row[j] = bias[j];
-      else row.fill(0);
-      const ao = i * K;
-      for (let k = 0; k < K; k++) {
-        const aik = A[ao + k];
-        if (aik === 0) continue;
-        const bo = k * N;
-        for (let j = 0; j < N; j++) row[j] += aik * Bm[bo + j];
-      }
       const co = i * N;
-      if (attrs.activation === 'none') for (let j = 0; j < N; j++) c[co + j] = row[j];
-      else for (let j = 0; j < N; j++) c[co + j] = activate(attrs.activation, row[j]);
+      for (let j = 0; j < N; j++) {
+        const v = bias ? out[co + j] + bias[j] : out[co + j];
+        c[co + j] = attrs.activation === 'none' ? v : activate(attrs.activation, v);
+      }
     }
   },
   webgpu(gpu, inputs, [c], attrs) {
     const { M, N, K } = matmulDims(inputs, attrs);
     const [a, b, bias] = inputs;
-    const variant = matmulVariant(gpu);
-    gpu.dispatch({
-      label: 'matmul.forward',
-      shaderKey: `linalg/matmul_${variant.name}`,
-      code: variant.code,
-      constants: { TRANS_A: attrs.transA ? 1 : 0, TRANS_B: attrs.transB ? 1 : 0, HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
-      reads: [gpu.buffer(a), gpu.buffer(b), gpu.buffer(bias ?? a)],
-      writes: [gpu.buffer(c)],
-      uniforms: [
-        ['u32', M],
-        ['u32', N],
-        ['u32', K],
-        ['u32', 0],
-      ],
-      workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
-    });
+    encodeGemm(gpu, matmulVariant(gpu), { a: gpu.buffer(a), b: gpu.buffer(b), bias: bias ? gpu.buffer(bias) : null, c: gpu.buffer(c) }, { M, N, K }, attrs);
   },
   backward({ inputs, outputs: [c], attrs, grads: [g] }) {
     if (!g) return inputs.map(() => null);

@@ -1,8 +1,12 @@
-// Generated register-blocked entry points for the per-step recurrent kernels. Each
-// invocation owns RB batch rows × UB hidden units, so every W_hh value it loads is used
-// RB times and every h (or dGates) value UB times; accumulators are named variables
-// (compilers such as SwiftShader's spill dynamically indexed arrays to memory).
-// The entries call `finish` from shaders/recurrent/recurrent_{forward,backward}.wgsl.
+// Generated entry points (`step_blocked`) of the per-step recurrent kernels, in two
+// families. Register-blocked (any adapter): each invocation owns RB batch rows × UB
+// hidden units, so every W_hh value it loads is used RB times and every h (or dGates)
+// value UB times. Subgroup-shared (adapters with 4-wide subgroups, SwiftShader): the 4
+// lanes of a subgroup also share one operand through subgroupBroadcast, which on
+// SwiftShader — where every storage load is a per-lane gather — cuts the loads per
+// multiply-add by about half. Accumulators are named variables (compilers such as
+// SwiftShader's spill dynamically indexed arrays to memory). The entries call `finish`
+// from shaders/recurrent/recurrent_{forward,backward}.wgsl.
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -67,7 +71,7 @@ ${rows.map((r) => `  let b${r} = min(row_start + ${r}u, p.B - 1u);\n  let base${
 ${units.map((u) => `  let k${u} = min(unit_start + ${u}u, H - 1u);`).join('\n')}
 ${rows.flatMap((r) => units.map((u) => `  var acc${r}_${u} = 0.0;`)).join('\n')}
   for (var m = 0u; m < G * H; m++) {
-${rows.map((r) => `    let d${r} = dgh[base${r} + m];`).join('\n')}
+${rows.map((r) => `    let d${r} = carry(base${r} + m);`).join('\n')}
 ${units.map((u) => `    let w${u} = w_hh[m * H + k${u}];`).join('\n')}
 ${rows.flatMap((r) => units.map((u) => `    acc${r}_${u} = fma(d${r}, w${u}, acc${r}_${u});`)).join('\n')}
   }
@@ -76,5 +80,226 @@ ${rows.flatMap((r) => units.map((u) => `  if (row_start + ${r}u < p.B && unit_st
 `;
 }
 
-/** Block shape used by the per-step path (rows, units); see `npm run bench`. */
+/** Block shape of the register-blocked step kernels (rows, units); see `npm run bench -- --lab`. */
 export const STEP_BLOCK = { rows: 4, units: 2 };
+
+/** A generated per-step entry point (`step_blocked`) and how many invocations a step needs. */
+export interface StepKernel {
+  name: string;
+  /** WGSL of the entry point, appended after the cell and template code. */
+  code: string;
+  /** Whether the module needs `enable subgroups;` (put first by the caller). */
+  subgroups: boolean;
+  workgroupSize: number;
+  /** Invocations one step needs for B batch rows and H units. */
+  lanes(B: number, H: number): number;
+}
+
+/**
+ * Shape of a subgroup-shared step kernel (adapters with 4-wide subgroups). Each
+ * invocation owns `rows` batch rows × `units` hidden units. `split = 'rows'`: the 4
+ * lanes of a subgroup take different rows and share the weights (each lane loads a
+ * quarter of them, subgroupBroadcast hands them round); `'units'`: the lanes take
+ * different units and share the h (forward) or dGh (backward) values.
+ */
+export interface SharedStepShape {
+  rows: number;
+  units: number;
+  split: 'rows' | 'units';
+  workgroupSize: number;
+  /**
+   * Finish the (row, unit) pairs in a loop over a private array instead of one inlined
+   * copy of the cell code per pair (smaller code; the array costs a few spills).
+   */
+  finishLoop?: boolean;
+  /**
+   * Forward only: gates of the cell (4 LSTM, 3 GRU, 1 RNN; default 4). The recurrent
+   * terms of a unit are accumulated as a vector of that many lanes, so a GRU or RNN
+   * does no multiply-adds for gates it does not have.
+   */
+  gates?: number;
+}
+
+const SUBGROUP = 4;
+
+/** Header lines common to the shared step kernels: lane, subgroup, tile origin. */
+function sharedTiles(s: SharedStepShape, H: string): string[] {
+  const rowsPerSg = s.split === 'rows' ? SUBGROUP * s.rows : s.rows;
+  const unitsPerSg = s.split === 'units' ? SUBGROUP * s.units : s.units;
+  return [
+    `  let idx = gid.x + gid.y * groups.x * ${s.workgroupSize}u;`,
+    `  let lane = idx % ${SUBGROUP}u;`,
+    `  let sgi = idx / ${SUBGROUP}u;`,
+    `  let utiles = (${H} + ${unitsPerSg - 1}u) / ${unitsPerSg}u;`,
+    `  let rtiles = (p.B + ${rowsPerSg - 1}u) / ${rowsPerSg}u;`,
+    // Subgroups past the last tile compute on clamped indices and store nothing.
+    `  let live = sgi < rtiles * utiles;`,
+    `  let tile = min(sgi, rtiles * utiles - 1u);`,
+    s.split === 'rows'
+      ? `  let row_start = (tile / utiles) * ${rowsPerSg}u + lane * ${s.rows}u;\n  let unit_start = (tile % utiles) * ${unitsPerSg}u;`
+      : `  let row_start = (tile / utiles) * ${rowsPerSg}u;\n  let unit_start = (tile % utiles) * ${unitsPerSg}u + lane * ${s.units}u;`,
+  ];
+}
+
+function sharedLanes(s: SharedStepShape) {
+  const rowsPerSg = s.split === 'rows' ? SUBGROUP * s.rows : s.rows;
+  const unitsPerSg = s.split === 'units' ? SUBGROUP * s.units : s.units;
+  return (B: number, H: number) => Math.ceil(B / rowsPerSg) * Math.ceil(H / unitsPerSg) * SUBGROUP;
+}
+
+/**
+ * Forward `step_blocked` with subgroup sharing: r = W_hh·h_{t-1} + b_hh for rows × units
+ * (× 4 gates as a vec4), then the cell math per (row, unit) pair.
+ *   split 'rows':  gate g of each unit's weights is loaded by lane g and broadcast.
+ *   split 'units': h of row 4q + e is loaded by lane e and broadcast.
+ */
+export function forwardStepShared(s: SharedStepShape): StepKernel {
+  const rows = range(s.rows);
+  const units = range(s.units);
+  const G = s.gates ?? 4;
+  if (s.split === 'units' && s.rows % SUBGROUP !== 0) throw new Error(`forwardStepShared: rows (${s.rows}) must be a multiple of ${SUBGROUP} when lanes split the units`);
+  if (!(G >= 1 && G <= 4)) throw new Error(`forwardStepShared: gates must be 1…4, got ${G}`);
+  // Gate vectors: f32, vec2, vec3 or vec4; padded to vec4 for finish().
+  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
+  const make = (parts: string[]) => (G === 1 ? parts[0] : `${vec}(${parts.join(', ')})`);
+  const splat = (v: string) => (G === 1 ? v : `${vec}(${v})`);
+  const pad = (v: string) => (G === 4 ? v : `vec4<f32>(${v}${', 0.0'.repeat(4 - G)})`);
+  const gates = range(G);
+  const body = (source: 'init' | 'y') => {
+    const l: string[] = ['    for (var k = 0u; k < H; k++) {'];
+    if (s.split === 'rows') {
+      for (const r of rows) l.push(`      let h${r} = ${splat(`${source}[base${r} + k]`)};`);
+      for (const u of units) l.push(`      let wl${u} = load_w_hh(lane, j${u}, k);`);
+      for (const u of units) l.push(`      let w${u} = ${make(gates.map((g) => `subgroupBroadcast(wl${u}, ${g}u)`))};`);
+    } else {
+      for (let q = 0; q < s.rows / SUBGROUP; q++) l.push(`      let hl${q} = ${source}[bl${q} + k];`);
+      for (const r of rows) l.push(`      let h${r} = ${splat(`subgroupBroadcast(hl${Math.floor(r / SUBGROUP)}, ${r % SUBGROUP}u)`)};`);
+      for (const u of units) l.push(`      let w${u} = ${make(gates.map((g) => `load_w_hh(${g}u, j${u}, k)`))};`);
+    }
+    for (const r of rows) for (const u of units) l.push(`      acc${r}_${u} = fma(h${r}, w${u}, acc${r}_${u});`);
+    l.push('    }');
+    return l.join('\n');
+  };
+  const rowDecl = (r: number, name: string, start: string) =>
+    `  let ${name}b${r} = min(${start} + ${r}u, p.B - 1u);\n  let ${name}L${r} = u32(lengths[${name}b${r}]);\n  let ${name}base${r} = h_prev_base(${name}b${r}, s, ${name}L${r});`;
+  const shared =
+    s.split === 'units'
+      ? range(s.rows / SUBGROUP)
+          .map((q) => {
+            const b = `min(row_start + ${SUBGROUP * q}u + lane, p.B - 1u)`;
+            return `  let bl${q} = h_prev_base(${b}, s, u32(lengths[${b}]));`;
+          })
+          .join('\n')
+      : '';
+  const code = `
+// Generated by src/ops/recurrent-kernels.ts: ${s.rows} rows × ${s.units} units per invocation, lanes split the ${s.split}.
+@compute @workgroup_size(${s.workgroupSize})
+fn step_blocked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+${sharedTiles(s, 'H').join('\n')}
+  let s = p.s;
+${rows.map((r) => rowDecl(r, '', 'row_start')).join('\n')}
+${shared}
+${units.map((u) => `  let j${u} = min(unit_start + ${u}u, H - 1u);`).join('\n')}
+${rows.flatMap((r) => units.map((u) => `  var acc${r}_${u} = ${make(gates.map((g) => `load_b_hh(${g}u, j${u})`))};`)).join('\n')}
+  if (s == 0u) {
+${body('init')}
+  } else {
+${body('y')}
+  }
+${
+  s.finishLoop
+    ? `  var accs = array<vec4<f32>, ${s.rows * s.units}>(${rows.flatMap((r) => units.map((u) => pad(`acc${r}_${u}`))).join(', ')});
+  for (var i = 0u; i < ${s.rows * s.units}u; i++) {
+    let r = row_start + i / ${s.units}u;
+    let j = unit_start + i % ${s.units}u;
+    if (live && r < p.B && j < H) {
+      let L = u32(lengths[r]);
+      if (s < L) { finish(r, j, s, L, accs[i]); }
+    }
+  }`
+    : rows.flatMap((r) => units.map((u) => `  if (live && row_start + ${r}u < p.B && s < L${r} && unit_start + ${u}u < H) { finish(b${r}, j${u}, s, L${r}, ${pad(`acc${r}_${u}`)}); }`)).join('\n')
+}
+}
+`;
+  return { name: `fwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}${G !== 4 ? `g${G}` : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
+}
+
+/**
+ * Backward `step_blocked` with subgroup sharing: the carry Σ_m dGh[b, t, m]·W_hh[m, k]
+ * for rows × units (units in vec4 groups), then the cell's backward per pair.
+ *   split 'rows':  W_hh[m, unit 4q + e] is loaded by lane e and broadcast.
+ *   split 'units': dGh of row 4q + e is loaded by lane e and broadcast.
+ */
+export function backwardStepShared(s: SharedStepShape): StepKernel {
+  if (s.units % 4 !== 0) throw new Error(`backwardStepShared: units (${s.units}) must be a multiple of 4`);
+  if (s.split === 'units' && s.rows % SUBGROUP !== 0) throw new Error(`backwardStepShared: rows (${s.rows}) must be a multiple of ${SUBGROUP} when lanes split the units`);
+  const rows = range(s.rows);
+  const quads = range(s.units / 4);
+  const l: string[] = ['  for (var m = 0u; m < G * H; m++) {'];
+  if (s.split === 'rows') {
+    for (const r of rows) l.push(`    let d${r} = vec4<f32>(carry(base${r} + m));`);
+    for (const q of quads) l.push(`    let wl${q} = w_hh[m * H + kl${q}];`);
+    for (const q of quads) l.push(`    let w${q} = vec4<f32>(${range(4).map((e) => `subgroupBroadcast(wl${q}, ${e}u)`).join(', ')});`);
+  } else {
+    for (let q = 0; q < s.rows / SUBGROUP; q++) l.push(`    let dl${q} = carry(bl${q} + m);`);
+    for (const r of rows) l.push(`    let d${r} = vec4<f32>(subgroupBroadcast(dl${Math.floor(r / SUBGROUP)}, ${r % SUBGROUP}u));`);
+    for (const q of quads) l.push(`    let w${q} = vec4<f32>(${range(4).map((e) => `w_hh[m * H + k${4 * q + e}]`).join(', ')});`);
+  }
+  for (const r of rows) for (const q of quads) l.push(`    acc${r}_${q} = fma(d${r}, w${q}, acc${r}_${q});`);
+  l.push('  }');
+  const decl: string[] = [];
+  for (const r of rows) decl.push(`  let b${r} = min(row_start + ${r}u, p.B - 1u);\n  let base${r} = (b${r} * p.T + carry_time(b${r})) * G * H;`);
+  if (s.split === 'units') {
+    for (let q = 0; q < s.rows / SUBGROUP; q++) {
+      const b = `min(row_start + ${SUBGROUP * q}u + lane, p.B - 1u)`;
+      decl.push(`  let bl${q} = (${b} * p.T + carry_time(${b})) * G * H;`);
+    }
+  } else {
+    for (const q of quads) decl.push(`  let kl${q} = min(unit_start + ${4 * q}u + lane, H - 1u);`);
+  }
+  for (let k = 0; k < s.units; k++) decl.push(`  let k${k} = min(unit_start + ${k}u, H - 1u);`);
+  const code = `
+// Generated by src/ops/recurrent-kernels.ts: ${s.rows} rows × ${s.units} units per invocation, lanes split the ${s.split}.
+@compute @workgroup_size(${s.workgroupSize})
+fn step_blocked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+${sharedTiles(s, 'H').join('\n')}
+${decl.join('\n')}
+${rows.flatMap((r) => quads.map((q) => `  var acc${r}_${q} = vec4<f32>(0.0);`)).join('\n')}
+${l.join('\n')}
+${
+  s.finishLoop
+    ? `  var accs = array<vec4<f32>, ${s.rows * quads.length}>(${rows.flatMap((r) => quads.map((q) => `acc${r}_${q}`)).join(', ')});
+  for (var i = 0u; i < ${s.rows * s.units}u; i++) {
+    let r = row_start + i / ${s.units}u;
+    let k = unit_start + i % ${s.units}u;
+    let a = accs[i / 4u];
+    if (live && r < p.B && k < H) { finish(r, k, a[i % 4u]); }
+  }`
+    : rows.flatMap((r) => quads.flatMap((q) => range(4).map((e) => `  if (live && row_start + ${r}u < p.B && unit_start + ${4 * q + e}u < H) { finish(b${r}, k${4 * q + e}, acc${r}_${q}[${e}]); }`))).join('\n')
+}
+}
+`;
+  return { name: `bwd${s.rows}x${s.units}${s.split[0]}w${s.workgroupSize}${s.finishLoop ? 'l' : ''}`, code, subgroups: true, workgroupSize: s.workgroupSize, lanes: sharedLanes(s) };
+}
+
+/** The register-blocked kernels above as StepKernels (any adapter, no subgroups). */
+export function blockedStepKernels(RB: number, UB: number): { forward: StepKernel; backward: StepKernel } {
+  const lanes = (B: number, H: number) => Math.ceil(B / RB) * Math.ceil(H / UB);
+  return {
+    forward: { name: `fwd${RB}x${UB}`, code: forwardStepBlocked(RB, UB), subgroups: false, workgroupSize: 64, lanes },
+    backward: { name: `bwd${RB}x${UB}`, code: backwardStepBlocked(RB, UB), subgroups: false, workgroupSize: 64, lanes },
+  };
+}
+
+/**
+ * Subgroup-shared step kernels with the block shapes measured best on SwiftShader
+ * (`npm run bench -- --lab`): 16 batch rows per invocation, or 4 for small batches,
+ * where rows past B would be computed for nothing; the forward kernel for the cell's
+ * number of gates.
+ */
+export function sharedStepKernels(rows: 4 | 16, gates = 4): { forward: StepKernel; backward: StepKernel } {
+  return {
+    forward: forwardStepShared({ rows, units: 2, split: 'units', workgroupSize: rows === 16 ? 32 : 16, finishLoop: true, gates }),
+    backward: backwardStepShared({ rows, units: 8, split: 'units', workgroupSize: 8, finishLoop: true }),
+  };
+}

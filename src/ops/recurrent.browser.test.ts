@@ -10,7 +10,10 @@ import { scope } from '../tensor.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from '../export/onnx-recurrent.ts';
 import { compareWithPytorch, recurrentFixtures } from './recurrent.parity.ts';
-import { initRecurrentParams, recurrent, type CellKind, type RecurrentConfig } from './recurrent.ts';
+import { initRecurrentParams, recurrent, setStepKernels, type CellKind, type RecurrentConfig } from './recurrent.ts';
+import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
+import { compareWithReference, type OpCase } from './testing.ts';
+import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { matmul } from './matmul.ts';
 import { mean } from './reduce.ts';
 import { mul, scale, sub } from './elementwise.ts';
@@ -28,6 +31,52 @@ describe('PyTorch parity, WebGPU (f32: atol 2e-5, rtol 2e-4)', () => {
       it(`${name} ${path}`, async () => {
         const reports = await compareWithPytorch(f, gpu, { atol: 2e-5, rtol: 2e-4 }, path);
         for (const r of reports) expect(r.ok, r.message).toBe(true);
+      });
+    }
+  }
+});
+
+// Every family of per-step kernels (the default one depends on the adapter and the
+// batch), on a batch that is not a multiple of any block and ragged lengths.
+describe('step kernel families vs the float64 CPU reference', () => {
+  const B = 19;
+  const T = 5;
+  const I = 3;
+  const H = 6;
+  const lengths = Array.from({ length: B }, (_, b) => 1 + ((b * 7) % T));
+  const families = [
+    ['register-blocked 4×2', () => blockedStepKernels(4, 2), false],
+    ['subgroup-shared, 16 rows', (G: number) => sharedStepKernels(16, G), true],
+    ['subgroup-shared, 4 rows', (G: number) => sharedStepKernels(4, G), true],
+    ['subgroup-shared, 16 rows, 4-gate vectors', () => sharedStepKernels(16, 4), true],
+  ] as const;
+  for (const [family, kernels, needsSubgroups] of families) {
+    for (const cell of ['lstm', 'gru', 'rnn_relu'] as CellKind[]) {
+      it(`${family}: ${cell} bidirectional, ragged, input bias`, async (ctx) => {
+        if (needsSubgroups && !fourWideSubgroups(gpu)) ctx.skip();
+        const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+        const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: true, dropout: 0 };
+        const inputs = [{ shape: [B, T, I] }];
+        for (let d = 0; d < 2; d++) inputs.push({ shape: [G * H, I] }, { shape: [G * H, H] }, { shape: [G * H] }, { shape: [G * H] });
+        for (let d = 0; d < 2; d++) inputs.push({ shape: [B, G * H] });
+        const c: OpCase = {
+          ops: [cell === 'lstm' || cell === 'gru' ? cell : 'rnn', 'recurrentBackward'],
+          name: `${family} ${cell}`,
+          inputs,
+          tolerance: { atol: 2e-5, rtol: 2e-4 },
+          run: ([x, ...rest]) => {
+            const layers = [0, 1].map((d) => ({ wIh: rest[4 * d], wHh: rest[4 * d + 1], bIh: rest[4 * d + 2], bHh: rest[4 * d + 3] }));
+            const r = recurrent(x, lengths, { layers }, config, { path: 'step', inputBias: [rest[8], rest[9]] });
+            return [r.output, ...r.hN, ...(r.cN ?? [])];
+          },
+        };
+        setStepKernels(gpu, kernels(G));
+        try {
+          const reports = await compareWithReference(c, gpu);
+          for (const r of reports) expect(r.ok, r.message).toBe(true);
+        } finally {
+          setStepKernels(gpu, null);
+        }
       });
     }
   }

@@ -11,7 +11,16 @@ const T = 4;
 const I = 3;
 const H = 3;
 
-function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged: boolean, withInit: boolean, path: RecurrencePath, dropoutP = 0): OpCase {
+function makeCase(
+  cell: CellKind,
+  layers: number,
+  bidirectional: boolean,
+  ragged: boolean,
+  withInit: boolean,
+  path: RecurrencePath,
+  dropoutP = 0,
+  inputBias = false,
+): OpCase {
   const D = bidirectional ? 2 : 1;
   const G = CELLS[cell].gates;
   const hasCell = CELLS[cell].hasCell;
@@ -27,7 +36,9 @@ function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged
     inputs.push({ shape: [B, H] });
     if (hasCell) inputs.push({ shape: [B, H] });
   }
-  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}${dropoutP ? ` dropout ${dropoutP}` : ''}`;
+  // Per-example input bias of the first layer, one per direction: [B, G·H].
+  if (inputBias) for (let d = 0; d < D; d++) inputs.push({ shape: [B, G * H] });
+  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}${dropoutP ? ` dropout ${dropoutP}` : ''}${inputBias ? ' input bias' : ''}`;
   return {
     ops: [cell === 'rnn_tanh' || cell === 'rnn_relu' ? 'rnn' : cell, 'recurrentBackward', ...(dropoutP ? ['dropout'] : [])] as OpCase['ops'],
     name,
@@ -48,12 +59,14 @@ function makeCase(cell: CellKind, layers: number, bidirectional: boolean, ragged
         h0.push(rest[k++]);
         if (hasCell) c0.push(rest[k++]);
       }
+      const biases = inputBias ? rest.slice(k, k + D) : undefined;
       const r = recurrent(x, lengths, { layers: layersParams }, config, {
         h0: withInit ? h0 : undefined,
         c0: withInit && hasCell ? c0 : undefined,
         path,
         training: dropoutP > 0,
         seed: 11,
+        inputBias: biases,
       });
       return [r.output, ...r.hN, ...(r.cN ?? [])];
     },
@@ -70,6 +83,15 @@ for (const path of ['step', 'sequence'] as const) {
         }
       }
     }
+  }
+}
+
+// Per-example input bias on the first layer (additive fusion): every cell, both paths,
+// ragged lengths so that padded steps must not contribute to its gradient.
+for (const path of ['step', 'sequence'] as const) {
+  for (const cell of ['rnn_tanh', 'lstm', 'gru'] as const) {
+    cases.push(makeCase(cell, 2, true, true, true, path, 0, true));
+    cases.push(makeCase(cell, 1, false, true, false, path, 0, true));
   }
 }
 

@@ -20,7 +20,9 @@
 import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
+import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
@@ -29,10 +31,12 @@ import { dropout } from './dropout.ts';
 import { gruCell } from './gru.ts';
 import { lstmCell } from './lstm.ts';
 import { matmul, matmulOp } from './matmul.ts';
+import { gemm, gemmPacked, pack } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
-import { sumRows } from './reduce.ts';
+import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
-import { backwardStepBlocked, forwardStepBlocked, STEP_BLOCK } from './recurrent-kernels.ts';
+import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
+import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
@@ -114,6 +118,8 @@ export interface LayerAttrs {
   /** e.g. "lstm layer 0"; used in error messages and labels. */
   name: string;
   path: RecurrencePath;
+  /** Whether the inputs end with a per-example input bias per direction, [B, G·H] each. */
+  inputBias?: boolean;
 }
 
 /** Per-direction views of a layer op's inputs and outputs. */
@@ -121,13 +127,16 @@ function layerLayout(attrs: LayerAttrs) {
   const D = attrs.directions;
   const hasCell = CELLS[attrs.cell].hasCell;
   const perDirOut = hasCell ? 4 : 3; // hN, [cN], saved, hPrev
+  const states = 2 + 4 * D + (hasCell ? 2 : 1) * D;
   return {
     D,
     hasCell,
     weights: (d: number) => 2 + 4 * d, // wIh, wHh, bIh, bHh
     h0: (d: number) => 2 + 4 * D + (hasCell ? 2 : 1) * d,
     c0: (d: number) => 2 + 4 * D + 2 * d + 1,
-    inputCount: 2 + 4 * D + (hasCell ? 2 : 1) * D,
+    /** Index of direction d's input bias (when attrs.inputBias). */
+    inputBias: (d: number) => states + d,
+    inputCount: states + (attrs.inputBias ? D : 0),
     hN: (d: number) => 1 + perDirOut * d,
     cN: (d: number) => 1 + perDirOut * d + 1,
     saved: (d: number) => 1 + perDirOut * d + (hasCell ? 2 : 1),
@@ -179,6 +188,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (!same(inputs[w + 3], [GH])) shapeError(dn, inputs, `b_hh must be [${GH}]`);
       if (!same(inputs[lay.h0(d)], [B, H])) shapeError(dn, inputs, `h0 must be [${B}, ${H}]`);
       if (lay.hasCell && !same(inputs[lay.c0(d)], [B, H])) shapeError(dn, inputs, `c0 must be [${B}, ${H}]`);
+      if (attrs.inputBias && !same(inputs[lay.inputBias(d)], [B, GH])) shapeError(dn, inputs, `input bias must be [${B}, ${GH}] (batch, gates·hidden)`);
     }
     const outs: { shape: number[]; dtype: 'f32'; role: string }[] = [{ shape: [B, T, lay.D * H], dtype: 'f32', role: 'output' }];
     for (let d = 0; d < lay.D; d++) {
@@ -201,10 +211,9 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const DH = lay.D * H;
     const x = inputs[0] as FloatArray;
     const y = outputs[0] as FloatArray;
+    const steps = Math.max(...attrs.lengths);
     y.fill(0);
     const pre = new Float64Array(2 * GH);
-    const hPrev = new Float64Array(H);
-    const cPrev = new Float64Array(H);
     const hNew = new Float64Array(H);
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
@@ -218,45 +227,60 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const cN = lay.hasCell ? (outputs[lay.cN(d)] as FloatArray) : null;
       const saved = outputs[lay.saved(d)] as FloatArray;
       const hPrevOut = outputs[lay.hPrev(d)] as FloatArray;
+      const inBias = attrs.inputBias ? (inputs[lay.inputBias(d)] as FloatArray) : null;
       saved.fill(0);
       hPrevOut.fill(0);
       const reverse = d === 1;
-      for (let b = 0; b < B; b++) {
-        const L = attrs.lengths[b];
-        for (let j = 0; j < H; j++) {
-          hPrev[j] = h0[b * H + j];
-          cPrev[j] = c0 ? c0[b * H + j] : 0;
-        }
-        for (let s = 0; s < L; s++) {
+      // A = X·W_ihᵀ + b_ih (+ input bias) for every timestep, [B·T, G·H], one GEMM.
+      const A = new Float64Array(B * T * GH);
+      gemm({ data: x, trans: false }, { data: wIh, trans: true }, A, B * T, GH, I);
+      for (let r = 0; r < B * T; r++) {
+        const ib = Math.floor(r / T) * GH;
+        for (let m = 0; m < GH; m++) A[r * GH + m] += inBias ? bIh[m] + inBias[ib + m] : bIh[m];
+      }
+      // States of every example, [B, H], float64.
+      const h = new Float64Array(B * H);
+      const c = new Float64Array(B * H);
+      for (let i = 0; i < B * H; i++) {
+        h[i] = h0[i];
+        c[i] = c0 ? c0[i] : 0;
+      }
+      // W_hh [G·H, H] row-major is already op(B)ᵀ for R = h·W_hhᵀ.
+      const wHh64 = Float64Array.from(wHh);
+      const hs = new Float64Array(B * H);
+      const R = new Float64Array(B * GH);
+      const active: number[] = [];
+      for (let s = 0; s < steps; s++) {
+        // Examples still running at step s; their recurrent terms in one GEMM.
+        active.length = 0;
+        for (let b = 0; b < B; b++) if (s < attrs.lengths[b]) active.push(b);
+        active.forEach((b, q) => hs.set(h.subarray(b * H, (b + 1) * H), q * H));
+        gemmPacked(hs, wHh64, R, active.length, GH, H);
+        active.forEach((b, q) => {
+          const L = attrs.lengths[b];
           const t = reverse ? L - 1 - s : s;
           const row = b * T + t;
-          // pre = [b_ih + W_ih x | b_hh + W_hh h]
+          // pre = [A row | W_hh h + b_hh]
           for (let m = 0; m < GH; m++) {
-            let a = bIh[m];
-            const wo = m * I;
-            const xo = row * I;
-            for (let k = 0; k < I; k++) a += wIh[wo + k] * x[xo + k];
-            pre[m] = a;
-            let r = bHh[m];
-            const ho = m * H;
-            for (let k = 0; k < H; k++) r += wHh[ho + k] * hPrev[k];
-            pre[GH + m] = r;
+            pre[m] = A[row * GH + m];
+            pre[GH + m] = R[q * GH + m] + bHh[m];
           }
           const so = row * S;
+          const hb = b * H;
           for (let j = 0; j < H; j++) {
-            hNew[j] = cell.forwardUnit(H, j, pre, hPrev[j], cPrev[j], saved, so);
-            hPrevOut[row * H + j] = hPrev[j];
+            hNew[j] = cell.forwardUnit(H, j, pre, h[hb + j], c[hb + j], saved, so);
+            hPrevOut[row * H + j] = h[hb + j];
           }
           for (let j = 0; j < H; j++) {
-            hPrev[j] = hNew[j];
-            if (lay.hasCell) cPrev[j] = saved[so + 4 * H + j];
+            h[hb + j] = hNew[j];
+            if (lay.hasCell) c[hb + j] = saved[so + 4 * H + j];
             y[row * DH + d * H + j] = hNew[j];
           }
-        }
-        for (let j = 0; j < H; j++) {
-          hN[b * H + j] = hPrev[j];
-          if (cN) cN[b * H + j] = cPrev[j];
-        }
+        });
+      }
+      for (let i = 0; i < B * H; i++) {
+        hN[i] = h[i];
+        if (cN) cN[i] = c[i];
       }
     }
   },
@@ -268,9 +292,11 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const H = attrs.hidden;
     const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
-    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H) : attrs.path;
-    const constants = recurrentConstants(cell, H);
-    gpu.recorder.clear(gpu.buffer(outputs[0]));
+    const padded = attrs.lengths.some((L) => L !== T);
+    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, fourWideSubgroups(gpu)) : attrs.path;
+    const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
+    // Without padding every element of y, saved and hPrev is written by the steps.
+    if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
       const label = `${attrs.cell}.forward`;
@@ -283,9 +309,13 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (lay.hasCell) gpu.recorder.copy(gpu.buffer(inputs[lay.c0(d)]), 0, gpu.buffer(init), B * H * 4, B * H * 4);
       const saved = outputs[lay.saved(d)];
       const hPrev = outputs[lay.hPrev(d)];
-      gpu.recorder.clear(gpu.buffer(saved));
-      gpu.recorder.clear(gpu.buffer(hPrev));
-      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init)];
+      if (padded) {
+        gpu.recorder.clear(gpu.buffer(saved));
+        gpu.recorder.clear(gpu.buffer(hPrev));
+      }
+      // The input bias is read only when HAS_IN_BIAS; otherwise xproj fills its binding.
+      const inBias = attrs.inputBias ? inputs[lay.inputBias(d)] : xProj;
+      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
       const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
       const uniforms = (s: number) =>
         [
@@ -298,13 +328,15 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', steps],
           ['u32', 0],
         ] as ['u32', number][];
-      const code = cell.wgsl + forwardWgsl + forwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
-      const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
+      const kernel = stepKernels(gpu, B, cell.gates).forward;
+      const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + forwardWgsl + kernel.code;
+      const shaderKey = `recurrent/${attrs.cell}_forward_${kernel.name}`;
       if (path === 'sequence') {
-        gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
+        gpu.dispatch({ label, shaderKey, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
+        const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
         for (let s = 0; s < steps; s++) {
-          gpu.dispatch({ label, shaderKey: `recurrent/${attrs.cell}_forward`, code, entryPoint: 'step_blocked', constants, reads, writes, uniforms: uniforms(s), workgroups: grid1d(blocks, 64) });
+          gpu.dispatch({ label, shaderKey, code, entryPoint: 'step_blocked', constants, reads, writes, uniforms: uniforms(s), workgroups });
         }
       }
       // Final states at each example's last real step.
@@ -349,36 +381,57 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         throw new Error(`${directionName(attrs, d)}: saved gate tensors are for backward and inspection only; they are not differentiable`);
       }
     }
-    const dy = grads[0] ?? backend.zeros([B, T, lay.D * H], 'f32', `${attrs.cell}.dy`);
+    // A missing output gradient is passed as an empty tensor: the kernel reads no dy.
+    const dy = grads[0] ?? backend.zeros([0], 'f32', `${attrs.cell}.no_dy`);
     const result: (Tensor | null)[] = new Array(inputs.length).fill(null);
     let dx: Tensor | null = null;
     for (let d = 0; d < lay.D; d++) {
       const w = lay.weights(d);
       const dhN = grads[lay.hN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dhN`);
       const dcN = lay.hasCell ? (grads[lay.cN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`)) : backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`);
-      const [dGx, dGh, dh0, dc0] = runOp(`${attrs.cell}.backward`, recurrentBackwardOp, [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN], {
-        cell: attrs.cell,
-        hidden: H,
-        directions: lay.D,
-        direction: d,
-        lengths: attrs.lengths,
-        name: directionName(attrs, d),
-      });
-      const dGx2 = reshape(dGx, [B * T, GH]);
-      const dGh2 = reshape(dGh, [B * T, GH]);
-      const dxd = matmul(dGx, inputs[w]); // [B, T, I]
-      dx = dx ? add(dx, dxd) : dxd;
-      result[w] = matmul(dGx2, reshape(x, [B * T, I]), { transA: true });
-      result[w + 1] = matmul(dGh2, reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
-      result[w + 2] = sumRows(dGx, [GH]);
-      result[w + 3] = sumRows(dGh, [GH]);
-      result[lay.h0(d)] = dh0;
-      if (lay.hasCell) result[lay.c0(d)] = dc0;
+      const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
+      const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
+      const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
+        `${attrs.cell}.backward`,
+        recurrentBackwardOp,
+        [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN],
+        {
+          cell: attrs.cell,
+          hidden: H,
+          directions: lay.D,
+          direction: d,
+          lengths: attrs.lengths,
+          name: directionName(attrs, d),
+          inputBias: wantInputBias,
+          stateGrads: wantState,
+        },
+      );
+      // dGh differs from dGx only for the GRU (its n gate); otherwise it is dGx itself.
+      const dGh = separateHiddenGradient(attrs.cell) ? dGhOwn : dGx;
+      // Weight gradients as large GEMMs over all timesteps, only where a gradient is wanted.
+      if (needsGrad(x)) {
+        const dxd = matmul(dGx, inputs[w]); // [B, T, I]
+        dx = dx ? add(dx, dxd) : dxd;
+      }
+      if (needsGrad(inputs[w])) result[w] = matmul(reshape(dGx, [B * T, GH]), reshape(x, [B * T, I]), { transA: true });
+      if (needsGrad(inputs[w + 1])) result[w + 1] = matmul(reshape(dGh, [B * T, GH]), reshape(outputs[lay.hPrev(d)], [B * T, H]), { transA: true });
+      result[w + 2] = dbIh;
+      result[w + 3] = dbHh;
+      if (wantState) {
+        result[lay.h0(d)] = dh0;
+        if (lay.hasCell) result[lay.c0(d)] = dc0;
+      }
+      if (wantInputBias) result[lay.inputBias(d)] = dInputBias;
     }
     result[0] = dx;
     return result;
   },
 };
+
+/** Whether the hidden-side gate gradients differ from the input-side ones (GRU n gate). */
+function separateHiddenGradient(cell: CellKind): boolean {
+  return cell === 'gru';
+}
 
 export interface BackwardAttrs {
   cell: CellKind;
@@ -387,12 +440,19 @@ export interface BackwardAttrs {
   direction: number;
   lengths: Int32Array;
   name: string;
+  /** Also output Σ_t dGx[b, t, :] per example (gradient of a per-example input bias). */
+  inputBias?: boolean;
+  /** Whether dh_0 and dc_0 are wanted (default true); when not, they are [0]. */
+  stateGrads?: boolean;
 }
 
 /**
  * Fused BPTT for one direction. Inputs: lengths i32 [B], saved [B, T, S·H], W_hh
- * [G·H, H], dy [B, T, D·H], dh_N [B, H], dc_N [B, H]. Outputs: dGx, dGh [B, T, G·H]
- * (zero at padded steps), dh_0, dc_0 [B, H].
+ * [G·H, H], dy [B, T, D·H] (or [0]: no output gradient), dh_N [B, H], dc_N [B, H].
+ * Outputs: dGx [B, T, G·H] (zero at padded steps); dGh, the same for the hidden side —
+ * [B, T, G·H] for the GRU, [0] for the other cells, whose dGh equals dGx; dh_0, dc_0
+ * [B, H] (or [0] when attrs.stateGrads is false); the bias gradients db_ih = Σ_{b,t} dGx and db_hh = Σ_{b,t} dGh, [G·H] each;
+ * and, with attrs.inputBias, Σ_t dGx per example [B, G·H] (else [0]).
  */
 export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
   outputs(inputs, attrs) {
@@ -400,12 +460,15 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const GH = CELLS[attrs.cell].gates * attrs.hidden;
     return [
       { shape: [B, T, GH], dtype: 'f32', role: 'dGx' },
-      { shape: [B, T, GH], dtype: 'f32', role: 'dGh' },
-      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
-      { shape: [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
+      { shape: separateHiddenGradient(attrs.cell) ? [B, T, GH] : [0], dtype: 'f32', role: 'dGh' },
+      { shape: attrs.stateGrads === false ? [0] : [B, attrs.hidden], dtype: 'f32', role: 'dh0' },
+      { shape: attrs.stateGrads === false ? [0] : [B, attrs.hidden], dtype: 'f32', role: 'dc0' },
+      { shape: [GH], dtype: 'f32', role: 'dbIh' },
+      { shape: [GH], dtype: 'f32', role: 'dbHh' },
+      { shape: attrs.inputBias ? [B, GH] : [0], dtype: 'f32', role: 'dInputBias' },
     ];
   },
-  reference(inputs, [dGx, dGh, dh0, dc0], { attrs, inputShapes }) {
+  reference(inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], { attrs, inputShapes }) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputShapes[1];
     const H = attrs.hidden;
@@ -415,63 +478,104 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const saved = inputs[1] as FloatArray;
     const wHh = inputs[2] as FloatArray;
     const dy = inputs[3] as FloatArray;
+    const hasDy = dy.length > 0;
     const dhN = inputs[4] as FloatArray;
     const dcN = inputs[5] as FloatArray;
+    const separate = separateHiddenGradient(attrs.cell);
+    // Cells without a separate hidden side write identical values to both: alias them.
+    const dGh = (separate ? dGhOut : dGx) as FloatArray;
     dGx.fill(0);
     dGh.fill(0);
     const reverse = attrs.direction === 1;
-    const dhCarry = new Float64Array(H);
-    const dc = new Float64Array(H);
-    const direct = new Float64Array(H);
+    const steps = Math.max(...attrs.lengths);
+    // Carried state of every example, [B, H]: dh (through W_hh, from the step after) and dc.
+    const dhCarry = Float64Array.from(dhN);
+    const dc = Float64Array.from(dcN);
+    const direct = new Float64Array(B * H);
     const state = { dc: 0, dhDirect: 0 };
-    for (let b = 0; b < B; b++) {
-      const L = attrs.lengths[b];
-      for (let k = 0; k < H; k++) {
-        dhCarry[k] = dhN[b * H + k];
-        dc[k] = dcN[b * H + k];
-      }
-      for (let s = L - 1; s >= 0; s--) {
+    // (W_hh)ᵀ as [H, G·H]: op(B)ᵀ for dh_{t-1} = dGh_t · W_hh.
+    const wHhT = pack({ data: wHh, trans: true }, H, GH);
+    const dg = new Float64Array(B * GH);
+    const through = new Float64Array(B * H);
+    const active: number[] = [];
+    for (let s = steps - 1; s >= 0; s--) {
+      active.length = 0;
+      for (let b = 0; b < B; b++) if (s < attrs.lengths[b]) active.push(b);
+      active.forEach((b, q) => {
+        const L = attrs.lengths[b];
         const t = reverse ? L - 1 - s : s;
         const row = b * T + t;
         const go = row * GH;
         for (let k = 0; k < H; k++) {
-          state.dc = dc[k];
-          cell.backwardUnit(H, k, dhCarry[k] + dy[row * DH + attrs.direction * H + k], state, saved, row * S, dGx as FloatArray, dGh as FloatArray, go);
-          dc[k] = state.dc;
-          direct[k] = state.dhDirect;
+          state.dc = dc[b * H + k];
+          const dyk = hasDy ? dy[row * DH + attrs.direction * H + k] : 0;
+          cell.backwardUnit(H, k, dhCarry[b * H + k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go);
+          dc[b * H + k] = state.dc;
+          direct[b * H + k] = state.dhDirect;
         }
-        // dh_{t-1} = direct + W_hhᵀ · dGh_t
-        for (let k = 0; k < H; k++) dhCarry[k] = direct[k];
-        for (let m = 0; m < GH; m++) {
-          const g = dGh[go + m];
-          if (g === 0) continue;
-          const wo = m * H;
-          for (let k = 0; k < H; k++) dhCarry[k] += g * wHh[wo + k];
-        }
-      }
-      for (let k = 0; k < H; k++) {
-        dh0[b * H + k] = dhCarry[k];
-        dc0[b * H + k] = dc[k];
+        for (let m = 0; m < GH; m++) dg[q * GH + m] = dGh[go + m];
+      });
+      // dh_{t-1} = direct + dGh_t · W_hh for all running examples in one GEMM.
+      gemmPacked(dg, wHhT, through, active.length, H, GH);
+      active.forEach((b, q) => {
+        for (let k = 0; k < H; k++) dhCarry[b * H + k] = direct[b * H + k] + through[q * H + k];
+      });
+    }
+    if (attrs.stateGrads !== false) {
+      for (let i = 0; i < B * H; i++) {
+        dh0[i] = dhCarry[i];
+        dc0[i] = dc[i];
       }
     }
+    // Bias gradients: Σ over examples and steps; per example for the input bias.
+    const sumIh = new Float64Array(GH);
+    const sumHh = new Float64Array(GH);
+    const perExample = new Float64Array(GH);
+    for (let b = 0; b < B; b++) {
+      perExample.fill(0);
+      for (let t = 0; t < T; t++) {
+        const go = (b * T + t) * GH;
+        for (let m = 0; m < GH; m++) perExample[m] += dGx[go + m];
+        if (separate) for (let m = 0; m < GH; m++) sumHh[m] += dGh[go + m];
+      }
+      for (let m = 0; m < GH; m++) sumIh[m] += perExample[m];
+      if (attrs.inputBias) for (let m = 0; m < GH; m++) dInputBias[b * GH + m] = perExample[m];
+    }
+    for (let m = 0; m < GH; m++) {
+      dbIh[m] = sumIh[m];
+      dbHh[m] = separate ? sumHh[m] : sumIh[m];
+    }
   },
-  webgpu(gpu, inputs, [dGx, dGh, dh0, dc0], attrs) {
+  webgpu(gpu, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], attrs) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputs[1].shape;
     const H = attrs.hidden;
+    const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
+    const padded = attrs.lengths.some((L) => L !== T);
+    const separate = separateHiddenGradient(attrs.cell);
+    const hasDy = inputs[3].size > 0;
     const dFinal = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dfinal`);
     const dState = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dstate`);
     gpu.recorder.copy(gpu.buffer(inputs[4]), 0, gpu.buffer(dFinal), 0, B * H * 4);
     gpu.recorder.copy(gpu.buffer(inputs[5]), 0, gpu.buffer(dFinal), B * H * 4, B * H * 4);
     gpu.recorder.clear(gpu.buffer(dState));
-    gpu.recorder.clear(gpu.buffer(dGx));
-    gpu.recorder.clear(gpu.buffer(dGh));
-    const code = cell.wgsl + backwardWgsl + backwardStepBlocked(STEP_BLOCK.rows, STEP_BLOCK.units);
-    const blocks = Math.ceil(B / STEP_BLOCK.rows) * Math.ceil(H / STEP_BLOCK.units);
-    const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(inputs[3]), gpu.buffer(dFinal)];
-    const writes = [gpu.buffer(dGx), gpu.buffer(dGh), gpu.buffer(dState)];
-    const constants = recurrentConstants(cell, H);
+    // Padded steps keep zero gradients; without padding the steps write everything.
+    if (padded) {
+      gpu.recorder.clear(gpu.buffer(dGx));
+      if (separate) gpu.recorder.clear(gpu.buffer(dGhOut));
+    }
+    const kernel = stepKernels(gpu, B, cell.gates).backward;
+    const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
+    const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
+    // Unused bindings (dy when there is no output gradient, dGh for cells without a
+    // separate hidden side) are filled with buffers the kernel never touches.
+    const reads = [gpu.buffer(inputs[2]), gpu.buffer(inputs[0]), gpu.buffer(inputs[1]), gpu.buffer(hasDy ? inputs[3] : inputs[1]), gpu.buffer(dFinal)];
+    // dGh only for the GRU; otherwise db_hh (written after the loop) fills its binding.
+    const writes = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dbHh), gpu.buffer(dState)];
+    // The last dispatch (final = 1) only adds W_hh's part to dh_0.
+    const stateGrads = attrs.stateGrads !== false;
+    const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0 };
     const uniforms = (s: number, final: number) =>
       [
         ['u32', B],
@@ -483,38 +587,97 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         ['u32', final],
         ['u32', 0],
       ] as ['u32', number][];
-    for (let s = steps - 1; s >= -1; s--) {
+    for (let s = steps - 1; s >= (stateGrads ? -1 : 0); s--) {
       gpu.dispatch({
         label: `${attrs.cell}.backward`,
-        shaderKey: `recurrent/${attrs.cell}_backward`,
+        shaderKey: `recurrent/${attrs.cell}_backward_${kernel.name}`,
         code,
         entryPoint: 'step_blocked',
         constants,
         reads,
         writes,
         uniforms: uniforms(Math.max(s, 0), s < 0 ? 1 : 0),
-        workgroups: grid1d(blocks, 64),
+        workgroups,
       });
     }
-    gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
-    gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    if (stateGrads) {
+      gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
+      gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
+    }
+    // Bias gradients: per-example sums over t, then over examples.
+    const rowsIh = attrs.inputBias ? dInputBias : gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows`);
+    // rowsHh only for the GRU; otherwise dFinal fills its (unused) binding.
+    const rowsHh = separate ? gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows_hh`) : dFinal;
+    const biasReads = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dGx)];
+    const biasWrites = [gpu.buffer(rowsIh), gpu.buffer(rowsHh), gpu.buffer(dbIh), gpu.buffer(dbHh)];
+    const biasUniforms: ['u32', number][] = [
+      ['u32', B],
+      ['u32', T],
+      ['u32', GH],
+      ['u32', 0],
+    ];
+    for (const entryPoint of ['per_example', 'total']) {
+      gpu.dispatch({
+        label: `${attrs.cell}.bias_grad`,
+        shaderKey: 'recurrent/bias_grad',
+        code: biasGradWgsl,
+        entryPoint,
+        constants: { SEPARATE: separate ? 1 : 0 },
+        reads: biasReads,
+        writes: biasWrites,
+        uniforms: biasUniforms,
+        workgroups: grid1d(entryPoint === 'total' ? GH : B * GH, 64),
+      });
+    }
+    if (!attrs.inputBias) rowsIh.dispose();
+    if (separate) rowsHh.dispose();
     dFinal.dispose();
     dState.dispose();
   },
   backward: 'nondifferentiable',
 };
 
+const BLOCKED = blockedStepKernels(STEP_BLOCK.rows, STEP_BLOCK.units);
+/** Subgroup-shared kernels by rows per invocation and gates, made on first use. */
+const shared = new Map<string, { forward: StepKernel; backward: StepKernel }>();
+function sharedKernels(rows: 4 | 16, gates: number): { forward: StepKernel; backward: StepKernel } {
+  const key = `${rows}/${gates}`;
+  let k = shared.get(key);
+  if (!k) shared.set(key, (k = sharedStepKernels(rows, gates)));
+  return k;
+}
+const stepOverride = new WeakMap<WebGpuBackend, { forward: StepKernel; backward: StepKernel }>();
+
+/**
+ * The per-step kernels used on this backend for a batch of B and a cell with `gates`
+ * gates: subgroup-shared where subgroups are 4 wide (SwiftShader; 16 rows per
+ * invocation from B = 16 on, else 4), register-blocked elsewhere.
+ */
+export function stepKernels(gpu: WebGpuBackend, B: number, gates = 4): { forward: StepKernel; backward: StepKernel } {
+  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? sharedKernels(B >= 16 ? 16 : 4, gates) : BLOCKED);
+}
+
+/** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */
+export function setStepKernels(gpu: WebGpuBackend, kernels: { forward: StepKernel; backward: StepKernel } | null): void {
+  if (kernels) stepOverride.set(gpu, kernels);
+  else stepOverride.delete(gpu);
+}
+
 function recurrentConstants(cell: CellSpec, H: number): Record<string, number> {
   return { H, G: cell.gates, S: cell.saved, ACT: cell.activationCode ?? 1 };
 }
 
 /**
- * Which forward path to use for a shape. Measured on SwiftShader (2 CPU cores): the
- * per-step path spreads B·H invocations over both cores at every step, the sequence
- * path keeps one workgroup per batch row busy for all T steps; see `npm run bench`.
+ * Which forward path to use for a shape and kernel family, by measurement on SwiftShader
+ * (2 CPU cores; `npm run bench -- --profile --query "B=…&H=…&paths=step,sequence"`).
+ * With the subgroup-shared step kernels the per-step path was as fast or faster for
+ * every shape tried (B 1…32, H 32…512; e.g. B 8, H 64: 8 vs 17 ms forward). With the
+ * register-blocked kernels the sequence path (one workgroup per batch row looping over
+ * t) wins below B·H = 1024, where a step has too few invocations to fill both cores.
  */
-export function chooseRecurrencePath(B: number, T: number, H: number): 'step' | 'sequence' {
+export function chooseRecurrencePath(B: number, T: number, H: number, sharedKernels = false): 'step' | 'sequence' {
   void T;
+  if (sharedKernels) return 'step';
   return B * H >= 1024 ? 'step' : 'sequence';
 }
 
@@ -530,6 +693,12 @@ export interface RecurrentOptions {
   seed?: number;
   /** Forward path on WebGPU (default 'auto'). */
   path?: RecurrencePath;
+  /**
+   * Per-example bias added to the FIRST layer's input projection at every real step,
+   * one per direction, [B, G·H] each in PyTorch gate order:
+   * A[b, t, :] = x[b, t]·W_ihᵀ + b_ih + inputBias[b]. Differentiable.
+   */
+  inputBias?: Tensor[];
 }
 
 export interface RecurrentResult {
@@ -597,7 +766,20 @@ export function recurrent(
       inputs.push(options.h0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.h0`));
       if (hasCell) inputs.push(options.c0?.[k] ?? backend.zeros([B, H], 'f32', `${config.cell}.c0`));
     }
-    const attrs: LayerAttrs = { cell: config.cell, hidden: H, directions: D as 1 | 2, lengths: lens, name: `${name} ${l}`, path: options.path ?? 'auto' };
+    const withInputBias = l === 0 && !!options.inputBias;
+    if (withInputBias) {
+      if (options.inputBias!.length !== D) throw new Error(`${name} 0: ${options.inputBias!.length} input biases for ${D} direction(s)`);
+      inputs.push(...options.inputBias!);
+    }
+    const attrs: LayerAttrs = {
+      cell: config.cell,
+      hidden: H,
+      directions: D as 1 | 2,
+      lengths: lens,
+      name: `${name} ${l}`,
+      path: options.path ?? 'auto',
+      inputBias: withInputBias,
+    };
     const outs = runOp(`${config.cell}`, recurrentLayerOp, inputs, attrs);
     const lay = layerLayout(attrs);
     for (let d = 0; d < D; d++) {
