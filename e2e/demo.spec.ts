@@ -18,7 +18,7 @@ test('Why LSTM? drives the app and shows the vanishing gradient', async ({ page 
   await expect(page.getByTestId('demo-guide')).toContainText('step 2 of');
   await page.getByTestId('demo-action').click();
   await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('session-summary')).toContainText('RNN TANH · text fusion');
+  await expect(page.getByTestId('session-summary')).toContainText('RNN (tanh) · text fusion');
   await expect.poll(async () => (await chartValues(page, 'chart-time', 'mean')).length, { timeout: 120_000 }).toBe(60);
   const profile = await chartValues(page, 'chart-time', 'mean');
   expect(profile[0]).toBeLessThan(profile[59] / 10);

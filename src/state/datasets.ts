@@ -1,6 +1,7 @@
 // Building the prepared dataset the settings describe: Shapes & Questions, OpenMoji, the
 // long-memory task, or the user's imported examples. Pure (no DOM): runs in the dataset
 // worker (dataset.worker.ts), and in tests on the main thread.
+import { generateClues } from '../data/clues.ts';
 import { generateLongMemory } from '../data/long-memory.ts';
 import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
@@ -19,7 +20,7 @@ export interface ImportedExamples {
 
 /** What to build: a built-in from its settings, or an import. */
 export type DatasetRequest =
-  | { source: 'shapes' | 'openmoji'; settings: DataSettings; openMojiBaseUrl: string }
+  | { source: 'shapes' | 'openmoji' | 'clues'; settings: DataSettings; openMojiBaseUrl: string }
   | { source: 'memory'; settings: DataSettings }
   | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
 
@@ -53,13 +54,20 @@ export class DatasetBuilder {
     return prepare(raw, request.settings.preparation);
   }
 
-  private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' }>): Promise<RawBuiltIn> {
+  private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' | 'clues' }>): Promise<RawBuiltIn> {
     const s = request.settings;
     const key =
-      request.source === 'shapes' ? JSON.stringify(['shapes', s.shapes, s.preparation.imageSize]) : JSON.stringify(['openmoji', s.openMoji, request.openMojiBaseUrl]);
+      request.source === 'shapes'
+        ? JSON.stringify(['shapes', s.shapes, s.preparation.imageSize])
+        : request.source === 'clues'
+          ? JSON.stringify(['clues', s.clues, s.preparation.imageSize])
+          : JSON.stringify(['openmoji', s.openMoji, request.openMojiBaseUrl]);
     if (this.cached?.key === key) return this.cached;
     let raw: RawBuiltIn;
-    if (request.source === 'shapes') {
+    if (request.source === 'clues') {
+      const examples = generateClues({ count: s.clues.count, seed: s.clues.seed, imageSize: s.preparation.imageSize });
+      raw = { key, name: 'Complementary clues', examples, report: { ...emptyReport(), rowsSeen: examples.length, rowsKept: examples.length }, task: 'classification' };
+    } else if (request.source === 'shapes') {
       const o = s.shapes;
       const d = generateShapes({ count: o.count, seed: o.seed, difficulty: o.difficulty, imageSize: s.preparation.imageSize, kinds: o.mode === 'captions' ? ['caption'] : o.kinds });
       const report = { ...emptyReport(), rowsSeen: d.examples.length, rowsKept: d.examples.length };

@@ -11,9 +11,9 @@ import { LONG_MEMORY_DEFAULTS } from '../data/long-memory.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
 import { defaultTrainConfig, type TrainConfig } from '../train/config.ts';
 
-/** Where the dataset comes from: the two built-ins, the user's files, or the long-memory teaching task. */
-export type DataSource = 'shapes' | 'openmoji' | 'import' | 'memory';
-export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'memory'];
+/** Where the dataset comes from: the built-ins, the user's files, or one of the teaching tasks. */
+export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory';
+export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory'];
 
 export interface ShapesSettings {
   count: number;
@@ -33,6 +33,12 @@ export interface MemorySettings {
   seed: number;
 }
 
+/** Options of "Complementary clues" (the text names the colour, the image shows the shape). */
+export interface CluesSettings {
+  count: number;
+  seed: number;
+}
+
 /** How raw examples become model input (ignored by the long-memory task, which is built prepared). */
 export interface PreparationSettings {
   imageSize: number;
@@ -45,6 +51,7 @@ export interface DataSettings {
   shapes: ShapesSettings;
   openMoji: Required<OpenMojiOptions>;
   memory: MemorySettings;
+  clues: CluesSettings;
   preparation: PreparationSettings;
 }
 
@@ -61,6 +68,7 @@ export function defaultDataSettings(): DataSettings {
     shapes: { count: 2400, seed: 1, difficulty: 'normal', mode: 'questions', kinds: [...QUESTION_KINDS] },
     openMoji: { task: 'group', text: 'tags' },
     memory: { count: LONG_MEMORY_DEFAULTS.count, length: LONG_MEMORY_DEFAULTS.length, seed: LONG_MEMORY_DEFAULTS.seed },
+    clues: { count: 1800, seed: 1 },
     preparation: { imageSize: 32, tokenizer: { ...DEFAULT_TOKENIZER }, split: { ...DEFAULT_SPLIT } },
   };
 }

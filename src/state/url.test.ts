@@ -1,8 +1,9 @@
 // The setup in the URL: a round trip reproduces every setting, only changed values are
 // written, and bad values are reported (never thrown) while the defaults are kept.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultSetup } from './settings.ts';
-import { queryFromSetup, setupFromQuery } from './url.ts';
+import { URL_KEYS, queryFromSetup, setupFromQuery } from './url.ts';
 
 describe('setup in the URL', () => {
   it('writes nothing for the defaults and reads the defaults back', () => {
@@ -65,5 +66,13 @@ describe('setup in the URL', () => {
     const parsed = setupFromQuery('?sched.factor=0.25&sched=step&sched.every=30');
     expect(parsed.problems).toEqual([]);
     expect(parsed.setup.train.schedule).toEqual({ kind: 'step', every: 30, factor: 0.25 });
+  });
+});
+
+describe('README', () => {
+  it('lists every URL parameter', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('### Links reproduce the setup'), readme.indexOf('### Keyboard, projectors and themes'));
+    expect(URL_KEYS.filter((k) => !table.includes(`\`${k}\``))).toEqual([]);
   });
 });

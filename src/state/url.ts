@@ -129,6 +129,8 @@ const FIELDS: Field[] = [
   },
   enumField('emoji.task', 'the OpenMoji task', ['group', 'subgroup', 'caption'] as const, (s) => s.data.openMoji.task, (s, v) => (s.data.openMoji.task = v)),
   enumField('emoji.text', 'the OpenMoji text', ['tags', 'annotation', 'none'] as const, (s) => s.data.openMoji.text, (s, v) => (s.data.openMoji.text = v)),
+  intField('clues.n', 'the number of clue examples', 18, 50000, (s) => s.data.clues.count, (s, v) => (s.data.clues.count = v)),
+  intField('clues.seed', 'the clues seed', 0, 2 ** 31 - 1, (s) => s.data.clues.seed, (s, v) => (s.data.clues.seed = v)),
   intField('memory.n', 'the number of long-memory examples', 100, 20000, (s) => s.data.memory.count, (s, v) => (s.data.memory.count = v)),
   intField('memory.length', 'the long-memory text length', 2, 400, (s) => s.data.memory.length, (s, v) => (s.data.memory.length = v)),
   intField('memory.seed', 'the long-memory seed', 0, 2 ** 31 - 1, (s) => s.data.memory.seed, (s, v) => (s.data.memory.seed = v)),
@@ -207,6 +209,9 @@ const FIELDS: Field[] = [
   intField('readback', 'the steps between statistics readbacks', 1, 1000, (s) => s.train.readbackEvery, (s, v) => (s.train.readbackEvery = v)),
   intField('delay', 'the pause between steps (ms)', 0, 10000, (s) => s.train.stepDelayMs, (s, v) => (s.train.stepDelayMs = v)),
 ];
+
+/** Every parameter name (the README's table lists them; a test keeps them in sync). */
+export const URL_KEYS: readonly string[] = [...FIELDS.map((f) => f.key), 'tab'];
 
 /** A schedule of `kind` with sensible parameters (totalSteps is set when a run starts). */
 export function defaultSchedule(kind: Schedule['kind']): Schedule {

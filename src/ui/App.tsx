@@ -87,6 +87,7 @@ export function App() {
           <BackendBadge />
         </div>
         <RunStatusLine />
+        <DemoGuide />
       </header>
       <UrlProblems />
       <NanNotice />
@@ -103,7 +104,6 @@ export function App() {
           ) : null,
         )}
       </main>
-      <DemoGuide />
     </div>
   );
 }

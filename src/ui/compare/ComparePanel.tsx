@@ -14,10 +14,11 @@ import { useChartColors } from '../charts/colors.ts';
 import { useLive } from '../charts/useLive.ts';
 import { NumberField, SelectField } from '../common/fields.tsx';
 import { compact, duration, metric, percent } from '../common/format.ts';
+import { CELL_LABELS } from '../common/labels.ts';
 
 /** Choices of the categorical settings; the numeric ones are typed as a list. */
 const CHOICES: Partial<Record<CompareSetting, readonly (readonly [string, string])[]>> = {
-  cell: CELL_KINDS.map((c) => [c, c.replace('_', ' ').toUpperCase()] as const),
+  cell: CELL_KINDS.map((c) => [c, CELL_LABELS[c]] as const),
   fusion: FUSION_KINDS.map((k) => [k, FUSIONS[k].title] as const),
   optimizer: [
     ['sgd', 'SGD'],

@@ -19,13 +19,14 @@ import { TextLengthHistogram } from '../data/TextLengthHistogram.tsx';
 import { ValidationReportView } from '../data/ValidationReportView.tsx';
 import '../data/data.css';
 import { ImportFlow, type ImportFailure } from './ImportFlow.tsx';
-import { MemoryForm } from './MemoryForm.tsx';
+import { CluesForm, MemoryForm } from './MemoryForm.tsx';
 
 const LABELS: Record<DataSource, string> = {
   shapes: 'Shapes & Questions (built in)',
   openmoji: 'OpenMoji (built in)',
   import: 'Your own files',
-  memory: 'Remember the first word (text only, for “Why LSTM?”)',
+  clues: 'Complementary clues (built in)',
+  memory: 'Remember the first word (text only)',
 };
 
 function SourceChooser({ value, onChange }: { value: DataSource; onChange: (s: DataSource) => void }) {
@@ -104,6 +105,7 @@ export function DataPanel() {
         </>
       )}
       {source === 'openmoji' && <OpenMojiForm value={settings.openMoji} onChange={(o) => update({ openMoji: { task: o.task, text: o.text ?? 'tags' } })} onLoad={() => buildDataset(true)} busy={busy} />}
+      {source === 'clues' && <CluesForm value={settings.clues} onChange={(clues) => update({ clues })} onGenerate={() => buildDataset(true)} busy={busy} />}
       {source === 'memory' && <MemoryForm value={settings.memory} onChange={(memory) => update({ memory })} onGenerate={() => buildDataset(true)} busy={busy} />}
       {source === 'import' && <ImportFlow imageSize={settings.preparation.imageSize} onError={setImportError} />}
       <div className="data-status">

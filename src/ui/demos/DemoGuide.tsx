@@ -45,14 +45,14 @@ export function DemoGuide() {
   return (
     <aside className="demo-guide" aria-label={`Guided demo: ${d.title}`} data-testid="demo-guide">
       <h2 ref={heading} tabIndex={-1}>
-        {d.title} <span className="muted">— step {demo.step + 1} of {d.steps.length}</span>
+        {d.title} <span className="muted">step {demo.step + 1} of {d.steps.length}</span>
       </h2>
       <p className="demo-text" data-testid="demo-text">
         {step.text}
       </p>
       <div className="demo-actions">
         <button type="button" onClick={() => go(demo.step - 1)} disabled={demo.step === 0}>
-          ◀ Back
+          Back
         </button>
         {step.action && (
           <button
@@ -73,10 +73,10 @@ export function DemoGuide() {
           </button>
         )}
         <button type="button" onClick={() => go(demo.step + 1)} disabled={demo.step === d.steps.length - 1} data-testid="demo-next">
-          Next ▶
+          Next
         </button>
-        <button type="button" onClick={() => setDemo(null)} aria-label="Close the demo">
-          Close
+        <button type="button" onClick={() => setDemo(null)} aria-label="Close the demo" title="Close the demo">
+          ✕
         </button>
       </div>
     </aside>

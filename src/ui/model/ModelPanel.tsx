@@ -12,15 +12,11 @@ import { setupProblems } from '../../state/target.ts';
 import { useStore } from '../../state/store.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
 import { compact } from '../common/format.ts';
+import { CELL_LABELS } from '../common/labels.ts';
 import { FusionDiagram } from './FusionDiagram.tsx';
 import { OnnxEncoderPicker } from './OnnxEncoderPicker.tsx';
 
-const CELLS: [CellKind, string][] = [
-  ['rnn_tanh', 'RNN (tanh)'],
-  ['rnn_relu', 'RNN (ReLU)'],
-  ['lstm', 'LSTM'],
-  ['gru', 'GRU'],
-];
+const CELLS = Object.entries(CELL_LABELS) as [CellKind, string][];
 
 const CELL_NOTES: Record<CellKind, string> = {
   rnn_tanh: 'hₜ = tanh(W_ih xₜ + W_hh hₜ₋₁ + b): no gates; gradients shrink or grow by the same factor at every step.',

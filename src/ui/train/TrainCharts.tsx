@@ -174,6 +174,7 @@ export function TrainCharts() {
         testId="chart-lr"
         rows={live.steps.map((r) => ({ step: r.step, lr: r.lr }))}
         series={[{ key: 'lr', name: 'learning rate', color: c[3] }]}
+        yDomain={[0, 'auto']}
         summary={`now ${lastLr === null ? '—' : shortNumber(lastLr)}`}
       />
       <LineChartCard

@@ -4,6 +4,7 @@ import { TrainCharts } from './TrainCharts.tsx';
 import { RunLog } from '../shell/Notices.tsx';
 import { useStore } from '../../state/store.ts';
 import { compact } from '../common/format.ts';
+import { CELL_LABELS } from '../common/labels.ts';
 
 function SessionSummary() {
   const info = useStore((s) => s.runInfo);
@@ -12,7 +13,7 @@ function SessionSummary() {
   const m = session.model;
   return (
     <p className="session-summary" data-testid="session-summary">
-      {m.text.cell.toUpperCase().replace('_', ' ')} · {m.fusion} fusion · {compact(info.parameters)} parameters · {info.stepsPerEpoch} steps per epoch · {session.dataset.name}
+      {m.fusion === 'image' ? 'no text encoder' : CELL_LABELS[m.text.cell]} · {m.fusion} fusion · {compact(info.parameters)} parameters · {info.stepsPerEpoch} steps per epoch · {session.dataset.name}
     </p>
   );
 }
