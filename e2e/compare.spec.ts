@@ -21,8 +21,8 @@ test('two queued runs produce two curves', async ({ page }) => {
   expect(gru).toHaveLength(2);
   expect(rnn).not.toEqual(gru);
   await expect(page.getByTestId('chart-compare-loss').locator('.recharts-line')).toHaveCount(2);
-  await expect(page.getByTestId('compare-row').nth(0)).toContainText('rnn_tanh');
-  await expect(page.getByTestId('compare-row').nth(1)).toContainText('gru');
+  await expect(page.getByTestId('compare-row').nth(0)).toContainText('RNN (tanh)');
+  await expect(page.getByTestId('compare-row').nth(1)).toContainText('GRU');
   await expect(page.getByTestId('compare-metric').nth(0)).toHaveText(/%/);
   await page.screenshot({ path: 'e2e/screenshots/compare.png', fullPage: true });
   check();

@@ -78,7 +78,9 @@ export function startApp(): void {
   useStore.subscribe((s, prev) => {
     if (s.dataSettings !== prev.dataSettings) rebuild();
     if (s.dataSettings !== prev.dataSettings || s.model !== prev.model || s.train !== prev.train || s.tab !== prev.tab) writeUrl();
-    if (s.dataset !== prev.dataset || s.model !== prev.model || s.train !== prev.train || s.features !== prev.features || s.runStatus !== prev.runStatus) refreshSession();
+    if (s.dataset !== prev.dataset || s.model !== prev.model || s.train !== prev.train || s.features !== prev.features || s.runStatus !== prev.runStatus || s.compareRunning !== prev.compareRunning) {
+      refreshSession();
+    }
     if (s.train !== prev.train) training.syncLive();
     if (s.theme !== prev.theme) {
       applyTheme(s.theme);

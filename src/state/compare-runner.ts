@@ -101,6 +101,7 @@ export function compareRuns(
     }
     runs.push({
       id: `run-${Date.now().toString(36)}-${k}`,
+      setting,
       value,
       model: resolveModelConfig(applied.model, dataset, features),
       train: resolveTrainConfig(applied.train, dataset),

@@ -77,8 +77,12 @@ class TrainingController {
       this.client?.send({ type: 'resume' });
       return;
     }
-    if (s.runStatus === 'running' || s.runStatus === 'starting') return;
-    if (s.runStatus !== 'idle' || this.isStale()) {
+    if (s.runStatus === 'running') return;
+    // A session being built (e.g. right after the page opened) is waited for, not ignored.
+    if (s.runStatus === 'starting' && !(await this.ready)) return;
+    const now = useStore.getState();
+    if (now.runStatus === 'running') return;
+    if (now.runStatus !== 'idle' || this.isStale()) {
       if (!(await this.newSession())) return;
     }
     this.syncLive();
@@ -92,8 +96,10 @@ class TrainingController {
   /** One step (from an idle or paused run; builds a session first when there is none). */
   async stepOnce(): Promise<void> {
     const s = useStore.getState();
-    if (s.runStatus === 'running' || s.runStatus === 'starting' || s.compareRunning) return;
-    if (s.runStatus !== 'idle' && s.runStatus !== 'paused') {
+    if (s.runStatus === 'running' || s.compareRunning) return;
+    if (s.runStatus === 'starting' && !(await this.ready)) return;
+    const now = useStore.getState().runStatus;
+    if (now !== 'idle' && now !== 'paused') {
       if (!(await this.newSession())) return;
     }
     this.syncLive();

@@ -15,6 +15,8 @@ export type CompareRunStatus = 'queued' | 'starting' | 'running' | 'done' | 'fai
 
 export interface CompareRun {
   id: string;
+  /** The setting this queue varies. */
+  setting: CompareSetting;
   /** The varied setting's value as shown, e.g. "lstm" or "0.01". */
   value: string;
   model: ModelConfig;

@@ -2,7 +2,7 @@
 // step (newest at the bottom), one column per timestep t, colour = log10 ‖∂loss/∂x_t‖
 // on a single-hue lightness ramp (monotone, readable without colour vision), with a
 // legend of the range shown. Drawn on a canvas at the device's pixel ratio.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** Lightness ramp from light to dark blue, k in [0, 1]. */
 function ramp(k: number): [number, number, number] {
@@ -14,13 +14,22 @@ function ramp(k: number): [number, number, number] {
 export function TimeNormStrip({ rows, lo, hi }: { rows: { step: number; values: ArrayLike<number> }[]; lo: number; hi: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const width = rows[0]?.values.length ?? 0;
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  // Redraw at the canvas's real size (it has none while its panel is hidden).
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    const observer = new ResizeObserver(() => setSize({ w: canvas.clientWidth, h: canvas.clientHeight }));
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, []);
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
+    if (!canvas || !ctx || size.w === 0) return;
     const dpr = window.devicePixelRatio || 1;
-    const cssW = canvas.clientWidth || 300;
-    const cssH = canvas.clientHeight || 80;
+    const cssW = size.w;
+    const cssH = size.h;
     canvas.width = Math.round(cssW * dpr);
     canvas.height = Math.round(cssH * dpr);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -40,7 +49,7 @@ export function TimeNormStrip({ rows, lo, hi }: { rows: { step: number; values: 
         ctx.fillRect(Math.floor(t * cw), Math.floor(r * ch), Math.ceil(cw), Math.ceil(ch));
       }
     });
-  }, [rows, lo, hi, width]);
+  }, [rows, lo, hi, width, size]);
   const gradient = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((k) => `rgb(${ramp(k).map((v) => v | 0).join(',')})`).join(', ')})`;
   return (
     <div className="time-strip">

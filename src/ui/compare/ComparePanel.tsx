@@ -44,6 +44,11 @@ function mainMetric(task: TaskKind | undefined): { key: 'accuracy' | 'rmse' | 'b
   return { key: 'accuracy', name: 'accuracy', format: (v) => percent(v) };
 }
 
+/** How a compared value is shown: the choice's label, or the value as typed. */
+function valueLabel(setting: CompareSetting, value: string): string {
+  return CHOICES[setting]?.find(([v]) => v === value)?.[1] ?? value;
+}
+
 function ValuesField({ setting }: { setting: CompareSetting }) {
   const values = useStore((s) => s.compareValues[setting]);
   const setValues = useStore((s) => s.setCompareValues);
@@ -119,7 +124,7 @@ export function ComparePanel() {
   const task = runs[0]?.model.task ?? dataset?.task;
   const main = mainMetric(task);
   const colorOf = (i: number) => colors.series[i % colors.series.length];
-  const series = runs.map((r, i) => ({ key: r.id, name: r.value, color: colorOf(i), width: 2, connect: true }));
+  const series = runs.map((r, i) => ({ key: r.id, name: valueLabel(r.setting, r.value), color: colorOf(i), width: 2, connect: true }));
   const byEpoch = (pick: (r: CompareRun, e: number) => number | undefined): ChartRow[] => {
     const n = Math.max(0, ...runs.map((r) => r.history.length));
     return Array.from({ length: n }, (_, e) => {
@@ -131,6 +136,8 @@ export function ComparePanel() {
   const valLoss = byEpoch((r, e) => r.history[e]?.validation.loss);
   const valMetric = byEpoch((r, e) => r.history[e]?.validation[main.key]);
   const current = runs.findIndex((r) => r.status === 'starting' || r.status === 'running');
+  // The queue's own setting (the chooser above may already show another one).
+  const varied = runs[0]?.setting ?? setting;
   return (
     <div className="compare-panel">
       <fieldset className="compare-setup">
@@ -160,7 +167,7 @@ export function ComparePanel() {
           </button>
           <p className="muted" data-testid="compare-progress" role="status">
             {running && current >= 0
-              ? `Run ${current + 1} of ${runs.length} (${COMPARE_SETTINGS[setting]} = ${runs[current].value}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, epochs)}/${epochs}` : 'building the model…'}`
+              ? `Run ${current + 1} of ${runs.length} (${COMPARE_SETTINGS[varied]} = ${valueLabel(varied, runs[current].value)}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, epochs)}/${epochs}` : 'building the model…'}`
               : runs.length
                 ? `${runs.filter((r) => r.status === 'done').length} of ${runs.length} runs done.`
                 : 'No runs yet.'}
@@ -173,7 +180,7 @@ export function ComparePanel() {
             <caption className="visually-hidden">Summary of the compared runs</caption>
             <thead>
               <tr>
-                <th scope="col">{COMPARE_SETTINGS[runs[0] ? setting : setting]}</th>
+                <th scope="col">{COMPARE_SETTINGS[varied]}</th>
                 <th scope="col">status</th>
                 <th scope="col">parameters</th>
                 <th scope="col">steps</th>
@@ -191,7 +198,7 @@ export function ComparePanel() {
                 return (
                   <tr key={r.id} data-testid="compare-row" data-status={r.status} data-run={r.id}>
                     <th scope="row">
-                      <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> {r.value}
+                      <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> {valueLabel(r.setting, r.value)}
                     </th>
                     <td title={r.note ?? undefined}>
                       {r.status}
@@ -218,7 +225,7 @@ export function ComparePanel() {
               xKey="epoch"
               xLabel="epoch"
               yDomain={main.key === 'accuracy' || main.key === 'bleu' ? [0, 1] : ['auto', 'auto']}
-              summary={runs.map((r) => `${r.value} ${main.format(r.history[r.history.length - 1]?.validation[main.key])}`).join(' · ')}
+              summary={runs.map((r) => `${valueLabel(r.setting, r.value)} ${main.format(r.history[r.history.length - 1]?.validation[main.key])}`).join(' · ')}
               empty="After each run's first epoch."
             />
             <LineChartCard title="Training loss by step" testId="chart-compare-train" rows={losses} series={series} summary="per step, averaged when long" />

@@ -39,8 +39,9 @@ export function RunControls() {
   // A string (not an object) so the selector is stable between renders.
   const problem = useStore((s) => currentTarget(s).problems[0] ?? null);
   const canBuild = problem === null && !compareRunning;
-  const trainEnabled = status === 'paused' ? !compareRunning : canBuild && status !== 'running' && status !== 'starting';
-  const stepEnabled = canBuild && status !== 'running' && status !== 'starting';
+  // While the model is being built a click waits for it, so the buttons stay enabled.
+  const trainEnabled = status === 'paused' ? !compareRunning : canBuild && status !== 'running';
+  const stepEnabled = canBuild && status !== 'running';
   const trainLabel = status === 'paused' ? 'Resume' : status === 'finished' || status === 'stopped' ? 'Train again' : 'Train';
   const onTrain = () => {
     // The first press from the data or model panel shows the live charts.
