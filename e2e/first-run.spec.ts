@@ -1,0 +1,57 @@
+// First run: the page opens on Shapes & Questions with the LSTM + late fusion preset and
+// no console errors; one click on Train trains it, the loss on the chart goes down, the
+// progress bar moves, pause and step once work; the badge names SwiftShader. Saves a
+// screenshot of every panel.
+import { expect, test } from '@playwright/test';
+import { chartValues, progressStep, screenshotPanel, watchErrors } from './helpers.ts';
+
+test('first run trains the default preset and shows it live', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByRole('tab', { name: 'Data' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('split-sizes')).toBeVisible();
+  await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 60_000 });
+  await page.screenshot({ path: 'e2e/screenshots/data.png' });
+
+  // The model panel describes the preset.
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await expect(page.getByTestId('model-cell')).toHaveValue('lstm');
+  await expect(page.getByTestId('fusion-late')).toBeChecked();
+  await expect(page.getByTestId('model-cost')).toContainText(/parameters · .*FLOP per training step/);
+  await page.screenshot({ path: 'e2e/screenshots/model.png' });
+
+  // One click trains (and shows the Train panel).
+  await page.getByTestId('train-start').click();
+  await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
+  const bar = page.getByTestId('progress-bar');
+  await expect.poll(() => progressStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
+  const earlyValue = Number(await bar.getAttribute('value'));
+  await expect.poll(async () => (await chartValues(page, 'chart-loss', 'loss')).length, { timeout: 120_000 }).toBeGreaterThanOrEqual(30);
+  expect(Number(await bar.getAttribute('value'))).toBeGreaterThan(earlyValue);
+  expect(Number(await bar.getAttribute('max'))).toBeGreaterThan(Number(await bar.getAttribute('value')));
+
+  // Pause, then step once: exactly one more step.
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/);
+  const before = await progressStep(page);
+  await page.getByTestId('train-step').click();
+  await expect.poll(() => progressStep(page)).toBe(before + 1);
+
+  // The loss went down: the mean of the last ten steps is below that of the first ten.
+  const loss = await chartValues(page, 'chart-loss', 'loss');
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  expect(mean(loss.slice(-10))).toBeLessThan(mean(loss.slice(0, 10)));
+  expect(loss.every((v) => Number.isFinite(v))).toBe(true);
+  // The other live charts have data too.
+  expect((await chartValues(page, 'chart-lr', 'lr')).length).toBeGreaterThan(0);
+  expect((await chartValues(page, 'chart-grad', 'gradNorm')).length).toBeGreaterThan(0);
+  expect((await chartValues(page, 'chart-time', 'mean')).length).toBeGreaterThan(1);
+  await expect(page.getByTestId('progress')).toContainText(/ms\/step/);
+  await page.screenshot({ path: 'e2e/screenshots/train.png', fullPage: true });
+
+  for (const tab of ['Inspect', 'Evaluate', 'Compare', 'Export']) {
+    if ((await page.getByRole('tab', { name: tab, exact: true }).count()) > 0) await screenshotPanel(page, tab, `first-run-${tab.toLowerCase()}`);
+  }
+  check();
+});

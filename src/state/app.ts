@@ -1,0 +1,91 @@
+// Starts the app's state: reads the setup from the URL, probes WebGPU for the badge,
+// builds the first dataset, and wires the effects that keep things in step — a new
+// dataset when the data settings change, the URL when the setup changes, a fresh
+// (untrained) session when the model changes before training, and live learning-rate and
+// speed changes for a running session.
+import { acquireGpuAdapterSummary } from './backend-probe.ts';
+import { buildDataset } from './data-controller.ts';
+import { currentTarget } from './target.ts';
+import { queryFromSetup, setupFromQuery } from './url.ts';
+import { training } from './training.ts';
+import { useStore, type Store } from './store.ts';
+
+const DATA_DEBOUNCE_MS = 400;
+const URL_DEBOUNCE_MS = 300;
+const SESSION_DEBOUNCE_MS = 500;
+
+let started = false;
+
+function debounce(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}
+
+/** The session can be replaced without losing work: nothing trained yet, or it failed. */
+function replaceable(s: Store): boolean {
+  if (s.runStatus === 'none' || s.runStatus === 'failed') return true;
+  return s.runStatus === 'idle' && (s.progress?.step ?? 0) === 0;
+}
+
+/** Sets the theme attribute on <html> (theme.css reads it); "system" follows the OS. */
+function applyTheme(theme: Store['theme']): void {
+  if (theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+}
+
+/** Reads the URL and starts every effect; call once before the first render. */
+export function startApp(): void {
+  if (started) return;
+  started = true;
+  const parsed = setupFromQuery(location.search);
+  const store = useStore.getState();
+  store.setDataSettings(parsed.setup.data);
+  store.setModel(parsed.setup.model);
+  store.setTrain(parsed.setup.train);
+  if (parsed.tab) store.setTab(parsed.tab);
+  store.setUrlProblems(parsed.problems);
+  const theme = localStorage.getItem('gatescope.theme');
+  if (theme === 'light' || theme === 'dark') store.setTheme(theme);
+  applyTheme(useStore.getState().theme);
+
+  acquireGpuAdapterSummary().then((probe) => {
+    // The worker's own report (after its session starts) is the final word.
+    if (useStore.getState().backendProbe.kind === 'pending') useStore.getState().setBackendProbe(probe);
+  });
+
+  buildDataset();
+
+  const rebuild = debounce(() => buildDataset(), DATA_DEBOUNCE_MS);
+  const writeUrl = debounce(() => {
+    const s = useStore.getState();
+    const query = queryFromSetup({ data: s.dataSettings, model: s.model, train: s.train }, s.tab);
+    const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+  }, URL_DEBOUNCE_MS);
+  const refreshSession = debounce(() => {
+    const s = useStore.getState();
+    if (s.compareRunning || !replaceable(s)) return;
+    const { target } = currentTarget(s);
+    if (target && target.key !== s.session?.key) void training.newSession();
+  }, SESSION_DEBOUNCE_MS);
+
+  useStore.subscribe((s, prev) => {
+    if (s.dataSettings !== prev.dataSettings) rebuild();
+    if (s.dataSettings !== prev.dataSettings || s.model !== prev.model || s.train !== prev.train || s.tab !== prev.tab) writeUrl();
+    if (s.dataset !== prev.dataset || s.model !== prev.model || s.train !== prev.train || s.features !== prev.features || s.runStatus !== prev.runStatus || s.compareRunning !== prev.compareRunning) {
+      refreshSession();
+    }
+    if (s.train !== prev.train) training.syncLive();
+    if (s.theme !== prev.theme) {
+      applyTheme(s.theme);
+      if (s.theme === 'system') localStorage.removeItem('gatescope.theme');
+      else localStorage.setItem('gatescope.theme', s.theme);
+    }
+  });
+}

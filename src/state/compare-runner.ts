@@ -1,0 +1,216 @@
+// The compare queue: runs that differ in one setting, trained one after another, each in
+// a fresh worker session with the same data and seed. `compareRuns` builds the queue from
+// the current settings; `compareRunner` trains it and records what each run did.
+import { TrainingClient } from '../train/client.ts';
+import type { FromWorker } from '../train/protocol.ts';
+import type { ModelConfig } from '../models/config.ts';
+import type { OptimizerKind } from '../optim/optimizer.ts';
+import type { TrainConfig } from '../train/config.ts';
+import { compareLive } from './live.ts';
+import { resolveModelConfig } from './settings.ts';
+import type { CompareRun, CompareSetting } from './slices/compare.ts';
+import { resolveTrainConfig, setupProblems } from './target.ts';
+import { training } from './training.ts';
+import { useStore } from './store.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import type { FeatureSet } from './slices/data.ts';
+
+/** Names of the settings a comparison can vary, for the UI. */
+export const COMPARE_SETTINGS: Record<CompareSetting, string> = {
+  cell: 'recurrent cell',
+  fusion: 'fusion strategy',
+  optimizer: 'optimizer',
+  learningRate: 'learning rate',
+  hiddenSize: 'hidden size',
+  numLayers: 'layers',
+  bidirectional: 'bidirectional',
+  encoder: 'image encoder',
+  batchSize: 'batch size',
+};
+
+/** The model and training settings with `setting` set to `value` (as typed). */
+export function applySetting(model: ModelConfig, train: TrainConfig, setting: CompareSetting, value: string): { model: ModelConfig; train: TrainConfig } | string {
+  const m: ModelConfig = structuredClone(model);
+  const t: TrainConfig = structuredClone(train);
+  const num = Number(value);
+  const whole = () => (Number.isInteger(num) && num > 0 ? null : `${COMPARE_SETTINGS[setting]} "${value}" is not a whole number above 0`);
+  switch (setting) {
+    case 'cell':
+      m.text.cell = value as ModelConfig['text']['cell'];
+      break;
+    case 'fusion':
+      m.fusion = value as ModelConfig['fusion'];
+      break;
+    case 'encoder':
+      m.image.encoder = value as ModelConfig['image']['encoder'];
+      break;
+    case 'optimizer':
+      t.optimizer = { ...t.optimizer, kind: value as OptimizerKind };
+      break;
+    case 'learningRate':
+      if (!(num > 0 && Number.isFinite(num))) return `learning rate "${value}" is not a positive number`;
+      t.optimizer = { ...t.optimizer, lr: num };
+      break;
+    case 'hiddenSize':
+      if (whole()) return whole()!;
+      m.text.hiddenSize = num;
+      break;
+    case 'numLayers':
+      if (whole()) return whole()!;
+      m.text.numLayers = num;
+      break;
+    case 'batchSize':
+      if (whole()) return whole()!;
+      t.batchSize = num;
+      break;
+    case 'bidirectional':
+      if (value !== 'true' && value !== 'false') return `bidirectional must be true or false, not "${value}"`;
+      m.text.bidirectional = value === 'true';
+      break;
+  }
+  return { model: m, train: t };
+}
+
+/**
+ * The queue for the current settings: one run per value, everything else equal (same
+ * seed, same data), `epochs` each, at full speed. Problems name the value they concern.
+ */
+export function compareRuns(
+  base: { model: ModelConfig; train: TrainConfig },
+  dataset: PreparedDataset | null,
+  features: FeatureSet | null,
+  setting: CompareSetting,
+  values: string[],
+  epochs: number,
+): { runs: CompareRun[]; problems: string[] } {
+  const runs: CompareRun[] = [];
+  const problems: string[] = [];
+  if (!dataset) return { runs, problems: ['No dataset is ready yet.'] };
+  if (values.length < 2) problems.push('Choose at least two values to compare.');
+  if (new Set(values).size !== values.length) problems.push('Each value can be compared once.');
+  values.forEach((value, k) => {
+    const applied = applySetting(base.model, { ...base.train, epochs, stepDelayMs: 0 }, setting, value);
+    if (typeof applied === 'string') {
+      problems.push(`${value}: ${applied}.`);
+      return;
+    }
+    const issues = setupProblems(applied.model, applied.train, dataset, features);
+    if (issues.length) {
+      problems.push(`${COMPARE_SETTINGS[setting]} = ${value}: ${issues.join(' ')}`);
+      return;
+    }
+    runs.push({
+      id: `run-${Date.now().toString(36)}-${k}`,
+      setting,
+      value,
+      model: resolveModelConfig(applied.model, dataset, features),
+      train: resolveTrainConfig(applied.train, dataset),
+      status: 'queued',
+      parameters: null,
+      history: [],
+      seconds: null,
+      steps: 0,
+      note: null,
+    });
+  });
+  return { runs, problems };
+}
+
+class CompareRunner {
+  private client: TrainingClient | null = null;
+  private cancelled = false;
+  private current: string | null = null;
+
+  /** Trains the queued runs one after another. The main run is paused first. */
+  async start(runs: CompareRun[]): Promise<void> {
+    const store = useStore.getState();
+    if (store.compareRunning || runs.length === 0) return;
+    if (store.runStatus === 'running') training.pause();
+    compareLive.clear();
+    this.cancelled = false;
+    store.compareQueued(runs);
+    for (const run of runs) {
+      if (this.cancelled) break;
+      await this.runOne(run);
+    }
+    const s = useStore.getState();
+    for (const r of s.compareRuns) if (r.status === 'queued') s.compareUpdate(r.id, { status: 'cancelled', note: 'not run: the queue was stopped' });
+    s.compareStopped();
+  }
+
+  /** Stops the run in progress and drops the rest of the queue. */
+  stop(): void {
+    this.cancelled = true;
+    this.client?.send({ type: 'stop' });
+  }
+
+  private runOne(run: CompareRun): Promise<void> {
+    const { dataset, features, datasetVersion } = useStore.getState();
+    if (!dataset) return Promise.resolve();
+    const update = (patch: Partial<CompareRun>) => useStore.getState().compareUpdate(run.id, patch);
+    update({ status: 'starting' });
+    this.current = run.id;
+    return new Promise((resolve) => {
+      let started = 0;
+      let steps = 0;
+      let finished = false;
+      const finish = (patch: Partial<CompareRun>) => {
+        if (finished) return;
+        finished = true;
+        update({ ...patch, seconds: started ? (performance.now() - started) / 1000 : null, steps });
+        useStore.getState().setCompareProgress(null);
+        client.terminate();
+        if (this.client === client) this.client = null;
+        this.current = null;
+        resolve();
+      };
+      const onEvent = (e: FromWorker) => {
+        const store = useStore.getState();
+        switch (e.type) {
+          case 'ready':
+            update({ status: 'running', parameters: e.info.parameters });
+            if (this.cancelled) return finish({ status: 'cancelled', note: 'stopped before it started' });
+            started = performance.now();
+            client.send({ type: 'start' });
+            break;
+          case 'steps':
+            compareLive.push(run.id, e.stats);
+            steps = e.stats[e.stats.length - 1].step + 1;
+            break;
+          case 'progress':
+            store.setCompareProgress({ epoch: e.epoch, step: e.step, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, etaSeconds: e.etaSeconds });
+            break;
+          case 'epoch':
+            store.compareAddEpoch(run.id, e.record);
+            break;
+          case 'state':
+            if (e.state === 'finished') finish({ status: 'done', note: e.reason && e.reason !== 'all epochs done' ? e.reason : null });
+            else if (e.state === 'stopped') finish({ status: 'cancelled', note: 'stopped by you' });
+            else if (e.state === 'paused') {
+              // A compare run pauses only on its own (NaN or an error): it cannot continue.
+              client.send({ type: 'stop' });
+              finish({ status: 'failed', note: e.reason ?? 'paused' });
+            }
+            break;
+          case 'fatal':
+            finish({ status: 'failed', note: e.message });
+            break;
+          default:
+            break;
+        }
+      };
+      const client = new TrainingClient(onEvent);
+      this.client = client;
+      const useFeatures = run.model.image.encoder === 'features' && features?.datasetVersion === datasetVersion ? features.features : undefined;
+      client.send({ type: 'init', dataset, model: run.model, train: run.train, backend: 'auto', features: useFeatures });
+    });
+  }
+
+  /** Id of the run being trained. */
+  get running(): string | null {
+    return this.current;
+  }
+}
+
+/** The one compare queue of the page. */
+export const compareRunner = new CompareRunner();

@@ -1,0 +1,124 @@
+// Builds the dataset the data settings describe, off the main thread (dataset worker),
+// and keeps the user's imported examples so a new preparation (image size, tokenizer,
+// split) can be applied to them without importing again. Also runs the user's ONNX image
+// encoder over the dataset when the "features" encoder is chosen.
+import { extractOnnxFeatures, type OnnxNormalization } from '../models/onnx-encoder.ts';
+import { DatasetClient, SupersededError } from './dataset-client.ts';
+import { DatasetError, type DatasetRequest, type ImportedExamples } from './datasets.ts';
+import type { DataSettings } from './settings.ts';
+import { useStore } from './store.ts';
+
+const client = new DatasetClient();
+let imported: ImportedExamples | null = null;
+
+/** Folder of the shipped OpenMoji assets, as an absolute URL (the worker resolves it). */
+function openMojiBaseUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}openmoji/`, location.href).href;
+}
+
+/** True when the import source has examples to prepare. */
+export function hasImportedExamples(): boolean {
+  return imported !== null;
+}
+
+/** The settings of the last build request (a change of anything else does not rebuild). */
+let lastBuilt: string | null = null;
+
+/**
+ * Builds the dataset of the store's settings; the newest request wins. Unless `force`,
+ * nothing happens when the settings are those of the last request.
+ */
+export function buildDataset(force = false): void {
+  const store = useStore.getState();
+  const settings: DataSettings = store.dataSettings;
+  const key = JSON.stringify(settings);
+  if (!force && key === lastBuilt) return;
+  let request: DatasetRequest;
+  if (settings.source === 'import') {
+    if (!imported) return;
+    request = { source: 'import', imported, preparation: settings.preparation };
+    lastBuilt = key;
+  } else {
+    request = settings.source === 'memory' ? { source: 'memory', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
+    lastBuilt = key;
+  }
+  const source = settings.source;
+  store.datasetBuilding();
+  client.build(request).then(
+    (dataset) => useStore.getState().datasetReady(dataset, source),
+    (e: Error) => {
+      if (e instanceof SupersededError) return;
+      useStore.getState().datasetFailed({
+        message: e.message,
+        report: e instanceof DatasetError ? e.report : null,
+        reportName: e instanceof DatasetError ? e.reportName : null,
+      });
+    },
+  );
+}
+
+/** Hands the importer's result over; it is prepared with the current settings. */
+export function setImportedExamples(examples: ImportedExamples): void {
+  imported = examples;
+  buildDataset(true);
+}
+
+/** Resolves once no dataset is being built (true when one is ready for the current settings). */
+export function datasetSettled(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const s = useStore.getState();
+      if (s.dataBusy) return false;
+      resolve(s.dataset !== null && s.datasetSource === s.dataSettings.source);
+      return true;
+    };
+    if (check()) return;
+    const unsubscribe = useStore.subscribe(() => {
+      if (check()) unsubscribe();
+    });
+  });
+}
+
+/** The user's ONNX encoder, kept so features are recomputed when the dataset changes. */
+let onnxModel: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null = null;
+let featureAbort: AbortController | null = null;
+
+export interface FeatureProgress {
+  done: number;
+  total: number;
+}
+
+/** The ONNX encoder file in use, if any. */
+export function onnxEncoderName(): string | null {
+  return onnxModel?.name ?? null;
+}
+
+/**
+ * Runs the ONNX image encoder over the current dataset and stores the features.
+ * Rejects with the encoder's message on failure; `AbortError` when cancelled.
+ */
+export async function computeFeatures(model: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null, onProgress: (p: FeatureProgress) => void): Promise<void> {
+  if (model) onnxModel = model;
+  if (!onnxModel) throw new Error('choose an ONNX image encoder file first');
+  const { dataset, datasetVersion } = useStore.getState();
+  if (!dataset) throw new Error('no dataset is ready yet');
+  featureAbort?.abort();
+  const abort = new AbortController();
+  featureAbort = abort;
+  try {
+    const out = await extractOnnxFeatures(onnxModel.bytes, dataset, {
+      normalization: onnxModel.normalization,
+      signal: abort.signal,
+      onProgress: (done, total) => onProgress({ done, total }),
+    });
+    if (useStore.getState().datasetVersion !== datasetVersion) throw new Error('the dataset changed while the features were computed; compute them again');
+    useStore.getState().setFeatures({ fileName: onnxModel.name, featureSize: out.featureSize, features: out.features, provider: out.provider, datasetVersion });
+  } finally {
+    if (featureAbort === abort) featureAbort = null;
+  }
+}
+
+/** Cancels a running feature extraction. */
+export function cancelFeatures(): void {
+  featureAbort?.abort();
+}

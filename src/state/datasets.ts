@@ -1,0 +1,90 @@
+// Building the prepared dataset the settings describe: Shapes & Questions, OpenMoji, the
+// long-memory task, or the user's imported examples. Pure (no DOM): runs in the dataset
+// worker (dataset.worker.ts), and in tests on the main thread.
+import { generateClues } from '../data/clues.ts';
+import { generateLongMemory } from '../data/long-memory.ts';
+import { loadOpenMoji } from '../data/openmoji.ts';
+import { prepareDataset } from '../data/prepare.ts';
+import { emptyReport } from '../data/report.ts';
+import { generateShapes } from '../data/shapes.ts';
+import type { PreparedDataset, RawExample, TaskKind, ValidationReport } from '../data/types.ts';
+import type { DataSettings, PreparationSettings } from './settings.ts';
+
+/** Raw examples of the user's import, as the importer returned them. */
+export interface ImportedExamples {
+  name: string;
+  examples: RawExample[];
+  report: ValidationReport;
+  task: TaskKind;
+}
+
+/** What to build: a built-in from its settings, or an import. */
+export type DatasetRequest =
+  | { source: 'shapes' | 'openmoji' | 'clues'; settings: DataSettings; openMojiBaseUrl: string }
+  | { source: 'memory'; settings: DataSettings }
+  | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
+
+/** A failure that still has a report to show (e.g. every row was skipped). */
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    readonly report: ValidationReport | null,
+    readonly reportName: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Raw examples of a built-in, before preparation. */
+interface RawBuiltIn extends ImportedExamples {
+  key: string;
+}
+
+/** Builds datasets, keeping the last built-in's raw examples so a new preparation does not regenerate them. */
+export class DatasetBuilder {
+  private cached: RawBuiltIn | null = null;
+
+  async build(request: DatasetRequest): Promise<PreparedDataset> {
+    if (request.source === 'memory') {
+      const m = request.settings.memory;
+      return generateLongMemory({ count: m.count, length: m.length, seed: m.seed });
+    }
+    if (request.source === 'import') return prepare(request.imported, request.preparation);
+    const raw = await this.rawBuiltIn(request);
+    return prepare(raw, request.settings.preparation);
+  }
+
+  private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' | 'clues' }>): Promise<RawBuiltIn> {
+    const s = request.settings;
+    const key =
+      request.source === 'shapes'
+        ? JSON.stringify(['shapes', s.shapes, s.preparation.imageSize])
+        : request.source === 'clues'
+          ? JSON.stringify(['clues', s.clues, s.preparation.imageSize])
+          : JSON.stringify(['openmoji', s.openMoji, request.openMojiBaseUrl]);
+    if (this.cached?.key === key) return this.cached;
+    let raw: RawBuiltIn;
+    if (request.source === 'clues') {
+      const examples = generateClues({ count: s.clues.count, seed: s.clues.seed, imageSize: s.preparation.imageSize });
+      raw = { key, name: 'Complementary clues', examples, report: { ...emptyReport(), rowsSeen: examples.length, rowsKept: examples.length }, task: 'classification' };
+    } else if (request.source === 'shapes') {
+      const o = s.shapes;
+      const d = generateShapes({ count: o.count, seed: o.seed, difficulty: o.difficulty, imageSize: s.preparation.imageSize, kinds: o.mode === 'captions' ? ['caption'] : o.kinds });
+      const report = { ...emptyReport(), rowsSeen: d.examples.length, rowsKept: d.examples.length };
+      raw = { key, name: 'Shapes & Questions', examples: d.examples, report, task: o.mode === 'captions' ? 'captioning' : 'classification' };
+    } else {
+      const { examples, report } = await loadOpenMoji(request.openMojiBaseUrl, s.openMoji);
+      raw = { key, name: `OpenMoji (${s.openMoji.task})`, examples, report, task: s.openMoji.task === 'caption' ? 'captioning' : 'classification' };
+    }
+    this.cached = raw;
+    return raw;
+  }
+}
+
+function prepare(raw: ImportedExamples, p: PreparationSettings): PreparedDataset {
+  try {
+    return prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report });
+  } catch (e) {
+    throw new DatasetError(`Nothing to train on: ${(e as Error).message}`, raw.report, raw.name);
+  }
+}

@@ -1,0 +1,118 @@
+// The user's whole setup — dataset choice, model and training settings — as plain
+// serialisable values. This is what the URL carries and what a compare run varies.
+// Fields of the ModelConfig that follow from the dataset (vocabulary size, output size,
+// task, image size, precomputed feature width) are filled in by `resolveModelConfig`.
+import { QUESTION_KINDS, type Difficulty, type QuestionKind } from '../data/shapes.ts';
+import type { OpenMojiOptions } from '../data/openmoji.ts';
+import type { PreparedDataset, SplitConfig, TokenizerConfig } from '../data/types.ts';
+import { DEFAULT_SPLIT } from '../data/prepare.ts';
+import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
+import { LONG_MEMORY_DEFAULTS } from '../data/long-memory.ts';
+import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
+import { defaultTrainConfig, type TrainConfig } from '../train/config.ts';
+
+/** Where the dataset comes from: the built-ins, the user's files, or one of the teaching tasks. */
+export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory';
+export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory'];
+
+export interface ShapesSettings {
+  count: number;
+  seed: number;
+  difficulty: Difficulty;
+  /** Questions (classification) or captions (captioning). */
+  mode: 'questions' | 'captions';
+  /** Question kinds asked (all four by default). */
+  kinds: QuestionKind[];
+}
+
+/** Options of the "Remember the first word" task (text only). */
+export interface MemorySettings {
+  count: number;
+  /** Tokens per text. */
+  length: number;
+  seed: number;
+}
+
+/** Options of "Complementary clues" (the text names the colour, the image shows the shape). */
+export interface CluesSettings {
+  count: number;
+  seed: number;
+}
+
+/** How raw examples become model input (ignored by the long-memory task, which is built prepared). */
+export interface PreparationSettings {
+  imageSize: number;
+  tokenizer: TokenizerConfig;
+  split: SplitConfig;
+}
+
+export interface DataSettings {
+  source: DataSource;
+  shapes: ShapesSettings;
+  openMoji: Required<OpenMojiOptions>;
+  memory: MemorySettings;
+  clues: CluesSettings;
+  preparation: PreparationSettings;
+}
+
+/** Everything a link reproduces. */
+export interface Setup {
+  data: DataSettings;
+  model: ModelConfig;
+  train: TrainConfig;
+}
+
+export function defaultDataSettings(): DataSettings {
+  return {
+    source: 'shapes',
+    shapes: { count: 2400, seed: 1, difficulty: 'normal', mode: 'questions', kinds: [...QUESTION_KINDS] },
+    openMoji: { task: 'group', text: 'tags' },
+    memory: { count: LONG_MEMORY_DEFAULTS.count, length: LONG_MEMORY_DEFAULTS.length, seed: LONG_MEMORY_DEFAULTS.seed },
+    clues: { count: 1800, seed: 1 },
+    preparation: { imageSize: 32, tokenizer: { ...DEFAULT_TOKENIZER }, split: { ...DEFAULT_SPLIT } },
+  };
+}
+
+/**
+ * The first-run model: an LSTM text encoder and a small CNN joined by late fusion,
+ * sized to train visibly on a software GPU (SwiftShader) as well as a real one.
+ */
+export function defaultModelSettings(): ModelConfig {
+  const base = defaultModelConfig();
+  return defaultModelConfig({
+    fusion: 'late',
+    text: { ...base.text, cell: 'lstm', embeddingSize: 32, hiddenSize: 64, numLayers: 1, bidirectional: false, dropout: 0, forgetBias: 1 },
+    image: { ...base.image, encoder: 'cnn', channels: [16, 32], featureSize: 64 },
+    head: { hiddenSize: 64, dropout: 0 },
+  });
+}
+
+export function defaultTrainSettings(): TrainConfig {
+  return defaultTrainConfig({ optimizer: { kind: 'adam', lr: 0.003 }, batchSize: 32, epochs: 10, clipNorm: 5, readbackEvery: 5 });
+}
+
+export function defaultSetup(): Setup {
+  return { data: defaultDataSettings(), model: defaultModelSettings(), train: defaultTrainSettings() };
+}
+
+/** Width of the precomputed image features the model would read, or null when none were extracted. */
+export interface FeatureInfo {
+  featureSize: number;
+}
+
+/**
+ * The ModelConfig a session trains: the user's settings with the fields the dataset
+ * decides — task, vocabulary size, output size, image size and feature width.
+ */
+export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset, features: FeatureInfo | null): ModelConfig {
+  const t = dataset.targets;
+  const outputSize =
+    t.kind === 'classification' || t.kind === 'multilabel' ? t.classes.length : t.kind === 'regression' ? 1 : t.vocab.tokens.length;
+  return {
+    ...model,
+    task: dataset.task,
+    text: { ...model.text, vocabSize: dataset.vocab.tokens.length },
+    image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
+    outputSize,
+  };
+}

@@ -1,0 +1,83 @@
+// Compare slice: runs that differ in one setting, queued and trained one after another
+// in fresh worker sessions with the same seed and data; their per-epoch histories,
+// time and parameter count. Per-step losses of these runs are in live.ts (compareLive).
+import type { StateCreator } from 'zustand';
+import type { ModelConfig } from '../../models/config.ts';
+import type { TrainConfig } from '../../train/config.ts';
+import type { EpochRecord } from '../../train/trainer.ts';
+import type { Store } from '../store.ts';
+import type { Progress } from './run.ts';
+
+/** Settings a comparison can vary. */
+export type CompareSetting = 'cell' | 'fusion' | 'optimizer' | 'learningRate' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'encoder' | 'batchSize';
+
+export type CompareRunStatus = 'queued' | 'starting' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface CompareRun {
+  id: string;
+  /** The setting this queue varies. */
+  setting: CompareSetting;
+  /** The varied setting's value as shown, e.g. "lstm" or "0.01". */
+  value: string;
+  model: ModelConfig;
+  train: TrainConfig;
+  status: CompareRunStatus;
+  parameters: number | null;
+  history: EpochRecord[];
+  /** Wall-clock training time in seconds. */
+  seconds: number | null;
+  steps: number;
+  /** Why it failed or stopped early. */
+  note: string | null;
+}
+
+export interface CompareSlice {
+  compareSetting: CompareSetting;
+  /** Values chosen per setting (kept when switching between settings). */
+  compareValues: Record<CompareSetting, string[]>;
+  /** Epochs per compared run. */
+  compareEpochs: number;
+  compareRuns: CompareRun[];
+  compareRunning: boolean;
+  /** Progress of the run being trained. */
+  compareProgress: Progress | null;
+  setCompareSetting(setting: CompareSetting): void;
+  setCompareValues(setting: CompareSetting, values: string[]): void;
+  setCompareEpochs(epochs: number): void;
+  compareQueued(runs: CompareRun[]): void;
+  compareUpdate(id: string, patch: Partial<CompareRun>): void;
+  compareAddEpoch(id: string, record: EpochRecord): void;
+  setCompareProgress(progress: Progress | null): void;
+  compareStopped(): void;
+  compareClear(): void;
+}
+
+export const DEFAULT_COMPARE_VALUES: Record<CompareSetting, string[]> = {
+  cell: ['rnn_tanh', 'lstm', 'gru'],
+  fusion: ['text', 'image', 'late'],
+  optimizer: ['sgd', 'adam'],
+  learningRate: ['0.001', '0.003', '0.01'],
+  hiddenSize: ['16', '64'],
+  numLayers: ['1', '2'],
+  bidirectional: ['false', 'true'],
+  encoder: ['cnn', 'mlp'],
+  batchSize: ['16', '64'],
+};
+
+export const createCompareSlice: StateCreator<Store, [], [], CompareSlice> = (set) => ({
+  compareSetting: 'fusion',
+  compareValues: DEFAULT_COMPARE_VALUES,
+  compareEpochs: 3,
+  compareRuns: [],
+  compareRunning: false,
+  compareProgress: null,
+  setCompareSetting: (setting) => set({ compareSetting: setting }),
+  setCompareValues: (setting, values) => set((s) => ({ compareValues: { ...s.compareValues, [setting]: values } })),
+  setCompareEpochs: (epochs) => set({ compareEpochs: epochs }),
+  compareQueued: (runs) => set({ compareRuns: runs, compareRunning: true, compareProgress: null }),
+  compareUpdate: (id, patch) => set((s) => ({ compareRuns: s.compareRuns.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
+  compareAddEpoch: (id, record) => set((s) => ({ compareRuns: s.compareRuns.map((r) => (r.id === id ? { ...r, history: [...r.history, record] } : r)) })),
+  setCompareProgress: (progress) => set({ compareProgress: progress }),
+  compareStopped: () => set({ compareRunning: false, compareProgress: null }),
+  compareClear: () => set({ compareRuns: [], compareRunning: false, compareProgress: null }),
+});

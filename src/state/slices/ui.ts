@@ -1,0 +1,44 @@
+// UI slice: the open panel, theme, the guided demo, the example being inspected, URL
+// problems to tell the user about, and the backend seen before the first session.
+import type { StateCreator } from 'zustand';
+import type { TabId } from '../url.ts';
+import type { Store } from '../store.ts';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type DemoId = 'why-lstm' | 'why-fuse';
+
+/** What the page found out about WebGPU before the worker reported its backend. */
+export interface BackendProbe {
+  kind: 'pending' | 'webgpu' | 'cpu';
+  text: string;
+}
+
+export interface UiSlice {
+  tab: TabId;
+  theme: ThemeChoice;
+  urlProblems: string[];
+  selectedExample: number | null;
+  demo: { id: DemoId; step: number } | null;
+  backendProbe: BackendProbe;
+  setTab(tab: TabId): void;
+  setTheme(theme: ThemeChoice): void;
+  setUrlProblems(problems: string[]): void;
+  selectExample(index: number | null): void;
+  setDemo(demo: { id: DemoId; step: number } | null): void;
+  setBackendProbe(probe: BackendProbe): void;
+}
+
+export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
+  tab: 'data',
+  theme: 'system',
+  urlProblems: [],
+  selectedExample: null,
+  demo: null,
+  backendProbe: { kind: 'pending', text: 'Detecting WebGPU…' },
+  setTab: (tab) => set({ tab }),
+  setTheme: (theme) => set({ theme }),
+  setUrlProblems: (problems) => set({ urlProblems: problems }),
+  selectExample: (index) => set({ selectedExample: index }),
+  setDemo: (demo) => set({ demo }),
+  setBackendProbe: (probe) => set({ backendProbe: probe }),
+});

@@ -1,0 +1,231 @@
+// The page's training controller: owns the worker session of the main run, turns the
+// user's commands into worker messages and the worker's events into store actions
+// (throttled) and live-buffer pushes (every step). One session per worker; a new model
+// gets a fresh worker.
+import { TrainingClient } from '../train/client.ts';
+import type { FromWorker, InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../train/protocol.ts';
+import type { SplitName } from '../train/evaluate.ts';
+import { liveRun } from './live.ts';
+import { currentTarget } from './target.ts';
+import { useStore } from './store.ts';
+
+/** What the Inspect panel calls; backed by the session's worker. */
+export interface InspectApi {
+  inspect(target: InspectTarget, saliency: boolean): Promise<Inspection>;
+  scanUnits(request: UnitScanRequest): Promise<UnitScanResult>;
+}
+
+/** Store updates of throughput at most this often. */
+const THROUGHPUT_INTERVAL_MS = 250;
+/** The weights version changes at most this often while training. */
+const WEIGHTS_INTERVAL_MS = 1000;
+
+class TrainingController {
+  private client: TrainingClient | null = null;
+  private serial = 0;
+  private ready: Promise<boolean> = Promise.resolve(false);
+  private resolveReady: (ok: boolean) => void = () => {};
+  private lastThroughput = 0;
+  private lastWeights = 0;
+  private weightsTimer: ReturnType<typeof setTimeout> | null = null;
+  private api: InspectApi | null = null;
+  /** Learning rate and step delay the worker currently uses. */
+  private sentLearningRate = 0;
+  private sentDelay = 0;
+
+  /** Builds a fresh session (new worker) for the current settings; resolves true once it is ready. */
+  newSession(): Promise<boolean> {
+    const { target } = currentTarget(useStore.getState());
+    if (!target) return Promise.resolve(false);
+    this.closeClient();
+    const serial = ++this.serial;
+    liveRun.reset([]);
+    useStore.getState().sessionStarting({ key: target.key, dataset: target.dataset, model: target.model, train: target.train });
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    const client = new TrainingClient((e) => {
+      if (serial === this.serial) this.onEvent(e);
+    });
+    this.client = client;
+    this.api = {
+      inspect: (t, saliency) => client.request({ type: 'inspect', target: t, saliency }),
+      scanUnits: (request) => client.request({ type: 'scanUnits', request }),
+    };
+    this.sentLearningRate = target.train.optimizer.lr;
+    this.sentDelay = target.train.stepDelayMs;
+    client.send({ type: 'init', dataset: target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features });
+    return this.ready;
+  }
+
+  /** The session's InspectApi, or null when no model exists in a worker. */
+  inspectApi(): InspectApi | null {
+    const status = useStore.getState().runStatus;
+    return status === 'none' || status === 'starting' || status === 'failed' ? null : this.api;
+  }
+
+  /** True when the session was built from different settings than the current ones. */
+  isStale(): boolean {
+    const s = useStore.getState();
+    const { target } = currentTarget(s);
+    return !s.session || !target || target.key !== s.session.key;
+  }
+
+  /** Train: resumes a paused run or starts the idle one; otherwise builds a new session first. */
+  async train(): Promise<void> {
+    const s = useStore.getState();
+    if (s.compareRunning) return;
+    if (s.runStatus === 'paused') {
+      this.client?.send({ type: 'resume' });
+      return;
+    }
+    if (s.runStatus === 'running') return;
+    // A session being built (e.g. right after the page opened) is waited for, not ignored.
+    if (s.runStatus === 'starting' && !(await this.ready)) return;
+    const now = useStore.getState();
+    if (now.runStatus === 'running') return;
+    if (now.runStatus !== 'idle' || this.isStale()) {
+      if (!(await this.newSession())) return;
+    }
+    this.syncLive();
+    this.client?.send({ type: 'start' });
+  }
+
+  pause(): void {
+    this.client?.send({ type: 'pause' });
+  }
+
+  /** One step (from an idle or paused run; builds a session first when there is none). */
+  async stepOnce(): Promise<void> {
+    const s = useStore.getState();
+    if (s.runStatus === 'running' || s.compareRunning) return;
+    if (s.runStatus === 'starting' && !(await this.ready)) return;
+    const now = useStore.getState().runStatus;
+    if (now !== 'idle' && now !== 'paused') {
+      if (!(await this.newSession())) return;
+    }
+    this.syncLive();
+    this.client?.send({ type: 'step' });
+  }
+
+  stop(): void {
+    this.client?.send({ type: 'stop' });
+  }
+
+  /** Sends the learning rate and step delay of the current settings when they differ from the session's. */
+  syncLive(): void {
+    const s = useStore.getState();
+    if (!this.client || s.runStatus === 'none' || s.runStatus === 'starting' || s.runStatus === 'failed') return;
+    const lr = s.train.optimizer.lr;
+    if (lr !== this.sentLearningRate && lr > 0 && Number.isFinite(lr)) {
+      this.client.send({ type: 'setLearningRate', lr });
+      this.sentLearningRate = lr;
+    }
+    const delay = s.train.stepDelayMs;
+    if (delay !== this.sentDelay && delay >= 0) {
+      this.client.send({ type: 'setSpeed', stepDelayMs: delay });
+      this.sentDelay = delay;
+    }
+  }
+
+  /** Puts back the weights of the last finite readback after a NaN. */
+  async restoreLastGood(): Promise<void> {
+    if (!this.client) return;
+    const store = useStore.getState();
+    try {
+      const { step } = await this.client.request({ type: 'restoreLastGood' });
+      store.setNan(null);
+      store.addLog(`Restored the weights from step ${step}; the optimizer's moments start afresh. Lower the learning rate or clip harder before resuming.`);
+      store.bumpWeights();
+    } catch (e) {
+      store.addLog(`Could not restore: ${(e as Error).message}`);
+    }
+  }
+
+  async evaluate(split: SplitName): Promise<void> {
+    const store = useStore.getState();
+    if (!this.client || !this.inspectApi()) {
+      store.evaluationFailed('There is no model yet: wait for the session to start, or press Train.');
+      return;
+    }
+    store.evaluationStarted();
+    try {
+      store.evaluationDone(await this.client.request({ type: 'evaluate', split }));
+    } catch (e) {
+      useStore.getState().evaluationFailed((e as Error).message);
+    }
+  }
+
+  private bumpWeightsThrottled(): void {
+    const now = performance.now();
+    if (now - this.lastWeights >= WEIGHTS_INTERVAL_MS) {
+      this.lastWeights = now;
+      useStore.getState().bumpWeights();
+      return;
+    }
+    if (this.weightsTimer) return;
+    this.weightsTimer = setTimeout(() => {
+      this.weightsTimer = null;
+      this.lastWeights = performance.now();
+      useStore.getState().bumpWeights();
+    }, WEIGHTS_INTERVAL_MS - (now - this.lastWeights));
+  }
+
+  private onEvent(e: FromWorker): void {
+    const store = useStore.getState();
+    switch (e.type) {
+      case 'ready':
+        liveRun.reset(e.info.layerNames);
+        store.sessionReady(e.info);
+        if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — WebGPU unavailable: ${e.info.fallbackReason}` });
+        else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
+        this.resolveReady(true);
+        break;
+      case 'fatal':
+        store.sessionFailed(e.message);
+        this.resolveReady(false);
+        break;
+      case 'steps': {
+        liveRun.push(e.stats);
+        const now = performance.now();
+        if (now - this.lastThroughput >= THROUGHPUT_INTERVAL_MS) {
+          this.lastThroughput = now;
+          store.setThroughput(e.throughput);
+        }
+        this.bumpWeightsThrottled();
+        break;
+      }
+      case 'progress':
+        store.setProgress({ epoch: e.epoch, step: e.step, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, etaSeconds: e.etaSeconds });
+        break;
+      case 'epoch':
+        store.addEpoch(e.record);
+        break;
+      case 'state':
+        store.setRunStatus(e.state, e.reason ?? null);
+        if (e.state !== 'running') {
+          this.lastWeights = performance.now();
+          store.bumpWeights();
+        }
+        break;
+      case 'nan':
+        store.setNan({ step: e.step, tensor: e.tensor, message: e.message });
+        break;
+      case 'log':
+        store.addLog(e.message);
+        break;
+      case 'result':
+        break;
+    }
+  }
+
+  private closeClient(): void {
+    if (this.weightsTimer) clearTimeout(this.weightsTimer);
+    this.weightsTimer = null;
+    this.client?.terminate();
+    this.client = null;
+    this.api = null;
+    this.resolveReady(false);
+  }
+}
+
+/** The one controller of the main run. */
+export const training = new TrainingController();

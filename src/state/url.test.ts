@@ -1,0 +1,78 @@
+// The setup in the URL: a round trip reproduces every setting, only changed values are
+// written, and bad values are reported (never thrown) while the defaults are kept.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultSetup } from './settings.ts';
+import { URL_KEYS, queryFromSetup, setupFromQuery } from './url.ts';
+
+describe('setup in the URL', () => {
+  it('writes nothing for the defaults and reads the defaults back', () => {
+    expect(queryFromSetup(defaultSetup(), null)).toBe('');
+    const parsed = setupFromQuery('');
+    expect(parsed.setup).toEqual(defaultSetup());
+    expect(parsed.problems).toEqual([]);
+  });
+
+  it('round-trips a changed setup, including nested and list values', () => {
+    const s = defaultSetup();
+    s.data.source = 'memory';
+    s.data.memory.length = 80;
+    s.data.shapes.kinds = ['exists', 'count'];
+    s.data.preparation.tokenizer.level = 'char';
+    s.data.preparation.split.stratify = false;
+    s.model.text.cell = 'gru';
+    s.model.text.hiddenSize = 24;
+    s.model.text.bidirectional = true;
+    s.model.image.channels = [4, 8, 12];
+    s.model.fusion = 'film';
+    s.train.optimizer = { kind: 'sgd', lr: 0.05, momentum: 0.9 };
+    s.train.schedule = { kind: 'step', every: 50, factor: 0.3 };
+    s.train.earlyStopping.enabled = true;
+    s.train.stepDelayMs = 200;
+    const query = queryFromSetup(s, 'compare');
+    expect(query).toContain('cell=gru');
+    expect(query).toContain('channels=4%2C8%2C12');
+    expect(query).toContain('tab=compare');
+    expect(query).not.toContain('epochs='); // unchanged values stay out
+    const back = setupFromQuery(`?${query}`);
+    expect(back.problems).toEqual([]);
+    expect(back.tab).toBe('compare');
+    expect(back.setup).toEqual(s);
+  });
+
+  it('reports bad values in plain words and keeps the defaults', () => {
+    const parsed = setupFromQuery('?hidden=abc&cell=transformer&lr=-1&epochs=2.5&channels=8,x&shapes.kinds=exists,why&tab=nowhere&frobnicate=1&sched.every=10&batch=64');
+    const d = defaultSetup();
+    expect(parsed.setup.model.text.hiddenSize).toBe(d.model.text.hiddenSize);
+    expect(parsed.setup.model.text.cell).toBe(d.model.text.cell);
+    expect(parsed.setup.train.optimizer.lr).toBe(d.train.optimizer.lr);
+    expect(parsed.setup.train.epochs).toBe(d.train.epochs);
+    expect(parsed.setup.model.image.channels).toEqual(d.model.image.channels);
+    expect(parsed.setup.train.batchSize).toBe(64); // good values next to bad ones still apply
+    const text = parsed.problems.join('\n');
+    expect(text).toContain('"hidden=abc": the hidden size must be a whole number. Kept 64.');
+    expect(text).toContain('"cell=transformer": the recurrent cell must be one of rnn_tanh, rnn_relu, lstm, gru.');
+    expect(text).toContain('"lr=-1"');
+    expect(text).toContain('"epochs=2.5"');
+    expect(text).toContain('"channels=8,x"');
+    expect(text).toContain('"shapes.kinds=exists,why"');
+    expect(text).toContain('"tab=nowhere"');
+    expect(text).toContain('"frobnicate" is not a GateScope setting');
+    expect(text).toContain('"sched.every=10": the steps between decays applies only to the step schedule');
+    expect(parsed.problems).toHaveLength(9);
+  });
+
+  it('reads a schedule before its parameters', () => {
+    const parsed = setupFromQuery('?sched.factor=0.25&sched=step&sched.every=30');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.setup.train.schedule).toEqual({ kind: 'step', every: 30, factor: 0.25 });
+  });
+});
+
+describe('README', () => {
+  it('lists every URL parameter', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('### Links reproduce the setup'), readme.indexOf('### Keyboard, projectors and themes'));
+    expect(URL_KEYS.filter((k) => !table.includes(`\`${k}\``))).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+// Messages above the panels: values in the URL that were ignored, and the NaN notice
+// with "restore last good weights".
+import { useStore } from '../../state/store.ts';
+import { training } from '../../state/training.ts';
+
+/** Problems found in the link the page was opened with. */
+export function UrlProblems() {
+  const problems = useStore((s) => s.urlProblems);
+  const setProblems = useStore((s) => s.setUrlProblems);
+  if (problems.length === 0) return null;
+  return (
+    <div className="notice notice-warn" role="alert" data-testid="url-problems">
+      <div>
+        <strong>Some settings in this link were not used:</strong>
+        <ul>
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" onClick={() => setProblems([])} aria-label="Dismiss the link problems">
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** Shown when a loss or gradient became NaN or infinite; training is paused. */
+export function NanNotice() {
+  const nan = useStore((s) => s.nan);
+  if (!nan) return null;
+  return (
+    <div className="notice notice-danger" role="alert" data-testid="nan-notice">
+      <p>{nan.message}</p>
+      <button type="button" onClick={() => void training.restoreLastGood()} data-testid="restore-last-good">
+        Restore last good weights
+      </button>
+    </div>
+  );
+}
+
+/** The newest trainer message (restores, early stopping, errors). */
+export function RunLog() {
+  const last = useStore((s) => s.runLog[s.runLog.length - 1] ?? null);
+  if (!last) return null;
+  return (
+    <p className="run-log" data-testid="run-log" role="status">
+      {last}
+    </p>
+  );
+}
