@@ -5,11 +5,13 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { browserArgs, findBrowser } from './scripts/browser.mjs';
+import pkg from './package.json' with { type: 'json' };
 
 const executablePath = findBrowser() ?? undefined;
 
 export default defineConfig({
   plugins: [react()],
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: { exclude: ['onnxruntime-web'] },

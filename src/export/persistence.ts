@@ -12,6 +12,7 @@ import { validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { TrainingState } from '../train/protocol.ts';
+import type { DatasetReference } from './checkpoint.ts';
 import type { EpochRecord, StepStats } from '../train/trainer.ts';
 
 /** Bump when older GateScope versions can no longer read the sessions this one saves. */
@@ -34,10 +35,13 @@ export interface DatasetPreparation {
 
 /**
  * Which dataset the session uses. Built-ins are stored as their generator options (they
- * are regenerated on restore) and may carry the prepared data too; imported files are
- * stored as the processed PreparedDataset, since the files are gone after a reload.
+ * are regenerated on restore) and may carry the prepared data too; `generated` means the
+ * app's own settings (`SessionSnapshot.setup`) rebuild it and `reference` checks that the
+ * rebuilt data is the same; imported files are stored as the processed PreparedDataset,
+ * since the files are gone after a reload.
  */
 export type DatasetSnapshot =
+  | { source: 'generated'; reference: DatasetReference }
   | { source: 'shapes'; options: ShapesOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
   | { source: 'openmoji'; options: OpenMojiOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
   | { source: 'import'; name: string; prepared: PreparedDataset };
@@ -57,6 +61,8 @@ export interface SessionSnapshot {
   /** When it was saved (ms since 1970), set by saveSession. */
   savedAt: number;
   dataset: DatasetSnapshot | null;
+  /** The app's own settings that built this session (checked by the app on restore). */
+  setup?: unknown;
   /** Precomputed image features [N, Fin] of the features encoder, if any. */
   features: Float32Array | null;
   model: ModelConfig;

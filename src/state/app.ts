@@ -1,10 +1,11 @@
 // Starts the app's state: reads the setup from the URL, probes WebGPU for the badge,
-// builds the first dataset, and wires the effects that keep things in step — a new
+// restores the saved session or else builds the first dataset, starts autosaving, and wires the effects that keep things in step — a new
 // dataset when the data settings change, the URL when the setup changes, a fresh
 // (untrained) session when the model changes before training, and live learning-rate and
 // speed changes for a running session.
 import { acquireGpuAdapterSummary } from './backend-probe.ts';
 import { buildDataset } from './data-controller.ts';
+import { isRestoring, restoreSavedSession, startAutosave } from './session-store.ts';
 import { currentTarget } from './target.ts';
 import { queryFromSetup, setupFromQuery } from './url.ts';
 import { training } from './training.ts';
@@ -59,7 +60,14 @@ export function startApp(): void {
     if (useStore.getState().backendProbe.kind === 'pending') useStore.getState().setBackendProbe(probe);
   });
 
-  buildDataset();
+  // A saved session comes back first (it brings its own settings and dataset).
+  // A link to another setup keeps its setup; the saved session is then offered instead.
+  const linked = [...new URLSearchParams(location.search).keys()].some((k) => k !== 'tab' && k !== 'debugShaders');
+  const urlSetup = queryFromSetup(parsed.setup, null);
+  void restoreSavedSession((saved) => !linked || queryFromSetup(saved, null) === urlSetup).then((restored) => {
+    if (!restored) buildDataset();
+    startAutosave();
+  });
 
   const rebuild = debounce(() => buildDataset(), DATA_DEBOUNCE_MS);
   const writeUrl = debounce(() => {
@@ -70,7 +78,7 @@ export function startApp(): void {
   }, URL_DEBOUNCE_MS);
   const refreshSession = debounce(() => {
     const s = useStore.getState();
-    if (s.compareRunning || !replaceable(s)) return;
+    if (s.compareRunning || isRestoring() || !replaceable(s)) return;
     const { target } = currentTarget(s);
     if (target && target.key !== s.session?.key) void training.newSession();
   }, SESSION_DEBOUNCE_MS);

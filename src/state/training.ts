@@ -3,8 +3,9 @@
 // (throttled) and live-buffer pushes (every step). One session per worker; a new model
 // gets a fresh worker.
 import { TrainingClient } from '../train/client.ts';
-import type { FromWorker, InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../train/protocol.ts';
+import type { FromWorker, InspectTarget, Inspection, TrainingState, UnitScanRequest, UnitScanResult } from '../train/protocol.ts';
 import type { SplitName } from '../train/evaluate.ts';
+import type { StepStats } from '../train/trainer.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
@@ -14,6 +15,18 @@ export interface InspectApi {
   inspect(target: InspectTarget, saliency: boolean): Promise<Inspection>;
   scanUnits(request: UnitScanRequest): Promise<UnitScanResult>;
 }
+
+/** A session built from saved training state (a reload or a checkpoint) instead of fresh weights. */
+export interface ResumeSpec {
+  state: TrainingState;
+  /** Per-step statistics shown before the save. */
+  steps: StepStats[];
+}
+
+/** Per-step statistics kept for the saved session (the most recent). */
+const KEPT_STEPS = 20_000;
+/** Steps whose per-timestep gradient norms are kept (the charts show the last 64). */
+const KEPT_TIME_NORMS = 64;
 
 /** Store updates of throughput at most this often. */
 const THROUGHPUT_INTERVAL_MS = 250;
@@ -32,15 +45,34 @@ class TrainingController {
   /** Learning rate and step delay the worker currently uses. */
   private sentLearningRate = 0;
   private sentDelay = 0;
+  private resume: ResumeSpec | null = null;
+  /** The session's per-step statistics, newest last (bounded; saved with the session). */
+  private steps: StepStats[] = [];
 
-  /** Builds a fresh session (new worker) for the current settings; resolves true once it is ready. */
-  newSession(): Promise<boolean> {
-    const { target } = currentTarget(useStore.getState());
+  /**
+   * Builds a fresh session (new worker) for the current settings — with the saved weights,
+   * optimizer state and position of `resume` when given; resolves true once it is ready.
+   */
+  newSession(resume: ResumeSpec | null = null): Promise<boolean> {
+    const store = useStore.getState();
+    const { target } = currentTarget(store);
     if (!target) return Promise.resolve(false);
     this.closeClient();
     const serial = ++this.serial;
     liveRun.reset([]);
-    useStore.getState().sessionStarting({ key: target.key, dataset: target.dataset, model: target.model, train: target.train });
+    this.resume = resume;
+    this.steps = resume ? resume.steps.slice(-KEPT_STEPS) : [];
+    const features = store.features && target.features ? { fileName: store.features.fileName, featureSize: store.features.featureSize, provider: store.features.provider } : null;
+    store.sessionStarting({
+      key: target.key,
+      dataset: target.dataset,
+      model: target.model,
+      train: target.train,
+      setup: { data: store.dataSettings, model: store.model, train: store.train },
+      datasetSource: store.datasetSource,
+      features,
+      featureValues: target.features ?? null,
+    });
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     const client = new TrainingClient((e) => {
       if (serial === this.serial) this.onEvent(e);
@@ -52,8 +84,26 @@ class TrainingController {
     };
     this.sentLearningRate = target.train.optimizer.lr;
     this.sentDelay = target.train.stepDelayMs;
-    client.send({ type: 'init', dataset: target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features });
+    client.send({ type: 'init', dataset: target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state });
     return this.ready;
+  }
+
+  /** The session's weights, optimizer state, position and history, read from the worker. */
+  async exportState(): Promise<TrainingState> {
+    if (!this.client || !this.inspectApi()) throw new Error('there is no model yet: wait for the session to start, or press Train');
+    return this.client.request({ type: 'exportState' });
+  }
+
+  /** The model's forward output for dataset examples (see Trainer.outputs). */
+  async outputs(indices: number[]): Promise<Float32Array> {
+    if (!this.client || !this.inspectApi()) throw new Error('there is no model yet: wait for the session to start, or press Train');
+    return this.client.request({ type: 'outputs', indices });
+  }
+
+  /** The session's recent per-step statistics (per-timestep norms only for the last few). */
+  recentSteps(): StepStats[] {
+    const cut = this.steps.length - KEPT_TIME_NORMS;
+    return this.steps.map((s, i) => (i < cut && s.timeNorms.length ? { ...s, timeNorms: [] } : s));
   }
 
   /** The session's InspectApi, or null when no model exists in a worker. */
@@ -174,7 +224,11 @@ class TrainingController {
     switch (e.type) {
       case 'ready':
         liveRun.reset(e.info.layerNames);
-        store.sessionReady(e.info);
+        if (this.resume) {
+          liveRun.push(this.steps);
+          store.sessionRestored(e.info, this.resume.state);
+          this.resume = null;
+        } else store.sessionReady(e.info);
         if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — WebGPU unavailable: ${e.info.fallbackReason}` });
         else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
         this.resolveReady(true);
@@ -185,6 +239,8 @@ class TrainingController {
         break;
       case 'steps': {
         liveRun.push(e.stats);
+        for (const st of e.stats) this.steps.push(st);
+        if (this.steps.length > KEPT_STEPS + 1000) this.steps.splice(0, this.steps.length - KEPT_STEPS);
         const now = performance.now();
         if (now - this.lastThroughput >= THROUGHPUT_INTERVAL_MS) {
           this.lastThroughput = now;

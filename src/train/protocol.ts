@@ -73,6 +73,7 @@ export type ToWorker =
   | { type: 'inspect'; requestId: number; target: InspectTarget; saliency: boolean }
   | { type: 'scanUnits'; requestId: number; request: UnitScanRequest }
   | { type: 'exportState'; requestId: number }
+  | { type: 'outputs'; requestId: number; indices: number[] }
   | { type: 'dispose' };
 
 export interface ReadyInfo {
@@ -94,6 +95,7 @@ export interface ResultValues {
   inspect: Inspection;
   scanUnits: UnitScanResult;
   exportState: TrainingState;
+  outputs: Float32Array;
 }
 
 export type FromWorker =

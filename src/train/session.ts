@@ -151,6 +151,10 @@ export class TrainingSession {
     return this.requireTrainer().exportState();
   }
 
+  outputs(indices: number[]): Promise<Float32Array> {
+    return this.requireTrainer().outputs(indices);
+  }
+
   dispose(): void {
     this.trainer?.dispose();
     this.trainer?.model.dispose();

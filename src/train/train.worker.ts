@@ -52,6 +52,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'exportState':
         void session.answer(m.requestId, () => session.exportState());
         break;
+      case 'outputs':
+        void session.answer(m.requestId, () => session.outputs(m.indices));
+        break;
       case 'dispose':
         session.dispose();
         self.close();

@@ -178,6 +178,48 @@ describe('Trainer on the CPU backend', () => {
     }
   });
 
+  it('a state exported at an epoch boundary carries the epoch record and resumes exactly', async () => {
+    const config = smallTrain({ epochs: 2 });
+    const straight = new Trainer(new CpuBackend(), data, smallModel(), config, () => {});
+    await straight.start();
+    const expected = await straight.exportState();
+
+    let first: Trainer;
+    first = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
+      // Pause right after the first epoch's last step, before its evaluation finished.
+      if (e.type === 'progress' && e.step === first.stepsPerEpoch) first.pause();
+    });
+    await first.start();
+    const saved = await first.exportState();
+    expect(saved.step).toBe(first.stepsPerEpoch);
+    expect(saved.history).toHaveLength(1);
+    expect(saved.cursor).toBe(0);
+
+    // The same position as an older file could hold it: the last batch taken, no record
+    // yet, the first epoch's order and the random stream before the next shuffle.
+    let early: Trainer;
+    early = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
+      if (e.type === 'progress' && e.step === early.stepsPerEpoch - 1) early.pause();
+    });
+    await early.start();
+    const previous = await early.exportState();
+    const before = { ...saved, epoch: 0, history: [], cursor: data.splits.train.length, order: previous.order, rngPosition: previous.rngPosition };
+    const resumeFrom = async (state: typeof saved) => {
+      const backend = new CpuBackend();
+      const t = new Trainer(backend, data, smallModel(), config, () => {}, { model: modelFromWeights(backend, smallModel(), state.weights) });
+      t.restore(state);
+      await t.resume();
+      return t.exportState();
+    };
+    for (const [which, state] of [['exported', saved], ['older', before]] as const) {
+      const got = await resumeFrom(state);
+      expect(got.step, which).toBe(expected.step);
+      expect(got.history.map((h) => h.epoch), which).toEqual([1, 2]);
+      expect(got.history[1].validation, which).toEqual(expected.history[1].validation);
+      for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), `${which} ${name}`).toEqual(Array.from(expected.weights[name]));
+    }
+  });
+
   it('resumes exactly when some parameters skip updates (missing-modality vectors)', async () => {
     const sparse = tinyDataset({ task: 'classification', size: 24, seed: 4, missingImage: 0.2, missingText: 0.2 });
     const config = smallTrain({ epochs: 2 });

@@ -226,6 +226,10 @@ export class Trainer {
   private epochLossCount = 0;
   readonly history: EpochRecord[] = [];
   private loop: Promise<void> | null = null;
+  /** The end-of-epoch evaluation in progress, if any. */
+  private epochEnd: Promise<void> | null = null;
+  /** The epoch's last batch was taken and its evaluation has not finished. */
+  private epochPending = false;
   private loopToken = 0;
   private startTime = 0;
   private stepsAtStart = 0;
@@ -290,6 +294,7 @@ export class Trainer {
 
   /** Records and submits one training step. Never waits for the device. */
   trainStep(): void {
+    if (this.cursor >= this.order.length) throw new Error('the epoch has ended; its evaluation must run before the next step');
     const B = Math.min(this.config.batchSize, this.order.length - this.cursor);
     const rows = this.order.subarray(this.cursor, this.cursor + B);
     const lr = this.currentLearningRate();
@@ -318,6 +323,7 @@ export class Trainer {
     this.backend.flush();
     this.step++;
     this.cursor += B;
+    if (this.cursor >= this.order.length) this.epochPending = true;
   }
 
   /** Runs steps until paused, stopped or finished. A loop that is still winding down finishes first. */
@@ -383,12 +389,22 @@ export class Trainer {
 
   /** One step plus its bookkeeping: readbacks, pacing, end of epoch. */
   private async advance(): Promise<void> {
+    await this.finishEpochIfDone();
+    if (this.state === 'finished') return;
     this.trainStep();
     this.inflight.push(this.backend.sync());
     if (this.inflight.length > 2) await this.inflight.shift();
     if (this.ring.full) this.startDrain();
     this.emitProgress();
-    if (this.cursor >= this.order.length) await this.endEpoch();
+    await this.finishEpochIfDone();
+  }
+
+  /** Ends the epoch when its last batch has been taken (once, however many callers wait). */
+  private finishEpochIfDone(): Promise<void> {
+    if (!this.epochEnd && this.epochPending) {
+      this.epochEnd = this.endEpoch().finally(() => (this.epochEnd = null));
+    }
+    return this.epochEnd ?? Promise.resolve();
   }
 
   private emitProgress(): void {
@@ -500,6 +516,7 @@ export class Trainer {
     const result = await this.evaluate(validationSplit);
     const record: EpochRecord = { epoch: this.epoch, step: this.step, trainLoss, validation: summarize(result) };
     this.history.push(record);
+    this.epochPending = false;
     this.emit({ type: 'epoch', record });
     this.epochLossSum = 0;
     this.epochLossCount = 0;
@@ -544,21 +561,21 @@ export class Trainer {
     });
   }
 
-  /** Everything needed to continue exactly from here (awaits pending statistics). */
+  /**
+   * Everything needed to continue exactly from here (awaits pending statistics). Every
+   * read is issued before the first await, so a loop that keeps training meanwhile cannot
+   * mix weights of one step with optimizer moments or counters of another.
+   */
   async exportState(): Promise<TrainingState> {
+    // An epoch whose last batch was taken is evaluated first, so a saved state never sits
+    // between an epoch's last step and its record.
     await this.flushStats();
-    const weights: Record<string, Float32Array> = {};
+    await this.finishEpochIfDone();
     const names = this.paramNames;
-    const values = await Promise.all(this.params.map((p) => p.read()));
-    names.forEach((n, i) => (weights[n] = Float32Array.from(values[i])));
     const opt = this.optimizer.state();
-    const tensors: Record<string, Float32Array> = {};
     const entries = Object.entries(opt.tensors);
-    const optValues = await Promise.all(entries.map(([, t]) => t.read()));
-    entries.forEach(([n], i) => (tensors[n] = Float32Array.from(optValues[i])));
-    return {
-      weights,
-      optimizer: { step: opt.step, tensors, paramSteps: opt.paramSteps },
+    const reads = Promise.all([...this.params.map((p) => p.read()), ...entries.map(([, t]) => t.read())]);
+    const position = {
       step: this.step,
       epoch: this.epoch,
       history: this.history.map((h) => ({ ...h, validation: { ...h.validation } })),
@@ -568,6 +585,31 @@ export class Trainer {
       learningRateOverride: this.lrOverride,
       epochLoss: { sum: this.epochLossSum, count: this.epochLossCount },
     };
+    const values = await reads;
+    const weights: Record<string, Float32Array> = {};
+    names.forEach((n, i) => (weights[n] = Float32Array.from(values[i])));
+    const tensors: Record<string, Float32Array> = {};
+    entries.forEach(([n], i) => (tensors[n] = Float32Array.from(values[names.length + i])));
+    return { weights, optimizer: { step: opt.step, tensors, paramSteps: opt.paramSteps }, ...position };
+  }
+
+  /**
+   * The model's forward output (evaluation mode, current weights) for dataset examples:
+   * logits [B, C], the standardised value [B, 1], or caption logits [B·L, V].
+   */
+  async outputs(indices: ArrayLike<number>): Promise<Float32Array> {
+    const out = noGrad(() =>
+      scope(() => {
+        const batch = makeBatch(this.backend, this.data, this.modelConfig, indices, { features: this.options.features });
+        return this.model.forward(batch, { training: false, seed: 0 }).output.keep();
+      }),
+    );
+    try {
+      return Float32Array.from(await out.read());
+    } finally {
+      out.persistent = false;
+      out.dispose();
+    }
   }
 
   /** Continues from an exported state (weights are given to the constructor through `options.model`). */
@@ -584,6 +626,12 @@ export class Trainer {
       this.rng.position = s.rngPosition;
     }
     this.lrOverride = s.learningRateOverride;
+    // A state saved between an epoch's last step and its record (older files): the
+    // record is made before the next step.
+    if (this.cursor >= n && s.history.length < this.config.epochs) {
+      this.epoch = s.history.length;
+      this.epochPending = true;
+    }
     this.epochLossSum = s.epochLoss?.sum ?? 0;
     this.epochLossCount = s.epochLoss?.count ?? 0;
     if (this.epoch >= this.config.epochs) this.state = 'finished';

@@ -17,6 +17,8 @@ import { RunControls, RunStatusLine } from './shell/RunControls.tsx';
 import { Tabs, type TabSpec } from './shell/Tabs.tsx';
 import { EvaluateTab, InspectTab, hasEvaluatePanel, hasInspectPanel } from './shell/AnalysisTabs.tsx';
 import { TrainPanel } from './train/TrainPanel.tsx';
+import { ExportTab } from './export/ExportTab.tsx';
+import { SavedIndicator, SessionNotices } from './shell/SessionNotices.tsx';
 
 const TABS: TabSpec[] = [
   { id: 'data', label: 'Data' },
@@ -25,6 +27,7 @@ const TABS: TabSpec[] = [
   ...(hasInspectPanel ? [{ id: 'inspect' as const, label: 'Inspect' }] : []),
   ...(hasEvaluatePanel ? [{ id: 'evaluate' as const, label: 'Evaluate' }] : []),
   { id: 'compare', label: 'Compare' },
+  { id: 'export', label: 'Export' },
 ];
 
 function Panel({ id, active }: { id: TabId; active: boolean }) {
@@ -41,6 +44,8 @@ function Panel({ id, active }: { id: TabId; active: boolean }) {
       return <EvaluateTab />;
     case 'compare':
       return <ComparePanel />;
+    case 'export':
+      return <ExportTab />;
     default:
       return null;
   }
@@ -84,12 +89,14 @@ export function App() {
         <div className="header-row toolbar">
           <RunControls />
           <ProgressBar />
+          <SavedIndicator />
           <BackendBadge />
         </div>
         <RunStatusLine />
         <DemoGuide />
       </header>
       <UrlProblems />
+      <SessionNotices />
       <NanNotice />
       <main className="panels">
         {TABS.map((t) =>

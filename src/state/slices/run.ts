@@ -7,7 +7,8 @@ import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { EvalResult } from '../../train/evaluate.ts';
-import type { ReadyInfo } from '../../train/protocol.ts';
+import type { ReadyInfo, TrainingState } from '../../train/protocol.ts';
+import type { DataSource, Setup } from '../settings.ts';
 import type { EpochRecord, ThroughputStats, TrainerEvent } from '../../train/trainer.ts';
 import type { Store } from '../store.ts';
 
@@ -21,8 +22,15 @@ export type NanNotice = Omit<Extract<TrainerEvent, { type: 'nan' }>, 'type'>;
 export interface SessionSpec {
   key: string;
   dataset: PreparedDataset;
+  /** Resolved configs the worker trains. */
   model: ModelConfig;
   train: TrainConfig;
+  /** The settings they were resolved from (what a restored session puts back). */
+  setup: Setup;
+  datasetSource: DataSource | null;
+  /** The ONNX image features the model reads, if any. */
+  features: { fileName: string; featureSize: number; provider: 'webgpu' | 'wasm' } | null;
+  featureValues: Float32Array | null;
 }
 
 export interface RunSlice {
@@ -44,6 +52,8 @@ export interface RunSlice {
   evalError: string | null;
   sessionStarting(spec: SessionSpec): void;
   sessionReady(info: ReadyInfo): void;
+  /** Ready with saved training state: its history and position, paused (or finished). */
+  sessionRestored(info: ReadyInfo, state: TrainingState): void;
   sessionFailed(message: string): void;
   setRunStatus(status: RunStatus, reason?: string | null): void;
   setProgress(progress: Progress): void;
@@ -81,6 +91,22 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
       runInfo: info,
       weightsVersion: s.weightsVersion + 1,
       progress: { epoch: 0, step: 0, stepInEpoch: 0, stepsPerEpoch: info.stepsPerEpoch, totalSteps: info.totalSteps, etaSeconds: null },
+    })),
+  sessionRestored: (info, state) =>
+    set((s) => ({
+      runStatus: s.session && state.epoch >= s.session.train.epochs ? 'finished' : 'paused',
+      runReason: null,
+      runInfo: info,
+      history: state.history,
+      weightsVersion: s.weightsVersion + 1,
+      progress: {
+        epoch: state.epoch,
+        step: state.step,
+        stepInEpoch: Math.max(0, state.step - state.epoch * info.stepsPerEpoch),
+        stepsPerEpoch: info.stepsPerEpoch,
+        totalSteps: info.totalSteps,
+        etaSeconds: null,
+      },
     })),
   sessionFailed: (message) => set({ runStatus: 'failed', runReason: message }),
   setRunStatus: (status, reason = null) => set({ runStatus: status, runReason: reason }),

@@ -20,12 +20,24 @@ export interface UiSlice {
   selectedExample: number | null;
   demo: { id: DemoId; step: number } | null;
   backendProbe: BackendProbe;
+  /** When the session shown was restored from storage (ms since 1970), or null. */
+  restoredFrom: number | null;
+  /** A problem restoring or saving the session, in plain words. */
+  sessionError: string | null;
+  /** When the session was last saved (ms since 1970), or null. */
+  savedAt: number | null;
+  /** The training step and finished epochs of that save (0 for a session saved before training). */
+  savedStep: number;
+  savedEpochs: number;
+  /** When the saved session that was offered instead of restored was saved, or null. */
+  restoreOffer: number | null;
   setTab(tab: TabId): void;
   setTheme(theme: ThemeChoice): void;
   setUrlProblems(problems: string[]): void;
   selectExample(index: number | null): void;
   setDemo(demo: { id: DemoId; step: number } | null): void;
   setBackendProbe(probe: BackendProbe): void;
+  setSessionNotice(notice: { restoredFrom?: number | null; sessionError?: string | null; savedAt?: number | null; savedStep?: number; savedEpochs?: number; restoreOffer?: number | null }): void;
 }
 
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
@@ -41,4 +53,11 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   selectExample: (index) => set({ selectedExample: index }),
   setDemo: (demo) => set({ demo }),
   setBackendProbe: (probe) => set({ backendProbe: probe }),
+  restoredFrom: null,
+  sessionError: null,
+  savedAt: null,
+  savedStep: 0,
+  savedEpochs: 0,
+  restoreOffer: null,
+  setSessionNotice: (notice) => set(notice),
 });
