@@ -50,3 +50,28 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
   await page.screenshot({ path: 'e2e/screenshots/export.png', fullPage: true });
   check();
 });
+
+test('a link to another setup keeps its setup and offers the saved session', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto('/?data=clues&clues.n=90&img=16&epochs=200&tab=train');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 60_000 });
+  for (let k = 1; k <= 3; k++) {
+    await page.getByTestId('train-step').click();
+    await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBe(k);
+  }
+  await expect(page.getByTestId('session-saved')).toHaveAttribute('data-saved-step', '3', { timeout: 30_000 });
+
+  // The same data with another hidden size: the link wins, the saved session is offered.
+  await page.goto('/?data=clues&clues.n=90&img=16&epochs=200&hidden=16&tab=model');
+  await expect(page.getByTestId('restore-offer')).toContainText('was not restored because this link sets up another model');
+  await expect(page.getByTestId('model-hidden')).toHaveValue('16');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 60_000 });
+  expect(await progressStep(page)).toBe(0);
+
+  await page.getByTestId('restore-offer-accept').click();
+  await expect(page.getByTestId('session-notice')).toContainText('Session restored from', { timeout: 60_000 });
+  await expect(page.getByTestId('restore-offer')).toHaveCount(0);
+  await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBe(3);
+  await expect(page.getByTestId('model-hidden')).toHaveValue('64');
+  check();
+});

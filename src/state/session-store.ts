@@ -22,6 +22,9 @@ import { currentTarget } from './target.ts';
 import { training } from './training.ts';
 import { useStore, type Store } from './store.ts';
 
+/** How long opening the page waits for the saved session. */
+const LOAD_TIMEOUT_MS = 5000;
+
 /** Least time between two autosaves while training. */
 export const AUTOSAVE_INTERVAL_MS = 10_000;
 
@@ -119,9 +122,14 @@ let offered: SessionSnapshot | null = null;
 export async function restoreSavedSession(wanted: (setup: Setup) => boolean): Promise<boolean> {
   let snapshot: SessionSnapshot | null;
   try {
-    snapshot = await loadSession();
+    // A storage that never answers (blocked or broken) must not keep the app from starting.
+    snapshot = await Promise.race([
+      loadSession(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`The browser's storage (IndexedDB) did not answer within ${LOAD_TIMEOUT_MS / 1000} s; the saved session was not read.`)), LOAD_TIMEOUT_MS)),
+    ]);
   } catch (e) {
-    useStore.getState().setSessionNotice({ sessionError: `${message(e)} It is kept until you clear it (Export panel) or a new save replaces it.` });
+    const kept = e instanceof SessionStorageError ? ' It is kept until you clear it (Export panel) or a new save replaces it.' : '';
+    useStore.getState().setSessionNotice({ sessionError: `${message(e)}${kept}` });
     return false;
   }
   if (!snapshot) return false;
