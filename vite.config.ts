@@ -14,7 +14,12 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // Pre-bundle the app's dependencies up front: a dependency discovered in the middle of
+  // a test run is bundled again, and two copies of React then break every hook.
+  optimizeDeps: {
+    exclude: ['onnxruntime-web'],
+    include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', 'recharts', 'zustand', 'idb', 'fflate', 'papaparse', 'protobufjs/light.js'],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {

@@ -5,9 +5,7 @@
 // refused quota as a SessionStorageError with a plain message — never silently.
 // `createAutosave` saves at most once per interval, and at once when asked (on pause).
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
-import type { OpenMojiOptions } from '../data/openmoji.ts';
-import type { ShapesOptions } from '../data/shapes.ts';
-import type { PreparedDataset, SplitConfig, TokenizerConfig } from '../data/types.ts';
+import type { PreparedDataset } from '../data/types.ts';
 import { validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
 import type { TrainConfig } from '../train/config.ts';
@@ -26,25 +24,13 @@ const DB_NAME = 'gatescope';
 const STORE = 'session';
 const KEY = 'current';
 
-/** How a dataset is prepared for the models (the data section's settings). */
-export interface DatasetPreparation {
-  imageSize: number;
-  tokenizer: TokenizerConfig;
-  split: SplitConfig;
-}
-
 /**
- * Which dataset the session uses. Built-ins are stored as their generator options (they
- * are regenerated on restore) and may carry the prepared data too; `generated` means the
- * app's own settings (`SessionSnapshot.setup`) rebuild it and `reference` checks that the
- * rebuilt data is the same; imported files are stored as the processed PreparedDataset,
- * since the files are gone after a reload.
+ * Which dataset the session uses. `generated` (built-in and teaching datasets): the app's
+ * own settings (`SessionSnapshot.setup`) rebuild it and `reference` checks that the
+ * rebuilt data is the same. `import`: the processed PreparedDataset itself, since the
+ * files are gone after a reload.
  */
-export type DatasetSnapshot =
-  | { source: 'generated'; reference: DatasetReference }
-  | { source: 'shapes'; options: ShapesOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
-  | { source: 'openmoji'; options: OpenMojiOptions; preparation: DatasetPreparation; prepared: PreparedDataset | null }
-  | { source: 'import'; name: string; prepared: PreparedDataset };
+export type DatasetSnapshot = { source: 'generated'; reference: DatasetReference } | { source: 'import'; name: string; prepared: PreparedDataset };
 
 /** Metrics shown in the charts. */
 export interface SessionMetrics {

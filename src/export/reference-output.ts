@@ -4,8 +4,7 @@ import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { modelFromWeights } from '../models/model.ts';
-import { scope } from '../tensor.ts';
-import { makeBatch } from '../train/batch.ts';
+import { forwardOutputs } from '../train/evaluate.ts';
 import { onnxFeeds } from './onnx.ts';
 import { samplesFrom, type BundleSamples } from './pytorch.ts';
 
@@ -23,14 +22,7 @@ export async function gatescopeForward(
 ): Promise<Float32Array> {
   const model = modelFromWeights(backend, config, weights);
   try {
-    const out = scope(() => {
-      const batch = makeBatch(backend, data, config, indices, { features });
-      return model.forward(batch, { training: false, seed: 0 }).output.keep();
-    });
-    const values = Float32Array.from(await out.read());
-    out.persistent = false;
-    out.dispose();
-    return values;
+    return await forwardOutputs(backend, model, data, indices, features);
   } finally {
     model.dispose();
   }

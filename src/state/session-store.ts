@@ -14,7 +14,7 @@ import { compareDataset, datasetReference, type DatasetReference } from '../expo
 import { clearSession, createAutosave, loadSession, SessionStorageError, type Autosave, type SessionInput, type SessionSnapshot } from '../export/persistence.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { buildDataset, datasetSettled } from './data-controller.ts';
-import { liveRun, compareLive } from './live.ts';
+import { compareLive } from './live.ts';
 import type { Setup } from './settings.ts';
 import type { CompareRun } from './slices/compare.ts';
 import type { SessionSpec } from './slices/run.ts';
@@ -143,12 +143,14 @@ export async function restoreSavedSession(wanted: (setup: Setup) => boolean): Pr
 
 /** Restores the session that was offered instead of restored; true when it was. */
 export async function restoreOffered(): Promise<boolean> {
+  if (useStore.getState().compareRunning) {
+    useStore.getState().setSessionNotice({ sessionError: 'A comparison is running: stop it, then restore the saved session.' });
+    return false;
+  }
   const snapshot = offered;
   offered = null;
   useStore.getState().setSessionNotice({ restoreOffer: null });
   if (!snapshot) return false;
-  const s = useStore.getState();
-  if (s.compareRunning) s.compareStopped();
   return restoreSnapshot(snapshot);
 }
 
@@ -207,12 +209,15 @@ export async function applyCheckpoint(checkpoint: Checkpoint): Promise<void> {
 
 /** Deletes the saved session and starts afresh: an untrained model, no compare runs. */
 export async function clearSavedSession(): Promise<void> {
-  await clearSession();
   const store = useStore.getState();
+  if (store.compareRunning) throw new Error('a comparison is running; stop it first');
   store.compareClear();
   compareLive.clear();
-  liveRun.reset([]);
   offered = null;
+  // A fresh session first, so a save still reading the old one drops it; then the delete.
+  const fresh = training.newSession();
+  await autosave?.idle();
+  await clearSession();
   store.setSessionNotice({ restoredFrom: null, sessionError: null, savedAt: null, restoreOffer: null });
-  await training.newSession();
+  await fresh;
 }

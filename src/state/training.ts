@@ -6,6 +6,7 @@ import { TrainingClient } from '../train/client.ts';
 import type { FromWorker, InspectTarget, Inspection, TrainingState, UnitScanRequest, UnitScanResult } from '../train/protocol.ts';
 import type { SplitName } from '../train/evaluate.ts';
 import type { StepStats } from '../train/trainer.ts';
+import { MAX_SAVED_STEPS } from '../export/persistence.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
@@ -23,8 +24,6 @@ export interface ResumeSpec {
   steps: StepStats[];
 }
 
-/** Per-step statistics kept for the saved session (the most recent). */
-const KEPT_STEPS = 20_000;
 /** Steps whose per-timestep gradient norms are kept (the charts show the last 64). */
 const KEPT_TIME_NORMS = 64;
 
@@ -61,7 +60,7 @@ class TrainingController {
     const serial = ++this.serial;
     liveRun.reset([]);
     this.resume = resume;
-    this.steps = resume ? resume.steps.slice(-KEPT_STEPS) : [];
+    this.steps = resume ? resume.steps.slice(-MAX_SAVED_STEPS) : [];
     const features = store.features && target.features ? { fileName: store.features.fileName, featureSize: store.features.featureSize, provider: store.features.provider } : null;
     store.sessionStarting({
       key: target.key,
@@ -240,7 +239,7 @@ class TrainingController {
       case 'steps': {
         liveRun.push(e.stats);
         for (const st of e.stats) this.steps.push(st);
-        if (this.steps.length > KEPT_STEPS + 1000) this.steps.splice(0, this.steps.length - KEPT_STEPS);
+        if (this.steps.length > MAX_SAVED_STEPS + 1000) this.steps.splice(0, this.steps.length - MAX_SAVED_STEPS);
         const now = performance.now();
         if (now - this.lastThroughput >= THROUGHPUT_INTERVAL_MS) {
           this.lastThroughput = now;

@@ -146,3 +146,23 @@ export async function evaluate(
   }
   return result;
 }
+
+/**
+ * The model's forward output (evaluation mode) for the examples at `indices`: logits
+ * [B, C], the standardised value [B, 1], or caption logits [B·L, V] (teacher forcing).
+ * The reference the ONNX check and the PyTorch bundle's samples compare against.
+ */
+export async function forwardOutputs(backend: Backend, model: MultimodalModel, data: PreparedDataset, indices: ArrayLike<number>, features?: Float32Array): Promise<Float32Array> {
+  const out = noGrad(() =>
+    scope(() => {
+      const batch = makeBatch(backend, data, model.config, indices, { features });
+      return model.forward(batch, { training: false, seed: 0 }).output.keep();
+    }),
+  );
+  try {
+    return Float32Array.from(await out.read());
+  } finally {
+    out.persistent = false;
+    out.dispose();
+  }
+}

@@ -9,6 +9,8 @@ import { MultimodalModel, modelFromWeights } from '../models/model.ts';
 import { defaultTrainConfig, type TrainConfig } from './config.ts';
 import { Trainer, layerOf, type StepStats, type TrainerEvent } from './trainer.ts';
 import { crossValidate, meanStd } from './cross-validate.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import type { TrainingState } from './protocol.ts';
 
 function smallModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return defaultModelConfig({
@@ -153,93 +155,77 @@ describe('Trainer on the CPU backend', () => {
     expect(finish && finish.type === 'state' ? finish.reason : '').toMatch(/early stopping/);
   });
 
+  /** The final state of an uninterrupted run. */
+  async function straightRun(d: PreparedDataset, config: TrainConfig): Promise<TrainingState> {
+    const t = new Trainer(new CpuBackend(), d, smallModel(), config, () => {});
+    await t.start();
+    return t.exportState();
+  }
+
+  /** The state of a run paused when it reports step `at(stepsPerEpoch)`. */
+  async function pausedRun(d: PreparedDataset, config: TrainConfig, at: (stepsPerEpoch: number) => number): Promise<TrainingState> {
+    let t: Trainer;
+    t = new Trainer(new CpuBackend(), d, smallModel(), config, (e) => {
+      if (e.type === 'progress' && e.step === at(t.stepsPerEpoch)) t.pause();
+    });
+    await t.start();
+    return t.exportState();
+  }
+
+  /** A fresh trainer restored from `state`, run to the end; its final state. */
+  async function resumedRun(d: PreparedDataset, config: TrainConfig, state: TrainingState): Promise<TrainingState> {
+    const backend = new CpuBackend();
+    const t = new Trainer(backend, d, smallModel(), config, () => {}, { model: modelFromWeights(backend, smallModel(), state.weights) });
+    t.restore(state);
+    await t.resume();
+    return t.exportState();
+  }
+
+  function expectSameWeights(got: TrainingState, expected: TrainingState, what = '') {
+    for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), `${what} ${name}`).toEqual(Array.from(expected.weights[name]));
+  }
+
   it('resumes exactly from an exported state', async () => {
     const config = smallTrain({ epochs: 2 });
-    const straight = new Trainer(new CpuBackend(), data, smallModel(), config, () => {});
-    await straight.start();
-    const expected = await straight.exportState();
-
-    let first: Trainer;
-    first = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
-      if (e.type === 'progress' && e.step === 7) first.pause();
-    });
-    await first.start();
-    const saved = await first.exportState();
+    const expected = await straightRun(data, config);
+    const saved = await pausedRun(data, config, () => 7);
     expect(saved.step).toBe(7);
-    const backend = new CpuBackend();
-    const model = modelFromWeights(backend, smallModel(), saved.weights);
-    const second = new Trainer(backend, data, smallModel(), config, () => {}, { model });
-    second.restore(saved);
-    await second.resume();
-    const got = await second.exportState();
+    const got = await resumedRun(data, config, saved);
     expect(got.step).toBe(expected.step);
-    for (const name of Object.keys(expected.weights)) {
-      expect(Array.from(got.weights[name])).toEqual(Array.from(expected.weights[name]));
-    }
+    expectSameWeights(got, expected);
   });
 
   it('a state exported at an epoch boundary carries the epoch record and resumes exactly', async () => {
     const config = smallTrain({ epochs: 2 });
-    const straight = new Trainer(new CpuBackend(), data, smallModel(), config, () => {});
-    await straight.start();
-    const expected = await straight.exportState();
-
-    let first: Trainer;
-    first = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
-      // Pause right after the first epoch's last step, before its evaluation finished.
-      if (e.type === 'progress' && e.step === first.stepsPerEpoch) first.pause();
-    });
-    await first.start();
-    const saved = await first.exportState();
-    expect(saved.step).toBe(first.stepsPerEpoch);
+    const expected = await straightRun(data, config);
+    // Paused right after the first epoch's last step, before its evaluation finished.
+    const saved = await pausedRun(data, config, (perEpoch) => perEpoch);
     expect(saved.history).toHaveLength(1);
+    expect(saved.step).toBe(expected.step / 2);
     expect(saved.cursor).toBe(0);
 
     // The same position as an older file could hold it: the last batch taken, no record
     // yet, the first epoch's order and the random stream before the next shuffle.
-    let early: Trainer;
-    early = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
-      if (e.type === 'progress' && e.step === early.stepsPerEpoch - 1) early.pause();
-    });
-    await early.start();
-    const previous = await early.exportState();
+    const previous = await pausedRun(data, config, (perEpoch) => perEpoch - 1);
     const before = { ...saved, epoch: 0, history: [], cursor: data.splits.train.length, order: previous.order, rngPosition: previous.rngPosition };
-    const resumeFrom = async (state: typeof saved) => {
-      const backend = new CpuBackend();
-      const t = new Trainer(backend, data, smallModel(), config, () => {}, { model: modelFromWeights(backend, smallModel(), state.weights) });
-      t.restore(state);
-      await t.resume();
-      return t.exportState();
-    };
     for (const [which, state] of [['exported', saved], ['older', before]] as const) {
-      const got = await resumeFrom(state);
+      const got = await resumedRun(data, config, state);
       expect(got.step, which).toBe(expected.step);
       expect(got.history.map((h) => h.epoch), which).toEqual([1, 2]);
       expect(got.history[1].validation, which).toEqual(expected.history[1].validation);
-      for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), `${which} ${name}`).toEqual(Array.from(expected.weights[name]));
+      expectSameWeights(got, expected, which);
     }
   });
 
   it('resumes exactly when some parameters skip updates (missing-modality vectors)', async () => {
     const sparse = tinyDataset({ task: 'classification', size: 24, seed: 4, missingImage: 0.2, missingText: 0.2 });
     const config = smallTrain({ epochs: 2 });
-    const straight = new Trainer(new CpuBackend(), sparse, smallModel(), config, () => {});
-    await straight.start();
-    const expected = await straight.exportState();
-    let first: Trainer;
-    first = new Trainer(new CpuBackend(), sparse, smallModel(), config, (e) => {
-      if (e.type === 'progress' && e.step === 7) first.pause();
-    });
-    await first.start();
-    const saved = await first.exportState();
+    const expected = await straightRun(sparse, config);
+    const saved = await pausedRun(sparse, config, () => 7);
     // The "missing" vectors are updated only in steps whose batch has a missing row.
     expect(Math.min(...saved.optimizer.paramSteps!)).toBeLessThan(saved.optimizer.step);
-    const backend = new CpuBackend();
-    const second = new Trainer(backend, sparse, smallModel(), config, () => {}, { model: modelFromWeights(backend, smallModel(), saved.weights) });
-    second.restore(saved);
-    await second.resume();
-    const got = await second.exportState();
-    for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), name).toEqual(Array.from(expected.weights[name]));
+    const got = await resumedRun(sparse, config, saved);
+    expectSameWeights(got, expected);
     // The interrupted epoch's mean train loss counts the steps before the pause too.
     expect(got.history).toEqual(expected.history);
   });

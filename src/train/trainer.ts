@@ -23,7 +23,7 @@ import type { ModelConfig } from '../models/config.ts';
 import { MultimodalModel, taskLoss } from '../models/model.ts';
 import { makeBatch } from './batch.ts';
 import { higherIsBetter, type TrainConfig } from './config.ts';
-import { evaluate, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
+import { evaluate, forwardOutputs, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
 import type { TrainingState } from './protocol.ts';
 
 export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished';
@@ -597,19 +597,8 @@ export class Trainer {
    * The model's forward output (evaluation mode, current weights) for dataset examples:
    * logits [B, C], the standardised value [B, 1], or caption logits [B·L, V].
    */
-  async outputs(indices: ArrayLike<number>): Promise<Float32Array> {
-    const out = noGrad(() =>
-      scope(() => {
-        const batch = makeBatch(this.backend, this.data, this.modelConfig, indices, { features: this.options.features });
-        return this.model.forward(batch, { training: false, seed: 0 }).output.keep();
-      }),
-    );
-    try {
-      return Float32Array.from(await out.read());
-    } finally {
-      out.persistent = false;
-      out.dispose();
-    }
+  outputs(indices: ArrayLike<number>): Promise<Float32Array> {
+    return forwardOutputs(this.backend, this.model, this.data, indices, this.options.features);
   }
 
   /** Continues from an exported state (weights are given to the constructor through `options.model`). */

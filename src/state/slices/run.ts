@@ -102,7 +102,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
       progress: {
         epoch: state.epoch,
         step: state.step,
-        stepInEpoch: Math.max(0, state.step - state.epoch * info.stepsPerEpoch),
+        stepInEpoch: s.session ? Math.ceil(state.cursor / s.session.train.batchSize) : 0,
         stepsPerEpoch: info.stepsPerEpoch,
         totalSteps: info.totalSteps,
         etaSeconds: null,

@@ -121,37 +121,12 @@ function ClassificationResults({ result, dataset, onInspectExample }: EvaluatePa
         </section>
         <section className="gs-card" aria-label="Per-class scores">
           <h3>Per class</h3>
-          <table className="gs-table" data-testid="class-table">
-            <thead>
-              <tr>
-                <th scope="col">class</th>
-                <th scope="col">precision</th>
-                <th scope="col">recall</th>
-                <th scope="col">F1</th>
-                <th scope="col">support</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.perClass.map((r) => (
-                <tr key={r.label}>
-                  <th scope="row">{r.label}</th>
-                  <td className="gs-num">{pct(r.precision)}</td>
-                  <td className="gs-num">{pct(r.recall)}</td>
-                  <td className="gs-num">{pct(r.f1)}</td>
-                  <td className="gs-num">{r.support}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">macro</th>
-                <td className="gs-num">{pct(report.macroPrecision)}</td>
-                <td className="gs-num">{pct(report.macroRecall)}</td>
-                <td className="gs-num">{pct(report.macroF1)}</td>
-                <td className="gs-num">{report.count}</td>
-              </tr>
-            </tfoot>
-          </table>
+          <ScoreTable
+            testId="class-table"
+            kind="class"
+            rows={report.perClass}
+            total={{ label: 'macro', precision: report.macroPrecision, recall: report.macroRecall, f1: report.macroF1, support: report.count }}
+          />
         </section>
       </div>
       <div className="gs-card">
@@ -179,6 +154,50 @@ function ClassificationResults({ result, dataset, onInspectExample }: EvaluatePa
   );
 }
 
+interface ScoreRow {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** Precision, recall, F1 and support per class or label, with an optional total row. */
+function ScoreTable({ testId, kind, rows, total }: { testId: string; kind: 'class' | 'label'; rows: ScoreRow[]; total?: ScoreRow }) {
+  const cells = (r: ScoreRow) => (
+    <>
+      <th scope="row">{r.label}</th>
+      <td className="gs-num">{pct(r.precision)}</td>
+      <td className="gs-num">{pct(r.recall)}</td>
+      <td className="gs-num">{pct(r.f1)}</td>
+      <td className="gs-num">{r.support}</td>
+    </>
+  );
+  return (
+    <table className="gs-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{kind}</th>
+          <th scope="col">precision</th>
+          <th scope="col">recall</th>
+          <th scope="col">F1</th>
+          <th scope="col">support</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.label}>{cells(r)}</tr>
+        ))}
+      </tbody>
+      {total && (
+        <tfoot>
+          <tr>{cells(total)}</tr>
+        </tfoot>
+      )}
+    </table>
+  );
+}
+
 function MultilabelResults({ result }: { result: EvalResult }) {
   const r = result.multilabel!;
   return (
@@ -187,28 +206,7 @@ function MultilabelResults({ result }: { result: EvalResult }) {
       <p>
         Macro F1 <b>{pct(r.macroF1)}</b> · micro F1 <b>{pct(r.microF1)}</b> · subset accuracy <b>{pct(r.subsetAccuracy)}</b> · Hamming accuracy <b>{pct(r.hammingAccuracy)}</b> · {r.count} examples
       </p>
-      <table className="gs-table" data-testid="label-table">
-        <thead>
-          <tr>
-            <th scope="col">label</th>
-            <th scope="col">precision</th>
-            <th scope="col">recall</th>
-            <th scope="col">F1</th>
-            <th scope="col">support</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.perLabel.map((l) => (
-            <tr key={l.label}>
-              <th scope="row">{l.label}</th>
-              <td className="gs-num">{pct(l.precision)}</td>
-              <td className="gs-num">{pct(l.recall)}</td>
-              <td className="gs-num">{pct(l.f1)}</td>
-              <td className="gs-num">{l.support}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ScoreTable testId="label-table" kind="label" rows={r.perLabel} />
     </section>
   );
 }
