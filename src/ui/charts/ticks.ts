@@ -30,7 +30,7 @@ function stepFormat(step: number, max: number): (v: number) => string {
   const stepExp = Math.floor(Math.log10(step) + 1e-9);
   const maxExp = Math.floor(Math.log10(Math.max(max, step)) + 1e-9);
   const quarter = Math.abs(step / 10 ** stepExp - 2.5) < 1e-9 ? 1 : 0;
-  if (maxExp >= 5 || maxExp <= -4) {
+  if (maxExp >= 6 || maxExp <= -4) {
     const digits = Math.max(0, maxExp - stepExp + quarter);
     return (v) => (v === 0 ? '0' : v.toExponential(digits).replace('e+', 'e'));
   }

@@ -112,8 +112,9 @@ function profileRows(p: TimeProfile, latest: ArrayLike<number>): ChartRow[] {
 /** The card's summary line for a profile. */
 export function profileSummary(p: TimeProfile | null): string {
   if (!p || p.ratio === null || p.perStep === null || p.trend === null || p.judgedUpTo === null) return 'the recurrent layer’s input gradient, by distance from the last real token';
-  const verdict = p.verdict ? ` — ${p.verdict}` : '';
-  return `earliest judged ÷ last token: ${shortNumber(p.ratio)} · per step back ×${p.perStep.toPrecision(2)} (median), over ${p.judgedUpTo} steps ×${shortNumber(p.trend)}${verdict}`;
+  // The verdict first: the card's summary line is cut with an ellipsis when narrow.
+  const verdict = p.verdict ? `${p.verdict} — ` : '';
+  return `${verdict}×${p.perStep.toPrecision(2)} per step back (median), ×${shortNumber(p.trend)} over ${p.judgedUpTo} steps · earliest ÷ last token ${shortNumber(p.ratio)}`;
 }
 
 /** One sentence on how the gradient-over-time card is computed (also in the README). */
