@@ -667,9 +667,9 @@ export class Trainer {
  * view; its one <unk> step is a stand-in, not the user's text). Null without text.
  */
 function realTextLengths(batch: ModelBatch): Int32Array | null {
-  const source = batch.target?.kind === 'captioning' ? batch.target.input.lengths : batch.text?.lengths;
-  if (!source) return null;
-  const lengths = Int32Array.from(source);
+  if (batch.target?.kind === 'captioning') return Int32Array.from(batch.target.input.lengths);
+  if (!batch.text) return null;
+  const lengths = Int32Array.from(batch.text.lengths);
   if (batch.textMissing) batch.textMissing.forEach((m, b) => m > 0 && (lengths[b] = 0));
   return lengths;
 }
