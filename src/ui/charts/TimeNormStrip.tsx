@@ -43,8 +43,12 @@ export function TimeNormStrip({ rows, lo, hi }: { rows: { step: number; values: 
       for (let k = 0; k < width; k++) {
         const v = row.values[k];
         const t = width - 1 - k;
-        if (!(v > 0 && Number.isFinite(v))) {
+        if (!Number.isFinite(v)) {
           ctx.fillStyle = 'rgba(128,128,128,0.15)';
+        } else if (v <= 0) {
+          // Underflowed to 0 in float32: below the whole range shown.
+          const [R, G, B] = ramp(0);
+          ctx.fillStyle = `rgb(${R | 0},${G | 0},${B | 0})`;
         } else {
           const [R, G, B] = ramp((Math.log10(v) - lo) / span);
           ctx.fillStyle = `rgb(${R | 0},${G | 0},${B | 0})`;
