@@ -229,7 +229,7 @@ export function TrainCharts() {
         yLabel="‖∂loss/∂xₜ‖ (log)"
         series={[
           { key: 'mean', name: `mean of the last ${Math.min(PROFILE_STEPS, time.rows.length)} steps`, color: c[4], width: 2.5 },
-          { key: 'few', name: `reached by < ${Math.round(MIN_JUDGED_SHARE * 100)} % of texts (not judged)`, color: c[4], width: 1.5, dashed: true },
+          ...(time.profile.some((r) => r.few !== null) ? [{ key: 'few', name: `reached by < ${Math.round(MIN_JUDGED_SHARE * 100)} % of texts (not judged)`, color: c[4], width: 1.5, dashed: true }] : []),
           { key: 'latest', name: `step ${time.latestStep ?? '—'}`, color: c[5], width: 1 },
         ]}
         logY
