@@ -1,5 +1,6 @@
 // Compare: two queued runs (RNN vs GRU on a small long-memory task, same seed and data)
-// train one after another and produce two validation curves and two table rows.
+// train one after another and produce two validation curves and two table rows; the
+// accuracy chart draws its reference levels and the gradient-over-time profiles overlay.
 import { expect, test } from '@playwright/test';
 import { chartValues, watchErrors } from './helpers.ts';
 
@@ -24,6 +25,12 @@ test('two queued runs produce two curves', async ({ page }) => {
   await expect(page.getByTestId('compare-row').nth(0)).toContainText('RNN (tanh)');
   await expect(page.getByTestId('compare-row').nth(1)).toContainText('GRU');
   await expect(page.getByTestId('compare-metric').nth(0)).toHaveText(/%/);
+  // The accuracy chart draws chance and the majority class; the gradient-over-time overlay has both runs' profiles (12 positions).
+  await expect(page.getByTestId('chart-compare-metric-values').locator('[data-reference*="chance"]')).toHaveCount(1);
+  await expect(page.getByTestId('chart-compare-metric-values').locator('[data-reference*="majority class"]')).toHaveCount(1);
+  expect(await chartValues(page, 'chart-compare-time', (await page.getByTestId('compare-row').nth(0).getAttribute('data-run'))!)).toHaveLength(12);
+  expect(await chartValues(page, 'chart-compare-time', (await page.getByTestId('compare-row').nth(1).getAttribute('data-run'))!)).toHaveLength(12);
+  await expect(page.getByTestId('chart-compare-time').locator('.recharts-line')).toHaveCount(2);
   await page.screenshot({ path: 'e2e/screenshots/compare.png', fullPage: true });
   check();
 });

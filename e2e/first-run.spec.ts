@@ -47,6 +47,11 @@ test('first run trains the default preset and shows it live', async ({ page }) =
   expect((await chartValues(page, 'chart-lr', 'lr')).length).toBeGreaterThan(0);
   expect((await chartValues(page, 'chart-grad', 'gradNorm')).length).toBeGreaterThan(0);
   expect((await chartValues(page, 'chart-time', 'mean')).length).toBeGreaterThan(1);
+  // The accuracy chart's reference levels: chance, majority class and one modality alone (Shapes knows it).
+  const levels = page.getByTestId('chart-metric-values').locator('[data-reference]');
+  await expect(levels.filter({ hasText: 'chance' })).toHaveCount(1);
+  await expect(levels.filter({ hasText: 'majority class' })).toHaveCount(1);
+  await expect(levels.filter({ hasText: 'text alone' })).toHaveCount(1);
   await expect(page.getByTestId('progress')).toContainText(/ms\/step/);
   await page.screenshot({ path: 'e2e/screenshots/train.png', fullPage: true });
 

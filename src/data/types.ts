@@ -168,4 +168,9 @@ export interface PreparedDataset {
   ids: string[];
   tags: (Record<string, string> | undefined)[];
   report: ValidationReport;
+  /**
+   * Best accuracy one modality alone can reach, per question kind (`tags.kind`), where
+   * the generator knows it exactly (Shapes & Questions: KindInfo.chance); else absent.
+   */
+  kindCeilings?: Record<string, { textOnly: number; imageOnly: number }>;
 }

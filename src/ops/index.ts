@@ -26,7 +26,7 @@ import {
   type Conv2dWeightGradAttrs,
 } from './conv2d.ts';
 import { globalAvgPoolOp, maxPool2dGradOp, maxPool2dOp, type MaxPoolAttrs, type MaxPoolGradAttrs } from './pool.ts';
-import { timeNormsOp } from './norms.ts';
+import { timeNormsFromEndOp } from './norms.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -69,7 +69,7 @@ export interface OpAttrs {
   maxPool2d: MaxPoolAttrs;
   maxPool2dGrad: MaxPoolGradAttrs;
   globalAvgPool: object;
-  timeNorms: object;
+  timeNormsFromEnd: object;
 }
 
 export type OpName = keyof OpAttrs;
@@ -112,7 +112,7 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   maxPool2d: maxPool2dOp,
   maxPool2dGrad: maxPool2dGradOp,
   globalAvgPool: globalAvgPoolOp,
-  timeNorms: timeNormsOp,
+  timeNormsFromEnd: timeNormsFromEndOp,
 };
 
 export * from './elementwise.ts';

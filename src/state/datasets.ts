@@ -38,6 +38,7 @@ export class DatasetError extends Error {
 /** Raw examples of a built-in, before preparation. */
 interface RawBuiltIn extends ImportedExamples {
   key: string;
+  kindCeilings?: PreparedDataset['kindCeilings'];
 }
 
 /** Builds datasets, keeping the last built-in's raw examples so a new preparation does not regenerate them. */
@@ -51,7 +52,9 @@ export class DatasetBuilder {
     }
     if (request.source === 'import') return prepare(request.imported, request.preparation);
     const raw = await this.rawBuiltIn(request);
-    return prepare(raw, request.settings.preparation);
+    const prepared = prepare(raw, request.settings.preparation);
+    if (raw.kindCeilings) prepared.kindCeilings = raw.kindCeilings;
+    return prepared;
   }
 
   private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' | 'clues' }>): Promise<RawBuiltIn> {
@@ -71,7 +74,9 @@ export class DatasetBuilder {
       const o = s.shapes;
       const d = generateShapes({ count: o.count, seed: o.seed, difficulty: o.difficulty, imageSize: s.preparation.imageSize, kinds: o.mode === 'captions' ? ['caption'] : o.kinds });
       const report = { ...emptyReport(), rowsSeen: d.examples.length, rowsKept: d.examples.length };
-      raw = { key, name: 'Shapes & Questions', examples: d.examples, report, task: o.mode === 'captions' ? 'captioning' : 'classification' };
+      const kindCeilings: NonNullable<PreparedDataset['kindCeilings']> = {};
+      for (const k of d.kinds) if (k.chance) kindCeilings[k.kind] = { textOnly: k.chance.textOnly, imageOnly: k.chance.imageOnly };
+      raw = { key, name: 'Shapes & Questions', examples: d.examples, report, task: o.mode === 'captions' ? 'captioning' : 'classification', kindCeilings };
     } else {
       const { examples, report } = await loadOpenMoji(request.openMojiBaseUrl, s.openMoji);
       raw = { key, name: `OpenMoji (${s.openMoji.task})`, examples, report, task: s.openMoji.task === 'caption' ? 'captioning' : 'classification' };

@@ -1,7 +1,7 @@
 // Live buffers: bounded memory at any run length, averages that keep the whole run, the
 // newest value always shown as it is, and a ring of the last rows.
 import { describe, expect, it } from 'vitest';
-import { History, LiveRun, RowRing } from './live.ts';
+import { compareLive, History, LiveRun, PROFILE_STEPS, RowRing } from './live.ts';
 
 describe('History', () => {
   it('keeps every row until full, then averages neighbours and doubles its stride', () => {
@@ -71,3 +71,33 @@ describe('LiveRun', () => {
     expect(Array.from(live.time.rows()[0].values)).toEqual([0.1, 0.2, 0.3]);
   });
 });
+
+describe('gradient over time in the live buffers', () => {
+  it('keeps shares beside the profiles, and counts old saved steps without shares as full', () => {
+    const live = new LiveRun();
+    live.reset(['a']);
+    const stat = (step: number, timeShare?: number[]) => ({ step, epoch: 0, loss: 1, lr: 0.01, gradNorm: 1, layerNorms: [1], timeNorms: [0.2, NaN], timeShare });
+    live.push([stat(0), stat(1, [1, 0])]);
+    expect(live.timeShare.rows().map((r) => Array.from(r.values))).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+  });
+
+  it('keeps each compare run\'s last profile', () => {
+    compareLive.clear();
+    const stat = (step: number, v: number) => ({ step, epoch: 0, loss: 1, lr: 0.01, gradNorm: 1, layerNorms: [1], timeNorms: [v, v / 1e6], timeShare: [1, 1] });
+    compareLive.push('rnn', Array.from({ length: 40 }, (_, k) => stat(k, k < 30 ? 100 : 1)));
+    compareLive.push('lstm', [stat(0, 1)]);
+    const rnn = compareLive.profile('rnn')!;
+    // Only the last PROFILE_STEPS steps: the early large values are gone.
+    expect(rnn.steps).toBe(PROFILE_STEPS);
+    expect(rnn.mean[0]).toBeCloseTo((10 * 1 + (PROFILE_STEPS - 10) * 100) / PROFILE_STEPS, 9);
+    expect(rnn.verdict).toBe('vanishing');
+    expect(compareLive.profile('lstm')!.steps).toBe(1);
+    expect(compareLive.profile('gru')).toBeNull();
+    compareLive.clear();
+    expect(compareLive.profile('rnn')).toBeNull();
+  });
+});
+

@@ -2,6 +2,9 @@
 // the session pushes every step's statistics into these buffers, and charts read them on
 // animation frames when `version` has changed. Memory stays bounded at any run length.
 import type { StepStats } from '../train/trainer.ts';
+import { PROFILE_STEPS, timeProfile, type TimeProfile } from '../metrics/time-profile.ts';
+
+export { JUDGE_FACTOR, MIN_JUDGED_SHARE, PROFILE_STEPS, timeProfile, type TimeProfile } from '../metrics/time-profile.ts';
 
 /**
  * The whole history of a run's per-step values in bounded memory: rows of
@@ -136,6 +139,11 @@ export class RowRing {
   }
 }
 
+/** A step's share per position; steps saved before shares were recorded count every present position as reached by all. */
+function shareOf(s: StepStats): ArrayLike<number> {
+  return s.timeShare?.length ? s.timeShare : s.timeNorms.map((v) => (Number.isNaN(v) ? 0 : 1));
+}
+
 /** Columns of `LiveRun.steps`. */
 export const STEP_COLUMNS = ['loss', 'lr', 'gradNorm'] as const;
 
@@ -149,8 +157,14 @@ export class LiveRun {
   /** [step, norm of layer group 0, 1, …] (groups named in `layerNames`). */
   layers: History = new History(1);
   layerNames: string[] = [];
-  /** ‖∂loss/∂x_t‖ per timestep of the recurrent layer's input, for the last TIME_ROWS steps. */
+  /**
+   * Gradient over time of the recurrent layer's input for the last TIME_ROWS steps:
+   * column k = mean ‖∂loss/∂x‖ at k tokens before each example's last real token (NaN
+   * where no example reached k), see StepStats.timeNorms.
+   */
   time: RowRing = new RowRing(1, TIME_ROWS);
+  /** Per step and k, the share of the examples that reach k (rows match `time`). */
+  timeShare: RowRing = new RowRing(1, TIME_ROWS);
   /** Bumped on every change; readers compare it with the value they last drew. */
   version = 0;
   lastStep = -1;
@@ -161,6 +175,7 @@ export class LiveRun {
     this.layerNames = layerNames;
     this.layers = new History(Math.max(1, layerNames.length));
     this.time = new RowRing(1, TIME_ROWS);
+    this.timeShare = new RowRing(1, TIME_ROWS);
     this.lastStep = -1;
     this.version++;
   }
@@ -173,8 +188,12 @@ export class LiveRun {
       this.steps.push(s.step, [s.loss, s.lr, s.gradNorm]);
       if (s.layerNorms.length) this.layers.push(s.step, s.layerNorms);
       if (s.timeNorms.length) {
-        if (this.time.width !== s.timeNorms.length) this.time = new RowRing(s.timeNorms.length, TIME_ROWS);
+        if (this.time.width !== s.timeNorms.length) {
+          this.time = new RowRing(s.timeNorms.length, TIME_ROWS);
+          this.timeShare = new RowRing(s.timeNorms.length, TIME_ROWS);
+        }
         this.time.push(s.step, s.timeNorms);
+        this.timeShare.push(s.step, shareOf(s));
       }
     }
     if (stats.length) this.version++;
@@ -184,18 +203,38 @@ export class LiveRun {
 /** The main run's live numbers (one per page). */
 export const liveRun = new LiveRun();
 
-/** Per-step training loss of compare runs, by run id. */
+/**
+ * Per-step training loss of compare runs, and each run's last gradient-over-time
+ * rows (the last PROFILE_STEPS steps, enough for its profile), by run id.
+ */
 export const compareLive = {
   runs: new Map<string, History>(),
+  profiles: new Map<string, { time: RowRing; share: RowRing }>(),
   version: 0,
   push(id: string, stats: StepStats[]): void {
     let h = this.runs.get(id);
     if (!h) this.runs.set(id, (h = new History(1, 1024)));
-    for (const s of stats) h.push(s.step, [s.loss]);
+    for (const s of stats) {
+      h.push(s.step, [s.loss]);
+      if (!s.timeNorms.length) continue;
+      let p = this.profiles.get(id);
+      if (!p || p.time.width !== s.timeNorms.length) {
+        p = { time: new RowRing(s.timeNorms.length, PROFILE_STEPS), share: new RowRing(s.timeNorms.length, PROFILE_STEPS) };
+        this.profiles.set(id, p);
+      }
+      p.time.push(s.step, s.timeNorms);
+      p.share.push(s.step, shareOf(s));
+    }
     this.version++;
+  },
+  /** The run's gradient-over-time profile over its last steps, or null if it recorded none. */
+  profile(id: string): TimeProfile | null {
+    const p = this.profiles.get(id);
+    return p && p.time.length ? timeProfile(p.time.rows(), p.share.rows()) : null;
   },
   clear(): void {
     this.runs.clear();
+    this.profiles.clear();
     this.version++;
   },
 };

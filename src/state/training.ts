@@ -102,7 +102,7 @@ class TrainingController {
   /** The session's recent per-step statistics (per-timestep norms only for the last few). */
   recentSteps(): StepStats[] {
     const cut = this.steps.length - KEPT_TIME_NORMS;
-    return this.steps.map((s, i) => (i < cut && s.timeNorms.length ? { ...s, timeNorms: [] } : s));
+    return this.steps.map((s, i) => (i < cut && s.timeNorms.length ? { ...s, timeNorms: [], timeShare: [] } : s));
   }
 
   /** The session's InspectApi, or null when no model exists in a worker. */

@@ -86,6 +86,48 @@ describe('Trainer on the CPU backend', () => {
     expect(states).toEqual(['running', 'finished']);
   });
 
+  it('gradient over time: the same examples padded differently give the same profile over real tokens', async () => {
+    const ragged = tinyDataset({ task: 'classification', size: 24, seed: 5, maxLength: 5, missingText: 0.25 });
+    // The same examples with 4 more padded slots per text.
+    const T = ragged.maxLength;
+    const wide = T + 4;
+    const tokens = new Int32Array(ragged.size * wide);
+    for (let i = 0; i < ragged.size; i++) tokens.set(ragged.tokens.subarray(i * T, (i + 1) * T), i * wide);
+    const padded: PreparedDataset = { ...ragged, maxLength: wide, tokens };
+    const first = async (data: PreparedDataset) => {
+      const c = collect();
+      const t = new Trainer(new CpuBackend({ precision: 'f64' }), data, smallModel(), smallTrain({ batchSize: 8 }), c.emit);
+      await t.stepOnce();
+      return c.steps()[0];
+    };
+    const a = await first(ragged);
+    const b = await first(padded);
+    expect(b.loss).toBe(a.loss);
+    expect(a.timeNorms).toHaveLength(T);
+    expect(b.timeNorms).toHaveLength(wide);
+    expect(b.timeNorms.slice(0, T)).toEqual(a.timeNorms);
+    expect(b.timeNorms.slice(T).every(Number.isNaN)).toBe(true);
+    expect(b.timeShare!.slice(0, T)).toEqual(a.timeShare);
+    // Every text reaches its last token; fewer reach further back; no text, no value.
+    expect(a.timeShare![0]).toBe(1);
+    a.timeShare!.forEach((share, k) => {
+      if (k > 0) expect(share).toBeLessThanOrEqual(a.timeShare![k - 1]);
+      expect(Number.isNaN(a.timeNorms[k])).toBe(share === 0);
+    });
+  });
+
+  it('gradient over time of a caption decoder runs over its caption steps', async () => {
+    const data = tinyDataset({ task: 'captioning', size: 16, seed: 6 });
+    const c = collect();
+    const model = smallModel({ task: 'captioning', fusion: 'init', outputSize: data.targets.kind === 'captioning' ? data.targets.vocab.tokens.length : 0 });
+    const t = new Trainer(new CpuBackend(), data, model, smallTrain(), c.emit);
+    await t.stepOnce();
+    const s = c.steps()[0];
+    expect(s.timeNorms.length).toBeGreaterThan(1);
+    expect(s.timeShare).toHaveLength(s.timeNorms.length);
+    expect(s.timeNorms[0]).toBeGreaterThan(0);
+  });
+
   it('pause stops the loop, step once advances one step, resume continues', async () => {
     const c = collect();
     const t = new Trainer(new CpuBackend(), data, smallModel(), smallTrain({ epochs: 3 }), (e) => {

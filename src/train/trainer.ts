@@ -14,13 +14,13 @@ import { backward, zeroGrad } from '../autograd/grad.ts';
 import { noGrad } from '../autograd/tape.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { split } from '../ops/concat.ts';
-import { timeNorms } from '../ops/norms.ts';
+import { timeNormsFromEnd, timeShareFromEnd } from '../ops/norms.ts';
 import { gradNorms } from '../optim/clip.ts';
 import { createOptimizer, type Optimizer } from '../optim/optimizer.ts';
 import { learningRate } from '../optim/schedule.ts';
 import { Random } from '../random.ts';
 import type { ModelConfig } from '../models/config.ts';
-import { MultimodalModel, taskLoss } from '../models/model.ts';
+import { MultimodalModel, taskLoss, type ModelBatch } from '../models/model.ts';
 import { makeBatch } from './batch.ts';
 import { higherIsBetter, type TrainConfig } from './config.ts';
 import { evaluate, forwardOutputs, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
@@ -37,8 +37,18 @@ export interface StepStats {
   gradNorm: number;
   /** Gradient norm per layer group (names in `layerNames`). */
   layerNorms: number[];
-  /** ‖∂loss/∂x_t‖ per timestep of the recurrent layer's input; empty without text. */
+  /**
+   * Gradient over time of the recurrent layer's input, over real tokens only: entry k is
+   * the mean over the batch's examples with a text of at least k + 1 tokens of
+   * ‖∂loss/∂x_{b, L_b−1−k}‖ (k = 0 is the last real token); NaN where no example reaches
+   * k. Empty without text. See ops/norms.ts.
+   */
   timeNorms: number[];
+  /**
+   * Per k, the share of the batch's examples with a text that reach k (same length as
+   * timeNorms). Absent in sessions saved before it was recorded.
+   */
+  timeShare?: number[];
 }
 
 export interface ThroughputStats {
@@ -112,6 +122,15 @@ function yieldToEventLoop(): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What the host knows of a step when it is recorded. */
+interface StepMeta {
+  step: number;
+  epoch: number;
+  lr: number;
+  /** See StepStats.timeShare; empty when the step recorded no time norms. */
+  timeShare: number[];
+}
+
 /**
  * Per-step statistics rings on the device: row k holds [loss, P + 2 norms, T time
  * norms] of the k-th step since the last drain.
@@ -120,7 +139,7 @@ class StatsRing {
   readonly width: number;
   private ring: Tensor;
   private rows = 0;
-  private meta: { step: number; epoch: number; lr: number }[] = [];
+  private meta: StepMeta[] = [];
   private lastDrain = performance.now();
   private examples = 0;
 
@@ -143,7 +162,7 @@ class StatsRing {
   }
 
   /** Records one step: loss (1 value), norms [P + 2] and time norms [T] (or nothing when T = 0). */
-  push(meta: { step: number; epoch: number; lr: number }, batchSize: number, loss: Tensor, norms: Tensor, time: Tensor | null): void {
+  push(meta: StepMeta, batchSize: number, loss: Tensor, norms: Tensor, time: Tensor | null): void {
     const o = this.rows * this.width;
     this.backend.copy(loss, this.ring, o);
     this.backend.copy(norms, this.ring, o + 1);
@@ -178,7 +197,7 @@ class StatsRing {
           loss: row[0],
           gradNorm: row[1 + P],
           layerNorms: [],
-          timeNorms: Array.from(row.subarray(1 + P + 2, 1 + P + 2 + this.T)),
+          timeNorms: meta[k].timeShare.length ? Array.from(row.subarray(1 + P + 2, 1 + P + 2 + this.T)) : [],
         });
       }
       return { stats, norms, throughput: { msPerStep: elapsed / rows, examplesPerSecond: (examples / elapsed) * 1000 } };
@@ -299,7 +318,7 @@ export class Trainer {
     const rows = this.order.subarray(this.cursor, this.cursor + B);
     const lr = this.currentLearningRate();
     const seed = (this.config.seed * 1_000_003 + this.step) >>> 0;
-    const meta = { step: this.step, epoch: this.epoch, lr };
+    const meta: StepMeta = { step: this.step, epoch: this.epoch, lr, timeShare: [] };
     zeroGrad(this.params);
     scope(() => {
       const batch = makeBatch(this.backend, this.data, this.modelConfig, rows, {
@@ -316,7 +335,13 @@ export class Trainer {
         const P = this.params.length;
         const factor = split(norms.values, [P + 1, 1])[1];
         this.optimizer.update(lr, factor);
-        const time = embedded?.grad && this.ring.width > 1 + P + 2 ? timeNorms(embedded.grad) : null;
+        let time: Tensor | null = null;
+        const lengths = realTextLengths(batch);
+        if (embedded?.grad && lengths && this.ring.width > 1 + P + 2) {
+          const T = embedded.grad.shape[1];
+          time = timeNormsFromEnd(embedded.grad, this.backend.fromArray(lengths, [B], 'i32', 'trainer.textLengths'));
+          meta.timeShare = timeShareFromEnd(lengths, T);
+        }
         this.ring.push(meta, B, loss, norms.values, time);
       });
     });
@@ -634,6 +659,19 @@ export class Trainer {
       t.dispose();
     }
   }
+}
+
+/**
+ * Real token count of each example's recurrent input (the caption decoder's input when
+ * captioning), 0 where the example has no text (it takes no part in the gradient-over-time
+ * view; its one <unk> step is a stand-in, not the user's text). Null without text.
+ */
+function realTextLengths(batch: ModelBatch): Int32Array | null {
+  if (batch.target?.kind === 'captioning') return Int32Array.from(batch.target.input.lengths);
+  if (!batch.text) return null;
+  const lengths = Int32Array.from(batch.text.lengths);
+  if (batch.textMissing) batch.textMissing.forEach((m, b) => m > 0 && (lengths[b] = 0));
+  return lengths;
 }
 
 function captionSteps(data: PreparedDataset): number {

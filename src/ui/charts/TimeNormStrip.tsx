@@ -1,7 +1,9 @@
 // The vanishing/exploding-gradient view as a heat strip: one row per recent training
-// step (newest at the bottom), one column per timestep t, colour = log10 ‖∂loss/∂x_t‖
-// on a single-hue lightness ramp (monotone, readable without colour vision), with a
-// legend of the range shown. Drawn on a canvas at the device's pixel ratio.
+// step (newest at the bottom), one column per distance k from the last real token (the
+// last token on the right, as in the profile chart), colour = log10 ‖∂loss/∂x‖ on a
+// single-hue lightness ramp (monotone, readable without colour vision), grey where no
+// text of the batch reaches k, with a legend of the range shown. Drawn on a canvas at
+// the device's pixel ratio.
 import { useEffect, useRef, useState } from 'react';
 
 /** Lightness ramp from light to dark blue, k in [0, 1]. */
@@ -38,10 +40,15 @@ export function TimeNormStrip({ rows, lo, hi }: { rows: { step: number; values: 
     const ch = canvas.height / rows.length;
     const span = Math.max(1e-9, hi - lo);
     rows.forEach((row, r) => {
-      for (let t = 0; t < width; t++) {
-        const v = row.values[t];
-        if (!(v > 0)) {
+      for (let k = 0; k < width; k++) {
+        const v = row.values[k];
+        const t = width - 1 - k;
+        if (!Number.isFinite(v)) {
           ctx.fillStyle = 'rgba(128,128,128,0.15)';
+        } else if (v <= 0) {
+          // Underflowed to 0 in float32: below the whole range shown.
+          const [R, G, B] = ramp(0);
+          ctx.fillStyle = `rgb(${R | 0},${G | 0},${B | 0})`;
         } else {
           const [R, G, B] = ramp((Math.log10(v) - lo) / span);
           ctx.fillStyle = `rgb(${R | 0},${G | 0},${B | 0})`;
@@ -53,12 +60,12 @@ export function TimeNormStrip({ rows, lo, hi }: { rows: { step: number; values: 
   const gradient = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((k) => `rgb(${ramp(k).map((v) => v | 0).join(',')})`).join(', ')})`;
   return (
     <div className="time-strip">
-      <canvas ref={ref} className="time-strip-canvas" role="img" aria-label={`Gradient norm per timestep for the last ${rows.length} steps, dark is large`} data-testid="time-norm-strip" />
+      <canvas ref={ref} className="time-strip-canvas" role="img" aria-label={`Gradient norm by distance from the last token for the last ${rows.length} steps, dark is large`} data-testid="time-norm-strip" />
       <div className="time-strip-legend" aria-hidden="true">
         <span>10^{lo.toFixed(1)}</span>
         <span className="time-strip-ramp" style={{ background: gradient }} />
         <span>10^{hi.toFixed(1)}</span>
-        <span className="time-strip-note">rows: last {rows.length} steps (newest at the bottom) · columns: timestep t</span>
+        <span className="time-strip-note">rows: last {rows.length} steps (newest at the bottom) · columns: tokens before the last (last token on the right; grey: no text that long)</span>
       </div>
     </div>
   );

@@ -12,6 +12,9 @@ import type { TaskKind } from '../../data/types.ts';
 import { LineChartCard, type ChartRow } from '../charts/LineChartCard.tsx';
 import { useChartColors } from '../charts/colors.ts';
 import { useLive } from '../charts/useLive.ts';
+import { accuracyReferences } from '../charts/levels.ts';
+import { accuracyLevels } from '../../state/reference-levels.ts';
+import { CompareGradients } from './CompareGradients.tsx';
 import { NumberField, SelectField } from '../common/fields.tsx';
 import { compact, duration, metric, percent } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
@@ -216,7 +219,7 @@ export function ComparePanel() {
             </tbody>
           </table>
           <div className="chart-grid">
-            <LineChartCard title="Validation loss by epoch" testId="chart-compare-loss" rows={valLoss} series={series} xKey="epoch" xLabel="epoch" summary={`${runs.length} runs`} empty="After each run's first epoch." />
+            <LineChartCard title="Validation loss by epoch" testId="chart-compare-loss" rows={valLoss} series={series} xKey="epoch" xLabel="epoch" yLabel="loss" summary={`${runs.length} runs`} empty="After each run's first epoch." />
             <LineChartCard
               title={`Validation ${main.name} by epoch`}
               testId="chart-compare-metric"
@@ -224,11 +227,14 @@ export function ComparePanel() {
               series={series}
               xKey="epoch"
               xLabel="epoch"
+              yLabel={main.name}
+              references={main.key === 'accuracy' && dataset ? accuracyReferences(accuracyLevels(dataset)) : []}
               yDomain={main.key === 'accuracy' || main.key === 'bleu' ? [0, 1] : ['auto', 'auto']}
               summary={runs.map((r) => `${valueLabel(r.setting, r.value)} ${main.format(r.history[r.history.length - 1]?.validation[main.key])}`).join(' · ')}
               empty="After each run's first epoch."
             />
-            <LineChartCard title="Training loss by step" testId="chart-compare-train" rows={losses} series={series} summary="per step, averaged when long" />
+            <LineChartCard title="Training loss by step" testId="chart-compare-train" rows={losses} series={series} yLabel="loss" summary="per step, averaged when long" />
+            <CompareGradients runs={runs} series={series} />
           </div>
         </>
       )}

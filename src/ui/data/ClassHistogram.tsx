@@ -14,10 +14,10 @@ export function ClassHistogram({ dataset }: { dataset: PreparedDataset }) {
       <legend>Classes ({t.classes.length})</legend>
       <div style={{ width: '100%', height: 260 }}>
         <ResponsiveContainer>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: many ? 8 : 40, left: 0 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: many ? 20 : 52, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" interval={many ? 'preserveEnd' : 0} angle={many ? 0 : -35} textAnchor={many ? 'middle' : 'end'} tick={{ fontSize: 11 }} />
-            <YAxis allowDecimals={false} />
+            <XAxis dataKey="name" interval={many ? 'preserveEnd' : 0} angle={many ? 0 : -35} textAnchor={many ? 'middle' : 'end'} tick={{ fontSize: 11 }} label={{ value: 'class', position: 'insideBottom', offset: many ? -14 : -46 }} />
+            <YAxis allowDecimals={false} width={56} label={{ value: 'examples', angle: -90, position: 'insideLeft', offset: 8, style: { textAnchor: 'middle' } }} />
             <Tooltip />
             <Legend verticalAlign="top" />
             <Bar dataKey="train" stackId="s" fill="#4063d8" isAnimationActive={false} />

@@ -19,7 +19,7 @@ function Histogram({ title, data, testId }: { title: string; data: { length: num
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 16, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="length" label={{ value: 'tokens', position: 'insideBottom', offset: -8 }} />
-            <YAxis allowDecimals={false} />
+            <YAxis allowDecimals={false} width={56} label={{ value: 'examples', angle: -90, position: 'insideLeft', offset: 8, style: { textAnchor: 'middle' } }} />
             <Tooltip />
             <Bar dataKey="count" fill="#8a5cc2" isAnimationActive={false} />
           </BarChart>

@@ -1,6 +1,7 @@
 // Confusion matrix as a table of buttons: rows are true classes, columns predicted ones;
-// each cell is coloured by its share of the row (cividis) and lists its examples when clicked.
-import { cssColor, textOn } from '../common/colormap.ts';
+// each cell is coloured by its share of the row (cividis, with a legend of the scale)
+// and lists its examples when clicked.
+import { cssColor, cssGradient, textOn } from '../common/colormap.ts';
 
 export interface ConfusionMatrixProps {
   classes: readonly string[];
@@ -65,6 +66,13 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
           })}
         </tbody>
       </table>
+      <div className="gs-confusion-legend" data-testid="confusion-legend">
+        <span>share of the row:</span>
+        <span className="gs-confusion-legend-zero" title="no examples">0 examples</span>
+        <span>0 %</span>
+        <span className="gs-confusion-legend-ramp" style={{ background: cssGradient('cividis') }} aria-hidden="true" />
+        <span>100 %</span>
+      </div>
     </div>
   );
 }

@@ -2,8 +2,11 @@
 // task's validation metric, learning rate, gradient norms (global and per layer), and the
 // per-timestep gradient norm of the recurrent layer's input — the vanishing/exploding
 // view. Per-step numbers come from the live buffers on animation frames.
+import { useMemo } from 'react';
 import { useStore } from '../../state/store.ts';
-import { liveRun } from '../../state/live.ts';
+import { JUDGE_FACTOR, liveRun, MIN_JUDGED_SHARE, PROFILE_STEPS, timeProfile, type TimeProfile } from '../../state/live.ts';
+import { accuracyLevels } from '../../state/reference-levels.ts';
+import { accuracyReferences } from '../charts/levels.ts';
 import type { EpochRecord } from '../../train/trainer.ts';
 import type { TaskKind } from '../../data/types.ts';
 import { LineChartCard, shortNumber, type ChartRow, type SeriesSpec } from '../charts/LineChartCard.tsx';
@@ -14,8 +17,6 @@ import { metric } from '../common/format.ts';
 
 /** Points drawn per per-step line at most. */
 const MAX_POINTS = 300;
-/** Recent steps averaged for the per-timestep profile. */
-const PROFILE_STEPS = 16;
 
 interface StepRows {
   version: number;
@@ -58,30 +59,29 @@ function readSteps(): StepRows {
   return { version: liveRun.version, steps, layers, layerNames: groups, stride: liveRun.steps.stride };
 }
 
-interface TimeProfile {
+interface TimeView {
   rows: { step: number; values: Float64Array }[];
   profile: ChartRow[];
   latestStep: number | null;
   lo: number;
   hi: number;
-  /** ‖∂L/∂x_first‖ / ‖∂L/∂x_last‖ of the recent mean (last non-zero timestep). */
-  ratio: number | null;
+  summary: TimeProfile | null;
 }
 
-function readTime(): TimeProfile {
+function readTime(): TimeView {
   const rows = liveRun.time.rows().map((r) => ({ step: r.step, values: Float64Array.from(r.values) }));
-  if (rows.length === 0 || rows[0].values.length === 0) return { rows: [], profile: [], latestStep: null, lo: -3, hi: 0, ratio: null };
-  const T = rows[0].values.length;
+  if (rows.length === 0 || rows[0].values.length === 0) return { rows: [], profile: [], latestStep: null, lo: -3, hi: 0, summary: null };
+  const K = rows[0].values.length;
   const recent = rows.slice(-PROFILE_STEPS);
   const latest = rows[rows.length - 1];
-  const mean = new Float64Array(T);
-  for (const r of recent) for (let t = 0; t < T; t++) mean[t] += r.values[t] / recent.length;
-  const profile: ChartRow[] = Array.from({ length: T }, (_, t) => ({ t: t + 1, latest: latest.values[t] > 0 ? latest.values[t] : null, mean: mean[t] > 0 ? mean[t] : null }));
+  const summary = timeProfile(recent, liveRun.timeShare.rows().slice(-PROFILE_STEPS));
+  const profile = profileRows(summary, latest.values);
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) {
-    for (const v of r.values) {
-      if (v > 0) {
+    for (let k = 0; k < K; k++) {
+      const v = r.values[k];
+      if (v > 0 && Number.isFinite(v)) {
         const l = Math.log10(v);
         lo = Math.min(lo, l);
         hi = Math.max(hi, l);
@@ -90,11 +90,38 @@ function readTime(): TimeProfile {
   }
   if (!Number.isFinite(lo)) [lo, hi] = [-3, 0];
   if (hi - lo < 0.5) hi = lo + 0.5;
-  let last = T - 1;
-  while (last > 0 && !(mean[last] > 0)) last--;
-  const ratio = mean[0] > 0 && last > 0 ? mean[0] / mean[last] : null;
-  return { rows, profile, latestStep: latest.step, lo, hi, ratio };
+  return { rows, profile, latestStep: latest.step, lo, hi, summary };
 }
+
+/**
+ * Chart rows of a profile, x = k (tokens before the last): the mean where enough texts
+ * reach k to judge it, and separately (dashed) where fewer do; the latest step's values.
+ */
+function profileRows(p: TimeProfile, latest: ArrayLike<number>): ChartRow[] {
+  const positive = (v: number) => (v > 0 && Number.isFinite(v) ? v : null);
+  const rows: ChartRow[] = [];
+  for (let k = 0; k < p.mean.length; k++) {
+    const judged = p.share[k] >= MIN_JUDGED_SHARE;
+    // The dashed part starts at the last judged point so the two parts join.
+    const few = !judged || (k + 1 < p.mean.length && p.share[k + 1] < MIN_JUDGED_SHARE && positive(p.mean[k + 1]) !== null);
+    rows.push({ k, mean: judged ? positive(p.mean[k]) : null, few: few ? positive(p.mean[k]) : null, latest: positive(latest[k]) });
+  }
+  return rows;
+}
+
+/** The card's summary line for a profile. */
+export function profileSummary(p: TimeProfile | null): string {
+  if (!p || p.ratio === null || p.perStep === null || p.trend === null || p.judgedUpTo === null) return 'the recurrent layer’s input gradient, by distance from the last real token';
+  // The verdict first: the card's summary line is cut with an ellipsis when narrow.
+  const verdict = p.verdict ? `${p.verdict} — ` : '';
+  return `${verdict}×${p.perStep.toPrecision(2)} per step back (median), ×${shortNumber(p.trend)} over ${p.judgedUpTo} steps · earliest ÷ last token ${shortNumber(p.ratio)}`;
+}
+
+/** One sentence on how the gradient-over-time card is computed (also in the README). */
+export const TIME_NOTE =
+  `Each point is ‖∂loss/∂xₜ‖ at k tokens before each text’s last real token, averaged over the texts that long (padding never counts) and over the last ${PROFILE_STEPS} steps; ` +
+  `“vanishing” or “exploding” means the median change per step, compounded over the positions at least ${Math.round(MIN_JUDGED_SHARE * 100)} % of the texts reach, ` +
+  `falls or rises more than ${JUDGE_FACTOR}×.`;
 
 /** The validation metrics a task reports, by EvalSummary field. */
 function taskMetrics(task: TaskKind | undefined): { key: keyof EpochRecord['validation']; name: string }[] {
@@ -141,6 +168,8 @@ export function TrainCharts() {
     return row;
   });
   const lastRecord = history[history.length - 1];
+  const dataset = useStore((s) => s.dataset);
+  const levels = useMemo(() => (task === 'classification' && dataset ? accuracyReferences(accuracyLevels(dataset)) : []), [task, dataset]);
 
   const gradRows: ChartRow[] = live.steps.map((r, i) => ({ ...(live.layers[i] ?? {}), step: r.step, gradNorm: (r.gradNorm as number) > 0 ? r.gradNorm : null }));
   const layerSeries: SeriesSpec[] = live.layerNames.map((name, i) => ({ key: `layer${i}`, name, color: c[(i + 1) % c.length], width: 1 }));
@@ -153,6 +182,7 @@ export function TrainCharts() {
         title="Loss"
         testId="chart-loss"
         rows={lossRows}
+        yLabel="loss"
         series={[
           { key: 'loss', name: 'training (per step)', color: c[0] },
           { key: 'epochTrain', name: 'training (epoch mean)', color: c[0], dashed: true, connect: true, width: 2 },
@@ -164,7 +194,9 @@ export function TrainCharts() {
         title={task === 'regression' ? 'Validation error' : task === 'captioning' ? 'Validation BLEU' : 'Validation accuracy and F1'}
         testId="chart-metric"
         rows={metricRows}
+        yLabel={task === 'regression' ? 'error' : task === 'captioning' ? 'BLEU-4' : 'score'}
         series={metrics.map((m, i) => ({ key: m.key, name: m.name, color: c[i + 2], connect: true, width: 2 }))}
+        references={levels}
         summary={lastRecord ? metrics.map((m) => `${m.name.replace('validation ', '')} ${metric(lastRecord.validation[m.key] as number | undefined, 3)}`).join(' · ') : 'after the first epoch'}
         yDomain={task === 'regression' ? ['auto', 'auto'] : [0, 1]}
         empty="Measured on the validation split after each epoch."
@@ -173,6 +205,7 @@ export function TrainCharts() {
         title="Learning rate"
         testId="chart-lr"
         rows={live.steps.map((r) => ({ step: r.step, lr: r.lr }))}
+        yLabel="learning rate"
         series={[{ key: 'lr', name: 'learning rate', color: c[3] }]}
         yDomain={[0, 'auto']}
         summary={`now ${lastLr === null ? '—' : shortNumber(lastLr)}`}
@@ -181,26 +214,33 @@ export function TrainCharts() {
         title="Gradient norms"
         testId="chart-grad"
         rows={gradRows}
+        yLabel="‖gradient‖ (log)"
         series={[{ key: 'gradNorm', name: 'global (before clipping)', color: colors.fg, width: 2 }, ...layerSeries]}
         logY
         summary={`global ${lastGrad === null ? '—' : shortNumber(lastGrad)} (log scale)`}
       />
       <LineChartCard
-        title="Gradient over time: ‖∂loss/∂xₜ‖ per timestep"
+        title="Gradient over time: ‖∂loss/∂xₜ‖ by distance from the last token"
         testId="chart-time"
         rows={time.profile}
-        xKey="t"
-        xLabel="timestep t"
+        xKey="k"
+        xLabel="tokens before the last real token (first words on the left)"
+        xReversed
+        yLabel="‖∂loss/∂xₜ‖ (log)"
         series={[
           { key: 'mean', name: `mean of the last ${Math.min(PROFILE_STEPS, time.rows.length)} steps`, color: c[4], width: 2.5 },
+          ...(time.profile.some((r) => r.few !== null) ? [{ key: 'few', name: `reached by < ${Math.round(MIN_JUDGED_SHARE * 100)} % of texts (not judged)`, color: c[4], width: 1.5, dashed: true }] : []),
           { key: 'latest', name: `step ${time.latestStep ?? '—'}`, color: c[5], width: 1 },
         ]}
         logY
-        summary={time.ratio === null ? 'the recurrent layer’s input gradient, per token position' : `first ÷ last timestep: ${shortNumber(time.ratio)}${time.ratio < 0.01 ? ' — vanishing' : time.ratio > 100 ? ' — exploding' : ''}`}
+        summary={profileSummary(time.summary)}
         empty="Needs a text input; shown once training starts."
-        height={170}
+        height={190}
         wide
       >
+        <p className="chart-note muted small" data-testid="chart-time-note">
+          {TIME_NOTE}
+        </p>
         {time.rows.length > 0 && <TimeNormStrip rows={time.rows} lo={time.lo} hi={time.hi} />}
       </LineChartCard>
     </div>

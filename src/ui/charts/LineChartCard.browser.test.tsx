@@ -1,0 +1,105 @@
+// LineChartCard in Chromium: a series with one point is drawn as a dot, reference levels
+// are drawn and labelled (near-equal ones merged into one label), both axes have titles,
+// tick labels are distinct and inside the chart; the confusion matrix has a colour legend.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mount, waitFor, type Mounted } from '../inspect/testing.tsx';
+import { ConfusionMatrix } from '../evaluate/ConfusionMatrix.tsx';
+import { LineChartCard, type ChartRow } from './LineChartCard.tsx';
+
+let mounted: Mounted | null = null;
+afterEach(async () => {
+  await mounted?.unmount();
+  mounted = null;
+});
+
+/** Tick label texts of the chart's x and y axes, and whether each lies inside the svg. */
+function ticks(root: HTMLElement, axis: 'x' | 'y'): { labels: string[]; inside: boolean[] } {
+  const svg = root.querySelector('.recharts-wrapper > svg.recharts-surface')!.getBoundingClientRect();
+  const els = Array.from(root.querySelectorAll(`.recharts-${axis}Axis-tick-labels .recharts-cartesian-axis-tick-value`));
+  return {
+    labels: els.map((e) => e.textContent ?? ''),
+    inside: els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5 && r.top >= svg.top - 0.5 && r.bottom <= svg.bottom + 0.5;
+    }),
+  };
+}
+
+describe('LineChartCard', () => {
+  it('draws a one-point series as a dot, labelled reference levels, axis titles and distinct ticks', async () => {
+    // One epoch so far: the validation metric has one point; the loss has many.
+    const rows: ChartRow[] = [{ epoch: 1, accuracy: 0.41 }];
+    mounted = await mount(
+      <LineChartCard
+        title="Validation accuracy"
+        testId="chart-test"
+        rows={rows}
+        xKey="epoch"
+        xLabel="epoch"
+        yLabel="accuracy"
+        series={[{ key: 'accuracy', name: 'validation accuracy', color: '#0072b2' }]}
+        yDomain={[0, 1]}
+        references={[
+          { value: 0.25, label: 'chance 25 %' },
+          { value: 0.25, label: 'majority class 25 %' },
+          { value: 0.4167, label: 'text alone 42 %' },
+        ]}
+        summary="one epoch"
+      />,
+      600,
+    );
+    const root = mounted.container;
+    await waitFor(() => root.querySelector('svg.recharts-surface'), 'the chart');
+    const dots = await waitFor(() => {
+      const d = root.querySelectorAll('.recharts-line-dots circle, .recharts-line-dot');
+      return d.length > 0 ? d : null;
+    }, 'the one point as a dot');
+    expect(dots.length).toBe(1);
+    const lines = root.querySelectorAll('.recharts-reference-line');
+    expect(lines.length).toBe(2);
+    // Reference labels and axis titles are all recharts labels in the svg.
+    const labels = Array.from(root.querySelectorAll('svg .recharts-label')).map((e) => e.textContent);
+    expect(labels).toEqual(expect.arrayContaining(['chance 25 % = majority class 25 %', 'text alone 42 %', 'epoch', 'accuracy']));
+    const listed = Array.from(root.querySelectorAll('[data-reference]')).map((e) => [e.getAttribute('data-reference'), Number(e.getAttribute('data-value'))]);
+    expect(listed).toEqual([
+      ['chance 25 % = majority class 25 %', 0.25],
+      ['text alone 42 %', 0.4167],
+    ]);
+    for (const axis of ['x', 'y'] as const) {
+      const t = ticks(root, axis);
+      expect(t.labels.length, axis).toBeGreaterThan(0);
+      expect(new Set(t.labels).size, `${axis}: ${t.labels.join(' ')}`).toBe(t.labels.length);
+      expect(t.inside.every(Boolean), `${axis} ticks inside the chart`).toBe(true);
+    }
+    expect(ticks(root, 'x').labels).toEqual(['1']);
+  });
+
+  it('keeps log-scale ticks and long step numbers distinct and unclipped, without dots on long series', async () => {
+    const rows: ChartRow[] = Array.from({ length: 50 }, (_, i) => ({ step: 123400 + 7 * i, norm: 3e-18 * 10 ** (i / 3) }));
+    mounted = await mount(
+      <LineChartCard title="Norms" testId="chart-log" rows={rows} yLabel="norm (log)" logY series={[{ key: 'norm', name: 'norm', color: '#0072b2' }]} summary="" />,
+      420,
+    );
+    const root = mounted.container;
+    await waitFor(() => root.querySelector('.recharts-line-curve') && root.querySelector(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value"), 'the line and its ticks');
+    expect(Array.from(root.querySelectorAll('svg .recharts-label')).map((e) => e.textContent)).toEqual(expect.arrayContaining(['step', 'norm (log)']));
+    expect(root.querySelectorAll('.recharts-line-dots circle, .recharts-line-dot').length).toBe(0);
+    for (const axis of ['x', 'y'] as const) {
+      const t = ticks(root, axis);
+      expect(t.labels.length, axis).toBeGreaterThan(1);
+      expect(new Set(t.labels).size, `${axis}: ${t.labels.join(' ')}`).toBe(t.labels.length);
+      expect(t.inside.every(Boolean), `${axis} ticks inside the chart: ${t.labels.join(' ')}`).toBe(true);
+    }
+  });
+});
+
+describe('ConfusionMatrix', () => {
+  it('has a colour legend for the share of the row', async () => {
+    mounted = await mount(<ConfusionMatrix classes={['a', 'b']} confusion={[[3, 1], [0, 4]]} selected={null} onSelect={() => {}} />);
+    const legend = mounted.container.querySelector('[data-testid="confusion-legend"]')!;
+    expect(legend.textContent).toContain('share of the row');
+    expect(legend.textContent).toContain('0 %');
+    expect(legend.textContent).toContain('100 %');
+    expect((legend.querySelector('.gs-confusion-legend-ramp') as HTMLElement).style.background).toMatch(/linear-gradient/);
+  });
+});
