@@ -1,7 +1,9 @@
 // Data slice: the dataset settings and the prepared dataset they produced (built off the
 // main thread by the data controller), its errors, and precomputed ONNX image features.
+// A new dataset may switch the model's fusion (captioning, one modality only).
 import type { StateCreator } from 'zustand';
 import type { PreparedDataset, ValidationReport } from '../../data/types.ts';
+import { fittingFusion } from '../../models/dataset-fit.ts';
 import { defaultDataSettings, type DataSettings, type DataSource } from '../settings.ts';
 import type { Store } from '../store.ts';
 
@@ -40,7 +42,7 @@ export interface DataSlice {
   setFeatures(features: FeatureSet | null): void;
 }
 
-export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => ({
+export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set, get) => ({
   dataSettings: defaultDataSettings(),
   dataset: null,
   datasetSource: null,
@@ -50,8 +52,21 @@ export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => 
   features: null,
   setDataSettings: (next) => set({ dataSettings: next }),
   datasetBuilding: () => set({ dataBusy: true }),
-  datasetReady: (dataset, source) =>
-    set((s) => ({ dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null })),
+  // A dataset the chosen fusion cannot serve (captions, one modality only) switches the
+  // fusion in the same update, so no "Cannot train" flashes, and says why.
+  datasetReady: (dataset, source) => {
+    const fit = fittingFusion(get().model, dataset);
+    set((s) => ({
+      dataset,
+      datasetSource: source,
+      datasetVersion: s.datasetVersion + 1,
+      dataBusy: false,
+      dataError: null,
+      features: null,
+      ...(fit ? { model: { ...s.model, fusion: fit.fusion }, fusionNote: fit.reason } : {}),
+    }));
+    if (fit) get().addLog(fit.reason);
+  },
   datasetFailed: (error) => set({ dataBusy: false, dataError: error }),
   setFeatures: (features) => set({ features }),
 });

@@ -82,6 +82,7 @@ export function ModelPanel() {
   const train = useStore((s) => s.train);
   const dataset = useStore((s) => s.dataset);
   const features = useStore((s) => s.features);
+  const fusionNote = useStore((s) => s.fusionNote);
   const m = (patch: (c: ModelConfig) => void) => {
     const next = structuredClone(model);
     patch(next);
@@ -170,6 +171,11 @@ export function ModelPanel() {
                 </label>
               ))}
               {isCaption && <p className="muted small">Captioning feeds the image to the decoder through its initial state or every input.</p>}
+              {fusionNote && (
+                <p className="small" data-testid="fusion-note">
+                  {fusionNote}
+                </p>
+              )}
             </div>
             <div className="fusion-detail" data-testid="fusion-detail">
               <FusionDiagram kind={model.fusion} title={f.title} />
