@@ -58,6 +58,12 @@ export interface ForwardResult {
   imageFeature: Tensor | null;
 }
 
+/** How the caption decoder reads the image, per conditioning (the Model panel shows it). */
+export const CAPTION_EQUATIONS: Record<'init' | 'early', string> = {
+  init: 'v = W·CNN(image) + b,  h₀ = W_h v + b_h (linear),  hₜ = RNN(e(wₜ₋₁), hₜ₋₁),  p(wₜ) = softmax(W_o hₜ)',
+  early: "v = W·CNN(image) + b,  x'ₜ = [e(wₜ₋₁) ; v],  hₜ = RNN(x'ₜ, hₜ₋₁),  p(wₜ) = softmax(W_o hₜ)",
+};
+
 const TEXT = 'text_encoder';
 const DECODER = 'decoder';
 

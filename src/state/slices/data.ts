@@ -42,7 +42,7 @@ export interface DataSlice {
   setFeatures(features: FeatureSet | null): void;
 }
 
-export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set, get) => ({
+export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => ({
   dataSettings: defaultDataSettings(),
   dataset: null,
   datasetSource: null,
@@ -53,20 +53,13 @@ export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set, get
   setDataSettings: (next) => set({ dataSettings: next }),
   datasetBuilding: () => set({ dataBusy: true }),
   // A dataset the chosen fusion cannot serve (captions, one modality only) switches the
-  // fusion in the same update, so no "Cannot train" flashes, and says why.
-  datasetReady: (dataset, source) => {
-    const fit = fittingFusion(get().model, dataset);
-    set((s) => ({
-      dataset,
-      datasetSource: source,
-      datasetVersion: s.datasetVersion + 1,
-      dataBusy: false,
-      dataError: null,
-      features: null,
-      ...(fit ? { model: { ...s.model, fusion: fit.fusion }, fusionNote: fit.reason } : {}),
-    }));
-    if (fit) get().addLog(fit.reason);
-  },
+  // fusion in the same update, so no "Cannot train" flashes; fusionNote says why.
+  datasetReady: (dataset, source) =>
+    set((s) => {
+      const fit = fittingFusion(s.model, dataset);
+      const next = { dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null };
+      return fit ? { ...next, model: { ...s.model, fusion: fit.fusion }, fusionNote: fit.reason } : next;
+    }),
   datasetFailed: (error) => set({ dataBusy: false, dataError: error }),
   setFeatures: (features) => set({ features }),
 });

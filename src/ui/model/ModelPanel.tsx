@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { FUSION_KINDS, type FusionKind, type ModelConfig } from '../../models/config.ts';
 import { FUSIONS } from '../../models/fusion/index.ts';
-import { modelCost } from '../../models/model.ts';
+import { CAPTION_EQUATIONS, modelCost } from '../../models/model.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { resolveModelConfig, type DataSettings } from '../../state/settings.ts';
 import { setupProblems } from '../../state/target.ts';
@@ -15,6 +15,7 @@ import { compact } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
 import { FusionDiagram } from './FusionDiagram.tsx';
 import { OnnxEncoderPicker } from './OnnxEncoderPicker.tsx';
+import { FusionNote } from '../shell/Notices.tsx';
 
 const CELLS = Object.entries(CELL_LABELS) as [CellKind, string][];
 
@@ -82,7 +83,6 @@ export function ModelPanel() {
   const train = useStore((s) => s.train);
   const dataset = useStore((s) => s.dataset);
   const features = useStore((s) => s.features);
-  const fusionNote = useStore((s) => s.fusionNote);
   const m = (patch: (c: ModelConfig) => void) => {
     const next = structuredClone(model);
     patch(next);
@@ -171,16 +171,12 @@ export function ModelPanel() {
                 </label>
               ))}
               {isCaption && <p className="muted small">Captioning feeds the image to the decoder through its initial state or every input.</p>}
-              {fusionNote && (
-                <p className="small" data-testid="fusion-note">
-                  {fusionNote}
-                </p>
-              )}
+              <FusionNote />
             </div>
             <div className="fusion-detail" data-testid="fusion-detail">
               <FusionDiagram kind={model.fusion} title={f.title} />
               <p className="equation" data-testid="fusion-equation">
-                {f.equation}
+                {isCaption && (model.fusion === 'init' || model.fusion === 'early') ? CAPTION_EQUATIONS[model.fusion] : f.equation}
               </p>
               <p className="small">{f.description}</p>
               <p className="muted small">{f.missing}</p>
