@@ -174,7 +174,7 @@ export function ModelPanel() {
               <FusionNote />
             </div>
             <div className="fusion-detail" data-testid="fusion-detail">
-              <FusionDiagram kind={model.fusion} title={f.title} />
+              <FusionDiagram kind={model.fusion} title={f.title} caption={isCaption} />
               <p className="equation" data-testid="fusion-equation">
                 {isCaption && (model.fusion === 'init' || model.fusion === 'early') ? CAPTION_EQUATIONS[model.fusion] : f.equation}
               </p>
