@@ -35,7 +35,7 @@ const utf8 = (s) => Buffer.from(s, 'utf8');
 const latin1 = (s) => Buffer.from(s, 'latin1');
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-for (const d of ['csv-manifest', 'tsv-captions', 'jsonl-multilabel', 'image-folder', 'broken-manifest', 'text-only', 'zips']) rmSync(join(root, d), { recursive: true, force: true });
+for (const d of ['csv-manifest', 'tsv-captions', 'jsonl-multilabel', 'image-folder', 'broken-manifest', 'text-only', 'zips', 'learning']) rmSync(join(root, d), { recursive: true, force: true });
 
 // 1. CSV manifest: UTF-8 BOM, CRLF line ends, quoted fields with newlines, commas and
 //    quotes, HTML in a text, one empty text (kept without text).
@@ -172,5 +172,43 @@ bomb.writeUInt32LE(GiB, 22);
 const central = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
 bomb.writeUInt32LE(GiB, central + 24);
 write('zips/too-large.zip', bomb);
+
+// 8. Small learnable datasets for the learning matrix (e2e/learning-matrix.spec.ts), 24
+//    distinct rows each: image-only class folders (red vs blue, shades and diagonals vary),
+//    a text-only CSV, a text-only regression CSV (the value counts the words), and JSONL
+//    with several labels per row read from both the colour and the text.
+const SHADES = [[0, 0, 0], [255, 255, 255], [128, 128, 128], [255, 255, 0], [0, 255, 255], [255, 0, 255]];
+for (let i = 0; i < 12; i++) {
+  // Every image differs (identical files would be dropped as duplicates).
+  write(`learning/images-only/red/red${i}.png`, png([180 + i * 6, 30, 30], SHADES[i % SHADES.length]));
+  write(`learning/images-only/blue/blue${i}.png`, png([40, 80, 180 + i * 6], SHADES[(i + 3) % SHADES.length]));
+}
+const WEATHER = ['the sky is blue', 'it is raining', 'the sun is out', 'snow is falling', 'a cold wind blows', 'the clouds are grey'];
+const ANIMALS = ['a cat sleeps', 'a dog runs', 'the bird sings', 'a horse eats hay', 'the fish swims', 'a cow stands still'];
+const textRows = ['text,label'];
+for (let i = 0; i < 12; i++) textRows.push(`${WEATHER[i % 6]}${i >= 6 ? ' today' : ''},weather`, `${ANIMALS[i % 6]}${i >= 6 ? ' today' : ''},animal`);
+write('learning/text-only.csv', utf8(textRows.join('\n') + '\n'));
+const WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
+const valueRows = ['text,value'];
+for (let i = 0; i < 24; i++) {
+  const n = 1 + (i % 8);
+  const start = i + Math.floor(i / 8) * 3; // every row differs (duplicates would be dropped)
+  valueRows.push(`${Array.from({ length: n }, (_, k) => WORDS[(start + k) % WORDS.length]).join(' ')},${n}`);
+}
+write('learning/regression.csv', utf8(valueRows.join('\n') + '\n'));
+const LABELLED = [
+  { colour: RED, name: 'red', labels: ['warm'] },
+  { colour: YELLOW, name: 'yellow', labels: ['warm', 'bright'] },
+  { colour: BLUE, name: 'blue', labels: ['cool'] },
+  { colour: GREEN, name: 'green', labels: ['cool', 'bright'] },
+];
+const jsonl = [];
+for (let i = 0; i < 24; i++) {
+  const l = LABELLED[i % 4];
+  const file = `${l.name}${Math.floor(i / 4)}.png`;
+  write(`learning/multilabel/${file}`, png(l.colour, SHADES[Math.floor(i / 4)]));
+  jsonl.push(JSON.stringify({ image: file, text: `${l.labels.join(' and ')} tile`, labels: l.labels }));
+}
+write('learning/multilabel/data.jsonl', utf8(jsonl.join('\n') + '\n'));
 
 console.log('fixtures written to', root);

@@ -1,7 +1,8 @@
 // The whole trained model as one ONNX graph (opset 17, standard operators only), built
 // from a ModelConfig and named host weights. The graph computes exactly what
 // MultimodalModel.forward computes in evaluation mode (no dropout):
-//   image encoder  Conv / Relu / MaxPool / Flatten / Gemm (cnn), Gemm / Relu (mlp, features)
+//   image encoder  Conv / Relu / MaxPool / Flatten / Gemm (cnn), Gemm / Relu (mlp, features);
+//                  the last Relu is left out for captioning (a linear image feature)
 //   text encoder   Gather (embedding) → per layer: Transpose → LSTM | GRU | RNN (layout 0,
 //                  sequence_lens for ragged batches) → Transpose / Reshape
 //   fusion + head  Concat / Add / Mul / Sub / Sigmoid / Tanh / Gemm as each strategy's
@@ -33,6 +34,7 @@
 import { UNK, type PreparedDataset } from '../data/types.ts';
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
+import { imageFeatureActivation } from '../models/image-encoder.ts';
 import { recurrentNames } from '../models/text-encoder.ts';
 import { CELLS } from '../ops/recurrent.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
@@ -196,10 +198,11 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   /** The f32 scalar 1 (added on first use). */
   const scalarOne = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
 
-  /** Image feature v [batch, F]. */
+  /** Image feature v [batch, F]; linear for a caption decoder (imageFeatureActivation). */
   const imageFeature = (): string => {
     const img = c.image;
-    if (img.encoder === 'features') return linear('image_encoder.proj', 'image_features', 'relu');
+    const act = imageFeatureActivation(c);
+    if (img.encoder === 'features') return linear('image_encoder.proj', 'image_features', act);
     let x = 'image';
     if (img.encoder === 'cnn') {
       img.channels.forEach((_, k) => {
@@ -208,10 +211,10 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
         const relu = g.node('Relu', [conv], `${p}.relu`);
         x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
       });
-      return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
+      return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), act);
     }
     const h = linear('image_encoder.fc1', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
-    return linear('image_encoder.proj', h, 'relu');
+    return linear('image_encoder.proj', h, act);
   };
 
   /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
@@ -313,8 +316,8 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   };
 
   /** [batch, L·D·H] initial states from Linear `name` (tanh) → [L·D, batch, H]. */
-  const initialStates = (name: string, v: string, count: number): string => {
-    const flat = linear(name, v, 'tanh');
+  const initialStates = (name: string, v: string, count: number, activation: 'tanh' | 'none'): string => {
+    const flat = linear(name, v, activation);
     const bkh = g.node('Reshape', [flat, g.ints([0, count, c.text.hiddenSize])], `${name}.bkh`);
     return g.node('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
   };
@@ -333,8 +336,9 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
       cond.extra = v;
       cond.extraSize = c.image.featureSize;
     } else {
-      cond.h0 = initialStates('decoder.init_h', v, L);
-      if (c.text.cell === 'lstm') cond.c0 = initialStates('decoder.init_c', v, L);
+      // The caption decoder's initial states are linear in v (MultimodalModel.initialStates).
+      cond.h0 = initialStates('decoder.init_h', v, L, 'none');
+      if (c.text.cell === 'lstm') cond.c0 = initialStates('decoder.init_c', v, L, 'none');
     }
     const text = textGraph('decoder', 'tokens', 'lengths', cond);
     const H = c.text.hiddenSize;
@@ -392,8 +396,8 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
       case 'init': {
         const D = c.text.bidirectional ? 2 : 1;
         const count = c.text.numLayers * D;
-        const h0 = initialStates('fusion.init_h', v, count);
-        const c0 = c.text.cell === 'lstm' ? initialStates('fusion.init_c', v, count) : undefined;
+        const h0 = initialStates('fusion.init_h', v, count, 'tanh');
+        const c0 = c.text.cell === 'lstm' ? initialStates('fusion.init_c', v, count, 'tanh') : undefined;
         y = head('head', textFeature({ h0, c0 }, false));
         break;
       }

@@ -107,6 +107,13 @@ describe('generated gatescope_model.py', () => {
     expect(source).toContain('class CaptionDecoder(TextEncoder):');
     expect(source).toContain('def generate(self, image, max_length=4):');
     expect(source).toContain('return (h0, c0)');
+    // The decoder reads the image linearly: no ReLU on v, no tanh on h0/c0 (they saturated and stopped learning).
+    expect(source).toContain('        return self.proj(x.flatten(1))\n');
+    expect(source).toContain(`        h0 = self.init_h(v).view(v.shape[0], 2, 4).transpose(0, 1).contiguous()`);
+    expect(source).toContain(`        c0 = self.init_c(v).view(v.shape[0], 2, 4).transpose(0, 1).contiguous()`);
+    expect(source).not.toContain('torch.tanh(self.init_');
+    // Classification keeps the ReLU feature.
+    expect(pytorchModule(exportTestConfig({ fusion: 'late', cell: 'lstm' }))).toContain('        return F.relu(self.proj(x.flatten(1)))\n');
   });
 
   it('additive fusion folds W_a into a meta-device twin of the first layer', () => {

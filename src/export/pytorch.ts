@@ -15,6 +15,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
+import { imageFeatureActivation } from '../models/image-encoder.ts';
 import { FUSIONS } from '../models/fusion/index.ts';
 import { CELLS } from '../ops/recurrent.ts';
 import { onnxInterface, type OnnxFeeds, type OnnxIoDoc } from './onnx.ts';
@@ -111,11 +112,13 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
   out('');
   out('');
 
-  // Image encoder.
+  // Image encoder; its feature is linear for a caption decoder (imageFeatureActivation).
+  const lastRelu = imageFeatureActivation(c) === 'relu';
+  const vOf = (x: string) => (lastRelu ? `F.relu(${x})` : x);
   if (uses.image) {
     out('class ImageEncoder(nn.Module):');
     if (img.encoder === 'cnn') {
-      out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${img.channels.length}, then Linear -> ReLU: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
+      out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${img.channels.length}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
       out('');
       out('    def __init__(self):');
       out('        super().__init__()');
@@ -130,9 +133,9 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
       out('    def forward(self, x):');
       out(`        for conv in (${img.channels.map((_, k) => `self.conv${k}`).join(', ')}${img.channels.length === 1 ? ',' : ''}):`);
       out('            x = F.max_pool2d(F.relu(conv(x)), 2)');
-      out('        return F.relu(self.proj(x.flatten(1)))');
+      out(`        return ${vOf('self.proj(x.flatten(1))')}`);
     } else if (img.encoder === 'mlp') {
-      out(`    """Flattened pixels -> Linear -> ReLU -> Linear -> ReLU: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
+      out(`    """Flattened pixels -> Linear -> ReLU -> Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
       out('');
       out('    def __init__(self):');
       out('        super().__init__()');
@@ -140,16 +143,16 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
       out(`        self.proj = nn.Linear(${img.mlpHidden}, ${F})`);
       out('');
       out('    def forward(self, x):');
-      out('        return F.relu(self.proj(F.relu(self.fc1(x.flatten(1)))))');
+      out(`        return ${vOf('self.proj(F.relu(self.fc1(x.flatten(1))))')}`);
     } else {
-      out(`    """Precomputed (frozen) image features -> Linear -> ReLU: [N, ${img.inputFeatures}] -> v [N, ${F}]."""`);
+      out(`    """Precomputed (frozen) image features -> Linear${lastRelu ? ' -> ReLU' : ''}: [N, ${img.inputFeatures}] -> v [N, ${F}]."""`);
       out('');
       out('    def __init__(self):');
       out('        super().__init__()');
       out(`        self.proj = nn.Linear(${img.inputFeatures}, ${F})`);
       out('');
       out('    def forward(self, x):');
-      out('        return F.relu(self.proj(x))');
+      out(`        return ${vOf('self.proj(x)')}`);
     }
     out('');
     out('');
@@ -223,10 +226,10 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
     out('');
     out('    def initial_state(self, v):');
     if (c.fusion === 'init') {
-      out(`        """tanh(W v + b) -> [layers, N, ${H}] per state."""`);
-      out(`        h0 = torch.tanh(self.init_h(v)).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
+      out(`        """W v + b (linear: a tanh here saturates and stops learning) -> [layers, N, ${H}] per state."""`);
+      out(`        h0 = self.init_h(v).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
       if (isLstm) {
-        out(`        c0 = torch.tanh(self.init_c(v)).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
+        out(`        c0 = self.init_c(v).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
         out('        return (h0, c0)');
       } else {
         out('        return h0');

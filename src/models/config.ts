@@ -117,7 +117,8 @@ export function validateModelConfig(c: ModelConfig): string[] {
   }
   if (!FUSION_KINDS.includes(c.fusion)) problems.push(`Unknown fusion strategy "${c.fusion}".`);
   if (!CELL_KINDS.includes(c.text.cell)) problems.push(`Unknown recurrent cell "${c.text.cell}".`);
-  int(c.text.vocabSize, 5, 1_000_000, 'Vocabulary size');
+  // The vocabulary only matters to a model that reads tokens (an image-only model has none).
+  if (c.task === 'captioning' || fusionUses(c.fusion).text) int(c.text.vocabSize, 5, 1_000_000, 'Vocabulary size');
   int(c.text.embeddingSize, 1, 4096, 'Embedding size');
   int(c.text.hiddenSize, 1, 4096, 'Hidden size');
   int(c.text.numLayers, 1, 8, 'Number of layers');

@@ -8,7 +8,6 @@ import { noGrad } from '../autograd/tape.ts';
 import { embedding } from '../ops/embedding.ts';
 import { reshape } from '../ops/shape.ts';
 import { BOS, EOS } from '../data/types.ts';
-import { encodeImage } from './image-encoder.ts';
 import type { MultimodalModel } from './model.ts';
 import type { TextConditioning } from './text-encoder.ts';
 
@@ -44,7 +43,7 @@ export async function greedyDecode(model: MultimodalModel, pixels: Tensor, maxLe
   const V = model.config.outputSize;
   const out: Generated = Array.from({ length: B }, () => []);
   const done = new Uint8Array(B);
-  const v = noGrad(() => scope(() => encodeImage(model.params, model.config.image, pixels)));
+  const v = noGrad(() => scope(() => model.captionImageFeature(pixels)));
   let cond = noGrad(() => scope(() => model.initialStates(v)));
   let tokens = new Int32Array(B).fill(BOS);
   const owned: Tensor[] = [v];
@@ -87,7 +86,7 @@ export async function beamSearch(model: MultimodalModel, pixels: Tensor, beamWid
   const K = beamWidth;
   const V = model.config.outputSize;
   const R = B * K;
-  const v1 = noGrad(() => scope(() => encodeImage(model.params, model.config.image, pixels)));
+  const v1 = noGrad(() => scope(() => model.captionImageFeature(pixels)));
   const repeat = Int32Array.from({ length: R }, (_, r) => Math.floor(r / K));
   const v = noGrad(() => scope(() => gatherRows(v1, repeat)));
   v1.dispose();

@@ -1,5 +1,6 @@
 // The multimodal model built from a ModelConfig: image encoder + text encoder + fusion
-// strategy + head, or, for captioning, image encoder + conditioned RNN decoder.
+// strategy + head, or, for captioning, image encoder + conditioned RNN decoder (the image
+// reaches the decoder linearly: see initialStates and image-encoder.ts).
 // `modelSpecs` lists every parameter (the one list that building, counting, checkpoints
 // and export read); `MultimodalModel.forward` runs a batch; `taskLoss` scores it.
 import type { Backend } from '../backend/backend.ts';
@@ -15,7 +16,7 @@ import { cnnFlatSize, fusionUses, type ModelConfig } from './config.ts';
 import { CELLS } from '../ops/recurrent.ts';
 import { FUSIONS, type FusionContext } from './fusion/index.ts';
 import { applyHead } from './heads.ts';
-import { encodeImage, imageEncoderSpecs } from './image-encoder.ts';
+import { encodeImage, imageEncoderSpecs, imageFeatureActivation } from './image-encoder.ts';
 import { allocateParams, countParameters, linear, linearSpecs, Params, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
 import { textWidth } from './fusion/types.ts';
@@ -56,6 +57,12 @@ export interface ForwardResult {
   /** Image feature v [B, F] when computed. */
   imageFeature: Tensor | null;
 }
+
+/** How the caption decoder reads the image, per conditioning (the Model panel shows it). */
+export const CAPTION_EQUATIONS: Record<'init' | 'early', string> = {
+  init: 'v = W·CNN(image) + b,  h₀ = W_h v + b_h (linear),  hₜ = RNN(e(wₜ₋₁), hₜ₋₁),  p(wₜ) = softmax(W_o hₜ)',
+  early: "v = W·CNN(image) + b,  x'ₜ = [e(wₜ₋₁) ; v],  hₜ = RNN(x'ₜ, hₜ₋₁),  p(wₜ) = softmax(W_o hₜ)",
+};
 
 const TEXT = 'text_encoder';
 const DECODER = 'decoder';
@@ -212,21 +219,30 @@ export class MultimodalModel {
   }
 
   private forwardCaption(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {
-    const c = this.config;
     if (!batch.pixels) throw new Error('captioning needs images but the batch has none');
     if (batch.target?.kind !== 'captioning') throw new Error('captioning batch has no caption target');
-    const v = encodeImage(this.params, c.image, batch.pixels);
+    const v = this.captionImageFeature(batch.pixels);
     const enc = this.decode(v, batch.target.input, this.initialStates(v), options);
     return { output: enc.logits, text: enc.text, imageFeature: v };
   }
 
-  /** Decoder initial states from the image (init conditioning), else none. */
+  /** The caption decoder's image feature v [B, F] (linear, see image-encoder.ts). */
+  captionImageFeature(pixels: Tensor): Tensor {
+    return encodeImage(this.params, this.config.image, pixels, imageFeatureActivation(this.config));
+  }
+
+  /**
+   * Decoder initial states from the image (init conditioning): h₀ = W_h v + b_h (and
+   * c₀ = W_c v + b_c), linear, else none. A tanh here saturated: the decoder pushes h₀
+   * towards ±1, |W_h v + b_h| grew past 200 within ~40 steps, tanh′ became exactly 0 in
+   * float32 and no gradient reached the image again (every image, the same caption).
+   */
   initialStates(v: Tensor): TextConditioning {
     const c = this.config;
     if (c.fusion === 'early') return { extraInput: v };
     const sizes = new Array<number>(c.text.numLayers).fill(c.text.hiddenSize);
-    const h0 = split(linear(this.params, `${DECODER}.init_h`, v, 'tanh'), sizes);
-    const c0 = c.text.cell === 'lstm' ? split(linear(this.params, `${DECODER}.init_c`, v, 'tanh'), sizes) : undefined;
+    const h0 = split(linear(this.params, `${DECODER}.init_h`, v), sizes);
+    const c0 = c.text.cell === 'lstm' ? split(linear(this.params, `${DECODER}.init_c`, v), sizes) : undefined;
     return { h0, c0 };
   }
 

@@ -4,7 +4,7 @@
 // task, image size, precomputed feature width) are filled in by `resolveModelConfig`.
 import { QUESTION_KINDS, type Difficulty, type QuestionKind } from '../data/shapes.ts';
 import type { OpenMojiOptions } from '../data/openmoji.ts';
-import type { PreparedDataset, SplitConfig, TokenizerConfig } from '../data/types.ts';
+import type { SplitConfig, TokenizerConfig } from '../data/types.ts';
 import { DEFAULT_SPLIT } from '../data/prepare.ts';
 import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
 import { LONG_MEMORY_DEFAULTS } from '../data/long-memory.ts';
@@ -95,24 +95,5 @@ export function defaultSetup(): Setup {
   return { data: defaultDataSettings(), model: defaultModelSettings(), train: defaultTrainSettings() };
 }
 
-/** Width of the precomputed image features the model would read, or null when none were extracted. */
-export interface FeatureInfo {
-  featureSize: number;
-}
-
-/**
- * The ModelConfig a session trains: the user's settings with the fields the dataset
- * decides — task, vocabulary size, output size, image size and feature width.
- */
-export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset, features: FeatureInfo | null): ModelConfig {
-  const t = dataset.targets;
-  const outputSize =
-    t.kind === 'classification' || t.kind === 'multilabel' ? t.classes.length : t.kind === 'regression' ? 1 : t.vocab.tokens.length;
-  return {
-    ...model,
-    task: dataset.task,
-    text: { ...model.text, vocabSize: dataset.vocab.tokens.length },
-    image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
-    outputSize,
-  };
-}
+// The dataset-given fields are derived in models/, where the acceptance tests read them too.
+export { resolveModelConfig, type FeatureInfo } from '../models/dataset-fit.ts';

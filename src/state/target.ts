@@ -5,7 +5,7 @@
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { validateTrainConfig, type TrainConfig } from '../train/config.ts';
 import type { PreparedDataset } from '../data/types.ts';
-import { resolveModelConfig } from './settings.ts';
+import { datasetProblems, resolveModelConfig } from '../models/dataset-fit.ts';
 import type { FeatureSet } from './slices/data.ts';
 import type { Store } from './store.ts';
 
@@ -27,6 +27,9 @@ export function resolveTrainConfig(train: TrainConfig, dataset: PreparedDataset)
 /** Problems that keep a model from being built, in plain words (empty when it can be). */
 export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: PreparedDataset | null, features: FeatureSet | null): string[] {
   if (!dataset) return ['No dataset is ready yet.'];
+  // What the dataset lacks comes first and alone: the model's limits would only restate it in internal numbers.
+  const missing = datasetProblems(model, dataset);
+  if (missing.length) return [...missing, ...validateTrainConfig(train)];
   const problems: string[] = [];
   const resolved = resolveModelConfig(model, dataset, features);
   const needsFeatures = resolved.image.encoder === 'features' && (resolved.task === 'captioning' || fusionUses(resolved.fusion).image);

@@ -1,7 +1,9 @@
 // Data slice: the dataset settings and the prepared dataset they produced (built off the
 // main thread by the data controller), its errors, and precomputed ONNX image features.
+// A new dataset may switch the model's fusion (captioning, one modality only).
 import type { StateCreator } from 'zustand';
 import type { PreparedDataset, ValidationReport } from '../../data/types.ts';
+import { fittingFusion } from '../../models/dataset-fit.ts';
 import { defaultDataSettings, type DataSettings, type DataSource } from '../settings.ts';
 import type { Store } from '../store.ts';
 
@@ -50,8 +52,14 @@ export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => 
   features: null,
   setDataSettings: (next) => set({ dataSettings: next }),
   datasetBuilding: () => set({ dataBusy: true }),
+  // A dataset the chosen fusion cannot serve (captions, one modality only) switches the
+  // fusion in the same update, so no "Cannot train" flashes; fusionNote says why.
   datasetReady: (dataset, source) =>
-    set((s) => ({ dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null })),
+    set((s) => {
+      const fit = fittingFusion(s.model, dataset);
+      const next = { dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null };
+      return fit ? { ...next, model: { ...s.model, fusion: fit.fusion }, fusionNote: fit.reason } : next;
+    }),
   datasetFailed: (error) => set({ dataBusy: false, dataError: error }),
   setFeatures: (features) => set({ features }),
 });

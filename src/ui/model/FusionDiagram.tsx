@@ -74,8 +74,10 @@ const LAYOUTS: Record<FusionKind, { boxes: Box[]; edges: Edge[] }> = {
 };
 
 /** Diagram of `kind` (SVG, 360 × 124 user units, scales with its container). */
-export function FusionDiagram({ kind, title }: { kind: FusionKind; title: string }) {
-  const { boxes, edges } = LAYOUTS[kind];
+/** `caption`: the caption decoder, whose initial state is linear in v (no tanh). */
+export function FusionDiagram({ kind, title, caption = false }: { kind: FusionKind; title: string; caption?: boolean }) {
+  const { boxes } = LAYOUTS[kind];
+  const edges: Edge[] = caption && kind === 'init' ? LAYOUTS.init.edges.map(([from, to, label]) => [from, to, from === 'enc' ? 'h₀ = W v + b' : label]) : LAYOUTS[kind].edges;
   const at = new Map(boxes.map((b) => [b.id, b]));
   return (
     <svg className="fusion-diagram" viewBox="0 0 360 124" role="img" aria-label={`Diagram of ${title}`} data-testid="fusion-diagram">

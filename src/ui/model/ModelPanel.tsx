@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { FUSION_KINDS, type FusionKind, type ModelConfig } from '../../models/config.ts';
 import { FUSIONS } from '../../models/fusion/index.ts';
-import { modelCost } from '../../models/model.ts';
+import { CAPTION_EQUATIONS, modelCost } from '../../models/model.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { resolveModelConfig, type DataSettings } from '../../state/settings.ts';
 import { setupProblems } from '../../state/target.ts';
@@ -15,6 +15,7 @@ import { compact } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
 import { FusionDiagram } from './FusionDiagram.tsx';
 import { OnnxEncoderPicker } from './OnnxEncoderPicker.tsx';
+import { FusionNote } from '../shell/Notices.tsx';
 
 const CELLS = Object.entries(CELL_LABELS) as [CellKind, string][];
 
@@ -170,11 +171,12 @@ export function ModelPanel() {
                 </label>
               ))}
               {isCaption && <p className="muted small">Captioning feeds the image to the decoder through its initial state or every input.</p>}
+              <FusionNote />
             </div>
             <div className="fusion-detail" data-testid="fusion-detail">
-              <FusionDiagram kind={model.fusion} title={f.title} />
+              <FusionDiagram kind={model.fusion} title={f.title} caption={isCaption} />
               <p className="equation" data-testid="fusion-equation">
-                {f.equation}
+                {isCaption && (model.fusion === 'init' || model.fusion === 'early') ? CAPTION_EQUATIONS[model.fusion] : f.equation}
               </p>
               <p className="small">{f.description}</p>
               <p className="muted small">{f.missing}</p>

@@ -1,5 +1,5 @@
-// Messages above the panels: values in the URL that were ignored, and the NaN notice
-// with "restore last good weights".
+// Messages above the panels: values in the URL that were ignored, the NaN notice with
+// "restore last good weights", and why the fusion was switched to fit the dataset.
 import { useStore } from '../../state/store.ts';
 import { training } from '../../state/training.ts';
 
@@ -46,6 +46,17 @@ export function RunLog() {
   return (
     <p className="run-log" data-testid="run-log" role="status">
       {last}
+    </p>
+  );
+}
+
+/** Why the app switched the fusion to one the dataset can train (until the user picks one). */
+export function FusionNote() {
+  const note = useStore((s) => s.fusionNote);
+  if (!note) return null;
+  return (
+    <p className="small" data-testid="fusion-note" role="status">
+      {note}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 // The Train panel: settings on the left; on the right the run's state and the live charts.
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainCharts } from './TrainCharts.tsx';
-import { RunLog } from '../shell/Notices.tsx';
+import { FusionNote, RunLog } from '../shell/Notices.tsx';
 import { useStore } from '../../state/store.ts';
 import { compact } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
@@ -24,6 +24,7 @@ export function TrainPanel() {
       <TrainSettings />
       <div className="train-main">
         <SessionSummary />
+        <FusionNote />
         <RunLog />
         <TrainCharts />
       </div>
