@@ -120,8 +120,9 @@ describe('Trainer on the CPU backend', () => {
     const backend = new CpuBackend();
     const t = new Trainer(backend, data, smallModel(), smallTrain({ epochs: 5, clipNorm: 0 }), (e) => {
       c.emit(e);
-      // Poison one weight after the first readback.
-      if (e.type === 'steps' && e.stats[e.stats.length - 1].step === 1) {
+      // Poison one weight after the second readback (the first one holds step 0 alone,
+      // the next ones `readbackEvery` = 2 steps: this one ends at step 2).
+      if (e.type === 'steps' && e.stats[e.stats.length - 1].step === 2) {
         const w = t.model.params.get('head.fc.weight');
         backend.data(w)[0] = NaN;
       }
@@ -132,7 +133,7 @@ describe('Trainer on the CPU backend', () => {
     expect(nan && nan.type === 'nan' ? nan.message : '').toMatch(/step \d+/);
     expect(nan && nan.type === 'nan' ? nan.tensor : '').toMatch(/loss|gradient of/);
     const restoredStep = t.restoreLastGood();
-    expect(restoredStep).toBe(1);
+    expect(restoredStep).toBe(2);
     const w = t.model.params.get('head.fc.weight');
     expect(Array.from(backend.data(w)).every(Number.isFinite)).toBe(true);
   });

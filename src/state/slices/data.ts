@@ -2,6 +2,7 @@
 // main thread by the data controller), its errors, and precomputed ONNX image features.
 import type { StateCreator } from 'zustand';
 import type { PreparedDataset, ValidationReport } from '../../data/types.ts';
+import type { DatasetProgress } from '../datasets.ts';
 import { defaultDataSettings, type DataSettings, type DataSource } from '../settings.ts';
 import type { Store } from '../store.ts';
 
@@ -31,10 +32,13 @@ export interface DataSlice {
   /** Bumped for every newly prepared dataset. */
   datasetVersion: number;
   dataBusy: boolean;
+  /** The stage of the preparation in progress (null when none is running). */
+  dataProgress: DatasetProgress | null;
   dataError: DataError | null;
   features: FeatureSet | null;
   setDataSettings(next: DataSettings): void;
   datasetBuilding(): void;
+  setDataProgress(progress: DatasetProgress): void;
   datasetReady(dataset: PreparedDataset, source: DataSource): void;
   datasetFailed(error: DataError | null): void;
   setFeatures(features: FeatureSet | null): void;
@@ -46,12 +50,14 @@ export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => 
   datasetSource: null,
   datasetVersion: 0,
   dataBusy: false,
+  dataProgress: null,
   dataError: null,
   features: null,
   setDataSettings: (next) => set({ dataSettings: next }),
-  datasetBuilding: () => set({ dataBusy: true }),
+  datasetBuilding: () => set({ dataBusy: true, dataProgress: null }),
+  setDataProgress: (progress) => set((s) => (s.dataBusy ? { dataProgress: progress } : {})),
   datasetReady: (dataset, source) =>
-    set((s) => ({ dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null })),
-  datasetFailed: (error) => set({ dataBusy: false, dataError: error }),
+    set((s) => ({ dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataProgress: null, dataError: null, features: null })),
+  datasetFailed: (error) => set({ dataBusy: false, dataProgress: null, dataError: error }),
   setFeatures: (features) => set({ features }),
 });
