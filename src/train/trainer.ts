@@ -230,6 +230,8 @@ export class Trainer {
    */
   private best: { metric: MonitorMetric; value: number; epoch: number; weights: Tensor[] } | null = null;
   private epochsWithoutImprovement = 0;
+  /** The best epoch's weights were put back (once per run). */
+  private restoredBest = false;
   private epochLossSum = 0;
   private epochLossCount = 0;
   readonly history: EpochRecord[] = [];
@@ -534,6 +536,8 @@ export class Trainer {
     this.emit({ type: 'epoch', record });
     this.epochLossSum = 0;
     this.epochLossCount = 0;
+    // Early stopping turned on while this epoch was evaluated may have ended the run already.
+    if (this.state === 'finished') return;
     const stop = this.trackBest(result);
     if (this.epoch >= this.config.epochs || stop) {
       this.finish(stop);
@@ -545,18 +549,15 @@ export class Trainer {
   /** Ends the run (early or after its last epoch), putting back the best epoch's weights when early stopping keeps them. */
   private finish(early: boolean): void {
     const es = this.earlyStopping;
-    if (this.best && es.enabled && es.restoreBest && this.best.metric === es.metric && this.best.epoch < this.epoch) {
-      this.params.forEach((p, i) => this.backend.copy(this.best!.weights[i], p));
-      this.backend.flush();
-      this.emit({ type: 'log', message: `Restored the weights of epoch ${this.best.epoch} (best validation ${es.metric}).` });
-    }
+    if (es.enabled && es.restoreBest && this.best?.metric === es.metric) this.restoreBest();
     this.setState('finished', early ? `early stopping: no better validation ${es.metric} for ${this.epochsWithoutImprovement} epochs` : 'all epochs done');
   }
 
   /**
    * Changes early stopping during a run. When it is turned on after the watched metric
    * already went `patience` epochs without improving, the run ends now (between two
-   * steps), with the best epoch's weights put back when `restoreBest` is set.
+   * steps), with the best epoch's weights put back when `restoreBest` is set; a run that
+   * already finished gets the best epoch's weights back.
    */
   setEarlyStopping(es: EarlyStoppingConfig): void {
     this.earlyStopping = { ...es };
@@ -565,8 +566,19 @@ export class Trainer {
       this.releaseBest();
       this.epochsWithoutImprovement = 0;
     }
-    const live = this.state === 'running' || this.state === 'paused' || this.state === 'idle';
-    if (live && es.enabled && this.best && this.epochsWithoutImprovement >= es.patience) this.finish(true);
+    if (!es.enabled || !this.best || this.epochsWithoutImprovement < es.patience) return;
+    if (this.state === 'running' || this.state === 'paused' || this.state === 'idle') this.finish(true);
+    else if (this.state === 'finished' && es.restoreBest) this.restoreBest();
+  }
+
+  /** Puts back the best epoch's weights (when they differ from the current ones). */
+  private restoreBest(): void {
+    const best = this.best;
+    if (!best || best.epoch >= this.epoch || this.restoredBest) return;
+    this.params.forEach((p, i) => this.backend.copy(best.weights[i], p));
+    this.backend.flush();
+    this.restoredBest = true;
+    this.emit({ type: 'log', message: `Restored the weights of epoch ${best.epoch} (best validation ${best.metric}).` });
   }
 
   private releaseBest(): void {
