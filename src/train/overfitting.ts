@@ -20,8 +20,9 @@ export interface OverfittingSign {
 
 /**
  * Overfitting, or null: the epochs after the one with the lowest validation loss number
- * at least `minEpochs`, each has a higher validation loss than that one and a lower
- * training loss, and the training loss fell from the first of them to the last.
+ * at least `minEpochs`, and each has a higher validation loss than that one and a lower
+ * training loss. (Not "lower than the epoch before": once a model has memorised its
+ * training set, its training loss wobbles near zero, and the notice must not flicker.)
  */
 export function detectOverfitting(history: readonly EpochRecord[], minEpochs = OVERFITTING_EPOCHS): OverfittingSign | null {
   let best = -1;
@@ -36,8 +37,7 @@ export function detectOverfitting(history: readonly EpochRecord[], minEpochs = O
   const risen = after.every((h) => h.validation.loss > at.validation.loss);
   const trainBelow = after.every((h) => Number.isFinite(h.trainLoss) && h.trainLoss < at.trainLoss);
   const last = after[after.length - 1];
-  const stillFalling = after.length < 2 || last.trainLoss < after[0].trainLoss;
-  if (!risen || !trainBelow || !stillFalling) return null;
+  if (!risen || !trainBelow) return null;
   return {
     bestEpoch: at.epoch,
     bestValidationLoss: at.validation.loss,

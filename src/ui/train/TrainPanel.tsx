@@ -1,6 +1,8 @@
-// The Train panel: settings on the left; on the right the run's state and the live charts.
+// The Train panel: settings on the left; on the right the run's state, the overfitting
+// notice and the live charts.
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainCharts } from './TrainCharts.tsx';
+import { OverfittingNotice } from './OverfittingNotice.tsx';
 import { RunLog } from '../shell/Notices.tsx';
 import { useStore } from '../../state/store.ts';
 import { compact } from '../common/format.ts';
@@ -25,6 +27,7 @@ export function TrainPanel() {
       <div className="train-main">
         <SessionSummary />
         <RunLog />
+        <OverfittingNotice />
         <TrainCharts />
       </div>
     </div>
