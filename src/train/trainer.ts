@@ -373,7 +373,7 @@ export class Trainer {
     if (this.loop) await this.loop.catch(() => {});
     if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}`);
     this.eta.restart(performance.now());
-    await this.advance();
+    await this.advance(true);
     await this.flushStats();
   }
 
@@ -399,10 +399,12 @@ export class Trainer {
     }
   }
 
-  /** One step plus its bookkeeping: readbacks, pacing, end of epoch. */
-  private async advance(): Promise<void> {
+  /** One step plus its bookkeeping: readbacks, pacing, end of epoch. `single`: a step while paused (step once). */
+  private async advance(single = false): Promise<void> {
     await this.finishEpochIfDone();
     if (this.state === 'finished') return;
+    // A pause that arrived during the epoch-end evaluation takes no further step.
+    if (!single && this.state !== 'running') return;
     this.trainStep();
     this.inflight.push(this.backend.sync());
     if (this.inflight.length > 2) await this.inflight.shift();
