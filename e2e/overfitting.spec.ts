@@ -34,8 +34,21 @@ test('an overfitting run is named, and one click keeps the best epoch', async ({
   const above = Number(text.match(/epoch (\d+)\) for (\d+) epochs/)![2]);
   expect(above).toBeGreaterThanOrEqual(3);
   const epochOf = async () => Number((await page.getByTestId('progress').innerText()).match(/epoch (\d+)\//)![1]);
-  const clickedAt = await epochOf();
+  // The epoch shown when the click reaches the page (a busy page may take a while to take it).
+  await page.evaluate(() =>
+    document.addEventListener(
+      'click',
+      (e) => {
+        if (!(e.target as Element).closest('[data-testid=overfitting-keep-best]')) return;
+        const shown = document.querySelector('[data-testid=progress]')?.textContent ?? '';
+        (window as unknown as { __clickedAt: number }).__clickedAt = Number(shown.match(/epoch (\d+)\//)?.[1] ?? -1);
+      },
+      true,
+    ),
+  );
   await page.getByTestId('overfitting-keep-best').click();
+  const clickedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
+  expect(clickedAt).toBeGreaterThan(0);
 
   await expect(page.getByTestId('run-status')).toHaveText(/^Finished: early stopping/);
   await expect(page.getByTestId('run-log')).toHaveText(`Restored the weights of epoch ${best} (best validation loss).`);

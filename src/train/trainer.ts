@@ -421,7 +421,9 @@ export class Trainer {
 
   /** Ends the epoch when its last batch has been taken (once, however many callers wait). */
   private finishEpochIfDone(): Promise<void> {
-    if (!this.epochEnd && this.epochPending) {
+    // A run ended early between an epoch's last step and its record (early stopping turned
+    // on just then) gets no record: its weights are already the best epoch's.
+    if (!this.epochEnd && this.epochPending && this.state !== 'finished') {
       this.epochEnd = this.endEpoch().finally(() => (this.epochEnd = null));
     }
     return this.epochEnd ?? Promise.resolve();
@@ -568,7 +570,9 @@ export class Trainer {
       this.releaseBest();
       this.epochsWithoutImprovement = 0;
     }
-    if (!es.enabled || !this.best || this.epochsWithoutImprovement < es.patience) return;
+    // During an epoch-end evaluation the decision waits for its result (trackBest), so
+    // that weights are never swapped under an evaluation.
+    if (this.epochEnd || !es.enabled || !this.best || this.epochsWithoutImprovement < es.patience) return;
     if (this.state === 'running' || this.state === 'paused' || this.state === 'idle') this.finish(true);
     else if (this.state === 'finished' && es.restoreBest) this.restoreBest();
   }
