@@ -34,6 +34,27 @@ function replaceable(s: Store): boolean {
   return s.runStatus === 'idle' && (s.progress?.step ?? 0) === 0;
 }
 
+/** Early stopping was turned on because the user's own data was loaded (and is turned off again when they leave it). */
+let earlyStoppingForImport = false;
+
+/**
+ * Early stopping (watching validation loss, keeping the best epoch) is on by default for
+ * imported data: such datasets are usually small, and overfit within a few epochs. The
+ * built-in datasets keep it off so that their demos run every epoch. A choice the user
+ * makes afterwards stands until the source changes again.
+ */
+function defaultEarlyStopping(s: Store, prev: Store): void {
+  if (s.datasetSource === prev.datasetSource || s.datasetSource === null || isRestoring()) return;
+  const es = s.train.earlyStopping;
+  if (s.datasetSource === 'import' && !es.enabled) {
+    earlyStoppingForImport = true;
+    s.setTrain({ ...s.train, earlyStopping: { ...es, enabled: true, metric: 'loss', restoreBest: true } });
+  } else if (s.datasetSource !== 'import' && earlyStoppingForImport) {
+    earlyStoppingForImport = false;
+    if (es.enabled) s.setTrain({ ...s.train, earlyStopping: { ...es, enabled: false } });
+  }
+}
+
 /** Sets the theme attribute on <html> (theme.css reads it); "system" follows the OS. */
 function applyTheme(theme: Store['theme']): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
@@ -84,6 +105,7 @@ export function startApp(): void {
   }, SESSION_DEBOUNCE_MS);
 
   useStore.subscribe((s, prev) => {
+    defaultEarlyStopping(s, prev);
     if (s.dataSettings !== prev.dataSettings) rebuild();
     if (s.dataSettings !== prev.dataSettings || s.model !== prev.model || s.train !== prev.train || s.tab !== prev.tab) writeUrl();
     if (s.dataset !== prev.dataset || s.model !== prev.model || s.train !== prev.train || s.features !== prev.features || s.runStatus !== prev.runStatus || s.compareRunning !== prev.compareRunning) {

@@ -1,6 +1,9 @@
 // The compare queue: runs that differ in one setting, trained one after another, each in
 // a fresh worker session with the same data and seed. `compareRuns` builds the queue from
-// the current settings; `compareRunner` trains it and records what each run did.
+// the current settings, `foldRuns` a k-fold cross-validation of them (the same setup k
+// times, each validating on its own fold); `compareRunner` trains it and records what
+// each run did.
+import { kFoldSplits } from '../data/splits.ts';
 import { TrainingClient } from '../train/client.ts';
 import type { FromWorker } from '../train/protocol.ts';
 import type { ModelConfig } from '../models/config.ts';
@@ -8,7 +11,7 @@ import type { OptimizerKind } from '../optim/optimizer.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { compareLive } from './live.ts';
 import { resolveModelConfig } from './settings.ts';
-import type { CompareRun, CompareSetting } from './slices/compare.ts';
+import { FOLD_RANGE, type CompareRun, type CompareSetting, type CompareVaried } from './slices/compare.ts';
 import { resolveTrainConfig, setupProblems } from './target.ts';
 import { training } from './training.ts';
 import { useStore } from './store.ts';
@@ -27,6 +30,11 @@ export const COMPARE_SETTINGS: Record<CompareSetting, string> = {
   encoder: 'image encoder',
   batchSize: 'batch size',
 };
+
+/** What a queue varies, in words. */
+export function variedName(varied: CompareVaried): string {
+  return varied === 'fold' ? 'fold' : COMPARE_SETTINGS[varied];
+}
 
 /** The model and training settings with `setting` set to `value` (as typed). */
 export function applySetting(model: ModelConfig, train: TrainConfig, setting: CompareSetting, value: string): { model: ModelConfig; train: TrainConfig } | string {
@@ -116,6 +124,58 @@ export function compareRuns(
   return { runs, problems };
 }
 
+/**
+ * A k-fold cross-validation of the current setup: k runs with the same model, training
+ * settings and seed, `epochs` each; run i trains on the other folds and is validated
+ * (after every epoch) on fold i. Folds are drawn from the training and validation
+ * examples, stratified by class and keeping related examples together (kFoldSplits).
+ */
+export function foldRuns(
+  base: { model: ModelConfig; train: TrainConfig },
+  dataset: PreparedDataset | null,
+  datasetVersion: number,
+  features: FeatureSet | null,
+  k: number,
+  epochs: number,
+): { runs: CompareRun[]; problems: string[] } {
+  if (!dataset) return { runs: [], problems: ['No dataset is ready yet.'] };
+  if (!Number.isInteger(k) || k < FOLD_RANGE.min || k > FOLD_RANGE.max) {
+    return { runs: [], problems: [`The number of folds must be a whole number from ${FOLD_RANGE.min} to ${FOLD_RANGE.max} (got ${k}).`] };
+  }
+  const train = { ...base.train, epochs, stepDelayMs: 0 };
+  const issues = setupProblems(base.model, train, dataset, features);
+  if (issues.length) return { runs: [], problems: issues };
+  let folds: ReturnType<typeof kFoldSplits>;
+  try {
+    folds = kFoldSplits(dataset, k, base.train.seed);
+  } catch {
+    const pool = dataset.splits.train.length + dataset.splits.validation.length;
+    return { runs: [], problems: [`${k} folds need at least ${k} training and validation examples that are not copies of one another; "${dataset.name}" has too few (${pool} examples in all). Choose fewer folds.`] };
+  }
+  const small = folds.findIndex((f) => f.train.length === 0 || f.validation.length === 0);
+  if (small >= 0) return { runs: [], problems: [`Fold ${small + 1} of ${k} would have no examples to train or validate on: choose fewer folds.`] };
+  const model = resolveModelConfig(base.model, dataset, features);
+  const resolved = resolveTrainConfig(train, { ...dataset, splits: folds[0] });
+  const stamp = Date.now().toString(36);
+  const runs = folds.map(
+    (splits, i): CompareRun => ({
+      id: `fold-${stamp}-${i}`,
+      setting: 'fold',
+      value: String(i + 1),
+      fold: { index: i, count: k, splits, datasetVersion },
+      model,
+      train: resolved,
+      status: 'queued',
+      parameters: null,
+      history: [],
+      seconds: null,
+      steps: 0,
+      note: null,
+    }),
+  );
+  return { runs, problems: [] };
+}
+
 class CompareRunner {
   private client: TrainingClient | null = null;
   private cancelled = false;
@@ -148,6 +208,12 @@ class CompareRunner {
     const { dataset, features, datasetVersion } = useStore.getState();
     if (!dataset) return Promise.resolve();
     const update = (patch: Partial<CompareRun>) => useStore.getState().compareUpdate(run.id, patch);
+    if (run.fold && run.fold.datasetVersion !== datasetVersion) {
+      update({ status: 'failed', note: 'the dataset changed after the folds were drawn: queue the folds again' });
+      return Promise.resolve();
+    }
+    // A fold trains and validates on its own split of the same examples.
+    const data = run.fold ? { ...dataset, splits: run.fold.splits } : dataset;
     update({ status: 'starting' });
     this.current = run.id;
     return new Promise((resolve) => {
@@ -202,7 +268,7 @@ class CompareRunner {
       const client = new TrainingClient(onEvent);
       this.client = client;
       const useFeatures = run.model.image.encoder === 'features' && features?.datasetVersion === datasetVersion ? features.features : undefined;
-      client.send({ type: 'init', dataset, model: run.model, train: run.train, backend: 'auto', features: useFeatures });
+      client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures });
     });
   }
 

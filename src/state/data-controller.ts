@@ -44,7 +44,7 @@ export function buildDataset(force = false): void {
   }
   const source = settings.source;
   store.datasetBuilding();
-  client.build(request).then(
+  client.build(request, (p) => useStore.getState().setDataProgress(p)).then(
     (dataset) => useStore.getState().datasetReady(dataset, source),
     (e: Error) => {
       if (e instanceof SupersededError) return;

@@ -3,7 +3,7 @@
 // switch over one message type; the logic is DatasetBuilder (datasets.ts).
 /// <reference lib="webworker" />
 import { transferables } from '../train/protocol.ts';
-import { DatasetBuilder, DatasetError } from './datasets.ts';
+import { DatasetBuilder, DatasetError, type DatasetProgress } from './datasets.ts';
 import type { DatasetWorkerReply, DatasetWorkerRequest } from './dataset-client.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -12,7 +12,8 @@ const builder = new DatasetBuilder();
 
 self.onmessage = (event: MessageEvent<DatasetWorkerRequest>) => {
   const { id, request } = event.data;
-  builder.build(request).then(
+  const onProgress = (progress: DatasetProgress) => self.postMessage({ id, progress } satisfies DatasetWorkerReply);
+  builder.build(request, onProgress).then(
     (dataset) => {
       const reply: DatasetWorkerReply = { id, ok: true, dataset };
       self.postMessage(reply, transferables(dataset));

@@ -24,6 +24,17 @@ export type DatasetRequest =
   | { source: 'memory'; settings: DataSettings }
   | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
 
+/**
+ * Where a preparation stands, for the page's header: what is being prepared, the stage
+ * (in plain words) and its number among the stages of this request.
+ */
+export interface DatasetProgress {
+  what: string;
+  stage: string;
+  step: number;
+  steps: number;
+}
+
 /** A failure that still has a report to show (e.g. every row was skipped). */
 export class DatasetError extends Error {
   constructor(
@@ -45,19 +56,24 @@ interface RawBuiltIn extends ImportedExamples {
 export class DatasetBuilder {
   private cached: RawBuiltIn | null = null;
 
-  async build(request: DatasetRequest): Promise<PreparedDataset> {
+  async build(request: DatasetRequest, onProgress: (p: DatasetProgress) => void = () => {}): Promise<PreparedDataset> {
     if (request.source === 'memory') {
       const m = request.settings.memory;
+      onProgress({ what: 'the long-memory task', stage: `generating ${count(m.count)} sequences of ${m.length} tokens`, step: 1, steps: 1 });
       return generateLongMemory({ count: m.count, length: m.length, seed: m.seed });
     }
-    if (request.source === 'import') return prepare(request.imported, request.preparation);
-    const raw = await this.rawBuiltIn(request);
+    if (request.source === 'import') {
+      onProgress({ what: `your data (${request.imported.name})`, stage: preparingStage(request.imported.examples.length), step: 1, steps: 1 });
+      return prepare(request.imported, request.preparation);
+    }
+    const raw = await this.rawBuiltIn(request, onProgress);
+    onProgress({ what: raw.name, stage: preparingStage(raw.examples.length), step: 2, steps: 2 });
     const prepared = prepare(raw, request.settings.preparation);
     if (raw.kindCeilings) prepared.kindCeilings = raw.kindCeilings;
     return prepared;
   }
 
-  private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' | 'clues' }>): Promise<RawBuiltIn> {
+  private async rawBuiltIn(request: Extract<DatasetRequest, { source: 'shapes' | 'openmoji' | 'clues' }>, onProgress: (p: DatasetProgress) => void): Promise<RawBuiltIn> {
     const s = request.settings;
     const key =
       request.source === 'shapes'
@@ -67,23 +83,33 @@ export class DatasetBuilder {
           : JSON.stringify(['openmoji', s.openMoji, request.openMojiBaseUrl]);
     if (this.cached?.key === key) return this.cached;
     let raw: RawBuiltIn;
+    const first = (what: string, stage: string) => onProgress({ what, stage, step: 1, steps: 2 });
     if (request.source === 'clues') {
+      first('Complementary clues', `generating ${count(s.clues.count)} examples and their pictures`);
       const examples = generateClues({ count: s.clues.count, seed: s.clues.seed, imageSize: s.preparation.imageSize });
       raw = { key, name: 'Complementary clues', examples, report: { ...emptyReport(), rowsSeen: examples.length, rowsKept: examples.length }, task: 'classification' };
     } else if (request.source === 'shapes') {
       const o = s.shapes;
+      first('Shapes & Questions', `generating ${count(o.count)} ${o.mode === 'captions' ? 'captioned pictures' : 'questions and their pictures'}`);
       const d = generateShapes({ count: o.count, seed: o.seed, difficulty: o.difficulty, imageSize: s.preparation.imageSize, kinds: o.mode === 'captions' ? ['caption'] : o.kinds });
       const report = { ...emptyReport(), rowsSeen: d.examples.length, rowsKept: d.examples.length };
       const kindCeilings: NonNullable<PreparedDataset['kindCeilings']> = {};
       for (const k of d.kinds) if (k.chance) kindCeilings[k.kind] = { textOnly: k.chance.textOnly, imageOnly: k.chance.imageOnly };
       raw = { key, name: 'Shapes & Questions', examples: d.examples, report, task: o.mode === 'captions' ? 'captioning' : 'classification', kindCeilings };
     } else {
+      first(`OpenMoji (${s.openMoji.task})`, 'loading the emoji pictures');
       const { examples, report } = await loadOpenMoji(request.openMojiBaseUrl, s.openMoji);
       raw = { key, name: `OpenMoji (${s.openMoji.task})`, examples, report, task: s.openMoji.task === 'caption' ? 'captioning' : 'classification' };
     }
     this.cached = raw;
     return raw;
   }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function preparingStage(n: number): string {
+  return `tokenizing, resizing and splitting ${count(n)} examples`;
 }
 
 function prepare(raw: ImportedExamples, p: PreparationSettings): PreparedDataset {

@@ -1,7 +1,7 @@
 // What a training session would be built from right now: the prepared dataset, the
 // resolved model config, the training config with run-dependent values filled in, and a
-// key that changes exactly when a new session is needed (the learning rate and the demo
-// speed are excluded: they change live in a running session).
+// key that changes exactly when a new session is needed (the learning rate, the demo
+// speed and early stopping are excluded: they change live in a running session).
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { validateTrainConfig, type TrainConfig } from '../train/config.ts';
 import type { PreparedDataset } from '../data/types.ts';
@@ -46,7 +46,7 @@ export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: P
 
 /** Key of a session: equal keys mean the same model on the same data with the same training settings. */
 export function sessionKey(datasetVersion: number, featuresVersion: number, model: ModelConfig, train: TrainConfig): string {
-  return JSON.stringify([datasetVersion, featuresVersion, model, { ...train, optimizer: { ...train.optimizer, lr: 0 }, stepDelayMs: 0 }]);
+  return JSON.stringify([datasetVersion, featuresVersion, model, { ...train, optimizer: { ...train.optimizer, lr: 0 }, stepDelayMs: 0, earlyStopping: null }]);
 }
 
 type TargetResult = { target: SessionTarget; problems: [] } | { target: null; problems: string[] };

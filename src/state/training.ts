@@ -7,6 +7,7 @@ import type { FromWorker, InspectTarget, Inspection, TrainingState, UnitScanRequ
 import type { SplitName } from '../train/evaluate.ts';
 import type { StepStats } from '../train/trainer.ts';
 import { MAX_SAVED_STEPS } from '../export/persistence.ts';
+import { validateTrainConfig } from '../train/config.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
@@ -44,6 +45,8 @@ class TrainingController {
   /** Learning rate and step delay the worker currently uses. */
   private sentLearningRate = 0;
   private sentDelay = 0;
+  /** Early stopping as the worker has it (JSON). */
+  private sentEarlyStopping = '';
   private resume: ResumeSpec | null = null;
   /** The session's per-step statistics, newest last (bounded; saved with the session). */
   private steps: StepStats[] = [];
@@ -83,6 +86,7 @@ class TrainingController {
     };
     this.sentLearningRate = target.train.optimizer.lr;
     this.sentDelay = target.train.stepDelayMs;
+    this.sentEarlyStopping = JSON.stringify(target.train.earlyStopping);
     client.send({ type: 'init', dataset: target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state });
     return this.ready;
   }
@@ -159,7 +163,7 @@ class TrainingController {
     this.client?.send({ type: 'stop' });
   }
 
-  /** Sends the learning rate and step delay of the current settings when they differ from the session's. */
+  /** Sends the learning rate, step delay and early stopping of the current settings when they differ from the session's. */
   syncLive(): void {
     const s = useStore.getState();
     if (!this.client || s.runStatus === 'none' || s.runStatus === 'starting' || s.runStatus === 'failed') return;
@@ -172,6 +176,11 @@ class TrainingController {
     if (delay !== this.sentDelay && delay >= 0) {
       this.client.send({ type: 'setSpeed', stepDelayMs: delay });
       this.sentDelay = delay;
+    }
+    const es = JSON.stringify(s.train.earlyStopping);
+    if (es !== this.sentEarlyStopping && validateTrainConfig(s.train).length === 0) {
+      this.client.send({ type: 'setEarlyStopping', earlyStopping: s.train.earlyStopping });
+      this.sentEarlyStopping = es;
     }
   }
 

@@ -1,5 +1,7 @@
 // k-fold cross-validation: one fresh model per fold, trained on the other folds and
 // scored on its own; reports every fold and the mean ± standard deviation of each metric.
+// The app's k-fold control runs the folds through the compare queue instead (one worker
+// per fold, state/compare-runner.ts) and summarises them with `summarizeFolds`.
 import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset, Splits } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
@@ -17,6 +19,17 @@ export function meanStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
   return { mean, std: Math.sqrt(variance) };
+}
+
+/** Per metric: mean and sample standard deviation over the folds that report a finite value. */
+export function summarizeFolds(folds: EvalSummary[]): CrossValidationResult['summary'] {
+  const summary: CrossValidationResult['summary'] = {};
+  const keys = new Set(folds.flatMap((f) => Object.keys(f) as (keyof EvalSummary)[]));
+  for (const key of keys) {
+    const values = folds.map((r) => r[key as keyof EvalSummary]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length) summary[key] = meanStd(values);
+  }
+  return summary;
 }
 
 /**
@@ -44,10 +57,5 @@ export async function crossValidate(
       trainer.model.dispose();
     }
   }
-  const summary: CrossValidationResult['summary'] = {};
-  for (const key of Object.keys(results[0]) as (keyof EvalSummary)[]) {
-    const values = results.map((r) => r[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    if (values.length) summary[key] = meanStd(values);
-  }
-  return { folds: results, summary };
+  return { folds: results, summary: summarizeFolds(results) };
 }

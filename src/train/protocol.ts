@@ -4,7 +4,7 @@
 import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { GateTrace } from '../ops/recurrent.ts';
-import type { TrainConfig } from './config.ts';
+import type { EarlyStoppingConfig, TrainConfig } from './config.ts';
 import type { EvalResult, SplitName } from './evaluate.ts';
 import type { EpochRecord, TrainerEvent } from './trainer.ts';
 
@@ -68,6 +68,7 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'setLearningRate'; lr: number }
   | { type: 'setSpeed'; stepDelayMs: number }
+  | { type: 'setEarlyStopping'; earlyStopping: EarlyStoppingConfig }
   | { type: 'restoreLastGood'; requestId: number }
   | { type: 'evaluate'; requestId: number; split: SplitName }
   | { type: 'inspect'; requestId: number; target: InspectTarget; saliency: boolean }

@@ -8,7 +8,7 @@ import { WebGpuBackend } from '../backend/webgpu.ts';
 import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
 import { validateModelConfig } from '../models/config.ts';
 import { Trainer, type TrainerEvent } from './trainer.ts';
-import { validateTrainConfig } from './config.ts';
+import { validateTrainConfig, type EarlyStoppingConfig } from './config.ts';
 import { inspect, scanUnits } from './inspect.ts';
 import type { FromWorker, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
 
@@ -117,6 +117,10 @@ export class TrainingSession {
 
   setSpeed(ms: number): void {
     this.requireTrainer().setStepDelay(ms);
+  }
+
+  setEarlyStopping(es: EarlyStoppingConfig): void {
+    this.requireTrainer().setEarlyStopping(es);
   }
 
   /** Runs a request and posts its result (or its error) under `requestId`. */

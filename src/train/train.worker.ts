@@ -37,6 +37,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'setSpeed':
         session.setSpeed(m.stepDelayMs);
         break;
+      case 'setEarlyStopping':
+        session.setEarlyStopping(m.earlyStopping);
+        break;
       case 'restoreLastGood':
         void session.answer(m.requestId, () => session.restoreLastGood());
         break;

@@ -162,8 +162,9 @@ describe('Trainer on the CPU backend', () => {
     const backend = new CpuBackend();
     const t = new Trainer(backend, data, smallModel(), smallTrain({ epochs: 5, clipNorm: 0 }), (e) => {
       c.emit(e);
-      // Poison one weight after the first readback.
-      if (e.type === 'steps' && e.stats[e.stats.length - 1].step === 1) {
+      // Poison one weight after the first readback (it holds step 0 alone: the first
+      // step's statistics are read at once).
+      if (e.type === 'steps' && e.stats[e.stats.length - 1].step === 0) {
         const w = t.model.params.get('head.fc.weight');
         backend.data(w)[0] = NaN;
       }
@@ -174,7 +175,7 @@ describe('Trainer on the CPU backend', () => {
     expect(nan && nan.type === 'nan' ? nan.message : '').toMatch(/step \d+/);
     expect(nan && nan.type === 'nan' ? nan.tensor : '').toMatch(/loss|gradient of/);
     const restoredStep = t.restoreLastGood();
-    expect(restoredStep).toBe(1);
+    expect(restoredStep).toBe(0);
     const w = t.model.params.get('head.fc.weight');
     expect(Array.from(backend.data(w)).every(Number.isFinite)).toBe(true);
   });
@@ -226,6 +227,40 @@ describe('Trainer on the CPU backend', () => {
   function expectSameWeights(got: TrainingState, expected: TrainingState, what = '') {
     for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), `${what} ${name}`).toEqual(Array.from(expected.weights[name]));
   }
+
+  it('early stopping turned on during a run ends it at once and keeps the best epoch; after the run it restores the best epoch', async () => {
+    // As above: the validation loss does not change after epoch 1, so epoch 1 stays the best.
+    const config = smallTrain({ epochs: 8, optimizer: { kind: 'sgd', lr: 1e-12 } });
+    const es = { enabled: true, metric: 'loss' as const, patience: 2, restoreBest: true };
+    const c = collect();
+    let sent = false;
+    const t: Trainer = new Trainer(new CpuBackend(), data, smallModel(), config, (e) => {
+      c.emit(e);
+      // The page's message arrives between two steps of epoch 5 (three epochs after the best).
+      if (!sent && e.type === 'steps' && e.stats.some((s) => s.epoch === 4)) {
+        sent = true;
+        t.setEarlyStopping(es);
+      }
+    });
+    await t.start();
+    expect(t.state).toBe('finished');
+    expect(t.history).toHaveLength(4);
+    const finish = c.events.filter((e) => e.type === 'state' && e.state === 'finished');
+    expect(finish).toHaveLength(1);
+    expect(finish[0].type === 'state' ? finish[0].reason : '').toMatch(/early stopping/);
+    expect(c.events.some((e) => e.type === 'log' && /Restored the weights of epoch 1/.test(e.message))).toBe(true);
+
+    // A finished run (early stopping off) gets the best epoch back when it is turned on afterwards.
+    const d = collect();
+    const done = new Trainer(new CpuBackend(), data, smallModel(), smallTrain({ epochs: 4, optimizer: { kind: 'sgd', lr: 1e-12 } }), d.emit);
+    await done.start();
+    expect(d.events.some((e) => e.type === 'log')).toBe(false);
+    done.setEarlyStopping(es);
+    expect(d.events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.message : ''))).toEqual(['Restored the weights of epoch 1 (best validation loss).']);
+    // Turning it on again restores nothing more.
+    done.setEarlyStopping({ ...es, patience: 1 });
+    expect(d.events.filter((e) => e.type === 'log')).toHaveLength(1);
+  });
 
   it('resumes exactly from an exported state', async () => {
     const config = smallTrain({ epochs: 2 });

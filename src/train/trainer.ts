@@ -22,7 +22,8 @@ import { Random } from '../random.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { MultimodalModel, taskLoss, type ModelBatch } from '../models/model.ts';
 import { makeBatch } from './batch.ts';
-import { higherIsBetter, type TrainConfig } from './config.ts';
+import { higherIsBetter, type EarlyStoppingConfig, type MonitorMetric, type TrainConfig } from './config.ts';
+import { EtaEstimator } from './eta.ts';
 import { evaluate, forwardOutputs, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
 import type { TrainingState } from './protocol.ts';
 
@@ -239,8 +240,17 @@ export class Trainer {
   private stepDelayMs: number;
   private lastGood: Tensor[] | null = null;
   private lastGoodStep = -1;
-  private best: { value: number; epoch: number; weights: Tensor[] } | null = null;
+  /** Early stopping as set now (it can change during a run, see setEarlyStopping). */
+  private earlyStopping: EarlyStoppingConfig;
+  /**
+   * The best epoch so far by `best.metric` (early stopping's metric when it is on,
+   * validation loss otherwise), with a copy of its weights: kept even when early
+   * stopping is off, so that turning it on during a run can still keep the best epoch.
+   */
+  private best: { metric: MonitorMetric; value: number; epoch: number; weights: Tensor[] } | null = null;
   private epochsWithoutImprovement = 0;
+  /** The best epoch's weights were put back (once per run). */
+  private restoredBest = false;
   private epochLossSum = 0;
   private epochLossCount = 0;
   readonly history: EpochRecord[] = [];
@@ -250,8 +260,9 @@ export class Trainer {
   /** The epoch's last batch was taken and its evaluation has not finished. */
   private epochPending = false;
   private loopToken = 0;
-  private startTime = 0;
-  private stepsAtStart = 0;
+  private eta = new EtaEstimator();
+  /** The first readback of the statistics was started (it follows the first step). */
+  private firstReadback = false;
 
   constructor(
     readonly backend: Backend,
@@ -268,6 +279,7 @@ export class Trainer {
     this.optimizer = createOptimizer(this.params, config.optimizer);
     this.rng = new Random(config.seed ^ 0x5eed);
     this.stepDelayMs = config.stepDelayMs;
+    this.earlyStopping = { ...config.earlyStopping };
     const groups: string[] = [];
     this.layerIndex = this.paramNames.map((n) => {
       const g = layerOf(n);
@@ -361,8 +373,7 @@ export class Trainer {
     this.loop = (async () => {
       if (previous) await previous.catch(() => {});
       this.ring.resetClock();
-      this.startTime = performance.now();
-      this.stepsAtStart = this.step;
+      this.eta.restart(performance.now());
       await this.runLoop(token);
     })();
     return this.loop;
@@ -386,7 +397,8 @@ export class Trainer {
     if (this.state === 'running') throw new Error('pause training before stepping once');
     if (this.loop) await this.loop.catch(() => {});
     if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}`);
-    await this.advance();
+    this.eta.restart(performance.now());
+    await this.advance(true);
     await this.flushStats();
   }
 
@@ -412,29 +424,37 @@ export class Trainer {
     }
   }
 
-  /** One step plus its bookkeeping: readbacks, pacing, end of epoch. */
-  private async advance(): Promise<void> {
+  /** One step plus its bookkeeping: readbacks, pacing, end of epoch. `single`: a step while paused (step once). */
+  private async advance(single = false): Promise<void> {
     await this.finishEpochIfDone();
     if (this.state === 'finished') return;
+    // A pause that arrived during the epoch-end evaluation takes no further step.
+    if (!single && this.state !== 'running') return;
     this.trainStep();
     this.inflight.push(this.backend.sync());
     if (this.inflight.length > 2) await this.inflight.shift();
-    if (this.ring.full) this.startDrain();
+    this.eta.record(performance.now());
+    // The first step's statistics are read at once: its loss is the first point on the
+    // chart, instead of waiting for `readbackEvery` steps of pipeline building.
+    if (this.ring.full || !this.firstReadback) {
+      this.firstReadback = true;
+      this.startDrain();
+    }
     this.emitProgress();
     await this.finishEpochIfDone();
   }
 
   /** Ends the epoch when its last batch has been taken (once, however many callers wait). */
   private finishEpochIfDone(): Promise<void> {
-    if (!this.epochEnd && this.epochPending) {
+    // A run ended early between an epoch's last step and its record (early stopping turned
+    // on just then) gets no record: its weights are already the best epoch's.
+    if (!this.epochEnd && this.epochPending && this.state !== 'finished') {
       this.epochEnd = this.endEpoch().finally(() => (this.epochEnd = null));
     }
     return this.epochEnd ?? Promise.resolve();
   }
 
   private emitProgress(): void {
-    const done = this.step - this.stepsAtStart;
-    const elapsed = (performance.now() - this.startTime) / 1000;
     const left = this.totalSteps - this.step;
     this.emit({
       type: 'progress',
@@ -443,7 +463,7 @@ export class Trainer {
       stepInEpoch: Math.ceil(this.cursor / this.config.batchSize),
       stepsPerEpoch: this.stepsPerEpoch,
       totalSteps: this.totalSteps,
-      etaSeconds: done > 2 && elapsed > 0 ? (left * elapsed) / done : null,
+      etaSeconds: this.eta.estimate(left),
     });
   }
 
@@ -545,35 +565,77 @@ export class Trainer {
     this.emit({ type: 'epoch', record });
     this.epochLossSum = 0;
     this.epochLossCount = 0;
+    // Early stopping turned on while this epoch was evaluated may have ended the run already.
+    if (this.state === 'finished') return;
     const stop = this.trackBest(result);
     if (this.epoch >= this.config.epochs || stop) {
-      if (this.best && this.config.earlyStopping.enabled && this.config.earlyStopping.restoreBest) {
-        this.params.forEach((p, i) => this.backend.copy(this.best!.weights[i], p));
-        this.backend.flush();
-        this.emit({ type: 'log', message: `Restored the weights of epoch ${this.best.epoch} (best validation ${this.config.earlyStopping.metric}).` });
-      }
-      this.setState('finished', stop ? `early stopping: no better validation ${this.config.earlyStopping.metric} for ${this.config.earlyStopping.patience} epochs` : 'all epochs done');
+      this.finish(stop);
       return;
     }
     this.newEpochOrder();
   }
 
+  /** Ends the run (early or after its last epoch), putting back the best epoch's weights when early stopping keeps them. */
+  private finish(early: boolean): void {
+    const es = this.earlyStopping;
+    if (es.enabled && es.restoreBest && this.best?.metric === es.metric) this.restoreBest();
+    this.setState('finished', early ? `early stopping: no better validation ${es.metric} for ${this.epochsWithoutImprovement} epochs` : 'all epochs done');
+  }
+
+  /**
+   * Changes early stopping during a run. When it is turned on after the watched metric
+   * already went `patience` epochs without improving, the run ends now (between two
+   * steps), with the best epoch's weights put back when `restoreBest` is set; a run that
+   * already finished gets the best epoch's weights back.
+   */
+  setEarlyStopping(es: EarlyStoppingConfig): void {
+    this.earlyStopping = { ...es };
+    if (this.best && this.best.metric !== es.metric && es.enabled) {
+      // Epochs were ranked by another metric: ranking starts again at the next epoch.
+      this.releaseBest();
+      this.epochsWithoutImprovement = 0;
+    }
+    // During an epoch-end evaluation the decision waits for its result (trackBest), so
+    // that weights are never swapped under an evaluation.
+    if (this.epochEnd || !es.enabled || !this.best || this.epochsWithoutImprovement < es.patience) return;
+    if (this.state === 'running' || this.state === 'paused' || this.state === 'idle') this.finish(true);
+    else if (this.state === 'finished' && es.restoreBest) this.restoreBest();
+  }
+
+  /** Puts back the best epoch's weights (when they differ from the current ones). */
+  private restoreBest(): void {
+    const best = this.best;
+    if (!best || best.epoch >= this.epoch || this.restoredBest) return;
+    this.params.forEach((p, i) => this.backend.copy(best.weights[i], p));
+    this.backend.flush();
+    this.restoredBest = true;
+    this.emit({ type: 'log', message: `Restored the weights of epoch ${best.epoch} (best validation ${best.metric}).` });
+  }
+
+  private releaseBest(): void {
+    for (const t of this.best?.weights ?? []) {
+      t.persistent = false;
+      t.dispose();
+    }
+    this.best = null;
+  }
+
   /** Updates the best epoch; true when early stopping should stop now. */
   private trackBest(result: EvalResult): boolean {
-    const es = this.config.earlyStopping;
-    if (!es.enabled) return false;
-    const value = metricValue(result, es.metric);
+    const es = this.earlyStopping;
+    const metric: MonitorMetric = es.enabled ? es.metric : 'loss';
+    const value = metricValue(result, metric);
     if (!Number.isFinite(value)) return false;
-    const better = !this.best || (higherIsBetter(es.metric) ? value > this.best.value : value < this.best.value);
+    const better = !this.best || (higherIsBetter(metric) ? value > this.best.value : value < this.best.value);
     if (better) {
       const weights = this.best?.weights ?? this.params.map((p) => this.backend.empty(p.shape, 'f32', `best.${p.label}`).keep());
       this.params.forEach((p, i) => this.backend.copy(p, weights[i]));
-      this.best = { value, epoch: this.epoch, weights };
+      this.best = { metric, value, epoch: this.epoch, weights };
       this.epochsWithoutImprovement = 0;
       return false;
     }
     this.epochsWithoutImprovement++;
-    return this.epochsWithoutImprovement >= es.patience;
+    return es.enabled && this.epochsWithoutImprovement >= es.patience;
   }
 
   /** Evaluates the current weights on a split (awaits the device; not part of a step). */
@@ -654,10 +716,11 @@ export class Trainer {
   dispose(): void {
     this.state = 'stopped';
     this.ring.dispose();
-    for (const t of [...(this.lastGood ?? []), ...(this.best?.weights ?? [])]) {
+    for (const t of this.lastGood ?? []) {
       t.persistent = false;
       t.dispose();
     }
+    this.releaseBest();
   }
 }
 

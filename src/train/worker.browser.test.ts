@@ -52,8 +52,9 @@ describe('training worker protocol', () => {
       await next((e): e is FromWorker => e.type === 'steps');
       client.send({ type: 'pause' });
       await next((e): e is FromWorker => e.type === 'state' && e.state === 'paused');
-      const before = events.filter((e) => e.type === 'progress').pop();
-      const stepBefore = before && before.type === 'progress' ? before.step : -1;
+      // The steps taken so far, from the worker itself: the last progress message may
+      // still be held back by its 100 ms throttle when the pause arrives.
+      const stepBefore = (await client.request({ type: 'exportState' })).step;
 
       // Live learning rate and one step.
       client.send({ type: 'setLearningRate', lr: 0.123 });

@@ -1,7 +1,9 @@
-// Compare slice: runs that differ in one setting, queued and trained one after another
-// in fresh worker sessions with the same seed and data; their per-epoch histories,
+// Compare slice: runs that differ in one setting (or the folds of a k-fold
+// cross-validation), queued and trained one after another in fresh worker sessions with
+// the same seed and data; their per-epoch histories,
 // time and parameter count. Per-step losses of these runs are in live.ts (compareLive).
 import type { StateCreator } from 'zustand';
+import type { Splits } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { EpochRecord } from '../../train/trainer.ts';
@@ -11,14 +13,22 @@ import type { Progress } from './run.ts';
 /** Settings a comparison can vary. */
 export type CompareSetting = 'cell' | 'fusion' | 'optimizer' | 'learningRate' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'encoder' | 'batchSize';
 
+/** What a queue varies: one setting, or the fold of a k-fold cross-validation. */
+export type CompareVaried = CompareSetting | 'fold';
+
+/** Cross-validation folds the Compare panel offers. */
+export const FOLD_RANGE = { min: 3, max: 10 } as const;
+
 export type CompareRunStatus = 'queued' | 'starting' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface CompareRun {
   id: string;
-  /** The setting this queue varies. */
-  setting: CompareSetting;
-  /** The varied setting's value as shown, e.g. "lstm" or "0.01". */
+  /** What this queue varies. */
+  setting: CompareVaried;
+  /** The varied setting's value as shown, e.g. "lstm" or "0.01" (the fold's number for folds). */
   value: string;
+  /** For a cross-validation fold: its splits (validation = this fold) and the dataset version they index. */
+  fold?: { index: number; count: number; splits: Splits; datasetVersion: number };
   model: ModelConfig;
   train: TrainConfig;
   status: CompareRunStatus;
@@ -37,6 +47,8 @@ export interface CompareSlice {
   compareValues: Record<CompareSetting, string[]>;
   /** Epochs per compared run. */
   compareEpochs: number;
+  /** k of the k-fold cross-validation. */
+  compareFolds: number;
   compareRuns: CompareRun[];
   compareRunning: boolean;
   /** Progress of the run being trained. */
@@ -44,6 +56,7 @@ export interface CompareSlice {
   setCompareSetting(setting: CompareSetting): void;
   setCompareValues(setting: CompareSetting, values: string[]): void;
   setCompareEpochs(epochs: number): void;
+  setCompareFolds(folds: number): void;
   compareQueued(runs: CompareRun[]): void;
   compareUpdate(id: string, patch: Partial<CompareRun>): void;
   compareAddEpoch(id: string, record: EpochRecord): void;
@@ -68,12 +81,14 @@ export const createCompareSlice: StateCreator<Store, [], [], CompareSlice> = (se
   compareSetting: 'fusion',
   compareValues: DEFAULT_COMPARE_VALUES,
   compareEpochs: 3,
+  compareFolds: 5,
   compareRuns: [],
   compareRunning: false,
   compareProgress: null,
   setCompareSetting: (setting) => set({ compareSetting: setting }),
   setCompareValues: (setting, values) => set((s) => ({ compareValues: { ...s.compareValues, [setting]: values } })),
   setCompareEpochs: (epochs) => set({ compareEpochs: epochs }),
+  setCompareFolds: (folds) => set({ compareFolds: folds }),
   compareQueued: (runs) => set({ compareRuns: runs, compareRunning: true, compareProgress: null }),
   compareUpdate: (id, patch) => set((s) => ({ compareRuns: s.compareRuns.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
   compareAddEpoch: (id, record) => set((s) => ({ compareRuns: s.compareRuns.map((r) => (r.id === id ? { ...r, history: [...r.history, record] } : r)) })),

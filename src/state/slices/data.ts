@@ -4,6 +4,7 @@
 import type { StateCreator } from 'zustand';
 import type { PreparedDataset, ValidationReport } from '../../data/types.ts';
 import { fittingFusion } from '../../models/dataset-fit.ts';
+import type { DatasetProgress } from '../datasets.ts';
 import { defaultDataSettings, type DataSettings, type DataSource } from '../settings.ts';
 import type { Store } from '../store.ts';
 
@@ -33,10 +34,13 @@ export interface DataSlice {
   /** Bumped for every newly prepared dataset. */
   datasetVersion: number;
   dataBusy: boolean;
+  /** The stage of the preparation in progress (null when none is running). */
+  dataProgress: DatasetProgress | null;
   dataError: DataError | null;
   features: FeatureSet | null;
   setDataSettings(next: DataSettings): void;
   datasetBuilding(): void;
+  setDataProgress(progress: DatasetProgress): void;
   datasetReady(dataset: PreparedDataset, source: DataSource): void;
   datasetFailed(error: DataError | null): void;
   setFeatures(features: FeatureSet | null): void;
@@ -48,18 +52,20 @@ export const createDataSlice: StateCreator<Store, [], [], DataSlice> = (set) => 
   datasetSource: null,
   datasetVersion: 0,
   dataBusy: false,
+  dataProgress: null,
   dataError: null,
   features: null,
   setDataSettings: (next) => set({ dataSettings: next }),
-  datasetBuilding: () => set({ dataBusy: true }),
+  datasetBuilding: () => set({ dataBusy: true, dataProgress: null }),
+  setDataProgress: (progress) => set((s) => (s.dataBusy ? { dataProgress: progress } : {})),
   // A dataset the chosen fusion cannot serve (captions, one modality only) switches the
   // fusion in the same update, so no "Cannot train" flashes; fusionNote says why.
   datasetReady: (dataset, source) =>
     set((s) => {
       const fit = fittingFusion(s.model, dataset);
-      const next = { dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataError: null, features: null };
+      const next = { dataset, datasetSource: source, datasetVersion: s.datasetVersion + 1, dataBusy: false, dataProgress: null, dataError: null, features: null };
       return fit ? { ...next, model: { ...s.model, fusion: fit.fusion }, fusionNote: fit.reason } : next;
     }),
-  datasetFailed: (error) => set({ dataBusy: false, dataError: error }),
+  datasetFailed: (error) => set({ dataBusy: false, dataProgress: null, dataError: error }),
   setFeatures: (features) => set({ features }),
 });

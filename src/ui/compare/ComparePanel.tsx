@@ -1,12 +1,13 @@
 // The Compare panel: queue runs that differ in one setting (everything else, seed and
-// data included, stays the same), train them one after another in fresh sessions, and
-// overlay their curves, with a table of final metrics, time and parameter count.
+// data included, stays the same) or the k folds of a cross-validation, train them one
+// after another in fresh sessions, and overlay their curves, with a table of final
+// metrics, time and parameter count (for folds, their mean ± standard deviation).
 import { useMemo, useState } from 'react';
 import { CELL_KINDS, FUSION_KINDS } from '../../models/config.ts';
 import { FUSIONS } from '../../models/fusion/index.ts';
-import { COMPARE_SETTINGS, compareRunner, compareRuns } from '../../state/compare-runner.ts';
+import { COMPARE_SETTINGS, compareRunner, compareRuns, variedName } from '../../state/compare-runner.ts';
 import { compareLive } from '../../state/live.ts';
-import type { CompareRun, CompareSetting } from '../../state/slices/compare.ts';
+import type { CompareRun, CompareSetting, CompareVaried } from '../../state/slices/compare.ts';
 import { useStore } from '../../state/store.ts';
 import type { TaskKind } from '../../data/types.ts';
 import { LineChartCard, type ChartRow } from '../charts/LineChartCard.tsx';
@@ -18,6 +19,7 @@ import { CompareGradients } from './CompareGradients.tsx';
 import { NumberField, SelectField } from '../common/fields.tsx';
 import { compact, duration, metric, percent } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
+import { CrossValidationSetup, FoldSummaryRow, type MetricColumn } from './CrossValidation.tsx';
 
 /** Choices of the categorical settings; the numeric ones are typed as a list. */
 const CHOICES: Partial<Record<CompareSetting, readonly (readonly [string, string])[]>> = {
@@ -47,8 +49,24 @@ function mainMetric(task: TaskKind | undefined): { key: 'accuracy' | 'rmse' | 'b
   return { key: 'accuracy', name: 'accuracy', format: (v) => percent(v) };
 }
 
-/** How a compared value is shown: the choice's label, or the value as typed. */
-function valueLabel(setting: CompareSetting, value: string): string {
+/** The metrics a fold's row shows, mean ± std below them: accuracy and macro F1, RMSE and MAE, or BLEU-4. */
+function foldMetrics(task: TaskKind | undefined): MetricColumn[] {
+  if (task === 'regression') {
+    return [
+      { key: 'rmse', name: 'RMSE', format: (v) => metric(v, 3) },
+      { key: 'mae', name: 'MAE', format: (v) => metric(v, 3) },
+    ];
+  }
+  if (task === 'captioning') return [{ key: 'bleu', name: 'BLEU-4', format: (v) => metric(v, 3) }];
+  return [
+    { key: 'accuracy', name: task === 'multilabel' ? 'subset accuracy' : 'accuracy', format: (v) => percent(v) },
+    { key: 'macroF1', name: 'macro F1', format: (v) => metric(v, 3) },
+  ];
+}
+
+/** How a compared value is shown: the choice's label, the value as typed, or the fold. */
+function valueLabel(setting: CompareVaried, value: string): string {
+  if (setting === 'fold') return `fold ${value}`;
   return CHOICES[setting]?.find(([v]) => v === value)?.[1] ?? value;
 }
 
@@ -140,7 +158,10 @@ export function ComparePanel() {
   const valMetric = byEpoch((r, e) => r.history[e]?.validation[main.key]);
   const current = runs.findIndex((r) => r.status === 'starting' || r.status === 'running');
   // The queue's own setting (the chooser above may already show another one).
-  const varied = runs[0]?.setting ?? setting;
+  const varied: CompareVaried = runs[0]?.setting ?? setting;
+  const folds = varied === 'fold';
+  // Fold queues show every metric of the task (their mean ± std is the point); others the main one and its best epoch.
+  const columns: MetricColumn[] = folds ? foldMetrics(task) : [{ key: main.key, name: main.name, format: main.format }];
   return (
     <div className="compare-panel">
       <fieldset className="compare-setup">
@@ -170,27 +191,32 @@ export function ComparePanel() {
           </button>
           <p className="muted" data-testid="compare-progress" role="status">
             {running && current >= 0
-              ? `Run ${current + 1} of ${runs.length} (${COMPARE_SETTINGS[varied]} = ${valueLabel(varied, runs[current].value)}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, epochs)}/${epochs}` : 'building the model…'}`
+              ? `Run ${current + 1} of ${runs.length} (${folds ? valueLabel(varied, runs[current].value) : `${variedName(varied)} = ${valueLabel(varied, runs[current].value)}`}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, epochs)}/${epochs}` : 'building the model…'}`
               : runs.length
                 ? `${runs.filter((r) => r.status === 'done').length} of ${runs.length} runs done.`
                 : 'No runs yet.'}
           </p>
         </div>
       </fieldset>
+      <CrossValidationSetup />
       {runs.length > 0 && (
         <>
           <table className="compare-table" data-testid="compare-table">
             <caption className="visually-hidden">Summary of the compared runs</caption>
             <thead>
               <tr>
-                <th scope="col">{COMPARE_SETTINGS[varied]}</th>
+                <th scope="col">{variedName(varied)}</th>
                 <th scope="col">status</th>
                 <th scope="col">parameters</th>
                 <th scope="col">steps</th>
                 <th scope="col">time</th>
                 <th scope="col">validation loss</th>
-                <th scope="col">validation {main.name}</th>
-                <th scope="col">best {main.name}</th>
+                {columns.map((c) => (
+                  <th scope="col" key={c.key}>
+                    validation {c.name}
+                  </th>
+                ))}
+                {!folds && <th scope="col">best {main.name}</th>}
               </tr>
             </thead>
             <tbody>
@@ -211,11 +237,16 @@ export function ComparePanel() {
                     <td>{r.steps || '—'}</td>
                     <td>{duration(r.seconds)}</td>
                     <td>{metric(last?.loss)}</td>
-                    <td data-testid="compare-metric">{main.format(last?.[main.key])}</td>
-                    <td>{main.format(best)}</td>
+                    {columns.map((c) => (
+                      <td key={c.key} data-testid={c.key === main.key ? 'compare-metric' : undefined}>
+                        {c.format(last?.[c.key])}
+                      </td>
+                    ))}
+                    {!folds && <td>{main.format(best)}</td>}
                   </tr>
                 );
               })}
+              {folds && <FoldSummaryRow runs={runs} lossFormat={(v) => metric(v)} columns={columns} before={3} />}
             </tbody>
           </table>
           <div className="chart-grid">

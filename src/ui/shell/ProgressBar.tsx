@@ -1,5 +1,7 @@
 // Progress of the main run: a bar over all steps and one line with epoch, step, ETA,
-// ms/step and examples/s (fixed-width figures, so nothing shifts while it counts).
+// ms/step and examples/s (fixed-width figures, so nothing shifts while it counts). The
+// trainer sends an ETA only once step times have settled (train/eta.ts); until then a
+// running run says "estimating…".
 import { useStore } from '../../state/store.ts';
 import { duration } from '../common/format.ts';
 
@@ -24,7 +26,7 @@ export function ProgressBar() {
             <span>
               step {step}/{total}
             </span>
-            <span>ETA {running && progress.etaSeconds !== null ? duration(progress.etaSeconds) : '—'}</span>
+            <span data-testid="progress-eta">ETA {running ? (progress.etaSeconds !== null ? duration(progress.etaSeconds) : 'estimating…') : '—'}</span>
             <span>{throughput ? `${throughput.msPerStep.toFixed(0)} ms/step` : '— ms/step'}</span>
             <span>{throughput ? `${throughput.examplesPerSecond.toFixed(0)} examples/s` : '— examples/s'}</span>
           </>

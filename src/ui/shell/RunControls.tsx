@@ -1,5 +1,6 @@
 // Train / Pause / Step / Stop for the main run, always in the header so that one click
-// trains from any panel, and a line saying what the run is doing.
+// trains from any panel, and a line saying what the run is doing (or, before the first
+// dataset is ready, what is being prepared).
 import { useStore } from '../../state/store.ts';
 import { currentTarget } from '../../state/target.ts';
 import { training } from '../../state/training.ts';
@@ -66,8 +67,18 @@ export function RunControls() {
   );
 }
 
+/** The first dataset's preparation in words, or null once a dataset exists (or its preparation failed). */
+function usePreparation(): string | null {
+  const waiting = useStore((s) => s.dataset === null && s.dataError === null);
+  const progress = useStore((s) => s.dataProgress);
+  if (!waiting) return null;
+  if (!progress) return 'Getting the dataset ready…';
+  return `Preparing ${progress.what}: ${progress.stage}… (stage ${progress.step} of ${progress.steps})`;
+}
+
 /** One line: what the run is doing, why it cannot start, or that the settings changed since it started. */
 export function RunStatusLine() {
+  const preparation = usePreparation();
   const status = useStore((s) => s.runStatus);
   const reason = useStore((s) => s.runReason);
   const compareRunning = useStore((s) => s.compareRunning);
@@ -81,6 +92,8 @@ export function RunStatusLine() {
   let tone = 'muted';
   if (compareRunning) {
     text = 'The Compare panel is training its queue; the main run waits.';
+  } else if (preparation) {
+    text = preparation;
   } else if (problem && status !== 'running' && status !== 'paused') {
     text = `Cannot train: ${problem}`;
     tone = 'danger';
@@ -96,7 +109,7 @@ export function RunStatusLine() {
     text = `${STATUS_TEXT[status]}: ${reason}`;
   }
   return (
-    <p className={`run-status tone-${tone}`} data-testid="run-status" role="status" title={text}>
+    <p className={`run-status tone-${tone}`} data-testid="run-status" data-preparing={preparation ? 'true' : undefined} role="status" title={text}>
       {text}
     </p>
   );

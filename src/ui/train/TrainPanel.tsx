@@ -1,6 +1,8 @@
-// The Train panel: settings on the left; on the right the run's state and the live charts.
+// The Train panel: settings on the left; on the right the run's state, the overfitting
+// notice and the live charts.
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainCharts } from './TrainCharts.tsx';
+import { OverfittingNotice } from './OverfittingNotice.tsx';
 import { FusionNote, RunLog } from '../shell/Notices.tsx';
 import { useStore } from '../../state/store.ts';
 import { compact } from '../common/format.ts';
@@ -26,6 +28,7 @@ export function TrainPanel() {
         <SessionSummary />
         <FusionNote />
         <RunLog />
+        <OverfittingNotice />
         <TrainCharts />
       </div>
     </div>

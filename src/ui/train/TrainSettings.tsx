@@ -113,6 +113,7 @@ export function TrainSettings() {
           <NumberField label="Modality dropout" value={model.modalityDropout} onChange={(v) => m((c) => (c.modalityDropout = v))} min={0} max={0.95} step={0.1} hint="hide one input at random" />
         </div>
         <CheckField label="Early stopping" checked={es.enabled} onChange={(enabled) => t({ earlyStopping: { ...es, enabled } })} testId="setting-early-stopping" />
+        <p className="muted small">{live ? 'Applies to the run in progress. ' : ''}On by default for your own imported data, off for the built-in datasets (their demos run every epoch).</p>
         {es.enabled && (
           <div className="field-grid">
             <SelectField label="Watch" value={es.metric} options={METRICS} onChange={(metric) => t({ earlyStopping: { ...es, metric } })} />

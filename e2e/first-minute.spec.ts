@@ -1,0 +1,56 @@
+// The first minute: while the default dataset is prepared the header says what is being
+// prepared (never "Cannot train"); after Train the first loss point is plotted right
+// after the first step, not after a readback interval; the ETA says "estimating…" until
+// the step times have settled. Counts steps, never seconds.
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './helpers.ts';
+
+interface Seen {
+  statuses: string[];
+  /** The step shown in the progress line when the loss chart first had a point. */
+  firstPointAtStep: number | null;
+  /** Steps at which the ETA showed a duration. */
+  etaSteps: number[];
+}
+
+test('the first minute: preparation progress, the first loss point after step 1, no ETA before it settles', async ({ page }) => {
+  const { check } = watchErrors(page);
+  // Watches the header from the first frame on (the preparation takes a few seconds).
+  await page.addInitScript(() => {
+    const seen: Seen = { statuses: [], firstPointAtStep: null, etaSteps: [] };
+    (window as unknown as { __seen: Seen }).__seen = seen;
+    const tick = () => {
+      const status = document.querySelector('[data-testid=run-status]')?.textContent ?? null;
+      if (status !== null && seen.statuses[seen.statuses.length - 1] !== status) seen.statuses.push(status);
+      const progress = document.querySelector('[data-testid=progress]')?.textContent ?? '';
+      const step = Number(progress.match(/step (\d+)/)?.[1] ?? -1);
+      const values = document.querySelector('[data-testid=chart-loss-values] li[data-series=loss]')?.getAttribute('data-values');
+      if (seen.firstPointAtStep === null && values && (JSON.parse(values) as number[]).length > 0) seen.firstPointAtStep = step;
+      const eta = document.querySelector('[data-testid=progress-eta]')?.textContent ?? '';
+      if (/\d/.test(eta) && !seen.etaSteps.includes(step)) seen.etaSteps.push(step);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const seen = () => page.evaluate(() => (window as unknown as { __seen: Seen }).__seen);
+
+  await page.goto('/');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
+  const opening = (await seen()).statuses;
+  expect(opening.filter((s) => /Cannot train/.test(s))).toEqual([]);
+  expect(opening.some((s) => /^Preparing Shapes & Questions: generating [\d,]+ questions/.test(s))).toBe(true);
+
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('progress-eta')).toHaveText('ETA estimating…');
+  await expect.poll(async () => (await seen()).firstPointAtStep, { timeout: 120_000 }).not.toBeNull();
+  // Step 1's loss is read back as soon as the device has run it; the page records at most
+  // two steps ahead of the device, so the point is on the chart by step 3 (it used to
+  // wait for a full readback interval: step 7).
+  expect((await seen()).firstPointAtStep).toBeLessThanOrEqual(3);
+
+  // An ETA appears once step times agree, never during the warm-up and the first timed steps.
+  await expect(page.getByTestId('progress-eta')).toHaveText(/ETA \d/, { timeout: 150_000 });
+  expect(Math.min(...(await seen()).etaSteps)).toBeGreaterThanOrEqual(12);
+  await page.getByTestId('train-pause').click();
+  check();
+});
