@@ -18,6 +18,7 @@ try {
 
   const cases = [
     { fusion: 'late', cell: 'lstm' },
+    { fusion: 'late', cell: 'gru', pool: 'max' },
     { fusion: 'late', cell: 'gru', bidirectional: true, numLayers: 2, encoder: 'mlp' },
     { fusion: 'text', cell: 'rnn_tanh', headHidden: 0 },
     { fusion: 'image', cell: 'gru' },
@@ -40,7 +41,7 @@ try {
     const data = exportTestData(config.task, 7);
     const features = config.image.encoder === 'features' ? exportTestFeatures(data) : undefined;
     const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3, 4, 5, 6, 7], features);
-    const name = [config.task, k.fusion, k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder].join('_');
+    const name = [config.task, k.fusion, k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '')].join('_');
     const bytes = pytorchBundle({ config, weights, samples, vocabulary: data.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
     writeFileSync(join(outDir, `${name}.zip`), bytes);
     console.log(`${name}.zip  ${bytes.length} bytes`);

@@ -38,6 +38,7 @@ describe('ONNX Runtime Web vs GateScope WebGPU, every cell × fusion', () => {
     for (const fusion of ['late', 'init', 'early', 'additive'] as const) {
       it(`${cell} × ${fusion}, 2 bidirectional layers`, () => check({ fusion, cell, bidirectional: true, numLayers: 2 }));
     }
+    it(`${cell} × late, CNN with global max pooling`, () => check({ fusion: 'late', cell, pool: 'max' }));
     it(`${cell} captioning decoder (init), teacher forcing`, () => check({ fusion: 'init', cell, task: 'captioning', numLayers: 2 }));
   }
 });

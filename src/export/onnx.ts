@@ -211,6 +211,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
         const relu = g.node('Relu', [conv], `${p}.relu`);
         x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
       });
+      if (img.pool === 'max') x = g.node('GlobalMaxPool', [x], 'image_encoder.global_max');
       return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), act);
     }
     const h = linear('image_encoder.fc1', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');

@@ -118,7 +118,7 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
   if (uses.image) {
     out('class ImageEncoder(nn.Module):');
     if (img.encoder === 'cnn') {
-      out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${img.channels.length}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
+      out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${img.channels.length}${img.pool === 'max' ? ', global max-pool' : ''}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);
       out('');
       out('    def __init__(self):');
       out('        super().__init__()');
@@ -128,11 +128,13 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
         inCh = ch;
       });
       const spatial = img.imageSize >> img.channels.length;
-      out(`        self.proj = nn.Linear(${inCh * spatial * spatial}, ${F})  # ${inCh} x ${spatial} x ${spatial} flattened`);
+      if (img.pool === 'max') out(`        self.proj = nn.Linear(${inCh}, ${F})  # each channel's maximum over the ${spatial} x ${spatial} map`);
+      else out(`        self.proj = nn.Linear(${inCh * spatial * spatial}, ${F})  # ${inCh} x ${spatial} x ${spatial} flattened`);
       out('');
       out('    def forward(self, x):');
       out(`        for conv in (${img.channels.map((_, k) => `self.conv${k}`).join(', ')}${img.channels.length === 1 ? ',' : ''}):`);
       out('            x = F.max_pool2d(F.relu(conv(x)), 2)');
+      if (img.pool === 'max') out(`        x = F.max_pool2d(x, ${spatial})  # global max pooling: [N, ${inCh}, 1, 1]`);
       out(`        return ${vOf('self.proj(x.flatten(1))')}`);
     } else if (img.encoder === 'mlp') {
       out(`    """Flattened pixels -> Linear -> ReLU -> Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${img.imageSize}, ${img.imageSize}] -> v [N, ${F}]."""`);

@@ -3,7 +3,7 @@
 // texts and missing modalities, GateScope's own forward output, and ONNX Runtime runs.
 import type * as Ort from 'onnxruntime-web';
 import type { PreparedDataset, TaskKind } from '../data/types.ts';
-import { defaultModelConfig, type FusionKind, type ImageEncoderKind, type ModelConfig } from '../models/config.ts';
+import { defaultModelConfig, type CnnPooling, type FusionKind, type ImageEncoderKind, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
 import { initialValues } from '../models/params.ts';
 import { tinyDataset } from '../models/testing.ts';
@@ -20,6 +20,8 @@ export interface ExportCase {
   numLayers?: number;
   encoder?: ImageEncoderKind;
   headHidden?: number;
+  /** CNN pooling of the last feature map (default flatten). */
+  pool?: CnnPooling;
 }
 
 /** Sizes all differ: E 3, H 4, F 5, fusion 6, head 7, vocabulary 9, image 16 px. */
@@ -29,7 +31,7 @@ export function exportTestConfig(k: ExportCase): ModelConfig {
     task,
     fusion: k.fusion,
     text: { cell: k.cell, vocabSize: 9, embeddingSize: 3, hiddenSize: 4, numLayers: k.numLayers ?? 1, bidirectional: k.bidirectional ?? false, dropout: 0.2 },
-    image: { encoder: k.encoder ?? 'cnn', imageSize: 16, channels: [2, 3], mlpHidden: 6, inputFeatures: 7, featureSize: 5 },
+    image: { encoder: k.encoder ?? 'cnn', imageSize: 16, channels: [2, 3], mlpHidden: 6, inputFeatures: 7, featureSize: 5, ...(k.pool ? { pool: k.pool } : {}) },
     head: { hiddenSize: k.headHidden ?? 7, dropout: 0.3 },
     fusionSize: 6,
     outputSize: task === 'regression' ? 1 : task === 'captioning' ? 9 : 3,

@@ -6,6 +6,8 @@ import type { CellKind } from '../ops/recurrent.ts';
 
 export type FusionKind = 'text' | 'image' | 'early' | 'init' | 'additive' | 'late' | 'weighted' | 'gated' | 'film';
 export type ImageEncoderKind = 'cnn' | 'mlp' | 'features';
+export type CnnPooling = 'flatten' | 'max';
+export const CNN_POOLINGS: readonly CnnPooling[] = ['flatten', 'max'];
 
 export const FUSION_KINDS: readonly FusionKind[] = ['text', 'image', 'early', 'init', 'additive', 'late', 'weighted', 'gated', 'film'];
 export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
@@ -42,6 +44,13 @@ export interface ImageEncoderConfig {
   imageSize: number;
   /** Output channels of each conv block (cnn, 1–3 blocks). */
   channels: number[];
+  /**
+   * How the CNN's last feature map becomes a vector (cnn only; absent = 'flatten'):
+   * 'flatten' keeps every position (C·s·s values, a separate weight per position);
+   * 'max' takes each channel's maximum over the whole map (C values), so one detector
+   * serves every position — "is there a red square anywhere" is one unit, not s·s.
+   */
+  pool?: CnnPooling;
   /** Hidden units of the pixel MLP. */
   mlpHidden: number;
   /** Width of the precomputed features (features encoder). */
@@ -135,6 +144,7 @@ export function validateModelConfig(c: ModelConfig): string[] {
     c.image.channels.forEach((ch, i) => int(ch, 1, 512, `Channels of conv block ${i + 1}`));
     const spatial = c.image.imageSize >> c.image.channels.length;
     if (spatial < 1) problems.push(`${c.image.channels.length} pooling steps shrink a ${c.image.imageSize}px image below 1 pixel.`);
+    if (c.image.pool !== undefined && !CNN_POOLINGS.includes(c.image.pool)) problems.push(`Unknown CNN pooling "${c.image.pool as string}" (flatten or max).`);
   } else if (c.image.encoder === 'mlp') {
     int(c.image.mlpHidden, 1, 8192, 'MLP hidden size');
   } else if (c.image.encoder === 'features') {
@@ -160,5 +170,6 @@ export function validateModelConfig(c: ModelConfig): string[] {
 /** Output channels × spatial size at the CNN's output, flattened. */
 export function cnnFlatSize(image: ImageEncoderConfig): number {
   const spatial = image.imageSize >> image.channels.length;
-  return image.channels[image.channels.length - 1] * spatial * spatial;
+  const channels = image.channels[image.channels.length - 1];
+  return image.pool === 'max' ? channels : channels * spatial * spatial;
 }

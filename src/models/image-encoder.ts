@@ -52,6 +52,8 @@ export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tenso
     c.channels.forEach((_, k) => {
       x = maxPool2d(relu(conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1 })), { size: 2 });
     });
+    // Global max pooling: one s×s window over the (square) last map → [B, C, 1, 1].
+    if (c.pool === 'max') x = maxPool2d(x, { size: x.shape[2] });
     return linear(params, `${PREFIX}.proj`, reshape(x, [B, x.size / B]), activation);
   }
   if (c.encoder === 'mlp') {

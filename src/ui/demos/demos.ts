@@ -1,6 +1,7 @@
 // The two guided demos. Each is a short list of steps, one sentence each; a step's
 // action drives the real app (settings, training, compare queue) and shows a panel.
 import { WHY_LSTM_PRESET } from '../../data/long-memory.ts';
+import { WHY_FUSE_PRESET } from '../../data/shapes.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { buildDataset, datasetSettled } from '../../state/data-controller.ts';
 import { compareRunner, compareRuns } from '../../state/compare-runner.ts';
@@ -57,14 +58,25 @@ async function apply(options: { data?: (d: ReturnType<typeof useStore.getState>[
     store.setTrain(setup.train);
   }
   if (options.fuse) {
-    store.setModel(defaultModelSettings());
-    store.setTrain({ ...defaultTrainSettings(), epochs: 6 });
+    const model = defaultModelSettings();
+    model.image = { ...model.image, pool: WHY_FUSE_PRESET.pool };
+    store.setModel(model);
+    store.setTrain({ ...defaultTrainSettings(), epochs: WHY_FUSE_PRESET.epochs });
   }
   if (!(await datasetSettled())) return;
   if (options.train) {
     if (useStore.getState().runStatus !== 'idle' || training.isStale()) await training.newSession();
     await training.train();
   }
+}
+
+/** Shapes & Questions with the "Why fuse?" colour questions. */
+function whyFuseData(d: ReturnType<typeof useStore.getState>['dataSettings']) {
+  d.source = 'shapes';
+  d.shapes.mode = 'questions';
+  d.shapes.kinds = [...WHY_FUSE_PRESET.kinds];
+  d.shapes.count = WHY_FUSE_PRESET.count;
+  d.preparation.imageSize = WHY_FUSE_PRESET.imageSize;
 }
 
 /** Queues a comparison over `values` of `setting` with the current settings. */
@@ -122,9 +134,9 @@ export const DEMOS: Record<DemoId, Demo> = {
     title: 'Why fuse?',
     steps: [
       {
-        text: 'In Shapes & Questions every question is asked of two pictures with opposite answers, so the words alone, or the picture alone, can only guess (50 %).',
+        text: 'Each picture holds a circle, a square and a triangle in three different colours, and is asked “what colour is the …?” about all three; each question meets every colour equally often — so the words alone, or the picture alone, can only guess (1 in 3).',
         tab: 'data',
-        action: { label: 'Load the questions', run: () => apply({ data: (d) => ((d.source = 'shapes'), (d.shapes.mode = 'questions'), (d.shapes.kinds = ['exists'])), fuse: true }) },
+        action: { label: 'Load the questions', run: () => apply({ data: whyFuseData, fuse: true }) },
       },
       {
         text: 'Queue three runs that differ only in fusion — text only, image only, and late fusion of both — with the same data and seed.',
@@ -132,17 +144,17 @@ export const DEMOS: Record<DemoId, Demo> = {
         action: {
           label: 'Queue the three runs',
           run: async () => {
-            await apply({ data: (d) => ((d.source = 'shapes'), (d.shapes.mode = 'questions'), (d.shapes.kinds = ['exists'])), fuse: true });
-            await queue('fusion', ['text', 'image', 'late'], 6);
+            await apply({ data: whyFuseData, fuse: true });
+            await queue('fusion', ['text', 'image', 'late'], WHY_FUSE_PRESET.epochs);
           },
         },
       },
       {
-        text: 'Text only and image only stay at chance while late fusion climbs above it: the answer is in neither input alone, only in the pair.',
+        text: 'Text only and image only stay at 33 % while late fusion climbs past 90 %: the answer is in neither input alone, only in the pair.',
         tab: 'compare',
       },
       {
-        text: 'Open the Model panel to read how the other strategies (early, FiLM, gated, …) mix the two inputs, and add them to the queue to see which learns fastest.',
+        text: 'The CNN ends in a global max pooling, so one “red square” detector serves every position; set Pooling to “flatten” in the Model panel and queue again to see it stay at chance.',
         tab: 'model',
       },
     ],

@@ -151,6 +151,18 @@ export function ModelPanel() {
               testId="model-encoder"
             />
             {model.image.encoder === 'cnn' && <ChannelsField channels={model.image.channels} onChange={(channels) => m((c) => (c.image.channels = channels))} />}
+            {model.image.encoder === 'cnn' && (
+              <SelectField
+                label="Pooling"
+                value={model.image.pool ?? 'flatten'}
+                options={[
+                  ['flatten', 'flatten (a weight per position)'],
+                  ['max', 'global max (one detector for all positions)'],
+                ]}
+                onChange={(v) => m((c) => (c.image.pool = v))}
+                testId="model-pool"
+              />
+            )}
             {model.image.encoder === 'mlp' && <NumberField label="MLP hidden size" value={model.image.mlpHidden} onChange={(v) => m((c) => (c.image.mlpHidden = v))} min={1} max={8192} integer />}
             <NumberField label="Image feature size" value={model.image.featureSize} onChange={(v) => m((c) => (c.image.featureSize = v))} min={1} max={4096} integer />
           </div>
