@@ -72,6 +72,11 @@ async function importData(page: Page, what: { folder: string } | { file: string 
   await page.getByTestId('import-load').click();
   await expect(page.getByTestId('validation-report')).toBeVisible();
   await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  // Imported data turns early stopping on by default; 24 rows can stop it within a few
+  // epochs, before the STEPS steps this check compares. Turn it off, as a user would to
+  // train a fixed number of epochs.
+  await expect(page.getByTestId('setting-early-stopping')).toBeChecked();
+  await page.getByTestId('setting-early-stopping').uncheck();
 }
 
 test('an imported image-only dataset gets the image-only model, says so, and learns; a fusion that reads text says what is missing', async ({ page }) => {
