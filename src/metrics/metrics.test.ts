@@ -44,6 +44,13 @@ describe('ROC / AUC', () => {
   it('ties count one half', () => {
     expect(rocCurve([0.5, 0.5], [1, 0]).auc).toBeCloseTo(0.5, 12);
   });
+  it('NaN scores (a model whose weights became NaN) end the curve as one group instead of looping', () => {
+    const r = rocCurve([NaN, 0.8, NaN, 0.1], [1, 1, 0, 0]);
+    expect(r.fpr).toEqual([0, 0, 0.5, 1]);
+    expect(r.tpr).toEqual([0, 0.5, 0.5, 1]);
+    expect(Number.isNaN(r.thresholds[3])).toBe(true);
+    expect(rocCurve([NaN, NaN], [1, 0]).auc).toBeCloseTo(0.5, 12);
+  });
   it('AUC is undefined without both classes', () => {
     expect(rocCurve([0.2, 0.3], [1, 1]).auc).toBeNaN();
   });

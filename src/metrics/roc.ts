@@ -16,7 +16,11 @@ export interface RocCurve {
 /** ROC curve of scores against binary truth (1 = positive). AUC is NaN when a class is absent. */
 export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<number | boolean>): RocCurve {
   const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  // NaN scores (a model whose weights became NaN) sort last and form one group; compared
+  // with === they would never group and the sweep would never advance.
+  const key = (i: number) => (Number.isNaN(scores[i]) ? -Infinity : scores[i]);
+  const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(b) - key(a) || Number(Number.isNaN(scores[a])) - Number(Number.isNaN(scores[b])));
   let P = 0;
   for (let i = 0; i < n; i++) if (positive[i]) P++;
   const N = n - P;
@@ -31,7 +35,7 @@ export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<number |
     const s = scores[order[i]];
     let dtp = 0;
     let dfp = 0;
-    while (i < n && scores[order[i]] === s) {
+    while (i < n && same(scores[order[i]], s)) {
       if (positive[order[i]]) dtp++;
       else dfp++;
       i++;
