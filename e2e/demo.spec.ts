@@ -31,3 +31,42 @@ test('Why LSTM? drives the app and shows the vanishing gradient', async ({ page 
   await expect(page.getByTestId('demo-guide')).toHaveCount(0);
   check();
 });
+
+test('Why clip? shows the loss becoming NaN without clipping, and learning with it', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('demo-why-clip').click();
+  await expect(page.getByTestId('demo-text')).toContainText('1.1 × the identity');
+  await page.getByTestId('demo-action').click();
+  await expect(page.getByTestId('model-cell')).toHaveValue('rnn_relu');
+  await expect(page.getByTestId('model-identity')).toHaveValue('1.1');
+  await expect(page.getByTestId('dataset-name')).toContainText('Remember the first word (T = 20)');
+
+  // Without clipping: a few steps, then NaN; the run pauses and says where.
+  await page.getByTestId('demo-next').click();
+  await page.getByTestId('demo-action').click();
+  await expect(page.getByTestId('nan-notice')).toContainText(/Training paused: .* became NaN or infinite at step \d/, { timeout: 120_000 });
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/);
+  // The chart's values up to the first non-finite one (NaN arrives as null).
+  const norms0 = await chartValues(page, 'chart-grad', 'gradNorm');
+  const exploded = norms0.slice(0, norms0.findIndex((v) => v === null || !Number.isFinite(v)));
+  console.log(`why clip, gradient norms: ${norms0.map(String).join(' ')}`);
+  expect(exploded.length).toBeGreaterThanOrEqual(2);
+  expect(exploded.length).toBeLessThanOrEqual(5);
+  // Four orders of magnitude or more within those few steps.
+  expect(Math.max(...exploded)).toBeGreaterThan(1e4 * exploded[0]);
+  await page.screenshot({ path: 'e2e/screenshots/demo-why-clip-nan.png', fullPage: true });
+
+  // With clipping, nothing else changed: the same model learns the task within 2 epochs.
+  await page.getByTestId('demo-next').click();
+  await page.getByTestId('demo-action').click();
+  await expect(page.getByTestId('nan-notice')).toHaveCount(0);
+  await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 150_000 });
+  const accuracy = await chartValues(page, 'chart-metric', 'accuracy');
+  expect(accuracy).toHaveLength(2);
+  expect(accuracy[1]).toBeGreaterThanOrEqual(0.95);
+  const norms = await chartValues(page, 'chart-grad', 'gradNorm');
+  expect(norms.every(Number.isFinite)).toBe(true);
+  await page.screenshot({ path: 'e2e/screenshots/demo-why-clip-clipped.png', fullPage: true });
+  check();
+});

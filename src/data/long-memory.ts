@@ -43,6 +43,25 @@ export const WHY_LSTM_PRESET = {
   epochs: 4,
 } as const;
 
+/**
+ * Settings of the "Why clip?" demo: a ReLU RNN whose recurrent weights start at 1.1·I
+ * amplifies its state, and its gradient back through time, at every step. With plain SGD
+ * (lr 0.1) and no clipping the loss is NaN within 3–4 steps; clipping the gradient to
+ * norm 1 and nothing else changed, it reaches 100 % within 2 epochs (both measured with
+ * seeds 1–3, T = 20, 2000 texts).
+ */
+export const WHY_CLIP_PRESET = {
+  length: 20,
+  cell: 'rnn_relu',
+  identityInit: 1.1,
+  embeddingSize: 8,
+  hiddenSize: 16,
+  learningRate: 0.1,
+  clipNorm: 1,
+  batchSize: 32,
+  epochs: 2,
+} as const;
+
 const SIGNALS = ['apple', 'river', 'stone', 'cloud', 'flame', 'grass', 'storm', 'pearl'];
 
 function splitStats(indices: Int32Array, labels: Int32Array, classes: number, length: number): PerSplitStats {

@@ -31,6 +31,13 @@ export interface TextEncoderConfig {
    * helps long dependencies. Only the starting point changes, not the cell's equations.
    */
   forgetBias?: number;
+  /**
+   * Recurrent weights W_hh start as this multiple of the identity, one block per gate
+   * (the "IRNN" start for ReLU RNNs) instead of U(−1/√H, 1/√H); 0 or absent keeps
+   * PyTorch's initialisation. Above 1 every step amplifies the state, which makes the
+   * gradient over time explode — the exploding-gradient demo uses it.
+   */
+  identityInit?: number;
 }
 
 export interface ImageEncoderConfig {
@@ -131,6 +138,9 @@ export function validateModelConfig(c: ModelConfig): string[] {
   int(c.text.embeddingSize, 1, 4096, 'Embedding size');
   int(c.text.hiddenSize, 1, 4096, 'Hidden size');
   int(c.text.numLayers, 1, 8, 'Number of layers');
+  if (c.text.identityInit !== undefined && !(c.text.identityInit >= 0 && c.text.identityInit <= 4)) {
+    problems.push(`The identity start of the recurrent weights must be from 0 to 4 (got ${c.text.identityInit}).`);
+  }
   if (!(c.text.dropout >= 0 && c.text.dropout < 1)) problems.push(`Recurrent dropout must be in [0, 1) (got ${c.text.dropout}).`);
   if (!(c.head.dropout >= 0 && c.head.dropout < 1)) problems.push(`Head dropout must be in [0, 1) (got ${c.head.dropout}).`);
   if (!(c.modalityDropout >= 0 && c.modalityDropout < 1)) problems.push(`Modality dropout must be in [0, 1) (got ${c.modalityDropout}).`);

@@ -142,6 +142,21 @@ describe('model configs', () => {
     expect(validateModelConfig(defaultModelConfig())).toEqual([]);
     expect(validateModelConfig({ ...defaultModelConfig(), version: 99 })[0]).toMatch(/version 99/);
   });
+  it('identityInit starts every gate block of W_hh at s·I and leaves W_ih uniform', () => {
+    for (const cell of ['rnn_relu', 'gru'] as CellKind[]) {
+      const c = tinyConfig('text', cell, 'classification');
+      c.text.identityInit = 1.1;
+      const specs = modelSpecs(c);
+      const hh = specs.find((p) => p.name.endsWith('weight_hh_l0'))!;
+      const [rows, H] = hh.shape;
+      const v = initialValues(hh, new Random(1));
+      for (let r = 0; r < rows; r++) for (let k = 0; k < H; k++) expect(v[r * H + k]).toBeCloseTo(k === r % H ? 1.1 : 0, 6);
+      const ih = initialValues(specs.find((p) => p.name.endsWith('weight_ih_l0'))!, new Random(1));
+      expect(ih.every((x) => Math.abs(x) <= 1 / Math.sqrt(H) && x !== 0)).toBe(true);
+      expect(validateModelConfig(c).filter((p) => p.includes('identity'))).toEqual([]);
+      expect(validateModelConfig({ ...c, text: { ...c.text, identityInit: -1 } }).find((p) => p.includes('identity'))).toMatch(/identity start .* from 0 to 4/);
+    }
+  });
   it('counts parameters from the specs and estimates FLOPs', () => {
     const c = defaultModelConfig();
     const cost = modelCost(c, 32, 12);

@@ -10,7 +10,9 @@ import { matmul } from '../ops/matmul.ts';
 export type Init =
   | { kind: 'uniform'; bound: number }
   | { kind: 'normal'; std: number }
-  | { kind: 'constant'; value: number };
+  | { kind: 'constant'; value: number }
+  /** Every [cols, cols] block of a [rows, cols] matrix is `scale`·I (one block per gate). */
+  | { kind: 'identity'; scale: number };
 
 export interface ParamSpec {
   name: string;
@@ -63,7 +65,10 @@ export function initialValues(spec: ParamSpec, rng: Random): Float32Array {
   const init = spec.init;
   if (init.kind === 'uniform') for (let i = 0; i < n; i++) v[i] = rng.uniform(-init.bound, init.bound);
   else if (init.kind === 'normal') for (let i = 0; i < n; i++) v[i] = rng.normal() * init.std;
-  else v.fill(init.value);
+  else if (init.kind === 'identity') {
+    const cols = spec.shape[spec.shape.length - 1];
+    for (let r = 0; r < n / cols; r++) v[r * cols + (r % cols)] = init.scale;
+  } else v.fill(init.value);
   for (const o of spec.overrides ?? []) v.fill(o.value, o.start, o.end);
   return v;
 }

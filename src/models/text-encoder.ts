@@ -38,7 +38,7 @@ export function recurrentSpecs(prefix: string, t: TextEncoderConfig, inputSize: 
       const keep = t.forgetBias && (t.cell === 'lstm' || t.cell === 'gru') ? [{ start: H, end: 2 * H, value: t.forgetBias }] : undefined;
       specs.push(
         { name: n.wIh, shape: [G * H, inSize], init },
-        { name: n.wHh, shape: [G * H, H], init },
+        { name: n.wHh, shape: [G * H, H], init: t.identityInit ? { kind: 'identity', scale: t.identityInit } : init },
         { name: n.bIh, shape: [G * H], init, overrides: keep },
         { name: n.bHh, shape: [G * H], init, overrides: keep && [{ start: H, end: 2 * H, value: 0 }] },
       );

@@ -150,6 +150,7 @@ const FIELDS: Field[] = [
   boolField('bidir', 'bidirectional', (s) => s.model.text.bidirectional, (s, v) => (s.model.text.bidirectional = v)),
   intField('embed', 'the embedding size', 1, 4096, (s) => s.model.text.embeddingSize, (s, v) => (s.model.text.embeddingSize = v)),
   numberField('forgetbias', 'the memory-gate bias', -10, 10, (s) => s.model.text.forgetBias ?? 0, (s, v) => (s.model.text.forgetBias = v)),
+  numberField('identity', 'the identity start of the recurrent weights', 0, 4, (s) => s.model.text.identityInit ?? 0, (s, v) => (s.model.text.identityInit = v)),
   numberField('rnn.dropout', 'the dropout between recurrent layers', 0, 0.95, (s) => s.model.text.dropout, (s, v) => (s.model.text.dropout = v)),
   enumField('encoder', 'the image encoder', ENCODERS, (s) => s.model.image.encoder, (s, v) => (s.model.image.encoder = v)),
   {

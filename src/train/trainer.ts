@@ -240,6 +240,11 @@ export class Trainer {
   private stepDelayMs: number;
   private lastGood: Tensor[] | null = null;
   private lastGoodStep = -1;
+  /**
+   * Step whose statistics were not finite, while the run stays paused for it. Steps that
+   * were already in flight ran on those weights; their statistics are not shown.
+   */
+  private nanStep: number | null = null;
   /** Early stopping as set now (it can change during a run, see setEarlyStopping). */
   private earlyStopping: EarlyStoppingConfig;
   /**
@@ -372,6 +377,7 @@ export class Trainer {
     const token = ++this.loopToken;
     this.loop = (async () => {
       if (previous) await previous.catch(() => {});
+      this.nanStep = null;
       this.ring.resetClock();
       this.eta.restart(performance.now());
       await this.runLoop(token);
@@ -398,6 +404,7 @@ export class Trainer {
     if (this.loop) await this.loop.catch(() => {});
     if (this.state === 'finished' || this.state === 'stopped') throw new Error(`training has ${this.state}`);
     this.eta.restart(performance.now());
+    this.nanStep = null;
     await this.advance(true);
     await this.flushStats();
   }
@@ -473,11 +480,16 @@ export class Trainer {
     const snapshot = this.snapshotCandidate();
     this.drains.push(
       pending.then(({ stats, norms, throughput }) => {
+        if (this.nanStep !== null) {
+          snapshot?.forEach((t) => t.dispose());
+          return;
+        }
         for (let k = 0; k < stats.length; k++) {
           const s = stats[k];
           s.layerNorms = this.groupNorms(norms[k]);
           const bad = this.firstNonFinite(s.loss, norms[k]);
           if (bad) {
+            this.nanStep = s.step;
             if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
             this.emit({
               type: 'nan',

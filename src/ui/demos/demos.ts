@@ -1,6 +1,6 @@
 // The two guided demos. Each is a short list of steps, one sentence each; a step's
 // action drives the real app (settings, training, compare queue) and shows a panel.
-import { WHY_LSTM_PRESET } from '../../data/long-memory.ts';
+import { WHY_CLIP_PRESET, WHY_LSTM_PRESET } from '../../data/long-memory.ts';
 import { WHY_FUSE_PRESET } from '../../data/shapes.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { buildDataset, datasetSettled } from '../../state/data-controller.ts';
@@ -42,8 +42,35 @@ function whyLstmSetup(cell: CellKind) {
   return { model, train };
 }
 
+/** Model and training of the "Why clip?" demo; `clip` turns gradient clipping on. */
+function whyClipSetup(clip: boolean) {
+  const p = WHY_CLIP_PRESET;
+  const model = defaultModelSettings();
+  model.fusion = 'text';
+  model.text = { ...model.text, cell: p.cell, embeddingSize: p.embeddingSize, hiddenSize: p.hiddenSize, numLayers: 1, bidirectional: false, dropout: 0, forgetBias: 0, identityInit: p.identityInit };
+  model.head = { hiddenSize: 0, dropout: 0 };
+  const train = defaultTrainSettings();
+  train.optimizer = { kind: 'sgd', lr: p.learningRate };
+  train.clipNorm = clip ? p.clipNorm : 0;
+  train.batchSize = p.batchSize;
+  train.epochs = p.epochs;
+  return { model, train };
+}
+
+/** Remember the first word, at the demo's length. */
+const memoryData = (length: number) => (d: ReturnType<typeof useStore.getState>['dataSettings']) => {
+  d.source = 'memory';
+  d.memory.length = length;
+};
+
 /** Applies settings, waits for the dataset, and (optionally) trains. */
-async function apply(options: { data?: (d: ReturnType<typeof useStore.getState>['dataSettings']) => void; cell?: CellKind; fuse?: boolean; train?: boolean }) {
+async function apply(options: {
+  data?: (d: ReturnType<typeof useStore.getState>['dataSettings']) => void;
+  cell?: CellKind;
+  fuse?: boolean;
+  clip?: boolean;
+  train?: boolean;
+}) {
   const store = useStore.getState();
   if (store.runStatus === 'running') training.pause();
   if (options.data) {
@@ -54,6 +81,11 @@ async function apply(options: { data?: (d: ReturnType<typeof useStore.getState>[
   }
   if (options.cell) {
     const setup = whyLstmSetup(options.cell);
+    store.setModel(setup.model);
+    store.setTrain(setup.train);
+  }
+  if (options.clip !== undefined) {
+    const setup = whyClipSetup(options.clip);
     store.setModel(setup.model);
     store.setTrain(setup.train);
   }
@@ -104,17 +136,17 @@ export const DEMOS: Record<DemoId, Demo> = {
       {
         text: 'Each text is “apple” or “river” followed by 59 random filler words, and the class is that first word — so the model must remember one word across 60 steps.',
         tab: 'data',
-        action: { label: 'Load the task', run: () => apply({ data: (d) => ((d.source = 'memory'), (d.memory.length = 60)), cell: 'rnn_tanh' }) },
+        action: { label: 'Load the task', run: () => apply({ data: memoryData(60), cell: 'rnn_tanh' }) },
       },
       {
         text: 'Train a plain RNN on it and watch the bottom chart: the gradient reaching the first word is orders of magnitude smaller than at the last one, so the first word barely learns.',
         tab: 'train',
-        action: { label: 'Train the RNN', run: () => apply({ data: (d) => ((d.source = 'memory'), (d.memory.length = 60)), cell: 'rnn_tanh', train: true }) },
+        action: { label: 'Train the RNN', run: () => apply({ data: memoryData(60), cell: 'rnn_tanh', train: true }) },
       },
       {
         text: 'Now train an LSTM with the same data and seed: its forget gate starts near 1, the cell state carries the word, and the gradient over time stays much flatter.',
         tab: 'train',
-        action: { label: 'Train the LSTM', run: () => apply({ data: (d) => ((d.source = 'memory'), (d.memory.length = 60)), cell: 'lstm', train: true }) },
+        action: { label: 'Train the LSTM', run: () => apply({ data: memoryData(60), cell: 'lstm', train: true }) },
       },
       {
         text: 'Finally, queue RNN, LSTM and GRU one after another: the gated cells reach nearly 100 % while the RNN stays near chance (50 %).',
@@ -122,7 +154,7 @@ export const DEMOS: Record<DemoId, Demo> = {
         action: {
           label: 'Compare RNN, LSTM, GRU',
           run: async () => {
-            await apply({ data: (d) => ((d.source = 'memory'), (d.memory.length = 60)), cell: 'lstm' });
+            await apply({ data: memoryData(60), cell: 'lstm' });
             await queue('cell', ['rnn_tanh', 'lstm', 'gru'], WHY_LSTM_PRESET.epochs);
           },
         },
@@ -156,6 +188,27 @@ export const DEMOS: Record<DemoId, Demo> = {
       {
         text: 'The CNN ends in a global max pooling, so one “red square” detector serves every position; set Pooling to “flatten” in the Model panel and queue again to see it stay at chance.',
         tab: 'model',
+      },
+    ],
+  },
+  'why-clip': {
+    id: 'why-clip',
+    title: 'Why clip?',
+    steps: [
+      {
+        text: `The same first-word task, ${WHY_CLIP_PRESET.length} words long, with a ReLU RNN whose recurrent weights start at ${WHY_CLIP_PRESET.identityInit} × the identity: every step multiplies the state — and the gradient flowing back — by about ${WHY_CLIP_PRESET.identityInit}. Plain SGD (learning rate ${WHY_CLIP_PRESET.learningRate}), no gradient clipping.`,
+        tab: 'model',
+        action: { label: 'Load the setup', run: () => apply({ data: memoryData(WHY_CLIP_PRESET.length), clip: false }) },
+      },
+      {
+        text: 'Train it and watch the gradient-norm chart: the norm grows by orders of magnitude in two or three steps, one update throws the weights far away, and the loss becomes NaN — GateScope pauses and says at which step.',
+        tab: 'train',
+        action: { label: 'Train without clipping', run: () => apply({ data: memoryData(WHY_CLIP_PRESET.length), clip: false, train: true }) },
+      },
+      {
+        text: `Now clip the gradient to norm ${WHY_CLIP_PRESET.clipNorm} and change nothing else: the norms before clipping still reach about 10², but no single step can be larger than the clipped one, and the same model learns the task (about 100 % within ${WHY_CLIP_PRESET.epochs} epochs).`,
+        tab: 'train',
+        action: { label: 'Train with clipping', run: () => apply({ data: memoryData(WHY_CLIP_PRESET.length), clip: true, train: true }) },
       },
     ],
   },

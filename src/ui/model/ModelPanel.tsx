@@ -130,6 +130,16 @@ export function ModelPanel() {
                 hint="start with memory kept"
               />
             )}
+            <NumberField
+              label="Recurrent start W_hh = s·I"
+              value={model.text.identityInit ?? 0}
+              onChange={(v) => m((c) => (c.text.identityInit = v))}
+              min={0}
+              max={4}
+              step={0.05}
+              hint="0: uniform, as PyTorch"
+              testId="model-identity"
+            />
           </div>
           <p className="muted small">{CELL_NOTES[model.text.cell]}</p>
           {isCaption && (
