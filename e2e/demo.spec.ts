@@ -70,3 +70,42 @@ test('Why clip? shows the loss becoming NaN without clipping, and learning with 
   await page.screenshot({ path: 'e2e/screenshots/demo-why-clip-clipped.png', fullPage: true });
   check();
 });
+
+// The acceptance of "Why fuse?" through the app: the demo's own buttons load the colour
+// questions and queue text only, image only and late fusion in Compare. Text and image
+// alone must end at chance (1/3 ± 5 points) and late fusion at ≥ 90 % validation accuracy,
+// each within 600 training steps. About 7 minutes on SwiftShader (3 × 594 steps).
+test('Why fuse? queues three runs: text and image alone at chance, late fusion above 90 %', async ({ page }) => {
+  test.setTimeout(1_500_000);
+  const { check } = watchErrors(page);
+  await page.goto('/');
+  await page.getByTestId('demo-why-fuse').click();
+  await page.getByTestId('demo-action').click();
+  await expect(page.getByTestId('dataset-name')).toContainText('Shapes & Questions');
+  await page.getByTestId('demo-next').click();
+  await page.getByTestId('demo-action').click();
+  await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  const rows = page.getByTestId('compare-row');
+  await expect(rows).toHaveCount(3);
+  await expect(page.locator('[data-testid=compare-row][data-status=done]')).toHaveCount(3, { timeout: 1_400_000 });
+  const final: Record<string, number> = {};
+  for (let i = 0; i < 3; i++) {
+    const row = rows.nth(i);
+    const name = (await row.locator('th').innerText()).trim();
+    const steps = Number(await row.locator('td').nth(2).innerText());
+    const accuracy = await chartValues(page, 'chart-compare-metric', (await row.getAttribute('data-run'))!);
+    console.log(`why fuse · ${name}: ${steps} steps, validation accuracy by epoch ${accuracy.map((a) => a.toFixed(3)).join(' ')}`);
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThanOrEqual(600);
+    final[name] = accuracy[accuracy.length - 1];
+  }
+  const [text, image, late] = Object.keys(final);
+  expect(text).toMatch(/text/i);
+  expect(image).toMatch(/image/i);
+  expect(late).toMatch(/late/i);
+  expect(Math.abs(final[text] - 1 / 3)).toBeLessThanOrEqual(0.05);
+  expect(Math.abs(final[image] - 1 / 3)).toBeLessThanOrEqual(0.05);
+  expect(final[late]).toBeGreaterThanOrEqual(0.9);
+  await page.screenshot({ path: 'e2e/screenshots/demo-why-fuse.png', fullPage: true });
+  check();
+});
