@@ -125,9 +125,12 @@ export async function planImport(inputs: readonly ImportInput[], options: { limi
       folders,
     };
   }
+  const zipProblem = issues.find((i) => i.code === 'encrypted-zip' || i.code === 'zip-too-large' || i.code === 'bad-zip');
   throw new ImportError(
     files.length === 0
-      ? 'Nothing to import: no files were found (an empty folder, or every entry was refused — see the report).'
+      ? zipProblem
+        ? `Nothing to import: ${zipProblem.file} — ${zipProblem.message}.`
+        : 'Nothing to import: no files were found (an empty folder, or every entry was refused — see the report).'
       : `Nothing to import: found ${files.length} file(s) but no manifest (.csv, .tsv, .jsonl) and no images (.png, .jpg, .gif, .webp, .bmp).`,
     issues,
   );
