@@ -50,7 +50,7 @@ test.beforeEach(async ({ page }) => {
 
 test.afterEach(() => watch.check());
 
-test('manifests: an unterminated quote, three encodings, JSONL types, label warnings', async ({ page }) => {
+test('manifests: an unterminated quote, three encodings, JSONL types, label warnings, hostile text', async ({ page }) => {
   await pickFiles(page, 'unterminated.csv');
   await load(page, 'unterminated.csv');
   expect(await counts(page)).toEqual({ seen: 5, kept: 4, skipped: 1 });
@@ -111,6 +111,22 @@ test('manifests: an unterminated quote, three encodings, JSONL types, label warn
   await expect(row(page, 'duplicate-column')).toContainText('names the column "label" twice');
   await expect(row(page, 'label-variants').first()).toContainText('differ only in letter case');
   await expect(row(page, 'conflicting-labels')).toContainText('labelled "dog" on row 5 and "cat" here');
+
+  // Hostile text: direction overrides and controls shown escaped, a 100 KB text cut.
+  await pickFiles(page, 'hostile.zip');
+  await load(page, 'manifest.csv');
+  await expect(page.locator('[data-testid=report-row][data-code="unreferenced-file"] td').nth(2)).toHaveText('evil⟨U+202E⟩gnp.exe.png');
+  const texts = page.getByTestId('preview-text');
+  await expect(texts.filter({ hasText: 'open report' })).toHaveText('open report⟨U+202E⟩gnp.exe');
+  await expect(texts.filter({ hasText: 'bell' })).toHaveText('bell⟨U+0007⟩ escape⟨U+001B⟩[31m red');
+  await expect(page.getByTestId('preview-target').filter({ hasText: 'cat' }).first()).toHaveText('→ cat⟨U+202E⟩yes');
+  expect(await page.getByTestId('preview-gallery').evaluate((e) => e.textContent!.includes('\u202e'))).toBe(false);
+  const long = texts.filter({ hasText: 'word0 and more text' });
+  expect(((await long.textContent()) ?? '').length).toBeLessThan(500);
+  const galleryHeight = await page.getByTestId('preview-gallery').evaluate((e) => e.getBoundingClientRect().height);
+  expect(galleryHeight).toBeLessThan(2000);
+  await long.getByTestId('show-all').click();
+  expect(((await long.textContent()) ?? '').length).toBe(100_000);
 });
 
 test('refused with the reason: empty, header only, a JSON array, images without class folders', async ({ page }) => {

@@ -364,4 +364,21 @@ write('hardening/huge/r.png', png(RED));
 write('hardening/huge/b.png', png(BLUE));
 write('hardening/huge/g.png', png(GREEN));
 
+// Hostile text: a right-to-left override in a text, a label and a file name, control
+// characters, and a 100 KB text (zipped, so that no odd file name sits in the repository).
+const LONG = Array.from({ length: 5000 }, (_, i) => `word${i % 97} and more text`).join(' ').slice(0, 100_000);
+write(
+  'hardening/hostile.zip',
+  zipSync(
+    fixed({
+      'manifest.csv': utf8(`image,text,label\na.png,"open report\u202egnp.exe",cat\u202eyes\nb.png,"bell\u0007 escape\u001b[31m red",dog\nc.png,${LONG},dog\nd.png,short,cat\u202eyes\n`),
+      'a.png': png(RED),
+      'b.png': png(BLUE),
+      'c.png': png(GREEN),
+      'd.png': png(YELLOW),
+      'evil\u202egnp.exe.png': png(RED, [1, 2, 3]),
+    }),
+  ),
+);
+
 console.log('fixtures written to', root);

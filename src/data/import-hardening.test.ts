@@ -11,6 +11,7 @@ import { collectFiles, fileFromBytes, readZipDirectory, type ImportFile } from '
 import { imageDimensions } from './image.ts';
 import { ImportError, loadImport, planImport } from './importer.ts';
 import { parseManifest } from './manifest.ts';
+import { visibleText } from './text.ts';
 import type { ValidationReport } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '../../e2e/fixtures/hardening');
@@ -273,5 +274,21 @@ describe('9. image limits by declared size', () => {
     expect(imageDimensions(webp('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff]))).toEqual({ width: 8000, height: 6000 });
     // VP8: frame tag (3), start code 9d 01 2a, then 14-bit width and height.
     expect(imageDimensions(webp('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, 0x40, 0x1f, 0x70, 0x17]))).toEqual({ width: 8000, height: 6000 });
+  });
+});
+
+describe('11. hostile text is shown escaped', () => {
+  it('bidirectional overrides, controls and zero-width characters become ⟨U+XXXX⟩', () => {
+    expect(visibleText('report\u202egnp.exe')).toBe('report⟨U+202E⟩gnp.exe');
+    expect(visibleText('bell\u0007 esc\u001b[31m \u200b\u2066x\u2069\u0085')).toBe('bell⟨U+0007⟩ esc⟨U+001B⟩[31m ⟨U+200B⟩⟨U+2066⟩x⟨U+2069⟩⟨U+0085⟩');
+    expect(visibleText('two\nlines\tand tab', { lines: true })).toBe('two\nlines\tand tab');
+    expect(visibleText('two\nlines')).toBe('two⟨U+000A⟩lines');
+    expect(visibleText('café ½ 日本 👍')).toBe('café ½ 日本 👍');
+  });
+  it('the hostile zip loads: texts, labels and file names keep their characters (escaped only when shown)', async () => {
+    const { result } = await importAll(single('hostile.zip'));
+    expect(result.examples.map((e) => e.text!.length)).toEqual([19, 21, 100_000, 5]);
+    expect(result.examples[0].target).toEqual({ kind: 'class', label: 'cat\u202eyes' });
+    expect(rows(result.report)).toEqual([['unreferenced-file', 'evil\u202egnp.exe.png', null]]);
   });
 });

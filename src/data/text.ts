@@ -161,3 +161,19 @@ export function listLines(lines: readonly number[], max = 5): string {
   if (more > 0) return `${shown.join(', ')} and ${more} more`;
   return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
+
+// Characters that must not be shown raw: C0/C1 controls, DEL, bidirectional overrides,
+// embeddings, isolates and marks, zero-width characters and a stray BOM. Each is shown
+// as ⟨U+XXXX⟩ so that, e.g., U+202E cannot make "gnp.exe" read as "exe.png".
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const HIDDEN_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * Dataset text made safe to display: invisible and direction-changing characters are
+ * shown as ⟨U+XXXX⟩. `lines`: keep line breaks and tabs (texts); otherwise (file
+ * names, labels, column names) they are escaped too.
+ */
+export function visibleText(s: string, options: { lines?: boolean } = {}): string {
+  const hex = (c: string) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  return s.replace(options.lines ? HIDDEN : HIDDEN_OR_BREAK, hex);
+}
