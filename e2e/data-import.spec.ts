@@ -117,15 +117,17 @@ test('jsonl-multilabel folder: bad lines reported by line number', async ({ page
   ]);
 });
 
-test('image-folder: classes from nested folders, sidecar texts, broken images', async ({ page }) => {
+test('image-folder: classes from the top folders, sidecar texts, broken images', async ({ page }) => {
   await pick(page, { folder: 'image-folder' });
   await expect(page.getByTestId('import-found')).toContainText('Found 9 images, 4 text files');
   await load(page);
-  expect(await counts(page)).toEqual({ seen: 10, kept: 6, skipped: 4 });
+  expect(await counts(page)).toEqual({ seen: 9, kept: 5, skipped: 4 });
   expect((await reportRows(page)).sort()).toEqual(
     [
       ['unsupported-file', 'README.md', ''],
-      ['non-utf8', 'cats/cat2.txt', ''],
+      ['encoding', 'cats/cat2.txt', ''],
+      ['orphan-text', 'cats/only-text.txt', ''],
+      ['nested-folder', 'more/', ''],
       ['undecodable-image', 'dogs/broken.png', ''],
       ['empty-file', 'dogs/empty.png', ''],
       ['undecodable-image', 'dogs/garbage.jpg', ''],
@@ -135,7 +137,7 @@ test('image-folder: classes from nested folders, sidecar texts, broken images', 
   );
   await expect(page.locator('[data-testid=report-row][data-file="dogs/garbage.jpg"]')).toContainText('the browser cannot decode it');
   await expect(page.getByTestId('preview-text').filter({ hasText: 'barking' })).toHaveText('a dog <em>barking</em>');
-  await expect(page.getByTestId('preview-text').filter({ hasText: 'chat du' })).toHaveText('le chat du caf\ufffd');
+  await expect(page.getByTestId('preview-text').filter({ hasText: 'chat du' })).toHaveText('le chat du café');
 });
 
 test('broken-manifest folder: every problem row reported; CSV download', async ({ page }) => {
@@ -165,16 +167,15 @@ test('broken-manifest folder: every problem row reported; CSV download', async (
   expect(csv).toContain('# rows seen 11, kept 3, skipped 8');
 });
 
-test('latin1.csv alone: text-only rows, non-UTF-8 flagged', async ({ page }) => {
+test('latin1.csv alone: read as Windows-1252, text only said', async ({ page }) => {
   await pick(page, { files: ['text-only/latin1.csv'] });
   await load(page);
   expect(await counts(page)).toEqual({ seen: 4, kept: 4, skipped: 0 });
   expect(await reportRows(page)).toEqual([
-    ['non-utf8', 'latin1.csv', ''],
-    ['non-utf8', 'latin1.csv', '2'],
-    ['non-utf8', 'latin1.csv', '3'],
-    ['non-utf8', 'latin1.csv', '4'],
+    ['encoding', 'latin1.csv', ''],
+    ['missing-modality', 'latin1.csv', ''],
   ]);
+  await expect(page.getByTestId('preview-text').filter({ hasText: 'brûlée' })).toHaveText('crème brûlée');
   await expect(page.getByTestId('preview-item').first()).toContainText('no image');
 });
 

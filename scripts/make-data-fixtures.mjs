@@ -4,7 +4,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
-import { encodePng } from './png.mjs';
+import { deflateRawSync, deflateSync } from 'node:zlib';
+import { crc32, encodePng } from './png.mjs';
 
 const root = 'e2e/fixtures';
 
@@ -35,7 +36,7 @@ const utf8 = (s) => Buffer.from(s, 'utf8');
 const latin1 = (s) => Buffer.from(s, 'latin1');
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-for (const d of ['csv-manifest', 'tsv-captions', 'jsonl-multilabel', 'image-folder', 'broken-manifest', 'text-only', 'zips', 'learning']) rmSync(join(root, d), { recursive: true, force: true });
+for (const d of ['csv-manifest', 'tsv-captions', 'jsonl-multilabel', 'image-folder', 'broken-manifest', 'text-only', 'zips', 'learning', 'hardening']) rmSync(join(root, d), { recursive: true, force: true });
 
 // 1. CSV manifest: UTF-8 BOM, CRLF line ends, quoted fields with newlines, commas and
 //    quotes, HTML in a text, one empty text (kept without text).
@@ -210,5 +211,174 @@ for (let i = 0; i < 24; i++) {
   jsonl.push(JSON.stringify({ image: file, text: `${l.labels.join(' and ')} tile`, labels: l.labels }));
 }
 write('learning/multilabel/data.jsonl', utf8(jsonl.join('\n') + '\n'));
+
+// 9. Files that broke imports (e2e/import-hardening.spec.ts, src/data/import-hardening.test.ts).
+//    Text-only manifests first: an unterminated quote, three encodings, UTF-8 with bad bytes.
+write('hardening/unterminated.csv', utf8('text,label\nfirst row,a\n"this quote never closes,b\nthird row,a\nfourth row,b\nfifth row,a\n'));
+const WESTERN = 'text,label\ncafé crème,drink\nStraße für Füße,place\n½ pint of ale,drink\nmañana in España,place\n£5 note,money\n5 £ coins,money\n';
+// ’ is byte 0x92: Windows-1252, not Latin-1.
+write('hardening/cp1252.csv', Buffer.from(Array.from(WESTERN.replace('½ pint', '½ pint’s'), (c) => (c === '’' ? 0x92 : c.charCodeAt(0)))));
+const utf16 = Buffer.from(WESTERN, 'utf16le');
+write('hardening/utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]));
+write('hardening/bad-bytes.csv', Buffer.concat([utf8('text,label\nnaïve café,a\nplain,b\nbroken '), Buffer.from([0xe9]), utf8(' byte,a\nfine again,b\n')]));
+// Refused with a reason: 0 bytes, a header alone, a pretty-printed JSON array.
+write('hardening/empty.csv', Buffer.alloc(0));
+write('hardening/header-only.csv', utf8('image,text,label\n'));
+write('hardening/pretty.jsonl', utf8(JSON.stringify([{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }], null, 2) + '\n'));
+// JSONL whose image field holds an object, a list, a number.
+write(
+  'hardening/types/data.jsonl',
+  utf8(
+    [
+      JSON.stringify({ image: 'r.png', text: 'red', label: 'warm' }),
+      JSON.stringify({ image: { path: 'b.png' }, text: 'image as an object', label: 'cool' }),
+      JSON.stringify({ image: ['b.png'], text: 'image as a list', label: 'cool' }),
+      JSON.stringify({ image: 7, text: 'image as a number', label: 'cool' }),
+      JSON.stringify({ image: 'b.png', text: 'blue', label: 'cool' }),
+      '',
+    ].join('\n'),
+  ),
+);
+write('hardening/types/r.png', png(RED));
+write('hardening/types/b.png', png(BLUE));
+// Warnings: a duplicated header column, labels differing in case or spaces, one image with two labels.
+write('hardening/labels/data.csv', utf8('image,label,text,label\na.png,Cat,one,x\nb.png,cat,two,x\nc.png, dog ,three,x\nd.png,dog,four,x\nd.png,cat,four,x\n'));
+write('hardening/labels/a.png', png(RED));
+write('hardening/labels/b.png', png(GREEN));
+write('hardening/labels/c.png', png(BLUE));
+write('hardening/labels/d.png', png(YELLOW));
+// Image folders: nested deeper than one level, an orphan sidecar, a class folder without images.
+write('hardening/folders/cats/a.png', png(YELLOW));
+write('hardening/folders/cats/a.txt', utf8('a cat'));
+write('hardening/folders/cats/batch_a/deeper/b.png', png(YELLOW, [0, 0, 0]));
+write('hardening/folders/dogs/c.png', png(RED));
+write('hardening/folders/dogs/d.png', png(RED, [0, 0, 0]));
+write('hardening/folders/dogs/notes.txt', utf8('an orphan sidecar'));
+write('hardening/folders/birds/README.md', utf8('no birds yet\n'));
+// A folder of images without class folders, and one with a single class and no texts.
+write('hardening/flat-images/a.png', png(RED));
+write('hardening/flat-images/b.png', png(BLUE));
+write('hardening/one-class/images/a.png', png(RED));
+write('hardening/one-class/images/b.png', png(BLUE));
+// Zips: an empty class folder, a zip inside a zip, bzip2/LZMA entries, a password.
+const fixed = (files) => Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [v, { level: 6, mtime: new Date(2024, 0, 1) }]]));
+write('hardening/empty-class.zip', zipSync(fixed({ 'cats/a.png': png(YELLOW), 'cats/b.png': png(YELLOW, [0, 0, 0]), 'dogs/c.png': png(RED), 'dogs/d.png': png(RED, [0, 0, 0]), 'birds/': new Uint8Array(0) })));
+const innerDataset = zipSync(fixed(Object.fromEntries(Object.entries(inner).filter(([k]) => !k.startsWith('..')))));
+write('hardening/nested.zip', zipSync({ 'dataset.zip': [innerDataset, { level: 0, mtime: new Date(2024, 0, 1) }] }));
+/** A zip whose named entries claim another compression method (data left deflated: never expanded). */
+function withMethods(files, methods) {
+  const zip = Buffer.from(zipSync(fixed(files)));
+  for (const [name, method] of Object.entries(methods)) {
+    const n = Buffer.from(name);
+    for (let p = zip.indexOf(n); p >= 0; p = zip.indexOf(n, p + 1)) {
+      const local = p - 30;
+      const central = p - 46;
+      if (local >= 0 && zip.readUInt32LE(local) === 0x04034b50) zip.writeUInt16LE(method, local + 8);
+      else if (central >= 0 && zip.readUInt32LE(central) === 0x02014b50) zip.writeUInt16LE(method, central + 10);
+    }
+  }
+  return zip;
+}
+write(
+  'hardening/methods.zip',
+  withMethods({ ...Object.fromEntries(Object.entries(inner).filter(([k]) => !k.startsWith('..'))), 'pets/extra/bz.png': png(GREEN, [9, 9, 9]), 'pets/extra/lz.png': png(BLUE, [9, 9, 9]) }, { 'pets/extra/bz.png': 12, 'pets/extra/lz.png': 14 }),
+);
+/** A zip encrypted with the traditional PKWARE cipher ("ZipCrypto"), as `zip -e` makes. */
+function encryptedZip(files, password) {
+  const crcTable = new Uint32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crcByte = (c, b) => (crcTable[(c ^ b) & 0xff] ^ (c >>> 8)) >>> 0;
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(files)) {
+    const keys = [0x12345678, 0x23456789, 0x34567890];
+    const update = (b) => {
+      keys[0] = crcByte(keys[0], b);
+      keys[1] = (Math.imul(keys[1] + (keys[0] & 0xff), 134775813) + 1) >>> 0;
+      keys[2] = crcByte(keys[2], keys[1] >>> 24);
+    };
+    for (const ch of Buffer.from(password)) update(ch);
+    const crc = crc32(data);
+    const plain = Buffer.concat([Buffer.alloc(11, 0x5a), Buffer.from([crc >>> 24]), deflateRawSync(data)]);
+    const cipher = Buffer.alloc(plain.length);
+    for (let i = 0; i < plain.length; i++) {
+      const t = (keys[2] | 2) & 0xffff;
+      cipher[i] = plain[i] ^ ((Math.imul(t, t ^ 1) >>> 8) & 0xff);
+      update(plain[i]);
+    }
+    const n = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(1, 6); // flag bit 0: encrypted
+    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(0x2821, 12); // 2024-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(cipher.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    local.copy(central, 8, 6, 28); // flags … name length
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, n, cipher);
+    centrals.push(central, n);
+    offset += 30 + n.length + cipher.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
+write('hardening/encrypted.zip', encryptedZip({ 'manifest.csv': utf8('image,label\nr.png,red\nb.png,blue\n'), 'r.png': png(RED), 'b.png': png(BLUE) }, 'secret'));
+// Image limits: a PNG whose header declares 20000 × 20000 pixels (a tiny file: one short IDAT).
+function forgedPng(width, height) {
+  const chunkOf = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    Buffer.from(data).copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunkOf('IHDR', ihdr), chunkOf('IDAT', deflateSync(Buffer.alloc(64))), chunkOf('IEND', Buffer.alloc(0))]);
+}
+write('hardening/huge/manifest.csv', utf8('image,text,label\nhuge.png,declares 20000 x 20000,big\nr.png,small red,small\nb.png,small blue,small\ng.png,small green,big\n'));
+write('hardening/huge/huge.png', forgedPng(20000, 20000));
+write('hardening/huge/r.png', png(RED));
+write('hardening/huge/b.png', png(BLUE));
+write('hardening/huge/g.png', png(GREEN));
+
+// Hostile text: a right-to-left override in a text, a label and a file name, control
+// characters, and a 100 KB text (zipped, so that no odd file name sits in the repository).
+const LONG = Array.from({ length: 5000 }, (_, i) => `word${i % 97} and more text`).join(' ').slice(0, 100_000);
+write(
+  'hardening/hostile.zip',
+  zipSync(
+    fixed({
+      'manifest.csv': utf8(`image,text,label\na.png,"open report\u202egnp.exe",cat\u202eyes\nb.png,"bell\u0007 escape\u001b[31m red",dog\nc.png,${LONG},dog\nd.png,short,cat\u202eyes\n`),
+      'a.png': png(RED),
+      'b.png': png(BLUE),
+      'c.png': png(GREEN),
+      'd.png': png(YELLOW),
+      'evil\u202egnp.exe.png': png(RED, [1, 2, 3]),
+    }),
+  ),
+);
 
 console.log('fixtures written to', root);

@@ -32,6 +32,8 @@ export interface ImportLimits {
   maxZipExpandedBytes: number;
   /** Most files in one import. */
   maxFiles: number;
+  /** Largest image as declared by its header (width × height); larger ones are not decoded. */
+  maxImagePixels: number;
 }
 
 const MiB = 1024 * 1024;
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: ImportLimits = {
   maxZipBytes: 256 * MiB,
   maxZipExpandedBytes: 512 * MiB,
   maxFiles: 100_000,
+  maxImagePixels: 4096 * 4096,
 };
 
 /** Human-readable byte count ("512 MiB"). */
@@ -130,20 +133,108 @@ export function isSystemFile(path: string): boolean {
   return segs.some((s) => s === '__MACOSX' || (s.startsWith('.') && s.length > 1)) || /^(thumbs\.db|desktop\.ini)$/i.test(name);
 }
 
+/** One entry of a zip's central directory, as far as the import needs it. */
+export interface ZipEntryInfo {
+  name: string;
+  /** General-purpose flags; bit 0 = encrypted. */
+  flags: number;
+  /** Compression method (APPNOTE 4.4.5): 0 stored, 8 deflate, 12 bzip2, 14 LZMA, … */
+  method: number;
+}
+
+/** Names of compression methods users meet (APPNOTE 4.4.5). */
+const ZIP_METHODS: Record<number, string> = {
+  1: 'Shrink',
+  6: 'Implode',
+  9: 'Deflate64',
+  12: 'bzip2',
+  14: 'LZMA',
+  93: 'Zstandard',
+  95: 'XZ',
+  96: 'JPEG (WinZip)',
+  97: 'WavPack',
+  98: 'PPMd',
+  99: 'AES encryption',
+};
+
+/** A compression method in words ("bzip2", "method 17"). */
+export function zipMethodName(method: number): string {
+  return ZIP_METHODS[method] ?? `method ${method}`;
+}
+
+/**
+ * Reads the central directory of a zip (names, flags, methods) without expanding
+ * anything; null when it cannot be found or uses Zip64 fields (fflate then decides).
+ */
+export function readZipDirectory(bytes: Uint8Array): ZipEntryInfo[] | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const count = view.getUint16(end + 10, true);
+  let p = view.getUint32(end + 16, true);
+  if (count === 0xffff || p === 0xffffffff) return null;
+  const entries: ZipEntryInfo[] = [];
+  const names = new TextDecoder();
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) return null;
+    const nameLength = view.getUint16(p + 28, true);
+    const extraLength = view.getUint16(p + 30, true);
+    const commentLength = view.getUint16(p + 32, true);
+    if (p + 46 + nameLength > bytes.length) return null;
+    entries.push({ name: names.decode(bytes.subarray(p + 46, p + 46 + nameLength)), flags: view.getUint16(p + 8, true), method: view.getUint16(p + 10, true) });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
 /**
  * Expands a .zip in memory. The declared uncompressed sizes of all entries are summed
  * from the central directory first; above `maxZipExpandedBytes` nothing is expanded.
  * Each entry is inflated into a buffer of its declared size, so a lying header cannot
- * make it larger. Entries whose names leave the archive ("../x.png", "/etc/x") are
- * skipped and reported; directories and system files are dropped.
+ * make it larger. Password-protected archives are refused by name; entries compressed
+ * with methods other than Store and Deflate are skipped, the method named. Entries
+ * whose names leave the archive ("../x.png", "/etc/x") are skipped and reported;
+ * directories are listed in `folders` and system files are dropped.
  */
-export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_LIMITS): Promise<{ files: ImportFile[]; issues: ValidationIssue[] }> {
+export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_LIMITS): Promise<{ files: ImportFile[]; folders: string[]; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
+  const folders: string[] = [];
   if (zip.size > limits.maxZipBytes) {
     issues.push(issue('oversized-file', zip.path, `zip is ${formatBytes(zip.size)}, the limit is ${formatBytes(limits.maxZipBytes)}; not opened`));
-    return { files: [], issues };
+    return { files: [], folders, issues };
   }
   const bytes = await zip.read();
+  const directory = readZipDirectory(bytes);
+  const encrypted = directory?.filter((e) => e.flags & 1 || e.method === 99) ?? [];
+  if (encrypted.length > 0) {
+    issues.push(
+      issue(
+        'encrypted-zip',
+        zip.path,
+        `the zip is password-protected (${encrypted.length === directory!.length ? 'every entry is' : `${encrypted.length} of ${directory!.length} entries are`} encrypted) and cannot be opened here — unzip it with its password and import the folder, or make a zip without a password`,
+      ),
+    );
+    return { files: [], folders, issues };
+  }
+  const unsupported = new Map<number, string[]>();
+  for (const e of directory ?? []) {
+    if (e.method !== 0 && e.method !== 8 && !e.name.endsWith('/')) unsupported.set(e.method, [...(unsupported.get(e.method) ?? []), e.name]);
+  }
+  for (const [method, names] of unsupported) {
+    issues.push(
+      issue(
+        'unsupported-compression',
+        zip.path,
+        `${names.length} entr${names.length === 1 ? 'y is' : 'ies are'} compressed with ${zipMethodName(method)} (e.g. ${names[0]}), which cannot be expanded here; skipped — make the zip with the usual Deflate compression (the default of most zip tools)`,
+      ),
+    );
+  }
   let declared = 0;
   let entries = 0;
   try {
@@ -155,14 +246,14 @@ export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_
       },
     });
   } catch (e) {
-    issues.push(issue('bad-zip', zip.path, `cannot read the zip directory: ${(e as Error).message}`));
-    return { files: [], issues };
+    issues.push(issue('bad-zip', zip.path, `cannot read the zip directory (${(e as Error).message}): the file is damaged, truncated or not a zip`));
+    return { files: [], folders, issues };
   }
   if (declared > limits.maxZipExpandedBytes) {
     issues.push(
       issue('zip-too-large', zip.path, `the ${entries} entries would expand to ${formatBytes(declared)}, above the limit of ${formatBytes(limits.maxZipExpandedBytes)}; refused before expanding`),
     );
-    return { files: [], issues };
+    return { files: [], folders, issues };
   }
   const base = dirname(zip.path);
   const wanted = new Map<string, string>(); // entry name → path in the import
@@ -170,7 +261,12 @@ export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_
   try {
     unzipped = unzipSync(bytes, {
       filter: (f) => {
-        if (f.name.endsWith('/')) return false;
+        if (f.name.endsWith('/')) {
+          const r = resolvePath(f.name);
+          if (r.ok && !isSystemFile(r.path)) folders.push(base ? `${base}/${r.path}` : r.path);
+          return false;
+        }
+        if (f.compression !== 0 && f.compression !== 8) return false; // reported above
         const r = resolvePath(f.name);
         if (!r.ok) {
           issues.push(issue('path-traversal', `${zip.path}:${f.name}`, `zip entry ${r.message}; skipped`));
@@ -186,22 +282,26 @@ export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_
       },
     });
   } catch (e) {
-    issues.push(issue('bad-zip', zip.path, `cannot expand the zip: ${(e as Error).message}`));
-    return { files: [], issues };
+    issues.push(issue('bad-zip', zip.path, `cannot expand the zip (${(e as Error).message}): the file is damaged or truncated`));
+    return { files: [], folders, issues };
   }
   const files = [...wanted].filter(([name]) => unzipped[name]).map(([name, path]) => fileFromBytes(path, unzipped[name]));
-  return { files: stripSingleTopFolder(files, base), issues };
+  return stripSingleTopFolder(files, folders, base, issues);
 }
 
-/** When every file sits in one top folder (below `base`), that folder level is removed. */
-function stripSingleTopFolder(files: ImportFile[], base: string): ImportFile[] {
+/** When every file (and folder) sits in one top folder (below `base`), that folder level is removed. */
+function stripSingleTopFolder(files: ImportFile[], folders: string[], base: string, issues: ValidationIssue[]) {
   const prefix = base ? `${base}/` : '';
-  const segments = files.map((f) => f.path.slice(prefix.length).split('/'));
-  if (segments.length === 0) return files;
+  const segments = [...files.map((f) => f.path), ...folders].map((p) => p.slice(prefix.length).split('/'));
+  if (files.length === 0) return { files, folders, issues };
   const top = segments[0][0];
-  if (segments.some((s) => s.length < 2 || s[0] !== top)) return files;
+  if (files.some((f) => f.path.slice(prefix.length).split('/').length < 2) || segments.some((s) => s[0] !== top)) return { files, folders, issues };
   const cut = prefix.length + top.length + 1;
-  return files.map((f) => ({ ...f, path: prefix + f.path.slice(cut) }));
+  return {
+    files: files.map((f) => ({ ...f, path: prefix + f.path.slice(cut) })),
+    folders: folders.filter((d) => d.length > cut).map((d) => prefix + d.slice(cut)),
+    issues,
+  };
 }
 
 /**
@@ -211,11 +311,20 @@ function stripSingleTopFolder(files: ImportFile[], base: string): ImportFile[] {
  */
 export async function collectFiles(
   inputs: readonly ImportInput[],
-  options: { limits?: ImportLimits; fromFolder?: boolean } = {},
-): Promise<{ files: ImportFile[]; issues: ValidationIssue[] }> {
+  options: { limits?: ImportLimits; fromFolder?: boolean; folders?: readonly string[] } = {},
+): Promise<{ files: ImportFile[]; folders: string[]; issues: ValidationIssue[] }> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const issues: ValidationIssue[] = [];
   const out: ImportFile[] = [];
+  const folders: string[] = [];
+  const relative = (p: string) => {
+    const slashed = p.replace(/\\/g, '/').replace(/^\/+/, '');
+    return options.fromFolder ? (slashed.includes('/') ? slashed.slice(slashed.indexOf('/') + 1) : '') : slashed;
+  };
+  for (const d of options.folders ?? []) {
+    const r = resolvePath(relative(d));
+    if (r.ok && !isSystemFile(r.path)) folders.push(r.path);
+  }
   for (const raw of inputs) {
     const input = toImportFile(raw);
     let path = input.path.replace(/\\/g, '/').replace(/^\/+/, '');
@@ -230,7 +339,22 @@ export async function collectFiles(
     if (extension(r.path) === 'zip') {
       const z = await expandZip(file, limits);
       issues.push(...z.issues);
-      out.push(...z.files);
+      folders.push(...z.folders);
+      // Archives inside the archive: one level is opened, deeper ones are named.
+      for (const f of z.files) {
+        if (extension(f.path) !== 'zip') {
+          out.push(f);
+          continue;
+        }
+        const inner = await expandZip(f, limits);
+        issues.push(issue('nested-zip', file.path, `contains ${basename(f.path)}, another zip; it was opened as part of the import (one level deep)`));
+        issues.push(...inner.issues.map((i) => ({ ...i, file: i.file.startsWith(f.path) ? `${file.path}:${i.file}` : i.file })));
+        folders.push(...inner.folders);
+        for (const g of inner.files) {
+          if (extension(g.path) === 'zip') issues.push(issue('unsupported-file', `${file.path}:${f.path}:${g.path}`, 'a zip inside a zip inside a zip is not opened — unzip the outer ones first; ignored'));
+          else out.push(g);
+        }
+      }
     } else out.push(file);
   }
   const seen = new Set<string>();
@@ -244,5 +368,5 @@ export async function collectFiles(
     issues.push(issue('oversized-file', '(import)', `${unique.length} files, the limit is ${limits.maxFiles}; only the first ${limits.maxFiles} are used`));
     unique.length = limits.maxFiles;
   }
-  return { files: unique, issues };
+  return { files: unique, folders: [...new Set(folders)], issues };
 }

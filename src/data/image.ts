@@ -56,6 +56,64 @@ export function checkImageBytes(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * Width and height as the file's header declares them, read without decoding (PNG
+ * IHDR, JPEG start-of-frame, GIF screen, WebP VP8/VP8L/VP8X, BMP info header); null
+ * when the header is too short or unknown.
+ */
+export function imageDimensions(bytes: Uint8Array): { width: number; height: number } | null {
+  const format = sniffImageFormat(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const has = (n: number) => bytes.length >= n;
+  switch (format) {
+    case 'png':
+      // Signature, then the IHDR chunk: length, "IHDR", width, height (big-endian).
+      return has(24) && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR' ? { width: view.getUint32(16), height: view.getUint32(20) } : null;
+    case 'gif':
+      return has(10) ? { width: view.getUint16(6, true), height: view.getUint16(8, true) } : null;
+    case 'bmp': {
+      if (!has(26)) return null;
+      const header = view.getUint32(14, true);
+      if (header === 12) return { width: view.getUint16(18, true), height: view.getUint16(20, true) };
+      return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+    }
+    case 'webp': {
+      if (!has(30)) return null;
+      const chunk = String.fromCharCode(...bytes.subarray(12, 16));
+      if (chunk === 'VP8X') return { width: 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)), height: 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)) };
+      if (chunk === 'VP8L') {
+        const b = view.getUint32(21, true);
+        return { width: 1 + (b & 0x3fff), height: 1 + ((b >>> 14) & 0x3fff) };
+      }
+      if (chunk === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+      return null;
+    }
+    case 'jpeg': {
+      // Walk the marker segments up to a start-of-frame (SOF0–SOF15 except DHT, JPG, DAC).
+      let p = 2;
+      while (p + 9 <= bytes.length) {
+        if (bytes[p] !== 0xff) return null;
+        const marker = bytes[p + 1];
+        if (marker === 0xff) {
+          p++;
+          continue;
+        }
+        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+          return { width: view.getUint16(p + 7), height: view.getUint16(p + 5) };
+        }
+        if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+          p += 2;
+          continue;
+        }
+        p += 2 + view.getUint16(p + 2);
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
 interface AxisWeights {
   /** For output index i: taps [start[i], start[i] + count[i]) with weights[offset[i] + k]. */
   start: Int32Array;

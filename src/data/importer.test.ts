@@ -131,20 +131,21 @@ describe('import of each fixture', () => {
     expect(result.examples[2].target).toEqual({ kind: 'labels', labels: ['cool', 'bright'] });
   });
 
-  it('image-folder: classes from folders (nested too), sidecars, broken files reported', async () => {
+  it('image-folder: classes from the top folders (nested ones said), sidecars, broken files reported', async () => {
     const { plan, result } = await importAll(folder('image-folder'), true);
     expect(plan.layout).toBe('image-folder');
-    expect(result.report).toMatchObject({ rowsSeen: 10, rowsKept: 6, rowsSkipped: 4 });
+    expect(result.report).toMatchObject({ rowsSeen: 9, rowsKept: 5, rowsSkipped: 4 });
     const byFile = new Map(result.examples.map((e) => [e.source.file, e]));
-    expect([...byFile.keys()].sort()).toEqual(['cats/cat1.png', 'cats/cat2.png', 'cats/only-text.txt', 'dogs/dog1.png', 'dogs/dog2.png', 'more/birds/bird1.png']);
-    expect(byFile.get('more/birds/bird1.png')!.target).toEqual({ kind: 'class', label: 'birds' });
+    expect([...byFile.keys()].sort()).toEqual(['cats/cat1.png', 'cats/cat2.png', 'dogs/dog1.png', 'dogs/dog2.png', 'more/birds/bird1.png']);
+    expect(byFile.get('more/birds/bird1.png')!.target).toEqual({ kind: 'class', label: 'more' });
     expect(byFile.get('cats/cat1.png')!.text).toBe('a sleepy cat');
-    expect(byFile.get('cats/cat2.png')!.text).toBe('le chat du caf\ufffd');
+    expect(byFile.get('cats/cat2.png')!.text).toBe('le chat du café');
     expect(byFile.get('dogs/dog2.png')!.text).toBeNull();
-    expect(byFile.get('cats/only-text.txt')!.image).toBeNull();
     expect(rows(result.report).sort()).toEqual(
       [
-        ['non-utf8', 'cats/cat2.txt', null],
+        ['encoding', 'cats/cat2.txt', null],
+        ['orphan-text', 'cats/only-text.txt', null],
+        ['nested-folder', 'more/', null],
         ['no-class-folder', 'stray.png', null],
         ['unsupported-file', 'README.md', null],
         ['undecodable-image', 'dogs/broken.png', null],
@@ -180,28 +181,30 @@ describe('import of each fixture', () => {
     expect(csv).toContain('error,path-traversal,manifest.csv,3,');
   });
 
-  it('text-only/latin1.csv alone: non-UTF-8 flagged for the file and each affected row', async () => {
+  it('text-only/latin1.csv alone: read as Windows-1252 with a warning; text only said', async () => {
     const { result } = await importAll(single('text-only/latin1.csv'), false);
     expect(result.report).toMatchObject({ rowsSeen: 4, rowsKept: 4 });
     expect(rows(result.report)).toEqual([
-      ['non-utf8', 'latin1.csv', null],
-      ['non-utf8', 'latin1.csv', 2],
-      ['non-utf8', 'latin1.csv', 3],
-      ['non-utf8', 'latin1.csv', 4],
+      ['encoding', 'latin1.csv', null],
+      ['missing-modality', 'latin1.csv', null],
     ]);
-    expect(result.examples[0].text).toBe('caf\ufffd au lait');
+    expect(result.report.issues[0].message).toMatch(/not UTF-8; it was read as Windows-1252/);
+    expect(result.report.issues[1].message).toMatch(/no images: the manifest has no image column, so all 4 examples are text only — train with the fusion "Text only"/);
+    expect(result.examples.map((e) => e.text)).toEqual(['café au lait', 'crème brûlée', 'thé vert', 'tarte']);
     expect(result.examples.every((e) => e.image === null)).toBe(true);
   });
 
   it('text-only/unusual-columns.csv: nothing loads until a target column is mapped', async () => {
     const files = single('text-only/unusual-columns.csv');
-    const { plan, result } = await importAll(files, false);
+    const plan = await planImport(files, {});
     expect(plan.mapping.target).toBeNull();
-    expect(result.report.rowsKept).toBe(0);
-    expect(rows(result.report)).toEqual([['missing-column', 'unusual-columns.csv', null]]);
-    expect(result.report.issues[0].message).toMatch(/no target column.*photo_file, sentence, kind/);
+    const err = await loadImport(plan, plan.mapping, { decode: pngDecoder }).catch((e: ImportError) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect(rows({ issues: (err as ImportError).issues } as ValidationReport)).toEqual([['missing-column', 'unusual-columns.csv', null]]);
+    expect((err as ImportError).message).toMatch(/^Nothing was loaded: no target column.*photo_file, sentence, kind\.$/);
     const mapped = await loadImport(plan, { image: 'photo_file', text: 'sentence', target: 'kind', targetKind: 'class' }, { decode: pngDecoder });
-    expect(mapped.report).toMatchObject({ rowsSeen: 4, rowsKept: 4, issues: [] });
+    expect(mapped.report).toMatchObject({ rowsSeen: 4, rowsKept: 4 });
+    expect(rows(mapped.report)).toEqual([['missing-modality', 'unusual-columns.csv', null]]);
   });
 
   it('zips/dataset.zip: expanded, its top folder removed, the escaping entry refused', async () => {
@@ -231,7 +234,7 @@ describe('inputs', () => {
     const r = await loadImport(plan, plan.mapping, { decode: pngDecoder });
     expect(r.examples.map((e) => e.text)).toEqual(['from bytes', 'from a File']);
     expect(r.examples[1].image).toMatchObject({ width: 8, height: 8 });
-    expect(r.report.issues).toEqual([]);
+    expect(rows(r.report)).toEqual([['single-class', 'm.csv', null]]);
   });
 });
 
@@ -247,10 +250,12 @@ describe('limits and cancellation', () => {
     const plan = await planImport(files, { limits });
     const r = await loadImport(plan, plan.mapping, { decode: pngDecoder, limits });
     expect(rows(r.report)).toEqual([
+      ['single-class', 'm.csv', null],
+      ['missing-modality', 'm.csv', null],
       ['single-example-class', 'm.csv', 2],
       ['oversized-file', 'm.csv', 3],
     ]);
-    expect(r.report.issues[1].message).toMatch(new RegExp(`limit is ${img.length + 1} B`));
+    expect(r.report.issues[3].message).toMatch(new RegExp(`limit is ${img.length + 1} B`));
     expect(r.report.rowsKept).toBe(1);
   });
   it('a zip entry larger than the per-file limit is not expanded', async () => {

@@ -8,10 +8,10 @@
 import { abortError, type ImageDecoder } from './decode.ts';
 import { basename, collectFiles, DEFAULT_LIMITS, dirname, extension, formatBytes, resolvePath, toImportFile, type ImportFile, type ImportInput, type ImportLimits } from './files.ts';
 import { hashBytes } from './hash.ts';
-import { checkImageBytes, IMAGE_EXTENSIONS } from './image.ts';
-import { cellText, guessMapping, isNumeric, manifestFormat, parseManifest, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
+import { checkImageBytes, IMAGE_EXTENSIONS, imageDimensions } from './image.ts';
+import { cellText, emptyManifestReason, guessMapping, isNumeric, manifestFormat, parseManifest, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
 import { issue, singleExampleClassIssues, type IssueCode } from './report.ts';
-import { decodeText } from './text.ts';
+import { decodeText, encodingName, listLines } from './text.ts';
 import type { RawExample, RawTarget, RgbaImage, TaskKind, ValidationIssue, ValidationReport } from './types.ts';
 
 export type Layout = 'manifest' | 'image-folder';
@@ -27,6 +27,8 @@ export interface ImportPlan {
   /** Problems found so far (zip, paths, manifest parsing). */
   issues: ValidationIssue[];
   counts: { images: number; texts: number; manifests: number; other: number };
+  /** Folders known to exist (from zips and dropped folders), including empty ones. */
+  folders?: string[];
 }
 
 export interface ImportProgress {
@@ -63,6 +65,9 @@ export const TASK_FOR_TARGET: Record<TargetKind, TaskKind> = {
 const isImage = (p: string) => IMAGE_EXTENSIONS.has(extension(p));
 const isText = (p: string) => extension(p) === 'txt';
 
+const FLAT_IMAGES =
+  'The images are directly in the folder you picked, not in class folders, so their classes are unknown and nothing can be trained. Put each class in its own subfolder (e.g. cats/…, dogs/…) and pick the folder that holds them, or add a manifest (CSV) with an image and a label column.';
+
 /** Thrown when nothing in the input can be imported at all. */
 export class ImportError extends Error {
   constructor(
@@ -78,9 +83,9 @@ export class ImportError extends Error {
  * Step 1: collect and classify the files, choose the layout, parse the manifest and
  * propose a mapping. `fromFolder`: paths start with the picked folder's name.
  */
-export async function planImport(inputs: readonly ImportInput[], options: { limits?: ImportLimits; fromFolder?: boolean } = {}): Promise<ImportPlan> {
+export async function planImport(inputs: readonly ImportInput[], options: { limits?: ImportLimits; fromFolder?: boolean; folders?: readonly string[] } = {}): Promise<ImportPlan> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const { files, issues } = await collectFiles(inputs, { limits, fromFolder: options.fromFolder });
+  const { files, folders, issues } = await collectFiles(inputs, { limits, fromFolder: options.fromFolder, folders: options.folders });
   const manifests = files.filter((f) => manifestFormat(f.path) !== null);
   const counts = {
     images: files.filter((f) => isImage(f.path)).length,
@@ -102,25 +107,49 @@ export async function planImport(inputs: readonly ImportInput[], options: { limi
     }
     const manifest = parseManifest(chosen.path, await chosen.read());
     issues.push(...manifest.issues);
+    const empty = emptyManifestReason(manifest, chosen.size);
+    if (empty) throw new ImportError(empty, issues);
     return { layout: 'manifest', name: chosen.path, files, manifest, mapping: guessMapping(manifest), issues, counts };
   }
   if (counts.images > 0 || counts.texts > 0) {
+    const images = files.filter((f) => isImage(f.path));
+    if (images.length > 0 && images.every((f) => dirname(f.path) === '')) throw new ImportError(FLAT_IMAGES, issues);
     return {
       layout: 'image-folder',
-      name: options.fromFolder ? topName : 'image folders',
+      name: options.fromFolder || inputs.length === 1 ? topName : 'image folders',
       files,
       manifest: null,
       mapping: { image: 'file', text: 'sidecar .txt', target: 'folder', targetKind: 'class' },
       issues,
       counts,
+      folders,
     };
   }
+  const zipProblem = issues.find((i) => i.code === 'encrypted-zip' || i.code === 'zip-too-large' || i.code === 'bad-zip');
   throw new ImportError(
     files.length === 0
-      ? 'Nothing to import: no files were found (an empty folder, or every entry was refused — see the report).'
+      ? zipProblem
+        ? `Nothing to import: ${zipProblem.file} — ${zipProblem.message}.`
+        : 'Nothing to import: no files were found (an empty folder, or every entry was refused — see the report).'
       : `Nothing to import: found ${files.length} file(s) but no manifest (.csv, .tsv, .jsonl) and no images (.png, .jpg, .gif, .webp, .bmp).`,
     issues,
   );
+}
+
+/** Why an image is refused by its declared size, with the limit. */
+function tooManyPixels({ width, height }: { width: number; height: number }, max: number): string {
+  const side = Math.floor(Math.sqrt(max));
+  const mp = (n: number) => `${(n / 1e6).toFixed(1).replace(/\.0$/, '')} megapixels`;
+  return `its header declares ${width} × ${height} pixels (${mp(width * height)}); images up to ${side} × ${side} pixels (${mp(max)}) are accepted — scale it down first; not decoded`;
+}
+
+/** A JSON value's type in words ("an object", "a list", "the number 5"). */
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return `the value ${v}`;
+  return typeof v;
 }
 
 /** Reads a target cell as the chosen kind; a string is the reason it cannot be read. */
@@ -186,6 +215,7 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
   const base = dirname(m.file);
   const index = fileIndex(plan.files);
   const out: Candidate[] = [];
+  const spaced: { row: number; raw: string; label: string }[] = [];
   const cell = (r: ManifestRow, column: string | null) => (column === null ? undefined : r.values[column]);
   const lacks = (r: ManifestRow, column: string | null) => column !== null && !(column in r.values && r.values[column] !== undefined);
   for (const r of m.rows) {
@@ -203,22 +233,29 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
       issues.push(issue('missing-target', m.file, `column "${mapping.target}" is empty; skipped`, r.row));
       continue;
     }
+    const rawTarget = cell(r, mapping.target);
+    if (target.kind === 'class' && typeof rawTarget === 'string' && rawTarget !== target.label) spaced.push({ row: r.row, raw: rawTarget, label: target.label });
     let text: string | null = null;
     if (mapping.text !== null) {
       const v = cell(r, mapping.text);
       text = cellText(v);
       if (v !== undefined && v !== null && text === null) {
-        issues.push(issue('unknown-label-type', m.file, `the text in column "${mapping.text}" is ${Array.isArray(v) ? 'a list' : 'an object'}, not text; skipped`, r.row));
+        issues.push(issue('wrong-type', m.file, `the text in column "${mapping.text}" is ${describeValue(v)}, not text; skipped`, r.row));
         continue;
       }
       if (text !== null && text.trim() === '') text = null;
     }
     if (m.nonUtf8) {
       const bad = [mapping.image, mapping.text, mapping.target].filter((c) => c !== null && JSON.stringify(cell(r, c) ?? '').includes('\ufffd'));
-      if (bad.length > 0) issues.push(issue('non-utf8', m.file, `column${bad.length > 1 ? 's' : ''} ${bad.map((c) => `"${c}"`).join(', ')} hold bytes that are not UTF-8 (shown as �)`, r.row));
+      if (bad.length > 0) issues.push(issue('non-utf8', m.file, `${bad.length > 1 ? 'columns' : 'column'} ${bad.map((c) => `"${c}"`).join(', ')} ${bad.length > 1 ? 'hold' : 'holds'} bytes that are not UTF-8 (shown as �); kept`, r.row));
     }
     let image: ImportFile | null = null;
-    const ref = cellText(cell(r, mapping.image));
+    const rawRef = cell(r, mapping.image);
+    if (rawRef !== undefined && rawRef !== null && typeof rawRef !== 'string') {
+      issues.push(issue('wrong-type', m.file, `the image in column "${mapping.image}" is ${describeValue(rawRef)}, not a file path; skipped`, r.row));
+      continue;
+    }
+    const ref = cellText(rawRef);
     if (mapping.image !== null && ref !== null && ref.trim() !== '') {
       const resolved = resolvePath(ref, base);
       if (!resolved.ok) {
@@ -247,6 +284,13 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
     }
     out.push({ file: m.file, row: r.row, text, target, image });
   }
+  if (spaced.length > 0) {
+    const [first] = spaced;
+    const rows = listLines(spaced.map((x) => x.row));
+    issues.push(
+      issue('label-variants', m.file, `${spaced.length === 1 ? 'the label on row' : 'labels on rows'} ${rows} ${spaced.length === 1 ? 'has' : 'have'} spaces around ${spaced.length === 1 ? 'it' : 'them'} (e.g. ${JSON.stringify(first.raw)}); the spaces were removed, so ${JSON.stringify(first.raw)} counts as "${first.label}"`, first.row),
+    );
+  }
   if (mapping.image !== null) {
     const used = new Set(out.map((c) => c.image?.path));
     const referenced = new Set(m.rows.map((r) => resolvePath(cellText(r.values[mapping.image!]) ?? '', base)).filter((p) => p.ok).map((p) => (p as { path: string }).path));
@@ -274,11 +318,14 @@ async function folderCandidates(plan: ImportPlan, limits: ImportLimits, issues: 
       return undefined;
     }
     const d = decodeText(await f.read());
-    if (!d.valid) issues.push(issue('non-utf8', f.path, `not valid UTF-8 (first bad byte at offset ${d.firstInvalidByte}); decoded with U+FFFD replacement characters`));
+    if (!d.valid) issues.push(issue('non-utf8', f.path, `not valid UTF-8 (line ${listLines(d.invalidLines ?? [])}); the bad bytes are shown as �`));
+    else if (d.encoding !== 'utf-8') issues.push(issue('encoding', f.path, `not UTF-8; read as ${encodingName(d.encoding)}`));
     const t = d.text.trim();
     return t === '' ? null : t;
   };
 
+  // The class is the top folder under the root, however deep the image sits.
+  const nested = new Map<string, { count: number; example: string }>();
   for (const img of images) {
     if (signal?.aborted) throw abortError();
     seen++;
@@ -287,6 +334,12 @@ async function folderCandidates(plan: ImportPlan, limits: ImportLimits, issues: 
       issues.push(issue('no-class-folder', img.path, 'the image is not inside a class folder (layout: <class>/<image>); skipped'));
       continue;
     }
+    const top = dir.split('/')[0];
+    if (dir !== top) {
+      const n = nested.get(top) ?? { count: 0, example: img.path };
+      n.count++;
+      nested.set(top, n);
+    }
     const sidecar = texts.get(`${stem(img.path)}.txt`);
     let text: string | null = null;
     if (sidecar) {
@@ -294,26 +347,27 @@ async function folderCandidates(plan: ImportPlan, limits: ImportLimits, issues: 
       if (t === null) issues.push(issue('empty-text', sidecar.path, 'the sidecar text is empty; kept as an image-only example'));
       text = t ?? null;
     }
-    out.push({ file: img.path, text, target: { kind: 'class', label: basename(dir) }, image: img, tags: { folder: dir } });
+    out.push({ file: img.path, text, target: { kind: 'class', label: top }, image: img, tags: { folder: dir } });
+  }
+  for (const [top, { count, example }] of nested) {
+    issues.push(
+      issue('nested-folder', `${top}/`, `${count} image${count === 1 ? '' : 's'} in subfolders of "${top}" (e.g. ${example}) ${count === 1 ? 'is' : 'are'} counted as class "${top}": the class is the folder directly under the one you picked, not the deepest folder`),
+    );
   }
   for (const t of texts.values()) {
     if (imageStems.has(stem(t.path))) continue;
-    const dir = dirname(t.path);
-    if (dir === '') {
-      issues.push(issue('unsupported-file', t.path, 'a text file outside any class folder; ignored'));
-      continue;
-    }
-    seen++;
-    const text = await readSidecar(t);
-    if (text === undefined) continue;
-    if (text === null) {
-      issues.push(issue('no-input', t.path, 'an empty text file without an image; skipped'));
-      continue;
-    }
-    out.push({ file: t.path, text, target: { kind: 'class', label: basename(dir) }, image: null, tags: { folder: dir } });
+    if (dirname(t.path) === '') issues.push(issue('unsupported-file', t.path, 'a text file outside any class folder; ignored'));
+    else issues.push(issue('orphan-text', t.path, `no image named ${basename(stem(t.path))}.png/.jpg/… sits next to this text, so it describes nothing; ignored`));
   }
   for (const f of plan.files) {
     if (!isImage(f.path) && !isText(f.path)) issues.push(issue('unsupported-file', f.path, 'neither an image nor a .txt file; ignored'));
+  }
+  // Class folders without images: known from zips and drops (empty folders), or
+  // folders that hold only other files.
+  const withImages = new Set(images.map((f) => f.path.split('/')[0]));
+  const tops = new Set([...plan.files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]), ...(plan.folders ?? []).map((d) => d.split('/')[0])]);
+  for (const top of [...tops].sort()) {
+    if (!withImages.has(top)) issues.push(issue('empty-folder', `${top}/`, `the folder "${top}" holds no images, so there is no class "${top}"`));
   }
   return { candidates: out, seen };
 }
@@ -364,8 +418,10 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
       else if (file.size > limits.maxFileBytes) result = { error: 'oversized-file', message: `the image is ${formatBytes(file.size)}, the limit is ${formatBytes(limits.maxFileBytes)}` };
       else {
         const bytes = await file.read();
+        const dims = imageDimensions(bytes);
         const problem = checkImageBytes(bytes);
-        if (problem) result = { error: 'undecodable-image', message: problem };
+        if (dims && dims.width * dims.height > limits.maxImagePixels) result = { error: 'image-too-large', message: tooManyPixels(dims, limits.maxImagePixels) };
+        else if (problem) result = { error: 'undecodable-image', message: problem };
         else {
           try {
             result = { image: await options.decode(bytes, file.path, signal), hash: hashBytes(bytes) };
@@ -387,6 +443,7 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
   const examples: RawExample[] = [];
   const firstSeen = new Map<string, Candidate>();
   const reportedFiles = new Set<string>();
+  const labelOf = new Map<string, Candidate>(); // image content + text → first candidate
   for (const c of candidates) {
     let image: RgbaImage | null = null;
     let hash = '-';
@@ -411,14 +468,26 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
       continue;
     }
     firstSeen.set(key, c);
+    if (c.target.kind === 'class') {
+      const same = `${hash}\u0000${c.text ?? ''}`;
+      const before = labelOf.get(same);
+      if (before === undefined) labelOf.set(same, c);
+      else if (before.target.kind === 'class' && before.target.label !== c.target.label) {
+        const what = c.image ? `the image ${c.image.path}${c.text !== null ? ' with the same text' : ''}` : 'the same text';
+        const where = before.row !== undefined ? `row ${before.row}` : before.file;
+        issues.push(issue('conflicting-labels', c.file, `${what} is labelled "${before.target.label}" on ${where} and "${c.target.label}" here — one of them is probably wrong; both kept`, c.row));
+      }
+    }
     const i = examples.length;
     examples.push({ id: `import-${i}`, image, text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags });
   }
   issues.push(...singleExampleClassIssues(examples));
-  // Read like the files: grouped by file (in order of first mention), rows ascending.
-  const fileOrder = new Map<string, number>();
-  for (const i of issues) if (!fileOrder.has(i.file)) fileOrder.set(i.file, fileOrder.size);
-  issues.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.row ?? 0) - (b.row ?? 0));
+  issues.push(...labelCaseIssues(examples));
+  const refusal = nothingToTrain(plan, examples, rowsSeen, issues);
+  if (refusal) throw new ImportError(refusal, sortIssues(issues));
+  issues.push(...singleClassIssues(plan, mapping, examples));
+  issues.push(...missingModalityIssues(plan, mapping, examples));
+  sortIssues(issues);
   onProgress?.({ phase: 'done', done: unique.length, total: unique.length });
   return {
     name: plan.name,
@@ -427,3 +496,78 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
     task: TASK_FOR_TARGET[mapping.targetKind],
   };
 }
+
+/** Report order: grouped by file (in order of first mention), rows ascending. Sorts in place. */
+function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  const fileOrder = new Map<string, number>();
+  for (const i of issues) if (!fileOrder.has(i.file)) fileOrder.set(i.file, fileOrder.size);
+  return issues.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.row ?? 0) - (b.row ?? 0));
+}
+
+/** Warnings for class labels that differ only in letter case ("Cat", "cat"); they stay separate classes. */
+function labelCaseIssues(examples: readonly RawExample[]): ValidationIssue[] {
+  const groups = new Map<string, Map<string, { count: number; first: RawExample }>>();
+  for (const e of examples) {
+    const labels = e.target.kind === 'class' ? [e.target.label] : e.target.kind === 'labels' ? e.target.labels : [];
+    for (const l of labels) {
+      const g = groups.get(l.toLowerCase()) ?? new Map();
+      groups.set(l.toLowerCase(), g);
+      const v = g.get(l);
+      if (v) v.count++;
+      else g.set(l, { count: 1, first: e });
+    }
+  }
+  const out: ValidationIssue[] = [];
+  for (const g of groups.values()) {
+    if (g.size < 2) continue;
+    const variants = [...g];
+    const second = variants[1][1].first;
+    const list = variants.map(([l, { count }]) => `"${l}" (${count} example${count === 1 ? '' : 's'})`).join(', ');
+    out.push(issue('label-variants', second.source.file, `the labels ${list} differ only in letter case; they are kept as ${g.size} different classes — write them the same way if they mean the same thing`, second.source.row));
+  }
+  return out;
+}
+
+/** Why nothing can be trained from what loaded (the import is then refused), or null. */
+function nothingToTrain(plan: ImportPlan, examples: readonly RawExample[], rowsSeen: number, issues: readonly ValidationIssue[]): string | null {
+  const folders = plan.layout === 'image-folder';
+  if (examples.length === 0) {
+    const unmapped = issues.find((i) => i.code === 'missing-column' && i.row === undefined);
+    if (unmapped) return `Nothing was loaded: ${unmapped.message.replace(/; nothing loaded$/, '')}.`;
+    return `Nothing could be loaded: none of the ${rowsSeen} ${folders ? 'files' : 'rows'} gave a usable example. The report below says why for each.`;
+  }
+  return null;
+}
+
+/** A warning when every example has the same class: a classifier then learns nothing. */
+function singleClassIssues(plan: ImportPlan, mapping: ColumnMapping, examples: readonly RawExample[]): ValidationIssue[] {
+  if (mapping.targetKind !== 'class' || examples.length === 0) return [];
+  const labels = new Set(examples.map((e) => (e.target.kind === 'class' ? e.target.label : '')));
+  if (labels.size !== 1) return [];
+  const [label] = labels;
+  const how =
+    plan.layout === 'image-folder'
+      ? `each folder directly under the one you picked is a class, and only "${label}" holds images — put each class in its own folder (e.g. cats/…, dogs/…) and pick the folder that holds them`
+      : `check the label column "${mapping.target}": it should hold at least two different labels`;
+  return [issue('single-class', plan.name, `only one class: all ${examples.length} example${examples.length === 1 ? ' is' : 's are'} "${label}", so a classifier has nothing to tell apart and learns nothing — ${how}`)];
+}
+
+/** Warnings when a whole input (images or texts) is missing, with what can be trained. */
+function missingModalityIssues(plan: ImportPlan, mapping: ColumnMapping, examples: readonly RawExample[]): ValidationIssue[] {
+  const n = examples.length;
+  const withImage = examples.filter((e) => e.image !== null).length;
+  const withText = examples.filter((e) => e.text !== null).length;
+  const folders = plan.layout === 'image-folder';
+  const out: ValidationIssue[] = [];
+  if (withImage === 0) {
+    const why = mapping.image === null ? 'the manifest has no image column' : `no row of the image column "${mapping.image}" names an image that loaded`;
+    const train = mapping.targetKind === 'caption' ? 'captions cannot be generated without images' : 'train with the fusion "Text only" (Model panel); a model that reads images would get none';
+    out.push(issue('missing-modality', plan.name, `no images: ${why}, so all ${n} examples are text only — ${train}`));
+  }
+  if (withText === 0 && mapping.targetKind !== 'caption') {
+    const why = folders ? 'no image has a .txt file of the same name next to it' : mapping.text === null ? 'the manifest has no text column' : `the text column "${mapping.text}" is empty in every row`;
+    out.push(issue('missing-modality', plan.name, `no texts: ${why}, so all ${n} examples are image only — train with the fusion "Image only" (Model panel); a model that reads text would get none`));
+  }
+  return out;
+}
+

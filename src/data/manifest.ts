@@ -6,7 +6,7 @@
 import Papa from 'papaparse';
 import { extension } from './files.ts';
 import { issue } from './report.ts';
-import { decodeText } from './text.ts';
+import { decodeText, encodingName, listLines } from './text.ts';
 import type { ValidationIssue } from './types.ts';
 
 export type ManifestFormat = 'csv' | 'tsv' | 'jsonl';
@@ -37,43 +37,120 @@ export interface ParsedManifest {
   issues: ValidationIssue[];
   /** True when the file was not valid UTF-8 (cells may hold U+FFFD). */
   nonUtf8: boolean;
+  /** The encoding the text was read in ('utf-8', 'windows-1252', 'utf-16le', …). */
+  encoding: string;
+  /** True when the file holds nothing but whitespace. */
+  empty: boolean;
+  /** A JSONL file without rows that is one JSON value spread over lines (to say why). */
+  wholeJson?: 'array' | 'object';
 }
 
-function uniqueColumns(names: string[]): string[] {
+function uniqueColumns(names: string[], file: string, issues: ValidationIssue[]): string[] {
   const seen = new Map<string, number>();
+  const firstAt = new Map<string, number>();
   return names.map((raw, i) => {
     const name = raw.trim() || `column ${i + 1}`;
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
-    return n === 1 ? name : `${name} (${n})`;
+    if (n === 1) {
+      firstAt.set(name, i + 1);
+      return name;
+    }
+    const renamed = `${name} (${n})`;
+    issues.push(issue('duplicate-column', file, `the header names the column "${name}" twice (columns ${firstAt.get(name)} and ${i + 1}); column ${firstAt.get(name)} is used as "${name}", column ${i + 1} appears as "${renamed}"`, 1));
+    return renamed;
   });
 }
 
-function parseDelimited(file: string, text: string, format: 'csv' | 'tsv', issues: ValidationIssue[]): Omit<ParsedManifest, 'file' | 'format' | 'issues' | 'nonUtf8'> {
-  const result = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, delimiter: format === 'tsv' ? '\t' : '', quoteChar: '"' });
-  const badRecords = new Map<number, string>();
-  for (const e of result.errors) {
-    if (e.code === 'UndetectableDelimiter') continue; // single-column files are fine
-    if (e.row !== undefined && e.row !== null) badRecords.set(e.row, e.message);
+/** What the format parsers return. */
+type Parsed = Pick<ParsedManifest, 'columns' | 'rows' | 'rowsSeen'>;
+
+interface DelimitedRecord {
+  cells: string[];
+  /** Spreadsheet row (the first record is row 1). */
+  row: number;
+  /** Why the record cannot be used, when it cannot. */
+  problem?: { code: 'bad-row' | 'unterminated-quote'; message: string };
+}
+
+const NEWLINE = /\r\n|\n|\r/g;
+
+function countLines(text: string, end: number): number {
+  let n = 0;
+  for (const m of text.slice(0, end).matchAll(NEWLINE)) if (m) n++;
+  return n;
+}
+
+/**
+ * Splits delimited text into records. A quote that opens a field and is never closed
+ * (or is only "closed" by a quote many lines further down) would swallow every later
+ * row into one giant field: such a record is cut back to the line where the quote
+ * opened, that line is reported, and parsing resumes on the next line.
+ */
+function delimitedRecords(text: string, format: 'csv' | 'tsv'): { records: DelimitedRecord[]; delimiter: string } {
+  const records: DelimitedRecord[] = [];
+  let delimiter = format === 'tsv' ? '\t' : '';
+  let rest = text;
+  let rowBase = 0;
+  let lineBase = 0; // lines of `text` before `rest`
+  for (;;) {
+    const result = Papa.parse<string[]>(rest, { header: false, skipEmptyLines: false, delimiter, quoteChar: '"' });
+    delimiter = result.meta.delimiter;
+    const bad = new Map<number, string>();
+    let runaway: { row: number; quoteAt: number } | null = null;
+    for (const e of result.errors) {
+      if (e.code === 'UndetectableDelimiter') continue; // single-column files are fine
+      if (e.row === undefined || e.row === null) continue;
+      const cells = result.data[e.row] ?? [];
+      const spansLines = cells.some((c) => /[\r\n]/.test(c));
+      if (e.type === 'Quotes' && spansLines && e.index !== undefined && (runaway === null || e.row < runaway.row)) runaway = { row: e.row, quoteAt: e.index - 1 };
+      else if (!bad.has(e.row)) bad.set(e.row, e.message);
+    }
+    const upTo = runaway ? runaway.row : result.data.length;
+    for (let i = 0; i < upTo; i++) {
+      const r: DelimitedRecord = { cells: result.data[i], row: rowBase + i + 1 };
+      if (bad.has(i)) r.problem = { code: 'bad-row', message: `cannot parse the row: ${bad.get(i)}; skipped` };
+      records.push(r);
+    }
+    if (!runaway) break;
+    const quoteLine = lineBase + countLines(rest, runaway.quoteAt) + 1;
+    NEWLINE.lastIndex = runaway.quoteAt;
+    const next = NEWLINE.exec(rest);
+    records.push({
+      cells: result.data[runaway.row],
+      row: rowBase + runaway.row + 1,
+      problem: {
+        code: 'unterminated-quote',
+        message: `a quote (") opens on line ${quoteLine} and is never closed, so the row would swallow the lines after it; line ${quoteLine} is skipped${next ? ` and reading goes on with line ${quoteLine + 1}` : ''} — close the quote or remove it`,
+      },
+    });
+    if (!next) break;
+    rest = rest.slice(next.index + next[0].length);
+    rowBase += runaway.row + 1;
+    lineBase = quoteLine;
   }
-  const data = result.data;
+  return { records, delimiter };
+}
+
+function parseDelimited(file: string, text: string, format: 'csv' | 'tsv', issues: ValidationIssue[]): Parsed {
+  const { records, delimiter } = delimitedRecords(text, format);
   let h = 0;
-  while (h < data.length && data[h].every((c) => c.trim() === '')) h++;
-  if (h >= data.length) return { columns: [], rows: [], rowsSeen: 0 };
-  const columns = uniqueColumns(data[h]);
+  while (h < records.length && records[h].cells.every((c) => c.trim() === '')) h++;
+  if (h >= records.length) return { columns: [], rows: [], rowsSeen: 0 };
+  if (records[h].problem?.code === 'unterminated-quote') issues.push(issue('unterminated-quote', file, records[h].problem!.message, records[h].row));
+  const columns = uniqueColumns(records[h].problem ? [] : records[h].cells, file, issues);
   const rows: ManifestRow[] = [];
   let rowsSeen = 0;
-  for (let i = h + 1; i < data.length; i++) {
-    const cells = data[i];
-    if (cells.every((c) => c.trim() === '')) continue;
+  for (let i = h + 1; i < records.length; i++) {
+    const { cells, row, problem } = records[i];
+    if (cells.every((c) => c.trim() === '') && !problem) continue;
     rowsSeen++;
-    const row = i + 1; // spreadsheet row: the first record is row 1
-    if (badRecords.has(i)) {
-      issues.push(issue('bad-row', file, `cannot parse the row: ${badRecords.get(i)}; skipped`, row));
+    if (problem) {
+      issues.push(issue(problem.code, file, problem.message, row));
       continue;
     }
     if (cells.length > columns.length) {
-      issues.push(issue('bad-row', file, `the row has ${cells.length} fields but the header has ${columns.length} (an unquoted "${result.meta.delimiter}" in a value?); skipped`, row));
+      issues.push(issue('bad-row', file, `the row has ${cells.length} fields but the header has ${columns.length} (an unquoted "${delimiter}" in a value?); skipped`, row));
       continue;
     }
     const values: Record<string, unknown> = {};
@@ -83,7 +160,7 @@ function parseDelimited(file: string, text: string, format: 'csv' | 'tsv', issue
   return { columns, rows, rowsSeen };
 }
 
-function parseJsonl(file: string, text: string, issues: ValidationIssue[]): Omit<ParsedManifest, 'file' | 'format' | 'issues' | 'nonUtf8'> {
+function parseJsonl(file: string, text: string, issues: ValidationIssue[]): Parsed {
   const lines = text.split(/\r\n|\n|\r/);
   const columns: string[] = [];
   const known = new Set<string>();
@@ -119,12 +196,25 @@ export function parseManifest(file: string, bytes: Uint8Array, format = manifest
   const issues: ValidationIssue[] = [];
   const decoded = decodeText(bytes);
   if (!decoded.valid) {
+    const lines = decoded.invalidLines ?? [];
     issues.push(
-      issue('non-utf8', file, `not valid UTF-8 (first bad byte at offset ${decoded.firstInvalidByte}, line ${decoded.firstInvalidLine}); decoded with U+FFFD replacement characters — save the file as UTF-8`),
+      issue('non-utf8', file, `the file is UTF-8 but line${lines.length === 1 ? '' : 's'} ${listLines(lines)} hold${lines.length === 1 ? 's' : ''} bytes that are not; they are shown as � — save the file as UTF-8`),
     );
+  } else if (decoded.encoding !== 'utf-8') {
+    issues.push(issue('encoding', file, `the file is not UTF-8; it was read as ${encodingName(decoded.encoding)} — check that accented letters look right, or save it as UTF-8`));
   }
   const parsed = format === 'jsonl' ? parseJsonl(file, decoded.text, issues) : parseDelimited(file, decoded.text, format, issues);
-  return { file, format, ...parsed, issues, nonUtf8: !decoded.valid };
+  const out: ParsedManifest = { file, format, ...parsed, issues, encoding: decoded.encoding, nonUtf8: !decoded.valid, empty: decoded.text.trim() === '' };
+  const start = decoded.text.trimStart()[0];
+  if (format === 'jsonl' && parsed.rows.length === 0 && (start === '[' || start === '{')) {
+    try {
+      const whole: unknown = JSON.parse(decoded.text);
+      if (whole !== null && typeof whole === 'object') out.wholeJson = Array.isArray(whole) ? 'array' : 'object';
+    } catch {
+      if (start === '[') out.wholeJson = 'array';
+    }
+  }
+  return out;
 }
 
 /** What the target column holds. */
@@ -193,4 +283,21 @@ export function cellText(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return null;
+}
+
+/**
+ * Why a manifest without usable rows cannot be imported, in the user's words; null
+ * when it has rows.
+ */
+export function emptyManifestReason(m: ParsedManifest, size: number): string | null {
+  if (m.rows.length > 0) return null;
+  if (size === 0) return `${m.file} is empty (0 bytes): there is nothing to import.`;
+  if (m.empty) return `${m.file} holds only blank lines: there is nothing to import.`;
+  if (m.wholeJson === 'array') {
+    return `${m.file} is one JSON array (a pretty-printed [ … ] list), not JSON Lines: write one object per line, e.g. {"image": "a.png", "label": "cat"} — \`jq -c '.[]' in.json > ${m.file}\` does it.`;
+  }
+  if (m.wholeJson === 'object') return `${m.file} is one JSON object spread over several lines, not JSON Lines: write each example as one object on its own line.`;
+  if (m.format !== 'jsonl' && m.rowsSeen === 0) return `${m.file} has a header (${m.columns.join(', ') || 'no column names'}) but no data rows below it: there is nothing to import.`;
+  const what = m.format === 'jsonl' ? 'lines' : 'rows';
+  return `None of the ${m.rowsSeen} ${what} of ${m.file} could be read (see the report below for each ${what === 'lines' ? 'line' : 'row'}): there is nothing to import.`;
 }

@@ -108,7 +108,12 @@ describe('prepareDataset', () => {
     ]);
     expect(p.report.rowsKept).toBe(12);
     expect(p.report.rowsSkipped).toBe(2);
-    expect(() => prepareDataset(raw, options({ task: 'regression' }))).toThrow(/no example fits task "regression"/);
+    expect(() => prepareDataset(raw, options({ task: 'regression' }))).toThrow(
+      /^None of the 12 examples of .* can be used for regression \(a number per example\): their targets are class labels\. Choose the target kind for classification/,
+    );
+    expect(() => prepareDataset([], options())).toThrow(/^Nothing to prepare: no example was loaded from /);
+    expect(() => prepareDataset([ex(30, { kind: 'class', label: 'cat' }, ' ', null)], options())).toThrow(/has an image or a text to learn from/);
+    expect(p.report.issues[0].message).toBe('the target holds numbers, which classification (one class per example) cannot use; skipped');
     expect(() => prepareDataset(raw, options({ imageSize: 8 }))).toThrow(/imageSize must be an integer in 16–128/);
   });
   it('multilabel: [N, C] of 0/1', () => {

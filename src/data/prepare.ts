@@ -103,6 +103,34 @@ function splitStats(
   return stats;
 }
 
+const TASK_WORDS: Record<TaskKind, string> = {
+  classification: 'classification (one class per example)',
+  multilabel: 'multi-label classification',
+  regression: 'regression (a number per example)',
+  captioning: 'captioning (a caption per example)',
+};
+const TARGET_WORDS: Record<RawExample['target']['kind'], string> = {
+  class: 'class labels',
+  labels: 'lists of labels',
+  number: 'numbers',
+  caption: 'captions',
+  none: 'no target',
+};
+const TASK_FOR_TARGET_KIND: Partial<Record<RawExample['target']['kind'], TaskKind>> = { class: 'classification', labels: 'multilabel', number: 'regression', caption: 'captioning' };
+
+/** Why no example of `raw` can be prepared for `task`, in the user's words. */
+function nothingPrepared(name: string, task: TaskKind, raw: readonly RawExample[]): string {
+  if (raw.length === 0) return `Nothing to prepare: no example was loaded from ${name}. The validation report says why each row was skipped.`;
+  const fitting = raw.filter((e) => TARGET_FOR_TASK[task].includes(e.target.kind));
+  if (fitting.length === 0) {
+    const kinds = [...new Set(raw.map((e) => e.target.kind))];
+    const other = kinds.map((k) => TASK_FOR_TARGET_KIND[k]).find((t) => t !== undefined);
+    const hint = other ? ` Choose the target kind for ${TASK_WORDS[other]} in the mapping step, or a target column that holds what ${TASK_WORDS[task]} needs.` : '';
+    return `None of the ${raw.length} examples of ${name} can be used for ${TASK_WORDS[task]}: their targets are ${kinds.map((k) => TARGET_WORDS[k]).join(' and ')}.${hint}`;
+  }
+  return `None of the ${raw.length} examples of ${name} has an image or a text to learn from: every row lacks both. Map an image column or a text column, or fill them in.`;
+}
+
 /**
  * Turns raw examples into typed arrays for the trainer (layouts in types.ts).
  * Examples whose target does not fit the task, or that have neither image nor text,
@@ -115,13 +143,13 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
   const kept: RawExample[] = [];
   for (const e of raw) {
     if (!TARGET_FOR_TASK[task].includes(e.target.kind)) {
-      issues.push(issue('target-mismatch', e.source.file, `target of kind "${e.target.kind}" does not fit task "${task}"; skipped`, e.source.row));
+      issues.push(issue('target-mismatch', e.source.file, `the target holds ${TARGET_WORDS[e.target.kind]}, which ${TASK_WORDS[task]} cannot use; skipped`, e.source.row));
     } else if (e.image === null && (e.text === null || e.text.trim() === '')) {
-      issues.push(issue('no-input', e.source.file, 'neither image nor text; skipped', e.source.row));
+      issues.push(issue('no-input', e.source.file, 'the example has neither an image nor a text; skipped', e.source.row));
     } else kept.push(e);
   }
   if (kept.length === 0) {
-    throw new Error(`prepareDataset("${name}"): no example fits task "${task}" (${raw.length} given, ${issues.length} skipped)`);
+    throw new Error(nothingPrepared(name, task, raw));
   }
   const n = kept.length;
   // Rows seen by the loader (or the examples given, when the report has none).

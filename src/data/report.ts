@@ -27,6 +27,21 @@ export const ISSUE_CODES = {
   'unreferenced-file': { severity: 'warning', meaning: 'an image no manifest row refers to; ignored' },
   'extra-manifest': { severity: 'warning', meaning: 'more than one manifest was found; only the first is used' },
   'target-mismatch': { severity: 'error', meaning: 'the target kind does not fit the chosen task' },
+  'unterminated-quote': { severity: 'error', meaning: 'a CSV/TSV field opens a quote that is never closed; that line is skipped and reading goes on with the next line' },
+  encoding: { severity: 'warning', meaning: 'the text is not UTF-8 and was read as Windows-1252 or UTF-16 (byte-order mark)' },
+  'missing-modality': { severity: 'warning', meaning: 'the data has no images or no texts at all; only one input can be trained' },
+  'orphan-text': { severity: 'warning', meaning: 'in an image-folder layout a .txt file has no image of the same name; ignored' },
+  'nested-folder': { severity: 'warning', meaning: 'images sit deeper than one folder; the top folder under the root is their class' },
+  'empty-folder': { severity: 'warning', meaning: 'a class folder holds no images' },
+  'wrong-type': { severity: 'error', meaning: 'a JSONL field holds a value of the wrong type (an object, list or number where a path or text belongs)' },
+  'label-variants': { severity: 'warning', meaning: 'labels differ only in letter case or surrounding spaces' },
+  'conflicting-labels': { severity: 'warning', meaning: 'the same image (with the same text) is listed with different labels' },
+  'duplicate-column': { severity: 'warning', meaning: 'the header names a column twice; the first is used under that name' },
+  'single-class': { severity: 'warning', meaning: 'every example has the same class: a classifier has nothing to tell apart' },
+  'encrypted-zip': { severity: 'error', meaning: 'a zip is password-protected; it cannot be opened' },
+  'nested-zip': { severity: 'warning', meaning: 'a zip inside the import (or inside another zip) was opened, one level deep' },
+  'unsupported-compression': { severity: 'error', meaning: 'zip entries use a compression method other than Deflate or Store (e.g. bzip2, LZMA)' },
+  'image-too-large': { severity: 'error', meaning: 'the image header declares more pixels than the stated limit; not decoded' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

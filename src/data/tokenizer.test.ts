@@ -74,12 +74,22 @@ describe('decodeText', () => {
   it('reads UTF-16 with a BOM', () => {
     expect(decodeText(Uint8Array.from([0xff, 0xfe, 0x68, 0, 0xe9, 0])).text).toBe('hé');
   });
-  it('flags Latin-1 bytes, decodes them as U+FFFD and says where', () => {
-    const d = decodeText(Uint8Array.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  it('reads Latin-1 / Windows-1252 bytes as Windows-1252 when the file holds no UTF-8 sequence', () => {
+    const d = decodeText(Uint8Array.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a, 0x80, 0xbd]));
+    expect(d).toEqual({ text: 'a\ncafé\n€½', encoding: 'windows-1252', valid: true });
+  });
+  it('keeps UTF-8 with a few bad bytes as UTF-8, with U+FFFD, and names every line', () => {
+    const d = decodeText(new Uint8Array([...new TextEncoder().encode('naïve\nok\n'), 0xe9, 0x0a, 0x61, 0xff, 0x0a]));
     expect(d.valid).toBe(false);
-    expect(d.text).toBe('a\ncaf\ufffd\n');
-    expect(d.firstInvalidByte).toBe(5);
-    expect(d.firstInvalidLine).toBe(2);
+    expect(d.encoding).toBe('utf-8');
+    expect(d.text).toBe('naïve\nok\n\ufffd\na\ufffd\n');
+    expect(d.firstInvalidByte).toBe(10);
+    expect(d.firstInvalidLine).toBe(3);
+    expect(d.invalidLines).toEqual([3, 4]);
+  });
+  it('does not take bytes Windows-1252 leaves undefined for Windows-1252', () => {
+    const d = decodeText(Uint8Array.from([0x61, 0x81, 0x62]));
+    expect(d).toMatchObject({ encoding: 'utf-8', valid: false, text: 'a\ufffdb', invalidLines: [1] });
   });
   it('finds malformed UTF-8: overlong, surrogate, truncated, beyond U+10FFFF', () => {
     expect(firstInvalidUtf8(Uint8Array.from([0xc0, 0xaf]))).toBe(0);

@@ -126,10 +126,11 @@ export function DataPanel() {
           {error.message}
         </p>
       )}
-      {error?.report && !shown && <ValidationReportView report={error.report} name={error.name ?? 'import'} />}
+      {/* A refused import shows its own report, even while an earlier dataset stays loaded. */}
+      {error?.report && <ValidationReportView report={error.report} name={error.name ?? 'import'} />}
       {shown && active && (
         <>
-          <ValidationReportView report={shown.report} name={shown.name} />
+          {!error?.report && <ValidationReportView report={shown.report} name={shown.name} />}
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
           <TextLengthHistogram dataset={shown} />

@@ -36,7 +36,7 @@ export function ImportFlow({ imageSize, onError }: { imageSize: number; onError:
   const onFiles = (g: GatheredFiles) => {
     onError(null);
     setStage({ step: 'planning' });
-    planImport(g.files, { fromFolder: g.fromFolder }).then(
+    planImport(g.files, { fromFolder: g.fromFolder, folders: g.folders }).then(
       (plan) => setStage({ step: 'mapping', plan, mapping: plan.mapping }),
       (e: Error) => {
         setStage({ step: 'pick' });
@@ -73,7 +73,8 @@ export function ImportFlow({ imageSize, onError }: { imageSize: number; onError:
         },
         (e: Error) => {
           setStage({ step: 'mapping', plan, mapping });
-          onError({ message: e.name === 'AbortError' ? 'Import cancelled; nothing was loaded.' : `Import failed: ${e.message}` });
+          if (e instanceof ImportError) onError({ message: e.message, report: { ...emptyReport(), issues: e.issues }, name: plan.name });
+          else onError({ message: e.name === 'AbortError' ? 'Import cancelled; nothing was loaded.' : `Import failed: ${e.message}` });
         },
       )
       .finally(() => {

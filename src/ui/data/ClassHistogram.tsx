@@ -1,4 +1,5 @@
 // Examples per class and split (classification and multi-label).
+import { visibleText } from '../../data/text.ts';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PreparedDataset } from '../../data/types.ts';
 
@@ -7,7 +8,7 @@ export function ClassHistogram({ dataset }: { dataset: PreparedDataset }) {
   const t = dataset.targets;
   if (t.kind !== 'classification' && t.kind !== 'multilabel') return null;
   const s = dataset.stats;
-  const data = t.classes.map((name, c) => ({ name, train: s.train.classCounts![c], validation: s.validation.classCounts![c], test: s.test.classCounts![c] }));
+  const data = t.classes.map((name, c) => ({ name: visibleText(name), train: s.train.classCounts![c], validation: s.validation.classCounts![c], test: s.test.classCounts![c] }));
   const many = data.length > 30;
   return (
     <fieldset data-testid="class-histogram">

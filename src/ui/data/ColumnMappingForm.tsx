@@ -1,5 +1,6 @@
 // The mapping step: which manifest column is the image path, the text and the target,
 // and what kind of target it is. Image folders have a fixed mapping and only confirm.
+import { visibleText } from '../../data/text.ts';
 import type { ImportPlan } from '../../data/importer.ts';
 import type { ColumnMapping, TargetKind } from '../../data/manifest.ts';
 
@@ -18,7 +19,7 @@ function ColumnSelect({ label, value, columns, onChange, testId }: { label: stri
         <option value="">(none)</option>
         {columns.map((c) => (
           <option key={c} value={c}>
-            {c}
+            {visibleText(c)}
           </option>
         ))}
       </select>

@@ -1,8 +1,10 @@
 // A page of examples: the image as the model sees it (after resizing), the text as
-// text (React text nodes, never HTML), and the target.
+// text (React text nodes, never HTML; hidden characters escaped, long texts cut), and
+// the target.
 import { useEffect, useRef, useState } from 'react';
 import { tensorToImage } from '../../data/image.ts';
 import type { PreparedDataset } from '../../data/types.ts';
+import { ShownText } from './ShownText.tsx';
 
 const PAGE = 24;
 
@@ -59,9 +61,15 @@ export function PreviewGallery({ dataset }: { dataset: PreparedDataset }) {
           <figure key={dataset.ids[i]} data-testid="preview-item">
             {dataset.hasImage[i] ? <Thumbnail dataset={dataset} index={i} /> : <div className="no-image">no image</div>}
             <figcaption>
-              {dataset.texts[i] !== null ? <div className="text" data-testid="preview-text">{dataset.texts[i]}</div> : <div className="data-note">no text</div>}
+              {dataset.texts[i] !== null ? (
+                <div className="text" data-testid="preview-text">
+                  <ShownText text={dataset.texts[i]!} />
+                </div>
+              ) : (
+                <div className="data-note">no text</div>
+              )}
               <div className="target" data-testid="preview-target">
-                → {targetText(dataset, i)}
+                → <ShownText text={targetText(dataset, i)} name={dataset.targets.kind !== 'captioning'} />
               </div>
             </figcaption>
           </figure>

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import { countIssues, reportToCsv } from '../../data/report.ts';
 import type { ValidationReport } from '../../data/types.ts';
+import { ShownText } from './ShownText.tsx';
 
 /** Report table with a severity filter and "Download CSV". */
 export function ValidationReportView({ report, name }: { report: ValidationReport; name: string }) {
@@ -57,9 +58,13 @@ export function ValidationReportView({ report, name }: { report: ValidationRepor
                 <tr key={k} className={i.severity} data-testid="report-row" data-code={i.code} data-file={i.file} data-row={i.row ?? ''}>
                   <td>{i.severity}</td>
                   <td>{i.code}</td>
-                  <td>{i.file}</td>
+                  <td>
+                    <ShownText text={i.file} name />
+                  </td>
                   <td>{i.row ?? ''}</td>
-                  <td>{i.message}</td>
+                  <td>
+                    <ShownText text={i.message} name />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -8,6 +8,8 @@ export interface GatheredFiles {
   files: ImportFile[];
   /** Paths start with the picked or dropped folder's name. */
   fromFolder: boolean;
+  /** Empty folders seen while walking (an <input> never lists them). */
+  folders?: string[];
 }
 
 /** Files from an <input type=file> (with or without webkitdirectory). */
@@ -24,17 +26,20 @@ function entryFile(entry: FileSystemFileEntry): Promise<File> {
   return new Promise((resolve, reject) => entry.file(resolve, reject));
 }
 
-async function walkEntry(entry: FileSystemEntry, out: ImportFile[]): Promise<void> {
+async function walkEntry(entry: FileSystemEntry, out: ImportFile[], folders: string[]): Promise<void> {
   if (entry.isFile) {
     const file = await entryFile(entry as FileSystemFileEntry);
     out.push(fileFromFileLike(file, entry.fullPath.replace(/^\/+/, '')));
   } else if (entry.isDirectory) {
     const reader = (entry as FileSystemDirectoryEntry).createReader();
+    let children = 0;
     for (;;) {
       const batch = await readBatch(reader);
       if (batch.length === 0) break;
-      for (const child of batch) await walkEntry(child, out);
+      children += batch.length;
+      for (const child of batch) await walkEntry(child, out, folders);
     }
+    if (children === 0) folders.push(entry.fullPath.replace(/^\/+/, ''));
   }
 }
 
@@ -44,8 +49,9 @@ export async function filesFromDrop(data: DataTransfer): Promise<GatheredFiles> 
   const entries = Array.from(data.items, (item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null)).filter((e): e is FileSystemEntry => e !== null);
   if (entries.length === 0) return filesFromInput(data.files);
   const files: ImportFile[] = [];
-  for (const e of entries) await walkEntry(e, files);
-  return { files, fromFolder: entries.length === 1 && entries[0].isDirectory };
+  const folders: string[] = [];
+  for (const e of entries) await walkEntry(e, files, folders);
+  return { files, folders, fromFolder: entries.length === 1 && entries[0].isDirectory };
 }
 
 interface DirectoryHandleLike {
@@ -69,12 +75,16 @@ export async function filesFromDirectoryPicker(): Promise<GatheredFiles> {
   const pick = (window as unknown as { showDirectoryPicker(o?: object): Promise<DirectoryHandleLike> }).showDirectoryPicker;
   const root = await pick.call(window, { mode: 'read' });
   const files: ImportFile[] = [];
+  const folders: string[] = [];
   const walk = async (dir: DirectoryHandleLike, prefix: string) => {
+    let children = 0;
     for await (const h of dir.values()) {
+      children++;
       if (h.kind === 'file') files.push(fileFromFileLike(await h.getFile(), `${prefix}${h.name}`));
       else await walk(h, `${prefix}${h.name}/`);
     }
+    if (children === 0 && prefix !== '') folders.push(prefix.slice(0, -1));
   };
   await walk(root, '');
-  return { files, fromFolder: false };
+  return { files, folders, fromFolder: false };
 }
