@@ -11,7 +11,7 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
   await page.getByTestId('train-start').click();
   await expect.poll(async () => (await chartValues(page, 'chart-loss', 'validation')).length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
   await page.getByTestId('train-pause').click();
-  await expect(page.getByTestId('run-status')).toHaveText('Paused', { timeout: 30_000 });
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused at step \d+$/, { timeout: 30_000 });
   const step = await progressStep(page);
   expect(step).toBeGreaterThan(0);
   // Saved at once on pause, with every finished epoch (the last may end after the pause).
@@ -23,7 +23,7 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
 
   await page.reload();
   await expect(page.getByTestId('session-notice')).toContainText('Session restored from', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveText('Paused', { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused at step \d+$/, { timeout: 60_000 });
   expect(await progressStep(page)).toBe(step);
   await expect.poll(() => chartValues(page, 'chart-loss', 'validation')).toEqual(validation);
   // The per-step series comes from the live buffer, which the chart reads on its own tick.
@@ -33,7 +33,7 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
   await page.getByTestId('train-start').click();
   await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBeGreaterThan(step + 2);
   await page.getByTestId('train-pause').click();
-  await expect(page.getByTestId('run-status')).toHaveText('Paused', { timeout: 30_000 });
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused at step \d+$/, { timeout: 30_000 });
   const resumed = await progressStep(page);
   expect((await chartValues(page, 'chart-loss', 'validation')).slice(0, validation.length)).toEqual(validation);
 
@@ -42,7 +42,7 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
   await page.getByTestId('load-checkpoint').setInputFiles({ name: 'broken.gatescope.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a checkpoint at all') });
   await expect(page.getByTestId('checkpoint-status')).toContainText('broken.gatescope.safetensors');
   await expect(page.getByTestId('checkpoint-status')).toContainText('The current session was not changed.');
-  await expect(page.getByTestId('run-status')).toHaveText('Paused');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused at step \d+$/);
   expect(await progressStep(page)).toBe(resumed);
 
   // The trained model, exported and run in ONNX Runtime, agrees with GateScope.

@@ -108,6 +108,14 @@ describe('checkpoint save and load', () => {
     expect(loadCheckpoint(bytes).state.history).toEqual(history);
   });
 
+  it('keeps the per-step loss, learning rate and gradient norm when given, and has none otherwise', async () => {
+    const { state, bytes: without } = await savedCheckpoint();
+    expect(loadCheckpoint(without).steps).toBeUndefined();
+    const steps = [1, 2, 3].map((k) => ({ step: k, epoch: 0, loss: k === 2 ? NaN : 1 / k, lr: 0.01, gradNorm: k, layerNorms: [0.5], timeNorms: [] }));
+    const bytes = saveCheckpoint({ model: smallModel(), train: smallTrain(), dataset: datasetReference(data), state, steps });
+    expect(loadCheckpoint(bytes).steps).toEqual(steps.map((t) => ({ ...t, layerNorms: [] })));
+  });
+
   it('the file is a safetensors file with PyTorch parameter names', async () => {
     const { bytes } = await savedCheckpoint();
     const file = parseSafetensors(bytes);

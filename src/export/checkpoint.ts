@@ -7,7 +7,9 @@
 //   metadata  "format": "gatescope-checkpoint", "checkpoint_version", "saved_at", and JSON
 //             strings "model_config", "train_config", "dataset", "trainer" (step, epoch,
 //             history, cursor, RNG position, learning-rate override, optimizer step and
-//             per-parameter update counts, the current epoch's running loss)
+//             per-parameter update counts, the current epoch's running loss), and
+//             optionally "steps": the per-step statistics the charts show, one
+//             [step, epoch, loss, learning rate, gradient norm] row per step
 // Loading checks all of it — the safetensors structure, the format marker, versions,
 // both configs, every weight's shape against the model config, the optimizer state
 // against the parameters, the trainer position — and either returns a complete
@@ -19,7 +21,7 @@ import { MODEL_CONFIG_VERSION, validateModelConfig, type ModelConfig } from '../
 import { modelSpecs } from '../models/model.ts';
 import { validateTrainConfig, type TrainConfig } from '../train/config.ts';
 import type { TrainingState } from '../train/protocol.ts';
-import type { EpochRecord } from '../train/trainer.ts';
+import type { EpochRecord, StepStats } from '../train/trainer.ts';
 import { parseSafetensors, SafetensorsError, writeSafetensors } from './safetensors.ts';
 
 /** Bump when older GateScope versions can no longer read the files this one writes. */
@@ -49,6 +51,8 @@ export interface Checkpoint {
   train: TrainConfig;
   dataset: DatasetReference;
   state: TrainingState;
+  /** Per-step statistics before the save (loss, learning rate, gradient norm only); absent in files without them. */
+  steps?: StepStats[];
 }
 
 /** A checkpoint that cannot be loaded; the message says why in plain words. */
@@ -150,6 +154,7 @@ export function saveCheckpoint(c: Omit<Checkpoint, 'version' | 'savedAt'> & { sa
     train_config: JSON.stringify(c.train),
     dataset: JSON.stringify(c.dataset),
     trainer: toJson(trainer),
+    ...(c.steps?.length ? { steps: toJson(c.steps.map((t) => [t.step, t.epoch, t.loss, t.lr, t.gradNorm])) } : {}),
   });
 }
 
@@ -217,6 +222,14 @@ export function loadCheckpoint(bytes: Uint8Array, fileName = 'the checkpoint'): 
     fail('its training history is malformed');
   }
 
+  let steps: StepStats[] | undefined;
+  if (meta.steps !== undefined) {
+    const rows = json('steps');
+    const row = (r: unknown) => Array.isArray(r) && r.length === 5 && isInt(r[0]) && isInt(r[1]) && r.slice(2).every((v) => typeof v === 'number');
+    if (!Array.isArray(rows) || !rows.every(row)) fail('its per-step statistics ("steps") are malformed');
+    steps = (rows as number[][]).map(([st, ep, loss, lr, gradNorm]) => ({ step: st, epoch: ep, loss, lr, gradNorm, layerNorms: [], timeNorms: [] }));
+  }
+
   const specs = modelSpecs(model);
   if (optimizerParamSteps != null) {
     if (!Array.isArray(optimizerParamSteps) || optimizerParamSteps.length !== specs.length || !optimizerParamSteps.every((n) => isInt(n) && n <= (optimizerStep as number))) {
@@ -277,5 +290,6 @@ export function loadCheckpoint(bytes: Uint8Array, fileName = 'the checkpoint'): 
       learningRateOverride: learningRateOverride as number | null,
       ...(epochLoss != null ? { epochLoss: epochLoss as { sum: number; count: number } } : {}),
     },
+    ...(steps ? { steps } : {}),
   };
 }

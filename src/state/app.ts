@@ -7,13 +7,24 @@ import { acquireGpuAdapterSummary } from './backend-probe.ts';
 import { buildDataset } from './data-controller.ts';
 import { isRestoring, restoreSavedSession, startAutosave } from './session-store.ts';
 import { currentTarget } from './target.ts';
-import { queryFromSetup, setupFromQuery } from './url.ts';
+import { isForeignLink, queryFromSetup, setupFromQuery } from './url.ts';
 import { training } from './training.ts';
 import { useStore, type Store } from './store.ts';
 
 const DATA_DEBOUNCE_MS = 400;
 const URL_DEBOUNCE_MS = 300;
 const SESSION_DEBOUNCE_MS = 500;
+/**
+ * Keys in `history.state` (it survives a reload): the query the app last wrote into the
+ * URL, and whether the entry was opened with a link to another setup.
+ */
+const WRITTEN_QUERY = 'gatescopeQuery';
+const OPENED_AS_LINK = 'gatescopeLink';
+
+function historyValue(key: string): unknown {
+  const state: unknown = history.state;
+  return state && typeof state === 'object' ? (state as Record<string, unknown>)[key] : undefined;
+}
 
 let started = false;
 
@@ -83,7 +94,9 @@ export function startApp(): void {
 
   // A saved session comes back first (it brings its own settings and dataset).
   // A link to another setup keeps its setup; the saved session is then offered instead.
-  const linked = [...new URLSearchParams(location.search).keys()].some((k) => k !== 'tab' && k !== 'debugShaders');
+  // Values the app wrote into the URL itself (the user's changes before a reload) are no link.
+  const written = historyValue(WRITTEN_QUERY);
+  const linked = isForeignLink(location.search, typeof written === 'string' ? written : null, historyValue(OPENED_AS_LINK) === true);
   const urlSetup = queryFromSetup(parsed.setup, null);
   void restoreSavedSession((saved) => !linked || queryFromSetup(saved, null) === urlSetup).then((restored) => {
     if (!restored) buildDataset();
@@ -95,7 +108,7 @@ export function startApp(): void {
     const s = useStore.getState();
     const query = queryFromSetup({ data: s.dataSettings, model: s.model, train: s.train }, s.tab);
     const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
-    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState({ ...(history.state as object | null), [WRITTEN_QUERY]: query, [OPENED_AS_LINK]: linked }, '', url);
   }, URL_DEBOUNCE_MS);
   const refreshSession = debounce(() => {
     const s = useStore.getState();

@@ -19,6 +19,7 @@ import type { Setup } from './settings.ts';
 import type { CompareRun } from './slices/compare.ts';
 import type { SessionSpec } from './slices/run.ts';
 import { currentTarget } from './target.ts';
+import { setupChanges } from './url.ts';
 import { training } from './training.ts';
 import { useStore, type Store } from './store.ts';
 
@@ -58,15 +59,20 @@ function message(e: unknown): string {
 async function snapshotInput(): Promise<SessionInput | null> {
   const s = useStore.getState();
   const spec = s.session;
-  if (!spec || restoring) return null;
-  const trained = (s.progress?.step ?? 0) > 0 && s.runStatus !== 'starting' && s.runStatus !== 'failed' && s.runStatus !== 'none';
+  // While a session is being built there is nothing consistent to save (the last save stays).
+  if (!spec || restoring || s.runStatus === 'starting') return null;
+  const trained = (s.progress?.step ?? 0) > 0 && s.runStatus !== 'failed' && s.runStatus !== 'none';
   const runs = s.compareRuns.filter((r) => r.status === 'done' || r.status === 'failed' || r.status === 'cancelled');
   // An untrained model is only its settings, which the URL already carries.
   if (!trained && runs.length === 0) return null;
   const state = trained ? await training.exportState() : null;
   // The session may have been replaced while its state was read.
   if (useStore.getState().session !== spec) return null;
-  const saved: SavedSetup = { setup: spec.setup, features: spec.features };
+  // The learning rate, step delay and early stopping change live without a new session:
+  // the saved settings carry the values in use now, so a reload keeps the user's changes.
+  const live = s.train;
+  const train = { ...spec.setup.train, optimizer: { ...spec.setup.train.optimizer, lr: live.optimizer.lr }, stepDelayMs: live.stepDelayMs, earlyStopping: live.earlyStopping };
+  const saved: SavedSetup = { setup: { ...spec.setup, train }, features: spec.features };
   return {
     setup: saved,
     dataset: spec.datasetSource === 'import' ? { source: 'import', name: spec.dataset.name, prepared: spec.dataset } : { source: 'generated', reference: referenceOf(spec.dataset) },
@@ -182,19 +188,29 @@ export function startAutosave(): void {
       void saver.flush();
       return;
     }
-    if (s.session !== prev.session || s.progress !== prev.progress || s.history !== prev.history || s.compareRuns !== prev.compareRuns) saver.schedule();
+    // A live setting changed while the run stands still: saved at once (a reload may follow).
+    if (s.train !== prev.train && s.runStatus !== 'running') {
+      void saver.flush();
+      return;
+    }
+    if (s.session !== prev.session || s.progress !== prev.progress || s.history !== prev.history || s.compareRuns !== prev.compareRuns || s.train !== prev.train) saver.schedule();
   });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') void saver.flush();
   });
 }
 
-/** Replaces the session with a checkpoint that passed every check (Export panel). */
+/**
+ * Replaces the session with a checkpoint that passed every check (Export panel), with its
+ * per-step statistics when the file has them. A checkpoint of another model setup changes
+ * the settings; the notice then says from what to what.
+ */
 export async function applyCheckpoint(checkpoint: Checkpoint): Promise<void> {
   const s = useStore.getState();
   if (s.compareRunning) throw new Error('a comparison is running; stop it first');
   if (!s.dataset) throw new Error('no dataset is ready');
   const previous = { model: s.model, train: s.train };
+  const changes = setupChanges({ data: s.dataSettings, model: s.model, train: s.train }, { data: s.dataSettings, model: checkpoint.model, train: checkpoint.train });
   s.setModel(checkpoint.model);
   s.setTrain(checkpoint.train);
   const { target, problems } = currentTarget(useStore.getState());
@@ -203,7 +219,8 @@ export async function applyCheckpoint(checkpoint: Checkpoint): Promise<void> {
     useStore.getState().setTrain(previous.train);
     throw new Error(target ? 'its model does not fit the current dataset (vocabulary, classes or image size differ)' : problems.join(' '));
   }
-  if (!(await training.newSession({ state: checkpoint.state, steps: [] }))) throw new Error(useStore.getState().runReason ?? 'the model could not be built');
+  if (!(await training.newSession({ state: checkpoint.state, steps: checkpoint.steps ?? [] }))) throw new Error(useStore.getState().runReason ?? 'the model could not be built');
+  useStore.getState().setSessionNotice({ settingsChange: changes.length ? `The checkpoint was made with other settings, which now apply: ${changes.join(', ')}.` : null });
   void autosave?.flush();
 }
 

@@ -8,6 +8,7 @@ import type { SplitName } from '../train/evaluate.ts';
 import type { StepStats } from '../train/trainer.ts';
 import { MAX_SAVED_STEPS } from '../export/persistence.ts';
 import { validateTrainConfig } from '../train/config.ts';
+import { continuedEpochs, nextRun } from './continuation.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
@@ -135,11 +136,69 @@ class TrainingController {
     if (s.runStatus === 'starting' && !(await this.ready)) return;
     const now = useStore.getState();
     if (now.runStatus === 'running') return;
-    if (now.runStatus !== 'idle' || this.isStale()) {
+    if (now.runStatus === 'finished' || now.runStatus === 'stopped') {
+      if (!(await this.afterEnd('train'))) return;
+    } else if (now.runStatus !== 'idle' || this.isStale()) {
       if (!(await this.newSession())) return;
     }
     this.syncLive();
     this.client?.send({ type: 'start' });
+  }
+
+  /**
+   * Train or Step once the run has ended: a trained model the settings still describe is
+   * rebuilt from its state and goes on (a finished run gets more epochs); one they no
+   * longer describe is only replaced once the user agrees (see `replaceTrained`).
+   * Resolves true when a session is ready for `action`.
+   */
+  private async afterEnd(action: 'train' | 'step'): Promise<boolean> {
+    const s = useStore.getState();
+    const { target } = currentTarget(s);
+    const spec = s.session;
+    if (!target) return false;
+    const step = s.progress?.step ?? 0;
+    const decision = nextRun({
+      ended: true,
+      trainedSteps: step,
+      session: spec && { dataset: spec.dataset, model: spec.model, train: spec.train, features: spec.featureValues },
+      target: { dataset: target.dataset, model: target.model, train: target.train, features: target.features },
+      before: spec?.setup ?? null,
+      after: { data: s.dataSettings, model: s.model, train: s.train },
+    });
+    if (decision.kind === 'new') return this.newSession();
+    if (decision.kind === 'ask') {
+      s.setReplaceQuestion({ step, changes: decision.changes, action });
+      return false;
+    }
+    let state: TrainingState;
+    try {
+      state = await this.exportState();
+    } catch (e) {
+      s.addLog(`Could not read the trained model to continue it: ${(e as Error).message}`);
+      return false;
+    }
+    // A finished run's state ends on a recorded epoch with its order used up; restored as it
+    // is, the trainer would take it for an epoch still to record. Without an order it starts
+    // a freshly shuffled one.
+    if (state.cursor >= state.order.length) state = { ...state, order: new Int32Array(0), cursor: 0 };
+    const steps = this.steps.slice();
+    const now = useStore.getState();
+    const epochs = continuedEpochs(state.epoch, now.train.epochs);
+    if (epochs !== now.train.epochs) {
+      now.setTrain({ ...now.train, epochs });
+      now.addLog(`Training the trained model on from step ${state.step}: epochs ${state.epoch} → ${epochs}.`);
+    }
+    return this.newSession({ state, steps });
+  }
+
+  /** The user agreed: a new, untrained model replaces the trained one, then does what they pressed. */
+  async replaceTrained(): Promise<void> {
+    const question = useStore.getState().replaceQuestion;
+    if (!question) return;
+    useStore.getState().setReplaceQuestion(null);
+    if (!(await this.newSession())) return;
+    this.syncLive();
+    this.client?.send({ type: question.action === 'train' ? 'start' : 'step' });
   }
 
   pause(): void {
@@ -152,7 +211,9 @@ class TrainingController {
     if (s.runStatus === 'running' || s.compareRunning) return;
     if (s.runStatus === 'starting' && !(await this.ready)) return;
     const now = useStore.getState().runStatus;
-    if (now !== 'idle' && now !== 'paused') {
+    if (now === 'finished' || now === 'stopped') {
+      if (!(await this.afterEnd('step'))) return;
+    } else if (now !== 'idle' && now !== 'paused') {
       if (!(await this.newSession())) return;
     }
     this.syncLive();
@@ -258,6 +319,8 @@ class TrainingController {
         break;
       }
       case 'progress':
+        // Single steps from idle leave the trainer idle; for the user the run is paused there.
+        if (store.runStatus === 'idle' && e.step > 0) store.setRunStatus('paused');
         store.setProgress({ epoch: e.epoch, step: e.step, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, etaSeconds: e.etaSeconds });
         break;
       case 'epoch':

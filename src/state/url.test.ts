@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultSetup } from './settings.ts';
-import { URL_KEYS, queryFromSetup, setupFromQuery } from './url.ts';
+import { URL_KEYS, isForeignLink, queryFromSetup, setupChanges, setupFromQuery } from './url.ts';
 
 describe('setup in the URL', () => {
   it('writes nothing for the defaults and reads the defaults back', () => {
@@ -74,5 +74,25 @@ describe('README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('### Links reproduce the setup'), readme.indexOf('### Keyboard, projectors and themes'));
     expect(URL_KEYS.filter((k) => !table.includes(`\`${k}\``))).toEqual([]);
+  });
+});
+
+describe('changes and links', () => {
+  it('lists changed settings as "name old → new", cells in capitals', () => {
+    const a = defaultSetup();
+    const b = defaultSetup();
+    b.model.text.cell = 'gru';
+    b.model.text.hiddenSize = a.model.text.hiddenSize * 2;
+    expect(setupChanges(a, b)).toEqual([`cell LSTM → GRU`, `hidden ${a.model.text.hiddenSize} → ${b.model.text.hiddenSize}`]);
+    expect(setupChanges(a, defaultSetup())).toEqual([]);
+  });
+
+  it('counts only a setup the app did not write itself as a link', () => {
+    expect(isForeignLink('?tab=train', null)).toBe(false);
+    expect(isForeignLink('?lr=0.006&tab=train', null)).toBe(true);
+    expect(isForeignLink('?lr=0.006&tab=train', 'tab=model&lr=0.006')).toBe(false);
+    expect(isForeignLink('?lr=0.006', 'lr=0.003')).toBe(true);
+    // An entry opened with a link stays one, however the app rewrote it.
+    expect(isForeignLink('?hidden=16&lr=0.006', 'hidden=16&lr=0.006', true)).toBe(true);
   });
 });

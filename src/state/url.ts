@@ -275,3 +275,45 @@ export function queryFromSetup(setup: Setup, tab: TabId | null): string {
   if (tab && tab !== 'data') params.set('tab', tab);
   return params.toString();
 }
+
+/** Values shown in upper case in change lists (the cell kinds are names, not words). */
+const UPPER_VALUES = new Set(['cell']);
+
+/**
+ * The settings that differ between two setups, one "name old → new" phrase per URL
+ * parameter (e.g. "cell LSTM → GRU", "hidden 64 → 128"), in URL order.
+ */
+export function setupChanges(before: Setup, after: Setup): string[] {
+  const out: string[] = [];
+  for (const field of FIELDS) {
+    const a = field.get(before);
+    const b = field.get(after);
+    const from = a === undefined ? 'none' : field.format(a);
+    const to = b === undefined ? 'none' : field.format(b);
+    if (from === to) continue;
+    const show = (v: string) => (UPPER_VALUES.has(field.key) ? v.toUpperCase() : v);
+    out.push(`${field.key} ${show(from)} → ${show(to)}`);
+  }
+  return out;
+}
+
+/** The parameters of a query that set something up (the panel and debug switches do not). */
+function setupParams(query: string): string {
+  const params = new URLSearchParams(query);
+  params.delete('tab');
+  params.delete('debugShaders');
+  params.sort();
+  return params.toString();
+}
+
+/**
+ * True when `query` (the page's URL) sets up a model and is not the query the app itself
+ * last wrote into this history entry (`written`, null when it wrote none): values the user
+ * changed in the page are not a link to another setup. `openedAsLink`: the entry was first
+ * opened with such a link, which stays one however the app rewrote it since.
+ */
+export function isForeignLink(query: string, written: string | null, openedAsLink = false): boolean {
+  const own = setupParams(query);
+  if (own === '') return false;
+  return openedAsLink || written === null || setupParams(written) !== own;
+}

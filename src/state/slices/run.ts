@@ -33,6 +33,16 @@ export interface SessionSpec {
   featureValues: Float32Array | null;
 }
 
+/** A question before a new, untrained model replaces a trained one (Train or Step pressed after the run ended). */
+export interface ReplaceQuestion {
+  /** Steps the trained model has. */
+  step: number;
+  /** How the settings differ from the trained model's ("hidden 64 → 128"). */
+  changes: string[];
+  /** What the user pressed: done on the new model once they agree. */
+  action: 'train' | 'step';
+}
+
 export interface RunSlice {
   runStatus: RunStatus;
   /** Why the run paused, finished or failed, in the trainer's words. */
@@ -50,6 +60,8 @@ export interface RunSlice {
   evaluation: EvalResult | null;
   evalBusy: boolean;
   evalError: string | null;
+  replaceQuestion: ReplaceQuestion | null;
+  setReplaceQuestion(q: ReplaceQuestion | null): void;
   sessionStarting(spec: SessionSpec): void;
   sessionReady(info: ReadyInfo): void;
   /** Ready with saved training state: its history and position, paused (or finished). */
@@ -83,8 +95,10 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   evaluation: null,
   evalBusy: false,
   evalError: null,
+  replaceQuestion: null,
+  setReplaceQuestion: (q) => set({ replaceQuestion: q }),
   sessionStarting: (spec) =>
-    set({ runStatus: 'starting', runReason: null, session: spec, runInfo: null, progress: null, throughput: null, history: [], nan: null, runLog: [], evaluation: null, evalBusy: false, evalError: null }),
+    set({ replaceQuestion: null, runStatus: 'starting', runReason: null, session: spec, runInfo: null, progress: null, throughput: null, history: [], nan: null, runLog: [], evaluation: null, evalBusy: false, evalError: null }),
   sessionReady: (info) =>
     set((s) => ({
       runStatus: 'idle',

@@ -31,13 +31,15 @@ export interface UiSlice {
   savedEpochs: number;
   /** When the saved session that was offered instead of restored was saved, or null. */
   restoreOffer: number | null;
+  /** How the settings changed when a checkpoint or a decision replaced them ("cell LSTM → GRU, …"), or null. */
+  settingsChange: string | null;
   setTab(tab: TabId): void;
   setTheme(theme: ThemeChoice): void;
   setUrlProblems(problems: string[]): void;
   selectExample(index: number | null): void;
   setDemo(demo: { id: DemoId; step: number } | null): void;
   setBackendProbe(probe: BackendProbe): void;
-  setSessionNotice(notice: { restoredFrom?: number | null; sessionError?: string | null; savedAt?: number | null; savedStep?: number; savedEpochs?: number; restoreOffer?: number | null }): void;
+  setSessionNotice(notice: { restoredFrom?: number | null; sessionError?: string | null; savedAt?: number | null; savedStep?: number; savedEpochs?: number; restoreOffer?: number | null; settingsChange?: string | null }): void;
 }
 
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
@@ -59,5 +61,6 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   savedStep: 0,
   savedEpochs: 0,
   restoreOffer: null,
+  settingsChange: null,
   setSessionNotice: (notice) => set(notice),
 });

@@ -8,6 +8,7 @@ import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { TrainingState } from '../../train/protocol.ts';
+import type { StepStats } from '../../train/trainer.ts';
 import { CheckpointError, compareDataset, datasetReference, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../export/checkpoint.ts';
 import { exportOnnx, onnxFeeds } from '../../export/onnx.ts';
 import { pytorchBundle, samplesFrom } from '../../export/pytorch.ts';
@@ -24,6 +25,8 @@ export interface ExportPanelProps {
   features?: Float32Array | null;
   /** Reads the current weights, optimizer state and position from the trainer; null before a model exists. */
   getTrainingState: (() => Promise<TrainingState>) | null;
+  /** The session's per-step statistics, saved with a checkpoint so that its charts come back. */
+  getSteps?: () => StepStats[];
   /** GateScope's forward outputs (evaluation mode, current weights) for dataset examples. */
   gatescopeOutputs: (indices: number[]) => Promise<Float32Array>;
   /** A checkpoint that passed every check; the app replaces the session with it (throw to report failure). */
@@ -150,7 +153,8 @@ export function ExportPanel(props: ExportPanelProps) {
     setCheckpointStatus({ kind: 'busy', what: 'Saving the checkpoint…' });
     try {
       const state = await getTrainingState();
-      const bytes = saveCheckpoint({ model, train: trainConfig, dataset: datasetReference(dataset), state });
+      const steps = props.getSteps?.().filter((t) => t.step <= state.step);
+      const bytes = saveCheckpoint({ model, train: trainConfig, dataset: datasetReference(dataset), state, steps });
       save(`${baseName(model)}-step${state.step}.gatescope.safetensors`, bytes, 'application/octet-stream');
       setCheckpointStatus({ kind: 'ok', message: `Saved the checkpoint at step ${state.step} (epoch ${state.epoch}), ${(bytes.length / 1024).toFixed(0)} KB.` });
     } catch (e) {

@@ -17,6 +17,7 @@ export function ExportTab() {
       dataset={session?.dataset ?? null}
       features={session?.featureValues ?? null}
       getTrainingState={ready ? () => training.exportState() : null}
+      getSteps={() => training.recentSteps()}
       gatescopeOutputs={(indices) => training.outputs(indices)}
       onLoadCheckpoint={(checkpoint) => applyCheckpoint(checkpoint)}
       onClearSession={() => clearSavedSession()}

@@ -2,6 +2,7 @@
 // trains from any panel, and a line saying what the run is doing (or, before the first
 // dataset is ready, what is being prepared).
 import { useStore } from '../../state/store.ts';
+import { sameRun } from '../../state/continuation.ts';
 import { currentTarget } from '../../state/target.ts';
 import { training } from '../../state/training.ts';
 
@@ -43,7 +44,14 @@ export function RunControls() {
   // While the model is being built a click waits for it, so the buttons stay enabled.
   const trainEnabled = status === 'paused' ? !compareRunning : canBuild && status !== 'running';
   const stepEnabled = canBuild && status !== 'running';
-  const trainLabel = status === 'paused' ? 'Resume' : status === 'finished' || status === 'stopped' ? 'Train again' : 'Train';
+  // After the run ended, Train goes on with the trained model while the settings still describe it.
+  const continues = useStore((s) => {
+    const { target } = currentTarget(s);
+    const spec = s.session;
+    return !!target && !!spec && (s.progress?.step ?? 0) > 0 && sameRun({ dataset: spec.dataset, model: spec.model, train: spec.train, features: spec.featureValues }, target);
+  });
+  const ended = status === 'finished' || status === 'stopped';
+  const trainLabel = status === 'paused' ? 'Resume' : ended ? (continues ? 'Train more' : 'Train again') : 'Train';
   const onTrain = () => {
     // The first press from the data or model panel shows the live charts.
     if (status !== 'paused' && (tab === 'data' || tab === 'model')) setTab('train');
@@ -80,6 +88,7 @@ function usePreparation(): string | null {
 export function RunStatusLine() {
   const preparation = usePreparation();
   const status = useStore((s) => s.runStatus);
+  const step = useStore((s) => s.progress?.step ?? 0);
   const reason = useStore((s) => s.runReason);
   const compareRunning = useStore((s) => s.compareRunning);
   const problem = useStore((s) => currentTarget(s).problems[0] ?? null);
@@ -88,7 +97,8 @@ export function RunStatusLine() {
     const { target } = currentTarget(s);
     return target !== null && target.key !== s.session.key && (s.progress?.step ?? 0) > 0;
   });
-  let text = STATUS_TEXT[status];
+  const statusText = status === 'paused' ? `Paused at step ${step}` : STATUS_TEXT[status];
+  let text = statusText;
   let tone = 'muted';
   if (compareRunning) {
     text = 'The Compare panel is training its queue; the main run waits.';
@@ -103,10 +113,10 @@ export function RunStatusLine() {
   } else if (stale) {
     text =
       status === 'paused' || status === 'running'
-        ? `${STATUS_TEXT[status]} — settings changed since this model was built: Stop, then Train to use them.`
-        : `${STATUS_TEXT[status]} — settings changed: Train builds a new model with them.`;
+        ? `${statusText} — settings changed since this model was built: Stop, then Train to use them.`
+        : `${statusText} — settings changed: Train builds a new model with them (it asks first when that replaces a trained one).`;
   } else if (reason && (status === 'paused' || status === 'finished')) {
-    text = `${STATUS_TEXT[status]}: ${reason}`;
+    text = `${statusText}: ${reason}`;
   }
   return (
     <p className={`run-status tone-${tone}`} data-testid="run-status" data-preparing={preparation ? 'true' : undefined} role="status" title={text}>

@@ -1,8 +1,10 @@
 // The saved session above the panels: "restored from <time>", a restore or save problem,
-// or — when the page was opened with a link to another setup — an offer to restore the
+// the question before a new model replaces a trained one, how a loaded checkpoint changed
+// the settings, or — when the page was opened with a link to another setup — an offer to restore the
 // saved session instead.
 import { useStore } from '../../state/store.ts';
 import { restoreOffered } from '../../state/session-store.ts';
+import { training } from '../../state/training.ts';
 import { formatSavedAt, SessionNotice } from '../export/SessionNotice.tsx';
 
 export function SessionNotices() {
@@ -10,9 +12,34 @@ export function SessionNotices() {
   const error = useStore((s) => s.sessionError);
   const offer = useStore((s) => s.restoreOffer);
   const setNotice = useStore((s) => s.setSessionNotice);
+  const settingsChange = useStore((s) => s.settingsChange);
+  const question = useStore((s) => s.replaceQuestion);
+  const setQuestion = useStore((s) => s.setReplaceQuestion);
   return (
     <>
       <SessionNotice restoredFrom={restoredFrom} error={error} onDismiss={() => setNotice({ restoredFrom: null, sessionError: null })} />
+      {question !== null && (
+        <div className="notice notice-warn" role="alert" data-testid="replace-question">
+          <p>
+            The trained model (step {question.step}) is kept until you decide. The settings now describe another model
+            {question.changes.length ? ` (${question.changes.join(', ')})` : ''}: {question.action === 'train' ? 'training' : 'a step'} starts it untrained and replaces the trained model and its saved session.
+          </p>
+          <button type="button" onClick={() => void training.replaceTrained()} data-testid="replace-question-accept">
+            Replace it with a new model
+          </button>
+          <button type="button" onClick={() => setQuestion(null)} data-testid="replace-question-keep">
+            Keep the trained model
+          </button>
+        </div>
+      )}
+      {settingsChange !== null && (
+        <div className="notice" role="status" data-testid="settings-change">
+          <p>{settingsChange}</p>
+          <button type="button" onClick={() => setNotice({ settingsChange: null })}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {offer !== null && (
         <div className="notice notice-warn" role="status" data-testid="restore-offer">
           <p>
