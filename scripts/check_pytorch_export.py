@@ -5,7 +5,9 @@ For every bundle it also checks that the module's parameter names and shapes are
 config.json lists, that the pure-Python safetensors reader gives the same tensors as the
 safetensors package, and that one training step yields gradients for the weights.
 
-Not run by the tests (they never need Python). Make bundles first:
+It also checks that a positional call in the order config.json lists the inputs (the
+ONNX graph's) gives the same output as the keyword call. `npm test` runs these checks
+through scripts/test-python.mjs (scripts/run_python_snippets.py --check). By hand:
     node scripts/make-pytorch-bundles.mjs dist/pytorch-bundles
     python3 -m pip install torch safetensors      # from the machine's local wheel store
     python3 scripts/check_pytorch_export.py dist/pytorch-bundles/*.zip
@@ -66,6 +68,15 @@ def check(path, tolerance):
         if got.shape != expected.shape:
             raise AssertionError(f"output shape {tuple(got.shape)} != GateScope's {tuple(expected.shape)}")
         diff = (got - expected).abs().max().item()
+
+        # forward takes the inputs positionally in the ONNX order config.json lists.
+        order = [i["name"] for i in config["inputs"]]
+        if sorted(order) != sorted(inputs):
+            raise AssertionError(f"config.json lists inputs {order}, the samples hold {sorted(inputs)}")
+        with torch.no_grad():
+            positional = model(*[inputs[name] for name in order])
+        if not torch.equal(positional, got):
+            raise AssertionError(f"a positional call in the order {order} differs from the keyword call")
 
         # One training step: gradients reach the weights.
         model.train()

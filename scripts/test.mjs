@@ -2,9 +2,11 @@
 //   1. tsc --noEmit (typecheck)
 //   2. Vitest: the `node` project (CPU reference, data, metrics, export) and the
 //      `browser` project (headless Chromium with WebGPU)
-//   3. vite build, then Playwright e2e against `vite preview`
+//   3. the PyTorch suite (scripts/test-python.mjs): exported bundles, README snippets and
+//      torchrun in real PyTorch, skipped (and said so) without Python or torch
+//   4. vite build, then Playwright e2e against `vite preview`
 // and ends with one line `N passed, N failed` summed over all suites.
-// `--only node|browser|e2e` runs one suite (after the typecheck).
+// `--only node|browser|python|e2e` runs one suite (after the typecheck).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './browser.mjs';
@@ -61,7 +63,18 @@ for (const project of ['node', 'browser']) {
   }
 }
 
-// 3. Build and e2e.
+// 3. PyTorch: the exported bundles and the Python snippets of the READMEs run in real
+// PyTorch (scripts/test-python.mjs); without Python or torch its tests count as skipped.
+if (want('python')) {
+  const out = `${reports}/python.json`;
+  if (existsSync(out)) rmSync(out);
+  const r = run('node', ['scripts/test-python.mjs', '--json', out]);
+  const j = readJson(out);
+  if (j) results.push({ suite: 'python', passed: j.passed, failed: j.failed === 0 && r.status !== 0 ? 1 : j.failed, skipped: j.skipped, seconds: r.seconds });
+  else results.push({ suite: 'python', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+}
+
+// 4. Build and e2e.
 if (want('e2e')) {
   const b = run('npx', ['vite', 'build']);
   if (b.status !== 0) {

@@ -18,6 +18,11 @@ export function loadOrt(): Promise<OrtModule> {
   return ortModule;
 }
 
+// ONNX Runtime's session logger reports warnings by default, and onnxruntime-web prints them
+// with console.error (e.g. VerifyEachNodeIsAssignedToAnEp: shape ops placed on the CPU, as
+// intended). 3 = errors only, so a healthy run logs no console errors.
+const SESSION_OPTIONS = { logSeverityLevel: 3 as const };
+
 export interface OrtSession {
   ort: OrtModule;
   session: Ort.InferenceSession;
@@ -32,14 +37,14 @@ export async function openSession(model: Uint8Array, options: { wasmOnly?: boole
   const errors: string[] = [];
   if (hasGpu && !options.wasmOnly) {
     try {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+      const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['webgpu'] });
       return { ort, session, provider: 'webgpu' };
     } catch (e) {
       errors.push(`webgpu: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   try {
-    const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
     return { ort, session, provider: 'wasm' };
   } catch (e) {
     errors.push(`wasm: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,5 @@
-// The PyTorch bundle's contents (Python itself runs in scripts/check_pytorch_export.py,
-// never in tests): files present, weights and samples bit-identical to what was given,
+// The PyTorch bundle's contents (Python itself runs in the `python` suite of npm test,
+// scripts/test-python.mjs): files present, weights and samples bit-identical to what was given,
 // config.json complete, and the generated module declaring every parameter with the
 // config's sizes.
 import { unzipSync, strFromU8 } from 'fflate';
@@ -8,7 +8,8 @@ import { CpuBackend } from '../backend/cpu.ts';
 import { FUSION_KINDS, CELL_KINDS } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
 import { parseSafetensors } from './safetensors.ts';
-import { pytorchBundle, pytorchModule } from './pytorch.ts';
+import { bundleReadme, forwardParameters, pytorchBundle, pytorchModule } from './pytorch.ts';
+import { onnxInterface } from './onnx.ts';
 import { bundleSamples } from './reference-output.ts';
 import { exportTestConfig, exportTestData, randomWeights, type ExportCase } from './testing.ts';
 
@@ -99,6 +100,54 @@ describe('generated gatescope_model.py', () => {
       });
     }
   }
+
+  /** The parameter list of GateScopeModel.forward in the generated source. */
+  function forwardSignature(source: string): string[] {
+    const model = source.slice(source.indexOf('class GateScopeModel('));
+    const m = model.match(/\n {4}def forward\(self, ([^)]*)\):/);
+    if (!m) throw new Error('GateScopeModel has no forward');
+    return m[1].split(', ');
+  }
+
+  it('forward takes the inputs in the ONNX order for every strategy, task and encoder', () => {
+    const cases: ExportCase[] = [
+      ...FUSION_KINDS.map((fusion) => ({ fusion, cell: 'gru' as const })),
+      { fusion: 'gated', cell: 'lstm', encoder: 'features' },
+      { fusion: 'init', cell: 'lstm', task: 'captioning' },
+      { fusion: 'weighted', cell: 'gru', task: 'regression' },
+    ];
+    for (const k of cases) {
+      const config = exportTestConfig(k);
+      const names = onnxInterface(config).inputs.map((i) => i.name);
+      const params = forwardSignature(pytorchModule(config));
+      expect(params.map((p) => p.replace(/=None$/, '')), JSON.stringify(k)).toEqual(names);
+    }
+    // Image and text: both presence flags are positional, in the ONNX order.
+    expect(forwardSignature(pytorchModule(exportTestConfig({ fusion: 'late', cell: 'lstm' })))).toEqual(['image', 'image_present', 'tokens', 'lengths', 'text_present=None']);
+  });
+
+  it('a presence flag defaults to None only where no required input follows it', () => {
+    expect(forwardParameters(['image', 'image_present'])).toEqual(['image', 'image_present=None']);
+    expect(forwardParameters(['tokens', 'lengths', 'text_present'])).toEqual(['tokens', 'lengths', 'text_present=None']);
+    expect(forwardParameters(['image', 'image_present', 'tokens', 'lengths', 'text_present'])).toEqual(['image', 'image_present', 'tokens', 'lengths', 'text_present=None']);
+  });
+
+  it("the README's training loops call the model with the inputs in the ONNX order", () => {
+    for (const k of [{ fusion: 'late', cell: 'lstm' }, { fusion: 'init', cell: 'gru', task: 'captioning' }, { fusion: 'text', cell: 'gru' }] as ExportCase[]) {
+      const config = exportTestConfig(k);
+      const readme = bundleReadme(config);
+      const call = `model(${onnxInterface(config).inputs.map((i) => `batch["${i.name}"]`).join(', ')})`;
+      const blocks = [...readme.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+      expect(blocks).toHaveLength(2);
+      // The DDP script has its own complete loop (it used to say "the loop above").
+      for (const block of blocks) {
+        expect(block).toContain(call);
+        expect(block).toContain('loss.backward()');
+        expect(block).toContain('example_dataset(".")');
+      }
+      expect(blocks[1]).toContain('dist.init_process_group("nccl" if cuda else "gloo")');
+    }
+  });
 
   it('captioning: decoder with init states, output layer and greedy generation', () => {
     const config = exportTestConfig({ fusion: 'init', cell: 'lstm', task: 'captioning', numLayers: 2 });

@@ -18,6 +18,10 @@ export interface VerifyInput {
   /** GateScope's forward output for these examples (logits [B, C], value [B, 1] or caption logits [B·T, V]). */
   reference: (indices: number[]) => Promise<Float32Array>;
   wasmOnly?: boolean;
+  /** Called with the examples ONNX Runtime has run so far and the total, from 0 to the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Examples per ONNX Runtime run (default 8); progress is reported after each. */
+  chunkSize?: number;
 }
 
 export interface VerifyResult {
@@ -51,17 +55,25 @@ export async function verifyWithOnnxRuntime(input: VerifyInput): Promise<VerifyR
   const { bytes } = exportOnnx(config, weights);
   const feeds = onnxFeeds(config, data, indices, { features: input.features });
   const { ort, session, provider } = await openSession(bytes, { wasmOnly: input.wasmOnly });
-  let theirs: Float32Array;
+  const chunk = Math.max(1, input.chunkSize ?? 8);
+  const parts: Float32Array[] = [];
+  input.onProgress?.(0, indices.length);
   try {
-    const tensors: Record<string, InstanceType<typeof ort.Tensor>> = {};
-    for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.type, f.data, f.dims);
-    const result = await session.run(tensors);
-    const out = result[mainOutputName(config)];
-    theirs = Float32Array.from((await out.getData()) as Float32Array);
-    for (const t of Object.values(result)) t.dispose();
+    // Batch-major outputs of consecutive chunks concatenate to the output of all examples.
+    for (let start = 0; start < indices.length; start += chunk) {
+      const part = indices.slice(start, start + chunk);
+      const tensors: Record<string, InstanceType<typeof ort.Tensor>> = {};
+      for (const [name, f] of Object.entries(onnxFeeds(config, data, part, { features: input.features }))) tensors[name] = new ort.Tensor(f.type, f.data, f.dims);
+      const result = await session.run(tensors);
+      parts.push(Float32Array.from((await result[mainOutputName(config)].getData()) as Float32Array));
+      for (const t of Object.values(result)) t.dispose();
+      input.onProgress?.(start + part.length, indices.length);
+    }
   } finally {
     await session.release();
   }
+  const theirs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (theirs.set(p, at), at + p.length), 0);
   const ours = await input.reference(indices);
   if (ours.length !== theirs.length) throw new Error(`Verify: ONNX Runtime gave ${theirs.length} values, GateScope ${ours.length}`);
   let maxAbsDiff = 0;

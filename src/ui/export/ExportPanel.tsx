@@ -113,6 +113,8 @@ export function ExportPanel(props: ExportPanelProps) {
         features: props.features ?? undefined,
         reference: props.gatescopeOutputs,
         wasmOnly: props.wasmOnly,
+        onProgress: (done, total) =>
+          setOnnxStatus({ kind: 'busy', what: done < total ? `Running the exported model in ONNX Runtime… ${done} of ${total} examples` : `Ran ${done} of ${total} examples in ONNX Runtime; comparing with GateScope…` }),
       });
       setVerify(describeVerify(result));
       setOnnxStatus({ kind: 'idle' });
