@@ -2,7 +2,8 @@
 # in seconds (research only; nothing in the app or the tests depends on it).
 # Data: scripts/research/dump-shapes.test.ts. Usage (one JSON argument, all optional):
 #   python3 scripts/research/shapes_prototype.py '{"data":"/tmp/shapes","fusion":"late","steps":1500}'
-# fusion: late (concat + MLP, GateScope's late), film (image scales the text state, as
+# fusion: late (concat + MLP, GateScope's late), early (image feature appended to every
+#   token, GateScope's early), gated (GateScope's GMU), film (image scales the text state, as
 #   GateScope's film), prod (tanh(P u) * tanh(Q v)), cfilm (the question scales and shifts
 #   the last conv layer's channels); pool: flat | max; vact: relu | tanh (image feature);
 # text: lstm | bow; kmask: 1 masks the logits to the answers of the question's kind;
@@ -39,7 +40,7 @@ class M(nn.Module):
         super().__init__()
         s.emb = nn.Embedding(V, E)
         s.bowp = nn.Linear(V, H)
-        s.rnn = (nn.LSTM if cell == 'lstm' else nn.GRU)(E, H, batch_first=True)
+        s.rnn = (nn.LSTM if cell == 'lstm' else nn.GRU)(E + (Fd if fusion == 'early' else 0), H, batch_first=True)
         if cell == 'lstm':
             with torch.no_grad(): s.rnn.bias_ih_l0[H:2*H] += 1
         convs = []; c = 3
@@ -58,24 +59,39 @@ class M(nn.Module):
             s.fl = A.get('films', [len(ch) - 1])
             s.gs = nn.ModuleList([nn.Linear(H, ch[k]) for k in range(len(ch))]); s.bs = nn.ModuleList([nn.Linear(H, ch[k]) for k in range(len(ch))])
             s.head = (nn.Sequential(nn.Linear(Fd + (H if A.get('cat', 1) else 0), HH), nn.ReLU(), nn.Linear(HH, C)) if HH else nn.Linear(Fd + (H if A.get('cat', 1) else 0), C))
+        elif fusion == 'early': s.head = nn.Sequential(nn.Linear(H, HH), nn.ReLU(), nn.Linear(HH, C))
+        elif fusion == 'gated':
+            FS = A.get('fs', 64); s.pu = nn.Linear(H, FS); s.pv = nn.Linear(Fd, FS); s.z = nn.Linear(H + Fd, FS)
+            s.head = nn.Sequential(nn.Linear(FS, HH), nn.ReLU(), nn.Linear(HH, C))
         elif fusion == 'prod':
             s.pu = nn.Linear(H, A.get('fs', 64)); s.pv = nn.Linear(Fd, A.get('fs', 64)); s.head = nn.Linear(A.get('fs', 64) + H, C) if not HH else nn.Sequential(nn.Linear(A.get('fs', 64), HH), nn.ReLU(), nn.Linear(HH, C))
     def forward(s, x, t, l):
+        if fusion == 'early': u = s.text(t, l, s.image(x, None))
+        else: u = s.text(t, l, None)
+        v = s.image(x, u) if fusion != 'early' else None
+        if fusion == 'early': return s.head(u)
+        return s.fuse(u, v)
+    def text(s, t, l, v):
         if A.get('text') == 'bow':
             u = torch.zeros(t.shape[0], V).scatter_(1, t, 1.0); u[:, 0] = 0
-            u = s.bowp(u)
-        else:
-          e = s.emb(t)
-          pk = nn.utils.rnn.pack_padded_sequence(e, l.clamp(min=1), batch_first=True, enforce_sorted=False)
-          _, hc = s.rnn(pk)
-          u = (hc[0] if cell == 'lstm' else hc)[-1]
+            return s.bowp(u)
+        e = s.emb(t)
+        if v is not None: e = torch.cat([e, v[:, None, :].expand(-1, e.shape[1], -1)], 2)
+        pk = nn.utils.rnn.pack_padded_sequence(e, l.clamp(min=1), batch_first=True, enforce_sorted=False)
+        _, hc = s.rnn(pk)
+        return (hc[0] if cell == 'lstm' else hc)[-1]
+    def image(s, x, u):
         for k, cv in enumerate(s.convs):
             x = cv(x)
             if fusion == 'cfilm' and k in s.fl:
                 x = x * (1 + s.gs[k](u)[:, :, None, None]) + s.bs[k](u)[:, :, None, None]
             x = F.max_pool2d(F.relu(x), 2)
         x = x.flatten(1) if s.pool == 'flat' else x.amax((2, 3))
-        v = F.relu(s.proj(x)) if A.get('vact', 'relu') == 'relu' else torch.tanh(s.proj(x))
+        return F.relu(s.proj(x)) if A.get('vact', 'relu') == 'relu' else torch.tanh(s.proj(x))
+    def fuse(s, u, v):
+        if fusion == 'gated':
+            z = torch.sigmoid(s.z(torch.cat([u, v], 1))); hv = torch.tanh(s.pv(v))
+            return s.head(hv + z * (torch.tanh(s.pu(u)) - hv))
         if fusion == 'late': return s.head(torch.cat([u, v], 1))
         if fusion == 'film': return s.head(u + s.g(v) * u + s.b(v))
         if fusion == 'cfilm': return s.head(torch.cat([u, v], 1) if A.get('cat', 1) else v)

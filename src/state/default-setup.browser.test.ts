@@ -1,0 +1,49 @@
+// Acceptance of the first-run setup on WebGPU: the dataset, model and training settings a
+// new user gets (defaultSetup(), built by the app's own DatasetBuilder) reach 90 %
+// validation accuracy within 1,500 training steps, while the same settings with the text
+// alone or the image alone end within 5 points of the best accuracy that modality can
+// reach (the generator's exact per-kind ceilings, as the accuracy chart draws them).
+// The numbers seen are printed.
+import { describe, expect, it } from 'vitest';
+import { WebGpuBackend } from '../backend/webgpu.ts';
+import type { FusionKind } from '../models/config.ts';
+import { Trainer } from '../train/trainer.ts';
+import { DatasetBuilder } from './datasets.ts';
+import { accuracyLevels } from './reference-levels.ts';
+import { defaultSetup, resolveModelConfig } from './settings.ts';
+
+const setup = defaultSetup();
+const dataPromise = new DatasetBuilder().build({ source: 'shapes', settings: setup.data, openMojiBaseUrl: '' });
+const gpuPromise = WebGpuBackend.create();
+
+async function run(fusion: FusionKind): Promise<{ accuracy: number; steps: number }> {
+  const [gpu, data] = await Promise.all([gpuPromise, dataPromise]);
+  const model = resolveModelConfig({ ...setup.model, fusion }, data, null);
+  const t = new Trainer(gpu, data, model, setup.train, () => {});
+  await t.start();
+  const accuracy = t.history[t.history.length - 1].validation.accuracy!;
+  console.log(`default setup · ${fusion}: validation accuracy by epoch ${t.history.map((h) => h.validation.accuracy!.toFixed(3)).join(' ')} (${t.step} steps)`);
+  const out = { accuracy, steps: t.step };
+  t.dispose();
+  t.model.dispose();
+  return out;
+}
+
+describe('the default setup learns decisively', () => {
+  it(`${setup.model.fusion} fusion passes 90 % validation accuracy within 1,500 steps`, async () => {
+    const r = await run(setup.model.fusion);
+    expect(r.steps).toBeLessThanOrEqual(1500);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
+  }, 900_000);
+  it('text only and image only end within 5 points of their exact ceilings', async () => {
+    const levels = accuracyLevels(await dataPromise)!;
+    expect(levels.textOnly).not.toBeNull();
+    expect(levels.imageOnly).not.toBeNull();
+    for (const [fusion, ceiling] of [['text', levels.textOnly!], ['image', levels.imageOnly!]] as const) {
+      const r = await run(fusion);
+      console.log(`default setup · ${fusion} only: ceiling ${ceiling.toFixed(3)}`);
+      expect(r.steps).toBeLessThanOrEqual(1500);
+      expect(Math.abs(r.accuracy - ceiling)).toBeLessThanOrEqual(0.05);
+    }
+  }, 900_000);
+});
