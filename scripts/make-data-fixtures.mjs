@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { deflateRawSync, deflateSync } from 'node:zlib';
-import { crc32, encodePng } from './png.mjs';
+import { chunk, crc32, encodePng } from './png.mjs';
 
 const root = 'e2e/fixtures';
 
@@ -343,20 +343,12 @@ function encryptedZip(files, password) {
 write('hardening/encrypted.zip', encryptedZip({ 'manifest.csv': utf8('image,label\nr.png,red\nb.png,blue\n'), 'r.png': png(RED), 'b.png': png(BLUE) }, 'secret'));
 // Image limits: a PNG whose header declares 20000 × 20000 pixels (a tiny file: one short IDAT).
 function forgedPng(width, height) {
-  const chunkOf = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, 'latin1');
-    Buffer.from(data).copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunkOf('IHDR', ihdr), chunkOf('IDAT', deflateSync(Buffer.alloc(64))), chunkOf('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
 }
 write('hardening/huge/manifest.csv', utf8('image,text,label\nhuge.png,declares 20000 x 20000,big\nr.png,small red,small\nb.png,small blue,small\ng.png,small green,big\n'));
 write('hardening/huge/huge.png', forgedPng(20000, 20000));

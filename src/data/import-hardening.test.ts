@@ -2,11 +2,12 @@
 // e2e/fixtures/hardening (written by scripts/make-data-fixtures.mjs) through planImport
 // and loadImport with the Node PNG decoder, plus the pure pieces (zip directory, image
 // headers) on bytes made here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { pngDecoder } from './decode.ts';
+import { fixtureFolder } from './fixture-folder.ts';
 import { collectFiles, fileFromBytes, readZipDirectory, type ImportFile } from './files.ts';
 import { imageDimensions } from './image.ts';
 import { ImportError, loadImport, planImport } from './importer.ts';
@@ -16,19 +17,7 @@ import type { ValidationReport } from './types.ts';
 
 const ROOT = join(import.meta.dirname, '../../e2e/fixtures/hardening');
 
-/** A fixture folder as the folder input gives it: paths start with the folder's name. */
-function folder(name: string): ImportFile[] {
-  const out: ImportFile[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(fileFromBytes(relative(ROOT, full).split('\\').join('/'), new Uint8Array(readFileSync(full))));
-    }
-  };
-  walk(join(ROOT, name));
-  return out;
-}
+const folder = (name: string): ImportFile[] => fixtureFolder(ROOT, name);
 
 const single = (name: string) => [fileFromBytes(name, new Uint8Array(readFileSync(join(ROOT, name))))];
 const rows = (r: Pick<ValidationReport, 'issues'>) => r.issues.map((i) => [i.code, i.file, i.row ?? null]);

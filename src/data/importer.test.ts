@@ -1,10 +1,11 @@
 // Import of every fixture under e2e/fixtures (the same files the Playwright test feeds
 // through the page), with the Node PNG decoder: counts, report rows, targets, limits.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { pngDecoder } from './decode.ts';
+import { fixtureFolder } from './fixture-folder.ts';
 import { collectFiles, DEFAULT_LIMITS, fileFromBytes, resolvePath, type ImportFile } from './files.ts';
 import { ImportError, loadImport, planImport, readTarget } from './importer.ts';
 import { guessMapping, parseManifest } from './manifest.ts';
@@ -14,19 +15,7 @@ import type { ValidationReport } from './types.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../e2e/fixtures');
 
-/** A fixture folder as the browser gives it: paths start with the folder's name. */
-function folder(name: string): ImportFile[] {
-  const out: ImportFile[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(fileFromBytes(relative(FIXTURES, full).split('\\').join('/'), new Uint8Array(readFileSync(full))));
-    }
-  };
-  walk(join(FIXTURES, name));
-  return out;
-}
+const folder = (name: string): ImportFile[] => fixtureFolder(FIXTURES, name);
 
 const single = (path: string) => [fileFromBytes(path.split('/').pop()!, new Uint8Array(readFileSync(join(FIXTURES, path))))];
 
