@@ -12,7 +12,10 @@ import { initRecurrentParams, recurrent, type RecurrencePath, type RecurrentConf
 import { softmaxCrossEntropy } from '../src/ops/loss.ts';
 import { Adam } from '../src/optim/adam.ts';
 import { Random } from '../src/random.ts';
-import type { DispatchRequest } from '../src/gpu/recorder.ts';
+import { instrument } from './instrument.ts';
+import { DatasetBuilder } from '../src/state/datasets.ts';
+import { defaultSetup, resolveModelConfig } from '../src/state/settings.ts';
+import { Trainer } from '../src/train/trainer.ts';
 import { setStepKernels } from '../src/ops/recurrent.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type SharedStepShape } from '../src/ops/recurrent-kernels.ts';
 import { setMatmulVariant } from '../src/ops/matmul.ts';
@@ -52,75 +55,6 @@ function log(message: string): void {
 }
 const params = new URLSearchParams(location.search);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Wraps the recorder so each dispatch runs in its own timestamped pass. */
-function instrument(gpu: WebGpuBackend) {
-  const device = gpu.device;
-  const capacity = 4096;
-  const querySet = device.createQuerySet({ label: 'profile.queries', type: 'timestamp', count: capacity });
-  const resolve = device.createBuffer({ label: 'profile.resolve', size: capacity * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const readback = device.createBuffer({ label: 'profile.readback', size: capacity * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  // The recorder's internals, reached on purpose for profiling only.
-  const rec = gpu.recorder as unknown as {
-    dispatch(req: DispatchRequest): void;
-    endPass(): void;
-    ensureEncoder(): GPUCommandEncoder;
-    pass: GPUComputePassEncoder | null;
-    flush(): void;
-  };
-  const originalDispatch = rec.dispatch.bind(rec);
-  const originalFlush = rec.flush.bind(rec);
-  let labels: string[] = [];
-  let enabled = false;
-  rec.dispatch = (req: DispatchRequest) => {
-    if (!enabled || labels.length * 2 >= capacity) return originalDispatch(req);
-    rec.endPass();
-    const k = labels.length;
-    const shape = req.label.startsWith('matmul')
-      ? ` ${req.constants?.TRANS_A ? 'T' : 'N'}${req.constants?.TRANS_B ? 'T' : 'N'} M${req.uniforms?.[0][1]} N${req.uniforms?.[1][1]} K${req.uniforms?.[2][1]}`
-      : '';
-    labels.push(`${req.label} [${req.entryPoint ?? 'main'}]${shape}`);
-    rec.pass = rec.ensureEncoder().beginComputePass({
-      label: 'profile.pass',
-      timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 },
-    });
-    originalDispatch(req);
-    rec.endPass();
-  };
-  rec.flush = () => {
-    if (enabled && labels.length > 0) {
-      rec.endPass();
-      const enc = rec.ensureEncoder();
-      enc.resolveQuerySet(querySet, 0, labels.length * 2, resolve, 0);
-      enc.copyBufferToBuffer(resolve, 0, readback, 0, labels.length * 16);
-    }
-    originalFlush();
-  };
-  return {
-    start() {
-      labels = [];
-      enabled = true;
-    },
-    async stop(): Promise<Map<string, { ms: number; count: number }>> {
-      rec.flush();
-      enabled = false;
-      await device.queue.onSubmittedWorkDone();
-      const n = labels.length;
-      await readback.mapAsync(GPUMapMode.READ, 0, n * 16);
-      const t = new BigInt64Array(readback.getMappedRange(0, n * 16).slice(0));
-      readback.unmap();
-      const out = new Map<string, { ms: number; count: number }>();
-      for (let k = 0; k < n; k++) {
-        const ms = Number(t[2 * k + 1] - t[2 * k]) / 1e6;
-        const e = out.get(labels[k]) ?? { ms: 0, count: 0 };
-        e.ms += ms;
-        e.count++;
-        out.set(labels[k], e);
-      }
-      return out;
-    },
-  };
-}
 
 interface Config {
   cell: 'lstm' | 'gru';
@@ -193,10 +127,49 @@ async function profile(gpu: WebGpuBackend, prof: ReturnType<typeof instrument>, 
   return { config: c, path, trainMs, forwardMs, rows };
 }
 
+/** `?setup=default`: one training step of the first-run setup (CNN + LSTM, late fusion), through the Trainer. */
+async function profileDefaultSetup(gpu: WebGpuBackend, prof: ReturnType<typeof instrument>) {
+  const setup = defaultSetup();
+  const data = await new DatasetBuilder().build({ source: 'shapes', settings: setup.data, openMojiBaseUrl: '' });
+  const model = resolveModelConfig(setup.model, data, null);
+  const t = new Trainer(gpu, data, model, setup.train, () => {});
+  const times: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now();
+    await t.stepOnce();
+    await gpu.sync();
+    times.push(performance.now() - t0);
+  }
+  const trainMs = median(times.slice(2));
+  const sums = new Map<string, number[]>();
+  const counts = new Map<string, number>();
+  for (let r = 0; r < 3; r++) {
+    await gpu.sync();
+    prof.start();
+    await t.stepOnce();
+    for (const [k, v] of await prof.stop()) {
+      sums.set(k, [...(sums.get(k) ?? []), v.ms]);
+      counts.set(k, v.count);
+    }
+  }
+  const rows = [...sums].map(([k, v]) => ({ label: k, ms: median(v), count: counts.get(k) ?? 0 })).sort((a, b) => b.ms - a.ms);
+  const total = rows.reduce((a, r) => a + r.ms, 0);
+  log(`default setup (${JSON.stringify({ image: model.image, batch: setup.train.batchSize })}): train step ${trainMs.toFixed(1)} ms (wall); Σ dispatches ${total.toFixed(1)} ms`);
+  for (const r of rows) log(`  ${r.ms.toFixed(2).padStart(8)} ms  ${String(r.count).padStart(4)}×  ${r.label}`);
+  t.dispose();
+  t.model.dispose();
+  return { setup: 'default', trainMs, rows };
+}
+
 async function main() {
   const gpu = await WebGpuBackend.create();
   log(`adapter: ${gpu.description}; timestamp-query: ${gpu.device.features.has('timestamp-query')}`);
   const prof = instrument(gpu);
+  if (params.get('setup') === 'default') {
+    applyGemm(gpu, params.get('gemm') ?? 'default');
+    (window as unknown as { __benchResults: unknown }).__benchResults = { adapter: gpu.gpu.info, profile: [await profileDefaultSetup(gpu, prof)] };
+    return;
+  }
   const cells = (params.get('cells') ?? 'lstm,gru').split(',') as ('lstm' | 'gru')[];
   const H = Number(params.get('H') ?? 128);
   const T = Number(params.get('T') ?? 32);

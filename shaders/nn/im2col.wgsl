@@ -1,7 +1,9 @@
 // im2col for 2-D convolution: one row of patch values per output pixel.
 //   cols[n, q, r] = x[n, c, oy·S − P + kh, ox·S − P + kw]  (0 in the padding)
 //   q = oy·OW + ox,  r = (c·K + kh)·K + kw
-// x: [N, C, H, W] → cols: [N, OH·OW, C·K·K]; f32 row-major.
+// x: [N, C, H, W] → cols: [N, OH·OW, C·K·K]; f32 row-major. One invocation writes the K·K
+// consecutive values of one (n, q, c): on SwiftShader the per-invocation index arithmetic
+// costs more than the copy.
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> cols: array<f32>;
 
@@ -12,23 +14,29 @@ override K: u32 = 3u;
 override S: u32 = 1u;
 override P: u32 = 1u;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let idx = gid.x + gid.y * groups.x * 256u;
-  let R = p.C * K * K;
+  let idx = gid.x + gid.y * groups.x * 64u;
   let Q = p.OH * p.OW;
-  if (idx >= p.N * Q * R) { return; }
-  let r = idx % R;
-  let q = (idx / R) % Q;
-  let n = idx / (R * Q);
-  let c = r / (K * K);
-  let kh = (r / K) % K;
-  let kw = r % K;
-  let iy = i32((q / p.OW) * S + kh) - i32(P);
-  let ix = i32((q % p.OW) * S + kw) - i32(P);
-  var v = 0.0;
-  if (iy >= 0 && iy < i32(p.H) && ix >= 0 && ix < i32(p.W)) {
-    v = x[((n * p.C + c) * p.H + u32(iy)) * p.W + u32(ix)];
+  if (idx >= p.N * Q * p.C) { return; }
+  let c = idx % p.C;
+  let q = (idx / p.C) % Q;
+  let n = idx / (p.C * Q);
+  let y0 = i32((q / p.OW) * S) - i32(P);
+  let x0 = i32((q % p.OW) * S) - i32(P);
+  let plane = (n * p.C + c) * p.H * p.W;
+  var out = idx * K * K; // = (n·Q + q)·C·K·K + c·K·K
+  for (var kh = 0u; kh < K; kh++) {
+    let iy = y0 + i32(kh);
+    let rowOk = iy >= 0 && iy < i32(p.H);
+    for (var kw = 0u; kw < K; kw++) {
+      let ix = x0 + i32(kw);
+      var v = 0.0;
+      if (rowOk && ix >= 0 && ix < i32(p.W)) {
+        v = x[plane + u32(iy) * p.W + u32(ix)];
+      }
+      cols[out] = v;
+      out++;
+    }
   }
-  cols[idx] = v;
 }

@@ -34,3 +34,36 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   dx[idx] = acc;
 }
+
+// Non-overlapping windows (S == SIZE): one invocation per cell of the ⌈H/S⌉ × ⌈W/S⌉ grid
+// writes its S×S block of dx: dy at the window's argmax, 0 elsewhere (also 0 in the rows
+// and columns that floor mode leaves outside every window).
+@compute @workgroup_size(64)
+fn tiles(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let idx = gid.x + gid.y * groups.x * 64u;
+  let GH = (p.H + S - 1u) / S;
+  let GW = (p.W + S - 1u) / S;
+  if (idx >= p.planes * GH * GW) { return; }
+  let gx = idx % GW;
+  let gy = (idx / GW) % GH;
+  let plane = idx / (GW * GH);
+  let inWindow = gy < p.OH && gx < p.OW;
+  let o = (plane * p.OH + min(gy, p.OH - 1u)) * p.OW + min(gx, p.OW - 1u);
+  var at = 0xffffffffu;
+  var g = 0.0;
+  if (inWindow) {
+    at = u32(arg[o]);
+    g = dy[o];
+  }
+  let base = plane * p.H * p.W;
+  for (var kh = 0u; kh < S; kh++) {
+    let iy = gy * S + kh;
+    if (iy >= p.H) { break; }
+    for (var kw = 0u; kw < S; kw++) {
+      let ix = gx * S + kw;
+      if (ix >= p.W) { break; }
+      let i = iy * p.W + ix;
+      dx[base + i] = select(0.0, g, i == at);
+    }
+  }
+}

@@ -55,4 +55,10 @@ export const cases: OpCase[] = [
     inputs: [{ shape: [2, 3, 4] }],
     run: ([x]) => batchTranspose(x, 3, 4, [2, 4, 3]),
   },
+  {
+    ops: ['batchTranspose'],
+    name: 'batchTranspose [3, 5, 6] → [3, 6, 5] (partial 4×4 blocks on both axes)',
+    inputs: [{ shape: [3, 5, 6] }],
+    run: ([x]) => batchTranspose(x, 5, 6, [3, 6, 5]),
+  },
 ];

@@ -336,7 +336,7 @@ export const im2colOp: OpDef<Conv2dShapeAttrs> = {
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(cols)],
       uniforms: geometryUniforms(g),
-      workgroups: grid1d(cols.size, 256),
+      workgroups: grid1d(g.N * g.OH * g.OW * g.C, 64),
     });
   },
   backward({ attrs, grads: [g] }) {
@@ -422,7 +422,7 @@ export const batchTransposeOp: OpDef<BatchTransposeAttrs> = {
         ['u32', attrs.cols],
         ['u32', 0],
       ],
-      workgroups: grid1d(x.size, 256),
+      workgroups: grid1d((x.size / (attrs.rows * attrs.cols)) * Math.ceil(attrs.rows / 4) * Math.ceil(attrs.cols / 4), 64),
     });
   },
   backward({ inputs: [x], attrs, grads: [g] }) {

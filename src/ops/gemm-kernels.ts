@@ -42,7 +42,8 @@ export function registerBlocked(TM: number, TN: number, WX: number, WY: number):
   for (const i of rows) lines.push(`  let r${i} = min(row0 + ${i}u, p.M - 1u);`);
   for (let j = 0; j < TN; j++) lines.push(`  let c${j} = min(col0 + ${j}u, p.N - 1u);`);
   for (const i of rows) for (const q of quads) lines.push(`  var acc${i}_${q} = vec4<f32>(0.0);`);
-  lines.push('  for (var k = 0u; k < p.K; k++) {');
+  lines.push('  let kr = k_range(wid.z);');
+  lines.push('  for (var k = kr.x; k < kr.y; k++) {');
   for (const q of quads) {
     const c = [0, 1, 2, 3].map((e) => `load_b(k, c${4 * q + e})`).join(', ');
     lines.push(`    let b${q} = vec4<f32>(${c});`);
@@ -128,14 +129,15 @@ export function subgroupBlocked(TM: number, TN: number, split: 'cols' | 'rows', 
     }
     return out.map((l) => indent + l).join('\n');
   };
+  lines.push('  let kr = k_range(wid.z);');
   if (U > 1) {
-    lines.push('  var k = 0u;');
-    lines.push(`  for (; k + ${U - 1}u < p.K; k += ${U}u) {`);
+    lines.push('  var k = kr.x;');
+    lines.push(`  for (; k + ${U - 1}u < kr.y; k += ${U}u) {`);
     for (let u = 0; u < U; u++) lines.push(`    {\n${body(`k + ${u}u`, '      ')}\n    }`);
     lines.push('  }');
-    lines.push('  for (; k < p.K; k++) {');
+    lines.push('  for (; k < kr.y; k++) {');
   } else {
-    lines.push('  for (var k = 0u; k < p.K; k++) {');
+    lines.push('  for (var k = kr.x; k < kr.y; k++) {');
   }
   lines.push(body('k', '    '));
   lines.push('  }');
@@ -171,6 +173,9 @@ export const DEFAULT_GEMM: GemmVariant = registerBlocked(8, 4, 8, 8);
 /** Subgroup-shared variant used before tuning where subgroups are 4 wide (best on SwiftShader in `npm run bench`). */
 export const DEFAULT_SUBGROUP_GEMM: GemmVariant = subgroupBlocked(16, 8, 'cols', 2, 2);
 
+const NARROW_GEMM: GemmVariant = registerBlocked(8, 4, 4, 16);
+const NARROW_SUBGROUP_GEMM: GemmVariant = subgroupBlocked(8, 8, 'rows', 2, 2);
+
 /** Every variant; the browser tests check each against the CPU reference. */
 export const GEMM_VARIANTS: GemmVariant[] = [
   registerBlocked(4, 4, 8, 8),
@@ -182,6 +187,8 @@ export const GEMM_VARIANTS: GemmVariant[] = [
   subgroupBlocked(16, 4, 'cols', 2, 2, 2),
   subgroupBlocked(8, 8, 'cols', 2, 2, 2),
   subgroupBlocked(8, 16, 'rows', 2, 2),
+  NARROW_GEMM,
+  NARROW_SUBGROUP_GEMM,
   NAIVE,
 ];
 
@@ -194,6 +201,16 @@ export function tuningCandidates(fourWideSubgroups: boolean): GemmVariant[] {
   const names = fourWideSubgroups
     ? ['sg16x8cs2x2', 'sg8x8cs2x2u2']
     : ['rb4x4w8x8', 'rb8x4w8x8', 'rb8x8w8x8', 'rb16x8w8x8'];
+  return names.map((n) => variantByName(n)!);
+}
+
+/**
+ * Variants with other tile shapes that src/ops/matmul.ts (gemmPlan) may use instead of the
+ * default for outputs the default tiles badly (e.g. 16 or 32 columns), in order of
+ * preference on equal waste: more outputs per invocation first.
+ */
+export function shapeVariants(fourWideSubgroups: boolean): GemmVariant[] {
+  const names = fourWideSubgroups ? ['sg8x16rs2x2', 'sg16x4cs2x2u2', 'sg8x8cs2x2u2', NARROW_SUBGROUP_GEMM.name] : ['rb4x4w8x8', NARROW_GEMM.name];
   return names.map((n) => variantByName(n)!);
 }
 

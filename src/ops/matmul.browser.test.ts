@@ -7,7 +7,7 @@ import { CpuBackend } from '../backend/cpu.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
-import { matmul, setMatmulVariant } from './matmul.ts';
+import { gemmPlan, matmul, matmulVariant, setMatmulVariant } from './matmul.ts';
 import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { seededValues } from './testing.ts';
 
@@ -24,6 +24,9 @@ const shapes: [number, number, number][] = [
   [17, 1, 9],
   [5, 40, 1],
   [64, 64, 64],
+  // K split over workgroups (gemmPlan): equal chunks, and an uneven last chunk.
+  [16, 2048, 27],
+  [3, 1000, 5],
 ];
 
 describe('GEMM variants vs CPU reference', () => {
@@ -56,4 +59,37 @@ describe('GEMM variants vs CPU reference', () => {
       }
     });
   }
+});
+
+describe('per-shape GEMM plan (no pinned variant)', () => {
+  it('narrow outputs take a narrower tile, long K with few outputs is split, and the results match the CPU', async () => {
+    setMatmulVariant(gpu, null);
+    const wide = matmulVariant(gpu);
+    // The first conv layer's output (16 channels) and its weight gradient (16 × 27 over 32·32·32 pixels).
+    const narrow = gemmPlan(gpu, { M: 32768, N: 16, K: 27 });
+    expect(narrow.variant.tileN).toBeLessThan(wide.tileN);
+    expect(narrow.kChunk).toBe(0);
+    const long = gemmPlan(gpu, { M: 16, N: 27, K: 32768 });
+    expect(long.kChunk).toBeGreaterThan(0);
+    expect(long.kChunk).toBeLessThan(32768);
+    expect(gemmPlan(gpu, { M: 256, N: 256, K: 256 })).toEqual({ variant: wide, kChunk: 0 });
+    for (const [M, K, N] of [[300, 27, 16], [130, 144, 32], [16, 4096, 27], [32, 2100, 144]]) {
+      for (const [transA, transB] of [[false, true], [true, false], [false, false]]) {
+        const a = seededValues(M * K, M + 5 * K);
+        const b = seededValues(K * N, N + 3 * K);
+        const bias = seededValues(N, 7);
+        const run = (backend: CpuBackend | WebGpuBackend) =>
+          scope(() =>
+            matmul(backend.fromArray(a, transA ? [K, M] : [M, K]), backend.fromArray(b, transB ? [N, K] : [K, N]), {
+              transA,
+              transB,
+              bias: backend.fromArray(bias, [N]),
+              activation: 'relu',
+            }).read(),
+          );
+        const r = allclose(await run(gpu), await run(cpu), 1e-4, 1e-4, `plan ${M}×${K}×${N} tA=${transA} tB=${transB}`);
+        expect(r.ok, r.message).toBe(true);
+      }
+    }
+  });
 });

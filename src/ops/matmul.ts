@@ -9,7 +9,9 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
-import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, type GemmVariant } from './gemm-kernels.ts';
+import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
+import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
+import { grid1d } from '../gpu/grid.ts';
 import { fourWideSubgroups } from '../gpu/tuning.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
@@ -34,7 +36,41 @@ export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
   return chosen.get(gpu) ?? (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM);
 }
 
-/** Makes matmul use `variant` on this backend (the tuner and tests call it); null restores the default. */
+/**
+ * How one GEMM runs: the variant, and the K chunk when K is split over workgroups (0: not
+ * split). A pinned variant (setMatmulVariant) runs every shape. Otherwise the variant of
+ * the default's family whose tiles waste the least work on this M × N is used when it
+ * saves at least a quarter (the default wins ties): conv layers make outputs 16 or 32
+ * wide, where the default tile would compute half or more discarded columns. K is split
+ * when the output has too few tiles to occupy the adapter and K is long (a conv layer's
+ * weight gradient sums over every pixel of the batch: 16 × 27 outputs, K = 32,768 — one
+ * workgroup without the split).
+ */
+export function gemmPlan(gpu: WebGpuBackend, { M, N, K }: { M: number; N: number; K: number }): { variant: GemmVariant; kChunk: number } {
+  let variant = matmulVariant(gpu);
+  if (!chosen.has(gpu)) {
+    const padded = (v: GemmVariant) => Math.ceil(M / v.tileM) * v.tileM * Math.ceil(N / v.tileN) * v.tileN;
+    let best = padded(variant);
+    for (const v of shapeVariants(fourWideSubgroups(gpu))) {
+      const area = padded(v);
+      if (area < best && area <= 0.75 * padded(variant)) {
+        best = area;
+        variant = v;
+      }
+    }
+  }
+  const tiles = Math.ceil(N / variant.tileN) * Math.ceil(M / variant.tileM);
+  const splits = Math.min(Math.ceil(SPLIT_TARGET_TILES / tiles), Math.floor(K / SPLIT_MIN_CHUNK));
+  if (tiles >= SPLIT_TARGET_TILES || splits < 2) return { variant, kChunk: 0 };
+  return { variant, kChunk: Math.ceil(K / splits) };
+}
+
+/** Split K until the dispatch has this many workgroups … */
+const SPLIT_TARGET_TILES = 32;
+/** … with chunks of at least this many k. */
+const SPLIT_MIN_CHUNK = 256;
+
+/** Makes matmul use `variant` for every shape on this backend (the tuner and tests call it); null restores the default. */
 export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant | null): void {
   if (variant?.subgroups && !fourWideSubgroups(gpu)) {
     throw new Error(`matmul: variant ${variant.name} needs 4-wide subgroups, which ${gpu.description} does not have`);
@@ -45,14 +81,20 @@ export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant | null
 
 export { NAIVE, DEFAULT_GEMM };
 
-/** Records one GEMM dispatch of `variant`: C[M, N] = act(op(A)·op(B) + bias). */
+/**
+ * Records one GEMM dispatch of `variant`: C[M, N] = act(op(A)·op(B) + bias). With
+ * kChunk > 0 it writes the partial products of ⌈K / kChunk⌉ chunks to C[chunk, M, N]
+ * instead, and the caller passes no bias and no activation (encodeGemmSplit sums them).
+ */
 export function encodeGemm(
   gpu: WebGpuBackend,
   variant: GemmVariant,
   buffers: { a: GPUBuffer; b: GPUBuffer; bias: GPUBuffer | null; c: GPUBuffer },
   { M, N, K }: { M: number; N: number; K: number },
   attrs: MatmulAttrs,
+  kChunk = 0,
 ): void {
+  if (kChunk > 0 && (buffers.bias || attrs.activation !== 'none')) throw new Error('encodeGemm: split-K partials take no epilogue');
   gpu.dispatch({
     label: 'matmul.forward',
     shaderKey: `linalg/matmul_${variant.name}`,
@@ -65,10 +107,36 @@ export function encodeGemm(
       ['u32', M],
       ['u32', N],
       ['u32', K],
+      ['u32', kChunk],
+    ],
+    workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM), kChunk > 0 ? Math.ceil(K / kChunk) : 1],
+  });
+}
+
+/** C = act(op(A)·op(B) + bias) as split-K partials into a scratch buffer, then their ordered sum with the epilogue. */
+function encodeGemmSplit(gpu: WebGpuBackend, variant: GemmVariant, inputs: readonly Tensor[], c: Tensor, dims: { M: number; N: number; K: number }, attrs: MatmulAttrs, kChunk: number): void {
+  const [a, b, bias] = inputs;
+  const S = Math.ceil(dims.K / kChunk);
+  const MN = dims.M * dims.N;
+  const part = gpu.empty([S, dims.M, dims.N], 'f32', 'matmul.splitK.partials');
+  encodeGemm(gpu, variant, { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(part) }, dims, { ...attrs, activation: 'none' }, kChunk);
+  gpu.dispatch({
+    label: 'matmul.splitK.reduce',
+    shaderKey: 'linalg/matmul_splitk_reduce',
+    code: splitkReduceWgsl,
+    constants: { HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
+    // Without a bias, the partials fill the (unread) bias binding.
+    reads: [gpu.buffer(part), gpu.buffer(bias ?? part)],
+    writes: [gpu.buffer(c)],
+    uniforms: [
+      ['u32', MN],
+      ['u32', dims.N],
+      ['u32', S],
       ['u32', 0],
     ],
-    workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM)],
+    workgroups: grid1d(MN, 64),
   });
+  part.dispose();
 }
 
 /** M, N, K of op(A)·op(B) for the given inputs, validating shapes. */
@@ -113,11 +181,13 @@ export const matmulOp: OpDef<MatmulAttrs> = {
     }
   },
   webgpu(gpu, inputs, [c], attrs) {
-    const { M, N, K } = matmulDims(inputs, attrs);
+    const dims = matmulDims(inputs, attrs);
     const [a, b, bias] = inputs;
-    encodeGemm(gpu, matmulVariant(gpu), { a: gpu.buffer(a), b: gpu.buffer(b), bias: bias ? gpu.buffer(bias) : null, c: gpu.buffer(c) }, { M, N, K }, attrs);
+    const { variant, kChunk } = gemmPlan(gpu, dims);
+    if (kChunk > 0) encodeGemmSplit(gpu, variant, inputs, c, dims, attrs, kChunk);
+    else encodeGemm(gpu, variant, { a: gpu.buffer(a), b: gpu.buffer(b), bias: bias ? gpu.buffer(bias) : null, c: gpu.buffer(c) }, dims, attrs);
   },
-  backward({ inputs, outputs: [c], attrs, grads: [g] }) {
+  backward({ inputs, outputs: [c], attrs, grads: [g], needs }) {
     if (!g) return inputs.map(() => null);
     const [a, b, bias] = inputs;
     const dz2 = attrs.activation === 'none' ? g : activationGrad(attrs.activation, g, c);
@@ -125,15 +195,22 @@ export const matmulOp: OpDef<MatmulAttrs> = {
     const dz = dz2.rank > 2 ? reshape(dz2, [dz2.size / N, N]) : dz2;
     const a2 = !attrs.transA && a.rank > 2 ? reshape(a, [a.size / a.shape[a.rank - 1], a.shape[a.rank - 1]]) : a;
     // op(A) = A or Aᵀ, op(B) = B or Bᵀ; Z = op(A)·op(B).
-    let da: Tensor;
-    if (!attrs.transA) da = matmul(dz, b, { transB: !attrs.transB }); // dA = dZ·op(B)ᵀ
-    else da = matmul(b, dz, { transA: attrs.transB, transB: true }); // dA = (dZ·op(B)ᵀ)ᵀ = op(B)·dZᵀ
-    let db: Tensor;
-    if (!attrs.transB) db = matmul(a2, dz, { transA: !attrs.transA }); // dB = op(A)ᵀ·dZ
-    else db = matmul(dz, a2, { transA: true, transB: attrs.transA }); // dB = dZᵀ·op(A)
-    const dA = da.shape.length === a.shape.length ? da : reshape(da, a.shape);
+    // Only the gradients some input needs are computed (an image fed to the first layer needs none).
+    let dA: Tensor | null = null;
+    if (needs[0]) {
+      const da = !attrs.transA
+        ? matmul(dz, b, { transB: !attrs.transB }) // dA = dZ·op(B)ᵀ
+        : matmul(b, dz, { transA: attrs.transB, transB: true }); // dA = (dZ·op(B)ᵀ)ᵀ = op(B)·dZᵀ
+      dA = da.shape.length === a.shape.length ? da : reshape(da, a.shape);
+    }
+    let db: Tensor | null = null;
+    if (needs[1]) {
+      db = !attrs.transB
+        ? matmul(a2, dz, { transA: !attrs.transA }) // dB = op(A)ᵀ·dZ
+        : matmul(dz, a2, { transA: true, transB: attrs.transA }); // dB = dZᵀ·op(A)
+    }
     const grads: (Tensor | null)[] = [dA, db];
-    if (bias) grads.push(sumRows(dz, bias.shape));
+    if (bias) grads.push(needs[2] ? sumRows(dz, bias.shape) : null);
     return grads;
   },
 };

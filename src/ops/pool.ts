@@ -135,15 +135,20 @@ export const maxPool2dGradOp: OpDef<MaxPoolGradAttrs> = {
   },
   webgpu(gpu, [dy, arg], [dx], attrs) {
     const g = poolGeometry('maxPool2dGrad', [dy, arg], attrs.inputShape, attrs);
+    // Non-overlapping windows: one invocation per window writes its block ('tiles');
+    // otherwise one per dx element gathers from the windows that contain it ('main').
+    const tiles = attrs.stride === attrs.size;
+    const S = attrs.stride;
     gpu.dispatch({
       label: 'maxPool2d.backward',
       shaderKey: 'nn/max_pool2d_backward',
       code: maxPoolBackwardWgsl,
-      constants: { SIZE: attrs.size, S: attrs.stride },
+      entryPoint: tiles ? 'tiles' : 'main',
+      constants: { SIZE: attrs.size, S },
       reads: [gpu.buffer(dy), gpu.buffer(arg)],
       writes: [gpu.buffer(dx)],
       uniforms: poolUniforms(g),
-      workgroups: grid1d(dx.size, 256),
+      workgroups: tiles ? grid1d(g.planes * Math.ceil(g.H / S) * Math.ceil(g.W / S), 64) : grid1d(dx.size, 256),
     });
   },
   backward: 'nondifferentiable',

@@ -18,6 +18,9 @@ import { defaultTrainConfig } from './config.ts';
 import { Trainer, type StepStats } from './trainer.ts';
 
 const S = 16;
+// Only a guard against a hang: the runs are bounded by steps, and a loaded 2-core machine
+// can take minutes for one of them.
+const HANG_GUARD_MS = 900_000;
 const gpuPromise = WebGpuBackend.create();
 const split = { train: 0.7, validation: 0.15, seed: 1, stratify: true };
 const generated = generateShapes({ count: 3000, seed: 1, imageSize: S, kinds: ['colour'], difficulty: 'easy' });
@@ -78,12 +81,12 @@ describe('fusion strategies on Shapes & Questions (colour questions)', () => {
       const r = await trainAndTest(shapes, fusion, EPOCHS);
       expect(r.accuracy).toBeGreaterThan(baseline + 0.15);
       expect(r.lastLoss).toBeLessThan(r.firstLoss - 0.1);
-    });
+    }, HANG_GUARD_MS);
   }
   it('the weighted average of unimodal predictions cannot model the interaction', async () => {
     const r = await trainAndTest(shapes, 'weighted', EPOCHS);
     expect(r.accuracy).toBeLessThan(baseline + 0.05);
-  });
+  }, HANG_GUARD_MS);
 });
 
 describe('fusion strategies on complementary clues', () => {
@@ -96,5 +99,5 @@ describe('fusion strategies on complementary clues', () => {
     expect(baseline).toBeLessThan(0.45);
     expect(weighted.accuracy).toBeGreaterThan(baseline + 0.3);
     expect(late.accuracy).toBeGreaterThan(baseline + 0.3);
-  });
+  }, HANG_GUARD_MS);
 });
