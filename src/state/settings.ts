@@ -94,7 +94,7 @@ export function defaultModelSettings(): ModelConfig {
 }
 
 export function defaultTrainSettings(): TrainConfig {
-  return defaultTrainConfig({ optimizer: { kind: 'adam', lr: 0.003 }, batchSize: 32, epochs: 16, clipNorm: 5, readbackEvery: 5 });
+  return defaultTrainConfig({ optimizer: { kind: 'adam', lr: 0.001 }, batchSize: 32, epochs: 16, clipNorm: 5, readbackEvery: 5 });
 }
 
 export function defaultSetup(): Setup {
