@@ -320,7 +320,7 @@ class TrainingController {
         store.sessionRestored(e.info, e.position);
         if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — ${e.info.fallbackReason}` });
         else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
-        store.setDeviceNotice(deviceLossMessage(e.lostAtStep, from, e.resumed, e.info.fallbackReason));
+        store.setDeviceNotice(deviceLossMessage(e.lostAtStep, from, e.resumed ? 'resumed' : useStore.getState().runStatus === 'finished' ? 'finished' : 'paused', e.info.fallbackReason));
         break;
       }
       case 'fatal':
@@ -376,11 +376,12 @@ class TrainingController {
 }
 
 /** What the user reads after a device loss: where it happened, where training went on, on what. */
-export function deviceLossMessage(lostAtStep: number, resumedFrom: number, resumed: boolean, fallbackReason: string | null): string {
+export function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resumed' | 'paused' | 'finished', fallbackReason: string | null): string {
   const where = fallbackReason ? `on the CPU, because ${fallbackReason}` : 'on a new GPU device';
   const repeated = Math.max(0, lostAtStep - resumedFrom);
   const again = repeated === 0 ? 'No step had to be repeated.' : repeated === 1 ? '1 step was repeated.' : `${repeated} steps were repeated.`;
-  if (resumed) return `The GPU was reset at step ${lostAtStep}; training resumed from step ${resumedFrom} ${where}. ${again}`;
+  if (run === 'resumed') return `The GPU was reset at step ${lostAtStep}; training resumed from step ${resumedFrom} ${where}. ${again}`;
+  if (run === 'finished') return `The GPU was reset after training finished at step ${lostAtStep}; the trained model was rebuilt ${where}.`;
   return `The GPU was reset at step ${lostAtStep}; the model was rebuilt from step ${resumedFrom} ${where}. Press Train to go on.${repeated > 0 ? ` The last ${repeated === 1 ? 'step' : `${repeated} steps`} will be trained again.` : ''}`;
 }
 
