@@ -504,43 +504,43 @@ export class Trainer {
     const host = this.step - this.hostCopyStep >= this.hostCopyEvery ? this.readState() : null;
     if (host) this.hostCopyStep = this.step;
     const drained = Promise.all([pending, host]).then(([{ stats, norms, throughput }, hostState]) => {
-        if (this.nanStep !== null) {
+      if (this.nanStep !== null) {
+        snapshot?.forEach((t) => t.dispose());
+        return;
+      }
+      for (let k = 0; k < stats.length; k++) {
+        const s = stats[k];
+        s.layerNorms = this.groupNorms(norms[k]);
+        const bad = this.firstNonFinite(s.loss, norms[k]);
+        if (bad) {
+          this.nanStep = s.step;
+          if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
+          this.emit({
+            type: 'nan',
+            step: s.step,
+            tensor: bad,
+            message: `Training paused: ${bad} became ${Number.isNaN(s.loss) || bad !== 'loss' ? 'NaN or infinite' : 'infinite'} at step ${s.step}. ` +
+              (this.lastGoodStep >= 0 ? `The last good weights are from step ${this.lastGoodStep}.` : 'No earlier good weights were kept.'),
+          });
           snapshot?.forEach((t) => t.dispose());
+          this.emit({ type: 'steps', stats: stats.slice(0, k + 1), throughput });
           return;
         }
-        for (let k = 0; k < stats.length; k++) {
-          const s = stats[k];
-          s.layerNorms = this.groupNorms(norms[k]);
-          const bad = this.firstNonFinite(s.loss, norms[k]);
-          if (bad) {
-            this.nanStep = s.step;
-            if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
-            this.emit({
-              type: 'nan',
-              step: s.step,
-              tensor: bad,
-              message: `Training paused: ${bad} became ${Number.isNaN(s.loss) || bad !== 'loss' ? 'NaN or infinite' : 'infinite'} at step ${s.step}. ` +
-                (this.lastGoodStep >= 0 ? `The last good weights are from step ${this.lastGoodStep}.` : 'No earlier good weights were kept.'),
-            });
-            snapshot?.forEach((t) => t.dispose());
-            this.emit({ type: 'steps', stats: stats.slice(0, k + 1), throughput });
-            return;
-          }
-        }
-        for (const st of stats) {
-          if (st.epoch !== this.epoch) continue;
-          this.epochLossSum += st.loss;
-          this.epochLossCount++;
-        }
-        if (snapshot) this.acceptSnapshot(snapshot, stats[stats.length - 1].step);
-        if (hostState) {
-          // Earlier drains resolved first (device order), so the epoch's loss sum now
-          // covers every step up to the copy's.
-          hostState.epochLoss = { sum: this.epochLossSum, count: this.epochLossCount };
-          this.acceptHostState(hostState);
-        }
-        this.emit({ type: 'steps', stats, throughput });
-      });
+      }
+      for (const st of stats) {
+        if (st.epoch !== this.epoch) continue;
+        this.epochLossSum += st.loss;
+        this.epochLossCount++;
+      }
+      if (snapshot) this.acceptSnapshot(snapshot, stats[stats.length - 1].step);
+      if (hostState) {
+        // Earlier drains resolved first (device order), so the epoch's loss sum now
+        // covers every step up to the copy's.
+        hostState.epochLoss = { sum: this.epochLossSum, count: this.epochLossCount };
+        this.acceptHostState(hostState);
+      }
+      this.emit({ type: 'steps', stats, throughput });
+    });
     // A lost device rejects the reads; flushStats still sees the rejection.
     drained.catch(() => {});
     this.drains.push(drained);
