@@ -46,6 +46,17 @@ export class WebGpuBackend implements Backend {
     return `WebGPU · ${i.vendor} / ${i.architecture}${i.description ? ` (${i.description})` : ''}`;
   }
 
+  /** Why the device was lost, or null while it works. */
+  get lostReason(): string | null {
+    return this.gpu.lostReason;
+  }
+
+  /** Calls `listener` once if the device is lost; returns the unsubscribe. */
+  onLost(listener: (reason: string) => void): () => void {
+    this.gpu.onLost.add(listener);
+    return () => this.gpu.onLost.delete(listener);
+  }
+
   private checkAlive(): void {
     if (this.gpu.lostReason) throw new Error(this.gpu.lostReason);
   }

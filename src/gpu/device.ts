@@ -33,6 +33,8 @@ export interface GpuContext {
   lostReason: string | null;
   /** Listeners for device loss and uncaptured errors. */
   onError: Set<(message: string) => void>;
+  /** Listeners for device loss only (called once, with `lostReason`). */
+  onLost: Set<(reason: string) => void>;
 }
 
 export class WebGpuUnavailableError extends Error {
@@ -86,10 +88,12 @@ export async function acquireGpu(label = 'gatescope'): Promise<GpuContext> {
     info: summarizeAdapter(adapter),
     lostReason: null,
     onError: new Set(),
+    onLost: new Set(),
   };
   device.lost.then((info) => {
     ctx.lostReason = `GPU device lost (${info.reason}): ${info.message || 'no message'}`;
     for (const f of ctx.onError) f(ctx.lostReason);
+    for (const f of ctx.onLost) f(ctx.lostReason);
   });
   device.addEventListener('uncapturederror', (event) => {
     const message = `WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`;

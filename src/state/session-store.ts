@@ -188,6 +188,11 @@ export function startAutosave(): void {
       void saver.flush();
       return;
     }
+    // The GPU was reset: saved at once, from the state kept on the host while the model is rebuilt.
+    if (s.deviceNotice !== prev.deviceNotice && s.deviceNotice) {
+      void saver.flush();
+      return;
+    }
     // A live setting changed while the run stands still: saved at once (a reload may follow).
     if (s.train !== prev.train && s.runStatus !== 'running') {
       void saver.flush();

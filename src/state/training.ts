@@ -205,6 +205,11 @@ class TrainingController {
     this.client?.send({ type: 'pause' });
   }
 
+  /** Destroys the training worker's GPU device as a driver reset would (test hook, see README). */
+  loseGpuDevice(): void {
+    this.client?.send({ type: 'loseDevice' });
+  }
+
   /** One step (from an idle or paused run; builds a session first when there is none). */
   async stepOnce(): Promise<void> {
     const s = useStore.getState();
@@ -302,6 +307,22 @@ class TrainingController {
         else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
         this.resolveReady(true);
         break;
+      case 'deviceLost':
+        // The charts keep only steps the kept state has taken: later ones are trained again.
+        this.steps = this.steps.filter((s) => s.step < e.keptStep);
+        store.setDeviceNotice(`The GPU was reset at step ${e.lostAtStep}. Rebuilding the model from step ${e.keptStep}…`);
+        break;
+      case 'recovered': {
+        const from = e.position.step;
+        this.steps = this.steps.filter((s) => s.step < from);
+        liveRun.reset(e.info.layerNames);
+        liveRun.push(this.steps);
+        store.sessionRestored(e.info, e.position);
+        if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — ${e.info.fallbackReason}` });
+        else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
+        store.setDeviceNotice(deviceLossMessage(e.lostAtStep, from, e.resumed ? 'resumed' : useStore.getState().runStatus === 'finished' ? 'finished' : 'paused', e.info.fallbackReason));
+        break;
+      }
       case 'fatal':
         store.sessionFailed(e.message);
         this.resolveReady(false);
@@ -354,5 +375,22 @@ class TrainingController {
   }
 }
 
+/** What the user reads after a device loss: where it happened, where training went on, on what. */
+export function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resumed' | 'paused' | 'finished', fallbackReason: string | null): string {
+  const where = fallbackReason ? `on the CPU, because ${fallbackReason}` : 'on a new GPU device';
+  const repeated = Math.max(0, lostAtStep - resumedFrom);
+  const again = repeated === 0 ? 'No step had to be repeated.' : repeated === 1 ? '1 step was repeated.' : `${repeated} steps were repeated.`;
+  if (run === 'resumed') return `The GPU was reset at step ${lostAtStep}; training resumed from step ${resumedFrom} ${where}. ${again}`;
+  if (run === 'finished') return `The GPU was reset after training finished at step ${lostAtStep}; the trained model was rebuilt ${where}.`;
+  return `The GPU was reset at step ${lostAtStep}; the model was rebuilt from step ${resumedFrom} ${where}. Press Train to go on.${repeated > 0 ? ` The last ${repeated === 1 ? 'step' : `${repeated} steps`} will be trained again.` : ''}`;
+}
+
 /** The one controller of the main run. */
 export const training = new TrainingController();
+
+// Test hook for the device-loss e2e test and manual checks: `__gatescope.loseGpuDevice()`
+// in the console destroys the training worker's GPU device (README, "Sessions and faults").
+if (typeof window !== 'undefined') {
+  const w = window as unknown as { __gatescope?: Record<string, unknown> };
+  w.__gatescope = { ...w.__gatescope, loseGpuDevice: () => training.loseGpuDevice() };
+}

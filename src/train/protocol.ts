@@ -60,7 +60,17 @@ export interface UnitScanResult {
 }
 
 export type ToWorker =
-  | { type: 'init'; dataset: PreparedDataset; model: ModelConfig; train: TrainConfig; backend: BackendChoice; features?: Float32Array; resume?: TrainingState }
+  | {
+      type: 'init';
+      dataset: PreparedDataset;
+      model: ModelConfig;
+      train: TrainConfig;
+      backend: BackendChoice;
+      features?: Float32Array;
+      resume?: TrainingState;
+      /** Steps between host copies of the state (tests); default HOST_COPY_EVERY. */
+      hostCopyEvery?: number;
+    }
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -75,6 +85,8 @@ export type ToWorker =
   | { type: 'scanUnits'; requestId: number; request: UnitScanRequest }
   | { type: 'exportState'; requestId: number }
   | { type: 'outputs'; requestId: number; indices: number[] }
+  /** Test hook: destroys the GPU device as a driver reset would (see README, "Faults"). */
+  | { type: 'loseDevice' }
   | { type: 'dispose' };
 
 export interface ReadyInfo {
@@ -99,8 +111,15 @@ export interface ResultValues {
   outputs: Float32Array;
 }
 
+/** Where a session rebuilt from a saved or host-kept state stands. */
+export type RestoredPosition = Pick<TrainingState, 'step' | 'epoch' | 'cursor' | 'history'>;
+
 export type FromWorker =
   | { type: 'ready'; info: ReadyInfo }
+  /** The GPU device was lost after `lostAtStep` steps; the host copy holds step `keptStep`. */
+  | { type: 'deviceLost'; reason: string; lostAtStep: number; keptStep: number }
+  /** Rebuilt on a new device (or the CPU, `info.fallbackReason`) at `position`; `resumed`: training went on. */
+  | { type: 'recovered'; info: ReadyInfo; lostAtStep: number; position: RestoredPosition; resumed: boolean }
   | TrainerEvent
   | { type: 'result'; requestId: number; ok: true; value: ResultValues[keyof ResultValues] }
   | { type: 'result'; requestId: number; ok: false; error: string }

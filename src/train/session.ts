@@ -2,6 +2,12 @@
 // requests, and throttles what it posts so the page renders smoothly at any training
 // speed (step statistics are batched by the trainer's readback interval; progress is
 // sent at most every `progressIntervalMs`). Pure: tests drive it without a worker.
+//
+// Device loss: the trainer keeps a host copy of its last good state (Trainer.hostCopy).
+// When the GPU device is lost, the session answers saves from that copy, acquires a new
+// device (or falls back to the CPU), rebuilds the model and optimizer from the copy and,
+// when the run was training, trains on at once: the user pressed Train and the copy is a
+// state the run already reached, so waiting for a click would only leave a run standing.
 import type { Backend } from '../backend/backend.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
@@ -10,9 +16,16 @@ import { validateModelConfig } from '../models/config.ts';
 import { Trainer, type TrainerEvent } from './trainer.ts';
 import { validateTrainConfig, type EarlyStoppingConfig } from './config.ts';
 import { inspect, scanUnits } from './inspect.ts';
-import type { FromWorker, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
+import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
+
+/**
+ * How long a training loop that failed on the GPU waits for the device's loss to be
+ * announced before its error is shown: a read on a dying device can fail a moment before
+ * `device.lost` resolves.
+ */
+const LOSS_ANNOUNCE_GRACE_MS = 1000;
 
 export class TrainingSession {
   private backend: Backend | null = null;
@@ -20,6 +33,18 @@ export class TrainingSession {
   private lastProgress = 0;
   private pendingProgress: Extract<TrainerEvent, { type: 'progress' }> | null = null;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What the session was built from (to rebuild it on a new device). */
+  private built: InitMessage | null = null;
+  /** Events of older trainers (a lost device's) are dropped. */
+  private generation = 0;
+  private unsubscribeLost: (() => void) | null = null;
+  /** A failed-loop pause held back while the device may be announcing its loss. */
+  private heldPause: Extract<TrainerEvent, { type: 'state' }> | null = null;
+  /** Set between a device loss and the rebuilt trainer: the state saves are answered from. */
+  private recovering: { state: TrainingState | null; train: boolean } | null = null;
+  /** Live settings sent since init (re-applied to a rebuilt trainer). */
+  private stepDelayMs: number | null = null;
+  private earlyStopping: EarlyStoppingConfig | null = null;
 
   constructor(
     private post: (message: FromWorker) => void,
@@ -27,6 +52,7 @@ export class TrainingSession {
   ) {}
 
   private requireTrainer(): Trainer {
+    if (this.recovering) throw new Error('the GPU was reset and the model is being rebuilt; try again in a moment');
     if (!this.trainer) throw new Error('the training session is not initialised');
     return this.trainer;
   }
@@ -35,6 +61,7 @@ export class TrainingSession {
     const problems = [...validateModelConfig(m.model), ...validateTrainConfig(m.train)];
     if (problems.length) throw new Error(problems.join(' '));
     this.dispose();
+    this.backend = null;
     let fallbackReason: string | null = null;
     if (m.backend !== 'cpu') {
       try {
@@ -44,28 +71,106 @@ export class TrainingSession {
         fallbackReason = e instanceof Error ? e.message : String(e);
       }
     } else fallbackReason = 'the CPU backend was chosen';
+    this.built = m;
+    this.stepDelayMs = null;
+    this.earlyStopping = null;
+    const trainer = this.buildTrainer(m.resume ?? null);
+    this.post({ type: 'ready', info: this.readyInfo(trainer, fallbackReason) });
+  }
+
+  /** A trainer on the current backend, continuing from `state` (or freshly initialised). */
+  private buildTrainer(state: TrainingState | null): Trainer {
+    const m = this.built!;
     const backend = (this.backend ??= new CpuBackend());
+    const generation = ++this.generation;
     let model: MultimodalModel | undefined;
-    if (m.resume) model = modelFromWeights(backend, m.model, m.resume.weights);
-    const trainer = new Trainer(backend, m.dataset, m.model, m.train, (e) => this.onEvent(e), { features: m.features, model });
-    if (m.resume) trainer.restore(m.resume);
-    this.trainer = trainer;
-    this.post({
-      type: 'ready',
-      info: {
-        backend: backend.description,
-        backendKind: backend.kind,
-        fallbackReason,
-        parameters: trainer.model.params.list().reduce((n, t) => n + t.size, 0),
-        paramNames: trainer.model.params.names(),
-        layerNames: trainer.layerNames,
-        stepsPerEpoch: trainer.stepsPerEpoch,
-        totalSteps: trainer.totalSteps,
-      },
+    if (state) model = modelFromWeights(backend, m.model, state.weights);
+    const trainer = new Trainer(backend, m.dataset, m.model, m.train, (e) => generation === this.generation && this.onEvent(e), {
+      features: m.features,
+      model,
+      hostCopyEvery: m.hostCopyEvery,
     });
+    if (state) trainer.restore(state);
+    void trainer.refreshHostCopy();
+    this.trainer = trainer;
+    if (backend instanceof WebGpuBackend) this.unsubscribeLost = backend.onLost((reason) => void this.deviceLost(reason, generation));
+    return trainer;
+  }
+
+  private readyInfo(trainer: Trainer, fallbackReason: string | null): ReadyInfo {
+    const backend = trainer.backend;
+    return {
+      backend: backend.description,
+      backendKind: backend.kind,
+      fallbackReason,
+      parameters: trainer.model.params.list().reduce((n, t) => n + t.size, 0),
+      paramNames: trainer.model.params.names(),
+      layerNames: trainer.layerNames,
+      stepsPerEpoch: trainer.stepsPerEpoch,
+      totalSteps: trainer.totalSteps,
+    };
+  }
+
+  /**
+   * The device of `generation`'s trainer was lost: saves are answered from its host copy
+   * while a new device (or the CPU) is acquired and the trainer rebuilt from that copy;
+   * a run that was training trains on.
+   */
+  private async deviceLost(reason: string, generation: number): Promise<void> {
+    const old = this.trainer;
+    if (generation !== this.generation || !old || this.recovering) return;
+    const train = old.state === 'running' || this.heldPause !== null;
+    this.heldPause = null;
+    this.generation++;
+    const state = old.hostCopy;
+    this.recovering = { state, train };
+    this.post({ type: 'deviceLost', reason, lostAtStep: old.step, keptStep: state?.step ?? 0 });
+    this.releaseTrainer();
+    this.backend = null;
+    let fallbackReason: string | null = null;
+    try {
+      this.backend = await WebGpuBackend.create();
+    } catch (e) {
+      fallbackReason = `a new GPU device could not be created (${e instanceof Error ? e.message : String(e)})`;
+    }
+    try {
+      const trainer = this.buildTrainer(state);
+      if (this.stepDelayMs !== null) trainer.setStepDelay(this.stepDelayMs);
+      if (this.earlyStopping) trainer.setEarlyStopping(this.earlyStopping);
+      const resume = this.recovering.train && trainer.state !== 'finished';
+      this.recovering = null;
+      this.post({
+        type: 'recovered',
+        info: this.readyInfo(trainer, fallbackReason),
+        lostAtStep: old.step,
+        position: { step: trainer.step, epoch: trainer.epoch, cursor: state?.cursor ?? 0, history: trainer.history.slice() },
+        resumed: resume,
+      });
+      if (resume) this.start();
+    } catch (e) {
+      this.recovering = null;
+      this.post({ type: 'fatal', message: `The GPU was reset at step ${old.step} and the model could not be rebuilt: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /** Destroys the GPU device as a driver reset would (the page's test hook `__gatescope.loseGpuDevice`). */
+  loseDevice(): void {
+    if (!(this.backend instanceof WebGpuBackend)) throw new Error('training runs on the CPU: there is no GPU device to lose');
+    this.backend.device.destroy();
   }
 
   private onEvent(e: TrainerEvent): void {
+    if (e.type === 'state' && e.failed && this.backend instanceof WebGpuBackend && !this.backend.lostReason) {
+      // A loss announced within the grace period drops this pause (see deviceLost).
+      this.heldPause = e;
+      const generation = this.generation;
+      setTimeout(() => {
+        if (this.heldPause !== e || generation !== this.generation) return;
+        this.heldPause = null;
+        this.onEvent({ ...e, failed: undefined });
+      }, LOSS_ANNOUNCE_GRACE_MS);
+      return;
+    }
     if (e.type !== 'progress') {
       if (e.type === 'state' || e.type === 'epoch') this.flushProgress();
       this.post(e);
@@ -87,19 +192,42 @@ export class TrainingSession {
   }
 
   start(): void {
+    if (this.recovering) {
+      this.recovering.train = true;
+      return;
+    }
+    const generation = this.generation;
     this.requireTrainer()
       .start()
-      .catch((e: unknown) => this.post({ type: 'log', message: `training stopped with an error: ${e instanceof Error ? e.message : String(e)}` }));
+      .catch((e: unknown) => this.loopFailed(e, generation));
+  }
+
+  /** A training loop ended on an error; said unless it was the device's loss (recovered from). */
+  private loopFailed(e: unknown, generation: number): void {
+    if (generation !== this.generation || this.recovering || (this.backend instanceof WebGpuBackend && this.backend.lostReason)) return;
+    const message = `training stopped with an error: ${e instanceof Error ? e.message : String(e)}`;
+    if (!(this.backend instanceof WebGpuBackend)) this.post({ type: 'log', message });
+    // Said after the grace period, unless the device's loss was announced meanwhile.
+    else setTimeout(() => generation === this.generation && !this.recovering && this.post({ type: 'log', message }), LOSS_ANNOUNCE_GRACE_MS);
   }
 
   pause(): void {
+    if (this.recovering) {
+      this.recovering.train = false;
+      return;
+    }
     this.requireTrainer().pause();
   }
 
   resume(): void {
+    if (this.recovering) {
+      this.recovering.train = true;
+      return;
+    }
+    const generation = this.generation;
     this.requireTrainer()
       .resume()
-      .catch((e: unknown) => this.post({ type: 'log', message: `training stopped with an error: ${e instanceof Error ? e.message : String(e)}` }));
+      .catch((e: unknown) => this.loopFailed(e, generation));
   }
 
   async stepOnce(): Promise<void> {
@@ -116,11 +244,13 @@ export class TrainingSession {
   }
 
   setSpeed(ms: number): void {
-    this.requireTrainer().setStepDelay(ms);
+    this.stepDelayMs = ms;
+    if (!this.recovering) this.requireTrainer().setStepDelay(ms);
   }
 
   setEarlyStopping(es: EarlyStoppingConfig): void {
-    this.requireTrainer().setEarlyStopping(es);
+    this.earlyStopping = { ...es };
+    if (!this.recovering) this.requireTrainer().setEarlyStopping(es);
   }
 
   /** Runs a request and posts its result (or its error) under `requestId`. */
@@ -151,17 +281,33 @@ export class TrainingSession {
     return { step: this.requireTrainer().restoreLastGood() };
   }
 
-  exportState(): Promise<TrainingState> {
-    return this.requireTrainer().exportState();
+  /**
+   * The state to save. Once the device is lost (or while the session is rebuilt after a
+   * loss) it is the host copy, copied (results transfer their buffers).
+   */
+  async exportState(): Promise<TrainingState> {
+    const lost = this.recovering ? this.recovering.state : this.backend instanceof WebGpuBackend && this.backend.lostReason ? (this.trainer?.hostCopy ?? null) : undefined;
+    if (lost === undefined) return this.requireTrainer().exportState();
+    if (!lost) throw new Error('the GPU was reset before any training state was kept on the host');
+    return structuredClone(lost);
   }
 
   outputs(indices: number[]): Promise<Float32Array> {
     return this.requireTrainer().outputs(indices);
   }
 
-  dispose(): void {
+  private releaseTrainer(): void {
+    this.unsubscribeLost?.();
+    this.unsubscribeLost = null;
     this.trainer?.dispose();
     this.trainer?.model.dispose();
     this.trainer = null;
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.recovering = null;
+    this.heldPause = null;
+    this.releaseTrainer();
   }
 }

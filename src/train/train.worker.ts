@@ -58,6 +58,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'outputs':
         void session.answer(m.requestId, () => session.outputs(m.indices));
         break;
+      case 'loseDevice':
+        session.loseDevice();
+        break;
       case 'dispose':
         session.dispose();
         self.close();

@@ -79,7 +79,8 @@ export type TrainerEvent =
   | { type: 'steps'; stats: StepStats[]; throughput: ThroughputStats }
   | { type: 'progress'; epoch: number; step: number; stepInEpoch: number; stepsPerEpoch: number; totalSteps: number; etaSeconds: number | null }
   | { type: 'epoch'; record: EpochRecord }
-  | { type: 'state'; state: TrainerState; reason?: string }
+  /** `failed`: the loop stopped on an error (the reason is its message), not on a request or a NaN. */
+  | { type: 'state'; state: TrainerState; reason?: string; failed?: boolean }
   | { type: 'nan'; step: number; tensor: string; message: string }
   | { type: 'log'; message: string };
 
@@ -88,7 +89,18 @@ export interface TrainerOptions {
   features?: Float32Array;
   /** Continue from these weights (checkpoint) instead of a fresh initialisation. */
   model?: MultimodalModel;
+  /** Steps between two refreshes of the host copy (see Trainer.hostCopy); default HOST_COPY_EVERY. */
+  hostCopyEvery?: number;
 }
+
+/**
+ * Default steps between host copies of the training state. A copy reads every weight and
+ * optimizer moment back (3 × the parameters for Adam); at the default model that is
+ * a few milliseconds of device time (measured in trainer-host-copy.browser.test.ts), so
+ * every 25 steps costs well under 1 % of training and repeats at most 25 steps after a
+ * device loss.
+ */
+export const HOST_COPY_EVERY = 25;
 
 export function summarize(r: EvalResult): EvalSummary {
   return {
@@ -240,6 +252,11 @@ export class Trainer {
   private stepDelayMs: number;
   private lastGood: Tensor[] | null = null;
   private lastGoodStep = -1;
+  /** The last training state read back to the host whose statistics were all finite. */
+  private hostState: TrainingState | null = null;
+  /** Step at which the newest host copy was started (accepted or not yet). */
+  private hostCopyStep = 0;
+  private hostCopyEvery: number;
   /**
    * Step whose statistics were not finite, while the run stays paused for it. Steps that
    * were already in flight ran on those weights; their statistics are not shown.
@@ -284,6 +301,7 @@ export class Trainer {
     this.optimizer = createOptimizer(this.params, config.optimizer);
     this.rng = new Random(config.seed ^ 0x5eed);
     this.stepDelayMs = config.stepDelayMs;
+    this.hostCopyEvery = Math.max(1, options.hostCopyEvery ?? HOST_COPY_EVERY);
     this.earlyStopping = { ...config.earlyStopping };
     const groups: string[] = [];
     this.layerIndex = this.paramNames.map((n) => {
@@ -424,7 +442,7 @@ export class Trainer {
       await this.flushStats();
     } catch (e) {
       this.state = 'paused';
-      this.emit({ type: 'state', state: 'paused', reason: e instanceof Error ? e.message : String(e) });
+      this.emit({ type: 'state', state: 'paused', reason: e instanceof Error ? e.message : String(e), failed: true });
       throw e;
     } finally {
       if (token === this.loopToken) this.loop = null;
@@ -438,7 +456,10 @@ export class Trainer {
     // A pause that arrived during the epoch-end evaluation takes no further step.
     if (!single && this.state !== 'running') return;
     this.trainStep();
-    this.inflight.push(this.backend.sync());
+    const done = this.backend.sync();
+    // Left over when a lost device ends the loop: handled here, still awaited below.
+    done.catch(() => {});
+    this.inflight.push(done);
     if (this.inflight.length > 2) await this.inflight.shift();
     this.eta.record(performance.now());
     // The first step's statistics are read at once: its loss is the first point on the
@@ -478,40 +499,77 @@ export class Trainer {
     const pending = this.ring.drain();
     if (!pending) return;
     const snapshot = this.snapshotCandidate();
-    this.drains.push(
-      pending.then(({ stats, norms, throughput }) => {
-        if (this.nanStep !== null) {
+    // The host copy is read in stream order right after the drained steps, so it holds
+    // exactly the state their statistics describe.
+    const host = this.step - this.hostCopyStep >= this.hostCopyEvery ? this.readState() : null;
+    if (host) this.hostCopyStep = this.step;
+    const drained = Promise.all([pending, host]).then(([{ stats, norms, throughput }, hostState]) => {
+      if (this.nanStep !== null) {
+        snapshot?.forEach((t) => t.dispose());
+        return;
+      }
+      for (let k = 0; k < stats.length; k++) {
+        const s = stats[k];
+        s.layerNorms = this.groupNorms(norms[k]);
+        const bad = this.firstNonFinite(s.loss, norms[k]);
+        if (bad) {
+          this.nanStep = s.step;
+          if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
+          this.emit({
+            type: 'nan',
+            step: s.step,
+            tensor: bad,
+            message: `Training paused: ${bad} became ${Number.isNaN(s.loss) || bad !== 'loss' ? 'NaN or infinite' : 'infinite'} at step ${s.step}. ` +
+              (this.lastGoodStep >= 0 ? `The last good weights are from step ${this.lastGoodStep}.` : 'No earlier good weights were kept.'),
+          });
           snapshot?.forEach((t) => t.dispose());
+          this.emit({ type: 'steps', stats: stats.slice(0, k + 1), throughput });
           return;
         }
-        for (let k = 0; k < stats.length; k++) {
-          const s = stats[k];
-          s.layerNorms = this.groupNorms(norms[k]);
-          const bad = this.firstNonFinite(s.loss, norms[k]);
-          if (bad) {
-            this.nanStep = s.step;
-            if (this.state === 'running') this.setState('paused', `${bad} is not finite at step ${s.step}`);
-            this.emit({
-              type: 'nan',
-              step: s.step,
-              tensor: bad,
-              message: `Training paused: ${bad} became ${Number.isNaN(s.loss) || bad !== 'loss' ? 'NaN or infinite' : 'infinite'} at step ${s.step}. ` +
-                (this.lastGoodStep >= 0 ? `The last good weights are from step ${this.lastGoodStep}.` : 'No earlier good weights were kept.'),
-            });
-            snapshot?.forEach((t) => t.dispose());
-            this.emit({ type: 'steps', stats: stats.slice(0, k + 1), throughput });
-            return;
-          }
-        }
-        for (const st of stats) {
-          if (st.epoch !== this.epoch) continue;
-          this.epochLossSum += st.loss;
-          this.epochLossCount++;
-        }
-        if (snapshot) this.acceptSnapshot(snapshot, stats[stats.length - 1].step);
-        this.emit({ type: 'steps', stats, throughput });
-      }),
-    );
+      }
+      for (const st of stats) {
+        if (st.epoch !== this.epoch) continue;
+        this.epochLossSum += st.loss;
+        this.epochLossCount++;
+      }
+      if (snapshot) this.acceptSnapshot(snapshot, stats[stats.length - 1].step);
+      if (hostState) {
+        // Earlier drains resolved first (device order), so the epoch's loss sum now
+        // covers every step up to the copy's.
+        hostState.epochLoss = { sum: this.epochLossSum, count: this.epochLossCount };
+        this.acceptHostState(hostState);
+      }
+      this.emit({ type: 'steps', stats, throughput });
+    });
+    // A lost device rejects the reads; flushStats still sees the rejection.
+    drained.catch(() => {});
+    this.drains.push(drained);
+  }
+
+  /**
+   * The last training state kept on the host (weights, optimizer moments, position, epoch
+   * history): refreshed every `hostCopyEvery` steps and at every epoch end from steps whose
+   * statistics were all finite. It needs no device, so it survives a device loss. Null
+   * before the first copy was read.
+   */
+  get hostCopy(): TrainingState | null {
+    return this.hostState;
+  }
+
+  /** Reads the state as it is now into the host copy (at the start, after a restore, at epoch ends). */
+  refreshHostCopy(): Promise<void> {
+    this.hostCopyStep = this.step;
+    const reading = this.readState().then((state) => {
+      if (this.nanStep === null) this.acceptHostState(state);
+    });
+    reading.catch(() => {});
+    return reading;
+  }
+
+  private acceptHostState(state: TrainingState): void {
+    // Two copies in flight: the older one never replaces the newer.
+    if (this.hostState && this.hostState.step > state.step) return;
+    this.hostState = state;
   }
 
   /** Reads every recorded statistic; resolves when they were emitted. */
@@ -578,13 +636,12 @@ export class Trainer {
     this.epochLossSum = 0;
     this.epochLossCount = 0;
     // Early stopping turned on while this epoch was evaluated may have ended the run already.
-    if (this.state === 'finished') return;
-    const stop = this.trackBest(result);
-    if (this.epoch >= this.config.epochs || stop) {
-      this.finish(stop);
-      return;
+    if (this.state !== 'finished') {
+      const stop = this.trackBest(result);
+      if (this.epoch >= this.config.epochs || stop) this.finish(stop);
+      else this.newEpochOrder();
     }
-    this.newEpochOrder();
+    void this.refreshHostCopy();
   }
 
   /** Ends the run (early or after its last epoch), putting back the best epoch's weights when early stopping keeps them. */
@@ -670,6 +727,11 @@ export class Trainer {
     // between an epoch's last step and its record.
     await this.flushStats();
     await this.finishEpochIfDone();
+    return this.readState();
+  }
+
+  /** Issues the reads of the state as it is now (no await before the last read is recorded). */
+  private async readState(): Promise<TrainingState> {
     const names = this.paramNames;
     const opt = this.optimizer.state();
     const entries = Object.entries(opt.tensors);
@@ -689,7 +751,7 @@ export class Trainer {
     names.forEach((n, i) => (weights[n] = Float32Array.from(values[i])));
     const tensors: Record<string, Float32Array> = {};
     entries.forEach(([n], i) => (tensors[n] = Float32Array.from(values[names.length + i])));
-    return { weights, optimizer: { step: opt.step, tensors, paramSteps: opt.paramSteps }, ...position };
+    return { weights, optimizer: { step: opt.step, tensors, paramSteps: [...opt.paramSteps] }, ...position };
   }
 
   /**

@@ -1,5 +1,6 @@
 // The training worker in a real Worker on WebGPU: every message type round-trips, pause /
-// step / resume behave, requests resolve (or reject with the worker's message).
+// step / resume behave, requests resolve (or reject with the worker's message), and a
+// destroyed GPU device is recovered from.
 import { describe, expect, it } from 'vitest';
 import { TrainingClient } from './client.ts';
 import type { FromWorker, ReadyInfo } from './protocol.ts';
@@ -85,6 +86,30 @@ describe('training worker protocol', () => {
       const epochs = events.filter((e) => e.type === 'epoch');
       expect(epochs).toHaveLength(3);
       client.send({ type: 'stop' });
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('rebuilds on a new device and trains on when its GPU device is destroyed', async () => {
+    const { client, events, next } = harness();
+    try {
+      client.send({ type: 'init', dataset: data, model, train: defaultTrainConfig({ batchSize: 8, epochs: 30, readbackEvery: 2 }), backend: 'webgpu', hostCopyEvery: 3 });
+      await next((e): e is FromWorker => e.type === 'ready');
+      client.send({ type: 'start' });
+      await next((e): e is FromWorker => e.type === 'steps' && e.stats.some((s) => s.step >= 6));
+      client.send({ type: 'loseDevice' });
+      const lost = await next((e): e is Extract<FromWorker, { type: 'deviceLost' }> => e.type === 'deviceLost');
+      const recovered = await next((e): e is Extract<FromWorker, { type: 'recovered' }> => e.type === 'recovered');
+      expect(recovered.position.step).toBe(lost.keptStep);
+      expect(lost.keptStep).toBeGreaterThan(0);
+      expect(recovered.resumed).toBe(true);
+      expect(recovered.info.backendKind).toBe('webgpu');
+      await next((e): e is FromWorker => e.type === 'steps' && e.stats.some((s) => s.step > lost.lostAtStep));
+      client.send({ type: 'pause' });
+      await next((e): e is FromWorker => e.type === 'state' && e.state === 'paused');
+      expect((await client.request({ type: 'exportState' })).step).toBeGreaterThan(lost.lostAtStep);
+      expect(events.filter((e) => e.type === 'log' || e.type === 'fatal')).toEqual([]);
     } finally {
       client.terminate();
     }

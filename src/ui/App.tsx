@@ -11,7 +11,7 @@ import { DataPanel } from './data-panel/DataPanel.tsx';
 import { DemoButtons, DemoGuide } from './demos/DemoGuide.tsx';
 import { ModelPanel } from './model/ModelPanel.tsx';
 import { BackendBadge } from './shell/BackendBadge.tsx';
-import { NanNotice, UrlProblems } from './shell/Notices.tsx';
+import { DeviceNotice, NanNotice, UrlProblems } from './shell/Notices.tsx';
 import { ProgressBar } from './shell/ProgressBar.tsx';
 import { RunControls, RunStatusLine } from './shell/RunControls.tsx';
 import { Tabs, type TabSpec } from './shell/Tabs.tsx';
@@ -98,6 +98,7 @@ export function App() {
       <UrlProblems />
       <SessionNotices />
       <NanNotice />
+      <DeviceNotice />
       <main className="panels">
         {TABS.map((t) =>
           visited.has(t.id) || t.id === tab ? (

@@ -7,7 +7,7 @@ import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { EvalResult } from '../../train/evaluate.ts';
-import type { ReadyInfo, TrainingState } from '../../train/protocol.ts';
+import type { ReadyInfo, RestoredPosition } from '../../train/protocol.ts';
 import type { DataSource, Setup } from '../settings.ts';
 import type { EpochRecord, ThroughputStats, TrainerEvent } from '../../train/trainer.ts';
 import type { Store } from '../store.ts';
@@ -55,6 +55,8 @@ export interface RunSlice {
   nan: NanNotice | null;
   /** Recent messages from the trainer (newest last). */
   runLog: string[];
+  /** What happened when the GPU device was lost and how training went on, in plain words. */
+  deviceNotice: string | null;
   /** Changes when the weights in the worker changed (at most about once a second while training). */
   weightsVersion: number;
   evaluation: EvalResult | null;
@@ -65,7 +67,7 @@ export interface RunSlice {
   sessionStarting(spec: SessionSpec): void;
   sessionReady(info: ReadyInfo): void;
   /** Ready with saved training state: its history and position, paused (or finished). */
-  sessionRestored(info: ReadyInfo, state: TrainingState): void;
+  sessionRestored(info: ReadyInfo, state: RestoredPosition): void;
   sessionFailed(message: string): void;
   setRunStatus(status: RunStatus, reason?: string | null): void;
   setProgress(progress: Progress): void;
@@ -73,6 +75,7 @@ export interface RunSlice {
   addEpoch(record: EpochRecord): void;
   setNan(nan: NanNotice | null): void;
   addLog(message: string): void;
+  setDeviceNotice(message: string | null): void;
   bumpWeights(): void;
   evaluationStarted(): void;
   evaluationDone(result: EvalResult): void;
@@ -91,6 +94,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   history: [],
   nan: null,
   runLog: [],
+  deviceNotice: null,
   weightsVersion: 0,
   evaluation: null,
   evalBusy: false,
@@ -98,7 +102,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   replaceQuestion: null,
   setReplaceQuestion: (q) => set({ replaceQuestion: q }),
   sessionStarting: (spec) =>
-    set({ replaceQuestion: null, runStatus: 'starting', runReason: null, session: spec, runInfo: null, progress: null, throughput: null, history: [], nan: null, runLog: [], evaluation: null, evalBusy: false, evalError: null }),
+    set({ replaceQuestion: null, runStatus: 'starting', runReason: null, session: spec, runInfo: null, progress: null, throughput: null, history: [], nan: null, runLog: [], deviceNotice: null, evaluation: null, evalBusy: false, evalError: null }),
   sessionReady: (info) =>
     set((s) => ({
       runStatus: 'idle',
@@ -129,6 +133,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   addEpoch: (record) => set((s) => ({ history: [...s.history, record] })),
   setNan: (nan) => set({ nan }),
   addLog: (message) => set((s) => ({ runLog: [...s.runLog.slice(-(LOG_LINES - 1)), message] })),
+  setDeviceNotice: (message) => set({ deviceNotice: message }),
   bumpWeights: () => set((s) => ({ weightsVersion: s.weightsVersion + 1 })),
   evaluationStarted: () => set({ evalBusy: true, evalError: null }),
   evaluationDone: (result) => set({ evaluation: result, evalBusy: false }),

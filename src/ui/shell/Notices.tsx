@@ -1,5 +1,5 @@
 // Messages above the panels: values in the URL that were ignored, the NaN notice with
-// "restore last good weights", and why the fusion was switched to fit the dataset.
+// "restore last good weights", the GPU reset notice, and why the fusion was switched to fit the dataset.
 import { useStore } from '../../state/store.ts';
 import { training } from '../../state/training.ts';
 
@@ -34,6 +34,21 @@ export function NanNotice() {
       <p>{nan.message}</p>
       <button type="button" onClick={() => void training.restoreLastGood()} data-testid="restore-last-good">
         Restore last good weights
+      </button>
+    </div>
+  );
+}
+
+/** What happened when the GPU device was lost and where training went on from. */
+export function DeviceNotice() {
+  const message = useStore((s) => s.deviceNotice);
+  const setMessage = useStore((s) => s.setDeviceNotice);
+  if (!message) return null;
+  return (
+    <div className="notice notice-warn" role="status" data-testid="device-notice">
+      <p>{message}</p>
+      <button type="button" onClick={() => setMessage(null)} aria-label="Dismiss the GPU reset notice">
+        Dismiss
       </button>
     </div>
   );
