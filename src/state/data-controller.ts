@@ -2,6 +2,7 @@
 // and keeps the user's imported examples so a new preparation (image size, tokenizer,
 // split) can be applied to them without importing again. Also runs the user's ONNX image
 // encoder over the dataset when the "features" encoder is chosen.
+import { datasetMemoryProblem } from '../models/memory.ts';
 import { extractOnnxFeatures, type OnnxNormalization } from '../models/onnx-encoder.ts';
 import { DatasetClient, SupersededError } from './dataset-client.ts';
 import { DatasetError, type DatasetRequest, type ImportedExamples } from './datasets.ts';
@@ -20,6 +21,9 @@ function openMojiBaseUrl(): string {
 export function hasImportedExamples(): boolean {
   return imported !== null;
 }
+
+/** Number of the newest build request; an older one's answer is dropped (also after a refusal). */
+let buildSeq = 0;
 
 /** The settings of the last build request (a change of anything else does not rebuild). */
 let lastBuilt: string | null = null;
@@ -43,11 +47,20 @@ export function buildDataset(force = false): void {
     lastBuilt = key;
   }
   const source = settings.source;
+  // Refused before the worker generates or prepares anything: too many pictures at this size.
+  const tooBig = datasetSizeProblem(request);
+  const seq = ++buildSeq;
+  if (tooBig) {
+    store.datasetFailed({ message: tooBig, report: null, reportName: null });
+    return;
+  }
   store.datasetBuilding();
   client.build(request, (p) => useStore.getState().setDataProgress(p)).then(
-    (dataset) => useStore.getState().datasetReady(dataset, source),
+    (dataset) => {
+      if (seq === buildSeq) useStore.getState().datasetReady(dataset, source);
+    },
     (e: Error) => {
-      if (e instanceof SupersededError) return;
+      if (e instanceof SupersededError || seq !== buildSeq) return;
       useStore.getState().datasetFailed({
         message: e.message,
         report: e instanceof DatasetError ? e.report : null,
@@ -55,6 +68,18 @@ export function buildDataset(force = false): void {
       });
     },
   );
+}
+
+/** Why the dataset of `request` would not fit in memory (pictures × image size), or null. */
+function datasetSizeProblem(request: DatasetRequest): string | null {
+  const size = request.source === 'import' ? request.preparation.imageSize : request.settings.preparation.imageSize;
+  if (request.source === 'shapes') return datasetMemoryProblem('Shapes & Questions', request.settings.shapes.count, size, 'the number of examples');
+  if (request.source === 'clues') return datasetMemoryProblem('Complementary clues', request.settings.clues.count, size, 'the number of examples');
+  if (request.source === 'import') {
+    const pictures = request.imported.examples.filter((e) => e.image).length;
+    return datasetMemoryProblem(`Your data (${request.imported.name})`, pictures, size, null);
+  }
+  return null;
 }
 
 /** Hands the importer's result over; it is prepared with the current settings. */
