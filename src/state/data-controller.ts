@@ -3,6 +3,8 @@
 // split) can be applied to them without importing again. Also runs the user's ONNX image
 // encoder over the dataset when the "features" encoder is chosen.
 import { datasetMemoryProblem } from '../models/memory.ts';
+import { OnnxEncoderRefused } from '../models/onnx-check.ts';
+import { checkOnnxEncoderOffThread } from './onnx-check-client.ts';
 import { extractOnnxFeatures, type OnnxNormalization } from '../models/onnx-encoder.ts';
 import { DatasetClient, SupersededError } from './dataset-client.ts';
 import { DatasetError, type DatasetRequest, type ImportedExamples } from './datasets.ts';
@@ -104,6 +106,9 @@ export function datasetSettled(): Promise<boolean> {
   });
 }
 
+/** Images per ONNX Runtime run when the encoder's batch size is not fixed. */
+const FEATURE_BATCH = 16;
+
 /** The user's ONNX encoder, kept so features are recomputed when the dataset changes. */
 let onnxModel: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null = null;
 let featureAbort: AbortController | null = null;
@@ -123,21 +128,30 @@ export function onnxEncoderName(): string | null {
  * Rejects with the encoder's message on failure; `AbortError` when cancelled.
  */
 export async function computeFeatures(model: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null, onProgress: (p: FeatureProgress) => void): Promise<void> {
-  if (model) onnxModel = model;
-  if (!onnxModel) throw new Error('choose an ONNX image encoder file first');
+  const chosen = model ?? onnxModel;
+  if (!chosen) throw new Error('choose an ONNX image encoder file first');
   const { dataset, datasetVersion } = useStore.getState();
   if (!dataset) throw new Error('no dataset is ready yet');
+  // Read and checked off the page before ONNX Runtime sees it: a broken or huge file is refused in words.
+  const checked = await checkOnnxEncoderOffThread(chosen.bytes, { count: dataset.size, imageSize: dataset.imageSize, batchSize: FEATURE_BATCH });
+  chosen.bytes = checked.bytes;
+  if (!checked.result.ok) {
+    if (chosen === onnxModel) onnxModel = null;
+    throw new OnnxEncoderRefused(`${chosen.name} cannot be used: ${checked.result.problem}`);
+  }
+  onnxModel = chosen;
   featureAbort?.abort();
   const abort = new AbortController();
   featureAbort = abort;
   try {
-    const out = await extractOnnxFeatures(onnxModel.bytes, dataset, {
-      normalization: onnxModel.normalization,
+    const out = await extractOnnxFeatures(chosen.bytes, dataset, {
+      normalization: chosen.normalization,
+      batchSize: FEATURE_BATCH,
       signal: abort.signal,
       onProgress: (done, total) => onProgress({ done, total }),
     });
     if (useStore.getState().datasetVersion !== datasetVersion) throw new Error('the dataset changed while the features were computed; compute them again');
-    useStore.getState().setFeatures({ fileName: onnxModel.name, featureSize: out.featureSize, features: out.features, provider: out.provider, datasetVersion });
+    useStore.getState().setFeatures({ fileName: chosen.name, featureSize: out.featureSize, features: out.features, provider: out.provider, datasetVersion });
   } finally {
     if (featureAbort === abort) featureAbort = null;
   }
