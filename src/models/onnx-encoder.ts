@@ -8,6 +8,7 @@
 // dataset's. Output: the model's first output, flattened per example.
 import type { PreparedDataset } from '../data/types.ts';
 import { openSession } from '../export/ort-session.ts';
+import { featureProblem, OnnxEncoderRefused } from './onnx-check.ts';
 
 export type OnnxNormalization = 'minus-one-one' | 'zero-one' | 'imagenet';
 
@@ -109,6 +110,9 @@ export async function extractOnnxFeatures(model: Uint8Array, data: PreparedDatas
       const perExample = values.length / B;
       if (!Number.isInteger(perExample) || perExample < 1) throw new Error(`the ONNX model's output "${outputName}" [${out.dims.join(', ')}] does not have one row per example`);
       if (!features) {
+        // A width only a run reveals (a named output dimension) is checked before it is allocated.
+        const tooBig = featureProblem(N, perExample);
+        if (tooBig) throw new OnnxEncoderRefused(`This encoder cannot be used: ${tooBig}`);
         F = perExample;
         features = new Float32Array(N * F);
       } else if (perExample !== F) {

@@ -7,7 +7,7 @@ import { acquireGpuAdapterSummary } from './backend-probe.ts';
 import { buildDataset } from './data-controller.ts';
 import { isRestoring, restoreSavedSession, startAutosave } from './session-store.ts';
 import { currentTarget } from './target.ts';
-import { isForeignLink, queryFromSetup, setupFromQuery } from './url.ts';
+import { isForeignLink, queryFromSetup, setupFromQuery, summarizeUrlProblems } from './url.ts';
 import { training } from './training.ts';
 import { useStore, type Store } from './store.ts';
 
@@ -82,7 +82,7 @@ export function startApp(): void {
   store.setModel(parsed.setup.model);
   store.setTrain(parsed.setup.train);
   if (parsed.tab) store.setTab(parsed.tab);
-  store.setUrlProblems(parsed.problems);
+  store.setUrlProblems(summarizeUrlProblems(parsed.problems));
   const theme = localStorage.getItem('gatescope.theme');
   if (theme === 'light' || theme === 'dark') store.setTheme(theme);
   applyTheme(useStore.getState().theme);

@@ -2,6 +2,9 @@
 // and keeps the user's imported examples so a new preparation (image size, tokenizer,
 // split) can be applied to them without importing again. Also runs the user's ONNX image
 // encoder over the dataset when the "features" encoder is chosen.
+import { datasetMemoryProblem } from '../models/memory.ts';
+import { OnnxEncoderRefused } from '../models/onnx-check.ts';
+import { checkOnnxEncoderOffThread } from './onnx-check-client.ts';
 import { extractOnnxFeatures, type OnnxNormalization } from '../models/onnx-encoder.ts';
 import { DatasetClient, SupersededError } from './dataset-client.ts';
 import { DatasetError, type DatasetRequest, type ImportedExamples } from './datasets.ts';
@@ -20,6 +23,9 @@ function openMojiBaseUrl(): string {
 export function hasImportedExamples(): boolean {
   return imported !== null;
 }
+
+/** Number of the newest build request; an older one's answer is dropped (also after a refusal). */
+let buildSeq = 0;
 
 /** The settings of the last build request (a change of anything else does not rebuild). */
 let lastBuilt: string | null = null;
@@ -43,11 +49,20 @@ export function buildDataset(force = false): void {
     lastBuilt = key;
   }
   const source = settings.source;
+  // Refused before the worker generates or prepares anything: too many pictures at this size.
+  const tooBig = datasetSizeProblem(request);
+  const seq = ++buildSeq;
+  if (tooBig) {
+    store.datasetFailed({ message: tooBig, report: null, reportName: null });
+    return;
+  }
   store.datasetBuilding();
   client.build(request, (p) => useStore.getState().setDataProgress(p)).then(
-    (dataset) => useStore.getState().datasetReady(dataset, source),
+    (dataset) => {
+      if (seq === buildSeq) useStore.getState().datasetReady(dataset, source);
+    },
     (e: Error) => {
-      if (e instanceof SupersededError) return;
+      if (e instanceof SupersededError || seq !== buildSeq) return;
       useStore.getState().datasetFailed({
         message: e.message,
         report: e instanceof DatasetError ? e.report : null,
@@ -55,6 +70,18 @@ export function buildDataset(force = false): void {
       });
     },
   );
+}
+
+/** Why the dataset of `request` would not fit in memory (pictures × image size), or null. */
+function datasetSizeProblem(request: DatasetRequest): string | null {
+  const size = request.source === 'import' ? request.preparation.imageSize : request.settings.preparation.imageSize;
+  if (request.source === 'shapes') return datasetMemoryProblem('Shapes & Questions', request.settings.shapes.count, size, 'the number of examples');
+  if (request.source === 'clues') return datasetMemoryProblem('Complementary clues', request.settings.clues.count, size, 'the number of examples');
+  if (request.source === 'import') {
+    const pictures = request.imported.examples.filter((e) => e.image).length;
+    return datasetMemoryProblem(`Your data (${request.imported.name})`, pictures, size, null);
+  }
+  return null;
 }
 
 /** Hands the importer's result over; it is prepared with the current settings. */
@@ -79,6 +106,9 @@ export function datasetSettled(): Promise<boolean> {
   });
 }
 
+/** Images per ONNX Runtime run when the encoder's batch size is not fixed. */
+const FEATURE_BATCH = 16;
+
 /** The user's ONNX encoder, kept so features are recomputed when the dataset changes. */
 let onnxModel: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null = null;
 let featureAbort: AbortController | null = null;
@@ -98,21 +128,30 @@ export function onnxEncoderName(): string | null {
  * Rejects with the encoder's message on failure; `AbortError` when cancelled.
  */
 export async function computeFeatures(model: { name: string; bytes: Uint8Array; normalization: OnnxNormalization } | null, onProgress: (p: FeatureProgress) => void): Promise<void> {
-  if (model) onnxModel = model;
-  if (!onnxModel) throw new Error('choose an ONNX image encoder file first');
+  const chosen = model ?? onnxModel;
+  if (!chosen) throw new Error('choose an ONNX image encoder file first');
   const { dataset, datasetVersion } = useStore.getState();
   if (!dataset) throw new Error('no dataset is ready yet');
+  // Read and checked off the page before ONNX Runtime sees it: a broken or huge file is refused in words.
+  const checked = await checkOnnxEncoderOffThread(chosen.bytes, { count: dataset.size, imageSize: dataset.imageSize, batchSize: FEATURE_BATCH });
+  chosen.bytes = checked.bytes;
+  if (!checked.result.ok) {
+    if (chosen === onnxModel) onnxModel = null;
+    throw new OnnxEncoderRefused(`${chosen.name} cannot be used: ${checked.result.problem}`);
+  }
+  onnxModel = chosen;
   featureAbort?.abort();
   const abort = new AbortController();
   featureAbort = abort;
   try {
-    const out = await extractOnnxFeatures(onnxModel.bytes, dataset, {
-      normalization: onnxModel.normalization,
+    const out = await extractOnnxFeatures(chosen.bytes, dataset, {
+      normalization: chosen.normalization,
+      batchSize: FEATURE_BATCH,
       signal: abort.signal,
       onProgress: (done, total) => onProgress({ done, total }),
     });
     if (useStore.getState().datasetVersion !== datasetVersion) throw new Error('the dataset changed while the features were computed; compute them again');
-    useStore.getState().setFeatures({ fileName: onnxModel.name, featureSize: out.featureSize, features: out.features, provider: out.provider, datasetVersion });
+    useStore.getState().setFeatures({ fileName: chosen.name, featureSize: out.featureSize, features: out.features, provider: out.provider, datasetVersion });
   } finally {
     if (featureAbort === abort) featureAbort = null;
   }

@@ -2,10 +2,13 @@
 // resolved model config, the training config with run-dependent values filled in, and a
 // key that changes exactly when a new session is needed (the learning rate, the demo
 // speed and early stopping are excluded: they change live in a running session).
+// A setup whose estimated training memory exceeds the budget or the GPU's buffer limits
+// is a problem like any other: no session (and so no model) is built for it.
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
 import { validateTrainConfig, type TrainConfig } from '../train/config.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { datasetProblems, resolveModelConfig } from '../models/dataset-fit.ts';
+import { DEFAULT_BUFFER_LIMITS, memoryProblems, trainingMemory, type BufferLimits } from '../models/memory.ts';
 import type { FeatureSet } from './slices/data.ts';
 import type { Store } from './store.ts';
 
@@ -24,8 +27,12 @@ export function resolveTrainConfig(train: TrainConfig, dataset: PreparedDataset)
   return { ...train, schedule };
 }
 
-/** Problems that keep a model from being built, in plain words (empty when it can be). */
-export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: PreparedDataset | null, features: FeatureSet | null): string[] {
+/**
+ * Problems that keep a model from being built, in plain words (empty when it can be).
+ * `limits`: the GPU's buffer limits, null on the CPU backend (then only the memory
+ * budget applies); the WebGPU guarantees until the adapter has answered.
+ */
+export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: PreparedDataset | null, features: FeatureSet | null, limits: BufferLimits | null = DEFAULT_BUFFER_LIMITS): string[] {
   if (!dataset) return ['No dataset is ready yet.'];
   // What the dataset lacks comes first and alone: the model's limits would only restate it in internal numbers.
   const missing = datasetProblems(model, dataset);
@@ -39,7 +46,13 @@ export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: P
     problems.push(p);
   }
   if (needsFeatures && !features) problems.push('The "features" image encoder needs image features: choose an ONNX image encoder file in the Model panel, or pick the CNN or MLP encoder.');
-  problems.push(...validateTrainConfig(train));
+  const trainProblems = validateTrainConfig(train);
+  // Sizes are estimated only for a config that can be built (a valid one has sane dimensions).
+  if (problems.length === 0 && trainProblems.length === 0) {
+    const batch = Math.max(1, Math.min(train.batchSize, dataset.splits.train.length));
+    problems.push(...memoryProblems(resolved, trainingMemory(resolved, batch, dataset.maxLength, train.optimizer.kind), limits));
+  }
+  problems.push(...trainProblems);
   if (dataset.splits.train.length === 0) problems.push(`The dataset "${dataset.name}" has no training examples.`);
   return problems;
 }
@@ -58,15 +71,24 @@ let memo: { inputs: unknown[]; result: TargetResult } | null = null;
  * on the inputs' identities, so selectors can call it on every store change.
  */
 export function currentTarget(s: Store): TargetResult {
-  const inputs = [s.model, s.train, s.dataset, s.features, s.datasetVersion];
+  const inputs = [s.model, s.train, s.dataset, s.features, s.datasetVersion, s.dataError, s.backendProbe];
   if (memo && memo.inputs.every((v, i) => v === inputs[i])) return memo.result;
   const result = computeTarget(s);
   memo = { inputs, result };
   return result;
 }
 
+/** The buffer limits a session would meet: the adapter's, the WebGPU guarantees until it answers, none on the CPU. */
+export function sessionLimits(s: Pick<Store, 'backendProbe'>): BufferLimits | null {
+  const probe = s.backendProbe;
+  if (probe.kind === 'cpu') return null;
+  return probe.limits ?? DEFAULT_BUFFER_LIMITS;
+}
+
 function computeTarget(s: Store): TargetResult {
-  const problems = setupProblems(s.model, s.train, s.dataset, s.features);
+  // A dataset that could not be built says why, rather than that none is ready.
+  if (!s.dataset && s.dataError) return { target: null, problems: [s.dataError.message] };
+  const problems = setupProblems(s.model, s.train, s.dataset, s.features, sessionLimits(s));
   if (problems.length || !s.dataset) return { target: null, problems };
   const features = s.features && s.features.datasetVersion === s.datasetVersion ? s.features : null;
   const model = resolveModelConfig(s.model, s.dataset, features);

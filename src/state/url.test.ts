@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultSetup } from './settings.ts';
-import { URL_KEYS, isForeignLink, queryFromSetup, setupChanges, setupFromQuery } from './url.ts';
+import { URL_KEYS, isForeignLink, queryFromSetup, setupChanges, setupFromQuery, summarizeUrlProblems } from './url.ts';
 
 describe('setup in the URL', () => {
   it('writes nothing for the defaults and reads the defaults back', () => {
@@ -60,6 +60,23 @@ describe('setup in the URL', () => {
     expect(text).toContain('"frobnicate" is not a GateScope setting');
     expect(text).toContain('"sched.every=10": the steps between decays applies only to the step schedule');
     expect(parsed.problems).toHaveLength(9);
+  });
+
+  it('summarises a link with thousands of bad parameters: five problems, then how many more', () => {
+    const query = `?${Array.from({ length: 3000 }, (_, i) => `bogus${i}=1`).join('&')}&hidden=${'9'.repeat(5000)}`;
+    const parsed = setupFromQuery(query);
+    expect(parsed.problems).toHaveLength(3001);
+    // A long value is quoted clipped, with its length.
+    expect(parsed.problems[0]).toBe(`"hidden=${'9'.repeat(40)}… (5,000 characters)": the hidden size must be a whole number. Kept 64.`);
+    const shown = summarizeUrlProblems(parsed.problems);
+    expect(shown).toHaveLength(6);
+    expect(shown.slice(0, 5)).toEqual(parsed.problems.slice(0, 5));
+    expect(shown[5]).toBe('…and 2,996 more problems in this link.');
+    expect(shown.join('').length).toBeLessThan(1000);
+    expect(summarizeUrlProblems(parsed.problems.slice(0, 6))[5]).toBe('…and 1 more problem in this link.');
+    expect(summarizeUrlProblems(parsed.problems.slice(0, 5))).toEqual(parsed.problems.slice(0, 5));
+    // A key repeated is one problem.
+    expect(setupFromQuery('?x=1&x=2&x=3').problems).toEqual(['"x" is not a GateScope setting; it was ignored.']);
   });
 
   it('reads a schedule before its parameters', () => {

@@ -246,18 +246,39 @@ export function setupFromQuery(query: string): ParsedUrl {
     const text = params.get(field.key);
     if (text === null) continue;
     const problem = field.set(setup, text);
-    if (problem) problems.push(`${problem} Kept ${field.format(field.get(setup))}.`);
+    // A long value is quoted clipped: the message is about the setting, not the text.
+    if (problem) problems.push(`${text.length > CLIP ? problem.split(text).join(clip(text)) : problem} Kept ${field.format(field.get(setup))}.`);
   }
   let tab: TabId | null = null;
   const tabText = params.get('tab');
   if (tabText !== null) {
     if (TABS.includes(tabText as TabId)) tab = tabText as TabId;
-    else problems.push(`"tab=${tabText}": there is no such panel; the panels are ${TABS.join(', ')}.`);
+    else problems.push(`"tab=${clip(tabText)}": there is no such panel; the panels are ${TABS.join(', ')}.`);
   }
-  for (const key of params.keys()) {
-    if (!known.has(key) && key !== 'tab' && key !== 'debugShaders') problems.push(`"${key}" is not a GateScope setting; it was ignored.`);
+  for (const key of new Set(params.keys())) {
+    if (!known.has(key) && key !== 'tab' && key !== 'debugShaders') problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
   return { setup, tab, problems };
+}
+
+/** Longest key or value quoted in full in a message. */
+const CLIP = 40;
+
+function clip(text: string): string {
+  return text.length > CLIP ? `${text.slice(0, CLIP)}… (${text.length.toLocaleString('en-US')} characters)` : text;
+}
+
+/** Problems of a link shown in full; the rest are counted. */
+export const URL_PROBLEMS_SHOWN = 5;
+
+/**
+ * The problems of a link as shown to the user: the first `shown` of them, then one line
+ * counting the rest (a link with thousands of bad parameters stays a short notice).
+ */
+export function summarizeUrlProblems(problems: readonly string[], shown = URL_PROBLEMS_SHOWN): string[] {
+  if (problems.length <= shown) return [...problems];
+  const rest = problems.length - shown;
+  return [...problems.slice(0, shown), `…and ${rest.toLocaleString('en-US')} more ${rest === 1 ? 'problem' : 'problems'} in this link.`];
 }
 
 /** The query string of a setup: only the values that differ from the defaults. */

@@ -1,6 +1,7 @@
 // UI slice: the open panel, theme, the guided demo, the example being inspected, URL
 // problems to tell the user about, and the backend seen before the first session.
 import type { StateCreator } from 'zustand';
+import type { BufferLimits } from '../../models/memory.ts';
 import type { TabId } from '../url.ts';
 import type { Store } from '../store.ts';
 
@@ -11,6 +12,8 @@ export type DemoId = 'why-lstm' | 'why-fuse' | 'why-clip';
 export interface BackendProbe {
   kind: 'pending' | 'webgpu' | 'cpu';
   text: string;
+  /** The adapter's buffer limits (the training device is created with them); webgpu only. */
+  limits?: BufferLimits;
 }
 
 export interface UiSlice {
@@ -54,7 +57,8 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
   setUrlProblems: (problems) => set({ urlProblems: problems }),
   selectExample: (index) => set({ selectedExample: index }),
   setDemo: (demo) => set({ demo }),
-  setBackendProbe: (probe) => set({ backendProbe: probe }),
+  // A later report without limits (the worker's backend name) keeps the adapter's limits.
+  setBackendProbe: (probe) => set((s) => ({ backendProbe: probe.kind === 'webgpu' && !probe.limits && s.backendProbe.limits ? { ...probe, limits: s.backendProbe.limits } : probe })),
   restoredFrom: null,
   sessionError: null,
   savedAt: null,

@@ -8,7 +8,9 @@ import { FUSIONS } from '../../models/fusion/index.ts';
 import { CAPTION_EQUATIONS, modelCost } from '../../models/model.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { resolveModelConfig, type DataSettings } from '../../state/settings.ts';
-import { setupProblems } from '../../state/target.ts';
+import { sessionLimits, setupProblems } from '../../state/target.ts';
+import { trainingMemory } from '../../models/memory.ts';
+import { formatBytes } from '../../data/files.ts';
 import { useStore } from '../../state/store.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
 import { compact } from '../common/format.ts';
@@ -55,14 +57,16 @@ function TaskField() {
 
 function CostLine({ config }: { config: ModelConfig | null }) {
   const batch = useStore((s) => s.train.batchSize);
+  const optimizer = useStore((s) => s.train.optimizer.kind);
   const dataset = useStore((s) => s.dataset);
   let text = '—';
   if (config && dataset) {
     try {
       const cost = modelCost(config, batch, dataset.maxLength);
-      text = `${compact(cost.parameters)} parameters · ${compact(cost.flopsPerStep, 'FLOP')} per training step (batch ${batch}, ${dataset.maxLength} tokens)`;
+      const memory = trainingMemory(config, Math.max(1, Math.min(batch, dataset.splits.train.length)), dataset.maxLength, optimizer);
+      text = `${compact(cost.parameters)} parameters · ${compact(cost.flopsPerStep, 'FLOP')} per training step (batch ${batch}, ${dataset.maxLength} tokens) · about ${formatBytes(memory.total)} to train`;
       return (
-        <p className="cost-line" data-testid="model-cost" data-parameters={cost.parameters} data-flops={cost.flopsPerStep} aria-live="polite">
+        <p className="cost-line" data-testid="model-cost" data-parameters={cost.parameters} data-flops={cost.flopsPerStep} data-memory={memory.total} aria-live="polite">
           {text}
         </p>
       );
@@ -89,7 +93,8 @@ export function ModelPanel() {
     setModel(next);
   };
   const resolved = dataset ? resolveModelConfig(model, dataset, features) : null;
-  const problems = setupProblems(model, train, dataset, features).filter((p) => !p.startsWith('No dataset'));
+  const limits = useStore(sessionLimits);
+  const problems = setupProblems(model, train, dataset, features, limits).filter((p) => !p.startsWith('No dataset'));
   const isCaption = resolved?.task === 'captioning';
   const fusionOptions: readonly FusionKind[] = isCaption ? ['init', 'early'] : FUSION_KINDS;
   const f = FUSIONS[model.fusion];

@@ -1,5 +1,6 @@
 // "Bring your own image encoder": pick an .onnx file; it runs once over the dataset in
-// ONNX Runtime Web (extractOnnxFeatures) and the model trains on the frozen features.
+// ONNX Runtime Web (extractOnnxFeatures) and the model trains on the frozen features. The
+// file is first read and checked in a worker, so a broken or huge one is refused in words.
 import { useState } from 'react';
 import type { OnnxNormalization } from '../../models/onnx-encoder.ts';
 import { cancelFeatures, computeFeatures, onnxEncoderName, type FeatureProgress } from '../../state/data-controller.ts';
@@ -28,7 +29,7 @@ export function OnnxEncoderPicker() {
       () => setProgress(null),
       (e: Error) => {
         setProgress(null);
-        setError(e.name === 'AbortError' ? 'Cancelled; no features were computed.' : `The ONNX encoder failed: ${e.message}`);
+        setError(e.name === 'AbortError' ? 'Cancelled; no features were computed.' : e.name === 'OnnxEncoderRefused' ? e.message : `The ONNX encoder failed: ${e.message}`);
       },
     );
   };
@@ -75,7 +76,7 @@ export function OnnxEncoderPicker() {
       )}
       {!current && !progress && <p className="muted">The file stays on this computer. Its first input must be an NCHW float32 image batch; its first output, one feature row per image.</p>}
       {error && (
-        <p className="field-problem" role="alert">
+        <p className="field-problem" role="alert" data-testid="onnx-error">
           {error}
         </p>
       )}
