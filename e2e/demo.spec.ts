@@ -96,7 +96,7 @@ test('Why fuse? queues three runs: text and image alone at chance, late fusion a
     const accuracy = await chartValues(page, 'chart-compare-metric', (await row.getAttribute('data-run'))!);
     console.log(`why fuse · ${name}: ${steps} steps, validation accuracy by epoch ${accuracy.map((a) => a.toFixed(3)).join(' ')}`);
     expect(steps).toBeGreaterThan(0);
-    expect(steps).toBeLessThanOrEqual(800);
+    expect(steps).toBeLessThanOrEqual(600);
     final[name] = accuracy[accuracy.length - 1];
   }
   const [text, image, late] = Object.keys(final);
