@@ -86,6 +86,12 @@ interface ChartView {
   height: number;
 }
 
+/** Pixels per column of the drawn lines (two rows each: about one point per pixel). */
+const PIXELS_PER_COLUMN = 2;
+
+/** Least time between two drawings of one chart (ms); the text summary is not held back. */
+const REDRAW_MS = 1000;
+
 /** Pixels per tooltip column. */
 const TOOLTIP_PIXELS = 8;
 
@@ -97,7 +103,7 @@ function chartView(
   const { xKey, logY, yDomain } = o;
   const present = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && (!logY || v > 0);
   // Two rows per pixel column at most; before the first measurement nothing is reduced.
-  const drawnRows = o.width > 0 ? decimateMinMax(rows, xKey, series.map((s) => s.key), o.width) : rows;
+  const drawnRows = o.width > 0 ? decimateMinMax(rows, xKey, series.map((s) => s.key), o.width / PIXELS_PER_COLUMN) : rows;
   const counts = series.map((s) => drawnRows.reduce((n, r) => n + (present(r[s.key]) ? 1 : 0), 0));
   const levels = mergeLevels(o.references).filter((l) => !logY || l.value > 0);
   let xMin = Infinity;
@@ -321,9 +327,21 @@ export function LineChartCard({
   const values = useMemo(() => view.series.map((s) => JSON.stringify(view.rows.map((r) => r[s.key]).filter((v) => v !== null && v !== undefined))), [view]);
   const [drawn, setDrawn] = useState<ChartView | null>(null);
   const owner = useRef({}).current;
+  const lastDraw = useRef(-Infinity);
   useEffect(() => {
     if (!active || !onScreen || width === 0 || !view.hasData || drawn === view) return;
-    return requestDraw(owner, () => setDrawn(view));
+    const draw = () => {
+      lastDraw.current = performance.now();
+      setDrawn(view);
+    };
+    let withdraw = () => {};
+    const wait = lastDraw.current + REDRAW_MS - performance.now();
+    if (wait <= 0) return requestDraw(owner, draw);
+    const timer = setTimeout(() => (withdraw = requestDraw(owner, draw)), wait);
+    return () => {
+      clearTimeout(timer);
+      withdraw();
+    };
   }, [view, active, onScreen, width, drawn, owner]);
   return (
     <figure className={`chart-card${wide ? ' chart-wide' : ''}`} data-testid={testId} data-points={rows.length} data-drawn-x={drawn?.hasData && drawn.xMax !== null ? drawn.xMax : undefined}>
