@@ -21,7 +21,7 @@ test('two queued runs produce two curves', async ({ page }) => {
   expect(rnn).toHaveLength(2);
   expect(gru).toHaveLength(2);
   expect(rnn).not.toEqual(gru);
-  await expect(page.getByTestId('chart-compare-loss').locator('.recharts-line')).toHaveCount(2);
+  await expect(page.getByTestId('chart-compare-loss').locator('path.chart-line')).toHaveCount(2);
   await expect(page.getByTestId('compare-row').nth(0)).toContainText('RNN (tanh)');
   await expect(page.getByTestId('compare-row').nth(1)).toContainText('GRU');
   await expect(page.getByTestId('compare-metric').nth(0)).toHaveText(/%/);
@@ -30,7 +30,9 @@ test('two queued runs produce two curves', async ({ page }) => {
   await expect(page.getByTestId('chart-compare-metric-values').locator('[data-reference*="majority class"]')).toHaveCount(1);
   expect(await chartValues(page, 'chart-compare-time', (await page.getByTestId('compare-row').nth(0).getAttribute('data-run'))!)).toHaveLength(12);
   expect(await chartValues(page, 'chart-compare-time', (await page.getByTestId('compare-row').nth(1).getAttribute('data-run'))!)).toHaveLength(12);
-  await expect(page.getByTestId('chart-compare-time').locator('.recharts-line')).toHaveCount(2);
+  // Charts draw only while on screen.
+  await page.getByTestId('chart-compare-time').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('chart-compare-time').locator('path.chart-line')).toHaveCount(2);
   await page.screenshot({ path: 'e2e/screenshots/compare.png', fullPage: true });
   check();
 });

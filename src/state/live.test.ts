@@ -42,6 +42,18 @@ describe('History', () => {
     for (const [, v] of d.slice(0, -1)) expect(v).toBeGreaterThan(0.3); // buckets average the alternation
     expect(h.decimated(5000)).toHaveLength(1000);
   });
+
+  it('gives every stored row for the charts to reduce, the pending one last', () => {
+    const h = new History(1, 8);
+    for (let s = 0; s < 9; s++) h.push(s, [s * 10]);
+    expect(h.all()).toEqual([
+      [0.5, 5],
+      [2.5, 25],
+      [4.5, 45],
+      [6.5, 65],
+      [8, 80],
+    ]);
+  });
 });
 
 describe('RowRing', () => {

@@ -67,6 +67,11 @@ export class History {
     return Array.from(this.data.subarray(r * w, (r + 1) * w));
   }
 
+  /** Every stored row as [x, v…], oldest first (the partially filled last row included). */
+  all(): number[][] {
+    return Array.from({ length: this.length }, (_, r) => this.row(r));
+  }
+
   /**
    * At most `maxPoints` rows for a chart: consecutive rows averaged into equal buckets
    * (the last row is always its own point, so the newest value is shown as it is).

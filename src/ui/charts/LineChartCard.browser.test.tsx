@@ -51,7 +51,7 @@ describe('LineChartCard', () => {
     const root = mounted.container;
     await waitFor(() => root.querySelector('svg.recharts-surface'), 'the chart');
     const dots = await waitFor(() => {
-      const d = root.querySelectorAll('.recharts-line-dots circle, .recharts-line-dot');
+      const d = root.querySelectorAll('.chart-line-dot');
       return d.length > 0 ? d : null;
     }, 'the one point as a dot');
     expect(dots.length).toBe(1);
@@ -81,9 +81,11 @@ describe('LineChartCard', () => {
       420,
     );
     const root = mounted.container;
-    await waitFor(() => root.querySelector('.recharts-line-curve') && root.querySelector(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value"), 'the line and its ticks');
+    await waitFor(() => root.querySelector('path.chart-line[d^="M"]') && root.querySelector(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value"), 'the line and its ticks');
     expect(Array.from(root.querySelectorAll('svg .recharts-label')).map((e) => e.textContent)).toEqual(expect.arrayContaining(['step', 'norm (log)']));
-    expect(root.querySelectorAll('.recharts-line-dots circle, .recharts-line-dot').length).toBe(0);
+    expect(root.querySelectorAll('.chart-line-dot').length).toBe(0);
+    // One path through all 50 points.
+    expect(root.querySelector('path.chart-line')!.getAttribute('d')!.match(/[ML]/g)).toHaveLength(50);
     for (const axis of ['x', 'y'] as const) {
       const t = ticks(root, axis);
       expect(t.labels.length, axis).toBeGreaterThan(1);

@@ -1,7 +1,8 @@
 // The live charts of the main run: loss (training per step, validation per epoch), the
 // task's validation metric, learning rate, gradient norms (global and per layer), and the
 // per-timestep gradient norm of the recurrent layer's input — the vanishing/exploding
-// view. Per-step numbers come from the live buffers on animation frames.
+// view. Per-step numbers come from the live buffers on animation frames; each card
+// reduces them to its pixel width.
 import { useMemo } from 'react';
 import { useStore } from '../../state/store.ts';
 import { JUDGE_FACTOR, liveRun, MIN_JUDGED_SHARE, PROFILE_STEPS, timeProfile, type TimeProfile } from '../../state/live.ts';
@@ -14,9 +15,6 @@ import { useChartColors } from '../charts/colors.ts';
 import { useLive } from '../charts/useLive.ts';
 import { TimeNormStrip } from '../charts/TimeNormStrip.tsx';
 import { metric } from '../common/format.ts';
-
-/** Points drawn per per-step line at most. */
-const MAX_POINTS = 300;
 
 interface StepRows {
   version: number;
@@ -41,7 +39,7 @@ export function chartGroup(layer: string): string {
 }
 
 function readSteps(): StepRows {
-  const steps = liveRun.steps.decimated(MAX_POINTS).map(([step, loss, lr, gradNorm]) => ({ step, loss, lr, gradNorm }));
+  const steps = liveRun.steps.all().map(([step, loss, lr, gradNorm]) => ({ step, loss, lr, gradNorm }));
   const groups: string[] = [];
   const groupOf = liveRun.layerNames.map((n) => {
     const g = chartGroup(n);
@@ -49,7 +47,7 @@ function readSteps(): StepRows {
     if (i < 0) i = groups.push(g) - 1;
     return i;
   });
-  const layers = liveRun.layers.decimated(MAX_POINTS).map(([step, ...norms]) => {
+  const layers = liveRun.layers.all().map(([step, ...norms]) => {
     const squares = new Array<number>(groups.length).fill(0);
     norms.forEach((v, i) => (squares[groupOf[i]] += v * v));
     const row: ChartRow = { step };

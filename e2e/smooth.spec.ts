@@ -1,0 +1,71 @@
+// Smooth while training: a tiny model trains thousands of steps (readback every step,
+// every step charted), the Train tab is left for another tab and reopened during the run,
+// and no main-thread task may take over 200 ms (PerformanceObserver "longtask", registered
+// before the page's scripts run). After the pause the charts show the run's last step.
+// Not yet passing, so marked fixme: on the 2-core test machine under load (load average
+// 4–11) main's build had 92 long tasks, 10.4 s in total, longest 495 ms; this branch
+// 31–52 long tasks, 3.0–5.2 s, longest 252–356 ms (1–3 tasks over 200 ms: a chart draw,
+// a React render after a store update from the training worker, a tab switch).
+import { expect, test } from '@playwright/test';
+import { chartValues, progressStep, watchErrors } from './helpers.ts';
+
+/** A tiny text-only model on short sequences: steps are fast, so the charts get long. */
+const TINY = 'data=memory&memory.n=400&memory.length=6&fusion=text&hidden=8&embed=4&head=0&batch=2&epochs=1000&readback=1&lr=0.01';
+
+/** Steps the run must reach: more than 1,000 points per per-step chart. */
+const STEPS = 1200;
+
+/** The longest main-thread task allowed (ms). */
+const MAX_TASK_MS = 200;
+
+test.fixme('training thousands of steps with tab switches keeps every main-thread task under 200 ms', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { check } = watchErrors(page);
+  await page.addInitScript(() => {
+    const tasks: { start: number; duration: number }[] = [];
+    (window as unknown as { __longTasks: typeof tasks }).__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`/?${TINY}&tab=train`);
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
+  // Only tasks of the run count, not the page's start-up.
+  const from = await page.evaluate(() => performance.now());
+  await page.getByTestId('train-start').click();
+
+  // Leave the Train tab and come back every few seconds until the run is long enough.
+  const others = ['Data', 'Model', 'Inspect'];
+  let switches = 0;
+  while ((await progressStep(page)) < STEPS) {
+    expect(switches, 'the run reached too few steps for the test').toBeLessThan(40);
+    await page.waitForTimeout(1500);
+    await page.getByRole('tab', { name: others[switches % others.length], exact: true }).click();
+    await page.waitForTimeout(500);
+    await page.getByRole('tab', { name: 'Train', exact: true }).click();
+    switches++;
+  }
+  await page.waitForTimeout(2000); // the charts redraw with the newest points
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused at step \d+$/, { timeout: 30_000 });
+  const last = await progressStep(page);
+  expect(last).toBeGreaterThanOrEqual(STEPS);
+
+  const tasks = await page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= t0), from);
+  const total = tasks.reduce((n, t) => n + t.duration, 0);
+  console.log(`${last} steps, ${switches} tab switches: ${tasks.length} long tasks, ${total} ms in total, longest ${Math.max(0, ...tasks.map((t) => t.duration))} ms`);
+  expect(tasks.filter((t) => t.duration > MAX_TASK_MS), `tasks over ${MAX_TASK_MS} ms`).toEqual([]);
+
+  // The charts drew the last step (charted x counts from 0: "step N" is x = N − 1), and
+  // the per-step loss line spans the whole run.
+  // The progress line may still take in the steps that were in flight at the pause.
+  const unchartedSteps = async (chart: string) => (await progressStep(page)) - 1 - Number(await page.getByTestId(chart).getAttribute('data-drawn-x'));
+  await expect.poll(() => unchartedSteps('chart-loss'), { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => unchartedSteps('chart-grad'), { timeout: 10_000 }).toBe(0);
+  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(1000);
+  const losses = await chartValues(page, 'chart-loss', 'loss');
+  expect(losses.length).toBeGreaterThan(100);
+  await expect(page.locator('[data-testid=chart-loss] path.chart-line[data-series=loss]')).toHaveAttribute('d', /^M.*L/);
+
+  check();
+});
