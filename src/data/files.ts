@@ -1,7 +1,8 @@
 // The files of an import, whatever they came from (folder picker, <input webkitdirectory>,
 // drag and drop, a .zip, a single manifest, or { path, bytes } in tests): paths relative
 // to the imported root, lazy bytes, size limits, and zip expansion that refuses before
-// expanding when the declared sizes exceed the limit.
+// expanding when the declared sizes exceed the limit. In the app this runs in the dataset
+// worker (state/dataset.worker.ts), so the synchronous unzip never blocks the page.
 import { unzipSync } from 'fflate';
 import { issue } from './report.ts';
 import type { ValidationIssue } from './types.ts';

@@ -31,6 +31,21 @@ export interface ImportPlan {
   folders?: string[];
 }
 
+/** What the mapping step shows of a plan (the plan itself, with its files, stays in the worker that made it). */
+export interface PlanSummary {
+  layout: Layout;
+  name: string;
+  mapping: ColumnMapping;
+  counts: ImportPlan['counts'];
+  manifest: { format: ParsedManifest['format']; columns: string[]; rowCount: number } | null;
+}
+
+/** The plan as the mapping step needs it. */
+export function summarisePlan(plan: ImportPlan): PlanSummary {
+  const m = plan.manifest;
+  return { layout: plan.layout, name: plan.name, mapping: plan.mapping, counts: plan.counts, manifest: m ? { format: m.format, columns: m.columns, rowCount: m.rows.length } : null };
+}
+
 export interface ImportProgress {
   phase: 'reading' | 'decoding' | 'done';
   done: number;

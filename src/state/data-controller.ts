@@ -1,18 +1,23 @@
 // Builds the dataset the data settings describe, off the main thread (dataset worker),
-// and keeps the user's imported examples so a new preparation (image size, tokenizer,
-// split) can be applied to them without importing again. Also runs the user's ONNX image
-// encoder over the dataset when the "features" encoder is chosen.
+// and runs the user's import there: the worker keeps the imported examples so a new
+// preparation (image size, tokenizer, split) can be applied to them without importing
+// again. Also runs the user's ONNX image encoder over the dataset when the "features"
+// encoder is chosen.
 import { datasetMemoryProblem } from '../models/memory.ts';
 import { OnnxEncoderRefused } from '../models/onnx-check.ts';
 import { checkOnnxEncoderOffThread } from './onnx-check-client.ts';
 import { extractOnnxFeatures, type OnnxNormalization } from '../models/onnx-encoder.ts';
-import { DatasetClient, SupersededError } from './dataset-client.ts';
-import { DatasetError, type DatasetRequest, type ImportedExamples } from './datasets.ts';
+import type { ImportProgress, PlanSummary } from '../data/importer.ts';
+import type { ColumnMapping } from '../data/manifest.ts';
+import type { PreparedDataset } from '../data/types.ts';
+import { DatasetClient, SupersededError, type LoadSummary, type PickedFile, type WorkerBuildRequest } from './dataset-client.ts';
+import { DatasetError } from './datasets.ts';
 import type { DataSettings } from './settings.ts';
 import { useStore } from './store.ts';
 
 const client = new DatasetClient();
-let imported: ImportedExamples | null = null;
+/** Second copies of prepared datasets (made by the dataset worker) for the training worker to take. */
+const spares = new WeakMap<PreparedDataset, PreparedDataset>();
 
 /** Folder of the shipped OpenMoji assets, as an absolute URL (the worker resolves it). */
 function openMojiBaseUrl(): string {
@@ -21,7 +26,18 @@ function openMojiBaseUrl(): string {
 
 /** True when the import source has examples to prepare. */
 export function hasImportedExamples(): boolean {
-  return imported !== null;
+  return client.hasImport();
+}
+
+/**
+ * A copy of `dataset` that may be transferred (not copied) to a worker, once: the
+ * dataset worker made it along with the dataset. Null when there is none (left), and
+ * the caller then copies `dataset` itself.
+ */
+export function takeTransferableCopy(dataset: PreparedDataset): PreparedDataset | null {
+  const spare = spares.get(dataset) ?? null;
+  spares.delete(dataset);
+  return spare;
 }
 
 /** Number of the newest build request; an older one's answer is dropped (also after a refusal). */
@@ -39,10 +55,10 @@ export function buildDataset(force = false): void {
   const settings: DataSettings = store.dataSettings;
   const key = JSON.stringify(settings);
   if (!force && key === lastBuilt) return;
-  let request: DatasetRequest;
+  let request: WorkerBuildRequest;
   if (settings.source === 'import') {
-    if (!imported) return;
-    request = { source: 'import', imported, preparation: settings.preparation };
+    if (!client.hasImport()) return;
+    request = { source: 'import', preparation: settings.preparation };
     lastBuilt = key;
   } else {
     request = settings.source === 'memory' ? { source: 'memory', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
@@ -58,8 +74,10 @@ export function buildDataset(force = false): void {
   }
   store.datasetBuilding();
   client.build(request, (p) => useStore.getState().setDataProgress(p)).then(
-    (dataset) => {
-      if (seq === buildSeq) useStore.getState().datasetReady(dataset, source);
+    ({ dataset, spare }) => {
+      if (seq !== buildSeq) return;
+      if (spare) spares.set(dataset, spare);
+      useStore.getState().datasetReady(dataset, source);
     },
     (e: Error) => {
       if (e instanceof SupersededError || seq !== buildSeq) return;
@@ -72,22 +90,32 @@ export function buildDataset(force = false): void {
   );
 }
 
+/** Examples kept by the last import (the dataset worker holds them); an upper bound on its pictures. */
+let importedRows = 0;
+
 /** Why the dataset of `request` would not fit in memory (pictures × image size), or null. */
-function datasetSizeProblem(request: DatasetRequest): string | null {
+function datasetSizeProblem(request: WorkerBuildRequest): string | null {
   const size = request.source === 'import' ? request.preparation.imageSize : request.settings.preparation.imageSize;
   if (request.source === 'shapes') return datasetMemoryProblem('Shapes & Questions', request.settings.shapes.count, size, 'the number of examples');
   if (request.source === 'clues') return datasetMemoryProblem('Complementary clues', request.settings.clues.count, size, 'the number of examples');
-  if (request.source === 'import') {
-    const pictures = request.imported.examples.filter((e) => e.image).length;
-    return datasetMemoryProblem(`Your data (${request.imported.name})`, pictures, size, null);
-  }
+  if (request.source === 'import') return datasetMemoryProblem('Your data', importedRows, size, null);
   return null;
 }
 
-/** Hands the importer's result over; it is prepared with the current settings. */
-export function setImportedExamples(examples: ImportedExamples): void {
-  imported = examples;
+/** Step 1 of an import, in the dataset worker: the files are read there and a mapping proposed. */
+export function planImport(files: PickedFile[], fromFolder: boolean, folders?: string[]): Promise<PlanSummary> {
+  return client.planImport(files, fromFolder, folders);
+}
+
+/**
+ * Step 2: loads the planned import in the dataset worker (images decoded at `imageSize`)
+ * and, when it succeeds, prepares the examples with the current settings.
+ */
+export async function loadImport(mapping: ColumnMapping, imageSize: number, onProgress: (p: ImportProgress) => void, signal?: AbortSignal): Promise<LoadSummary> {
+  const loaded = await client.loadImport(mapping, imageSize, onProgress, signal);
+  importedRows = loaded.report.rowsKept;
   buildDataset(true);
+  return loaded;
 }
 
 /** Resolves once no dataset is being built (true when one is ready for the current settings). */

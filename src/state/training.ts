@@ -3,12 +3,13 @@
 // (throttled) and live-buffer pushes (every step). One session per worker; a new model
 // gets a fresh worker.
 import { TrainingClient } from '../train/client.ts';
-import type { FromWorker, InspectTarget, Inspection, TrainingState, UnitScanRequest, UnitScanResult } from '../train/protocol.ts';
+import { transferables, type FromWorker, type InspectTarget, type Inspection, type TrainingState, type UnitScanRequest, type UnitScanResult } from '../train/protocol.ts';
 import type { SplitName } from '../train/evaluate.ts';
 import type { StepStats } from '../train/trainer.ts';
 import { MAX_SAVED_STEPS } from '../export/persistence.ts';
 import { validateTrainConfig } from '../train/config.ts';
 import { continuedEpochs, nextRun } from './continuation.ts';
+import { takeTransferableCopy } from './data-controller.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
@@ -88,7 +89,9 @@ class TrainingController {
     this.sentLearningRate = target.train.optimizer.lr;
     this.sentDelay = target.train.stepDelayMs;
     this.sentEarlyStopping = JSON.stringify(target.train.earlyStopping);
-    client.send({ type: 'init', dataset: target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state });
+    // The dataset worker's spare copy moves to the training worker; without one the dataset is copied here.
+    const spare = takeTransferableCopy(target.dataset);
+    client.send({ type: 'init', dataset: spare ?? target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state }, spare ? transferables(spare) : []);
     return this.ready;
   }
 

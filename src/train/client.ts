@@ -30,9 +30,12 @@ export class TrainingClient {
     this.onEvent(m);
   }
 
-  /** Sends a command (the dataset is copied, not transferred: the page keeps its copy). */
-  send(message: Exclude<ToWorker, Request>): void {
-    this.worker.postMessage(message);
+  /**
+   * Sends a command. Buffers in `transfer` move to the worker (the page loses them);
+   * anything else, such as a dataset the page keeps, is copied.
+   */
+  send(message: Exclude<ToWorker, Request>, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   /** Sends a request and resolves with its result. */

@@ -1,14 +1,15 @@
 // The user's own files, step by step with the data components: pick (folder, .zip,
 // manifest or drop), map the columns, decode the images with progress and cancel. The
-// loaded examples are handed to the data controller, which prepares them off the main
-// thread with the current preparation settings.
-import { useEffect, useRef, useState } from 'react';
-import { createDecoderPool, type DecoderPool } from '../../data/decode.ts';
-import { ImportError, loadImport, planImport, type ImportPlan, type ImportProgress } from '../../data/importer.ts';
+// work happens in the dataset worker (through the data controller): the page posts the
+// picked files, shows the proposed mapping and the progress, and gets the prepared
+// dataset — nothing of the size of the data is handled here.
+import { useRef, useState } from 'react';
+import type { ImportProgress, PlanSummary } from '../../data/importer.ts';
 import type { ColumnMapping } from '../../data/manifest.ts';
 import { emptyReport } from '../../data/report.ts';
 import type { ValidationReport } from '../../data/types.ts';
-import { setImportedExamples } from '../../state/data-controller.ts';
+import { loadImport, planImport } from '../../state/data-controller.ts';
+import { ImportRefused } from '../../state/dataset-client.ts';
 import { ColumnMappingForm } from '../data/ColumnMappingForm.tsx';
 import type { GatheredFiles } from '../data/gatherFiles.ts';
 import { ImportPicker } from '../data/ImportPicker.tsx';
@@ -17,8 +18,8 @@ import { ImportProgressBar } from '../data/ImportProgressBar.tsx';
 type Stage =
   | { step: 'pick' }
   | { step: 'planning' }
-  | { step: 'mapping'; plan: ImportPlan; mapping: ColumnMapping }
-  | { step: 'loading'; plan: ImportPlan; mapping: ColumnMapping; progress: ImportProgress };
+  | { step: 'mapping'; plan: PlanSummary; mapping: ColumnMapping }
+  | { step: 'loading'; plan: PlanSummary; mapping: ColumnMapping; progress: ImportProgress };
 
 export interface ImportFailure {
   message: string;
@@ -30,17 +31,15 @@ export interface ImportFailure {
 export function ImportFlow({ imageSize, onError }: { imageSize: number; onError: (e: ImportFailure | null) => void }) {
   const [stage, setStage] = useState<Stage>({ step: 'pick' });
   const abort = useRef<AbortController | null>(null);
-  const pool = useRef<DecoderPool | null>(null);
-  useEffect(() => () => pool.current?.dispose(), []);
 
   const onFiles = (g: GatheredFiles) => {
     onError(null);
     setStage({ step: 'planning' });
-    planImport(g.files, { fromFolder: g.fromFolder, folders: g.folders }).then(
+    planImport(g.files, g.fromFolder, g.folders).then(
       (plan) => setStage({ step: 'mapping', plan, mapping: plan.mapping }),
       (e: Error) => {
         setStage({ step: 'pick' });
-        const issues = e instanceof ImportError ? e.issues : [];
+        const issues = e instanceof ImportRefused ? e.issues : [];
         onError({ message: e.message, report: { ...emptyReport(), issues, rowsSkipped: 0 }, name: g.files[0]?.path ?? 'import' });
       },
     );
@@ -51,43 +50,24 @@ export function ImportFlow({ imageSize, onError }: { imageSize: number; onError:
     const { plan, mapping } = stage;
     const controller = new AbortController();
     abort.current = controller;
-    pool.current?.dispose();
-    pool.current = createDecoderPool(imageSize);
-    let last = 0;
     onError(null);
     setStage({ step: 'loading', plan, mapping, progress: { phase: 'reading', done: 0, total: 0 } });
-    loadImport(plan, mapping, {
-      decode: pool.current.decode,
-      signal: controller.signal,
-      onProgress: (progress) => {
-        const now = performance.now();
-        if (now - last < 50 && progress.done < progress.total) return;
-        last = now;
-        setStage({ step: 'loading', plan, mapping, progress });
-      },
-    })
+    // The worker posts progress at most every 50 ms.
+    loadImport(mapping, imageSize, (progress) => setStage({ step: 'loading', plan, mapping, progress }), controller.signal)
       .then(
-        (result) => {
-          setImportedExamples({ name: result.name, examples: result.examples, report: result.report, task: result.task });
-          setStage({ step: 'mapping', plan, mapping });
-        },
+        () => setStage({ step: 'mapping', plan, mapping }),
         (e: Error) => {
           setStage({ step: 'mapping', plan, mapping });
-          if (e instanceof ImportError) onError({ message: e.message, report: { ...emptyReport(), issues: e.issues }, name: plan.name });
+          if (e instanceof ImportRefused) onError({ message: e.message, report: { ...emptyReport(), issues: e.issues }, name: plan.name });
           else onError({ message: e.name === 'AbortError' ? 'Import cancelled; nothing was loaded.' : `Import failed: ${e.message}` });
         },
       )
       .finally(() => {
-        pool.current?.dispose();
-        pool.current = null;
         abort.current = null;
       });
   };
 
-  const cancel = () => {
-    abort.current?.abort();
-    pool.current?.dispose();
-  };
+  const cancel = () => abort.current?.abort();
 
   const loading = stage.step === 'loading' || stage.step === 'planning';
   return (

@@ -1,7 +1,7 @@
 // The mapping step: which manifest column is the image path, the text and the target,
 // and what kind of target it is. Image folders have a fixed mapping and only confirm.
 import { visibleText } from '../../data/text.ts';
-import type { ImportPlan } from '../../data/importer.ts';
+import type { PlanSummary } from '../../data/importer.ts';
 import type { ColumnMapping, TargetKind } from '../../data/manifest.ts';
 
 const KINDS: Record<TargetKind, string> = {
@@ -28,7 +28,7 @@ function ColumnSelect({ label, value, columns, onChange, testId }: { label: stri
 }
 
 /** Mapping form; `onLoad` starts decoding with the mapping shown. */
-export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }: { plan: ImportPlan; mapping: ColumnMapping; onChange: (m: ColumnMapping) => void; onLoad: () => void; onCancel: () => void }) {
+export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }: { plan: PlanSummary; mapping: ColumnMapping; onChange: (m: ColumnMapping) => void; onLoad: () => void; onCancel: () => void }) {
   const m = plan.manifest;
   const missingTarget = m !== null && mapping.target === null;
   const missingInput = m !== null && mapping.image === null && mapping.text === null;
@@ -37,7 +37,7 @@ export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }:
       <legend>{m ? `Columns of ${plan.name}` : 'Image folders'}</legend>
       <p className="data-note" data-testid="import-found">
         Found {plan.counts.images} image{plan.counts.images === 1 ? '' : 's'}, {plan.counts.texts} text file{plan.counts.texts === 1 ? '' : 's'}
-        {m ? `, and ${m.rows.length} manifest row${m.rows.length === 1 ? '' : 's'} (${m.format.toUpperCase()})` : ''}.
+        {m ? `, and ${m.rowCount} manifest row${m.rowCount === 1 ? '' : 's'} (${m.format.toUpperCase()})` : ''}.
         {m ? '' : ' Each folder is a class; a .txt file with an image’s name is its text.'}
       </p>
       {m && (

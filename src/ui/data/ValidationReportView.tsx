@@ -1,15 +1,25 @@
 // The validation report: counts, a table of every issue with file and row, and a CSV
-// download. Messages quote user data, so they are rendered as text only.
-import { useMemo, useState } from 'react';
+// download. Messages quote user data, so they are rendered as text only. A long report
+// (a large import can have thousands of issues) is shown a page at a time, so the page
+// never renders more than one page of rows; the download always has all of them.
+import { useEffect, useMemo, useState } from 'react';
 import { countIssues, reportToCsv } from '../../data/report.ts';
 import type { ValidationReport } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
 
-/** Report table with a severity filter and "Download CSV". */
+/** Rows of the table shown at a time. */
+export const REPORT_PAGE_ROWS = 100;
+
+/** Report table with a severity filter, pages of REPORT_PAGE_ROWS rows and "Download CSV". */
 export function ValidationReportView({ report, name }: { report: ValidationReport; name: string }) {
   const [filter, setFilter] = useState<'all' | 'error' | 'warning'>('all');
-  const { errors, warnings } = countIssues(report);
-  const shown = useMemo(() => (filter === 'all' ? report.issues : report.issues.filter((i) => i.severity === filter)), [report, filter]);
+  const [page, setPage] = useState(0);
+  const { errors, warnings } = useMemo(() => countIssues(report), [report]);
+  const filtered = useMemo(() => (filter === 'all' ? report.issues : report.issues.filter((i) => i.severity === filter)), [report, filter]);
+  useEffect(() => setPage(0), [report, filter]);
+  const pages = Math.max(1, Math.ceil(filtered.length / REPORT_PAGE_ROWS));
+  const first = Math.min(page, pages - 1) * REPORT_PAGE_ROWS;
+  const shown = filtered.slice(first, first + REPORT_PAGE_ROWS);
   const download = () => {
     const url = URL.createObjectURL(new Blob([reportToCsv(report)], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
@@ -42,34 +52,49 @@ export function ValidationReportView({ report, name }: { report: ValidationRepor
       {report.issues.length === 0 ? (
         <p className="data-note">No problems found.</p>
       ) : (
-        <div className="report-scroll">
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>severity</th>
-                <th>code</th>
-                <th>file</th>
-                <th>row</th>
-                <th>message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((i, k) => (
-                <tr key={k} className={i.severity} data-testid="report-row" data-code={i.code} data-file={i.file} data-row={i.row ?? ''}>
-                  <td>{i.severity}</td>
-                  <td>{i.code}</td>
-                  <td>
-                    <ShownText text={i.file} name />
-                  </td>
-                  <td>{i.row ?? ''}</td>
-                  <td>
-                    <ShownText text={i.message} name />
-                  </td>
+        <>
+          {pages > 1 && (
+            <div className="data-row" data-testid="report-pages">
+              <button type="button" disabled={first === 0} onClick={() => setPage(first / REPORT_PAGE_ROWS - 1)} data-testid="report-prev" aria-label="previous page of the report">
+                ◀
+              </button>
+              <span data-testid="report-range">
+                {first + 1}–{first + shown.length} of {filtered.length}
+              </span>
+              <button type="button" disabled={first / REPORT_PAGE_ROWS >= pages - 1} onClick={() => setPage(first / REPORT_PAGE_ROWS + 1)} data-testid="report-next" aria-label="next page of the report">
+                ▶
+              </button>
+            </div>
+          )}
+          <div className="report-scroll">
+            <table className="report-table">
+              <thead>
+                <tr>
+                  <th>severity</th>
+                  <th>code</th>
+                  <th>file</th>
+                  <th>row</th>
+                  <th>message</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {shown.map((i, k) => (
+                  <tr key={first + k} className={i.severity} data-testid="report-row" data-code={i.code} data-file={i.file} data-row={i.row ?? ''}>
+                    <td>{i.severity}</td>
+                    <td>{i.code}</td>
+                    <td>
+                      <ShownText text={i.file} name />
+                    </td>
+                    <td>{i.row ?? ''}</td>
+                    <td>
+                      <ShownText text={i.message} name />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </fieldset>
   );
