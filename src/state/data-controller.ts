@@ -77,7 +77,10 @@ export function buildDataset(force = false): void {
     ({ dataset, spare }) => {
       if (seq !== buildSeq) return;
       if (spare) spares.set(dataset, spare);
-      useStore.getState().datasetReady(dataset, source);
+      // In a task of its own: the panels' render is the page's longest task of an import.
+      setTimeout(() => {
+        if (seq === buildSeq) useStore.getState().datasetReady(dataset, source);
+      }, 0);
     },
     (e: Error) => {
       if (e instanceof SupersededError || seq !== buildSeq) return;

@@ -34,7 +34,9 @@ export interface LoadSummary {
 export type DatasetWorkerReply =
   | { id: number; progress: DatasetProgress }
   | { id: number; importProgress: ImportProgress }
-  | { id: number; ok: true; dataset: PreparedDataset; spare: PreparedDataset | null }
+  /** A built dataset; its spare copy follows in a message of its own. */
+  | { id: number; ok: true; dataset: PreparedDataset }
+  | { id: number; spare: PreparedDataset }
   | { id: number; ok: true; planned: PlanSummary }
   | { id: number; ok: true; loaded: LoadSummary }
   | { id: number; ok: false; error: string; report: ValidationReport | null; reportName: string | null; issues?: ValidationIssue[]; aborted?: boolean };
@@ -62,6 +64,8 @@ export class DatasetClient {
   private latest = 0;
   private builds = new Map<number, Pending>();
   private imports = new Map<number, Pending>();
+  /** Datasets received whose spare copy has not arrived yet. */
+  private built = new Map<number, PreparedDataset>();
   /** Whether the worker holds imported examples (lost if it fails). */
   private holdsImport = false;
 
@@ -76,9 +80,21 @@ export class DatasetClient {
         p.onProgress?.(('progress' in m ? m.progress : m.importProgress) as never);
         return;
       }
+      if ('dataset' in m) {
+        this.built.set(m.id, m.dataset);
+        return;
+      }
+      if ('spare' in m) {
+        const dataset = this.built.get(m.id);
+        this.built.delete(m.id);
+        this.builds.delete(m.id);
+        if (dataset) p.resolve({ dataset, spare: m.spare } as never);
+        else p.reject(new Error('the dataset worker sent a copy without its dataset'));
+        return;
+      }
       this.builds.delete(m.id);
       this.imports.delete(m.id);
-      if (m.ok) p.resolve(('dataset' in m ? { dataset: m.dataset, spare: m.spare } : 'planned' in m ? m.planned : m.loaded) as never);
+      if (m.ok) p.resolve(('planned' in m ? m.planned : m.loaded) as never);
       else if (m.aborted) p.reject(new DOMException('Import cancelled', 'AbortError'));
       else if (m.issues) p.reject(new ImportRefused(m.error, m.issues));
       else p.reject(new DatasetError(m.error, m.report, m.reportName));
@@ -87,6 +103,7 @@ export class DatasetClient {
       for (const p of [...this.builds.values(), ...this.imports.values()]) p.reject(new Error(`the dataset worker failed: ${e.message || 'unknown error'}`));
       this.builds.clear();
       this.imports.clear();
+      this.built.clear();
       this.holdsImport = false;
       this.worker?.terminate();
       this.worker = null;
@@ -109,6 +126,7 @@ export class DatasetClient {
     for (const [old, p] of this.builds) {
       p.reject(new SupersededError('a newer dataset was requested'));
       this.builds.delete(old);
+      this.built.delete(old);
     }
     return new Promise((resolve, reject) => {
       this.builds.set(id, { resolve, reject, onProgress } as Pending);

@@ -126,14 +126,19 @@ export type FromWorker =
   | { type: 'fatal'; message: string };
 
 /** ArrayBuffers in a value that can be transferred instead of copied. */
-export function transferables(value: unknown, out: Set<ArrayBuffer> = new Set()): ArrayBuffer[] {
+export function transferables(value: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  collectBuffers(value, out);
+  return [...out];
+}
+
+function collectBuffers(value: unknown, out: Set<ArrayBuffer>): void {
   if (ArrayBuffer.isView(value)) {
     const buf = value.buffer;
     if (buf instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buf.byteLength) out.add(buf);
   } else if (Array.isArray(value)) {
-    for (const v of value) transferables(v, out);
+    for (const v of value) collectBuffers(v, out);
   } else if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) transferables(v, out);
+    for (const v of Object.values(value)) collectBuffers(v, out);
   }
-  return [...out];
 }

@@ -1,6 +1,6 @@
 // Distribution of text lengths in tokens (after truncation), all splits together;
 // for captioning also the caption lengths.
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { BarChartSvg } from '../charts/BarChartSvg.tsx';
 import type { PreparedDataset } from '../../data/types.ts';
 
 /** Counts of each length value 0…max. */
@@ -14,17 +14,7 @@ function Histogram({ title, data, testId }: { title: string; data: { length: num
   return (
     <fieldset data-testid={testId}>
       <legend>{title}</legend>
-      <div style={{ width: '100%', height: 200 }}>
-        <ResponsiveContainer>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 16, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="length" label={{ value: 'tokens', position: 'insideBottom', offset: -8 }} />
-            <YAxis allowDecimals={false} width={56} label={{ value: 'examples', angle: -90, position: 'insideLeft', offset: 8, style: { textAnchor: 'middle' } }} />
-            <Tooltip />
-            <Bar dataKey="count" fill="#8a5cc2" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+      <BarChartSvg categories={data.map((d) => String(d.length))} series={[{ key: 'count', name: 'examples', color: '#8a5cc2' }]} values={[data.map((d) => d.count)]} xLabel="tokens" yLabel="examples" height={200} />
     </fieldset>
   );
 }
