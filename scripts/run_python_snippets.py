@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import runpy
 import shutil
@@ -28,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import zipfile
@@ -43,9 +45,19 @@ def python_blocks(markdown):
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the ephemeral range. A port the system hands out (bind to 0) can be
+    handed out again at once to the torchrun that starts alongside: both process groups then
+    met on one store and the in-process block waited forever."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 20000-31999")
 
 
 def original_weights(directory):
@@ -174,6 +186,7 @@ def main():
     parser.add_argument("--also", action="append", default=[], metavar="BUNDLE_NAME=FILE.md")
     parser.add_argument("--torchrun", action="append", default=[], metavar="BUNDLE_NAME")
     parser.add_argument("--torchrun-timeout", type=float, default=120)
+    parser.add_argument("--block-timeout", type=float, default=90, help="seconds one README block may run")
     parser.add_argument("--check", action="store_true", help="first run check_pytorch_export.py's checks on each bundle")
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--json", help="write the results here")
@@ -196,6 +209,24 @@ def main():
         print(f"{'ok  ' if error is None else 'FAIL'}  {name}  ({seconds:.1f} s)", flush=True)
         if error:
             print("      " + error.rstrip().replace("\n", "\n      "), flush=True)
+
+    def finish():
+        failed = sum(not r["ok"] for r in results)
+        print(f"{len(results) - failed} passed, {failed} failed", flush=True)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(results, f, indent=1)
+        return failed
+
+    def hung(name, started):
+        """A block that never returns (a process group waiting for peers) cannot be
+        interrupted from Python: report it with the results so far and end the process."""
+        report(name, f"the block did not finish within {args.block_timeout:g} s", started)
+        for _, run in torchruns:
+            if run.process is not None:
+                run.process.kill()
+        finish()
+        os._exit(1)
 
     by_name = {os.path.basename(p): p for p in args.bundles}
     torchruns = [(name, Torchrun(by_name[name], args.torchrun_timeout)) for name in args.torchrun]
@@ -228,7 +259,14 @@ def main():
                     report(f"{bundle}: {source} has no python block", "expected at least one", time.time())
                 for line, code in blocks:
                     started = time.time()
-                    report(f"{bundle}: {source} python block at line {line}", run_block(directory, code, original), started)
+                    name = f"{bundle}: {source} python block at line {line}"
+                    watchdog = threading.Timer(args.block_timeout, hung, (name, started))
+                    watchdog.start()
+                    try:
+                        error = run_block(directory, code, original)
+                    finally:
+                        watchdog.cancel()
+                    report(name, error, started)
 
     for name, run in torchruns:
         error = run.result()
@@ -237,12 +275,7 @@ def main():
         if error:
             print("      " + error.rstrip().replace("\n", "\n      "), flush=True)
 
-    failed = sum(not r["ok"] for r in results)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if finish() else 0)
 
 
 if __name__ == "__main__":
