@@ -35,14 +35,16 @@ test.fixme('training thousands of steps with tab switches keeps every main-threa
   await page.getByTestId('train-start').click();
 
   // Leave the Train tab and come back every few seconds until the run is long enough.
-  const others = ['Data', 'Model', 'Inspect'];
+  // Tabs are found by id: a role-and-name query makes Playwright compute the page's
+  // accessible names in the page, itself a 150–200 ms task.
+  const others = ['data', 'model', 'inspect'];
   let switches = 0;
   while ((await progressStep(page)) < STEPS) {
     expect(switches, 'the run reached too few steps for the test').toBeLessThan(40);
     await page.waitForTimeout(1500);
-    await page.getByRole('tab', { name: others[switches % others.length], exact: true }).click();
+    await page.locator(`#tab-${others[switches % others.length]}`).click();
     await page.waitForTimeout(500);
-    await page.getByRole('tab', { name: 'Train', exact: true }).click();
+    await page.locator('#tab-train').click();
     switches++;
   }
   await page.waitForTimeout(2000); // the charts redraw with the newest points

@@ -2,7 +2,8 @@
 // counts, category labels (every label when they fit, else evenly thinned), a legend
 // and a native tooltip (<title>) per bar. It draws in one pass with no layout reads, so
 // a dataset with thousands of rows and hundreds of categories renders in a few
-// milliseconds (the data panel's histograms; recharts' per-bar components took 100+ ms).
+// milliseconds; it is drawn at its container's width in pixels (the data panel's histograms; recharts' per-bar components took 100+ ms).
+import { useEffect, useRef, useState } from 'react';
 import { linearTicks } from './ticks.ts';
 
 export interface BarSeries {
@@ -24,13 +25,28 @@ export interface BarChartSvgProps {
   height?: number;
 }
 
-/** Width of the drawing in SVG units; the SVG scales to its container's width. */
-const WIDTH = 640;
+/** Width before the container is measured (px). */
+const INITIAL_WIDTH = 640;
+/** Widest bar drawn (px): two classes do not make two walls. */
+const MAX_BAR = 56;
 const MARGIN = { left: 64, right: 8, top: 8 };
 /** Labels narrower than this many units are thinned (every k-th shown). */
 const MIN_LABEL_SPACING = 28;
 
 export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt = false, height = 220 }: BarChartSvgProps) {
+  // Drawn at the container's width in pixels, so text keeps its size.
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(INITIAL_WIDTH);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const resize = new ResizeObserver(() => {
+      const w = Math.floor(el.clientWidth);
+      if (w > 0) setWidth(w);
+    });
+    resize.observe(el);
+    return () => resize.disconnect();
+  }, []);
   const n = categories.length;
   const totals = categories.map((_, c) => series.reduce((sum, _s, s) => sum + (values[s][c] ?? 0), 0));
   const y = linearTicks(0, Math.max(1, ...totals), { integer: true });
@@ -39,13 +55,14 @@ export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt =
   const legend = series.length > 1 ? 18 : 0;
   const plotTop = MARGIN.top + legend;
   const plotH = height - plotTop - bottom;
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotW = width - MARGIN.left - MARGIN.right;
   const band = plotW / Math.max(1, n);
-  const barW = Math.max(1, band * 0.8);
+  const barW = Math.max(1, Math.min(MAX_BAR, band * 0.8));
   const yOf = (v: number) => plotTop + plotH - (v / yMax) * plotH;
   const every = Math.max(1, Math.ceil(MIN_LABEL_SPACING / band));
   return (
-    <svg className="bar-chart" viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={`${yLabel} per ${xLabel}`}>
+    <div ref={box} className="bar-chart-box">
+    <svg className="bar-chart" width={width} height={height} role="img" aria-label={`${yLabel} per ${xLabel}`}>
       {series.length > 1 && (
         <g className="bar-legend" fontSize={12}>
           {series.map((s, i) => (
@@ -59,7 +76,7 @@ export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt =
       <g className="bar-y-axis" fontSize={12} fill="var(--muted)">
         {y.ticks.map((t) => (
           <g key={t}>
-            <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={yOf(t)} y2={yOf(t)} stroke="var(--muted)" strokeOpacity={0.25} strokeDasharray="3 3" />
+            <line x1={MARGIN.left} x2={width - MARGIN.right} y1={yOf(t)} y2={yOf(t)} stroke="var(--muted)" strokeOpacity={0.25} strokeDasharray="3 3" />
             <text x={MARGIN.left - 6} y={yOf(t) + 4} textAnchor="end">{y.format(t)}</text>
           </g>
         ))}
@@ -83,7 +100,7 @@ export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt =
         })}
       </g>
       <g className="bar-x-axis" fontSize={11} fill="var(--muted)">
-        <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={plotTop + plotH} y2={plotTop + plotH} stroke="var(--muted)" />
+        <line x1={MARGIN.left} x2={width - MARGIN.right} y1={plotTop + plotH} y2={plotTop + plotH} stroke="var(--muted)" />
         {categories.map((name, c) => {
           if (c % every !== 0 && c !== n - 1) return null;
           if (c === n - 1 && c % every !== 0 && n - 1 - Math.floor((n - 1) / every) * every < every / 2) return null;
@@ -98,5 +115,6 @@ export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt =
         <text x={MARGIN.left + plotW / 2} y={height - 4} textAnchor="middle">{xLabel}</text>
       </g>
     </svg>
+    </div>
   );
 }

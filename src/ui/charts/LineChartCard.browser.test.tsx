@@ -14,8 +14,8 @@ afterEach(async () => {
 
 /** Tick label texts of the chart's x and y axes, and whether each lies inside the svg. */
 function ticks(root: HTMLElement, axis: 'x' | 'y'): { labels: string[]; inside: boolean[] } {
-  const svg = root.querySelector('.recharts-wrapper > svg.recharts-surface')!.getBoundingClientRect();
-  const els = Array.from(root.querySelectorAll(`.recharts-${axis}Axis-tick-labels .recharts-cartesian-axis-tick-value`));
+  const svg = root.querySelector('svg.chart-svg')!.getBoundingClientRect();
+  const els = Array.from(root.querySelectorAll(`.chart-${axis}-axis .chart-tick`));
   return {
     labels: els.map((e) => e.textContent ?? ''),
     inside: els.map((e) => {
@@ -49,16 +49,16 @@ describe('LineChartCard', () => {
       600,
     );
     const root = mounted.container;
-    await waitFor(() => root.querySelector('svg.recharts-surface'), 'the chart');
+    await waitFor(() => root.querySelector('svg.chart-svg'), 'the chart');
     const dots = await waitFor(() => {
       const d = root.querySelectorAll('.chart-line-dot');
       return d.length > 0 ? d : null;
     }, 'the one point as a dot');
     expect(dots.length).toBe(1);
-    const lines = root.querySelectorAll('.recharts-reference-line');
+    const lines = root.querySelectorAll('.chart-reference');
     expect(lines.length).toBe(2);
-    // Reference labels and axis titles are all recharts labels in the svg.
-    const labels = Array.from(root.querySelectorAll('svg .recharts-label')).map((e) => e.textContent);
+    // Reference labels and axis titles are all text in the svg.
+    const labels = Array.from(root.querySelectorAll('svg .chart-reference-label, svg .chart-axis-title')).map((e) => e.textContent);
     expect(labels).toEqual(expect.arrayContaining(['chance 25 % = majority class 25 %', 'text alone 42 %', 'epoch', 'accuracy']));
     const listed = Array.from(root.querySelectorAll('[data-reference]')).map((e) => [e.getAttribute('data-reference'), Number(e.getAttribute('data-value'))]);
     expect(listed).toEqual([
@@ -81,8 +81,8 @@ describe('LineChartCard', () => {
       420,
     );
     const root = mounted.container;
-    await waitFor(() => root.querySelector('path.chart-line[d^="M"]') && root.querySelector(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value"), 'the line and its ticks');
-    expect(Array.from(root.querySelectorAll('svg .recharts-label')).map((e) => e.textContent)).toEqual(expect.arrayContaining(['step', 'norm (log)']));
+    await waitFor(() => root.querySelector('path.chart-line[d^="M"]') && root.querySelector('.chart-x-axis .chart-tick'), 'the line and its ticks');
+    expect(Array.from(root.querySelectorAll('svg .chart-axis-title')).map((e) => e.textContent)).toEqual(expect.arrayContaining(['step', 'norm (log)']));
     expect(root.querySelectorAll('.chart-line-dot').length).toBe(0);
     // One path through all 50 points.
     expect(root.querySelector('path.chart-line')!.getAttribute('d')!.match(/[ML]/g)).toHaveLength(50);

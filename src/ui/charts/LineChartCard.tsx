@@ -1,15 +1,16 @@
-// One chart card: a title, a recharts line chart (no animation; no dots, except a series
-// with a single point, which would otherwise be invisible), titled axes with ticks we
-// choose (distinct labels, whole numbers on the x axis, decades on log axes, an axis
-// wide enough for its labels), labelled reference levels, and a one-line text summary
-// that screen readers and tests read instead of pixels. The rows are reduced to two per
-// pixel column (decimate.ts) and drawn as one SVG path per line (recharts draws the axes,
-// legend and tooltip from a coarser copy: its per-point work is what made long runs
-// stutter); the chart is redrawn only while it is on screen in the visible panel,
-// through the shared per-frame budget (frameBudget.ts); the text summary follows at once. Each line's values (as reduced) are also in `data-values` on its
-// legend item (JSON), each reference level in `data-reference`, and the last x drawn in
-// the figure's `data-drawn-x`, for end-to-end tests.
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, usePlotArea, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
+// One chart card: a title, a line chart drawn as plain SVG in one pass (no dots, except
+// a series with a single point, which would otherwise be invisible), titled axes with
+// ticks we choose (distinct labels, whole numbers on the x axis, decades on log axes, an
+// axis wide enough for its labels), labelled reference levels, a legend, a tooltip that
+// follows the pointer, and a one-line text summary that screen readers and tests read
+// instead of pixels. The rows are reduced to two per pixel column (decimate.ts) and each
+// line is one SVG path; the chart is redrawn only while it is on screen in the visible
+// panel, at most once a second, through the shared per-frame budget (frameBudget.ts);
+// the text summary follows at once. (A charting library's per-point and per-component
+// work is what made long runs stutter: 150–270 ms per redraw of a few charts.) Each
+// line's values (as reduced) are also in `data-values` on its legend item (JSON), each
+// reference level in `data-reference`, and the last x drawn in the figure's
+// `data-drawn-x`, for end-to-end tests.
 import { memo, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PanelActive } from './useLive.ts';
 import { axisWidth, linearTicks, logTicks, type AxisTicks } from './ticks.ts';
@@ -50,8 +51,6 @@ export function mergeLevels(levels: ReferenceLevel[]): ReferenceLevel[] {
   return out;
 }
 
-const tickStyle = { fontSize: 12, fill: 'var(--muted)' } as const;
-
 /** Formats axis and tooltip numbers compactly. */
 export function shortNumber(v: number): string {
   if (!Number.isFinite(v)) return '';
@@ -65,7 +64,7 @@ export function shortNumber(v: number): string {
 /** Everything one drawing of the chart depends on. */
 interface ChartView {
   rows: ChartRow[];
-  /** A coarser copy for recharts' tooltip (about one row per TOOLTIP_PIXELS). */
+  /** A coarser copy for the tooltip (about one row per TOOLTIP_PIXELS). */
   tooltipRows: ChartRow[];
   series: SeriesSpec[];
   /** Present values per series (a series with one is drawn as a dot). */
@@ -156,22 +155,76 @@ function chartView(
   };
 }
 
+/** Space around the plot area (px): x axis ticks and title below, legend under them. */
+const MARGIN = { top: 8, right: 16, left: 4 };
+const X_AXIS_HEIGHT = 34;
+const LEGEND_ROW = 20;
+/** Approximate advance of one character of the 12 px chart font. */
+const CHAR_PX = 7;
+
+/** Where things go in the svg: the plot area and the two scales. */
+interface Frame {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  legendRows: { name: string; color: string; dashed: boolean; x: number }[][];
+  x: (v: number) => number;
+  y: (v: number) => number;
+}
+
+function frameOf(view: ChartView): Frame {
+  // The legend: items placed left to right, wrapped to the width, each row centred.
+  const rows: Frame['legendRows'] = [[]];
+  let used = 0;
+  const items = view.series.map((s) => ({ name: s.name, color: s.color, dashed: s.dashed ?? false, w: 22 + s.name.length * CHAR_PX + 12 }));
+  for (const it of items) {
+    if (used > 0 && used + it.w > view.width - 8) {
+      rows.push([]);
+      used = 0;
+    }
+    rows[rows.length - 1].push({ name: it.name, color: it.color, dashed: it.dashed, x: used });
+    used += it.w;
+  }
+  const legendRows = rows.map((row) => {
+    const last = row[row.length - 1];
+    const w = last ? last.x + 22 + last.name.length * CHAR_PX : 0;
+    const shift = Math.max(0, (view.width - w) / 2);
+    return row.map((it) => ({ ...it, x: it.x + shift }));
+  });
+  const x0 = MARGIN.left + view.yWidth;
+  const x1 = Math.max(x0 + 1, view.width - MARGIN.right);
+  const y0 = MARGIN.top;
+  const y1 = Math.max(y0 + 1, view.height - X_AXIS_HEIGHT - legendRows.length * LEGEND_ROW);
+  const [xa, xb] = view.xTicks.domain;
+  const [ya, yb] = view.yTicks.domain;
+  const xSpan = xb - xa || 1;
+  const x = view.xReversed ? (v: number) => x1 - ((v - xa) / xSpan) * (x1 - x0) : (v: number) => x0 + ((v - xa) / xSpan) * (x1 - x0);
+  let y: (v: number) => number;
+  if (view.logY) {
+    const la = Math.log10(ya);
+    const span = Math.log10(yb) - la || 1;
+    y = (v) => y1 - ((Math.log10(v) - la) / span) * (y1 - y0);
+  } else {
+    const span = yb - ya || 1;
+    y = (v) => y1 - ((v - ya) / span) * (y1 - y0);
+  }
+  return { x0, x1, y0, y1, legendRows, x, y };
+}
+
 /**
  * Every line of the view as one path (gaps where a value is null or NaN, unless the
  * series connects them; rows without the series' key are not its points), and a dot for
  * a series with a single point, clipped to the plot area.
  */
-function FullLines({ view }: { view: ChartView }) {
+function Lines({ view, frame }: { view: ChartView; frame: Frame }) {
   const clip = useId();
-  const x = useXAxisScale();
-  const y = useYAxisScale();
-  const area = usePlotArea();
-  if (!x || !y || !area) return null;
+  const { x, y } = frame;
   return (
     <g className="chart-lines" clipPath={`url(#${CSS.escape(clip)})`}>
       <defs>
         <clipPath id={clip}>
-          <rect x={area.x} y={area.y} width={area.width} height={area.height} />
+          <rect x={frame.x0} y={frame.y0 - 2} width={frame.x1 - frame.x0} height={frame.y1 - frame.y0 + 4} />
         </clipPath>
       </defs>
       {view.series.map((s, i) => {
@@ -181,9 +234,10 @@ function FullLines({ view }: { view: ChartView }) {
         for (const r of view.rows) {
           if (!(s.key in r)) continue;
           const v = r[s.key];
-          const px = x(r[view.xKey]);
-          const py = typeof v === 'number' && Number.isFinite(v) && (!view.logY || v > 0) ? y(v) : undefined;
-          if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
+          const xv = r[view.xKey];
+          const px = typeof xv === 'number' ? x(xv) : NaN;
+          const py = typeof v === 'number' && Number.isFinite(v) && (!view.logY || v > 0) ? y(v) : NaN;
+          if (!Number.isFinite(px) || !Number.isFinite(py)) {
             if (!(s.connect ?? false)) open = false;
             continue;
           }
@@ -198,60 +252,147 @@ function FullLines({ view }: { view: ChartView }) {
   );
 }
 
-/** The recharts drawing of one view; re-rendered only when the view drawn changes. */
-const ChartDrawing = memo(function ChartDrawing({ view }: { view: ChartView }) {
-  const { xTicks, yTicks, xLabel } = view;
+/** A tick label's anchor that keeps it inside [0, width] (labels at the ends move inwards). */
+function tickAnchor(px: number, label: string, width: number): 'start' | 'middle' | 'end' {
+  const half = (label.length * CHAR_PX) / 2;
+  if (px + half > width) return 'end';
+  if (px - half < 0) return 'start';
+  return 'middle';
+}
+
+/** Grid, axes, reference levels, lines and legend of one view, as plain SVG in one pass. */
+const Drawing = memo(function Drawing({ view, frame }: { view: ChartView; frame: Frame }) {
+  const { xTicks, yTicks } = view;
+  const { x0, x1, y0, y1, x, y } = frame;
+  const inX = (t: number) => t >= Math.min(...xTicks.domain) - 1e-9 && t <= Math.max(...xTicks.domain) + 1e-9;
+  const inY = (t: number) => t >= yTicks.domain[0] * (1 - 1e-9) - 1e-12 && t <= yTicks.domain[1] * (1 + 1e-9) + 1e-12;
   return (
-    <LineChart width={view.width} height={view.height} data={view.tooltipRows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
-      <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-      <XAxis
-        dataKey={view.xKey}
-        type="number"
-        domain={xTicks.domain}
-        ticks={xTicks.ticks}
-        reversed={view.xReversed}
-        tick={tickStyle}
-        tickFormatter={xTicks.format}
-        allowDecimals={false}
-        interval="preserveStartEnd"
-        label={{ value: xLabel, position: 'insideBottom', offset: -2, fontSize: 11, fill: 'var(--muted)' }}
-        height={34}
-      />
-      <YAxis
-        type="number"
-        scale={view.logY ? 'log' : 'linear'}
-        domain={yTicks.domain}
-        ticks={yTicks.ticks}
-        allowDataOverflow
-        tick={tickStyle}
-        tickFormatter={yTicks.format}
-        interval={0}
-        width={view.yWidth}
-        label={{ value: view.yLabel, angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, fill: 'var(--muted)', style: { textAnchor: 'middle' } }}
-      />
-      <Tooltip
-        isAnimationActive={false}
-        formatter={(v) => (typeof v === 'number' ? shortNumber(v) : String(v))}
-        labelFormatter={(l) => `${xLabel} ${l}`}
-        contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--fg)' }}
-      />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
-      {view.levels.map((l, i) => (
-        <ReferenceLine
-          key={l.label}
-          y={l.value}
-          stroke={l.color ?? 'var(--muted)'}
-          strokeDasharray="2 4"
-          ifOverflow="hidden"
-          label={{ value: l.label, position: i % 2 ? 'insideBottomLeft' : 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
-        />
-      ))}
-      {/* For the legend and the tooltip only; FullLines draws the lines. */}
-      {view.series.map((s) => (
-        <Line key={s.key} type="linear" dataKey={s.key} name={s.name} stroke={s.color} strokeOpacity={0} dot={false} activeDot={false} isAnimationActive={false} connectNulls={s.connect ?? false} />
-      ))}
-      <FullLines view={view} />
-    </LineChart>
+    <>
+      <g className="chart-grid" stroke="var(--grid)" strokeDasharray="3 3">
+        {yTicks.ticks.filter(inY).map((t) => (
+          <line key={`y${t}`} x1={x0} x2={x1} y1={y(t)} y2={y(t)} />
+        ))}
+        {xTicks.ticks.filter(inX).map((t) => (
+          <line key={`x${t}`} x1={x(t)} x2={x(t)} y1={y0} y2={y1} />
+        ))}
+      </g>
+      <g className="chart-axis chart-x-axis" fontSize={12} fill="var(--muted)">
+        <line x1={x0} x2={x1} y1={y1} y2={y1} stroke="var(--muted)" />
+        {xTicks.ticks.filter(inX).map((t) => {
+          const label = xTicks.format(t);
+          return (
+            <text key={t} className="chart-tick" x={x(t)} y={y1 + 15} textAnchor={tickAnchor(x(t), label, view.width)}>
+              {label}
+            </text>
+          );
+        })}
+        <text className="chart-axis-title" x={(x0 + x1) / 2} y={y1 + X_AXIS_HEIGHT - 3} textAnchor="middle" fontSize={11}>
+          {view.xLabel}
+        </text>
+      </g>
+      <g className="chart-axis chart-y-axis" fontSize={12} fill="var(--muted)">
+        <line x1={x0} x2={x0} y1={y0} y2={y1} stroke="var(--muted)" />
+        {yTicks.ticks.filter(inY).map((t) => (
+          <text key={t} className="chart-tick" x={x0 - 5} y={y(t) + 4} textAnchor="end">
+            {yTicks.format(t)}
+          </text>
+        ))}
+        <text className="chart-axis-title" transform={`translate(${MARGIN.left + 8},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" fontSize={11}>
+          {view.yLabel}
+        </text>
+      </g>
+      <g className="chart-references">
+        {view.levels.map((l, i) => {
+          const py = y(l.value);
+          if (!Number.isFinite(py) || py < y0 - 0.5 || py > y1 + 0.5) return null;
+          // Alternate sides so neighbouring labels do not overprint.
+          return (
+            <g key={l.label} className="chart-reference" data-reference-line={l.label}>
+              <line x1={x0} x2={x1} y1={py} y2={py} stroke={l.color ?? 'var(--muted)'} strokeDasharray="2 4" />
+              <text className="chart-reference-label" x={i % 2 ? x0 + 4 : x1 - 4} y={i % 2 ? py - 4 : py + 12} textAnchor={i % 2 ? 'start' : 'end'} fontSize={11} fill="var(--muted)">
+                {l.label}
+              </text>
+            </g>
+          );
+        })}
+      </g>
+      <Lines view={view} frame={frame} />
+      <g className="chart-legend" fontSize={12}>
+        {frame.legendRows.map((row, ri) =>
+          row.map((it) => {
+            const ly = view.height - (frame.legendRows.length - ri) * LEGEND_ROW + 12;
+            return (
+              <g key={it.name} className="chart-legend-item" transform={`translate(${it.x},${ly})`}>
+                <line x1={0} x2={16} y1={-4} y2={-4} stroke={it.color} strokeWidth={2} strokeDasharray={it.dashed ? '5 3' : undefined} />
+                <text x={22} y={0} fill="var(--fg)">
+                  {it.name}
+                </text>
+              </g>
+            );
+          }),
+        )}
+      </g>
+    </>
+  );
+});
+
+/** Index of the tooltip row nearest to pixel column `px`, or -1. */
+function nearestRow(view: ChartView, frame: Frame, px: number): number {
+  let best = -1;
+  let dist = Infinity;
+  view.tooltipRows.forEach((r, i) => {
+    const xv = r[view.xKey];
+    if (typeof xv !== 'number') return;
+    if (!view.series.some((s) => typeof r[s.key] === 'number' && Number.isFinite(r[s.key]))) return;
+    const d = Math.abs(frame.x(xv) - px);
+    if (d < dist) {
+      dist = d;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/**
+ * The drawing of one view, and a tooltip that follows the pointer over the plot (the
+ * values of the nearest row); moving the pointer re-renders only the tooltip.
+ */
+const ChartDrawing = memo(function ChartDrawing({ view }: { view: ChartView }) {
+  const frame = useMemo(() => frameOf(view), [view]);
+  const [hover, setHover] = useState(-1);
+  const row = hover >= 0 ? view.tooltipRows[hover] : undefined;
+  const hx = row && typeof row[view.xKey] === 'number' ? frame.x(row[view.xKey] as number) : null;
+  return (
+    <div className="chart-drawing" style={{ position: 'relative', width: view.width, height: view.height }}>
+      <svg
+        className="chart-svg"
+        width={view.width}
+        height={view.height}
+        onPointerMove={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          const px = e.clientX - r.left;
+          setHover(px >= frame.x0 && px <= frame.x1 ? nearestRow(view, frame, px) : -1);
+        }}
+        onPointerLeave={() => setHover(-1)}
+      >
+        <Drawing view={view} frame={frame} />
+        {hx !== null && <line className="chart-cursor" x1={hx} x2={hx} y1={frame.y0} y2={frame.y1} stroke="var(--muted)" />}
+      </svg>
+      {row && hx !== null && (
+        <div className="chart-tooltip" role="status" style={{ left: hx > view.width / 2 ? undefined : hx + 10, right: hx > view.width / 2 ? view.width - hx + 10 : undefined, top: frame.y0 }}>
+          <div className="chart-tooltip-x">
+            {view.xLabel} {String(row[view.xKey])}
+          </div>
+          {view.series.map((s) =>
+            typeof row[s.key] === 'number' && Number.isFinite(row[s.key]) ? (
+              <div key={s.key} style={{ color: s.color }}>
+                {s.name}: {shortNumber(row[s.key] as number)}
+              </div>
+            ) : null,
+          )}
+        </div>
+      )}
+    </div>
   );
 });
 
