@@ -1,6 +1,7 @@
 // Confusion matrix as a table of buttons: rows are true classes, columns predicted ones;
 // each cell is coloured by its share of the row (cividis, with a legend of the scale)
-// and lists its examples when clicked.
+// and lists its examples when clicked. Class names are shown escaped (visibleText).
+import { visibleText } from '../../data/text.ts';
 import { cssColor, cssGradient, textOn } from '../common/colormap.ts';
 
 export interface ConfusionMatrixProps {
@@ -12,6 +13,7 @@ export interface ConfusionMatrixProps {
 }
 
 export function ConfusionMatrix({ classes, confusion, selected, onSelect }: ConfusionMatrixProps) {
+  const names = classes.map((c) => visibleText(c));
   return (
     <div className="gs-confusion-scroll">
       <table className="gs-confusion" data-testid="confusion-matrix" data-classes={classes.length}>
@@ -23,7 +25,7 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
             <th scope="col" className="gs-confusion-corner">
               true ╲ pred.
             </th>
-            {classes.map((c, p) => (
+            {names.map((c, p) => (
               <th key={p} scope="col" title={c}>
                 {c}
               </th>
@@ -31,7 +33,7 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
           </tr>
         </thead>
         <tbody>
-          {classes.map((c, t) => {
+          {names.map((c, t) => {
             const row = confusion[t] ?? [];
             const total = row.reduce((a, b) => a + b, 0);
             return (
@@ -39,7 +41,7 @@ export function ConfusionMatrix({ classes, confusion, selected, onSelect }: Conf
                 <th scope="row" title={c}>
                   {c}
                 </th>
-                {classes.map((pc, p) => {
+                {names.map((pc, p) => {
                   const count = row[p] ?? 0;
                   const share = total > 0 ? count / total : 0;
                   const isSelected = selected?.truth === t && selected?.predicted === p;

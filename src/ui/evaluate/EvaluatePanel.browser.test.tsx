@@ -153,12 +153,20 @@ describe('EvaluatePanel', () => {
 
   it('captioning: BLEU and the samples, HTML in captions and texts shown as text', async () => {
     const evil = '<img src=x onerror="window.__gsXssEval=1">';
+    // A right-to-left override and a control character: shown escaped, never raw.
+    const hostile = 'gnp\u202E.exe\u0007';
+    const escaped = 'gnp⟨U+202E⟩.exe⟨U+0007⟩';
     const base = tinyDataset({ task: 'captioning', size: 16, maxLength: 4, vocabSize: 10, seed: 8 });
     const d: PreparedDataset = { ...base, texts: base.texts.map(() => evil) };
     const vocab = base.targets.kind === 'captioning' ? base.targets.vocab.tokens.length : 0;
     const c = config('captioning', vocab, { fusion: 'init', image: { encoder: 'mlp', imageSize: 8, channels: [2], mlpHidden: 6, inputFeatures: 0, featureSize: 4 }, caption: { conditioning: 'init', maxLength: 4 } });
     const real = await evaluated(d, c);
-    const result: EvalResult = { ...real, captions: { ...real.captions!, samples: real.captions!.samples.map((s, k) => (k === 0 ? { ...s, reference: evil } : s)) } };
+    const last = real.captions!.samples.length - 1;
+    expect(last).toBeGreaterThan(1);
+    const result: EvalResult = {
+      ...real,
+      captions: { ...real.captions!, samples: real.captions!.samples.map((s, k) => (k === 0 ? { ...s, reference: evil } : k === last ? { ...s, reference: `ref ${hostile}`, generated: `gen ${hostile}` } : s)) },
+    };
     mounted = await mount(panel(d, c, result, { evaluate: [], inspect: [] }));
     const root = mounted.container;
     expect(root.querySelector('[data-testid="bleu"]')!.textContent).toBe(formatValue(real.captions!.bleu.bleu, 4));
@@ -166,15 +174,38 @@ describe('EvaluatePanel', () => {
     expect(rows.length).toBe(real.captions!.samples.length);
     expect(rows[1].textContent).toContain(real.captions!.samples[1].reference);
     expect(rows[0].textContent).toContain(evil);
+    expect(rows[last].textContent).toContain(`ref ${escaped}`);
+    expect(rows[last].textContent).toContain(`gen ${escaped}`);
+    expect(root.textContent).not.toMatch(/[\u202E\u0007]/);
     expect(root.querySelector('img')).toBeNull();
 
-    // Classification cards with HTML texts.
-    const cd: PreparedDataset = { ...data, texts: data.texts.map(() => evil) };
+    // Classification with HTML and hostile characters in texts, class names and ids.
+    const targets = data.targets as Extract<PreparedDataset['targets'], { kind: 'classification' }>;
+    const cd: PreparedDataset = {
+      ...data,
+      texts: data.texts.map(() => `${evil} ${hostile}`),
+      ids: data.ids.map((id) => `${id} ${hostile}`),
+      targets: { ...targets, classes: targets.classes.map((name) => `${name} ${hostile}`) },
+    };
     const cc = config('classification', C);
     await mounted.render(panel(cd, cc, await evaluated(cd, cc), { evaluate: [], inspect: [] }));
-    await click([...root.querySelectorAll('[data-testid="confusion-cell"]')].find((b) => Number(b.textContent) > 0)!);
+    const cell = [...root.querySelectorAll<HTMLButtonElement>('[data-testid="confusion-cell"]')].find((b) => Number(b.textContent) > 0)!;
+    const [t, p] = [Number(cell.dataset.true), Number(cell.dataset.predicted)];
+    await click(cell);
     const card = await waitFor(() => root.querySelector('[data-testid="confusion-examples"] .gs-card-text'), 'a card');
-    expect(card.textContent).toBe(evil);
+    expect(card.textContent).toBe(`${evil} ${escaped}`);
+    expect(root.querySelector('.gs-cell-examples h4')!.textContent).toContain(`True class ${t} ${escaped} predicted as class ${p} ${escaped}`);
+    expect(root.querySelector('[data-testid="confusion-examples"] .gs-card-meta')!.textContent).toContain(`true class ${t} ${escaped}`);
+    expect(cell.getAttribute('aria-label')).toContain(`of class ${t} ${escaped} predicted as class ${p} ${escaped}`);
+    const heads = root.querySelectorAll('[data-testid="confusion-matrix"] thead th[scope="col"][title]');
+    expect(Array.from(heads, (h) => [h.textContent, h.getAttribute('title')])).toEqual(targets.classes.map((name) => [`${name} ${escaped}`, `${name} ${escaped}`]));
+    expect(Array.from(root.querySelectorAll('[data-testid="class-table"] tbody th'), (th) => th.textContent)).toEqual(targets.classes.map((name) => `${name} ${escaped}`));
+    const legend = await waitFor(() => root.querySelector('[data-testid="roc-chart"] .recharts-legend-wrapper'), 'ROC legend');
+    await waitFor(() => legend.textContent?.includes(`class 0 ${escaped} (AUC`), 'ROC legend names escaped');
+    expect(root.textContent).not.toMatch(/[\u202E\u0007]/);
+    for (const el of root.querySelectorAll('[aria-label], [title]')) {
+      for (const name of ['aria-label', 'title']) expect(el.getAttribute(name) ?? '', `${name} of ${el.tagName}`).not.toMatch(/[\u202E\u0007]/);
+    }
     expect(root.querySelector('img')).toBeNull();
     await new Promise((r) => setTimeout(r, 50));
     expect((window as { __gsXssEval?: number }).__gsXssEval).toBeUndefined();

@@ -1,11 +1,14 @@
 // The Evaluate panel: choose a split and evaluate; then, by task, the confusion matrix
 // (click a cell → its examples → inspect one), per-class precision / recall / F1, ROC
 // curves with AUC, the misclassified gallery; multilabel per-label scores; regression
-// scatter; caption samples with BLEU. Dataset text is rendered as text.
+// scatter; caption samples with BLEU. Dataset text is rendered as text, with hidden and
+// direction-changing characters escaped (visibleText, ShownText).
 import { useEffect, useId, useMemo, useState } from 'react';
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { EvalResult } from '../../train/evaluate.ts';
+import { ShownText } from '../data/ShownText.tsx';
 import { ExampleImage } from '../inspect/ExampleImage.tsx';
 import { formatValue } from '../inspect/traces.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
@@ -110,7 +113,7 @@ function ClassificationResults({ result, dataset, onInspectExample }: EvaluatePa
           {cell ? (
             <div className="gs-cell-examples">
               <h4>
-                True <q>{classes[cell.truth]}</q> predicted as <q>{classes[cell.predicted]}</q>: {cellCards.length} example{cellCards.length === 1 ? '' : 's'}
+                True <q>{visibleText(classes[cell.truth])}</q> predicted as <q>{visibleText(classes[cell.predicted])}</q>: {cellCards.length} example{cellCards.length === 1 ? '' : 's'}
               </h4>
               {cellCards.length === 0 ? <p className="gs-note">None.</p> : <ExampleCards dataset={dataset} cards={cellCards.slice(0, 100)} onInspectExample={onInspectExample} testId="confusion-examples" label="Examples of the chosen cell" />}
               {cellCards.length > 100 && <p className="gs-note">Showing the first 100.</p>}
@@ -166,7 +169,7 @@ interface ScoreRow {
 function ScoreTable({ testId, kind, rows, total }: { testId: string; kind: 'class' | 'label'; rows: ScoreRow[]; total?: ScoreRow }) {
   const cells = (r: ScoreRow) => (
     <>
-      <th scope="row">{r.label}</th>
+      <th scope="row">{visibleText(r.label)}</th>
       <td className="gs-num">{pct(r.precision)}</td>
       <td className="gs-num">{pct(r.recall)}</td>
       <td className="gs-num">{pct(r.f1)}</td>
@@ -238,8 +241,12 @@ function CaptionResults({ result, dataset, onInspectExample }: EvaluatePanelProp
                 </button>
               </td>
               <td>{dataset.hasImage[s.index] ? <ExampleImage dataset={dataset} index={s.index} size={40} /> : null}</td>
-              <td>{s.reference}</td>
-              <td>{s.generated}</td>
+              <td>
+                <ShownText text={s.reference} />
+              </td>
+              <td>
+                <ShownText text={s.generated} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,9 @@
 // A list of evaluated examples (thumbnail, text as text, truth and prediction), each a
-// button that opens the example in the Inspect panel.
+// button that opens the example in the Inspect panel. Texts and class names are shown
+// escaped; long texts are cut without a "show all" button (the card is a button).
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
+import { ShownText } from '../data/ShownText.tsx';
 import { ExampleImage } from '../inspect/ExampleImage.tsx';
 
 export interface ExampleCard {
@@ -27,9 +30,9 @@ export function ExampleCards({ dataset, cards, onInspectExample, testId, label }
           <button type="button" className="gs-card-button" data-index={c.index} onClick={() => onInspectExample(c.index)} title="Open in the Inspect panel">
             {dataset.hasImage[c.index] ? <ExampleImage dataset={dataset} index={c.index} size={48} /> : null}
             <span className="gs-card-body">
-              <span className="gs-card-text">{dataset.texts[c.index] ?? '(no text)'}</span>
+              <span className="gs-card-text">{typeof dataset.texts[c.index] === 'string' ? <ShownText text={dataset.texts[c.index]!} expand={false} /> : '(no text)'}</span>
               <span className="gs-card-meta">
-                #{c.index} · true <b>{c.truth}</b> · predicted <b>{c.predicted}</b>
+                #{c.index} · true <b>{visibleText(c.truth)}</b> · predicted <b>{visibleText(c.predicted)}</b>
                 {c.confidence !== undefined && ` (${(100 * c.confidence).toFixed(0)}%)`}
               </span>
             </span>

@@ -1,6 +1,7 @@
 // ROC curves (one-vs-rest per class, or the positive class of a binary task) with the
 // AUC of each in the legend; recharts without animation or dots, long curves thinned.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { visibleText } from '../../data/text.ts';
 import type { RocCurve } from '../../metrics/roc.ts';
 import { lineStyle } from '../common/colormap.ts';
 
@@ -29,7 +30,8 @@ export function aucText(auc: number): string {
 
 export function RocChart({ classes, curves, auc }: RocChartProps) {
   const binary = curves.length === 1 && classes.length === 2;
-  const names = binary ? [`${classes[1]} vs ${classes[0]}`] : classes;
+  // Legend names: class names escaped (visibleText).
+  const names = (binary ? [`${classes[1]} vs ${classes[0]}`] : classes).map((c) => visibleText(c));
   return (
     <section className="gs-roc" aria-label="ROC curves" data-testid="roc-chart">
       <p className="gs-note">

@@ -7,6 +7,7 @@
 //   RNN   h = tanh(pre) or relu(pre),  pre = W_ih x + b_ih + W_hh h + b_hh
 import type { KeyboardEvent, ReactNode } from 'react';
 import type { FusionKind } from '../../models/config.ts';
+import { visibleText } from '../../data/text.ts';
 import type { CellKind, GateTrace } from '../../ops/recurrent.ts';
 import { formatValue, previousStep, valueAt } from './traces.ts';
 
@@ -252,7 +253,8 @@ export function CellDiagram(props: CellDiagramProps) {
   const prev = previousStep(t, trace.direction, L);
   // h_{t−1}: the previous step's output, or the initial state (zero unless the image sets it).
   const hPrev = prev !== null ? valueAt(trace, 'h', prev, unit, H) : fusion === 'init' ? NaN : 0;
-  const token = tokens[t] ?? '';
+  // Only displayed (node xₜ, step label, SVG label): escaped.
+  const token = visibleText(tokens[t] ?? '');
   const graph = cell === 'lstm' ? lstmGraph(props, hPrev, token) : cell === 'gru' ? gruGraph(props, token) : rnnGraph(props, hPrev, token);
   const notes = [...graph.notes];
   if (prev === null && cell !== 'gru' && fusion === 'init') notes.push('hₜ₋₁ here is h₀, set by the image (not saved for this cell).');

@@ -2,6 +2,7 @@
 // canvas at its native size, scaled up with crisp pixels by CSS.
 import { useEffect, useRef } from 'react';
 import { tensorToImage } from '../../data/image.ts';
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 
 export interface ExampleImageProps {
@@ -28,5 +29,5 @@ export function ExampleImage({ dataset, index, size, className }: ExampleImagePr
       </div>
     );
   }
-  return <canvas ref={ref} width={S} height={S} className={`gs-pixelated ${className ?? ''}`} style={{ width: size, height: size }} aria-label={`image of example ${dataset.ids[index]}`} role="img" />;
+  return <canvas ref={ref} width={S} height={S} className={`gs-pixelated ${className ?? ''}`} style={{ width: size, height: size }} aria-label={`image of example ${visibleText(dataset.ids[index] ?? '')}`} role="img" />;
 }

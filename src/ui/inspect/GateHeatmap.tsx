@@ -1,8 +1,10 @@
 // One heatmap of a gate or state: units (rows) × tokens (columns) on a canvas drawn at
 // device-pixel resolution (crisp on a projector), with a legend, a token axis, and a
 // tooltip (token, unit, value) for the hovered cell or the keyboard cursor. The heatmap
-// is focusable: arrow keys move the cursor, Enter selects the cell.
+// is focusable: arrow keys move the cursor, Enter selects the cell. Tokens are shown
+// escaped (visibleText); data-token keeps the raw token.
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { visibleText } from '../../data/text.ts';
 import { cssGradient, lookupTable, tableIndex } from '../common/colormap.ts';
 import { formatValue, type ColorScale, type StateView } from './traces.ts';
 
@@ -192,23 +194,26 @@ export function GateHeatmap(props: GateHeatmapProps) {
               top: Math.max(0, shown.unit * cellHeight - 8),
             }}
           >
-            <span className="gs-tooltip-token">“{tokens[shown.t] ?? ''}”</span> <span className="gs-muted">t = {shown.t}</span>
+            <span className="gs-tooltip-token">“{visibleText(tokens[shown.t] ?? '')}”</span> <span className="gs-muted">t = {shown.t}</span>
             <br />
             unit {shown.unit} · {state.symbol} = <b>{formatValue(shownValue)}</b>
           </div>
         )}
       </div>
       <div className="gs-token-axis" style={{ width }} aria-hidden="true">
-        {tokens.slice(0, L).map((tok, t) => (
-          <span
-            key={t}
-            style={{ width: cellWidth }}
-            title={tok}
-            className={span && t >= Math.min(span[0], span[1]) && t <= Math.max(span[0], span[1]) ? 'in-span' : undefined}
-          >
-            {tok}
-          </span>
-        ))}
+        {tokens.slice(0, L).map((raw, t) => {
+          const tok = visibleText(raw);
+          return (
+            <span
+              key={t}
+              style={{ width: cellWidth }}
+              title={tok}
+              className={span && t >= Math.min(span[0], span[1]) && t <= Math.max(span[0], span[1]) ? 'in-span' : undefined}
+            >
+              {tok}
+            </span>
+          );
+        })}
       </div>
       <div className="gs-legend" style={{ width: Math.max(width, 96) }}>
         <div className="gs-legend-bar" style={{ background: cssGradient(scale.map) }} />

@@ -349,34 +349,75 @@ describe('InspectPanel', () => {
 
   it('renders dataset text, tokens and class names as text, never as HTML', async () => {
     const evil = '<img src=x onerror="window.__gsXss=1">';
-    const d = { ...data, texts: data.texts.map(() => `${evil} caption`), vocab: { ...data.vocab, tokens: data.vocab.tokens.map((t, k) => (k === 5 ? evil : t)) } };
+    // A right-to-left override and a control character: shown escaped, never raw.
+    const hostile = 'gnp\u202E.exe\u0007';
+    const escaped = 'gnp⟨U+202E⟩.exe⟨U+0007⟩';
+    const targets = data.targets as Extract<typeof data.targets, { kind: 'classification' }>;
+    const d = {
+      ...data,
+      // The inspected example's text is long: it is cut with a "show all" button.
+      texts: data.texts.map((_, i) => `${evil} caption ${hostile}${i === EXAMPLE ? ' long'.repeat(100) : ''}`),
+      ids: data.ids.map((id) => `${id} ${hostile}`),
+      targets: { ...targets, classes: targets.classes.map((c) => `${c} ${hostile}`) },
+      vocab: { ...data.vocab, tokens: data.vocab.tokens.map((t, k) => (k === 5 ? evil : t)) },
+    };
     const c = config('lstm', 1, false);
     const T = d.maxLength;
     const values: Record<string, Float32Array> = {};
     for (const n of ['i', 'f', 'g', 'o', 'c', 'c_prev', 'h']) values[n] = new Float32Array(T * H).fill(0.5);
     const inspection: Inspection = {
-      tokens: ['a', evil, 'b'],
+      tokens: ['a', evil, hostile],
       traces: [{ layer: 0, direction: 0, length: 3, values }],
-      prediction: { kind: 'classes', classes: [evil, 'class 1', 'class 2'], probabilities: [0.7, 0.2, 0.1] },
+      prediction: { kind: 'classes', classes: [evil, `class 1 ${hostile}`, 'class 2'], probabilities: [0.7, 0.2, 0.1] },
       saliency: null,
       imageSize: 8,
     };
-    const api: InspectApi = { inspect: async () => inspection, scanUnits: async () => ({ examples: [{ index: OTHERS[0], tokens: [evil, 'b'], values: [1, 0] }] }) };
+    const api: InspectApi = { inspect: async () => inspection, scanUnits: async () => ({ examples: [{ index: OTHERS[0], tokens: [evil, 'b', hostile], values: [1, 0, 1] }] }) };
     mounted = await mount(panel(api, c, { dataset: d }));
     const root = mounted.container;
     await waitFor(() => root.querySelectorAll('canvas[data-testid="gate-heatmap"]').length === 6, 'heatmaps');
     const canvas = heatmap(root, 0, 'h');
     await user(() => mouse(canvas, 'mousemove', cellPoint(canvas, 1, 0, 3, H)));
     await waitFor(() => tooltipText(root).includes(evil), 'tooltip with the token as text');
+    await user(() => mouse(canvas, 'mousemove', cellPoint(canvas, 2, 0, 3, H)));
+    await waitFor(() => tooltipText(root).includes(escaped), 'tooltip with the token escaped');
+    // The cell diagram at the hostile token.
+    await user(() => mouse(canvas, 'click', cellPoint(canvas, 2, 0, 3, H)));
+    await waitFor(() => root.querySelector('.gs-diagram-step')?.textContent?.includes('t = 2'), 'diagram at t = 2');
+    expect(root.querySelector('.gs-diagram-step .gs-token-chip')!.textContent).toBe(escaped);
     const strip = root.querySelectorAll<HTMLButtonElement>('[data-testid="span-token"]');
+    expect(strip[2].textContent).toBe(escaped);
     await user(() => mouse(strip[1], 'mousedown', { clientX: 0, clientY: 0 }));
+    await user(() => mouse(strip[2], 'mousedown', { clientX: 0, clientY: 0 }, { shiftKey: true }));
     await user(() => (root.querySelector('[data-testid="scan-units"]') as HTMLButtonElement).click());
     await waitFor(() => root.querySelector('[data-testid="scan-matches"] mark'), 'matches');
+    expect(root.querySelector('.gs-span-text')!.textContent).toBe(`${evil} ${escaped}`);
     expect(root.querySelector('img')).toBeNull();
     const text = root.textContent ?? '';
-    expect(text).toContain(`${evil} caption`); // the example's text
+    expect(text).toContain(`${evil} caption ${escaped}`); // the example's text
+    expect(root.querySelector('.gs-example-text [data-testid="show-all"]')).not.toBeNull();
+    expect(text).toContain(`${data.ids[EXAMPLE]} ${escaped}`); // its id
+    expect(text).toContain(`target: class ${targets.labels[EXAMPLE]} ${escaped}`);
     expect(root.querySelector('[data-testid="predicted-class"]')!.textContent).toBe(evil);
-    expect(root.querySelector('[data-testid="scan-matches"] mark')!.textContent).toBe(evil);
+    expect(root.querySelector('.gs-prob-table')!.textContent).toContain(`class 1 ${escaped}`);
+    expect(Array.from(root.querySelectorAll('[data-testid="scan-matches"] mark'), (m) => m.textContent)).toEqual([evil, escaped]);
+
+    // The search matches the raw strings and lists them escaped.
+    const search = root.querySelector<HTMLInputElement>('.gs-search input[type="search"]')!;
+    await user(() => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(search, '\u202E.exe');
+      search.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const results = await waitFor(() => root.querySelectorAll('.gs-search-results button'), 'search results');
+    expect(results.length).toBe(Math.min(30, d.size));
+    expect(results[0].textContent).toContain(`caption ${escaped}`);
+
+    const all = root.textContent ?? '';
+    expect(all).not.toContain('\u202E');
+    expect(all).not.toContain('\u0007');
+    for (const el of root.querySelectorAll('[aria-label], [title]')) {
+      for (const name of ['aria-label', 'title']) expect(el.getAttribute(name) ?? '', `${name} of ${el.tagName}`).not.toMatch(/[\u202E\u0007]/);
+    }
     await new Promise((r) => setTimeout(r, 50));
     expect((window as { __gsXss?: number }).__gsXss).toBeUndefined();
   });

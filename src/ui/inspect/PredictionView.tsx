@@ -1,7 +1,10 @@
 // What the model predicts for the inspected input: class probabilities (top five, with
-// the true class marked), a regression value, or a generated caption; text as text.
+// the true class marked), a regression value, or a generated caption; text as text,
+// escaped (visibleText, ShownText). Comparisons use the raw strings.
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { Inspection } from '../../train/protocol.ts';
+import { ShownText } from '../data/ShownText.tsx';
 import { targetText } from '../data/PreviewGallery.tsx';
 import { formatValue } from './traces.ts';
 
@@ -22,11 +25,11 @@ export function PredictionView({ prediction, dataset, example }: PredictionViewP
     return (
       <div className="gs-prediction" data-testid="prediction">
         <p>
-          Predicted: <b data-testid="predicted-class">{top[0]?.c}</b>
+          Predicted: <b data-testid="predicted-class">{top[0] && visibleText(top[0].c)}</b>
           {truth !== null && (
             <>
               {' '}
-              · true: <b>{truth || '—'}</b>{' '}
+              · true: <b>{truth ? visibleText(truth) : '—'}</b>{' '}
               {!multilabel && <span className={top[0]?.c === truth ? 'gs-ok' : 'gs-danger'}>{top[0]?.c === truth ? '✓ right' : '✗ wrong'}</span>}
             </>
           )}
@@ -37,7 +40,7 @@ export function PredictionView({ prediction, dataset, example }: PredictionViewP
             {top.map(({ c, p }) => (
               <tr key={c} className={trueSet.has(c) ? 'is-true' : undefined}>
                 <th scope="row">
-                  {c}
+                  {visibleText(c)}
                   {trueSet.has(c) && <span className="gs-visually-hidden"> (true)</span>}
                 </th>
                 <td className="gs-prob-bar-cell">
@@ -69,11 +72,15 @@ export function PredictionView({ prediction, dataset, example }: PredictionViewP
   return (
     <div className="gs-prediction" data-testid="prediction">
       <p>
-        Generated caption: <q>{prediction.text}</q>
+        Generated caption: <q>
+          <ShownText text={prediction.text} />
+        </q>
       </p>
       {truth !== null && (
         <p>
-          Reference: <q>{truth}</q>
+          Reference: <q>
+            <ShownText text={truth} />
+          </q>
         </p>
       )}
     </div>

@@ -1,8 +1,9 @@
 // LSTMVis-style matching: rank the units most active on the selected span of tokens
 // (mean on the span minus mean elsewhere), then scan a split for where the chosen units
 // fire (their mean reaches a threshold) and list those examples with the firing tokens
-// highlighted. Tokens are rendered as text.
+// highlighted. Tokens are rendered as text, escaped (visibleText).
 import { useEffect, useId, useMemo, useState } from 'react';
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { GateTrace } from '../../ops/recurrent.ts';
 import type { UnitScanResult } from '../../train/protocol.ts';
@@ -83,7 +84,12 @@ export function SpanRanking(props: SpanRankingProps) {
   const scanned = current?.examples.flatMap((e) => e.values) ?? [];
   const vmin = scanned.length ? Math.min(...scanned) : -1;
   const vmax = scanned.length ? Math.max(...scanned) : 1;
-  const spanText = span ? tokens.slice(Math.min(span[0], span[1]), Math.max(span[0], span[1]) + 1).join(' ') : '';
+  const spanText = span
+    ? tokens
+        .slice(Math.min(span[0], span[1]), Math.max(span[0], span[1]) + 1)
+        .map((tok) => visibleText(tok))
+        .join(' ')
+    : '';
 
   return (
     <section className="gs-ranking" aria-label="Units most active on the span" data-testid="span-ranking">
@@ -190,11 +196,11 @@ export function SpanRanking(props: SpanRankingProps) {
                   {m.tokens.map((tok, t) =>
                     m.firing[t] ? (
                       <mark key={t} title={formatValue(m.values[t], 3)}>
-                        {tok}
+                        {visibleText(tok)}
                       </mark>
                     ) : (
                       <span key={t} title={formatValue(m.values[t], 3)}>
-                        {tok}
+                        {visibleText(tok)}
                       </span>
                     ),
                   )}

@@ -1,8 +1,11 @@
 // Chooses what to inspect: a dataset example (index with previous / next, or a search
-// over texts and ids), or the user's own text with a dataset image (or none).
+// over texts and ids), or the user's own text with a dataset image (or none). Ids, texts
+// and targets are shown escaped (visibleText, ShownText); the search matches the raw strings.
 import { useId, useMemo, useState } from 'react';
+import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { targetText } from '../data/PreviewGallery.tsx';
+import { ShownText } from '../data/ShownText.tsx';
 import { ExampleImage } from './ExampleImage.tsx';
 
 export type PickerMode = 'example' | 'own';
@@ -47,6 +50,8 @@ export function TargetPicker(props: TargetPickerProps) {
     return out;
   }, [query, dataset]);
   const go = (i: number) => onExample(Math.min(dataset.size - 1, Math.max(0, i)));
+  // Class names on one line; caption references are texts.
+  const targetIsName = dataset.targets.kind !== 'captioning';
 
   return (
     <div className="gs-picker">
@@ -84,14 +89,17 @@ export function TargetPicker(props: TargetPickerProps) {
               ▶
             </button>
             <span className="gs-muted">
-              {dataset.ids[example]} · {splits[example]}
+              {visibleText(dataset.ids[example] ?? '')} · {splits[example]}
             </span>
           </div>
           <div className="gs-example-summary">
             <ExampleImage dataset={dataset} index={example} size={48} />
             <div>
-              <div className="gs-example-text">{dataset.texts[example] ?? <i className="gs-muted">no text</i>}</div>
-              <div className="gs-muted">target: {targetText(dataset, example)}</div>
+              {/* Keyed by example: "show all" applies to one example only. */}
+              <div className="gs-example-text">{typeof dataset.texts[example] === 'string' ? <ShownText key={example} text={dataset.texts[example]!} /> : <i className="gs-muted">no text</i>}</div>
+              <div className="gs-muted">
+                target: <ShownText key={example} text={targetText(dataset, example)} name={targetIsName} />
+              </div>
             </div>
           </div>
           <div className="gs-search">
@@ -109,7 +117,10 @@ export function TargetPicker(props: TargetPickerProps) {
                         setQuery('');
                       }}
                     >
-                      <span className="gs-muted">#{i}</span> {dataset.texts[i] ?? '(no text)'} <span className="gs-muted">→ {targetText(dataset, i)}</span>
+                      <span className="gs-muted">#{i}</span> {typeof dataset.texts[i] === 'string' ? <ShownText text={dataset.texts[i]!} expand={false} /> : '(no text)'}{' '}
+                      <span className="gs-muted">
+                        → <ShownText text={targetText(dataset, i)} name={targetIsName} expand={false} />
+                      </span>
                     </button>
                   </li>
                 ))}

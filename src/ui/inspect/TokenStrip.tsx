@@ -1,7 +1,9 @@
 // The tokens of the inspected text as buttons for choosing a span: click (or Enter) picks
 // one token, shift-click (or Shift+Enter) extends from the last pick, dragging selects a
-// range. Tokens are text nodes.
+// range. Tokens are text nodes, escaped (visibleText: vocabulary entries come from the
+// user's texts).
 import { useRef } from 'react';
+import { visibleText } from '../../data/text.ts';
 
 export interface TokenStripProps {
   tokens: readonly string[];
@@ -46,7 +48,7 @@ export function TokenStrip({ tokens, span, onSpan }: TokenStripProps) {
             if (e.detail === 0) pick(t, e.shiftKey);
           }}
         >
-          {tok}
+          {visibleText(tok)}
         </button>
       ))}
       {span && (

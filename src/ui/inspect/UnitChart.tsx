@@ -1,5 +1,7 @@
-// Line chart of the selected units' values over the tokens (recharts; no animation, no dots).
+// Line chart of the selected units' values over the tokens (recharts; no animation, no
+// dots). Tokens in ticks and the tooltip are escaped (visibleText).
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { visibleText } from '../../data/text.ts';
 import type { GateTrace } from '../../ops/recurrent.ts';
 import { lineStyle } from '../common/colormap.ts';
 import { formatValue, type StateView } from './traces.ts';
@@ -61,9 +63,9 @@ export function UnitChart(props: UnitChartProps) {
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" className="gs-chart-grid" />
-              <XAxis dataKey="t" type="number" domain={[0, Math.max(0, L - 1)]} ticks={rows.map((r) => r.t as number)} tickFormatter={(t: number) => short(tokens[t] ?? '')} interval={L > 16 ? 'preserveStartEnd' : 0} label={{ value: 'token', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
+              <XAxis dataKey="t" type="number" domain={[0, Math.max(0, L - 1)]} ticks={rows.map((r) => r.t as number)} tickFormatter={(t: number) => short(visibleText(tokens[t] ?? ''))} interval={L > 16 ? 'preserveStartEnd' : 0} label={{ value: 'token', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
               <YAxis domain={domain} tickFormatter={(v: number) => formatValue(v, 2)} width={60} label={{ value: 'value', angle: -90, position: 'insideLeft', offset: 8, fontSize: 11, style: { textAnchor: 'middle' } }} />
-              <Tooltip isAnimationActive={false} labelFormatter={(t) => `t = ${t} “${tokens[Number(t)] ?? ''}”`} formatter={(v) => formatValue(Number(v))} />
+              <Tooltip isAnimationActive={false} labelFormatter={(t) => `t = ${t} “${visibleText(tokens[Number(t)] ?? '')}”`} formatter={(v) => formatValue(Number(v))} />
               <Legend />
               {units.map((u, k) => (
                 <Line key={u} type="linear" dataKey={`u${u}`} name={`unit ${u}`} dot={L === 1 ? { r: 3.5 } : false} activeDot={false} isAnimationActive={false} strokeWidth={2} {...lineStyle(k)} />
