@@ -111,13 +111,13 @@ test('a learning rate changed in the page does not keep the session from being r
   await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBe(1);
   await expect(page.getByTestId('session-saved')).toHaveAttribute('data-saved-step', '1', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Double the learning rate' }).click();
-  await expect(page.getByTestId('setting-lr')).toHaveValue('0.006');
-  await expect.poll(() => page.url()).toContain('lr=0.006');
+  await expect(page.getByTestId('setting-lr')).toHaveValue('0.002');
+  await expect.poll(() => page.url()).toContain('lr=0.002');
 
   await page.reload();
   await expect(page.getByTestId('session-notice')).toContainText('Session restored from', { timeout: 60_000 });
   await expect(page.getByTestId('restore-offer')).toHaveCount(0);
   await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBe(1);
-  await expect(page.getByTestId('setting-lr')).toHaveValue('0.006');
+  await expect(page.getByTestId('setting-lr')).toHaveValue('0.002');
   check();
 });
