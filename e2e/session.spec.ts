@@ -19,6 +19,8 @@ test('a reload restores the session, training resumes, a corrupt checkpoint chan
   const epochs = Number(await page.getByTestId('session-saved').getAttribute('data-saved-epochs'));
   await expect.poll(async () => (await chartValues(page, 'chart-loss', 'validation')).length).toBe(epochs);
   const validation = await chartValues(page, 'chart-loss', 'validation');
+  // The per-step line reads the live buffer on its own tick: wait until it holds every step.
+  await expect.poll(async () => (await chartValues(page, 'chart-loss', 'loss')).length).toBe(step);
   const losses = await chartValues(page, 'chart-loss', 'loss');
 
   await page.reload();

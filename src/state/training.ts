@@ -221,7 +221,9 @@ class TrainingController {
     const now = useStore.getState().runStatus;
     if (now === 'finished' || now === 'stopped') {
       if (!(await this.afterEnd('step'))) return;
-    } else if (now !== 'idle' && now !== 'paused') {
+    } else if ((now !== 'idle' && now !== 'paused') || (now === 'idle' && this.isStale())) {
+      // An untrained session of older settings (the new dataset arrived, the rebuild is
+      // still debounced) is replaced, as Train does: the step goes to what the panels show.
       if (!(await this.newSession())) return;
     }
     this.syncLive();
