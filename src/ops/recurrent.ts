@@ -22,7 +22,7 @@ import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
 import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
-import type { WebGpuBackend } from '../backend/webgpu.ts';
+import { fourWideSubgroups, type WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
@@ -36,7 +36,6 @@ import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
 import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
-import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';

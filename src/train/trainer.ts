@@ -10,7 +10,7 @@
 // of the device.
 import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset } from '../data/types.ts';
-import { backward, zeroGrad } from '../autograd/grad.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
 import { noGrad } from '../autograd/tape.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { split } from '../ops/concat.ts';
