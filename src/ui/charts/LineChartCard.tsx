@@ -14,7 +14,7 @@
 import { memo, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PanelActive } from './useLive.ts';
 import { axisWidth, linearTicks, logTicks, type AxisTicks } from './ticks.ts';
-import { decimateMinMax } from './decimate.ts';
+import { decimateMinMax, type ChartRow } from './decimate.ts';
 import { requestDraw } from './frameBudget.ts';
 
 export interface SeriesSpec {
@@ -27,7 +27,7 @@ export interface SeriesSpec {
   connect?: boolean;
 }
 
-export type ChartRow = Record<string, number | null>;
+export type { ChartRow };
 
 /** A horizontal level drawn across the chart with its label (e.g. chance accuracy). */
 export interface ReferenceLevel {

@@ -3,8 +3,13 @@
 // runs when the current one finishes (so refreshes during training are skipped, never
 // queued up, and the view always ends on the newest weights).
 import { useEffect, useRef, useState } from 'react';
-import type { InspectTarget, Inspection } from '../../train/protocol.ts';
-import type { InspectApi } from './InspectPanel.tsx';
+import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../../train/protocol.ts';
+
+/** What the inspect panel asks of the training worker (InspectPanel.tsx re-exports it). */
+export interface InspectApi {
+  inspect(target: InspectTarget, saliency: boolean): Promise<Inspection>;
+  scanUnits(request: UnitScanRequest): Promise<UnitScanResult>;
+}
 
 export interface InspectionState {
   inspection: Inspection | null;
