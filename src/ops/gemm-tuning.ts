@@ -53,7 +53,7 @@ function defaultStorage(): TuningStorage | null {
 
 /** The cached variant, or null when the entry is missing, corrupt, from another version or candidate list. */
 function readCache(storage: TuningStorage | null, key: string, candidates: GemmVariant[]): GemmVariant | null {
-  let raw: string | null = null;
+  let raw: string | null;
   try {
     raw = storage?.getItem(key) ?? null;
   } catch {

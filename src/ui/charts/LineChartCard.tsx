@@ -463,7 +463,8 @@ export function LineChartCard({
   const shape = JSON.stringify([series, yDomain ?? null, references]);
   const view = useMemo(
     () => chartView(rows, series, { xKey, xLabel, xReversed, yLabel, logY, yDomain, references, width, height }),
-    [rows, shape, xKey, xLabel, xReversed, yLabel, logY, width, height], // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- series, yDomain and references are compared by content through `shape`: parents rebuild them every render, and a redraw per render is what this memo avoids.
+    [rows, shape, xKey, xLabel, xReversed, yLabel, logY, width, height],
   );
   const values = useMemo(() => view.series.map((s) => JSON.stringify(view.rows.map((r) => r[s.key]).filter((v) => v !== null && v !== undefined))), [view]);
   const [drawn, setDrawn] = useState<ChartView | null>(null);
