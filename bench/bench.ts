@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { WebGpuBackend, fourWideSubgroups } from '../src/backend/webgpu.ts';
+import { fourWideSubgroups } from '../src/backend/subgroups.ts';
+import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { backward, zeroGrad } from '../src/ops/grad.ts';

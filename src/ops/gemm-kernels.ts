@@ -19,7 +19,7 @@ export interface GemmVariant {
   /** Outputs per workgroup along N (x) and M (y). */
   tileN: number;
   tileM: number;
-  /** Needs 4-wide subgroups over consecutive invocations (see `fourWideSubgroups` in src/backend/webgpu.ts). */
+  /** Needs 4-wide subgroups over consecutive invocations (see `fourWideSubgroups` in src/backend/subgroups.ts). */
   subgroups?: boolean;
 }
 

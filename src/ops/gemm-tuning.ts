@@ -2,7 +2,8 @@
 // winner against a host product, caches its name in localStorage (or an injected
 // storage, e.g. in a worker) and makes matmul use it. Only the benchmark page calls it
 // (`npm run bench`); the app never does.
-import { fourWideSubgroups, type WebGpuBackend } from '../backend/webgpu.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
 import { encodeGemm, setMatmulVariant } from './matmul.ts';
 

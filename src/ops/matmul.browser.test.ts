@@ -2,7 +2,8 @@
 // transpose combinations with bias and activation epilogues (subgroup-shared variants
 // where the adapter's subgroups are 4 wide).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebGpuBackend, fourWideSubgroups } from '../backend/webgpu.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
+import { WebGpuBackend } from '../backend/webgpu.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';

@@ -12,7 +12,8 @@ import { sumRows } from './reduce.ts';
 import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
 import { grid1d } from '../gpu/grid.ts';
-import { fourWideSubgroups, type WebGpuBackend } from '../backend/webgpu.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 import { gemm } from './matmul-cpu.ts';
 

@@ -3,7 +3,8 @@
 // training step after the first creates no GPU buffers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { WebGpuBackend, fourWideSubgroups } from '../backend/webgpu.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
+import { WebGpuBackend } from '../backend/webgpu.ts';
 import { backward } from './grad.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
