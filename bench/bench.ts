@@ -7,10 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fourWideSubgroups } from '../src/backend/subgroups.ts';
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
 import type { Backend } from '../src/backend/backend.ts';
-import { backward, zeroGrad } from '../src/autograd/grad.ts';
+import { backward, zeroGrad } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope, type Tensor } from '../src/tensor.ts';
 import { matmul, matmulVariant, setMatmulVariant } from '../src/ops/matmul.ts';
@@ -19,7 +20,7 @@ import { chooseRecurrencePath, initRecurrentParams, recurrent, stepKernels, type
 import { softmaxCrossEntropy } from '../src/ops/loss.ts';
 import { Adam } from '../src/optim/adam.ts';
 import { Random } from '../src/random.ts';
-import { fourWideSubgroups, tuneGemm } from '../src/gpu/tuning.ts';
+import { tuneGemm } from '../src/ops/gemm-tuning.ts';
 
 interface Config {
   name: string;

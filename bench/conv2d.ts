@@ -3,7 +3,7 @@
 // the encoder sizes N = 32, C ∈ {3, 16, 32}, O ∈ {16, 32}, H = W ∈ {32, 16, 8}, K 3, pad 1.
 // Paths are interleaved within each repetition; medians go to window.__benchResults.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { backward } from '../src/autograd/grad.ts';
+import { backward } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope } from '../src/tensor.ts';
 import { conv2d, conv2dInputGradOp, conv2dWeightGradOp, type Conv2dPath } from '../src/ops/conv2d.ts';

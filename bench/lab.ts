@@ -129,11 +129,11 @@ async function stepLab(gpu: WebGpuBackend) {
           ? 'fn fake_finish(b: u32, j: u32, s: u32, L: u32, r: vec4<f32>) { if (dot(r, vec4<f32>(1.0)) == 12345.5) { y[b + j] = 1.0; } }\n'
           : 'fn fake_finish(b: u32, k: u32, through: f32) { if (through == 12345.5) { dgx[b + k] = 1.0; } }\n';
     }
-    if (ablation === 'onesource') code = code.replace(/  if \(s == 0u\) \{[\s\S]*?\n  \} else \{\n/, '  {\n');
+    if (ablation === 'onesource') code = code.replace(/ {2}if \(s == 0u\) \{[\s\S]*?\n {2}\} else \{\n/, '  {\n');
     const head = (k.subgroups ? 'enable subgroups;\n' : '') + lstmWgsl + (dir === 'fwd' ? forwardWgsl : backwardWgsl);
     let full = head + code;
     if (ablation === 'trivialcell') full = full.replace(/let i = sigmoid\(a\[0\] \+ r\[0\]\);[\s\S]*?let o = sigmoid\(a\[3\] \+ r\[3\]\);/, 'let i = a[0] + r[0]; let f = a[1] + r[1]; let g = a[2] + r[2]; let o = a[3] + r[3];').replace('out.h = o * tanh_stable(c);', 'out.h = o * c;');
-    if (ablation === 'nostores') full = full.replace(/  let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
+    if (ablation === 'nostores') full = full.replace(/ {2}let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
     return { name: spec, code: full, kernel: k };
   });
   let reads: GPUBuffer[], writes: GPUBuffer[];

@@ -4,7 +4,7 @@
 // pass per step), so totals include a little per-pass overhead; they show what
 // dominates, not the exact step time. Results go to window.__benchResults.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { backward, zeroGrad } from '../src/autograd/grad.ts';
+import { backward, zeroGrad } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope, type Tensor } from '../src/tensor.ts';
 import { matmul } from '../src/ops/matmul.ts';

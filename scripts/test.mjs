@@ -1,12 +1,15 @@
 // `npm test`: the one command for every test. Runs, in order:
-//   1. tsc --noEmit (typecheck)
+//   1. tsc --noEmit (typecheck), then ESLint (`npm run lint`) and the layering check
+//      (`npm run deps`: dependency-cruiser with .dependency-cruiser.cjs), each counted as
+//      one check that fails on any error or warning
 //   2. Vitest: the `node` project (CPU reference, data, metrics, export) and the
 //      `browser` project (headless Chromium with WebGPU)
 //   3. the PyTorch suite (scripts/test-python.mjs): exported bundles, README snippets and
 //      torchrun in real PyTorch, skipped (and said so) without Python or torch
 //   4. vite build, then Playwright e2e against `vite preview`
 // and ends with one line `N passed, N failed` summed over all suites.
-// `--only node|browser|python|e2e` runs one suite (after the typecheck).
+// `--only node|browser|python|e2e` runs one suite (after the typecheck); `--only lint`
+// runs the typecheck, the lint and the layering check alone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './browser.mjs';
@@ -36,6 +39,26 @@ function readJson(path) {
 {
   const r = run('npx', ['tsc', '--noEmit']);
   results.push({ suite: 'typecheck', passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1, skipped: 0, seconds: r.seconds });
+}
+
+// 1b. Lint and layering (DESIGN.md "Floors"), each counted as one check.
+if (want('lint')) {
+  const lint = run('npx', ['eslint', '--max-warnings', '0', '.']);
+  results.push({ suite: 'lint', passed: lint.status === 0 ? 1 : 0, failed: lint.status === 0 ? 0 : 1, skipped: 0, seconds: lint.seconds });
+
+  // dependency-cruiser exits non-zero only for errors: read its summary so that a warning
+  // fails the check too.
+  const out = `${reports}/deps.json`;
+  if (existsSync(out)) rmSync(out);
+  const deps = run('npx', ['depcruise', 'src', 'bench', 'e2e', 'scripts', 'vite.config.ts', 'playwright.config.ts', '--output-type', 'json', '--output-to', out]);
+  const summary = readJson(out)?.summary;
+  for (const v of summary?.violations ?? []) {
+    const via = v.cycle?.length ? v.cycle.map((c) => c.name ?? c).join(' → ') : v.to;
+    console.log(`  ${v.rule.severity} ${v.rule.name}: ${v.from} → ${via}`);
+  }
+  const clean = deps.status === 0 && summary !== undefined && summary.error === 0 && summary.warn === 0;
+  if (summary) console.log(`dependency-cruiser: ${summary.error} errors, ${summary.warn} warnings (${summary.totalCruised} modules, ${summary.totalDependenciesCruised} dependencies)`);
+  results.push({ suite: 'deps', passed: clean ? 1 : 0, failed: clean ? 0 : 1, skipped: 0, seconds: deps.seconds });
 }
 
 if (want('browser') || want('e2e')) process.env.CHROME_PATH = ensureBrowser();

@@ -1,12 +1,51 @@
 // Tensor: a shape, a dtype and storage owned by a Backend. Tensors created inside a
-// `scope` are freed when it ends unless they are returned from it or persistent.
-import type { Backend } from './backend/backend.ts';
-import type { TapeNode } from './autograd/tape.ts';
+// `scope` are freed when it ends unless they are returned from it or persistent. The
+// Backend interface and the tape's node type are declared here too, because a Tensor
+// holds both (backend/backend.ts and autograd/tape.ts re-export them).
 
 export type DType = 'f32' | 'i32';
 export type FloatArray = Float32Array | Float64Array;
 export type HostArray = FloatArray | Int32Array;
 export type Shape = readonly number[];
+
+export type BackendKind = 'cpu' | 'webgpu';
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** One line for the UI, e.g. "WebGPU · google / swiftshader" or "CPU (f64)". */
+  readonly description: string;
+  /** Creates a tensor holding a copy of data (f32 values are rounded on f32 storage). */
+  fromArray(data: ArrayLike<number>, shape: Shape, dtype?: DType, label?: string): Tensor;
+  /** A tensor filled with zeros. */
+  zeros(shape: Shape, dtype?: DType, label?: string): Tensor;
+  /** A tensor filled with one value, made on the device (no upload, no flush). */
+  full(shape: Shape, value: number, dtype?: DType, label?: string): Tensor;
+  /** A tensor with uninitialised contents, for op outputs that a kernel fully writes. */
+  empty(shape: Shape, dtype: DType, label: string): Tensor;
+  /** Overwrites a tensor's values from the host. */
+  write(t: Tensor, data: ArrayLike<number>): void;
+  /** Copies src's values into dst starting at element `dstOffset`, in stream order with recorded work. */
+  copy(src: Tensor, dst: Tensor, dstOffset?: number): void;
+  /** Reads a tensor back. Never blocks: resolves once the device has produced it. */
+  read(t: Tensor): Promise<HostArray>;
+  /** Releases storage (called by Tensor.dispose). */
+  freeStorage(storage: unknown, t: Tensor): void;
+  /** Submits recorded work (no-op on CPU). */
+  flush(): void;
+  /** Resolves when all submitted work has finished. */
+  sync(): Promise<void>;
+}
+
+/** A recorded op application (autograd/tape.ts records them and walks them backward). */
+export interface TapeNode {
+  /** Creation order; larger ids were recorded later. */
+  readonly id: number;
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  /** Computes input gradients from output gradients (null: no gradient flows). */
+  readonly backward: (outputGrads: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+}
 
 let nextId = 1;
 

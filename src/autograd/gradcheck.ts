@@ -1,7 +1,7 @@
 // Gradient checks: float64 central differences on the CPU reference, and allclose
 // for comparing backends. Tolerances are the caller's; see TOLERANCES for defaults.
 import { CpuBackend } from '../backend/cpu.ts';
-import { backward } from './grad.ts';
+import { backward } from './tape.ts';
 import { scope, type Tensor } from '../tensor.ts';
 
 /** f32 tolerances for GPU vs CPU comparisons and f64 tolerances for finite differences. */
@@ -89,7 +89,7 @@ export function gradcheck(
       return t;
     });
     const out = f(ts, backend);
-    backward(out);
+    backwardOnHost(backend, out);
     return ts.map((t) => (t.grad ? Float64Array.from(backend.data(t.grad)) : new Float64Array(t.size)));
   });
 
@@ -109,4 +109,22 @@ export function gradcheck(
     reports.push(allclose(analytic[k], numeric, tol.atol, tol.rtol, `d/d input${k}`));
   });
   return { ok: reports.every((r) => r.ok), reports };
+}
+
+/**
+ * The tape's backward with gradients accumulated by float64 host arithmetic on the CPU
+ * backend (the same sums the add op's reference makes), so that the check depends on
+ * no op but the ones `f` uses.
+ */
+function backwardOnHost(backend: CpuBackend, loss: Tensor): void {
+  const hostCopy = (t: Tensor, values: ArrayLike<number>, label: string) => backend.fromArray(values, t.shape, 'f32', label);
+  backward(loss, {
+    add: (a, b) => {
+      const x = backend.data(a);
+      const y = backend.data(b);
+      return hostCopy(a, Float64Array.from(x, (v, i) => v + y[i]), 'grad.sum');
+    },
+    copy: (t) => hostCopy(t, backend.data(t), 'grad.copy'),
+    ones: (like) => backend.full(like.shape, 1, 'f32', 'grad.seed'),
+  });
 }

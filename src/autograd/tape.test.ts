@@ -1,7 +1,7 @@
 // The tape: accumulation, noGrad, scopes, reuse of a tensor, and the errors it raises.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { backward, zeroGrad } from './grad.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
 import { noGrad } from './tape.ts';
 import { scope } from '../tensor.ts';
 import { add, matmul, mul, sum, tanh } from '../ops/index.ts';

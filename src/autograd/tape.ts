@@ -1,17 +1,9 @@
 // Autograd tape. While grad mode is on, every op whose inputs need a gradient records
 // a node on its outputs. backward(loss) walks the nodes reachable from the loss in
 // reverse creation order (a reverse topological order) and accumulates gradients.
-import { Tensor } from '../tensor.ts';
+import type { TapeNode, Tensor } from '../tensor.ts';
 
-export interface TapeNode {
-  /** Creation order; larger ids were recorded later. */
-  readonly id: number;
-  readonly op: string;
-  readonly inputs: readonly Tensor[];
-  readonly outputs: readonly Tensor[];
-  /** Computes input gradients from output gradients (null: no gradient flows). */
-  readonly backward: (outputGrads: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
-}
+export type { TapeNode };
 
 let nextNodeId = 1;
 let gradEnabled = true;

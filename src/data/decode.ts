@@ -27,7 +27,7 @@ export const pngDecoder: ImageDecoder = async (bytes, path, signal) => {
   try {
     return decodePng(bytes);
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }
 };
 
@@ -41,7 +41,7 @@ export async function decodeWithCanvas(bytes: Uint8Array | ArrayBuffer, size: nu
   try {
     bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
   } catch (e) {
-    throw new Error(`the browser cannot decode it (${(e as Error).message || 'unknown format'})`);
+    throw new Error(`the browser cannot decode it (${(e as Error).message || 'unknown format'})`, { cause: e });
   }
   try {
     if (bitmap.width === 0 || bitmap.height === 0) throw new Error('the image has no pixels');

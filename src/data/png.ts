@@ -112,7 +112,7 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
   try {
     raw = unzlibSync(compressed);
   } catch (e) {
-    throw new Error(`PNG corrupt: image data does not inflate (${(e as Error).message})`);
+    throw new Error(`PNG corrupt: image data does not inflate (${(e as Error).message})`, { cause: e });
   }
 
   const bitsPerPixel = channels * depth;

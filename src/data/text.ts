@@ -165,8 +165,10 @@ export function listLines(lines: readonly number[], max = 5): string {
 // Characters that must not be shown raw: C0/C1 controls, DEL, bidirectional overrides,
 // embeddings, isolates and marks, zero-width characters and a stray BOM. Each is shown
 // as ⟨U+XXXX⟩ so that, e.g., U+202E cannot make "gnp.exe" read as "exe.png".
+/* eslint-disable no-control-regex -- control characters are what these two patterns find */
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const HIDDEN_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/* eslint-enable no-control-regex */
 
 /**
  * Dataset text made safe to display: invisible and direction-changing characters are

@@ -31,8 +31,7 @@ const data = tinyDataset({ task: 'classification', size: 24, imageSize: 16, seed
 
 /** Trains until `stopAt` steps (or the end) and returns the exported state. */
 async function trainTo(stopAt: number | null): Promise<TrainingState> {
-  let trainer: Trainer;
-  trainer = new Trainer(new CpuBackend(), data, smallModel(), smallTrain(), (e) => {
+  const trainer: Trainer = new Trainer(new CpuBackend(), data, smallModel(), smallTrain(), (e) => {
     if (stopAt !== null && e.type === 'progress' && e.step === stopAt) trainer.pause();
   });
   await trainer.start();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, ONNX_FLOAT, ONNX_INT32 } from './onnx-proto.ts';
 import { onnxRecurrentWeights, reorderGates } from './onnx-recurrent.ts';
+import type { DecodedModel } from './testing.ts';
 
 describe('ONNX encoding', () => {
   it('round-trips a small graph', () => {
@@ -12,14 +13,14 @@ describe('ONNX encoding', () => {
       inputs: [{ name: 'x', elemType: ONNX_FLOAT, shape: ['batch', 5, 4] }],
       outputs: [{ name: 'y', elemType: ONNX_INT32, shape: [5, 'batch', 4] }],
     });
-    const m = decodeModel(bytes) as any;
+    const m = decodeModel(bytes) as unknown as DecodedModel;
     expect(m.irVersion).toBe(8);
     expect(m.opsetImport[0].version).toBe(17);
     expect(m.graph.node[0].opType).toBe('Transpose');
-    const attrs = Object.fromEntries(m.graph.node[0].attribute.map((a: any) => [a.name, a]));
+    const attrs = Object.fromEntries(m.graph.node[0].attribute.map((a) => [a.name, a]));
     expect(attrs.perm.ints).toEqual([1, 0, 2]);
     expect(attrs.hidden_size.i).toBe(3);
-    expect(new TextDecoder().decode(Uint8Array.from(attrs.direction.s))).toBe('forward');
+    expect(new TextDecoder().decode(Uint8Array.from(attrs.direction.s ?? []))).toBe('forward');
     expect(new Float32Array(Uint8Array.from(m.graph.initializer[0].rawData).buffer)).toEqual(new Float32Array([1, 2, 3, 4]));
     expect(m.graph.input[0].type.tensorType.shape.dim[0].dimParam).toBe('batch');
     expect(m.graph.input[0].type.tensorType.shape.dim[1].dimValue).toBe(5);

@@ -8,7 +8,7 @@ import { CpuBackend } from '../backend/cpu.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import { decodeModel } from './onnx-proto.ts';
 import { exportOnnx, onnxFeeds, onnxInterface } from './onnx.ts';
-import { exportTestConfig, exportTestData, exportTestFeatures, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type ExportCase } from './testing.ts';
+import { exportTestConfig, exportTestData, exportTestFeatures, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type DecodedModel, type ExportCase } from './testing.ts';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -125,21 +125,21 @@ describe('ONNX export: encoders, heads and tasks', () => {
 describe('ONNX graph structure', () => {
   it('uses opset 17, recurrent ops with layout 0 and a dynamic batch dimension', () => {
     const config = exportTestConfig({ fusion: 'late', cell: 'lstm', bidirectional: true, numLayers: 2 });
-    const m = decodeModel(exportOnnx(config, randomWeights(config, 1)).bytes) as any;
+    const m = decodeModel(exportOnnx(config, randomWeights(config, 1)).bytes) as unknown as DecodedModel;
     expect(m.opsetImport[0].version).toBe(17);
-    const lstms = m.graph.node.filter((n: any) => n.opType === 'LSTM');
+    const lstms = m.graph.node.filter((n) => n.opType === 'LSTM');
     expect(lstms).toHaveLength(2);
     for (const n of lstms) {
-      const layout = n.attribute.find((a: any) => a.name === 'layout');
+      const layout = n.attribute.find((a) => a.name === 'layout');
       expect(layout?.i ?? 0).toBe(0);
       expect(n.input[4]).toBe('text.lengths');
     }
-    expect(m.graph.input.map((i: any) => i.name)).toEqual(['image', 'image_present', 'tokens', 'lengths', 'text_present']);
+    expect(m.graph.input.map((i) => i.name)).toEqual(['image', 'image_present', 'tokens', 'lengths', 'text_present']);
     expect(m.graph.input[0].type.tensorType.shape.dim[0].dimParam).toBe('batch');
     expect(m.graph.input[2].type.tensorType.shape.dim[1].dimParam).toBe('time');
-    expect(m.graph.output.map((o: any) => o.name)).toEqual(['logits', 'probabilities']);
+    expect(m.graph.output.map((o) => o.name)).toEqual(['logits', 'probabilities']);
     // Every model parameter that is not folded into an ONNX W/R/B appears under its own name.
-    const inits = new Set(m.graph.initializer.map((t: any) => t.name));
+    const inits = new Set(m.graph.initializer.map((t) => t.name));
     expect(inits.has('head.fc1.weight') && inits.has('fusion.missing_text') && inits.has('text_encoder.rnn.l1.W')).toBe(true);
   });
 

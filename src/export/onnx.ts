@@ -353,12 +353,10 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     emit(linear('decoder.out', text.feature, 'none'), 'next_logits');
   } else {
     const uses = fusionUses(c.fusion);
-    let imagePresent = '';
-    let vRaw = '';
     let v = '';
     if (uses.image) {
-      imagePresent = imagePresence();
-      vRaw = imageFeature();
+      const imagePresent = imagePresence();
+      const vRaw = imageFeature();
       v = substitute(vRaw, imagePresent, 'fusion.missing_image');
     }
     let tokens = '';

@@ -101,3 +101,28 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return m;
 }
+
+/** The fields of a decoded ModelProto (`decodeModel`) that the tests read. */
+export interface DecodedModel {
+  irVersion: number;
+  opsetImport: { version: number }[];
+  graph: {
+    node: { opType: string; input: string[]; attribute: DecodedAttribute[] }[];
+    initializer: { name: string; rawData: number[] }[];
+    input: DecodedValueInfo[];
+    output: DecodedValueInfo[];
+  };
+}
+
+export interface DecodedAttribute {
+  name: string;
+  i?: number;
+  ints?: number[];
+  /** A string attribute's UTF-8 bytes. */
+  s?: number[];
+}
+
+export interface DecodedValueInfo {
+  name: string;
+  type: { tensorType: { shape: { dim: { dimParam?: string; dimValue?: number }[] } } };
+}

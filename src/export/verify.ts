@@ -5,7 +5,7 @@
 import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { exportOnnx, onnxFeeds } from './onnx.ts';
-import { openSession } from './ort-session.ts';
+import { openSession } from '../models/ort-session.ts';
 import { mainOutputName } from './pytorch.ts';
 
 export interface VerifyInput {

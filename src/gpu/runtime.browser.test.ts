@@ -1,7 +1,7 @@
 // The WebGPU runtime: pipeline caching, one submit per step, error and loss reporting.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from '../ops/grad.ts';
 import { scope } from '../tensor.ts';
 import { add, matmul, scale, softmaxCrossEntropy, sub, tanh } from '../ops/index.ts';
 

@@ -3,7 +3,7 @@
 // model; parameter specs are consistent.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from '../ops/grad.ts';
 import { gradcheck } from '../autograd/gradcheck.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { makeBatch } from '../train/batch.ts';

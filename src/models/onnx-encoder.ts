@@ -7,7 +7,7 @@
 // resized bilinearly when the model declares a fixed spatial size different from the
 // dataset's. Output: the model's first output, flattened per example.
 import type { PreparedDataset } from '../data/types.ts';
-import { openSession } from '../export/ort-session.ts';
+import { openSession } from './ort-session.ts';
 import { featureProblem, OnnxEncoderRefused } from './onnx-check.ts';
 
 export type OnnxNormalization = 'minus-one-one' | 'zero-one' | 'imagenet';

@@ -2,7 +2,7 @@
 // (stability), and a gradient to soft targets.
 import type { OpCase } from './testing.ts';
 import { sigmoidCrossEntropy } from './bce.ts';
-import { scale } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 const TARGETS = [1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0];
 

@@ -1,6 +1,7 @@
 // Test cases for add/sub/mul/scale, activations, reductions and reshape.
 import type { OpCase } from './testing.ts';
-import { add, mul, scale, sub } from './elementwise.ts';
+import { add, mul, sub } from './elementwise.ts';
+import { scale } from './scale.ts';
 import { activation } from './activation.ts';
 import { broadcastTo, mean, sum, sumRows } from './reduce.ts';
 import { reshape } from './shape.ts';

@@ -1,11 +1,11 @@
 // add / sub / mul with suffix broadcasting (a [B, N] with b [N], or equal shapes), and
-// scale (y = alpha·x + beta). Broadcast gradients are summed back over the leading dims.
+// neg. Broadcast gradients are summed back over the leading dims.
 import binaryWgsl from '../../shaders/nn/binary.wgsl?raw';
-import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
-import type { FloatArray, Shape, Tensor } from '../tensor.ts';
+import type { Shape, Tensor } from '../tensor.ts';
 import { shapeError, expectDtype, runOp, type OpDef } from './op.ts';
 import { sumTo } from './reduce.ts';
+import { scale } from './scale.ts';
 
 export type BinaryKind = 'add' | 'sub' | 'mul';
 const BINARY_CODE: Record<BinaryKind, number> = { add: 0, sub: 1, mul: 2 };
@@ -69,43 +69,6 @@ export const addOp = binary('add');
 export const subOp = binary('sub');
 export const mulOp = binary('mul');
 
-export interface ScaleAttrs {
-  alpha: number;
-  beta: number;
-}
-
-/** y = alpha·x + beta. */
-export const scaleOp: OpDef<ScaleAttrs> = {
-  outputs(inputs) {
-    expectDtype('scale', inputs, 0, 'f32');
-    return [{ shape: inputs[0].shape, dtype: 'f32' }];
-  },
-  reference([x], [out], { attrs }) {
-    const xs = x as FloatArray;
-    for (let i = 0; i < out.length; i++) out[i] = xs[i] * attrs.alpha + attrs.beta;
-  },
-  webgpu(gpu, [x], [out], attrs) {
-    gpu.dispatch({
-      label: 'scale.forward',
-      shaderKey: 'nn/unary',
-      code: unaryWgsl,
-      constants: { F: 0 },
-      reads: [gpu.buffer(x)],
-      writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', out.size],
-        ['f32', attrs.alpha],
-        ['f32', attrs.beta],
-        ['u32', 0],
-      ],
-      workgroups: grid1d(out.size, 256),
-    });
-  },
-  backward({ attrs, grads: [g] }) {
-    return [g ? scale(g, attrs.alpha) : null];
-  },
-};
-
 /** a + b (b may broadcast over a's leading dims, or the other way round). */
 export function add(a: Tensor, b: Tensor): Tensor {
   return runOp('add', addOp, [a, b], {})[0];
@@ -119,11 +82,6 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 /** a ⊙ b with suffix broadcasting. */
 export function mul(a: Tensor, b: Tensor): Tensor {
   return runOp('mul', mulOp, [a, b], {})[0];
-}
-
-/** alpha·x + beta. */
-export function scale(x: Tensor, alpha: number, beta = 0): Tensor {
-  return runOp('scale', scaleOp, [x], { alpha, beta })[0];
 }
 
 export function neg(x: Tensor): Tensor {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { scope } from '../tensor.ts';
 import { embedding } from './embedding.ts';
-import { scale } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 describe('embedding on WebGPU', () => {
   it('uploads its index mid-step without an extra submit', async () => {

@@ -1,7 +1,7 @@
 // Embedding: the host-side inverted index, and the errors for bad ids.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { scope } from '../tensor.ts';
 import { buildEmbeddingIndex, embedding } from './embedding.ts';
 import { sum } from './reduce.ts';

@@ -8,7 +8,7 @@
 // (TM·WY)×(TN·WX) tile. The subgroup-shared variants (4-wide subgroups, SwiftShader)
 // also share one operand among the lanes of a subgroup. No workgroup memory and no
 // barriers: on SwiftShader barriers are expensive. The choice among the variants is made
-// per adapter by measurement (src/gpu/tuning.ts).
+// per adapter by measurement (src/ops/gemm-tuning.ts).
 import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import epilogueWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
 
@@ -19,7 +19,7 @@ export interface GemmVariant {
   /** Outputs per workgroup along N (x) and M (y). */
   tileN: number;
   tileM: number;
-  /** Needs 4-wide subgroups over consecutive invocations (see src/gpu/tuning.ts). */
+  /** Needs 4-wide subgroups over consecutive invocations (see `fourWideSubgroups` in src/backend/subgroups.ts). */
   subgroups?: boolean;
 }
 

@@ -9,7 +9,7 @@
 //   hidden side dGh = [dr·r(1−r), dz·z(1−z), dn̂ ⊙ r]
 import gruWgsl from '../../shaders/recurrent/gru_cell.wgsl?raw';
 import { sigmoidScalar } from './activation.ts';
-import type { CellSpec } from './recurrent.ts';
+import type { CellSpec } from './recurrent-cell.ts';
 
 export const gruCell: CellSpec = {
   gates: 3,

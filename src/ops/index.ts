@@ -2,7 +2,8 @@
 // encoding or a backward (or an explicit 'nondifferentiable') a compile error, and the
 // test suites iterate over it.
 import type { OpDef } from './op.ts';
-import { addOp, mulOp, scaleOp, subOp, type ScaleAttrs } from './elementwise.ts';
+import { addOp, mulOp, subOp } from './elementwise.ts';
+import { scaleOp, type ScaleAttrs } from './scale.ts';
 import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './activation.ts';
 import { broadcastToOp, sumOp, sumRowsOp } from './reduce.ts';
 import { reshapeOp } from './shape.ts';
@@ -116,6 +117,7 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
 };
 
 export * from './elementwise.ts';
+export * from './scale.ts';
 export * from './activation.ts';
 export * from './reduce.ts';
 export * from './shape.ts';

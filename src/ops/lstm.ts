@@ -9,7 +9,7 @@
 //   dc_{t-1} = dc_t ⊙ f
 import lstmWgsl from '../../shaders/recurrent/lstm_cell.wgsl?raw';
 import { sigmoidScalar } from './activation.ts';
-import type { CellSpec } from './recurrent.ts';
+import type { CellSpec } from './recurrent-cell.ts';
 
 export const lstmCell: CellSpec = {
   gates: 4,

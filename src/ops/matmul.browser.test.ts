@@ -2,13 +2,13 @@
 // transpose combinations with bias and activation epilogues (subgroup-shared variants
 // where the adapter's subgroups are 4 wide).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
 import { gemmPlan, matmul, matmulVariant, setMatmulVariant } from './matmul.ts';
-import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { seededValues } from './testing.ts';
 
 let gpu: WebGpuBackend;

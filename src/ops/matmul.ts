@@ -12,7 +12,7 @@ import { sumRows } from './reduce.ts';
 import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
 import { grid1d } from '../gpu/grid.ts';
-import { fourWideSubgroups } from '../gpu/tuning.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 import { gemm } from './matmul-cpu.ts';
@@ -29,7 +29,7 @@ const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
 
 /**
  * The GEMM variant matmul uses on this backend: the one set by the tuner
- * (src/gpu/tuning.ts), else the subgroup-shared default where subgroups are 4 wide,
+ * (src/ops/gemm-tuning.ts), else the subgroup-shared default where subgroups are 4 wide,
  * else the register-blocked default.
  */
 export function matmulVariant(gpu: WebGpuBackend): GemmVariant {

@@ -3,7 +3,7 @@
 // scripts/make_nn_fixtures.py) on a backend and compares the output and every input
 // gradient with PyTorch's float64 values.
 import type { Backend } from '../backend/backend.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { allclose, type CloseReport } from '../autograd/gradcheck.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import fixtures from './fixtures/nn.json';

@@ -5,7 +5,7 @@
 // positions are compared in norms.browser.test.ts).
 import type { OpCase } from './testing.ts';
 import { timeNormsFromEnd } from './norms.ts';
-import { scale } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 export const cases: OpCase[] = [
   {

@@ -2,7 +2,7 @@
 // CPU and in torch; overlapping windows that share a maximum add their gradients.
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { scope } from '../tensor.ts';
 import { maxPool2d } from './pool.ts';
 import { sum } from './reduce.ts';

@@ -2,7 +2,7 @@
 // mode; argmax indices; errors.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { scope } from '../tensor.ts';
 import { globalAvgPool, maxPool2d } from './pool.ts';
 import { sum } from './reduce.ts';

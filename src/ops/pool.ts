@@ -9,7 +9,7 @@ import avgPoolWgsl from '../../shaders/nn/global_avg_pool.wgsl?raw';
 import type { UniformValue } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Shape, Tensor } from '../tensor.ts';
-import { scale } from './elementwise.ts';
+import { scale } from './scale.ts';
 import { expand } from './expand.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 

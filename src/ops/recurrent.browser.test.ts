@@ -3,8 +3,9 @@
 // training step after the first creates no GPU buffers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-proto.ts';
@@ -13,10 +14,10 @@ import { compareWithPytorch, recurrentFixtures } from './recurrent.parity.ts';
 import { initRecurrentParams, recurrent, setStepKernels, type CellKind, type RecurrentConfig } from './recurrent.ts';
 import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
 import { compareWithReference, type OpCase } from './testing.ts';
-import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { matmul } from './matmul.ts';
 import { mean } from './reduce.ts';
-import { mul, scale, sub } from './elementwise.ts';
+import { mul, sub } from './elementwise.ts';
+import { scale } from './scale.ts';
 import { seededValues } from './testing.ts';
 
 let gpu: WebGpuBackend;

@@ -2,7 +2,7 @@
 // scripts/make_recurrent_fixtures.py) on a backend and compares outputs, final states
 // and every gradient with PyTorch's float64 values.
 import type { Backend } from '../backend/backend.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { allclose, type CloseReport } from '../autograd/gradcheck.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { add, mul } from './elementwise.ts';

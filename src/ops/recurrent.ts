@@ -22,6 +22,7 @@ import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
 import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
@@ -35,46 +36,12 @@ import { gemm, gemmPacked, pack } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
+import type { CellSpec } from './recurrent-cell.ts';
 import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
-import { fourWideSubgroups } from '../gpu/tuning.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
-
-/** Per-cell math for the CPU reference and the WGSL that implements it. */
-export interface CellSpec {
-  /** Gates per unit in W_ih / W_hh (LSTM 4, GRU 3, RNN 1). */
-  gates: number;
-  /** Values saved per unit and timestep (see each cell's file). */
-  saved: number;
-  hasCell: boolean;
-  savedNames: string[];
-  /** WGSL defining cell_forward and cell_backward for the templates. */
-  wgsl: string;
-  /** RNN activation code for the WGSL (1 tanh, 3 relu). */
-  activationCode?: number;
-  /**
-   * Forward for unit j. `pre` = [A row (G·H) | W_hh h + b_hh (G·H)]. Writes the saved
-   * values at saved[so + g·H + j] and returns h_t[j].
-   */
-  forwardUnit(H: number, j: number, pre: Float64Array, hPrevJ: number, cPrevJ: number, saved: FloatArray, so: number): number;
-  /**
-   * Backward for unit k given dh (carry + dy). Reads saved, writes dGx / dGh at
-   * go + g·H + k, updates state.dc (LSTM) and sets state.dhDirect (the part of dh_{t-1}
-   * that does not go through W_hh).
-   */
-  backwardUnit(
-    H: number,
-    k: number,
-    dh: number,
-    state: { dc: number; dhDirect: number },
-    saved: FloatArray,
-    so: number,
-    dGx: FloatArray,
-    dGh: FloatArray,
-    go: number,
-  ): void;
-}
+export type { CellSpec };
 
 export const CELLS: Record<CellKind, CellSpec> = {
   rnn_tanh: rnnTanhCell,

@@ -6,7 +6,7 @@ import binaryWgsl from '../../shaders/nn/binary.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import { sizeOf, type Shape, type Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
-import { scale } from './elementwise.ts';
+import { scale } from './scale.ts';
 import { reshape } from './shape.ts';
 
 function isSuffix(short: Shape, long: Shape): boolean {

@@ -2,7 +2,7 @@
 // a = W_ih x + b_ih. Saved per (b, t): [pre-activation | h_t], 2H.
 // Backward: d pre = dh ⊙ act'(pre) (tanh: 1 − h², relu: [pre > 0]).
 import rnnWgsl from '../../shaders/recurrent/rnn_cell.wgsl?raw';
-import type { CellSpec } from './recurrent.ts';
+import type { CellSpec } from './recurrent-cell.ts';
 
 function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
   return {

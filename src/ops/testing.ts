@@ -4,7 +4,7 @@
 // Cases live beside their ops in `src/ops/*.cases.ts` and are collected by glob.
 import { CpuBackend } from '../backend/cpu.ts';
 import type { Backend } from '../backend/backend.ts';
-import { backward } from '../autograd/grad.ts';
+import { backward } from './grad.ts';
 import { allclose, gradcheck, TOLERANCES, type CloseReport } from '../autograd/gradcheck.ts';
 import { scope, type HostArray, type Tensor } from '../tensor.ts';
 import { add as addScalar, mul } from './elementwise.ts';

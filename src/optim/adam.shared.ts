@@ -2,7 +2,7 @@
 // loss = Σ θ³ + Σ θ·(1, 2, 3), lr 0.1, betas (0.9, 0.99), weight decay 0.05. Expected
 // values were printed by torch.optim (float64) and are shared by the CPU and WebGPU tests.
 import type { Backend } from '../backend/backend.ts';
-import { backward, zeroGrad } from '../autograd/grad.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
 import { scope } from '../tensor.ts';
 import { add, mul, sum } from '../ops/index.ts';
 import { createOptimizer } from './optimizer.ts';

@@ -9,7 +9,7 @@ import type { WebGpuBackend } from '../backend/webgpu.ts';
 import type { UniformValue } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { shapeString, type FloatArray, type Tensor } from '../tensor.ts';
-import type { Optimizer, OptimizerConfig, OptimizerKind } from './optimizer.ts';
+import type { Optimizer, OptimizerConfig, OptimizerKind } from './types.ts';
 
 /** A config with every default filled in. */
 export type ResolvedConfig = Required<OptimizerConfig>;

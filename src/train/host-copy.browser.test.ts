@@ -126,7 +126,12 @@ describe('host copy of the training state', () => {
       events.push(e);
       // A save asked for the moment the loss is announced is answered from the host copy.
       if (e.type === 'deviceLost') savedDuringRecovery = session.exportState();
-      for (const w of [...waiters]) if (w.test(e)) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+      for (const w of [...waiters]) {
+        if (w.test(e)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
     }, 0);
     const until = (test: (e: FromWorker) => boolean) =>
       events.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve }));

@@ -3,7 +3,7 @@
 // a saliency map of the image (|∂ score / ∂ pixel|, the predicted class's logit or the
 // regression output). Runs between training steps; it zeroes the gradients it made.
 import type { PreparedDataset } from '../data/types.ts';
-import { backward, zeroGrad } from '../autograd/grad.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
 import { noGrad } from '../autograd/tape.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { mul } from '../ops/elementwise.ts';

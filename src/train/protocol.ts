@@ -6,26 +6,11 @@ import type { ModelConfig } from '../models/config.ts';
 import type { GateTrace } from '../ops/recurrent.ts';
 import type { EarlyStoppingConfig, TrainConfig } from './config.ts';
 import type { EvalResult, SplitName } from './evaluate.ts';
-import type { EpochRecord, TrainerEvent } from './trainer.ts';
+import type { TrainerEvent, TrainingState } from './trainer.ts';
+
+export type { TrainingState };
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
-
-/** Weights by parameter name plus optimizer state: enough to resume exactly. */
-export interface TrainingState {
-  weights: Record<string, Float32Array>;
-  /** `paramSteps`: updates applied per parameter (absent in older states: every one at `step`). */
-  optimizer: { step: number; tensors: Record<string, Float32Array>; paramSteps?: number[] };
-  step: number;
-  epoch: number;
-  history: EpochRecord[];
-  /** Where the current epoch stands: its shuffled order, the next position, the shuffler's state. */
-  order: Int32Array;
-  cursor: number;
-  rngPosition: number;
-  learningRateOverride: number | null;
-  /** Losses of the current epoch's steps so far (for its mean train loss); absent = none. */
-  epochLoss?: { sum: number; count: number };
-}
 
 /** What to inspect: a dataset example, or the user's own text with a dataset image (or none). */
 export type InspectTarget = { example: number } | { text: string; imageExample: number | null };

@@ -207,8 +207,7 @@ describe('Trainer on the CPU backend', () => {
 
   /** The state of a run paused when it reports step `at(stepsPerEpoch)`. */
   async function pausedRun(d: PreparedDataset, config: TrainConfig, at: (stepsPerEpoch: number) => number): Promise<TrainingState> {
-    let t: Trainer;
-    t = new Trainer(new CpuBackend(), d, smallModel(), config, (e) => {
+    const t: Trainer = new Trainer(new CpuBackend(), d, smallModel(), config, (e) => {
       if (e.type === 'progress' && e.step === at(t.stepsPerEpoch)) t.pause();
     });
     await t.start();

@@ -10,7 +10,7 @@
 // of the device.
 import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset } from '../data/types.ts';
-import { backward, zeroGrad } from '../autograd/grad.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
 import { noGrad } from '../autograd/tape.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { split } from '../ops/concat.ts';
@@ -25,7 +25,6 @@ import { makeBatch } from './batch.ts';
 import { higherIsBetter, type EarlyStoppingConfig, type MonitorMetric, type TrainConfig } from './config.ts';
 import { EtaEstimator } from './eta.ts';
 import { evaluate, forwardOutputs, metricValue, type EvalResult, type SplitName } from './evaluate.ts';
-import type { TrainingState } from './protocol.ts';
 
 export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished';
 
@@ -62,6 +61,23 @@ export interface EpochRecord {
   step: number;
   trainLoss: number;
   validation: EvalSummary;
+}
+
+/** Weights by parameter name plus optimizer state: enough to resume exactly (train/protocol.ts re-exports it). */
+export interface TrainingState {
+  weights: Record<string, Float32Array>;
+  /** `paramSteps`: updates applied per parameter (absent in older states: every one at `step`). */
+  optimizer: { step: number; tensors: Record<string, Float32Array>; paramSteps?: number[] };
+  step: number;
+  epoch: number;
+  history: EpochRecord[];
+  /** Where the current epoch stands: its shuffled order, the next position, the shuffler's state. */
+  order: Int32Array;
+  cursor: number;
+  rngPosition: number;
+  learningRateOverride: number | null;
+  /** Losses of the current epoch's steps so far (for its mean train loss); absent = none. */
+  epochLoss?: { sum: number; count: number };
 }
 
 /** The metrics of an evaluation without the per-example arrays (cheap to post and store). */

@@ -14,7 +14,7 @@
 import { memo, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PanelActive } from './useLive.ts';
 import { axisWidth, linearTicks, logTicks, type AxisTicks } from './ticks.ts';
-import { decimateMinMax } from './decimate.ts';
+import { decimateMinMax, type ChartRow } from './decimate.ts';
 import { requestDraw } from './frameBudget.ts';
 
 export interface SeriesSpec {
@@ -27,7 +27,7 @@ export interface SeriesSpec {
   connect?: boolean;
 }
 
-export type ChartRow = Record<string, number | null>;
+export type { ChartRow };
 
 /** A horizontal level drawn across the chart with its label (e.g. chance accuracy). */
 export interface ReferenceLevel {
@@ -463,7 +463,8 @@ export function LineChartCard({
   const shape = JSON.stringify([series, yDomain ?? null, references]);
   const view = useMemo(
     () => chartView(rows, series, { xKey, xLabel, xReversed, yLabel, logY, yDomain, references, width, height }),
-    [rows, shape, xKey, xLabel, xReversed, yLabel, logY, width, height], // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- series, yDomain and references are compared by content through `shape`: parents rebuild them every render, and a redraw per render is what this memo avoids.
+    [rows, shape, xKey, xLabel, xReversed, yLabel, logY, width, height],
   );
   const values = useMemo(() => view.series.map((s) => JSON.stringify(view.rows.map((r) => r[s.key]).filter((v) => v !== null && v !== undefined))), [view]);
   const [drawn, setDrawn] = useState<ChartView | null>(null);

@@ -1,8 +1,7 @@
 // decimateMinMax: at most two rows per pixel column, every column's extremes kept in the
 // order they occurred (a single spike survives), sparse lines gain no points.
 import { describe, expect, it } from 'vitest';
-import { decimateMinMax } from './decimate.ts';
-import type { ChartRow } from './LineChartCard.tsx';
+import { decimateMinMax, type ChartRow } from './decimate.ts';
 
 function lossRows(n: number, spikeAt = -1): ChartRow[] {
   return Array.from({ length: n }, (_, i) => ({ step: i + 1, loss: i + 1 === spikeAt ? 50 : 1 + Math.sin(i / 7) * 0.1 }));

@@ -1,7 +1,9 @@
 // Reduces a chart's rows to what its pixels can show: at most two rows per pixel column,
 // holding each line's lowest and highest value of that column in the order they occurred,
 // so a one-step spike stays visible however long the run.
-import type { ChartRow } from './LineChartCard.tsx';
+
+/** One x position of a line chart: the x key and each series' value (null: none). */
+export type ChartRow = Record<string, number | null>;
 
 const present = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 

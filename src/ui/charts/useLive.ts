@@ -35,15 +35,18 @@ export function useLive<T>(source: { version: number }, read: () => T, minInterv
 export function useThemeColors(names: readonly string[], theme: string): Record<string, string> {
   const [colors, setColors] = useState<Record<string, string>>({});
   const key = names.join(',');
+  // Keyed by the names' content (callers pass a new array each render); `theme` only
+  // triggers a re-read, the colours come from the computed style.
   useEffect(() => {
+    const vars = key === '' ? [] : key.split(',');
     const read = () => {
       const style = getComputedStyle(document.documentElement);
-      setColors(Object.fromEntries(names.map((n) => [n, style.getPropertyValue(n).trim() || '#888'])));
+      setColors(Object.fromEntries(vars.map((n) => [n, style.getPropertyValue(n).trim() || '#888'])));
     };
     read();
     const media = matchMedia('(prefers-color-scheme: dark)');
     media.addEventListener('change', read);
     return () => media.removeEventListener('change', read);
-  }, [key, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key, theme]);
   return colors;
 }

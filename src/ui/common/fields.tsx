@@ -1,7 +1,7 @@
 // Labelled form controls shared by the panels. A number field keeps what the user types
 // while it is not a number yet (and says so) instead of snapping it to a value; numbers
 // out of range are passed on, so the model's validation can explain them.
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useId, useState, type ReactNode } from 'react';
 
 /** Number input with its label; `onChange` receives only parseable numbers. */
 export function NumberField({
@@ -32,13 +32,15 @@ export function NumberField({
   const [text, setText] = useState(String(value));
   const [problem, setProblem] = useState<string | null>(null);
   const hintId = useId();
-  // Follow outside changes (URL, demos) unless the text already means this value.
-  useEffect(() => {
-    if (Number(text) !== value || text.trim() === '') {
-      setText(String(value));
+  // Follow outside changes (URL, demos) unless the text already means this value. Only a
+  // new value runs this; the text being typed is read, not watched.
+  const followValue = useEffectEvent((next: number) => {
+    if (Number(text) !== next || text.trim() === '') {
+      setText(String(next));
       setProblem(null);
     }
-  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  });
+  useEffect(() => followValue(value), [value]);
   const out = (v: number) => (min !== undefined && v < min) || (max !== undefined && v > max) || (integer && !Number.isInteger(v));
   return (
     <label className="field">

@@ -3,7 +3,7 @@
 // curves with AUC, the misclassified gallery; multilabel per-label scores; regression
 // scatter; caption samples with BLEU. Dataset text is rendered as text, with hidden and
 // direction-changing characters escaped (visibleText, ShownText).
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
@@ -83,17 +83,19 @@ function ClassificationResults({ result, dataset, onInspectExample }: EvaluatePa
     setShown(PAGE);
   }, [result]);
   /** Card for the k-th evaluated example. */
-  const card = (k: number): ExampleCard => {
-    const p = result.predictions[k];
-    return { index: result.indices[k], truth: classes[targets.labels[result.indices[k]]], predicted: classes[p], confidence: result.probabilities ? result.probabilities[k * C + p] : undefined };
-  };
+  const card = useCallback(
+    (k: number): ExampleCard => {
+      const p = result.predictions[k];
+      return { index: result.indices[k], truth: classes[targets.labels[result.indices[k]]], predicted: classes[p], confidence: result.probabilities ? result.probabilities[k * C + p] : undefined };
+    },
+    [result, targets, classes, C],
+  );
   const cellCards = useMemo(() => {
     if (!cell) return [];
     const out: ExampleCard[] = [];
     for (let k = 0; k < result.count; k++) if (targets.labels[result.indices[k]] === cell.truth && result.predictions[k] === cell.predicted) out.push(card(k));
     return out;
-    // `card` depends only on result, targets and classes.
-  }, [cell, result, targets]);
+  }, [cell, result, targets, card]);
   const wrong = useMemo(() => {
     const ks: number[] = [];
     for (let k = 0; k < result.count; k++) if (targets.labels[result.indices[k]] !== result.predictions[k]) ks.push(k);

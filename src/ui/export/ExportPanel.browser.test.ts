@@ -24,8 +24,7 @@ const data = tinyDataset({ task: 'classification', size: 16, imageSize: 16, maxL
 let state: TrainingState;
 
 beforeAll(async () => {
-  let trainer: Trainer;
-  trainer = new Trainer(new CpuBackend(), data, config, train, (e) => {
+  const trainer: Trainer = new Trainer(new CpuBackend(), data, config, train, (e) => {
     if (e.type === 'progress' && e.step === 2) trainer.pause();
   });
   await trainer.start();

@@ -98,7 +98,7 @@ export function GateHeatmap(props: GateHeatmapProps) {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const c = cursor ?? selected ?? { t: 0, unit: 0 };
-    let next: CellRef | null = null;
+    let next: CellRef;
     switch (e.key) {
       case 'ArrowLeft':
         next = { t: Math.max(0, c.t - 1), unit: c.unit };

@@ -416,7 +416,7 @@ describe('InspectPanel', () => {
     expect(all).not.toContain('\u202E');
     expect(all).not.toContain('\u0007');
     for (const el of root.querySelectorAll('[aria-label], [title]')) {
-      for (const name of ['aria-label', 'title']) expect(el.getAttribute(name) ?? '', `${name} of ${el.tagName}`).not.toMatch(/[\u202E\u0007]/);
+      for (const name of ['aria-label', 'title']) expect(el.getAttribute(name) ?? '', `${name} of ${el.tagName}`).not.toMatch(/[\u202E\u0007]/); // eslint-disable-line no-control-regex -- the bell (U+0007) is the control character looked for
     }
     await new Promise((r) => setTimeout(r, 50));
     expect((window as { __gsXss?: number }).__gsXss).toBeUndefined();

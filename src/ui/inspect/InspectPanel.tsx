@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PreparedDataset } from '../../data/types.ts';
 import { fusionUses, type ModelConfig } from '../../models/config.ts';
-import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../../train/protocol.ts';
+import type { InspectTarget } from '../../train/protocol.ts';
 import { SEQUENTIAL_MAPS, type ColorMapName } from '../common/colormap.ts';
 import { CellDiagram } from './CellDiagram.tsx';
 import { GateHeatmap, type CellRef } from './GateHeatmap.tsx';
@@ -17,14 +17,10 @@ import { TargetPicker, type PickerMode } from './TargetPicker.tsx';
 import { TokenStrip } from './TokenStrip.tsx';
 import { scaleFor, statesFor, traceTitle } from './traces.ts';
 import { UnitChart } from './UnitChart.tsx';
-import { useInspection } from './useInspection.ts';
+import { useInspection, type InspectApi } from './useInspection.ts';
 import './inspect.css';
 
-/** What the panel asks of the training worker. */
-export interface InspectApi {
-  inspect(target: InspectTarget, saliency: boolean): Promise<Inspection>;
-  scanUnits(request: UnitScanRequest): Promise<UnitScanResult>;
-}
+export type { InspectApi };
 
 export interface InspectPanelProps {
   /** null until a model exists in the worker. A new object alone does not refresh: new weights come with a new weightsVersion. */

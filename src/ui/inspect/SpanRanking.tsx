@@ -7,7 +7,7 @@ import { visibleText } from '../../data/text.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { GateTrace } from '../../ops/recurrent.ts';
 import type { UnitScanResult } from '../../train/protocol.ts';
-import type { InspectApi } from './InspectPanel.tsx';
+import type { InspectApi } from './useInspection.ts';
 import { formatValue, matchExamples, meanOfUnits, rankUnits, type StateView } from './traces.ts';
 
 export interface SpanRankingProps {

@@ -2,9 +2,14 @@
 // one request runs at a time; requests made meanwhile collapse into the latest one, which
 // runs when the current one finishes (so refreshes during training are skipped, never
 // queued up, and the view always ends on the newest weights).
-import { useEffect, useRef, useState } from 'react';
-import type { InspectTarget, Inspection } from '../../train/protocol.ts';
-import type { InspectApi } from './InspectPanel.tsx';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../../train/protocol.ts';
+
+/** What the inspect panel asks of the training worker (InspectPanel.tsx re-exports it). */
+export interface InspectApi {
+  inspect(target: InspectTarget, saliency: boolean): Promise<Inspection>;
+  scanUnits(request: UnitScanRequest): Promise<UnitScanResult>;
+}
 
 export interface InspectionState {
   inspection: Inspection | null;
@@ -30,10 +35,6 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
   const queued = useRef<Job | null>(null);
   const alive = useRef(true);
   const key = target ? JSON.stringify(target) : '';
-  // The latest api, read when a request starts: a parent that builds a new api object on
-  // every render must not trigger a refresh each time (new weights come with a new version).
-  const apiRef = useRef(api);
-  apiRef.current = api;
   const hasApi = api !== null;
 
   useEffect(() => {
@@ -43,10 +44,13 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
     };
   }, []);
 
-  useEffect(() => {
-    const current = apiRef.current;
-    if (!current || !target) return;
-    const job: Job = { api: current, target, saliency, version: weightsVersion };
+  // Starts (or queues) a request with the latest api and target. It runs when the
+  // target's value (`key`), the api's presence, saliency or the weights change: not for a
+  // new target or api object alone (a parent may build one on every render; new weights
+  // come with a new version).
+  const request = useEffectEvent(() => {
+    if (!api || !target) return;
+    const job: Job = { api, target, saliency, version: weightsVersion };
     const run = (j: Job) => {
       running.current = true;
       setState((s) => ({ ...s, loading: true }));
@@ -66,8 +70,8 @@ export function useInspection(api: InspectApi | null, target: InspectTarget | nu
     };
     if (running.current) queued.current = job;
     else run(job);
-    // `key` stands for `target`, compared by value.
-  }, [hasApi, key, saliency, weightsVersion]);
+  });
+  useEffect(() => request(), [hasApi, key, saliency, weightsVersion]);
 
   return state;
 }

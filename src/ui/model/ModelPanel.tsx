@@ -2,7 +2,7 @@
 // memory-gate bias), image encoder (CNN, pixel MLP, or the user's ONNX encoder), fusion
 // strategy (with its equation, description and diagram), head and task. Parameter count
 // and FLOPs per step update as you type; invalid combinations are explained, not fixed.
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { FUSION_KINDS, type FusionKind, type ModelConfig } from '../../models/config.ts';
 import { FUSIONS } from '../../models/fusion/index.ts';
 import { CAPTION_EQUATIONS, modelCost } from '../../models/model.ts';
@@ -60,19 +60,23 @@ function CostLine({ config }: { config: ModelConfig | null }) {
   const optimizer = useStore((s) => s.train.optimizer.kind);
   const dataset = useStore((s) => s.dataset);
   let text = '—';
+  let counted: { parameters: number; flops: number; memory: number } | null = null;
   if (config && dataset) {
     try {
       const cost = modelCost(config, batch, dataset.maxLength);
       const memory = trainingMemory(config, Math.max(1, Math.min(batch, dataset.splits.train.length)), dataset.maxLength, optimizer);
       text = `${compact(cost.parameters)} parameters · ${compact(cost.flopsPerStep, 'FLOP')} per training step (batch ${batch}, ${dataset.maxLength} tokens) · about ${formatBytes(memory.total)} to train`;
-      return (
-        <p className="cost-line" data-testid="model-cost" data-parameters={cost.parameters} data-flops={cost.flopsPerStep} data-memory={memory.total} aria-live="polite">
-          {text}
-        </p>
-      );
+      counted = { parameters: cost.parameters, flops: cost.flopsPerStep, memory: memory.total };
     } catch {
       text = 'cannot be counted until the problems below are fixed';
     }
+  }
+  if (counted) {
+    return (
+      <p className="cost-line" data-testid="model-cost" data-parameters={counted.parameters} data-flops={counted.flops} data-memory={counted.memory} aria-live="polite">
+        {text}
+      </p>
+    );
   }
   return (
     <p className="cost-line" data-testid="model-cost" aria-live="polite">
@@ -231,9 +235,12 @@ function ChannelsField({ channels, onChange }: { channels: number[]; onChange: (
       .split(/[,\s]+/)
       .filter(Boolean)
       .map(Number);
-  useEffect(() => {
-    if (parse(text).join(',') !== channels.join(',')) setText(channels.join(', '));
-  }, [channels]); // eslint-disable-line react-hooks/exhaustive-deps
+  // New channels from outside replace the text unless it already means them; the text
+  // being typed is read, not watched.
+  const followChannels = useEffectEvent((next: number[]) => {
+    if (parse(text).join(',') !== next.join(',')) setText(next.join(', '));
+  });
+  useEffect(() => followChannels(channels), [channels]);
   const parts = parse(text);
   const bad = parts.length === 0 || parts.some((p) => !Number.isFinite(p));
   return (

@@ -62,7 +62,7 @@ export function InspectTab({ active }: { active: boolean }) {
   if (active) frozen.current = weightsVersion;
   const ready = status !== 'none' && status !== 'starting' && status !== 'failed';
   // A new object per session (and once it is ready), so the panel refetches.
-  const api = useMemo(() => (ready ? training.inspectApi() : null), [session, ready]); // eslint-disable-line react-hooks/exhaustive-deps
+  const api = useMemo(() => (ready && session ? training.inspectApi() : null), [session, ready]);
   if (!InspectPanel) return null;
   if (!session) return <NoModel />;
   return <InspectPanel api={api} dataset={session.dataset} modelConfig={session.model} weightsVersion={frozen.current} selectedExample={selected} onSelectExample={select} />;

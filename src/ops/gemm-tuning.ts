@@ -1,24 +1,11 @@
-// Per-adapter kernel choices. The subgroup-shared kernels (GEMM and the recurrent step
-// kernels) assume 4-wide subgroups laid over consecutive invocations, as on SwiftShader;
-// `fourWideSubgroups` says whether this adapter has them. `tuneGemm` times the GEMM
-// candidates once per adapter, checks the winner against a host product, caches its
-// name in localStorage (or an injected storage, e.g. in a worker) and makes matmul use it.
+// The GEMM tuner: `tuneGemm` times the GEMM candidates once per adapter, checks the
+// winner against a host product, caches its name in localStorage (or an injected
+// storage, e.g. in a worker) and makes matmul use it. Only the benchmark page calls it
+// (`npm run bench`); the app never does.
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
-import { tuningCandidates, variantByName, type GemmVariant } from '../ops/gemm-kernels.ts';
-import { encodeGemm, setMatmulVariant } from '../ops/matmul.ts';
-
-/** Subgroup size range the adapter reports (Chrome 134+), or null when unknown. */
-export function subgroupSizes(gpu: WebGpuBackend): { min: number; max: number } | null {
-  const info = gpu.gpu.adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
-  if (!gpu.hasSubgroups || typeof info.subgroupMinSize !== 'number' || typeof info.subgroupMaxSize !== 'number') return null;
-  return { min: info.subgroupMinSize, max: info.subgroupMaxSize };
-}
-
-/** Whether kernels written for 4-wide subgroups may run here. */
-export function fourWideSubgroups(gpu: WebGpuBackend): boolean {
-  const s = subgroupSizes(gpu);
-  return s !== null && s.min === 4 && s.max === 4;
-}
+import { tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
+import { encodeGemm, setMatmulVariant } from './matmul.ts';
 
 /** The part of the Web Storage API the tuner uses. */
 export interface TuningStorage {
@@ -67,7 +54,7 @@ function defaultStorage(): TuningStorage | null {
 
 /** The cached variant, or null when the entry is missing, corrupt, from another version or candidate list. */
 function readCache(storage: TuningStorage | null, key: string, candidates: GemmVariant[]): GemmVariant | null {
-  let raw: string | null = null;
+  let raw: string | null;
   try {
     raw = storage?.getItem(key) ?? null;
   } catch {

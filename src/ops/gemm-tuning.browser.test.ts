@@ -1,10 +1,11 @@
 // The GEMM tuner: it picks one of the candidates, stores the choice per adapter, reads
 // it back without timing or compiling, and ignores stale or corrupt cache entries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { tuningCandidates } from '../ops/gemm-kernels.ts';
-import { matmulVariant, setMatmulVariant } from '../ops/matmul.ts';
-import { fourWideSubgroups, tuneGemm, tuningKey, type TuningStorage } from './tuning.ts';
+import { tuningCandidates } from './gemm-kernels.ts';
+import { matmulVariant, setMatmulVariant } from './matmul.ts';
+import { tuneGemm, tuningKey, type TuningStorage } from './gemm-tuning.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {

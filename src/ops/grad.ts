@@ -1,7 +1,9 @@
-// backward() wired to the op library, and helpers to clear gradients.
-import { backward as tapeBackward } from './tape.ts';
-import { add, scale } from '../ops/elementwise.ts';
+// backward() wired to the op library (gradients accumulate with the add op), and helpers
+// to clear gradients. It lives with the ops, not in autograd/: the tape knows no op.
+import { backward as tapeBackward } from '../autograd/tape.ts';
 import type { Tensor } from '../tensor.ts';
+import { add } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 /**
  * Backpropagates from a scalar loss (or from `seed`, the gradient of a non-scalar

@@ -1,6 +1,6 @@
 // ONNX Runtime Web sessions for the browser: the WebGPU execution provider when the page
 // has WebGPU, falling back to wasm. Loaded on demand so the app's first paint does not
-// wait for the runtime.
+// wait for the runtime. Used by the ONNX image encoders here and by export/verify.ts.
 import type * as Ort from 'onnxruntime-web';
 
 export type OrtModule = typeof Ort;
