@@ -10,7 +10,7 @@
 // work is what made long runs stutter: 150–270 ms per redraw of a few charts.) Each
 // line's values (as reduced) are also in `data-values` on its legend item (JSON), each
 // reference level in `data-reference`, and the last x drawn in the figure's
-// `data-drawn-x`, for end-to-end tests.
+// `data-drawn-x` (the newest data's in `data-latest-x`), for end-to-end tests.
 import { memo, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PanelActive } from './useLive.ts';
 import { axisWidth, linearTicks, logTicks, type AxisTicks } from './ticks.ts';
@@ -486,7 +486,7 @@ export function LineChartCard({
     };
   }, [view, active, onScreen, width, drawn, owner]);
   return (
-    <figure className={`chart-card${wide ? ' chart-wide' : ''}`} data-testid={testId} data-points={rows.length} data-drawn-x={drawn?.hasData && drawn.xMax !== null ? drawn.xMax : undefined}>
+    <figure className={`chart-card${wide ? ' chart-wide' : ''}`} data-testid={testId} data-points={rows.length} data-drawn-x={drawn?.hasData && drawn.xMax !== null ? drawn.xMax : undefined} data-latest-x={view.xMax ?? undefined}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-summary">{summary}</span>
