@@ -3,7 +3,8 @@
 // and a native tooltip (<title>) per bar. It draws in one pass with no layout reads, so
 // a dataset with thousands of rows and hundreds of categories renders in a few
 // milliseconds; it is drawn at its container's width in pixels (the data panel's histograms; recharts' per-bar components took 100+ ms).
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useElementWidth } from './useElementWidth.ts';
 import { linearTicks } from './ticks.ts';
 
 export interface BarSeries {
@@ -36,17 +37,7 @@ const MIN_LABEL_SPACING = 28;
 export function BarChartSvg({ categories, series, values, xLabel, yLabel, tilt = false, height = 220 }: BarChartSvgProps) {
   // Drawn at the container's width in pixels, so text keeps its size.
   const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(INITIAL_WIDTH);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const resize = new ResizeObserver(() => {
-      const w = Math.floor(el.clientWidth);
-      if (w > 0) setWidth(w);
-    });
-    resize.observe(el);
-    return () => resize.disconnect();
-  }, []);
+  const width = useElementWidth(box, INITIAL_WIDTH);
   const n = categories.length;
   const totals = categories.map((_, c) => series.reduce((sum, _s, s) => sum + (values[s][c] ?? 0), 0));
   const y = linearTicks(0, Math.max(1, ...totals), { integer: true });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mount, waitFor, type Mounted } from '../inspect/testing.tsx';
 import { ConfusionMatrix } from '../evaluate/ConfusionMatrix.tsx';
 import { LineChartCard, type ChartRow } from './LineChartCard.tsx';
+import { BarChartSvg } from './BarChartSvg.tsx';
 
 let mounted: Mounted | null = null;
 afterEach(async () => {
@@ -92,6 +93,40 @@ describe('LineChartCard', () => {
       expect(new Set(t.labels).size, `${axis}: ${t.labels.join(' ')}`).toBe(t.labels.length);
       expect(t.inside.every(Boolean), `${axis} ticks inside the chart: ${t.labels.join(' ')}`).toBe(true);
     }
+  });
+});
+
+describe('LineChartCard tooltip', () => {
+  it('shows the values of the row nearest the pointer and hides when it leaves', async () => {
+    const rows: ChartRow[] = Array.from({ length: 11 }, (_, i) => ({ step: i, loss: 10 - i }));
+    mounted = await mount(<LineChartCard title="Loss" testId="chart-tip" rows={rows} yLabel="loss" series={[{ key: 'loss', name: 'training loss', color: '#0072b2' }]} summary="" />, 600);
+    const root = mounted.container;
+    const svg = await waitFor(() => root.querySelector<SVGSVGElement>('svg.chart-svg'), 'the chart');
+    const grid = Array.from(root.querySelectorAll('.chart-x-axis .chart-tick'));
+    // The pointer over the tick label "10": the row of step 10, loss 0.
+    const tick = grid.find((e) => e.textContent === '10')!.getBoundingClientRect();
+    svg.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: tick.left + tick.width / 2, clientY: tick.top - 40 }));
+    const tip = await waitFor(() => root.querySelector('.chart-tooltip'), 'the tooltip');
+    expect(tip.textContent).toBe('step 10training loss: 0');
+    // React derives pointerleave from pointerout with the element the pointer went to.
+    svg.dispatchEvent(new PointerEvent('pointerout', { bubbles: true, relatedTarget: document.body }));
+    await waitFor(() => (root.querySelector('.chart-tooltip') ? null : true), 'the tooltip gone');
+  });
+});
+
+describe('BarChartSvg', () => {
+  it('stacks the series per category with each value on its bar, at the container width', async () => {
+    mounted = await mount(
+      <BarChartSvg categories={['a', 'b']} series={[{ key: 'train', name: 'train', color: '#111' }, { key: 'test', name: 'test', color: '#222' }]} values={[[3, 0], [1, 2]]} xLabel="class" yLabel="examples" />,
+      500,
+    );
+    const root = mounted.container;
+    const svg = await waitFor(() => (root.querySelector('svg.bar-chart')?.getAttribute('width') === String(root.querySelector('.bar-chart-box')!.clientWidth) ? root.querySelector('svg.bar-chart') : null), 'the chart at the container width');
+    const bars = Array.from(svg.querySelectorAll('rect[data-series]')).map((r) => [r.getAttribute('data-category'), r.getAttribute('data-series'), Number(r.getAttribute('data-value')), Number(r.getAttribute('height'))]);
+    // A zero count draws no bar; a's train bar is three times as tall as its test bar.
+    expect(bars.map((b) => b.slice(0, 3))).toEqual([['a', 'train', 3], ['a', 'test', 1], ['b', 'test', 2]]);
+    expect((bars[0][3] as number) / (bars[1][3] as number)).toBeCloseTo(3, 5);
+    expect(Array.from(svg.querySelectorAll('.bar-x-axis text')).map((t) => t.textContent)).toEqual(['a', 'b', 'class']);
   });
 });
 

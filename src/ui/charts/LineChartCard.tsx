@@ -16,6 +16,7 @@ import { PanelActive } from './useLive.ts';
 import { axisWidth, linearTicks, logTicks, type AxisTicks } from './ticks.ts';
 import { decimateMinMax, type ChartRow } from './decimate.ts';
 import { requestDraw } from './frameBudget.ts';
+import { useElementWidth } from './useElementWidth.ts';
 
 export interface SeriesSpec {
   key: string;
@@ -442,22 +443,14 @@ export function LineChartCard({
   const active = useContext(PanelActive);
   const area = useRef<HTMLDivElement>(null);
   // The chart area's last non-zero width (it has none while its panel is hidden).
-  const [width, setWidth] = useState(0);
+  const width = useElementWidth(area, 0);
   const [onScreen, setOnScreen] = useState(false);
   useEffect(() => {
     const el = area.current;
     if (!el) return;
-    const resize = new ResizeObserver(() => {
-      const w = Math.floor(el.clientWidth);
-      if (w > 0) setWidth(w);
-    });
-    resize.observe(el);
     const visible = new IntersectionObserver((entries) => setOnScreen(entries[entries.length - 1].isIntersecting), { rootMargin: '100px' });
     visible.observe(el);
-    return () => {
-      resize.disconnect();
-      visible.disconnect();
-    };
+    return () => visible.disconnect();
   }, []);
   // Parents rebuild these small props on every render: their content decides a redraw.
   const shape = JSON.stringify([series, yDomain ?? null, references]);
