@@ -16,8 +16,9 @@
 // Tests (*.test.ts, *.browser.test.ts, *.test.tsx) are exempt from the floors: nothing
 // imports them, and a test may drive its subject through a higher floor (the tape is
 // tested by recording ops, the GPU runtime by running ops, a model by real batches).
-// The cycle rules still apply to them. Shared test code (testing.ts, *.cases.ts,
-// *.fixtures.ts, *.parity.ts) is app code for these rules and keeps to the floors.
+// The cycle rules still apply to them. Shared test code is named *.support.ts(x) (cases
+// every backend runs, fixtures, parity helpers, test-only workers): it keeps to the
+// floors, and only tests and other support files import it.
 //
 // Type-only imports count (tsPreCompilationDeps: true), for the floors and for cycles:
 // a type two files share is declared in the lower one. One exception, only for
@@ -32,6 +33,9 @@ const STORE_AND_SLICES = '^src/state/(store\\.ts|slices/)';
 
 /** Test files: exempt from the floors (see above), never imported. */
 const TEST = '\\.test\\.tsx?$';
+
+/** Shared test code: imported only by tests and other support files. */
+const SUPPORT = '\\.support\\.(tsx?|worker\\.ts)$';
 
 /** Floors from the bottom up; each is a list of path patterns (regular expressions). */
 const floors = [
@@ -93,10 +97,17 @@ module.exports = {
     },
     {
       name: 'not-to-test',
-      comment: 'Nothing imports a test file (shared test code lives in testing.ts, *.cases.ts, *.fixtures.ts).',
+      comment: 'Nothing imports a test file (shared test code lives in *.support.ts files).',
       severity: 'error',
       from: {},
       to: { path: TEST },
+    },
+    {
+      name: 'support-only-from-tests',
+      comment: 'The app never imports test support (*.support.ts): only tests, other support files and the scripts that make fixtures do.',
+      severity: 'error',
+      from: { path: '^(src|bench|e2e)/', pathNot: [TEST, SUPPORT] },
+      to: { path: SUPPORT },
     },
     {
       name: 'no-non-package-json',
@@ -109,7 +120,7 @@ module.exports = {
       name: 'not-to-dev-dep',
       comment: 'The app (src/ less its tests and test helpers) imports only runtime dependencies, not devDependencies.',
       severity: 'error',
-      from: { path: '^src/', pathNot: [TEST, '/testing\\.tsx?$', '\\.(cases|fixtures|parity)\\.ts$'] },
+      from: { path: '^src/', pathNot: [TEST, SUPPORT] },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {

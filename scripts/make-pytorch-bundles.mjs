@@ -12,7 +12,7 @@ const server = await createServer({ server: { middlewareMode: true, hmr: false }
 try {
   const load = (path) => server.ssrLoadModule(path);
   const { CpuBackend } = await load('/src/backend/cpu.ts');
-  const { exportTestConfig, exportTestData, exportTestFeatures, randomWeights } = await load('/src/export/testing.ts');
+  const { exportTestConfig, exportTestData, exportTestFeatures, randomWeights } = await load('/src/export/export.support.ts');
   const { bundleSamples } = await load('/src/export/reference-output.ts');
   const { pytorchBundle } = await load('/src/export/pytorch.ts');
 

@@ -45,7 +45,7 @@ describe('browser decoding', () => {
 
 describe('data layer in a Web Worker', () => {
   it('generates, prepares, decodes and loads OpenMoji without the DOM', async () => {
-    const worker = new Worker(new URL('./worker-check.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./worker-check.support.worker.ts', import.meta.url), { type: 'module' });
     const png = (await redPng()).buffer as ArrayBuffer;
     const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
       worker.onmessage = (ev) => resolve(ev.data);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig, MODEL_CONFIG_VERSION, type ModelConfig } from '../models/config.ts';
 import { modelFromWeights } from '../models/model.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { defaultTrainConfig, type TrainConfig } from '../train/config.ts';
 import { Trainer } from '../train/trainer.ts';
 import type { TrainingState } from '../train/protocol.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, ONNX_FLOAT, ONNX_INT32 } from './onnx-proto.ts';
 import { onnxRecurrentWeights, reorderGates } from './onnx-recurrent.ts';
-import type { DecodedModel } from './testing.ts';
+import type { DecodedModel } from './export.support.ts';
 
 describe('ONNX encoding', () => {
   it('round-trips a small graph', () => {

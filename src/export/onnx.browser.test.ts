@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-web';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import { exportOnnx, onnxFeeds } from './onnx.ts';
-import { exportTestConfig, exportTestData, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type ExportCase } from './testing.ts';
+import { exportTestConfig, exportTestData, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type ExportCase } from './export.support.ts';
 
 const TOLERANCE = 1e-4;
 const ALL = [0, 1, 2, 3, 4, 5, 6, 7];

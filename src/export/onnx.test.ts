@@ -8,7 +8,7 @@ import { CpuBackend } from '../backend/cpu.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import { decodeModel } from './onnx-proto.ts';
 import { exportOnnx, onnxFeeds, onnxInterface } from './onnx.ts';
-import { exportTestConfig, exportTestData, exportTestFeatures, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type DecodedModel, type ExportCase } from './testing.ts';
+import { exportTestConfig, exportTestData, exportTestFeatures, gatescopeOutput, maxAbsDiff, randomWeights, runOnnx, type DecodedModel, type ExportCase } from './export.support.ts';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
 import { defaultModelConfig } from '../models/config.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { defaultTrainConfig } from '../train/config.ts';
 import type { StepStats } from '../train/trainer.ts';
 import type { TrainingState } from '../train/protocol.ts';
@@ -19,7 +19,7 @@ import {
   SessionStorageError,
   type SessionInput,
 } from './persistence.ts';
-import { exportTestConfig, randomWeights } from './testing.ts';
+import { exportTestConfig, randomWeights } from './export.support.ts';
 
 let dbName = '';
 let counter = 0;

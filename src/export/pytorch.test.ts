@@ -11,7 +11,7 @@ import { parseSafetensors } from './safetensors.ts';
 import { bundleReadme, forwardParameters, pytorchBundle, pytorchModule } from './pytorch.ts';
 import { onnxInterface } from './onnx.ts';
 import { bundleSamples } from './reference-output.ts';
-import { exportTestConfig, exportTestData, randomWeights, type ExportCase } from './testing.ts';
+import { exportTestConfig, exportTestData, randomWeights, type ExportCase } from './export.support.ts';
 
 const cpu = new CpuBackend();
 

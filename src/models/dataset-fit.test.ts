@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultModelConfig, validateModelConfig, type ModelConfig } from './config.ts';
 import { datasetProblems, fittingFusion, resolveModelConfig } from './dataset-fit.ts';
-import { tinyDataset } from './testing.ts';
+import { tinyDataset } from './models.support.ts';
 
 const base = (overrides: Partial<ModelConfig> = {}) => defaultModelConfig(overrides);
 

@@ -10,7 +10,7 @@ import { makeBatch } from '../train/batch.ts';
 import { defaultModelConfig, FUSION_KINDS, validateModelConfig, type FusionKind, type ModelConfig } from './config.ts';
 import { MultimodalModel, modelCost, modelSpecs, parameterCount, taskLoss } from './model.ts';
 import { Params, initialValues } from './params.ts';
-import { tinyDataset } from './testing.ts';
+import { tinyDataset } from './models.support.ts';
 import { Random } from '../random.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import type { TaskKind } from '../data/types.ts';

@@ -9,7 +9,7 @@ import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
 import { gemmPlan, matmul, matmulVariant, setMatmulVariant } from './matmul.ts';
-import { seededValues } from './testing.ts';
+import { seededValues } from './ops.support.ts';
 
 let gpu: WebGpuBackend;
 const cpu = new CpuBackend({ precision: 'f64' });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { timeNormsFromEnd } from './norms.ts';
-import { seededValues } from './testing.ts';
+import { seededValues } from './ops.support.ts';
 
 let gpu: WebGpuBackend;
 

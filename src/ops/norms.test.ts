@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { timeNormsFromEnd, timeShareFromEnd } from './norms.ts';
-import { seededValues } from './testing.ts';
+import { seededValues } from './ops.support.ts';
 
 /** Writes examples (each [L_b, F] rows) into a [B, T, F] batch, filling padding with `pad`. */
 function padded(examples: number[][][], T: number, F: number, pad: (b: number, t: number, f: number) => number): number[] {

@@ -2,7 +2,7 @@
 // gradients against the float64 CPU reference, with the f32 tolerances in TOLERANCES.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { allCases, compareWithReference } from './testing.ts';
+import { allCases, compareWithReference } from './ops.support.ts';
 
 let gpu: WebGpuBackend;
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { OPS } from './index.ts';
-import { allCases, compareWithReference, gradcheckCase } from './testing.ts';
+import { allCases, compareWithReference, gradcheckCase } from './ops.support.ts';
 
 const cases = allCases();
 

@@ -10,15 +10,15 @@ import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from '../export/onnx-recurrent.ts';
-import { compareWithPytorch, recurrentFixtures } from './recurrent.parity.ts';
+import { compareWithPytorch, recurrentFixtures } from './recurrent-parity.support.ts';
 import { initRecurrentParams, recurrent, setStepKernels, type CellKind, type RecurrentConfig } from './recurrent.ts';
 import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
-import { compareWithReference, type OpCase } from './testing.ts';
+import { compareWithReference, type OpCase } from './ops.support.ts';
 import { matmul } from './matmul.ts';
 import { mean } from './reduce.ts';
 import { mul, sub } from './elementwise.ts';
 import { scale } from './scale.ts';
-import { seededValues } from './testing.ts';
+import { seededValues } from './ops.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {

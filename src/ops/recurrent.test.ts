@@ -1,7 +1,7 @@
 // Recurrent layers on the CPU backend: PyTorch parity (float64 and float32), bad input.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { compareWithPytorch, recurrentFixtures } from './recurrent.parity.ts';
+import { compareWithPytorch, recurrentFixtures } from './recurrent-parity.support.ts';
 import { initRecurrentParams, readGateCapture, recurrent, type RecurrentConfig } from './recurrent.ts';
 
 const fixtures = recurrentFixtures();

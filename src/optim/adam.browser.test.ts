@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { runAdam, TORCH_ADAM, TORCH_ADAMW } from './adam.shared.ts';
+import { runAdam, TORCH_ADAM, TORCH_ADAMW } from './adam.support.ts';
 
 describe('fused Adam kernel matches torch.optim (f32, 5 decimals)', () => {
   it('Adam and AdamW', async () => {

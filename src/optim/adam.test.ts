@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { runAdam, TORCH_ADAM, TORCH_ADAMW } from './adam.shared.ts';
+import { runAdam, TORCH_ADAM, TORCH_ADAMW } from './adam.support.ts';
 
 describe('Adam on the CPU matches torch.optim', () => {
   it('Adam with L2 weight decay (f64)', async () => {

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
-import { seededValues } from '../ops/testing.ts';
-import { checkClipFixture, clipFixtures } from './clip.fixtures.ts';
+import { seededValues } from '../ops/ops.support.ts';
+import { checkClipFixture, clipFixtures } from './clip.support.ts';
 import { gradNorms } from './clip.ts';
 import { createOptimizer } from './optimizer.ts';
 

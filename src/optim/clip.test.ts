@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';
-import { checkClipFixture, clipFixtures } from './clip.fixtures.ts';
+import { checkClipFixture, clipFixtures } from './clip.support.ts';
 import { gradNorms } from './clip.ts';
 
 describe('gradNorms matches clip_grad_norm_ on the CPU', () => {

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';
-import { checkOptimFixture, checkOptimResume, optimFixtures } from './optim.fixtures.ts';
+import { checkOptimFixture, checkOptimResume, optimFixtures } from './optim.support.ts';
 import { createOptimizer } from './optimizer.ts';
 
 let gpu: WebGpuBackend;

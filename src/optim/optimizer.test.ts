@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';
-import { checkOptimFixture, checkOptimResume, optimFixtures } from './optim.fixtures.ts';
+import { checkOptimFixture, checkOptimResume, optimFixtures } from './optim.support.ts';
 import { createOptimizer } from './optimizer.ts';
 
 const fixtures = optimFixtures();

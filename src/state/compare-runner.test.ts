@@ -3,7 +3,7 @@
 // queue: every training/validation example validated by exactly one fold, the same setup
 // in every fold, and the folds' mean ± sample standard deviation.
 import { describe, expect, it } from 'vitest';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { summarizeFolds } from '../train/cross-validate.ts';
 import { applySetting, compareRuns, foldRuns } from './compare-runner.ts';
 import { defaultSetup } from './settings.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { defaultModelConfig } from '../models/config.ts';
 import { modelFromWeights } from '../models/model.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { defaultTrainConfig } from './config.ts';
 import type { FromWorker, TrainingState } from './protocol.ts';
 import { TrainingSession } from './session.ts';

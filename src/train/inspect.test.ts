@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
 import { MultimodalModel } from '../models/model.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { inspect, scanUnits } from './inspect.ts';
 import { tokenizeForModel } from './text-input.ts';
 import { makeBatch } from './batch.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { generateLongMemory, WHY_LSTM_PRESET } from '../data/long-memory.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { defaultTrainConfig } from './config.ts';

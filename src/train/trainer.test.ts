@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { MultimodalModel, modelFromWeights } from '../models/model.ts';
 import { defaultTrainConfig, type TrainConfig } from './config.ts';
 import { Trainer, layerOf, type StepStats, type TrainerEvent } from './trainer.ts';

@@ -6,7 +6,7 @@ import { TrainingClient } from './client.ts';
 import type { FromWorker, ReadyInfo } from './protocol.ts';
 import { defaultModelConfig } from '../models/config.ts';
 import { defaultTrainConfig } from './config.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 
 function harness() {
   const events: FromWorker[] = [];

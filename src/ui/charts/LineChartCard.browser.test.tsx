@@ -2,7 +2,7 @@
 // are drawn and labelled (near-equal ones merged into one label), both axes have titles,
 // tick labels are distinct and inside the chart; the confusion matrix has a colour legend.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mount, waitFor, type Mounted } from '../inspect/testing.tsx';
+import { mount, waitFor, type Mounted } from '../inspect/inspect.support.tsx';
 import { ConfusionMatrix } from '../evaluate/ConfusionMatrix.tsx';
 import { LineChartCard, type ChartRow } from './LineChartCard.tsx';
 import { BarChartSvg } from './BarChartSvg.tsx';

@@ -8,9 +8,9 @@ import { CpuBackend } from '../../backend/cpu.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { defaultModelConfig, type ModelConfig } from '../../models/config.ts';
 import { MultimodalModel } from '../../models/model.ts';
-import { tinyDataset } from '../../models/testing.ts';
+import { tinyDataset } from '../../models/models.support.ts';
 import { evaluate, type EvalResult } from '../../train/evaluate.ts';
-import { mount, user, waitFor, type Mounted } from '../inspect/testing.tsx';
+import { mount, user, waitFor, type Mounted } from '../inspect/inspect.support.tsx';
 import { formatValue } from '../inspect/traces.ts';
 import { EvaluatePanel, type EvalSplit } from './EvaluatePanel.tsx';
 

@@ -8,13 +8,13 @@ import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { unzipSync } from 'fflate';
 import { CpuBackend } from '../../backend/cpu.ts';
-import { tinyDataset } from '../../models/testing.ts';
+import { tinyDataset } from '../../models/models.support.ts';
 import { defaultTrainConfig } from '../../train/config.ts';
 import type { TrainingState } from '../../train/protocol.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { decodeModel } from '../../export/onnx-proto.ts';
 import { gatescopeForward } from '../../export/reference-output.ts';
-import { exportTestConfig } from '../../export/testing.ts';
+import { exportTestConfig } from '../../export/export.support.ts';
 import type { Checkpoint } from '../../export/checkpoint.ts';
 import { ExportPanel, type ExportPanelProps } from './ExportPanel.tsx';
 

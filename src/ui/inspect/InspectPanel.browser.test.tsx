@@ -6,13 +6,13 @@
 // dataset text is rendered as text.
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultModelConfig, type ModelConfig } from '../../models/config.ts';
-import { tinyDataset } from '../../models/testing.ts';
+import { tinyDataset } from '../../models/models.support.ts';
 import type { CellKind, GateTrace } from '../../ops/recurrent.ts';
 import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from '../../train/protocol.ts';
 import { Random } from '../../random.ts';
 import { lookupTable, tableIndex } from '../common/colormap.ts';
 import { InspectPanel, type InspectApi } from './InspectPanel.tsx';
-import { cellPoint, cpuApi, mount, user, waitFor, type Mounted } from './testing.tsx';
+import { cellPoint, cpuApi, mount, user, waitFor, type Mounted } from './inspect.support.tsx';
 import { formatValue, parseValue } from './traces.ts';
 
 const H = 6;

@@ -1,5 +1,5 @@
 // Cases for expand (new axis first, middle, last) and sumAxis (every position).
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { expand, sumAxis } from './expand.ts';
 import { mul } from './elementwise.ts';
 

@@ -1,6 +1,6 @@
 // Cases for the embedding lookup: repeated ids (the gradient sums them), unused rows
 // (their gradient is zero) and a [B, T] batch.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { embedding } from './embedding.ts';
 
 const IDS = [3, 0, 3, 5, 1, 3, 0, 2];

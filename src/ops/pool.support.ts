@@ -1,7 +1,7 @@
 // Cases for max pooling (non-overlapping, overlapping windows, floor mode leftovers)
 // and global average pooling. Values are distinct within each window (seeded uniform),
 // so the argmax is unique and finite differences are valid; ties are tested in pool.test.ts.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { globalAvgPool, maxPool2d } from './pool.ts';
 
 export const cases: OpCase[] = [

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';
-import { checkNnFixture, nnFixtures } from './nn.parity.ts';
+import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {

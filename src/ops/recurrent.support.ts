@@ -2,7 +2,7 @@
 // lengths} × {with, without h0/c0}, on both WebGPU forward paths. The loss weights the
 // output sequence and every final state, so all gradients (inputs, weights, biases,
 // initial states) are checked.
-import type { CaseInput, OpCase } from './testing.ts';
+import type { CaseInput, OpCase } from './ops.support.ts';
 import { CELLS, recurrent, type CellKind, type RecurrencePath, type RecurrentConfig } from './recurrent.ts';
 import type { Tensor } from '../tensor.ts';
 

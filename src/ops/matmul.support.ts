@@ -1,5 +1,5 @@
 // Test cases for matmul: every transpose combination, bias and activation epilogues.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { matmul } from './matmul.ts';
 
 export const cases: OpCase[] = [

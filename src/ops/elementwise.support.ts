@@ -1,5 +1,5 @@
 // Test cases for add/sub/mul/scale, activations, reductions and reshape.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { add, mul, sub } from './elementwise.ts';
 import { scale } from './scale.ts';
 import { activation } from './activation.ts';

@@ -1,7 +1,7 @@
 // Cases for conv2d on both paths (direct kernels and im2col + matmul): padding, stride,
 // odd channel counts (partial register blocks), kernel sizes 1, 3 and 5, with and
 // without bias, an input that needs no gradient (images); and the helper ops alone.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { batchTranspose, col2imOp, conv2d, type Conv2dPath } from './conv2d.ts';
 import { runOp } from './op.ts';
 

@@ -1,6 +1,6 @@
 // Cases for the binary cross-entropy with logits: plain mean, a row mask, large logits
 // (stability), and a gradient to soft targets.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { sigmoidCrossEntropy } from './bce.ts';
 import { scale } from './scale.ts';
 

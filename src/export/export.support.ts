@@ -6,7 +6,7 @@ import type { PreparedDataset, TaskKind } from '../data/types.ts';
 import { defaultModelConfig, type CnnPooling, type FusionKind, type ImageEncoderKind, type ModelConfig } from '../models/config.ts';
 import { modelSpecs } from '../models/model.ts';
 import { initialValues } from '../models/params.ts';
-import { tinyDataset } from '../models/testing.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { Random } from '../random.ts';
 import type { OnnxFeeds } from './onnx.ts';

@@ -3,7 +3,7 @@
 // backends are still compared on the profile itself. One example has the full length so
 // every position is present (the suite's comparison treats NaN as a mismatch; absent
 // positions are compared in norms.browser.test.ts).
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { timeNormsFromEnd } from './norms.ts';
 import { scale } from './scale.ts';
 

@@ -1,7 +1,7 @@
 // Shared machinery for op tests: a case describes inputs and a function of tensors;
 // the suite checks float64 finite-difference gradients on the CPU and compares any
 // backend (CPU f32, WebGPU) with the float64 CPU reference, forward and backward.
-// Cases live beside their ops in `src/ops/*.cases.ts` and are collected by glob.
+// Cases live beside their ops in `src/ops/<op>.support.ts` and are collected by glob.
 import { CpuBackend } from '../backend/cpu.ts';
 import type { Backend } from '../backend/backend.ts';
 import { backward } from './grad.ts';
@@ -126,9 +126,9 @@ export function gradcheckCase(c: OpCase): CloseReport[] {
   return result.reports;
 }
 
-/** Every case from `src/ops/*.cases.ts`. */
+/** Every case from `src/ops/<op>.support.ts` (this file and the parity helpers hold none). */
 export function allCases(): OpCase[] {
-  const modules = import.meta.glob<{ cases: OpCase[] }>('./*.cases.ts', { eager: true });
+  const modules = import.meta.glob<{ cases: OpCase[] }>(['./*.support.ts', '!./ops.support.ts', '!./*-parity.support.ts'], { eager: true });
   return Object.values(modules).flatMap((m) => m.cases);
 }
 

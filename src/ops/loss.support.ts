@@ -1,5 +1,5 @@
 // Cases for concat/split, softmax cross-entropy, mse and dropout.
-import type { OpCase } from './testing.ts';
+import type { OpCase } from './ops.support.ts';
 import { concat, split } from './concat.ts';
 import { mse, softmaxCrossEntropy } from './loss.ts';
 import { dropout } from './dropout.ts';

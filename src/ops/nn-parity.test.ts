@@ -1,7 +1,7 @@
 // conv2d, pooling, embedding and BCE against PyTorch (float64 fixtures) on the f64 CPU backend.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
-import { checkNnFixture, nnFixtures } from './nn.parity.ts';
+import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';
 
 describe('nn ops match PyTorch (CPU f64)', () => {
   const cpu = new CpuBackend({ precision: 'f64' });
