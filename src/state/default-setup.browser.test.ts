@@ -3,7 +3,9 @@
 // validation accuracy within 1,500 training steps, while the same settings with the text
 // alone or the image alone end within 5 points of the best accuracy that modality can
 // reach (the generator's exact per-kind ceilings, as the accuracy chart draws them).
-// The numbers seen are printed.
+// The run stops at the first epoch that passes 90 % (the rest of the 16 epochs would only
+// spend CI time: measured 0.946 at epoch 10, then 1.000 to the end). The numbers seen are
+// printed.
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import type { FusionKind } from '../models/config.ts';
@@ -16,10 +18,12 @@ const setup = defaultSetup();
 const dataPromise = new DatasetBuilder().build({ source: 'shapes', settings: setup.data, openMojiBaseUrl: '' });
 const gpuPromise = WebGpuBackend.create();
 
-async function run(fusion: FusionKind): Promise<{ accuracy: number; steps: number }> {
+async function runUntil(fusion: FusionKind, target: number): Promise<{ accuracy: number; steps: number }> {
   const [gpu, data] = await Promise.all([gpuPromise, dataPromise]);
   const model = resolveModelConfig({ ...setup.model, fusion }, data, null);
-  const t = new Trainer(gpu, data, model, setup.train, () => {});
+  const t = new Trainer(gpu, data, model, setup.train, (e) => {
+    if (e.type === 'epoch' && (e.record.validation.accuracy ?? 0) >= target) t.stop();
+  });
   await t.start();
   const accuracy = t.history[t.history.length - 1].validation.accuracy!;
   console.log(`default setup · ${fusion}: validation accuracy by epoch ${t.history.map((h) => h.validation.accuracy!.toFixed(3)).join(' ')} (${t.step} steps)`);
@@ -31,7 +35,7 @@ async function run(fusion: FusionKind): Promise<{ accuracy: number; steps: numbe
 
 describe('the default setup learns decisively', () => {
   it(`${setup.model.fusion} fusion passes 90 % validation accuracy within 1,500 steps`, async () => {
-    const r = await run(setup.model.fusion);
+    const r = await runUntil(setup.model.fusion, 0.9);
     expect(r.steps).toBeLessThanOrEqual(1500);
     expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
   }, 900_000);
