@@ -7,9 +7,8 @@ import { Random } from '../src/random.ts';
 import { microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
 import { grid1d } from '../src/gpu/grid.ts';
-import lstmWgsl from '../shaders/recurrent/lstm_cell.wgsl?raw';
-import forwardWgsl from '../shaders/recurrent/recurrent_forward.wgsl?raw';
-import backwardWgsl from '../shaders/recurrent/recurrent_backward.wgsl?raw';
+import { lstmCell } from '../src/ops/lstm.ts';
+import { recurrentWgsl } from '../src/ops/wgsl-modules.ts';
 
 const logEl = document.getElementById('log')!;
 function log(message: string): void {
@@ -130,8 +129,7 @@ async function stepLab(gpu: WebGpuBackend) {
           : 'fn fake_finish(b: u32, k: u32, through: f32) { if (through == 12345.5) { dgx[b + k] = 1.0; } }\n';
     }
     if (ablation === 'onesource') code = code.replace(/ {2}if \(s == 0u\) \{[\s\S]*?\n {2}\} else \{\n/, '  {\n');
-    const head = (k.subgroups ? 'enable subgroups;\n' : '') + lstmWgsl + (dir === 'fwd' ? forwardWgsl : backwardWgsl);
-    let full = head + code;
+    let full = recurrentWgsl('lstm', lstmCell.wgsl, dir === 'fwd' ? 'forward' : 'backward', { name: `lab_${spec}`, code }).code;
     if (ablation === 'trivialcell') full = full.replace(/let i = sigmoid\(a\[0\] \+ r\[0\]\);[\s\S]*?let o = sigmoid\(a\[3\] \+ r\[3\]\);/, 'let i = a[0] + r[0]; let f = a[1] + r[1]; let g = a[2] + r[2]; let o = a[3] + r[3];').replace('out.h = o * tanh_stable(c);', 'out.h = o * c;');
     if (ablation === 'nostores') full = full.replace(/ {2}let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
     return { name: spec, code: full, kernel: k };

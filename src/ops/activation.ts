@@ -1,5 +1,5 @@
 // tanh, sigmoid, relu, and the fused gradient kernel dx = dy · f'(y) used by their backward.
-import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
+import { UNARY_WGSL } from './wgsl-modules.ts';
 import gradWgsl from '../../shaders/nn/activation_grad.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
@@ -38,7 +38,7 @@ function activationOp(kind: Activation): OpDef<object> {
       gpu.dispatch({
         label: `${kind}.forward`,
         shaderKey: 'nn/unary',
-        code: unaryWgsl,
+        code: UNARY_WGSL,
         constants: { F: CODE[kind] },
         reads: [gpu.buffer(x)],
         writes: [gpu.buffer(out)],

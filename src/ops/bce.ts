@@ -6,7 +6,7 @@
 //   ∂loss/∂z_ic = w_i (σ(z_ic) − y_ic) / (C Σ w),   ∂loss/∂y_ic = −w_i z_ic / (C Σ w)
 // The mask is not differentiated.
 import bceWgsl from '../../shaders/nn/bce.wgsl?raw';
-import bceBackwardWgsl from '../../shaders/nn/bce_backward.wgsl?raw';
+import { BCE_BACKWARD_WGSL } from './wgsl-modules.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
@@ -104,7 +104,7 @@ export const sigmoidCrossEntropyGradOp: OpDef<BceGradAttrs> = {
     gpu.dispatch({
       label: 'sigmoidCrossEntropy.backward',
       shaderKey: 'nn/bce_backward',
-      code: bceBackwardWgsl,
+      code: BCE_BACKWARD_WGSL,
       constants: { TARGETS_GRAD: attrs.targetsGrad ? 1 : 0 },
       reads: inputs.map((t) => gpu.buffer(t)),
       writes: [gpu.buffer(outputs[0]), gpu.buffer(dtargets)],

@@ -10,13 +10,16 @@
 import gruWgsl from '../../shaders/recurrent/gru_cell.wgsl?raw';
 import { sigmoidScalar } from './activation.ts';
 import type { CellSpec } from './recurrent-cell.ts';
+import { wgslFragment } from '../gpu/wgsl.ts';
+
+const GRU_WGSL = wgslFragment('recurrent/gru_cell', gruWgsl);
 
 export const gruCell: CellSpec = {
   gates: 3,
   saved: 5,
   hasCell: false,
   savedNames: ['r', 'z', 'n', 'hn', 'h_prev'],
-  wgsl: gruWgsl,
+  wgsl: GRU_WGSL,
   // For the GRU, `pre` holds a (input side, incl. b_ih) in [0, 3H) and W_hh h + b_hh in [3H, 6H).
   forwardUnit(H, j, pre, hPrevJ, _cPrevJ, saved, so) {
     const r = sigmoidScalar(pre[j] + pre[3 * H + j]);

@@ -10,13 +10,16 @@
 import lstmWgsl from '../../shaders/recurrent/lstm_cell.wgsl?raw';
 import { sigmoidScalar } from './activation.ts';
 import type { CellSpec } from './recurrent-cell.ts';
+import { wgslFragment } from '../gpu/wgsl.ts';
+
+const LSTM_WGSL = wgslFragment('recurrent/lstm_cell', lstmWgsl);
 
 export const lstmCell: CellSpec = {
   gates: 4,
   saved: 6,
   hasCell: true,
   savedNames: ['i', 'f', 'g', 'o', 'c', 'c_prev'],
-  wgsl: lstmWgsl,
+  wgsl: LSTM_WGSL,
   forwardUnit(H, j, pre, hPrevJ, cPrevJ, saved, so) {
     // pre = [a (4H) | W_hh h + b_hh (4H)]
     const i = sigmoidScalar(pre[j] + pre[4 * H + j]);

@@ -9,7 +9,7 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
-import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
+import { SPLITK_REDUCE_WGSL } from './wgsl-modules.ts';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { fourWideSubgroups } from '../backend/subgroups.ts';
@@ -123,7 +123,7 @@ function encodeGemmSplit(gpu: WebGpuBackend, variant: GemmVariant, inputs: reado
   gpu.dispatch({
     label: 'matmul.splitK.reduce',
     shaderKey: 'linalg/matmul_splitk_reduce',
-    code: splitkReduceWgsl,
+    code: SPLITK_REDUCE_WGSL,
     constants: { HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
     // Without a bias, the partials fill the (unread) bias binding.
     reads: [gpu.buffer(part), gpu.buffer(bias ?? part)],

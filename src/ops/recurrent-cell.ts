@@ -1,6 +1,7 @@
 // What one recurrent cell (rnn.ts, lstm.ts, gru.ts) gives the layer in recurrent.ts:
 // its per-unit math for the CPU reference and the WGSL that implements it. A file of its
 // own so that the cells and the layer that collects them import it, not each other.
+import type { WgslFragment } from '../gpu/wgsl.ts';
 import type { FloatArray } from '../tensor.ts';
 
 /** Per-cell math for the CPU reference and the WGSL that implements it. */
@@ -11,8 +12,8 @@ export interface CellSpec {
   saved: number;
   hasCell: boolean;
   savedNames: string[];
-  /** WGSL defining cell_forward and cell_backward for the templates. */
-  wgsl: string;
+  /** WGSL fragment providing cell_forward and cell_backward for the templates. */
+  wgsl: WgslFragment;
   /** RNN activation code for the WGSL (1 tanh, 3 relu). */
   activationCode?: number;
   /**

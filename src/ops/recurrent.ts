@@ -17,13 +17,10 @@
 //
 // Parameters use PyTorch's layout and gate order (LSTM i,f,g,o; GRU r,z,n); export
 // converts for ONNX.
-import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
-import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
 import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
 import type { Backend } from '../backend/backend.ts';
 import { fourWideSubgroups } from '../backend/subgroups.ts';
-import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { Random } from '../random.ts';
 import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
@@ -37,11 +34,13 @@ import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
 import type { CellSpec } from './recurrent-cell.ts';
-import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
+import { chooseRecurrencePath, recurrentConstants, stepKernels } from './recurrent-selection.ts';
+import { recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 export type { CellSpec };
+export { chooseRecurrencePath, setStepKernels, stepKernels } from './recurrent-selection.ts';
 
 export const CELLS: Record<CellKind, CellSpec> = {
   rnn_tanh: rnnTanhCell,
@@ -296,8 +295,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           ['u32', 0],
         ] as ['u32', number][];
       const kernel = stepKernels(gpu, B, cell.gates).forward;
-      const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + forwardWgsl + kernel.code;
-      const shaderKey = `recurrent/${attrs.cell}_forward_${kernel.name}`;
+      const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel);
       if (path === 'sequence') {
         gpu.dispatch({ label, shaderKey, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
@@ -533,7 +531,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       if (separate) gpu.recorder.clear(gpu.buffer(dGhOut));
     }
     const kernel = stepKernels(gpu, B, cell.gates).backward;
-    const code = (kernel.subgroups ? 'enable subgroups;\n' : '') + cell.wgsl + backwardWgsl + kernel.code;
+    const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'backward', kernel);
     const workgroups = grid1d(kernel.lanes(B, H), kernel.workgroupSize);
     // Unused bindings (dy when there is no output gradient, dGh for cells without a
     // separate hidden side) are filled with buffers the kernel never touches.
@@ -557,7 +555,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     for (let s = steps - 1; s >= (stateGrads ? -1 : 0); s--) {
       gpu.dispatch({
         label: `${attrs.cell}.backward`,
-        shaderKey: `recurrent/${attrs.cell}_backward_${kernel.name}`,
+        shaderKey,
         code,
         entryPoint: 'step_blocked',
         constants,
@@ -603,50 +601,6 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
   },
   backward: 'nondifferentiable',
 };
-
-const BLOCKED = blockedStepKernels(STEP_BLOCK.rows, STEP_BLOCK.units);
-/** Subgroup-shared kernels by rows per invocation and gates, made on first use. */
-const shared = new Map<string, { forward: StepKernel; backward: StepKernel }>();
-function sharedKernels(rows: 4 | 16, gates: number): { forward: StepKernel; backward: StepKernel } {
-  const key = `${rows}/${gates}`;
-  let k = shared.get(key);
-  if (!k) shared.set(key, (k = sharedStepKernels(rows, gates)));
-  return k;
-}
-const stepOverride = new WeakMap<WebGpuBackend, { forward: StepKernel; backward: StepKernel }>();
-
-/**
- * The per-step kernels used on this backend for a batch of B and a cell with `gates`
- * gates: subgroup-shared where subgroups are 4 wide (SwiftShader; 16 rows per
- * invocation from B = 16 on, else 4), register-blocked elsewhere.
- */
-export function stepKernels(gpu: WebGpuBackend, B: number, gates = 4): { forward: StepKernel; backward: StepKernel } {
-  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? sharedKernels(B >= 16 ? 16 : 4, gates) : BLOCKED);
-}
-
-/** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */
-export function setStepKernels(gpu: WebGpuBackend, kernels: { forward: StepKernel; backward: StepKernel } | null): void {
-  if (kernels) stepOverride.set(gpu, kernels);
-  else stepOverride.delete(gpu);
-}
-
-function recurrentConstants(cell: CellSpec, H: number): Record<string, number> {
-  return { H, G: cell.gates, S: cell.saved, ACT: cell.activationCode ?? 1 };
-}
-
-/**
- * Which forward path to use for a shape and kernel family, by measurement on SwiftShader
- * (2 CPU cores; `npm run bench -- --profile --query "B=…&H=…&paths=step,sequence"`).
- * With the subgroup-shared step kernels the per-step path was as fast or faster for
- * every shape tried (B 1…32, H 32…512; e.g. B 8, H 64: 8 vs 17 ms forward). With the
- * register-blocked kernels the sequence path (one workgroup per batch row looping over
- * t) wins below B·H = 1024, where a step has too few invocations to fill both cores.
- */
-export function chooseRecurrencePath(B: number, T: number, H: number, sharedKernels = false): 'step' | 'sequence' {
-  void T;
-  if (sharedKernels) return 'step';
-  return B * H >= 1024 ? 'step' : 'sequence';
-}
 
 // ---- composition ------------------------------------------------------------------
 

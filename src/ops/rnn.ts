@@ -3,6 +3,9 @@
 // Backward: d pre = dh ⊙ act'(pre) (tanh: 1 − h², relu: [pre > 0]).
 import rnnWgsl from '../../shaders/recurrent/rnn_cell.wgsl?raw';
 import type { CellSpec } from './recurrent-cell.ts';
+import { wgslFragment } from '../gpu/wgsl.ts';
+
+const RNN_WGSL = wgslFragment('recurrent/rnn_cell', rnnWgsl);
 
 function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
   return {
@@ -10,7 +13,7 @@ function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
     saved: 2,
     hasCell: false,
     savedNames: ['pre', 'h'],
-    wgsl: rnnWgsl,
+    wgsl: RNN_WGSL,
     activationCode: activation === 'tanh' ? 1 : 3,
     forwardUnit(H, j, pre, _hPrevJ, _cPrevJ, saved, so) {
       const p = pre[j] + pre[H + j]; // pre = [a (H) | W_hh h + b_hh (H)]
