@@ -1,7 +1,11 @@
 // Micro-kernels for the lab: the cost of one storage-buffer load, one subgroup
 // broadcast and one vec4 multiply-add per invocation on this adapter. Each kernel is the
 // bindings fragment below plus a generated `main`, composed by src/gpu/wgsl.ts.
+import { uniformLayout } from '../src/gpu/uniform-layout.ts';
 import { composeWgsl, wgslFragment } from '../src/gpu/wgsl.ts';
+
+/** Uniforms of the micro-kernels' bindings fragment below. */
+export const MICRO_PARAMS = uniformLayout('bench/micro_bindings', { M: 'u32', N: 'u32', K: 'u32' });
 
 const BINDINGS = wgslFragment(
   'bench/micro_bindings',
@@ -11,7 +15,7 @@ const BINDINGS = wgslFragment(
 @group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-struct Params { M: u32, N: u32, K: u32, pad: u32 }
+struct Params { M: u32, N: u32, K: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;

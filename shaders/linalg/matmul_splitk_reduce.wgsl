@@ -7,7 +7,7 @@
 @group(0) @binding(1) var<storage, read> bias: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 
-struct Params { MN: u32, N: u32, S: u32, pad: u32 }
+struct Params { MN: u32, N: u32, S: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override HAS_BIAS: bool = false;

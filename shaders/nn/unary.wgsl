@@ -5,7 +5,7 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 
-struct Params { n: u32, alpha: f32, beta: f32, pad: u32 }
+struct Params { n: u32, alpha: f32, beta: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override F: u32 = 0u;

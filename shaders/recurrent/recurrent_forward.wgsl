@@ -25,7 +25,7 @@
 @group(0) @binding(7) var<storage, read_write> saved: array<f32>;
 @group(0) @binding(8) var<storage, read_write> hprev: array<f32>;
 
-struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32, pad: u32 }
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override H: u32 = 32u;

@@ -10,8 +10,12 @@
 // barriers: on SwiftShader barriers are expensive. The choice among the variants is made
 // per adapter by measurement (src/ops/gemm-tuning.ts).
 import commonWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { ACTIVATIONS, composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
 import { MATMUL_NAIVE_WGSL } from './wgsl-modules.ts';
+
+/** Uniforms of every variant (matmul_common.wgsl, matmul_naive.wgsl): kChunk > 0 splits K. */
+export const MATMUL_PARAMS = uniformLayout(['linalg/matmul_common', 'linalg/matmul_naive'], { M: 'u32', N: 'u32', K: 'u32', kChunk: 'u32' });
 
 const COMMON = wgslFragment('linalg/matmul_common', commonWgsl);
 /** A generated variant's module: activations, matmul_common.wgsl and the generated `main`. */

@@ -35,8 +35,12 @@ import { needsGrad } from '../autograd/tape.ts';
 import { rnnReluCell, rnnTanhCell } from './rnn.ts';
 import type { CellSpec } from './recurrent-cell.ts';
 import { chooseRecurrencePath, recurrentConstants, stepKernels } from './recurrent-selection.ts';
-import { recurrentWgsl } from './wgsl-modules.ts';
+import { RECURRENT_BACKWARD_PARAMS, RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const BIAS_GRAD_PARAMS = uniformLayout('recurrent/bias_grad', { B: 'u32', T: 'u32', GH: 'u32' });
+const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 export type { CellSpec };
@@ -283,17 +287,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const inBias = attrs.inputBias ? inputs[lay.inputBias(d)] : xProj;
       const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
       const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
-      const uniforms = (s: number) =>
-        [
-          ['u32', B],
-          ['u32', T],
-          ['u32', lay.D * H],
-          ['u32', d * H],
-          ['u32', d],
-          ['u32', s],
-          ['u32', steps],
-          ['u32', 0],
-        ] as ['u32', number][];
+      const uniforms = (s: number) => RECURRENT_FORWARD_PARAMS.pack({ B, T, DH: lay.D * H, d_off: d * H, reverse: d, s, steps });
       const kernel = stepKernels(gpu, B, cell.gates).forward;
       const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel);
       if (path === 'sequence') {
@@ -314,16 +308,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         constants: { H, S: cell.saved, C_OFF: lay.hasCell ? 4 : 0 },
         reads: [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(inputs[1])],
         writes: [gpu.buffer(outputs[lay.hN(d)]), gpu.buffer(cTarget)],
-        uniforms: [
-          ['u32', B],
-          ['u32', T],
-          ['u32', lay.D * H],
-          ['u32', d * H],
-          ['u32', d],
-          ['u32', 0],
-          ['u32', 0],
-          ['u32', 0],
-        ],
+        uniforms: FINALIZE_PARAMS.pack({ B, T, DH: lay.D * H, d_off: d * H, reverse: d }),
         workgroups: grid1d(B * H, 64),
       });
       // Temporaries go back to the pool; it hands them out again only after the submit.
@@ -542,16 +527,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const stateGrads = attrs.stateGrads !== false;
     const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0 };
     const uniforms = (s: number, final: number) =>
-      [
-        ['u32', B],
-        ['u32', T],
-        ['u32', attrs.directions * H],
-        ['u32', attrs.direction * H],
-        ['u32', attrs.direction],
-        ['u32', s],
-        ['u32', final],
-        ['u32', 0],
-      ] as ['u32', number][];
+      RECURRENT_BACKWARD_PARAMS.pack({ B, T, DH: attrs.directions * H, d_off: attrs.direction * H, reverse: attrs.direction, s, final_step: final });
     for (let s = steps - 1; s >= (stateGrads ? -1 : 0); s--) {
       gpu.dispatch({
         label: `${attrs.cell}.backward`,
@@ -575,12 +551,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const rowsHh = separate ? gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows_hh`) : dFinal;
     const biasReads = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dGx)];
     const biasWrites = [gpu.buffer(rowsIh), gpu.buffer(rowsHh), gpu.buffer(dbIh), gpu.buffer(dbHh)];
-    const biasUniforms: ['u32', number][] = [
-      ['u32', B],
-      ['u32', T],
-      ['u32', GH],
-      ['u32', 0],
-    ];
+    const biasUniforms = BIAS_GRAD_PARAMS.pack({ B, T, GH });
     for (const entryPoint of ['per_example', 'total']) {
       gpu.dispatch({
         label: `${attrs.cell}.bias_grad`,

@@ -1,6 +1,6 @@
 // scale: y = alpha·x + beta, elementwise. Its own file because both the broadcasting
 // ops (elementwise.ts) and the reductions (reduce.ts) use it in their backward passes.
-import { UNARY_WGSL } from './wgsl-modules.ts';
+import { UNARY_PARAMS, UNARY_WGSL } from './wgsl-modules.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, type OpDef } from './op.ts';
@@ -28,12 +28,7 @@ export const scaleOp: OpDef<ScaleAttrs> = {
       constants: { F: 0 },
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', out.size],
-        ['f32', attrs.alpha],
-        ['f32', attrs.beta],
-        ['u32', 0],
-      ],
+      uniforms: UNARY_PARAMS.pack({ n: out.size, alpha: attrs.alpha, beta: attrs.beta }),
       workgroups: grid1d(out.size, 256),
     });
   },

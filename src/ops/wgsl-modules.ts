@@ -10,12 +10,20 @@ import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
 import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
 import bceBackwardWgsl from '../../shaders/nn/bce_backward.wgsl?raw';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { ACTIVATIONS, composeWgsl, wgslFragment, type WgslFragment } from '../gpu/wgsl.ts';
 
 const withActivations = (name: string, code: string) => composeWgsl(name, [ACTIVATIONS, wgslFragment(name, code)]);
 
 /** shaders/nn/unary.wgsl with the activations. */
 export const UNARY_WGSL = withActivations('nn/unary', unaryWgsl);
+/** Uniforms of shaders/nn/unary.wgsl (scale and the activations). */
+export const UNARY_PARAMS = uniformLayout('nn/unary', { n: 'u32', alpha: 'f32', beta: 'f32' });
+/** Uniforms of shaders/nn/binary.wgsl (elementwise and reduce). */
+export const BINARY_PARAMS = uniformLayout('nn/binary', { n: 'u32', na: 'u32', nb: 'u32' });
+/** Uniforms of the recurrent templates (one dispatch per step s, or one for all `steps`). */
+export const RECURRENT_FORWARD_PARAMS = uniformLayout('recurrent/recurrent_forward', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32', s: 'u32', steps: 'u32' });
+export const RECURRENT_BACKWARD_PARAMS = uniformLayout('recurrent/recurrent_backward', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32', s: 'u32', final_step: 'u32' });
 /** shaders/nn/bce_backward.wgsl with the activations. */
 export const BCE_BACKWARD_WGSL = withActivations('nn/bce_backward', bceBackwardWgsl);
 /** shaders/linalg/matmul_naive.wgsl with the activations. */
