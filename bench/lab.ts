@@ -7,7 +7,7 @@ import { Random } from '../src/random.ts';
 import { MICRO_PARAMS, microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
 import { grid1d } from '../src/gpu/grid.ts';
-import { lstmCell } from '../src/ops/lstm.ts';
+import { lstmCell } from '../src/ops/cells/lstm/lstm.ts';
 import { RECURRENT_BACKWARD_PARAMS, RECURRENT_FORWARD_PARAMS, recurrentWgsl } from '../src/ops/wgsl-modules.ts';
 
 const logEl = document.getElementById('log')!;

@@ -1,5 +1,5 @@
 // Recurrent layer forward for one direction; the cell math (cell_forward) comes from
-// lstm_cell.wgsl, gru_cell.wgsl or rnn_cell.wgsl, composed in by src/gpu/wgsl.ts.
+// the cell's folder (src/ops/cells/<cell>/<cell>_cell.wgsl), composed in by src/gpu/wgsl.ts.
 //   xproj:   [B, T, G·H]  A = X·W_ihᵀ + b_ih for every timestep (one GEMM before this)
 //   w_hh:    [G·H, H]     row-major (PyTorch layout)
 //   b_hh:    [G·H]

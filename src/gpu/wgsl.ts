@@ -13,7 +13,7 @@ import activationsWgsl from '../../shaders/common/activations.wgsl?raw';
 
 /** A piece of WGSL with its `// requires:` / `// provides:` header parsed. */
 export interface WgslFragment {
-  /** Stable name, e.g. "recurrent/lstm_cell" (file path under shaders/ without .wgsl). */
+  /** Stable name, e.g. "recurrent/recurrent_forward" (the file path without .wgsl). */
   name: string;
   code: string;
   requires: readonly string[];

@@ -10,12 +10,12 @@ import { CELLS, type CellKind } from './recurrent.ts';
 import { stepKernelChoices } from './recurrent-selection.ts';
 import { ACTIVATION_MODULES, recurrentWgsl } from './wgsl-modules.ts';
 
-/** Every file under shaders/, by path (e.g. "nn/unary"). */
+/** Every .wgsl file: under shaders/ by path (e.g. "nn/unary"), the cells' fragments as "cells/lstm/lstm_cell". */
 export const WGSL_FILES: Record<string, string> = Object.fromEntries(
-  Object.entries(import.meta.glob<string>('../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true })).map(([path, code]) => [
-    path.replace(/^.*\/shaders\//, '').replace(/\.wgsl$/, ''),
-    code,
-  ]),
+  Object.entries({
+    ...import.meta.glob<string>('../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true }),
+    ...import.meta.glob<string>('./cells/*/*.wgsl', { query: '?raw', import: 'default', eager: true }),
+  }).map(([path, code]) => [path.replace(/^.*\/shaders\//, '').replace(/^\.\//, '').replace(/\.wgsl$/, ''), code]),
 );
 
 export interface KernelModule {

@@ -3,7 +3,7 @@
 // tests) and which forward path (one dispatch per step, or one for the whole sequence).
 import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
-import type { CellSpec } from './recurrent-cell.ts';
+import type { CellSpec } from './cells/cell.ts';
 import { blockedStepKernels, sharedStepKernels, STEP_BLOCK, type StepKernel } from './recurrent-kernels.ts';
 
 /** A forward and a backward per-step kernel used together. */

@@ -26,14 +26,11 @@ import type { FloatArray, HostArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { add } from './elementwise.ts';
 import { dropout } from './dropout.ts';
-import { gruCell } from './gru.ts';
-import { lstmCell } from './lstm.ts';
 import { matmul, matmulOp } from './matmul.ts';
 import { gemm, gemmPacked, pack } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
-import { rnnReluCell, rnnTanhCell } from './rnn.ts';
-import type { CellSpec } from './recurrent-cell.ts';
+import { CELLS, type CellKind, type CellSpec } from './cells/index.ts';
 import { chooseRecurrencePath, recurrentConstants, stepKernels } from './recurrent-selection.ts';
 import { RECURRENT_BACKWARD_PARAMS, RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
@@ -42,16 +39,9 @@ import { uniformLayout } from '../gpu/uniform-layout.ts';
 const BIAS_GRAD_PARAMS = uniformLayout('recurrent/bias_grad', { B: 'u32', T: 'u32', GH: 'u32' });
 const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
-export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
-export type { CellSpec };
+export { CELLS };
+export type { CellKind, CellSpec };
 export { chooseRecurrencePath, setStepKernels, stepKernels } from './recurrent-selection.ts';
-
-export const CELLS: Record<CellKind, CellSpec> = {
-  rnn_tanh: rnnTanhCell,
-  rnn_relu: rnnReluCell,
-  lstm: lstmCell,
-  gru: gruCell,
-};
 
 export interface RecurrentConfig {
   cell: CellKind;

@@ -1,4 +1,4 @@
-// LSTM cell for the recurrent templates (see src/ops/lstm.ts for the equations).
+// LSTM cell for the recurrent templates (see lstm.ts beside it for the equations).
 // a, r: input-side and hidden-side pre-activations of gates i, f, g, o.
 // saved: [i, f, g, o, c_t, c_{t-1}].
 // requires: sigmoid, tanh_stable, CellOut, CellGrad

@@ -1,4 +1,4 @@
-// GRU cell for the recurrent templates (see src/ops/gru.ts for the equations).
+// GRU cell for the recurrent templates (see gru.ts beside it for the equations).
 // a, r: input-side and hidden-side (W_hh h + b_hh) pre-activations of gates r, z, n.
 // saved: [r, z, n, r_n, h_{t-1}].
 // requires: sigmoid, tanh_stable, CellOut, CellGrad

@@ -1,4 +1,4 @@
-// Elman RNN cell for the recurrent templates (see src/ops/rnn.ts). ACT: 1 tanh, 3 relu.
+// Elman RNN cell for the recurrent templates (see rnn.ts beside it). ACT: 1 tanh, 3 relu.
 // saved: [pre-activation, h_t].
 // requires: tanh_stable, ACT, CellOut, CellGrad
 // provides: cell_forward, cell_backward
