@@ -27,9 +27,12 @@ export function instrument(gpu: WebGpuBackend) {
     if (!enabled || labels.length * 2 >= capacity) return originalDispatch(req);
     rec.endPass();
     const k = labels.length;
-    const shape = req.label.startsWith('matmul')
-      ? ` ${req.constants?.TRANS_A ? 'T' : 'N'}${req.constants?.TRANS_B ? 'T' : 'N'} M${req.uniforms?.[0][1]} N${req.uniforms?.[1][1]} K${req.uniforms?.[2][1]}${req.uniforms?.[3][1] ? ` kChunk${req.uniforms?.[3][1]}` : ''}`
-      : '';
+    // Matmul uniforms are MATMUL_PARAMS: M, N, K, kChunk as u32.
+    const u = req.uniforms ? new Uint32Array(req.uniforms) : null;
+    const shape =
+      req.label.startsWith('matmul') && u
+        ? ` ${req.constants?.TRANS_A ? 'T' : 'N'}${req.constants?.TRANS_B ? 'T' : 'N'} M${u[0]} N${u[1]} K${u[2]}${u[3] ? ` kChunk${u[3]}` : ''}`
+        : '';
     labels.push(`${req.label} [${req.entryPoint ?? 'main'}]${shape}`);
     rec.pass = rec.ensureEncoder().beginComputePass({
       label: 'profile.pass',

@@ -2,14 +2,13 @@
 // training step uses, interleaved (variant A, B, C, A, B, C, …) so that load from other
 // processes hits them alike; reports the median per variant and shape.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
-import { GEMM_VARIANTS, type GemmVariant } from '../src/ops/gemm-kernels.ts';
+import { GEMM_VARIANTS, MATMUL_PARAMS, type GemmVariant } from '../src/ops/gemm-kernels.ts';
 import { Random } from '../src/random.ts';
-import { microKernels } from './micro.ts';
+import { MICRO_PARAMS, microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
 import { grid1d } from '../src/gpu/grid.ts';
-import lstmWgsl from '../shaders/recurrent/lstm_cell.wgsl?raw';
-import forwardWgsl from '../shaders/recurrent/recurrent_forward.wgsl?raw';
-import backwardWgsl from '../shaders/recurrent/recurrent_backward.wgsl?raw';
+import { lstmCell } from '../src/ops/cells/lstm/lstm.ts';
+import { RECURRENT_BACKWARD_PARAMS, RECURRENT_FORWARD_PARAMS, recurrentWgsl } from '../src/ops/wgsl-modules.ts';
 
 const logEl = document.getElementById('log')!;
 function log(message: string): void {
@@ -51,12 +50,7 @@ function timeGemm(gpu: WebGpuBackend, v: GemmVariant, s: Shape, bufs: { a: GPUBu
       constants: { TRANS_A: s.transA ? 1 : 0, TRANS_B: s.transB ? 1 : 0, HAS_BIAS: 0, ACT: 0 },
       reads: [bufs.a, bufs.b, bufs.a],
       writes: [bufs.c],
-      uniforms: [
-        ['u32', s.M],
-        ['u32', s.N],
-        ['u32', s.K],
-        ['u32', 0],
-      ],
+      uniforms: MATMUL_PARAMS.pack({ M: s.M, N: s.N, K: s.K, kChunk: 0 }),
       workgroups: [Math.ceil(s.N / v.tileN), Math.ceil(s.M / v.tileM)],
     });
   }
@@ -71,7 +65,7 @@ async function micro(gpu: WebGpuBackend) {
   const K = 256;
   const groups = 256;
   const run = (k: (typeof kernels)[number]) =>
-    gpu.dispatch({ label: 'lab.micro', shaderKey: `lab/${k.name}`, code: k.code, reads: [a, a, a], writes: [c], uniforms: [['u32', 0], ['u32', 0], ['u32', K], ['u32', 0]], workgroups: [groups] });
+    gpu.dispatch({ label: 'lab.micro', shaderKey: `lab/${k.name}`, code: k.code, reads: [a, a, a], writes: [c], uniforms: MICRO_PARAMS.pack({ M: 0, N: 0, K }), workgroups: [groups] });
   for (const k of kernels) run(k);
   await gpu.sync();
   const times = new Map<string, number[]>();
@@ -130,8 +124,7 @@ async function stepLab(gpu: WebGpuBackend) {
           : 'fn fake_finish(b: u32, k: u32, through: f32) { if (through == 12345.5) { dgx[b + k] = 1.0; } }\n';
     }
     if (ablation === 'onesource') code = code.replace(/ {2}if \(s == 0u\) \{[\s\S]*?\n {2}\} else \{\n/, '  {\n');
-    const head = (k.subgroups ? 'enable subgroups;\n' : '') + lstmWgsl + (dir === 'fwd' ? forwardWgsl : backwardWgsl);
-    let full = head + code;
+    let full = recurrentWgsl('lstm', lstmCell.wgsl, dir === 'fwd' ? 'forward' : 'backward', { name: `lab_${spec}`, code }).code;
     if (ablation === 'trivialcell') full = full.replace(/let i = sigmoid\(a\[0\] \+ r\[0\]\);[\s\S]*?let o = sigmoid\(a\[3\] \+ r\[3\]\);/, 'let i = a[0] + r[0]; let f = a[1] + r[1]; let g = a[2] + r[2]; let o = a[3] + r[3];').replace('out.h = o * tanh_stable(c);', 'out.h = o * c;');
     if (ablation === 'nostores') full = full.replace(/ {2}let so = row \* S \* H \+ j;[\s\S]*?hprev\[row \* H \+ j\] = h_prev_j;/, '');
     return { name: spec, code: full, kernel: k };
@@ -155,7 +148,10 @@ async function stepLab(gpu: WebGpuBackend) {
         constants: { H, G, S, ACT: 1 },
         reads,
         writes,
-        uniforms: [['u32', B], ['u32', T], ['u32', H], ['u32', 0], ['u32', 0], ['u32', dir === 'fwd' ? s : T - 1 - s], ['u32', dir === 'fwd' ? T : 0], ['u32', 0]],
+        uniforms:
+          dir === 'fwd'
+            ? RECURRENT_FORWARD_PARAMS.pack({ B, T, DH: H, d_off: 0, reverse: 0, s, steps: T })
+            : RECURRENT_BACKWARD_PARAMS.pack({ B, T, DH: H, d_off: 0, reverse: 0, s: T - 1 - s, final_step: 0 }),
         workgroups: grid1d(k.kernel.lanes(B, H), k.kernel.workgroupSize),
       });
     }

@@ -1,18 +1,30 @@
 // Micro-kernels for the lab: the cost of one storage-buffer load, one subgroup
-// broadcast and one vec4 multiply-add per invocation on this adapter.
-export function microKernels(): { name: string; code: string; perIter: { loads: number; fmas: number; bcasts: number } }[] {
-  const head = `enable subgroups;
+// broadcast and one vec4 multiply-add per invocation on this adapter. Each kernel is the
+// bindings fragment below plus a generated `main`, composed by src/gpu/wgsl.ts.
+import { uniformLayout } from '../src/gpu/uniform-layout.ts';
+import { composeWgsl, wgslFragment } from '../src/gpu/wgsl.ts';
+
+/** Uniforms of the micro-kernels' bindings fragment below. */
+export const MICRO_PARAMS = uniformLayout('bench/micro_bindings', { M: 'u32', N: 'u32', K: 'u32' });
+
+const BINDINGS = wgslFragment(
+  'bench/micro_bindings',
+  `enable subgroups;
+// provides: A, B, bias, C, p
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-struct Params { M: u32, N: u32, K: u32, pad: u32 }
+struct Params { M: u32, N: u32, K: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
-`;
+`,
+);
+
+export function microKernels(): { name: string; code: string; perIter: { loads: number; fmas: number; bcasts: number } }[] {
   const out = [];
   for (const [loads, fmas, bcasts, reuse, pattern] of [
     [4, 0, 0, 1, 0],
@@ -42,9 +54,11 @@ override ACT: u32 = 0u;
     for (let r = 0; r < reuse; r++) for (let i = 0; i < fmas / 4 / reuse; i++) l.push(`    acc${i} = fma(acc${i}, x, vec4<f32>(s));`);
     l.push('  }');
     l.push(`  C[lid] = s + ${Array.from({ length: accs }, (_, i) => `acc${i}.x + acc${i}.w`).join(' + ')} + x.y;`);
+    const name = `L${loads}F${fmas}B${bcasts}acc${accs * 4}p${pattern}`;
+    const main = `// requires: A, B, C, p\n@compute @workgroup_size(64)\nfn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u) {\n${l.join('\n')}\n}\n`;
     out.push({
-      name: `L${loads}F${fmas}B${bcasts}acc${accs * 4}p${pattern}`,
-      code: `${head}@compute @workgroup_size(64)\nfn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u) {\n${l.join('\n')}\n}\n`,
+      name,
+      code: composeWgsl(`bench/micro_${name}`, [BINDINGS, wgslFragment(`bench/micro_${name}_main`, main)]),
       perIter: { loads, fmas, bcasts },
     });
   }

@@ -6,6 +6,8 @@
 // Split K: with kChunk > 0, workgroup z computes the partial product over
 // k ∈ [z·kChunk, (z+1)·kChunk) into C[z, M, N]; src/ops/matmul.ts then sums the partials
 // (shaders/linalg/matmul_splitk_reduce.wgsl), so it dispatches these with no epilogue.
+// requires: activate
+// provides: A, B, bias, C, p, TRANS_A, TRANS_B, HAS_BIAS, ACT, k_range, load_a, load_b, store_c
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
@@ -43,11 +45,5 @@ fn load_b(k: u32, col: u32) -> f32 {
 fn store_c(row: u32, col: u32, value: f32) {
   var v = value;
   if (HAS_BIAS) { v += bias[col]; }
-  switch ACT {
-    case 1u: { let e = exp(-2.0 * abs(v)); v = sign(v) * (1.0 - e) / (1.0 + e); }
-    case 2u: { if (v >= 0.0) { v = 1.0 / (1.0 + exp(-v)); } else { let e = exp(v); v = e / (1.0 + e); } }
-    case 3u: { v = max(v, 0.0); }
-    default: {}
-  }
-  C[c_base + row * p.N + col] = v;
+  C[c_base + row * p.N + col] = activate(v, ACT);
 }

@@ -4,6 +4,8 @@
 // ACT (override): 0 none, 1 tanh, 2 sigmoid, 3 relu.
 // Split K (kChunk > 0): invocation z sums k ∈ [z·kChunk, (z+1)·kChunk) into C[z, M, N]
 // (see matmul_common.wgsl).
+// requires: activate
+// provides: main
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
@@ -16,15 +18,6 @@ override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
-
-fn act(v: f32) -> f32 {
-  switch ACT {
-    case 1u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 2u: { if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); } let e = exp(v); return e / (1.0 + e); }
-    case 3u: { return max(v, 0.0); }
-    default: { return v; }
-  }
-}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -46,5 +39,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     acc += a * b;
   }
   if (HAS_BIAS) { acc += bias[col]; }
-  C[base + row * p.N + col] = act(acc);
+  C[base + row * p.N + col] = activate(acc, ACT);
 }

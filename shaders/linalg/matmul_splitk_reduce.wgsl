@@ -1,11 +1,13 @@
 // Sum of split-K partial products, then the matmul epilogue:
 //   C[i] = act(Σ_s part[s, i] + bias[i mod N]),  i < M·N, s < S (summed in order).
 // ACT (override): 0 none, 1 tanh, 2 sigmoid, 3 relu.
+// requires: activate
+// provides: main
 @group(0) @binding(0) var<storage, read> part: array<f32>;
 @group(0) @binding(1) var<storage, read> bias: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 
-struct Params { MN: u32, N: u32, S: u32, pad: u32 }
+struct Params { MN: u32, N: u32, S: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override HAS_BIAS: bool = false;
@@ -18,11 +20,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var v = 0.0;
   for (var s = 0u; s < p.S; s++) { v += part[s * p.MN + i]; }
   if (HAS_BIAS) { v += bias[i % p.N]; }
-  switch ACT {
-    case 1u: { let e = exp(-2.0 * abs(v)); v = sign(v) * (1.0 - e) / (1.0 + e); }
-    case 2u: { if (v >= 0.0) { v = 1.0 / (1.0 + exp(-v)); } else { let e = exp(v); v = e / (1.0 + e); } }
-    case 3u: { v = max(v, 0.0); }
-    default: {}
-  }
-  C[i] = v;
+  C[i] = activate(v, ACT);
 }

@@ -7,7 +7,7 @@
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 
-struct Params { n: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { n: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override F: u32 = 1u;

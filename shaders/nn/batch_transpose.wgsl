@@ -6,7 +6,7 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 
-struct Params { batch: u32, rows: u32, cols: u32, pad: u32 }
+struct Params { batch: u32, rows: u32, cols: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(64)

@@ -3,6 +3,8 @@
 //   dy_ic = −g · w_i · z_ic / (C · Σ w)          (written when TARGETS_GRAD)
 // (both 0 when Σ w = 0). logits, targets: [N, C]; mask: [N]; stats: [2] = (loss, Σ w);
 // g: [1] → dlogits: [N, C] (and dtargets: [N, C]).
+// requires: sigmoid
+// provides: main
 @group(0) @binding(0) var<storage, read> logits: array<f32>;
 @group(0) @binding(1) var<storage, read> targets: array<f32>;
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
@@ -11,16 +13,10 @@
 @group(0) @binding(5) var<storage, read_write> dlogits: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dtargets: array<f32>;
 
-struct Params { N: u32, C: u32, pad0: u32, pad1: u32 }
+struct Params { N: u32, C: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override TARGETS_GRAD: bool = false;
-
-fn sigmoid(z: f32) -> f32 {
-  if (z >= 0.0) { return 1.0 / (1.0 + exp(-z)); }
-  let e = exp(z);
-  return e / (1.0 + e);
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {

@@ -5,7 +5,7 @@
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-struct Params { n: u32, na: u32, nb: u32, pad: u32 }
+struct Params { n: u32, na: u32, nb: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override OP: u32 = 0u;

@@ -9,7 +9,7 @@
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;
 
-struct Params { N: u32, C: u32, H: u32, W: u32, O: u32, OH: u32, OW: u32, pad: u32 }
+struct Params { N: u32, C: u32, H: u32, W: u32, O: u32, OH: u32, OW: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override K: u32 = 3u;

@@ -6,7 +6,7 @@
 @group(0) @binding(1) var<storage, read_write> dw: array<f32>;
 @group(0) @binding(2) var<storage, read_write> db: array<f32>;
 
-struct Params { N: u32, O: u32, R: u32, pad: u32 }
+struct Params { N: u32, O: u32, R: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override HAS_BIAS: bool = false;

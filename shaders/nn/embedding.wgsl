@@ -4,7 +4,7 @@
 @group(0) @binding(1) var<storage, read> ids: array<i32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-struct Params { P: u32, E: u32, V: u32, pad: u32 }
+struct Params { P: u32, E: u32, V: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(256)

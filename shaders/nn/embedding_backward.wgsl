@@ -10,7 +10,7 @@
 @group(0) @binding(1) var<storage, read> index: array<i32>;
 @group(0) @binding(2) var<storage, read_write> dTable: array<f32>;
 
-struct Params { U: u32, E: u32, pad0: u32, pad1: u32 }
+struct Params { U: u32, E: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(64)

@@ -1,7 +1,7 @@
 // out[i] = value for i < n. out: [n] f32 (or i32 bits written as f32 bit patterns via bitcast).
 @group(0) @binding(0) var<storage, read_write> out: array<u32>;
 
-struct Params { n: u32, bits: u32, pad0: u32, pad1: u32 }
+struct Params { n: u32, bits: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(256)

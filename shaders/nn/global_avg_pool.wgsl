@@ -3,7 +3,7 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 
-struct Params { planes: u32, HW: u32, pad0: u32, pad1: u32 }
+struct Params { planes: u32, HW: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(64)

@@ -7,7 +7,7 @@
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> arg: array<i32>;
 
-struct Params { planes: u32, H: u32, W: u32, OH: u32, OW: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { planes: u32, H: u32, W: u32, OH: u32, OW: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override SIZE: u32 = 2u;

@@ -8,7 +8,7 @@
 @group(0) @binding(3) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> rows: array<f32>;
 
-struct Params { N: u32, C: u32, pad0: u32, pad1: u32 }
+struct Params { N: u32, C: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(64)

@@ -7,7 +7,7 @@
 @group(0) @binding(4) var<storage, read> g: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dlogits: array<f32>;
 
-struct Params { N: u32, C: u32, pad0: u32, pad1: u32 }
+struct Params { N: u32, C: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(256)

@@ -3,7 +3,7 @@
 @group(0) @binding(0) var<storage, read> rows: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 
-struct Params { N: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { N: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 var<workgroup> partial: array<vec2<f32>, 256>;

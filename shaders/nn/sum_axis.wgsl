@@ -3,7 +3,7 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 
-struct Params { outer: u32, n: u32, inner: u32, pad: u32 }
+struct Params { outer: u32, n: u32, inner: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 @compute @workgroup_size(64)

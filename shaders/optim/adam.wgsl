@@ -12,7 +12,7 @@
 @group(0) @binding(3) var<storage, read_write> exp_avg: array<f32>;
 @group(0) @binding(4) var<storage, read_write> exp_avg_sq: array<f32>;
 
-struct Params { n: u32, lr: f32, wd: f32, l1: f32, beta1: f32, beta2: f32, eps: f32, stepSize: f32, bc2Sqrt: f32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { n: u32, lr: f32, wd: f32, l1: f32, beta1: f32, beta2: f32, eps: f32, stepSize: f32, bc2Sqrt: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override DECOUPLED: bool = false;

@@ -8,7 +8,7 @@
 @group(0) @binding(1) var<storage, read_write> values: array<f32>;
 @group(0) @binding(2) var<storage, read_write> factor: array<f32>;
 
-struct Params { P: u32, slots: u32, maxNorm: f32, pad: u32 }
+struct Params { P: u32, slots: u32, maxNorm: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG: u32 = 256u;

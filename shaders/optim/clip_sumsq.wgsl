@@ -6,7 +6,7 @@
 @group(0) @binding(0) var<storage, read> grad: array<f32>;
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>;
 
-struct Params { n: u32, slot0: u32, pad0: u32, pad1: u32 }
+struct Params { n: u32, slot0: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 const WG: u32 = 256u;

@@ -12,7 +12,7 @@
 @group(0) @binding(4) var<storage, read_write> grad_avg: array<f32>;
 @group(0) @binding(5) var<storage, read_write> momentum_buffer: array<f32>;
 
-struct Params { n: u32, lr: f32, wd: f32, l1: f32, alpha: f32, eps: f32, momentum: f32, pad: u32 }
+struct Params { n: u32, lr: f32, wd: f32, l1: f32, alpha: f32, eps: f32, momentum: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override CENTERED: bool = false;

@@ -11,7 +11,7 @@
 @group(0) @binding(2) var<storage, read_write> param: array<f32>;
 @group(0) @binding(3) var<storage, read_write> buf: array<f32>;
 
-struct Params { n: u32, lr: f32, wd: f32, l1: f32, momentum: f32, decay: f32, gradWeight: f32, pad: u32 }
+struct Params { n: u32, lr: f32, wd: f32, l1: f32, momentum: f32, decay: f32, gradWeight: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override MOMENTUM: bool = false;

@@ -11,7 +11,7 @@
 @group(0) @binding(4) var<storage, read_write> db_ih: array<f32>;
 @group(0) @binding(5) var<storage, read_write> db_hh: array<f32>;
 
-struct Params { B: u32, T: u32, GH: u32, pad: u32 }
+struct Params { B: u32, T: u32, GH: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override SEPARATE: bool = false;

@@ -11,7 +11,7 @@
 @group(0) @binding(3) var<storage, read_write> h_n: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c_n: array<f32>;
 
-struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override H: u32 = 32u;

@@ -1,5 +1,6 @@
-// Fused BPTT step for one direction; the cell math (cell_backward) is prepended from the
-// cell's file. Dispatched for s = steps−1 … 0 and once more with final = 1.
+// Fused BPTT step for one direction; the cell math (cell_backward) comes from the cell's
+// file, composed in by src/gpu/wgsl.ts. The entry point `step_blocked` is generated
+// (src/ops/recurrent-kernels.ts). Dispatched for s = steps−1 … 0 and once more with final = 1.
 //   w_hh:    [G·H, H]
 //   lengths: [B] i32
 //   saved:   [B, T, S·H]  from forward
@@ -13,6 +14,8 @@
 // Step s for unit k:  dh = (s == L−1 ? dh_N : direct + W_hhᵀ·dgh[t_{s+1}]) + dy[t_s],
 // then the cell's elementwise gradients. Only invocation (b, k) touches dstate[·, b, k],
 // and dgh is read at t_{s+1} while it is written at t_s, so steps need no other barrier.
+// requires: cell_backward, CellGrad
+// provides: p, H, G, S, ACT, w_hh, dgx, carry, carry_time, finish
 @group(0) @binding(0) var<storage, read> w_hh: array<f32>;
 @group(0) @binding(1) var<storage, read> lengths: array<i32>;
 @group(0) @binding(2) var<storage, read> saved: array<f32>;
@@ -22,30 +25,15 @@
 @group(0) @binding(6) var<storage, read_write> dgh: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dstate: array<f32>;
 
-struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, final_step: u32, pad: u32 }
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, final_step: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override H: u32 = 32u;
 override G: u32 = 4u;
 override S: u32 = 6u;
 override ACT: u32 = 1u;
-override WG: u32 = 64u;
 override SEPARATE_DGH: bool = false;
 override HAS_DY: bool = true;
-
-struct CellOut { h: f32, saved: array<f32, 6> }
-struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
-
-fn sigmoid(v: f32) -> f32 {
-  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
-  let e = exp(v);
-  return e / (1.0 + e);
-}
-
-fn tanh_stable(v: f32) -> f32 {
-  let e = exp(-2.0 * abs(v));
-  return sign(v) * (1.0 - e) / (1.0 + e);
-}
 
 fn time_of(s: u32, L: u32) -> u32 {
   if (p.reverse == 1u) { return L - 1u - s; }
@@ -56,14 +44,6 @@ fn time_of(s: u32, L: u32) -> u32 {
 fn carry(i: u32) -> f32 {
   if (SEPARATE_DGH) { return dgh[i]; }
   return dgx[i];
-}
-
-// Σ_m dGh[b, t, m] · W_hh[m, k]: the part of dh_{t-1} that flows back through W_hh.
-fn through_w(b: u32, t: u32, k: u32) -> f32 {
-  let base = (b * p.T + t) * G * H;
-  var acc = 0.0;
-  for (var m = 0u; m < G * H; m++) { acc += carry(base + m) * w_hh[m * H + k]; }
-  return acc;
 }
 
 // Step s for unit k of example b, given through = Σ_m dgh[b, t_{s+1}, m]·W_hh[m, k]
@@ -117,13 +97,4 @@ fn carry_time(b: u32) -> u32 {
   let L = u32(lengths[b]);
   if (p.final_step == 1u) { return time_of(0u, L); }
   return time_of(min(p.s + 1u, L - 1u), L);
-}
-
-@compute @workgroup_size(WG)
-fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let idx = gid.x + gid.y * groups.x * WG;
-  if (idx >= p.B * H) { return; }
-  let b = idx / H;
-  let k = idx % H;
-  finish(b, k, through_w(b, carry_time(b), k));
 }

@@ -1,5 +1,5 @@
-// Recurrent layer forward for one direction; the cell math (cell_forward) is prepended
-// from lstm_cell.wgsl, gru_cell.wgsl or rnn_cell.wgsl.
+// Recurrent layer forward for one direction; the cell math (cell_forward) comes from
+// the cell's folder (src/ops/cells/<cell>/<cell>_cell.wgsl), composed in by src/gpu/wgsl.ts.
 //   xproj:   [B, T, G·H]  A = X·W_ihᵀ + b_ih for every timestep (one GEMM before this)
 //   w_hh:    [G·H, H]     row-major (PyTorch layout)
 //   b_hh:    [G·H]
@@ -10,10 +10,11 @@
 //   saved:   [B, T, S·H]  per-unit values backward and the inspector need (see the cell file)
 //   hprev:   [B, T, H]    h_{t-1} at each step, for dW_hh = dGhᵀ·H_prev
 // Step s (processing order) of example b is timestep t = s, or L − 1 − s in reverse.
-// Entry `step`: one dispatch per s, one invocation per (b, j).
 // Entry `step_blocked` (generated, src/ops/recurrent-kernels.ts): one dispatch per s, each
 // invocation a block of batch rows × units with the recurrent matvec in registers.
 // Entry `sequence`: one dispatch; workgroup b owns batch row b and loops over s.
+// requires: cell_forward, CellOut
+// provides: p, H, G, S, ACT, lengths, init, y, load_w_hh, load_b_hh, h_prev_base, finish
 @group(0) @binding(0) var<storage, read> xproj: array<f32>;
 @group(0) @binding(1) var<storage, read> w_hh: array<f32>;
 @group(0) @binding(2) var<storage, read> b_hh: array<f32>;
@@ -24,7 +25,7 @@
 @group(0) @binding(7) var<storage, read_write> saved: array<f32>;
 @group(0) @binding(8) var<storage, read_write> hprev: array<f32>;
 
-struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32, pad: u32 }
+struct Params { B: u32, T: u32, DH: u32, d_off: u32, reverse: u32, s: u32, steps: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
 override H: u32 = 32u;
@@ -33,20 +34,6 @@ override S: u32 = 6u;   // saved values per unit
 override ACT: u32 = 1u; // RNN activation: 1 tanh, 3 relu
 override WG: u32 = 64u;
 override HAS_IN_BIAS: bool = false;
-
-struct CellOut { h: f32, saved: array<f32, 6> }
-struct CellGrad { dgx: vec4<f32>, dgh: vec4<f32>, dc: f32, direct: f32 }
-
-fn sigmoid(v: f32) -> f32 {
-  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
-  let e = exp(v);
-  return e / (1.0 + e);
-}
-
-fn tanh_stable(v: f32) -> f32 {
-  let e = exp(-2.0 * abs(v));
-  return sign(v) * (1.0 - e) / (1.0 + e);
-}
 
 fn time_of(s: u32, L: u32) -> u32 {
   if (p.reverse == 1u) { return L - 1u - s; }
@@ -124,13 +111,6 @@ fn unit(b: u32, j: u32, s: u32) {
     r += hk * vec4<f32>(load_w_hh(0u, j, k), load_w_hh(1u, j, k), load_w_hh(2u, j, k), load_w_hh(3u, j, k));
   }
   finish(b, j, s, L, r);
-}
-
-@compute @workgroup_size(WG)
-fn step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let idx = gid.x + gid.y * groups.x * WG;
-  if (idx >= p.B * H) { return; }
-  unit(idx / H, idx % H, p.s);
 }
 
 @compute @workgroup_size(WG)

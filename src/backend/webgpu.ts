@@ -7,7 +7,7 @@ import { BufferPool } from '../gpu/buffer-pool.ts';
 import { PipelineCache } from '../gpu/pipeline-cache.ts';
 import { Recorder, type DispatchRequest } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
-import fillWgsl from '../../shaders/nn/fill.wgsl?raw';
+import { FILL_PARAMS, FILL_WGSL } from '../gpu/fill.ts';
 
 export interface GpuStorage {
   buffer: GPUBuffer;
@@ -92,15 +92,10 @@ export class WebGpuBackend implements Backend {
     this.dispatch({
       label: `${label}.fill`,
       shaderKey: 'nn/fill',
-      code: fillWgsl,
+      code: FILL_WGSL,
       reads: [],
       writes: [this.buffer(t)],
-      uniforms: [
-        ['u32', t.size],
-        ['u32', bits.getUint32(0, true)],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: FILL_PARAMS.pack({ n: t.size, bits: bits.getUint32(0, true) }),
       workgroups: grid1d(t.size, 256),
     });
     return t;

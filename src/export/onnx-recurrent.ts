@@ -3,18 +3,15 @@
 //   W [D, G·H, I], R [D, G·H, H], B [D, 2·G·H] = [Wb | Rb]
 // with gate blocks reordered: LSTM ours i,f,g,o → ONNX i,o,f,c; GRU ours r,z,n → ONNX
 // z,r,h (with linear_before_reset = 1); RNN has one block.
-import type { CellKind } from '../ops/recurrent.ts';
+import { CELLS, type CellKind } from '../ops/recurrent.ts';
 import type { AttributeValue } from './onnx-proto.ts';
 
-/** For each ONNX gate block, the index of our block that goes there. */
-export const ONNX_GATE_ORDER: Record<CellKind, number[]> = {
-  lstm: [0, 3, 1, 2],
-  gru: [1, 0, 2],
-  rnn_tanh: [0],
-  rnn_relu: [0],
-};
+const byCell = <V>(f: (cell: (typeof CELLS)[CellKind]) => V) => Object.fromEntries(Object.entries(CELLS).map(([kind, cell]) => [kind, f(cell)])) as Record<CellKind, V>;
 
-export const ONNX_OP: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN', rnn_relu: 'RNN' };
+/** For each ONNX gate block, the index of our block that goes there (from each cell's naming). */
+export const ONNX_GATE_ORDER: Record<CellKind, readonly number[]> = byCell((c) => c.naming.onnxGateOrder);
+
+export const ONNX_OP: Record<CellKind, string> = byCell((c) => c.naming.onnxOp);
 
 /** Reorders the gate blocks (rows of H) of a [G·H, cols] matrix or a [G·H] vector. */
 export function reorderGates(data: ArrayLike<number>, cell: CellKind, H: number, cols: number): Float32Array {
@@ -60,13 +57,10 @@ export function onnxRecurrentWeights(cell: CellKind, H: number, I: number, direc
 
 /** Attributes of the ONNX recurrent node (layout 0: ONNX Runtime rejects layout = 1). */
 export function onnxRecurrentAttributes(cell: CellKind, H: number, bidirectional: boolean): Record<string, AttributeValue> {
-  const attrs: Record<string, AttributeValue> = {
+  return {
     hidden_size: H,
     direction: bidirectional ? 'bidirectional' : 'forward',
     layout: 0,
+    ...CELLS[cell].naming.onnxAttributes(bidirectional),
   };
-  if (cell === 'gru') attrs.linear_before_reset = 1;
-  if (cell === 'rnn_tanh') attrs.activations = bidirectional ? ['Tanh', 'Tanh'] : ['Tanh'];
-  if (cell === 'rnn_relu') attrs.activations = bidirectional ? ['Relu', 'Relu'] : ['Relu'];
-  return attrs;
 }

@@ -1,25 +1,10 @@
 // Command recorder: dispatches accumulate in one compute pass of one command encoder
 // until flush(), so a whole training step is a single submit. Per-dispatch uniforms
-// are packed into one arena buffer written just before the submit.
+// (packed by each kernel's named layout, src/gpu/uniform-layout.ts) go into one arena
+// buffer written just before the submit.
 import type { BindingLayout, PipelineCache } from './pipeline-cache.ts';
 
-/** A uniform value with its WGSL type; the struct is packed in this order, 4 bytes each. */
-export type UniformValue = ['u32' | 'i32' | 'f32', number];
-
 const UNIFORM_ALIGN = 256;
-
-/** Packs scalars into a uniform block (16-byte padded). */
-export function packUniforms(values: readonly UniformValue[]): ArrayBuffer {
-  const bytes = Math.max(16, Math.ceil((values.length * 4) / 16) * 16);
-  const buf = new ArrayBuffer(bytes);
-  const view = new DataView(buf);
-  values.forEach(([type, v], i) => {
-    if (type === 'f32') view.setFloat32(i * 4, v, true);
-    else if (type === 'i32') view.setInt32(i * 4, v, true);
-    else view.setUint32(i * 4, v, true);
-  });
-  return buf;
-}
 
 export interface DispatchRequest {
   /** "<op>.<role>", used for the pipeline and bind group labels. */
@@ -33,8 +18,8 @@ export interface DispatchRequest {
   reads: readonly GPUBuffer[];
   /** Bound as read_write storage after the reads (group 0). */
   writes: readonly GPUBuffer[];
-  /** Group 1 binding 0. */
-  uniforms?: readonly UniformValue[];
+  /** Group 1 binding 0: the bytes of the kernel's uniform struct (from its UniformLayout's pack). */
+  uniforms?: ArrayBuffer;
   workgroups: readonly [number, number?, number?];
 }
 
@@ -127,7 +112,7 @@ export class Recorder {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, storage);
     if (req.uniforms) {
-      const u = this.allocUniforms(packUniforms(req.uniforms));
+      const u = this.allocUniforms(req.uniforms);
       const ub = this.device.createBindGroup({
         label: `${req.label}.uniforms`,
         layout: groups[1],

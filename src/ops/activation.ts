@@ -1,9 +1,12 @@
 // tanh, sigmoid, relu, and the fused gradient kernel dx = dy · f'(y) used by their backward.
-import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
+import { UNARY_PARAMS, UNARY_WGSL } from './wgsl-modules.ts';
 import gradWgsl from '../../shaders/nn/activation_grad.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const ACTIVATION_GRAD_PARAMS = uniformLayout('nn/activation_grad', { n: 'u32' });
 
 export type Activation = 'tanh' | 'sigmoid' | 'relu';
 const CODE: Record<Activation, number> = { tanh: 1, sigmoid: 2, relu: 3 };
@@ -38,16 +41,11 @@ function activationOp(kind: Activation): OpDef<object> {
       gpu.dispatch({
         label: `${kind}.forward`,
         shaderKey: 'nn/unary',
-        code: unaryWgsl,
+        code: UNARY_WGSL,
         constants: { F: CODE[kind] },
         reads: [gpu.buffer(x)],
         writes: [gpu.buffer(out)],
-        uniforms: [
-          ['u32', out.size],
-          ['f32', 1],
-          ['f32', 0],
-          ['u32', 0],
-        ],
+        uniforms: UNARY_PARAMS.pack({ n: out.size, alpha: 1, beta: 0 }),
         workgroups: grid1d(out.size, 256),
       });
     },
@@ -78,12 +76,7 @@ export const activationGradOp: OpDef<{ kind: Activation }> = {
       constants: { F: CODE[attrs.kind] },
       reads: [gpu.buffer(dy), gpu.buffer(y)],
       writes: [gpu.buffer(dx)],
-      uniforms: [
-        ['u32', dx.size],
-        ['u32', 0],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: ACTIVATION_GRAD_PARAMS.pack({ n: dx.size }),
       workgroups: grid1d(dx.size, 256),
     });
   },

@@ -6,12 +6,16 @@
 //   ∂loss/∂z_ic = w_i (σ(z_ic) − y_ic) / (C Σ w),   ∂loss/∂y_ic = −w_i z_ic / (C Σ w)
 // The mask is not differentiated.
 import bceWgsl from '../../shaders/nn/bce.wgsl?raw';
-import bceBackwardWgsl from '../../shaders/nn/bce_backward.wgsl?raw';
+import { BCE_BACKWARD_WGSL } from './wgsl-modules.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { sigmoidScalar } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const BCE_PARAMS = uniformLayout('nn/bce', { N: 'u32', C: 'u32' });
+const BCE_BACKWARD_PARAMS = uniformLayout('nn/bce_backward', { N: 'u32', C: 'u32' });
 
 export interface BceGradAttrs {
   /** Also write ∂loss/∂targets (second output). */
@@ -60,12 +64,7 @@ export const sigmoidCrossEntropyOp: OpDef<object> = {
       code: bceWgsl,
       reads: [gpu.buffer(logits), gpu.buffer(targets), gpu.buffer(mask)],
       writes: [gpu.buffer(loss), gpu.buffer(stats)],
-      uniforms: [
-        ['u32', N],
-        ['u32', C],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: BCE_PARAMS.pack({ N, C }),
       workgroups: [1],
     });
   },
@@ -104,16 +103,11 @@ export const sigmoidCrossEntropyGradOp: OpDef<BceGradAttrs> = {
     gpu.dispatch({
       label: 'sigmoidCrossEntropy.backward',
       shaderKey: 'nn/bce_backward',
-      code: bceBackwardWgsl,
+      code: BCE_BACKWARD_WGSL,
       constants: { TARGETS_GRAD: attrs.targetsGrad ? 1 : 0 },
       reads: inputs.map((t) => gpu.buffer(t)),
       writes: [gpu.buffer(outputs[0]), gpu.buffer(dtargets)],
-      uniforms: [
-        ['u32', N],
-        ['u32', C],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: BCE_BACKWARD_PARAMS.pack({ N, C }),
       workgroups: grid1d(N * C, 256),
     });
     if (!attrs.targetsGrad) dtargets.dispose();

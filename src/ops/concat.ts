@@ -4,6 +4,9 @@ import concatWgsl from '../../shaders/nn/concat.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import type { Tensor } from '../tensor.ts';
 import { runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const CONCAT_PARAMS = uniformLayout('nn/concat', { rows: 'u32', cols: 'u32', wide: 'u32', off: 'u32' });
 
 function leading(t: Tensor): number[] {
   return t.shape.slice(0, -1) as number[];
@@ -46,12 +49,7 @@ export const concatOp: OpDef<object> = {
         constants: { PACK: 1 },
         reads: [gpu.buffer(x)],
         writes: [gpu.buffer(out)],
-        uniforms: [
-          ['u32', rows],
-          ['u32', cols],
-          ['u32', wide],
-          ['u32', off],
-        ],
+        uniforms: CONCAT_PARAMS.pack({ rows, cols, wide, off }),
         workgroups: grid1d(rows * cols, 256),
       });
       off += cols;
@@ -92,12 +90,7 @@ export const splitOp: OpDef<{ sizes: number[] }> = {
         constants: { PACK: 0 },
         reads: [gpu.buffer(x)],
         writes: [gpu.buffer(outs[k])],
-        uniforms: [
-          ['u32', rows],
-          ['u32', cols],
-          ['u32', wide],
-          ['u32', off],
-        ],
+        uniforms: CONCAT_PARAMS.pack({ rows, cols, wide, off }),
         workgroups: grid1d(rows * cols, 256),
       });
       off += cols;

@@ -20,13 +20,16 @@ import weightGradReduceWgsl from '../../shaders/nn/conv2d_weight_grad_reduce.wgs
 import im2colWgsl from '../../shaders/nn/im2col.wgsl?raw';
 import col2imWgsl from '../../shaders/nn/col2im.wgsl?raw';
 import batchTransposeWgsl from '../../shaders/nn/batch_transpose.wgsl?raw';
-import type { UniformValue } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import type { FloatArray, Shape, Tensor } from '../tensor.ts';
 import { matmul } from './matmul.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { reshape } from './shape.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const BATCH_TRANSPOSE_PARAMS = uniformLayout('nn/batch_transpose', { batch: 'u32', rows: 'u32', cols: 'u32' });
+const CONV2D_WEIGHT_GRAD_REDUCE_PARAMS = uniformLayout('nn/conv2d_weight_grad_reduce', { N: 'u32', O: 'u32', R: 'u32' });
 
 export interface Conv2dOptions {
   stride?: number;
@@ -91,17 +94,19 @@ export function convGeometry(op: string, inputs: readonly Tensor[], xShape: Shap
   return { N, C, H, W, O, K, OH, OW, stride, padding };
 }
 
-function geometryUniforms(g: ConvGeometry): UniformValue[] {
-  return [
-    ['u32', g.N],
-    ['u32', g.C],
-    ['u32', g.H],
-    ['u32', g.W],
-    ['u32', g.O],
-    ['u32', g.OH],
-    ['u32', g.OW],
-    ['u32', 0],
-  ];
+/** Uniforms of the kernels that take the whole convolution geometry. */
+const GEOMETRY_PARAMS = uniformLayout(['nn/conv2d', 'nn/conv2d_input_grad', 'nn/conv2d_weight_grad', 'nn/im2col', 'nn/col2im'], {
+  N: 'u32',
+  C: 'u32',
+  H: 'u32',
+  W: 'u32',
+  O: 'u32',
+  OH: 'u32',
+  OW: 'u32',
+});
+
+function geometryUniforms(g: ConvGeometry): ArrayBuffer {
+  return GEOMETRY_PARAMS.pack({ N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, OH: g.OH, OW: g.OW });
 }
 
 function geometryConstants(g: ConvGeometry): Record<string, number> {
@@ -282,12 +287,7 @@ export const conv2dWeightGradOp: OpDef<Conv2dWeightGradAttrs> = {
       constants: { HAS_BIAS: attrs.bias ? 1 : 0 },
       reads: [gpu.buffer(part)],
       writes: [gpu.buffer(outputs[0]), gpu.buffer(db)],
-      uniforms: [
-        ['u32', g.N],
-        ['u32', g.O],
-        ['u32', R],
-        ['u32', 0],
-      ],
+      uniforms: CONV2D_WEIGHT_GRAD_REDUCE_PARAMS.pack({ N: g.N, O: g.O, R }),
       workgroups: grid1d(g.O * (R + 1), 64),
     });
     part.dispose();
@@ -416,12 +416,7 @@ export const batchTransposeOp: OpDef<BatchTransposeAttrs> = {
       code: batchTransposeWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', x.size / (attrs.rows * attrs.cols)],
-        ['u32', attrs.rows],
-        ['u32', attrs.cols],
-        ['u32', 0],
-      ],
+      uniforms: BATCH_TRANSPOSE_PARAMS.pack({ batch: x.size / (attrs.rows * attrs.cols), rows: attrs.rows, cols: attrs.cols }),
       workgroups: grid1d((x.size / (attrs.rows * attrs.cols)) * Math.ceil(attrs.rows / 4) * Math.ceil(attrs.cols / 4), 64),
     });
   },

@@ -5,6 +5,9 @@ import dropoutWgsl from '../../shaders/nn/dropout.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const DROPOUT_PARAMS = uniformLayout('nn/dropout', { n: 'u32', seed: 'u32', threshold: 'u32', scale: 'f32' });
 
 export interface DropoutAttrs {
   p: number;
@@ -41,12 +44,7 @@ export const dropoutOp: OpDef<DropoutAttrs> = {
       code: dropoutWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', x.size],
-        ['u32', attrs.seed >>> 0],
-        ['u32', threshold(attrs.p)],
-        ['f32', 1 / (1 - attrs.p)],
-      ],
+      uniforms: DROPOUT_PARAMS.pack({ n: x.size, seed: attrs.seed >>> 0, threshold: threshold(attrs.p), scale: 1 / (1 - attrs.p) }),
       workgroups: grid1d(x.size, 256),
     });
   },

@@ -6,6 +6,7 @@ import type { Shape, Tensor } from '../tensor.ts';
 import { shapeError, expectDtype, runOp, type OpDef } from './op.ts';
 import { sumTo } from './reduce.ts';
 import { scale } from './scale.ts';
+import { BINARY_PARAMS } from './wgsl-modules.ts';
 
 export type BinaryKind = 'add' | 'sub' | 'mul';
 const BINARY_CODE: Record<BinaryKind, number> = { add: 0, sub: 1, mul: 2 };
@@ -47,12 +48,7 @@ function binary(kind: BinaryKind): OpDef<object> {
         constants: { OP: BINARY_CODE[kind] },
         reads: [gpu.buffer(a), gpu.buffer(b)],
         writes: [gpu.buffer(out)],
-        uniforms: [
-          ['u32', out.size],
-          ['u32', a.size],
-          ['u32', b.size],
-          ['u32', 0],
-        ],
+        uniforms: BINARY_PARAMS.pack({ n: out.size, na: a.size, nb: b.size }),
         workgroups: grid1d(out.size, 256),
       });
     },

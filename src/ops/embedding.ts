@@ -6,12 +6,16 @@
 // in a fixed order (deterministic, no atomics).
 import embeddingWgsl from '../../shaders/nn/embedding.wgsl?raw';
 import embeddingBackwardWgsl from '../../shaders/nn/embedding_backward.wgsl?raw';
-import fillWgsl from '../../shaders/nn/fill.wgsl?raw';
+import { FILL_PARAMS, FILL_WGSL } from '../gpu/fill.ts';
 import type { Backend } from '../backend/backend.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { shapeString, type FloatArray, type Shape, type Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const EMBEDDING_PARAMS = uniformLayout('nn/embedding', { P: 'u32', E: 'u32', V: 'u32' });
+const EMBEDDING_BACKWARD_PARAMS = uniformLayout('nn/embedding_backward', { U: 'u32', E: 'u32' });
 
 export interface EmbeddingAttrs {
   /** Number of distinct ids in the batch (U): the index holds rows[U] | offsets[U+1] | positions[P]. */
@@ -124,12 +128,7 @@ export const embeddingOp: OpDef<EmbeddingAttrs> = {
       code: embeddingWgsl,
       reads: [gpu.buffer(table), gpu.buffer(ids)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', ids.size],
-        ['u32', E],
-        ['u32', V],
-        ['u32', 0],
-      ],
+      uniforms: EMBEDDING_PARAMS.pack({ P: ids.size, E, V }),
       workgroups: grid1d(ids.size * E, 256),
     });
   },
@@ -168,15 +167,10 @@ export const embeddingGradOp: OpDef<EmbeddingGradAttrs> = {
     gpu.dispatch({
       label: 'embeddingGrad.zero',
       shaderKey: 'nn/fill',
-      code: fillWgsl,
+      code: FILL_WGSL,
       reads: [],
       writes: [gpu.buffer(dTable)],
-      uniforms: [
-        ['u32', dTable.size],
-        ['u32', 0],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: FILL_PARAMS.pack({ n: dTable.size, bits: 0 }),
       workgroups: grid1d(dTable.size, 256),
     });
     gpu.dispatch({
@@ -185,12 +179,7 @@ export const embeddingGradOp: OpDef<EmbeddingGradAttrs> = {
       code: embeddingBackwardWgsl,
       reads: [gpu.buffer(dOut), gpu.buffer(index)],
       writes: [gpu.buffer(dTable)],
-      uniforms: [
-        ['u32', attrs.used],
-        ['u32', E],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: EMBEDDING_BACKWARD_PARAMS.pack({ U: attrs.used, E }),
       workgroups: grid1d(attrs.used * E, 64),
     });
   },

@@ -8,6 +8,10 @@ import sumAxisWgsl from '../../shaders/nn/sum_axis.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const EXPAND_PARAMS = uniformLayout('nn/expand', { outer: 'u32', n: 'u32', inner: 'u32' });
+const SUM_AXIS_PARAMS = uniformLayout('nn/sum_axis', { outer: 'u32', n: 'u32', inner: 'u32' });
 
 export interface ExpandAttrs {
   /** Position of the new axis in the output, 0..rank(x). */
@@ -50,12 +54,7 @@ export const expandOp: OpDef<ExpandAttrs> = {
       code: expandWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', outer],
-        ['u32', attrs.n],
-        ['u32', inner],
-        ['u32', 0],
-      ],
+      uniforms: EXPAND_PARAMS.pack({ outer, n: attrs.n, inner }),
       workgroups: grid1d(out.size, 256),
     });
   },
@@ -94,12 +93,7 @@ export const sumAxisOp: OpDef<SumAxisAttrs> = {
       code: sumAxisWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', outer],
-        ['u32', n],
-        ['u32', inner],
-        ['u32', 0],
-      ],
+      uniforms: SUM_AXIS_PARAMS.pack({ outer, n, inner }),
       workgroups: grid1d(outer * inner, 64),
     });
   },

@@ -12,6 +12,11 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { mul, sub } from './elementwise.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { mean } from './reduce.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const SOFTMAX_XENT_PARAMS = uniformLayout('nn/softmax_xent', { N: 'u32', C: 'u32' });
+const SOFTMAX_XENT_BACKWARD_PARAMS = uniformLayout('nn/softmax_xent_backward', { N: 'u32', C: 'u32' });
+const SOFTMAX_XENT_REDUCE_PARAMS = uniformLayout('nn/softmax_xent_reduce', { N: 'u32' });
 
 /** Outputs: [loss [], probabilities [N, C], stats [2] = (loss, Σ w)]. */
 export const softmaxCrossEntropyOp: OpDef<object> = {
@@ -62,12 +67,7 @@ export const softmaxCrossEntropyOp: OpDef<object> = {
       code: xentWgsl,
       reads: [gpu.buffer(logits), gpu.buffer(labels), gpu.buffer(mask)],
       writes: [gpu.buffer(probs), gpu.buffer(rows)],
-      uniforms: [
-        ['u32', N],
-        ['u32', C],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: SOFTMAX_XENT_PARAMS.pack({ N, C }),
       workgroups: grid1d(N, 64),
     });
     gpu.dispatch({
@@ -76,12 +76,7 @@ export const softmaxCrossEntropyOp: OpDef<object> = {
       code: reduceWgsl,
       reads: [gpu.buffer(rows)],
       writes: [gpu.buffer(stats)],
-      uniforms: [
-        ['u32', N],
-        ['u32', 0],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: SOFTMAX_XENT_REDUCE_PARAMS.pack({ N }),
       workgroups: [1],
     });
     gpu.recorder.copy(gpu.buffer(stats), 0, gpu.buffer(loss), 0, 4);
@@ -119,12 +114,7 @@ export const softmaxCrossEntropyGradOp: OpDef<object> = {
       code: xentBackwardWgsl,
       reads: inputs.map((t) => gpu.buffer(t)),
       writes: [gpu.buffer(d)],
-      uniforms: [
-        ['u32', N],
-        ['u32', C],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: SOFTMAX_XENT_BACKWARD_PARAMS.pack({ N, C }),
       workgroups: grid1d(N * C, 256),
     });
   },

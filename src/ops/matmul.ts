@@ -9,13 +9,16 @@ import type { FloatArray, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
-import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
-import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
+import { SPLITK_REDUCE_WGSL } from './wgsl-modules.ts';
+import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, MATMUL_PARAMS, NAIVE, shapeVariants, type GemmVariant } from './gemm-kernels.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 import { gemm } from './matmul-cpu.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const MATMUL_SPLITK_REDUCE_PARAMS = uniformLayout('linalg/matmul_splitk_reduce', { MN: 'u32', N: 'u32', S: 'u32' });
 
 export interface MatmulAttrs {
   transA: boolean;
@@ -103,12 +106,7 @@ export function encodeGemm(
     // Without a bias, A fills the (unread) bias binding.
     reads: [buffers.a, buffers.b, buffers.bias ?? buffers.a],
     writes: [buffers.c],
-    uniforms: [
-      ['u32', M],
-      ['u32', N],
-      ['u32', K],
-      ['u32', kChunk],
-    ],
+    uniforms: MATMUL_PARAMS.pack({ M, N, K, kChunk }),
     workgroups: [Math.ceil(N / variant.tileN), Math.ceil(M / variant.tileM), kChunk > 0 ? Math.ceil(K / kChunk) : 1],
   });
 }
@@ -123,17 +121,12 @@ function encodeGemmSplit(gpu: WebGpuBackend, variant: GemmVariant, inputs: reado
   gpu.dispatch({
     label: 'matmul.splitK.reduce',
     shaderKey: 'linalg/matmul_splitk_reduce',
-    code: splitkReduceWgsl,
+    code: SPLITK_REDUCE_WGSL,
     constants: { HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
     // Without a bias, the partials fill the (unread) bias binding.
     reads: [gpu.buffer(part), gpu.buffer(bias ?? part)],
     writes: [gpu.buffer(c)],
-    uniforms: [
-      ['u32', MN],
-      ['u32', dims.N],
-      ['u32', S],
-      ['u32', 0],
-    ],
+    uniforms: MATMUL_SPLITK_REDUCE_PARAMS.pack({ MN, N: dims.N, S }),
     workgroups: grid1d(MN, 64),
   });
   part.dispose();

@@ -11,6 +11,9 @@
 import timeNormsWgsl from '../../shaders/nn/time_norms.wgsl?raw';
 import type { Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const TIME_NORMS_PARAMS = uniformLayout('nn/time_norms', { B: 'u32', T: 'u32', F: 'u32', nanBits: 'u32' });
 
 /** Bits of a quiet NaN, passed as a uniform (a NaN constant is an error in WGSL). */
 const NAN_BITS = 0x7fc00000;
@@ -51,12 +54,7 @@ export const timeNormsFromEndOp: OpDef<object> = {
       code: timeNormsWgsl,
       reads: [gpu.buffer(x), gpu.buffer(lengths)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', B],
-        ['u32', T],
-        ['u32', F],
-        ['u32', NAN_BITS],
-      ],
+      uniforms: TIME_NORMS_PARAMS.pack({ B, T, F, nanBits: NAN_BITS }),
       workgroups: [T],
     });
   },

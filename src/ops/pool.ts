@@ -6,12 +6,14 @@
 import maxPoolWgsl from '../../shaders/nn/max_pool2d.wgsl?raw';
 import maxPoolBackwardWgsl from '../../shaders/nn/max_pool2d_backward.wgsl?raw';
 import avgPoolWgsl from '../../shaders/nn/global_avg_pool.wgsl?raw';
-import type { UniformValue } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Shape, Tensor } from '../tensor.ts';
 import { scale } from './scale.ts';
 import { expand } from './expand.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const GLOBAL_AVG_POOL_PARAMS = uniformLayout('nn/global_avg_pool', { planes: 'u32', HW: 'u32' });
 
 export interface MaxPoolOptions {
   size: number;
@@ -45,17 +47,11 @@ function poolGeometry(op: string, inputs: readonly Tensor[], xShape: Shape, { si
   return { planes: N * C, H, W, OH: Math.floor((H - size) / stride) + 1, OW: Math.floor((W - size) / stride) + 1 };
 }
 
-function poolUniforms(g: PoolGeometry): UniformValue[] {
-  return [
-    ['u32', g.planes],
-    ['u32', g.H],
-    ['u32', g.W],
-    ['u32', g.OH],
-    ['u32', g.OW],
-    ['u32', 0],
-    ['u32', 0],
-    ['u32', 0],
-  ];
+/** Uniforms of max_pool2d.wgsl and max_pool2d_backward.wgsl. */
+const MAX_POOL_PARAMS = uniformLayout(['nn/max_pool2d', 'nn/max_pool2d_backward'], { planes: 'u32', H: 'u32', W: 'u32', OH: 'u32', OW: 'u32' });
+
+function poolUniforms(g: PoolGeometry): ArrayBuffer {
+  return MAX_POOL_PARAMS.pack({ planes: g.planes, H: g.H, W: g.W, OH: g.OH, OW: g.OW });
 }
 
 /** x [N, C, H, W] → y [N, C, OH, OW] and argmax [N, C, OH, OW] i32 (index in the H·W plane). */
@@ -178,12 +174,7 @@ export const globalAvgPoolOp: OpDef<object> = {
       code: avgPoolWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(y)],
-      uniforms: [
-        ['u32', y.size],
-        ['u32', x.shape[2] * x.shape[3]],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: GLOBAL_AVG_POOL_PARAMS.pack({ planes: y.size, HW: x.shape[2] * x.shape[3] }),
       workgroups: grid1d(y.size, 64),
     });
   },

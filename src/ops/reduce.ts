@@ -8,6 +8,11 @@ import { sizeOf, type Shape, type Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { scale } from './scale.ts';
 import { reshape } from './shape.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { BINARY_PARAMS } from './wgsl-modules.ts';
+
+const SUM_ALL_PARAMS = uniformLayout('nn/sum_all', { n: 'u32', scale: 'f32' });
+const SUM_ROWS_PARAMS = uniformLayout('nn/sum_rows', { rows: 'u32', cols: 'u32', scale: 'f32' });
 
 function isSuffix(short: Shape, long: Shape): boolean {
   if (short.length > long.length) return false;
@@ -33,12 +38,7 @@ export const sumOp: OpDef<{ scale: number }> = {
       code: sumAllWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', x.size],
-        ['f32', attrs.scale],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: SUM_ALL_PARAMS.pack({ n: x.size, scale: attrs.scale }),
       workgroups: [1],
     });
   },
@@ -71,12 +71,7 @@ export const sumRowsOp: OpDef<{ shape: Shape }> = {
       code: sumRowsWgsl,
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', cols === 0 ? 0 : x.size / cols],
-        ['u32', cols],
-        ['f32', 1],
-        ['u32', 0],
-      ],
+      uniforms: SUM_ROWS_PARAMS.pack({ rows: cols === 0 ? 0 : x.size / cols, cols, scale: 1 }),
       workgroups: grid1d(cols, 64),
     });
   },
@@ -104,12 +99,7 @@ export const broadcastToOp: OpDef<{ shape: Shape }> = {
       constants: { OP: 3 },
       reads: [gpu.buffer(x), gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', out.size],
-        ['u32', x.size],
-        ['u32', x.size],
-        ['u32', 0],
-      ],
+      uniforms: BINARY_PARAMS.pack({ n: out.size, na: x.size, nb: x.size }),
       workgroups: grid1d(out.size, 256),
     });
   },

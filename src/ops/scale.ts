@@ -1,6 +1,6 @@
 // scale: y = alpha·x + beta, elementwise. Its own file because both the broadcasting
 // ops (elementwise.ts) and the reductions (reduce.ts) use it in their backward passes.
-import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
+import { UNARY_PARAMS, UNARY_WGSL } from './wgsl-modules.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, type OpDef } from './op.ts';
@@ -24,16 +24,11 @@ export const scaleOp: OpDef<ScaleAttrs> = {
     gpu.dispatch({
       label: 'scale.forward',
       shaderKey: 'nn/unary',
-      code: unaryWgsl,
+      code: UNARY_WGSL,
       constants: { F: 0 },
       reads: [gpu.buffer(x)],
       writes: [gpu.buffer(out)],
-      uniforms: [
-        ['u32', out.size],
-        ['f32', attrs.alpha],
-        ['f32', attrs.beta],
-        ['u32', 0],
-      ],
+      uniforms: UNARY_PARAMS.pack({ n: out.size, alpha: attrs.alpha, beta: attrs.beta }),
       workgroups: grid1d(out.size, 256),
     });
   },

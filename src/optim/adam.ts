@@ -2,7 +2,10 @@
 // `Adam` is kept as a class for code that builds it directly (new Adam(params, { lr })).
 import adamWgsl from '../../shaders/optim/adam.wgsl?raw';
 import type { Tensor } from '../tensor.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { FusedOptimizer, resolveConfig, type UpdateRule } from './fused.ts';
+
+const ADAM_PARAMS = uniformLayout('optim/adam', { n: 'u32', lr: 'f32', wd: 'f32', l1: 'f32', beta1: 'f32', beta2: 'f32', eps: 'f32', stepSize: 'f32', bc2Sqrt: 'f32' });
 
 export const ADAM_RULE: UpdateRule = {
   shaderKey: 'optim/adam',
@@ -10,21 +13,8 @@ export const ADAM_RULE: UpdateRule = {
   slots: ['exp_avg', 'exp_avg_sq'],
   activeSlots: () => [true, true],
   constants: (c) => ({ DECOUPLED: c.kind === 'adamw' ? 1 : 0 }),
-  uniforms(c, lr, t) {
-    return [
-      ['f32', lr],
-      ['f32', c.weightDecay],
-      ['f32', c.l1],
-      ['f32', c.beta1],
-      ['f32', c.beta2],
-      ['f32', c.eps],
-      ['f32', lr / (1 - c.beta1 ** t)],
-      ['f32', Math.sqrt(1 - c.beta2 ** t)],
-      ['u32', 0],
-      ['u32', 0],
-      ['u32', 0],
-    ];
-  },
+  uniforms: (c, lr, t, n) =>
+    ADAM_PARAMS.pack({ n, lr, wd: c.weightDecay, l1: c.l1, beta1: c.beta1, beta2: c.beta2, eps: c.eps, stepSize: lr / (1 - c.beta1 ** t), bc2Sqrt: Math.sqrt(1 - c.beta2 ** t) }),
   reference(c, lr, t, param, grad, scale, [m, v]) {
     const stepSize = lr / (1 - c.beta1 ** t);
     const bc2Sqrt = Math.sqrt(1 - c.beta2 ** t);

@@ -9,11 +9,15 @@
 // NaN/Inf).
 import sumsqWgsl from '../../shaders/optim/clip_sumsq.wgsl?raw';
 import finalizeWgsl from '../../shaders/optim/clip_finalize.wgsl?raw';
-import fillWgsl from '../../shaders/nn/fill.wgsl?raw';
+import { FILL_PARAMS, FILL_WGSL } from '../gpu/fill.ts';
 import type { CpuBackend } from '../backend/cpu.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { grid1d } from '../gpu/grid.ts';
 import type { Tensor } from '../tensor.ts';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
+
+const CLIP_FINALIZE_PARAMS = uniformLayout('optim/clip_finalize', { P: 'u32', slots: 'u32', maxNorm: 'f32' });
+const CLIP_SUMSQ_PARAMS = uniformLayout('optim/clip_sumsq', { n: 'u32', slot0: 'u32' });
 
 export interface GradNorms {
   /** [P + 2] f32: norm of each param's grad, then the global
@@ -63,15 +67,10 @@ export function gradNorms(params: Tensor[], maxNorm: number): GradNorms {
   gpu.dispatch({
     label: 'gradNorms.zero',
     shaderKey: 'nn/fill',
-    code: fillWgsl,
+    code: FILL_WGSL,
     reads: [],
     writes: [gpu.buffer(partials)],
-    uniforms: [
-      ['u32', P * SLOTS],
-      ['u32', 0],
-      ['u32', 0],
-      ['u32', 0],
-    ],
+    uniforms: FILL_PARAMS.pack({ n: P * SLOTS, bits: 0 }),
     workgroups: grid1d(P * SLOTS, 256),
   });
   params.forEach((p, i) => {
@@ -82,12 +81,7 @@ export function gradNorms(params: Tensor[], maxNorm: number): GradNorms {
       code: sumsqWgsl,
       reads: [gpu.buffer(p.grad)],
       writes: [gpu.buffer(partials)],
-      uniforms: [
-        ['u32', p.grad.size],
-        ['u32', i * SLOTS],
-        ['u32', 0],
-        ['u32', 0],
-      ],
+      uniforms: CLIP_SUMSQ_PARAMS.pack({ n: p.grad.size, slot0: i * SLOTS }),
       workgroups: [Math.min(SLOTS, Math.max(1, Math.ceil(p.grad.size / ELEMENTS_PER_WORKGROUP)))],
     });
   });
@@ -97,12 +91,7 @@ export function gradNorms(params: Tensor[], maxNorm: number): GradNorms {
     code: finalizeWgsl,
     reads: [gpu.buffer(partials)],
     writes: [gpu.buffer(values), gpu.buffer(factor)],
-    uniforms: [
-      ['u32', P],
-      ['u32', SLOTS],
-      ['f32', maxNorm],
-      ['u32', 0],
-    ],
+    uniforms: CLIP_FINALIZE_PARAMS.pack({ P, slots: SLOTS, maxNorm }),
     workgroups: [1],
   });
   partials.dispose();

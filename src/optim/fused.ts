@@ -6,7 +6,6 @@
 // An UpdateRule (./sgd.ts, ./rmsprop.ts, ./adam.ts) supplies the kind's math.
 import type { CpuBackend } from '../backend/cpu.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
-import type { UniformValue } from '../gpu/recorder.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { shapeString, type FloatArray, type Tensor } from '../tensor.ts';
 import type { Optimizer, OptimizerConfig, OptimizerKind } from './types.ts';
@@ -24,8 +23,8 @@ export interface UpdateRule {
   activeSlots(c: ResolvedConfig): boolean[];
   /** Override constants (options fixed for the optimizer's life). */
   constants(c: ResolvedConfig): Record<string, number>;
-  /** Uniforms after `n` for one update; `t` is this parameter's step count (1 on its first update). */
-  uniforms(c: ResolvedConfig, lr: number, t: number): UniformValue[];
+  /** The kernel's uniform block for one update of `n` values; `t` is this parameter's step count (1 on its first update). */
+  uniforms(c: ResolvedConfig, lr: number, t: number, n: number): ArrayBuffer;
   /** The same update on host arrays; `slots[k]` is null for an unused slot. */
   reference(c: ResolvedConfig, lr: number, t: number, param: FloatArray, grad: FloatArray, scale: number, slots: (FloatArray | null)[]): void;
 }
@@ -132,7 +131,7 @@ export class FusedOptimizer implements Optimizer {
           constants: this.rule.constants(this.resolved),
           reads: [gpu.buffer(grad), gpu.buffer(gradScale ?? one)],
           writes: [gpu.buffer(p), ...slots.map((s, k) => gpu.buffer(s ?? placeholders[k]))],
-          uniforms: [['u32', p.size], ...this.rule.uniforms(this.resolved, lr, state.step)],
+          uniforms: this.rule.uniforms(this.resolved, lr, state.step, p.size),
           workgroups: grid1d(p.size, 256),
         });
       } else {

@@ -1,7 +1,10 @@
 // RMSprop with alpha, eps, momentum, centering and weight decay (torch.optim.RMSprop);
 // the kernel is shaders/optim/rmsprop.wgsl.
 import rmspropWgsl from '../../shaders/optim/rmsprop.wgsl?raw';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
 import type { UpdateRule } from './fused.ts';
+
+const RMSPROP_PARAMS = uniformLayout('optim/rmsprop', { n: 'u32', lr: 'f32', wd: 'f32', l1: 'f32', alpha: 'f32', eps: 'f32', momentum: 'f32' });
 
 export const RMSPROP_RULE: UpdateRule = {
   shaderKey: 'optim/rmsprop',
@@ -9,17 +12,7 @@ export const RMSPROP_RULE: UpdateRule = {
   slots: ['square_avg', 'grad_avg', 'momentum_buffer'],
   activeSlots: (c) => [true, c.centered, c.momentum > 0],
   constants: (c) => ({ CENTERED: c.centered ? 1 : 0, MOMENTUM: c.momentum > 0 ? 1 : 0 }),
-  uniforms(c, lr) {
-    return [
-      ['f32', lr],
-      ['f32', c.weightDecay],
-      ['f32', c.l1],
-      ['f32', c.alpha],
-      ['f32', c.eps],
-      ['f32', c.momentum],
-      ['u32', 0],
-    ];
-  },
+  uniforms: (c, lr, _t, n) => RMSPROP_PARAMS.pack({ n, lr, wd: c.weightDecay, l1: c.l1, alpha: c.alpha, eps: c.eps, momentum: c.momentum }),
   reference(c, lr, _t, param, grad, scale, [square, gradAvg, buf]) {
     const sq = square!;
     for (let i = 0; i < param.length; i++) {

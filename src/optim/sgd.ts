@@ -2,7 +2,10 @@
 // kernel is shaders/optim/sgd.wgsl. On a parameter's first update the momentum buffer
 // is the gradient itself (torch: buf = clone(g)), expressed here as decay 0, weight 1.
 import sgdWgsl from '../../shaders/optim/sgd.wgsl?raw';
+import { uniformLayout } from '../gpu/uniform-layout.ts';
 import type { UpdateRule } from './fused.ts';
+
+const SGD_PARAMS = uniformLayout('optim/sgd', { n: 'u32', lr: 'f32', wd: 'f32', l1: 'f32', momentum: 'f32', decay: 'f32', gradWeight: 'f32' });
 
 export const SGD_RULE: UpdateRule = {
   shaderKey: 'optim/sgd',
@@ -10,17 +13,8 @@ export const SGD_RULE: UpdateRule = {
   slots: ['momentum_buffer'],
   activeSlots: (c) => [c.momentum > 0],
   constants: (c) => ({ MOMENTUM: c.momentum > 0 ? 1 : 0, NESTEROV: c.nesterov ? 1 : 0 }),
-  uniforms(c, lr, t) {
-    return [
-      ['f32', lr],
-      ['f32', c.weightDecay],
-      ['f32', c.l1],
-      ['f32', c.momentum],
-      ['f32', t === 1 ? 0 : c.momentum],
-      ['f32', t === 1 ? 1 : 1 - c.dampening],
-      ['u32', 0],
-    ];
-  },
+  uniforms: (c, lr, t, n) =>
+    SGD_PARAMS.pack({ n, lr, wd: c.weightDecay, l1: c.l1, momentum: c.momentum, decay: t === 1 ? 0 : c.momentum, gradWeight: t === 1 ? 1 : 1 - c.dampening }),
   reference(c, lr, t, param, grad, scale, [buf]) {
     const decay = t === 1 ? 0 : c.momentum;
     const gradWeight = t === 1 ? 1 : 1 - c.dampening;

@@ -1,6 +1,8 @@
-// LSTM cell for the recurrent templates (see src/ops/lstm.ts for the equations).
+// LSTM cell for the recurrent templates (see lstm.ts beside it for the equations).
 // a, r: input-side and hidden-side pre-activations of gates i, f, g, o.
 // saved: [i, f, g, o, c_t, c_{t-1}].
+// requires: sigmoid, tanh_stable, CellOut, CellGrad
+// provides: cell_forward, cell_backward
 fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32) -> CellOut {
   let i = sigmoid(a[0] + r[0]);
   let f = sigmoid(a[1] + r[1]);

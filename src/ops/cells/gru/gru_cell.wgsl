@@ -1,6 +1,8 @@
-// GRU cell for the recurrent templates (see src/ops/gru.ts for the equations).
+// GRU cell for the recurrent templates (see gru.ts beside it for the equations).
 // a, r: input-side and hidden-side (W_hh h + b_hh) pre-activations of gates r, z, n.
 // saved: [r, z, n, r_n, h_{t-1}].
+// requires: sigmoid, tanh_stable, CellOut, CellGrad
+// provides: cell_forward, cell_backward
 fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32) -> CellOut {
   let rg = sigmoid(a[0] + r[0]);
   let z = sigmoid(a[1] + r[1]);

@@ -1,8 +1,11 @@
 // Elman RNN cell (torch.nn.RNN): h' = act(a + W_hh h + b_hh), act = tanh or relu, with
 // a = W_ih x + b_ih. Saved per (b, t): [pre-activation | h_t], 2H.
 // Backward: d pre = dh ⊙ act'(pre) (tanh: 1 − h², relu: [pre > 0]).
-import rnnWgsl from '../../shaders/recurrent/rnn_cell.wgsl?raw';
-import type { CellSpec } from './recurrent-cell.ts';
+import rnnWgsl from './rnn_cell.wgsl?raw';
+import type { CellSpec } from '../cell.ts';
+import { wgslFragment } from '../../../gpu/wgsl.ts';
+
+const RNN_WGSL = wgslFragment('cells/rnn/rnn_cell', rnnWgsl);
 
 function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
   return {
@@ -10,7 +13,15 @@ function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
     saved: 2,
     hasCell: false,
     savedNames: ['pre', 'h'],
-    wgsl: rnnWgsl,
+    wgsl: RNN_WGSL,
+    naming: {
+      label: activation === 'tanh' ? 'RNN (tanh)' : 'RNN (ReLU)',
+      onnxOp: 'RNN',
+      onnxGateOrder: [0],
+      onnxAttributes: (bidirectional) => ({ activations: Array(bidirectional ? 2 : 1).fill(activation === 'tanh' ? 'Tanh' : 'Relu') }),
+      torchModule: 'nn.RNN',
+      torchArgs: `, nonlinearity='${activation}'`,
+    },
     activationCode: activation === 'tanh' ? 1 : 3,
     forwardUnit(H, j, pre, _hPrevJ, _cPrevJ, saved, so) {
       const p = pre[j] + pre[H + j]; // pre = [a (H) | W_hh h + b_hh (H)]

@@ -7,16 +7,21 @@
 //   dc_t = dc + dh ⊙ o ⊙ (1 − tanh²c'),  do = dh ⊙ tanh c'
 //   d(a+r)_i = dc_t ⊙ g ⊙ i(1−i), _f = dc_t ⊙ c ⊙ f(1−f), _g = dc_t ⊙ i ⊙ (1−g²), _o = do ⊙ o(1−o)
 //   dc_{t-1} = dc_t ⊙ f
-import lstmWgsl from '../../shaders/recurrent/lstm_cell.wgsl?raw';
-import { sigmoidScalar } from './activation.ts';
-import type { CellSpec } from './recurrent-cell.ts';
+import lstmWgsl from './lstm_cell.wgsl?raw';
+import { sigmoidScalar } from '../../activation.ts';
+import type { CellSpec } from '../cell.ts';
+import { wgslFragment } from '../../../gpu/wgsl.ts';
+
+const LSTM_WGSL = wgslFragment('cells/lstm/lstm_cell', lstmWgsl);
 
 export const lstmCell: CellSpec = {
   gates: 4,
   saved: 6,
   hasCell: true,
   savedNames: ['i', 'f', 'g', 'o', 'c', 'c_prev'],
-  wgsl: lstmWgsl,
+  wgsl: LSTM_WGSL,
+  // ONNX gate order i, o, f, c.
+  naming: { label: 'LSTM', onnxOp: 'LSTM', onnxGateOrder: [0, 3, 1, 2], onnxAttributes: () => ({}), torchModule: 'nn.LSTM', torchArgs: '' },
   forwardUnit(H, j, pre, hPrevJ, cPrevJ, saved, so) {
     // pre = [a (4H) | W_hh h + b_hh (4H)]
     const i = sigmoidScalar(pre[j] + pre[4 * H + j]);

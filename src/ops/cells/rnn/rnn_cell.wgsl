@@ -1,5 +1,7 @@
-// Elman RNN cell for the recurrent templates (see src/ops/rnn.ts). ACT: 1 tanh, 3 relu.
+// Elman RNN cell for the recurrent templates (see rnn.ts beside it). ACT: 1 tanh, 3 relu.
 // saved: [pre-activation, h_t].
+// requires: tanh_stable, ACT, CellOut, CellGrad
+// provides: cell_forward, cell_backward
 fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32) -> CellOut {
   let pre = a[0] + r[0];
   var h = max(pre, 0.0);

@@ -7,16 +7,21 @@
 //   dn̂ = dn(1−n²), dr = dn̂ ⊙ r_n, d r_n = dn̂ ⊙ r
 //   input side  dGx = [dr·r(1−r), dz·z(1−z), dn̂]
 //   hidden side dGh = [dr·r(1−r), dz·z(1−z), dn̂ ⊙ r]
-import gruWgsl from '../../shaders/recurrent/gru_cell.wgsl?raw';
-import { sigmoidScalar } from './activation.ts';
-import type { CellSpec } from './recurrent-cell.ts';
+import gruWgsl from './gru_cell.wgsl?raw';
+import { sigmoidScalar } from '../../activation.ts';
+import type { CellSpec } from '../cell.ts';
+import { wgslFragment } from '../../../gpu/wgsl.ts';
+
+const GRU_WGSL = wgslFragment('cells/gru/gru_cell', gruWgsl);
 
 export const gruCell: CellSpec = {
   gates: 3,
   saved: 5,
   hasCell: false,
   savedNames: ['r', 'z', 'n', 'hn', 'h_prev'],
-  wgsl: gruWgsl,
+  wgsl: GRU_WGSL,
+  // ONNX gate order z, r, h; reset after the recurrent matmul as torch.
+  naming: { label: 'GRU', onnxOp: 'GRU', onnxGateOrder: [1, 0, 2], onnxAttributes: () => ({ linear_before_reset: 1 }), torchModule: 'nn.GRU', torchArgs: '' },
   // For the GRU, `pre` holds a (input side, incl. b_ih) in [0, 3H) and W_hh h + b_hh in [3H, 6H).
   forwardUnit(H, j, pre, hPrevJ, _cPrevJ, saved, so) {
     const r = sigmoidScalar(pre[j] + pre[3 * H + j]);
