@@ -136,7 +136,13 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
   out('');
   out('');
 
-  // Loading and the self-check.
+  loadingAndSelfCheckPython(py, c);
+  return L.join('\n') + '\n';
+}
+
+/** `read_safetensors`, `load_model`, `example_dataset`, `self_check` and the main block. */
+function loadingAndSelfCheckPython(py: PythonWriter, c: ModelConfig): void {
+  const out = (s: string) => py.line(s);
   out('def read_safetensors(path):');
   out('    """Tensors of a safetensors file: with the safetensors package if installed, else in pure Python."""');
   out('    try:');
@@ -220,7 +226,6 @@ export function pytorchModule(config: ModelConfig, producer = 'GateScope'): stri
   out('');
   out('if __name__ == "__main__":');
   out('    sys.exit(0 if self_check(sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))) <= 1e-4 else 1)');
-  return L.join('\n') + '\n';
 }
 
 /** `substitute`, shared by the classification / regression models' forward. */

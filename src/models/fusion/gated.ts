@@ -21,6 +21,7 @@ export const gatedFusion: FusionDef = {
   equation: 'z = σ(W_z[u ; v]),  h = z ⊙ tanh(W_t u) + (1 − z) ⊙ tanh(W_v v),  ŷ = head(h)',
   missing: 'Each missing modality is replaced by its learned "missing" vector; the gate can learn to ignore it.',
   extraTextInput: () => 0,
+  usesFusionSize: true,
   substitutesMissingText: true,
   specs: (c) => [
     ...linearSpecs('fusion.text_proj', textWidth(c), c.fusionSize),

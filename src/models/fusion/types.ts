@@ -67,6 +67,8 @@ export interface FusionDef {
   extraTextInput(c: ModelConfig): number;
   /** The image is added to the first layer's input projection (additive fusion). */
   inputBias?: boolean;
+  /** Its parameters are sized by `fusionSize` (the Model panel then shows the field). */
+  usesFusionSize?: boolean;
   /** A missing text's feature is replaced by `fusion.missing_text` (otherwise it is never read). */
   substitutesMissingText: boolean;
   /** Parameters of the strategy; the encoders are declared by the model, the heads by `heads`. */
