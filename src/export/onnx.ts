@@ -34,12 +34,13 @@
 import { UNK, type PreparedDataset } from '../data/types.ts';
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
 import type { LinearActivation, OnnxGraph, RecurrentDirectionWeights } from '../models/emitters.ts';
+import { captionDecoderOnnx } from '../models/caption-decoder.ts';
 import { FUSIONS } from '../models/fusion/index.ts';
 import { headOnnx } from '../models/heads.ts';
 import { modelSpecs } from '../models/model.ts';
 import { imageEncoderOnnx, imageFeatureActivation } from '../models/image-encoder.ts';
 import type { ParamSpec } from '../models/params.ts';
-import { initialStatesOnnx, textEncoderOnnx, type OnnxTextConditioning } from '../models/text-encoder.ts';
+import { textEncoderOnnx } from '../models/text-encoder.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
@@ -224,7 +225,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     outputs.push(name);
   };
   if (c.task === 'captioning') {
-    captionDecoderOnnx(g, c, emit);
+    captionDecoderOnnx(g, c, imageEncoderOnnx(g, c.image, imageFeatureActivation(c)), emit);
   } else {
     const y = fusionModelOnnx(g, c);
     if (c.task === 'regression') {
@@ -309,35 +310,6 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
     },
     head: (prefix, x) => headOnnx(g, prefix, x, c),
   });
-}
-
-/**
- * The captioning model: image encoder (linear feature) and the teacher-forced decoder,
- * conditioned on v through its initial states or concatenated to every input. Emits
- * logits [batch, time, V] and next_logits [batch, V].
- */
-function captionDecoderOnnx(g: GraphBuilder, c: ModelConfig, emit: (from: string, name: string) => void): void {
-  const v = imageEncoderOnnx(g, c.image, imageFeatureActivation(c));
-  const L = c.text.numLayers;
-  const H = c.text.hiddenSize;
-  const cond: OnnxTextConditioning = {};
-  if (c.fusion === 'early') {
-    cond.extra = v;
-    cond.extraSize = c.image.featureSize;
-  } else {
-    // The caption decoder's initial states are linear in v (MultimodalModel.initialStates).
-    cond.h0 = initialStatesOnnx(g, 'decoder.init_h', v, L, H, 'none');
-    if (c.text.cell === 'lstm') cond.c0 = initialStatesOnnx(g, 'decoder.init_c', v, L, H, 'none');
-  }
-  const text = textEncoderOnnx(g, c.text, 'decoder', 'tokens', 'lengths', cond);
-  // Y [time, 1, batch, H] → [batch, time, H] → rows [batch·time, H] → logits [batch, time, V].
-  const bth = g.node('Transpose', [g.node('Squeeze', [text.lastY, g.ints([1])], 'decoder.Y_tbh')], 'decoder.Y_bth', { perm: [1, 0, 2] });
-  const rows = g.node('Reshape', [bth, g.ints([-1, H])], 'decoder.rows');
-  const flatLogits = g.linear('decoder.out', rows, 'none');
-  const bt = g.node('Slice', [g.node('Shape', ['tokens'], 'decoder.tokens_shape'), g.ints([0]), g.ints([2])], 'decoder.bt');
-  const logitsShape = g.node('Concat', [bt, g.ints([c.outputSize])], 'decoder.logits_shape', { axis: 0 });
-  emit(g.node('Reshape', [flatLogits, logitsShape], 'decoder.logits'), 'logits');
-  emit(g.linear('decoder.out', text.feature, 'none'), 'next_logits');
 }
 
 export interface FeedOptions {

@@ -15,6 +15,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
 import type { PythonWriter } from '../models/emitters.ts';
+import { captionDecoderPython } from '../models/caption-decoder.ts';
 import { FUSIONS, type FusionDef } from '../models/fusion/index.ts';
 import { textWidth } from '../models/fusion/types.ts';
 import { headPython } from '../models/heads.ts';
@@ -238,49 +239,11 @@ function substitutePython(py: PythonWriter): void {
   py.line('');
 }
 
-/**
- * The captioning model: `CaptionDecoder` (the TextEncoder over the caption vocabulary,
- * conditioned on the image through its initial states or its inputs, and the output
- * Linear) and `GateScopeModel` with teacher-forced forward and greedy generation.
- */
+/** The captioning model's `GateScopeModel`: teacher-forced forward and greedy generation. */
 function captionModelPython(py: PythonWriter, c: ModelConfig): void {
   const out = (s: string) => py.line(s);
   const t = c.text;
-  const H = t.hiddenSize;
-  const F = c.image.featureSize;
-  const n = t.numLayers * H;
-  const init = c.fusion === 'init';
-  out('class CaptionDecoder(TextEncoder):');
-  out(`    """The caption decoder: TextEncoder over the caption vocabulary, ${init ? 'initial states from the image' : 'the image concatenated to every input'}, and a Linear to the vocabulary."""`);
-  out('');
-  out('    def __init__(self):');
-  out(`        super().__init__(${c.outputSize})`);
-  if (init) {
-    out(`        self.init_h = nn.Linear(${F}, ${n})  # h0 of every layer`);
-    if (t.cell === 'lstm') out(`        self.init_c = nn.Linear(${F}, ${n})  # c0 of every layer`);
-  }
-  out(`        self.out = nn.Linear(${H}, ${c.outputSize})`);
-  out('');
-  out('    def initial_state(self, v):');
-  if (init) {
-    out(`        """W v + b (linear: a tanh here saturates and stops learning) -> [layers, N, ${H}] per state."""`);
-    out(`        h0 = self.init_h(v).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
-    if (t.cell === 'lstm') {
-      out(`        c0 = self.init_c(v).view(v.shape[0], ${t.numLayers}, ${H}).transpose(0, 1).contiguous()`);
-      out('        return (h0, c0)');
-    } else {
-      out('        return h0');
-    }
-  } else {
-    out('        return None  # early conditioning: v is concatenated to every input instead');
-  }
-  out('');
-  out('    def forward(self, v, tokens, lengths):');
-  out(`        _, outputs = super().forward(tokens, lengths, ${c.fusion === 'early' ? 'v, ' : ''}state=self.initial_state(v))`);
-  out('        y, _ = pad_packed_sequence(outputs, batch_first=True, total_length=tokens.shape[1])  # [N, T, H], 0 past each length');
-  out('        return self.out(y)');
-  out('');
-  out('');
+  captionDecoderPython(py, c);
   substitutePython(py);
   const x = c.image.encoder === 'features' ? 'image_features' : 'image';
   out('class GateScopeModel(nn.Module):');
