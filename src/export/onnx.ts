@@ -33,10 +33,15 @@
 //   Greedy decoding: start from [<bos>], append argmax(next_logits), run again.
 import { UNK, type PreparedDataset } from '../data/types.ts';
 import { fusionUses, validateModelConfig, type ModelConfig } from '../models/config.ts';
+import type { LinearActivation, OnnxGraph, RecurrentDirectionWeights } from '../models/emitters.ts';
+import { captionDecoderOnnx } from '../models/caption-decoder.ts';
+import { FUSIONS } from '../models/fusion/index.ts';
+import { headOnnx } from '../models/heads.ts';
 import { modelSpecs } from '../models/model.ts';
-import { imageFeatureActivation } from '../models/image-encoder.ts';
-import { recurrentNames } from '../models/text-encoder.ts';
-import { CELLS } from '../ops/recurrent.ts';
+import { imageEncoderOnnx, imageFeatureActivation } from '../models/image-encoder.ts';
+import type { ParamSpec } from '../models/params.ts';
+import { textEncoderOnnx } from '../models/text-encoder.ts';
+import type { CellKind } from '../ops/recurrent.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
 
@@ -113,12 +118,18 @@ export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = 
   return { inputs, outputs };
 }
 
-/** Builds nodes and initializers with unique value names. */
-class GraphBuilder {
+/** Builds nodes and initializers with unique value names; the model's parts emit into it. */
+class GraphBuilder implements OnnxGraph {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private readonly used = new Set<string>();
+  private readonly added = new Set<string>();
   private constants = 0;
+
+  constructor(
+    private readonly specs: Map<string, ParamSpec>,
+    private readonly weights: Record<string, Float32Array>,
+  ) {}
 
   /** A value name not used yet, derived from `base`. */
   fresh(base: string): string {
@@ -135,12 +146,10 @@ class GraphBuilder {
     return outputs;
   }
 
-  /** A one-output node; returns its output name. */
   node(opType: string, inputs: string[], out: string, attributes?: Record<string, AttributeValue>): string {
     return this.op(opType, inputs, out, attributes)[0];
   }
 
-  /** Adds a float initializer named exactly `name`. */
   init(name: string, dims: number[], data: ArrayLike<number>): string {
     if (this.used.has(name)) throw new Error(`ONNX export: initializer "${name}" is defined twice`);
     this.used.add(name);
@@ -148,15 +157,51 @@ class GraphBuilder {
     return name;
   }
 
+  param(name: string): string {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`ONNX export: model has no parameter "${name}"`);
+    if (!this.added.has(name)) this.init(name, spec.shape, this.weights[name]);
+    this.added.add(name);
+    return name;
+  }
+
+  weight(name: string): Float32Array {
+    return this.weights[name];
+  }
+
   /** A constant initializer (int64 for shapes and axes, int32 or float for values). */
-  constant(values: number[], dataType: number, dims: number[] = [values.length], base = 'const'): string {
+  private constant(values: number[], dataType: number, dims: number[], base: string): string {
     const name = this.fresh(`${base}_${this.constants++}`);
     this.initializers.push({ name, dims, data: values, dataType });
     return name;
   }
 
+  floats(values: number[], dims: number[], base: string): string {
+    return this.constant(values, ONNX_FLOAT, dims, base);
+  }
+
+  int32s(values: number[], dims: number[], base: string): string {
+    return this.constant(values, ONNX_INT32, dims, base);
+  }
+
   ints(values: number[]): string {
     return this.constant(values, ONNX_INT64, [values.length], 'i64');
+  }
+
+  linear(prefix: string, x: string, activation: LinearActivation = 'none'): string {
+    const y = this.node('Gemm', [x, this.param(`${prefix}.weight`), this.param(`${prefix}.bias`)], `${prefix}.out`, { transB: 1 });
+    if (activation === 'none') return y;
+    const op = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid' }[activation];
+    return this.node(op, [y], `${prefix}.${activation}`);
+  }
+
+  recurrentWeights(cell: CellKind, H: number, I: number, directions: RecurrentDirectionWeights[]) {
+    return onnxRecurrentWeights(cell, H, I, directions);
+  }
+
+  recurrent(cell: CellKind, H: number, bidirectional: boolean, inputs: string[], outputs: [string, string]): [string, string] {
+    const [Y, Yh] = this.op(ONNX_OP[cell], inputs, outputs, onnxRecurrentAttributes(cell, H, bidirectional));
+    return [Y, Yh];
   }
 }
 
@@ -171,279 +216,24 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     if (!w) throw new Error(`ONNX export: the weights have no parameter "${s.name}" required by this model`);
     if (w.length !== n) throw new Error(`ONNX export: parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
   }
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(new Map(modelSpecs(c).map((s) => [s.name, s])), weights);
   const io = onnxInterface(c, options);
   for (const v of [...io.inputs, ...io.outputs]) g.fresh(v.name);
-  const specs = new Map(modelSpecs(c).map((s) => [s.name, s]));
-  const W = (name: string) => weights[name];
-  const added = new Set<string>();
-  /** The parameter `name` as an initializer of its own shape (added once). */
-  const param = (name: string) => {
-    const spec = specs.get(name);
-    if (!spec) throw new Error(`ONNX export: model has no parameter "${name}"`);
-    if (!added.has(name)) g.init(name, spec.shape, W(name));
-    added.add(name);
-    return name;
-  };
-  /** y = x·Wᵀ + b (Gemm, transB) with the Linear named `prefix`, then an activation. */
-  const linear = (prefix: string, x: string, activation: 'none' | 'relu' | 'tanh' | 'sigmoid' = 'none'): string => {
-    const y = g.node('Gemm', [x, param(`${prefix}.weight`), param(`${prefix}.bias`)], `${prefix}.out`, { transB: 1 });
-    if (activation === 'none') return y;
-    const op = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid' }[activation];
-    return g.node(op, [y], `${prefix}.${activation}`);
-  };
-  const head = (prefix: string, x: string): string =>
-    c.head.hiddenSize > 0 ? linear(`${prefix}.fc2`, linear(`${prefix}.fc1`, x, 'relu')) : linear(`${prefix}.fc`, x);
-  let oneName = '';
-  /** The f32 scalar 1 (added on first use). */
-  const scalarOne = () => (oneName ||= g.constant([1], ONNX_FLOAT, [], 'one'));
-
-  /** Image feature v [batch, F]; linear for a caption decoder (imageFeatureActivation). */
-  const imageFeature = (): string => {
-    const img = c.image;
-    const act = imageFeatureActivation(c);
-    if (img.encoder === 'features') return linear('image_encoder.proj', 'image_features', act);
-    let x = 'image';
-    if (img.encoder === 'cnn') {
-      img.channels.forEach((_, k) => {
-        const p = `image_encoder.conv${k}`;
-        const conv = g.node('Conv', [x, param(`${p}.weight`), param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
-        const relu = g.node('Relu', [conv], `${p}.relu`);
-        x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
-      });
-      if (img.pool === 'max') x = g.node('GlobalMaxPool', [x], 'image_encoder.global_max');
-      return linear('image_encoder.proj', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), act);
-    }
-    const h = linear('image_encoder.fc1', g.node('Flatten', [x], 'image_encoder.flat', { axis: 1 }), 'relu');
-    return linear('image_encoder.proj', h, act);
-  };
-
-  /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
-  const substitute = (x: string, present: string, vectorName: string): string => {
-    const p = g.node('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
-    const q = g.node('Sub', [scalarOne(), p], `${vectorName}.q`);
-    const kept = g.node('Mul', [x, p], `${vectorName}.kept`);
-    const fill = g.node('Mul', [q, param(vectorName)], `${vectorName}.fill`);
-    return g.node('Add', [kept, fill], `${vectorName}.out`);
-  };
-
-  /** Presence as exact 0/1 floats: image_present > 0.5. */
-  const imagePresence = (): string => g.node('Cast', [g.node('Greater', ['image_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
-
-  interface TextGraph {
-    /** u [batch, D·H]. */
-    feature: string;
-    /** Last layer's Y [time, D, batch, H]. */
-    lastY: string;
-  }
-
-  /**
-   * The recurrent stack named `prefix` over `tokens`/`lengths` (i32). `extra` is
-   * concatenated to every step's input ([batch, F]); `extraWeights` are the matching
-   * W_ih columns per direction and a bias added to b_ih (additive fusion folds its
-   * per-example input bias this way: W_a v + b_a = [W_ih | W_a]·[x ; v] − W_ih·x + b_a).
-   * `h0`/`c0` are [L·D, batch, H] initial states.
-   */
-  const textGraph = (
-    prefix: string,
-    tokens: string,
-    lengths: string,
-    cond: { extra?: string; extraSize?: number; extraWeights?: { w: Float32Array[]; b: Float32Array[] }; h0?: string; c0?: string },
-  ): TextGraph => {
-    const t = c.text;
-    const D = t.bidirectional ? 2 : 1;
-    const H = t.hiddenSize;
-    const G = CELLS[t.cell].gates;
-    const E = t.embeddingSize;
-    const embedded = g.node('Gather', [param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
-    let x = g.node('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
-    let inSize = E;
-    if (cond.extra) {
-      const F = cond.extraSize!;
-      // [1, batch, F] expanded over time: Expand broadcasts it with [time, 1, 1].
-      const time = g.node('Slice', [g.node('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
-      const shape = g.node('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
-      const v1 = g.node('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
-      const vt = g.node('Expand', [v1, shape], `${prefix}.extra_tbf`);
-      x = g.node('Concat', [x, vt], `${prefix}.input_tbi`, { axis: 2 });
-      inSize = E + F;
-    }
-    let Y = '';
-    let Yh = '';
-    for (let l = 0; l < t.numLayers; l++) {
-      const I = l === 0 ? inSize : D * H;
-      const dirs = [];
-      for (let d = 0; d < D; d++) {
-        const n = recurrentNames(`${prefix}.rnn`, l, d === 1);
-        let wIh = W(n.wIh);
-        let bIh = W(n.bIh);
-        const extraW = l === 0 ? cond.extraWeights : undefined;
-        if (extraW) {
-          // Additive: [G·H, E] ‖ [G·H, F] column blocks → [G·H, E + F], b_ih + b_a.
-          // (Early fusion's W_ih is [G·H, E + F] already.)
-          const F = cond.extraSize!;
-          const wa = extraW.w[d];
-          const wide = new Float32Array(G * H * (E + F));
-          for (let r = 0; r < G * H; r++) {
-            wide.set(wIh.subarray(r * E, (r + 1) * E), r * (E + F));
-            wide.set(wa.subarray(r * F, (r + 1) * F), r * (E + F) + E);
-          }
-          wIh = wide;
-          const b = extraW.b[d];
-          bIh = bIh.map((x, i) => x + b[i]);
-        }
-        dirs.push({ wIh, wHh: W(n.wHh), bIh, bHh: W(n.bHh) });
-      }
-      const { W: Wd, R, B } = onnxRecurrentWeights(t.cell, H, I, dirs);
-      const base = `${prefix}.rnn.l${l}`;
-      const inputs = [x, g.init(`${base}.W`, [D, G * H, I], Wd), g.init(`${base}.R`, [D, G * H, H], R), g.init(`${base}.B`, [D, 2 * G * H], B), lengths];
-      const slice = (states: string, role: string) => g.node('Slice', [states, g.ints([l * D]), g.ints([(l + 1) * D]), g.ints([0])], `${base}.${role}`);
-      if (cond.h0) {
-        inputs.push(slice(cond.h0, 'initial_h'));
-        if (CELLS[t.cell].hasCell && cond.c0) inputs.push(slice(cond.c0, 'initial_c'));
-      }
-      const outs = g.op(ONNX_OP[t.cell], inputs, [`${base}.Y`, `${base}.Y_h`], onnxRecurrentAttributes(t.cell, H, t.bidirectional));
-      Y = outs[0]; // [time, D, batch, H]
-      Yh = outs[1]; // [D, batch, H]
-      if (l + 1 < t.numLayers) {
-        const tbdh = g.node('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
-        x = g.node('Reshape', [tbdh, g.ints([0, 0, D * H])], `${base}.output_tbi`);
-      }
-    }
-    // u = forward ‖ reverse final states of the last layer: [D, batch, H] → [batch, D·H].
-    const bdh = g.node('Transpose', [Yh], `${prefix}.final_bdh`, { perm: [1, 0, 2] });
-    const feature = g.node('Reshape', [bdh, g.ints([0, D * H])], `${prefix}.feature`);
-    return { feature, lastY: Y };
-  };
-
-  /** [batch, L·D·H] initial states from Linear `name` (tanh) → [L·D, batch, H]. */
-  const initialStates = (name: string, v: string, count: number, activation: 'tanh' | 'none'): string => {
-    const flat = linear(name, v, activation);
-    const bkh = g.node('Reshape', [flat, g.ints([0, count, c.text.hiddenSize])], `${name}.bkh`);
-    return g.node('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
-  };
-
   const outputs: string[] = [];
   const emit = (from: string, name: string) => {
     g.nodes.push({ opType: 'Identity', inputs: [from], outputs: [name], name: `Identity:${name}` });
     outputs.push(name);
   };
-
   if (c.task === 'captioning') {
-    const v = imageFeature();
-    const L = c.text.numLayers;
-    const cond: Parameters<typeof textGraph>[3] = {};
-    if (c.fusion === 'early') {
-      cond.extra = v;
-      cond.extraSize = c.image.featureSize;
-    } else {
-      // The caption decoder's initial states are linear in v (MultimodalModel.initialStates).
-      cond.h0 = initialStates('decoder.init_h', v, L, 'none');
-      if (c.text.cell === 'lstm') cond.c0 = initialStates('decoder.init_c', v, L, 'none');
-    }
-    const text = textGraph('decoder', 'tokens', 'lengths', cond);
-    const H = c.text.hiddenSize;
-    // Y [time, 1, batch, H] → [batch, time, H] → rows [batch·time, H] → logits [batch, time, V].
-    const bth = g.node('Transpose', [g.node('Squeeze', [text.lastY, g.ints([1])], 'decoder.Y_tbh')], 'decoder.Y_bth', { perm: [1, 0, 2] });
-    const rows = g.node('Reshape', [bth, g.ints([-1, H])], 'decoder.rows');
-    const flatLogits = linear('decoder.out', rows, 'none');
-    const bt = g.node('Slice', [g.node('Shape', ['tokens'], 'decoder.tokens_shape'), g.ints([0]), g.ints([2])], 'decoder.bt');
-    const logitsShape = g.node('Concat', [bt, g.ints([c.outputSize])], 'decoder.logits_shape', { axis: 0 });
-    emit(g.node('Reshape', [flatLogits, logitsShape], 'decoder.logits'), 'logits');
-    emit(linear('decoder.out', text.feature, 'none'), 'next_logits');
+    captionDecoderOnnx(g, c, imageEncoderOnnx(g, c.image, imageFeatureActivation(c)), emit);
   } else {
-    const uses = fusionUses(c.fusion);
-    let v = '';
-    if (uses.image) {
-      const imagePresent = imagePresence();
-      const vRaw = imageFeature();
-      v = substitute(vRaw, imagePresent, 'fusion.missing_image');
-    }
-    let tokens = '';
-    let lengths = '';
-    let textPresent = '';
-    if (uses.text) {
-      // Missing text (text_present 0 or length 0) → one <unk> token, as the batch builder does.
-      const hasText = g.node(
-        'And',
-        [
-          g.node('Greater', ['text_present', g.constant([0.5], ONNX_FLOAT, [], 'half')], 'text_present.bool'),
-          g.node('Greater', ['lengths', g.constant([0], ONNX_INT32, [], 'zero_i32')], 'lengths.positive'),
-        ],
-        'text.present',
-      );
-      textPresent = g.node('Cast', [hasText], 'text.present01', { to: ONNX_FLOAT });
-      const rowHasText = g.node('Unsqueeze', [hasText, g.ints([1])], 'text.present_b1');
-      tokens = g.node('Where', [rowHasText, 'tokens', g.constant([UNK], ONNX_INT32, [], 'unk')], 'text.tokens');
-      lengths = g.node('Where', [hasText, 'lengths', g.constant([1], ONNX_INT32, [], 'one_i32')], 'text.lengths');
-    }
-    const textFeature = (cond: Parameters<typeof textGraph>[3], substituted: boolean): string => {
-      const u = textGraph('text_encoder', tokens, lengths, cond).feature;
-      return substituted ? substitute(u, textPresent, 'fusion.missing_text') : u;
-    };
-    let y: string;
-    switch (c.fusion) {
-      case 'text':
-        y = head('head', textFeature({}, true));
-        break;
-      case 'image':
-        y = head('head', v);
-        break;
-      case 'early':
-        y = head('head', textFeature({ extra: v, extraSize: c.image.featureSize }, false));
-        break;
-      case 'init': {
-        const D = c.text.bidirectional ? 2 : 1;
-        const count = c.text.numLayers * D;
-        const h0 = initialStates('fusion.init_h', v, count, 'tanh');
-        const c0 = c.text.cell === 'lstm' ? initialStates('fusion.init_c', v, count, 'tanh') : undefined;
-        y = head('head', textFeature({ h0, c0 }, false));
-        break;
-      }
-      case 'additive': {
-        const D = c.text.bidirectional ? 2 : 1;
-        const GH = CELLS[c.text.cell].gates * c.text.hiddenSize;
-        const F = c.image.featureSize;
-        const wa = W('fusion.additive.weight'); // [D·G·H, F]
-        const ba = W('fusion.additive.bias'); // [D·G·H]
-        const w = Array.from({ length: D }, (_, d) => wa.subarray(d * GH * F, (d + 1) * GH * F));
-        const b = Array.from({ length: D }, (_, d) => ba.subarray(d * GH, (d + 1) * GH));
-        y = head('head', textFeature({ extra: v, extraSize: F, extraWeights: { w, b } }, false));
-        break;
-      }
-      case 'late':
-        y = head('head', g.node('Concat', [textFeature({}, true), v], 'fusion.concat', { axis: 1 }));
-        break;
-      case 'weighted': {
-        const yt = head('text_head', textFeature({}, true));
-        const yv = head('image_head', v);
-        const w = g.node('Sigmoid', [param('fusion.alpha')], 'fusion.weight');
-        y = g.node('Add', [yv, g.node('Mul', [g.node('Sub', [yt, yv], 'fusion.diff'), w], 'fusion.weighted')], 'fusion.mix');
-        break;
-      }
-      case 'gated': {
-        const u = textFeature({}, true);
-        const ht = linear('fusion.text_proj', u, 'tanh');
-        const hv = linear('fusion.image_proj', v, 'tanh');
-        const z = linear('fusion.gate', g.node('Concat', [u, v], 'fusion.uv', { axis: 1 }), 'sigmoid');
-        y = head('head', g.node('Add', [hv, g.node('Mul', [z, g.node('Sub', [ht, hv], 'fusion.diff')], 'fusion.gated')], 'fusion.mix'));
-        break;
-      }
-      case 'film': {
-        const u = textFeature({}, true);
-        const gamma = linear('fusion.gamma', v);
-        const beta = linear('fusion.beta', v);
-        const scaled = g.node('Add', [u, g.node('Mul', [gamma, u], 'fusion.gamma_u')], 'fusion.scaled');
-        y = head('head', g.node('Add', [scaled, beta], 'fusion.modulated'));
-        break;
-      }
-    }
+    const y = fusionModelOnnx(g, c);
     if (c.task === 'regression') {
       emit(y, 'value');
       if (options.targetScale) {
         const { mean, std } = options.targetScale;
-        const scaled = g.node('Mul', [y, g.constant([std || 1], ONNX_FLOAT, [], 'std')], 'value.scaled');
-        emit(g.node('Add', [scaled, g.constant([mean], ONNX_FLOAT, [], 'mean')], 'value.units'), 'value_in_target_units');
+        const scaled = g.node('Mul', [y, g.floats([std || 1], [], 'std')], 'value.scaled');
+        emit(g.node('Add', [scaled, g.floats([mean], [], 'mean')], 'value.units'), 'value_in_target_units');
       }
     } else {
       emit(y, 'logits');
@@ -466,6 +256,60 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     options.producerVersion,
   );
   return { bytes, inputs: io.inputs, outputs: outputDocs };
+}
+
+/**
+ * The classification / multilabel / regression model: the inputs it reads (presence as
+ * exact 0/1, a missing text as one <unk> token), then its fusion strategy's nodes, which
+ * run the encoders and heads through the context. Returns ŷ [batch, outputSize].
+ */
+function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
+  const uses = fusionUses(c.fusion);
+  let oneName = '';
+  /** The f32 scalar 1 (added on first use). */
+  const scalarOne = () => (oneName ||= g.floats([1], [], 'one'));
+  /** x ⊙ p + (1 − p) ⊙ vector per row, p [batch] of 0/1 (substituteMissing in model.ts). */
+  const substitute = (x: string, present: string, vectorName: string): string => {
+    const p = g.node('Unsqueeze', [present, g.ints([1])], `${vectorName}.p`);
+    const q = g.node('Sub', [scalarOne(), p], `${vectorName}.q`);
+    const kept = g.node('Mul', [x, p], `${vectorName}.kept`);
+    const fill = g.node('Mul', [q, g.param(vectorName)], `${vectorName}.fill`);
+    return g.node('Add', [kept, fill], `${vectorName}.out`);
+  };
+  let v = '';
+  if (uses.image) {
+    // Presence as exact 0/1 floats: image_present > 0.5.
+    const imagePresent = g.node('Cast', [g.node('Greater', ['image_present', g.floats([0.5], [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
+    v = substitute(imageEncoderOnnx(g, c.image, imageFeatureActivation(c)), imagePresent, 'fusion.missing_image');
+  }
+  let tokens = '';
+  let lengths = '';
+  let textPresent = '';
+  if (uses.text) {
+    // Missing text (text_present 0 or length 0) → one <unk> token, as the batch builder does.
+    const hasText = g.node(
+      'And',
+      [
+        g.node('Greater', ['text_present', g.floats([0.5], [], 'half')], 'text_present.bool'),
+        g.node('Greater', ['lengths', g.int32s([0], [], 'zero_i32')], 'lengths.positive'),
+      ],
+      'text.present',
+    );
+    textPresent = g.node('Cast', [hasText], 'text.present01', { to: ONNX_FLOAT });
+    const rowHasText = g.node('Unsqueeze', [hasText, g.ints([1])], 'text.present_b1');
+    tokens = g.node('Where', [rowHasText, 'tokens', g.int32s([UNK], [], 'unk')], 'text.tokens');
+    lengths = g.node('Where', [hasText, 'lengths', g.int32s([1], [], 'one_i32')], 'text.lengths');
+  }
+  return FUSIONS[c.fusion].onnx({
+    config: c,
+    graph: g,
+    image: () => v,
+    text: (cond, substituted) => {
+      const u = textEncoderOnnx(g, c.text, 'text_encoder', tokens, lengths, cond).feature;
+      return substituted ? substitute(u, textPresent, 'fusion.missing_text') : u;
+    },
+    head: (prefix, x) => headOnnx(g, prefix, x, c),
+  });
 }
 
 export interface FeedOptions {

@@ -1,104 +1,18 @@
 // The one serialisable model configuration: image encoder, text encoder, fusion
 // strategy, head and task. Everything else (parameters, forward, export) is built from
 // it. `validateModelConfig` explains invalid combinations instead of fixing them.
-import type { TaskKind } from '../data/types.ts';
 import type { CellKind } from '../ops/recurrent.ts';
+import { FUSION_KINDS } from './fusion/index.ts';
+import type { CnnPooling, FusionKind, ImageEncoderConfig, ModelConfig } from './config-types.ts';
 
-export type FusionKind = 'text' | 'image' | 'early' | 'init' | 'additive' | 'late' | 'weighted' | 'gated' | 'film';
-export type ImageEncoderKind = 'cnn' | 'mlp' | 'features';
-export type CnnPooling = 'flatten' | 'max';
+export type { CaptionConfig, CnnPooling, FusionKind, HeadConfig, ImageEncoderConfig, ImageEncoderKind, ModelConfig, TextEncoderConfig } from './config-types.ts';
+export { FUSION_KINDS };
 export const CNN_POOLINGS: readonly CnnPooling[] = ['flatten', 'max'];
 
-export const FUSION_KINDS: readonly FusionKind[] = ['text', 'image', 'early', 'init', 'additive', 'late', 'weighted', 'gated', 'film'];
 export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
 
 /** Bump when a saved config can no longer be read by older code. */
 export const MODEL_CONFIG_VERSION = 1;
-
-export interface TextEncoderConfig {
-  cell: CellKind;
-  /** Vocabulary size including the four special tokens. */
-  vocabSize: number;
-  embeddingSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
-  /** Dropout between stacked recurrent layers (training only). */
-  dropout: number;
-  /**
-   * Initial bias of the gate that keeps memory (LSTM forget gate f, GRU update gate z),
-   * added to b_ih; 0 is PyTorch's initialisation, 1 the common "unit forget bias" that
-   * helps long dependencies. Only the starting point changes, not the cell's equations.
-   */
-  forgetBias?: number;
-  /**
-   * Recurrent weights W_hh start as this multiple of the identity, one block per gate
-   * (the "IRNN" start for ReLU RNNs) instead of U(−1/√H, 1/√H); 0 or absent keeps
-   * PyTorch's initialisation. Above 1 every step amplifies the state, which makes the
-   * gradient over time explode — the exploding-gradient demo uses it.
-   */
-  identityInit?: number;
-}
-
-export interface ImageEncoderConfig {
-  /**
-   * cnn: (conv3×3 → ReLU → maxpool 2×2) per entry of `channels`, then Linear → ReLU;
-   * mlp: flattened pixels → Linear(mlpHidden) → ReLU → Linear → ReLU;
-   * features: precomputed frozen features (e.g. from the user's ONNX encoder) → Linear → ReLU.
-   */
-  encoder: ImageEncoderKind;
-  /** Input images are [3, imageSize, imageSize]. */
-  imageSize: number;
-  /** Output channels of each conv block (cnn, 1–3 blocks). */
-  channels: number[];
-  /**
-   * How the CNN's last feature map becomes a vector (cnn only; absent = 'flatten'):
-   * 'flatten' keeps every position (C·s·s values, a separate weight per position);
-   * 'max' takes each channel's maximum over the whole map (C values), so one detector
-   * serves every position — "is there a red square anywhere" is one unit, not s·s.
-   */
-  pool?: CnnPooling;
-  /** Hidden units of the pixel MLP. */
-  mlpHidden: number;
-  /** Width of the precomputed features (features encoder). */
-  inputFeatures: number;
-  /** Size of the image feature v that fusion consumes. */
-  featureSize: number;
-}
-
-export interface HeadConfig {
-  /** Hidden units of the MLP head; 0 makes the head one Linear layer. */
-  hiddenSize: number;
-  /** Dropout on the head's input (training only). */
-  dropout: number;
-}
-
-export interface CaptionConfig {
-  /** How the image conditions the decoder: initial state or concatenated to every input. */
-  conditioning: 'init' | 'early';
-  /** Longest generated caption in tokens (without <bos>/<eos>). */
-  maxLength: number;
-}
-
-export interface ModelConfig {
-  version: number;
-  task: TaskKind;
-  fusion: FusionKind;
-  text: TextEncoderConfig;
-  image: ImageEncoderConfig;
-  head: HeadConfig;
-  /** Width of the projected features mixed by the gated fusion. */
-  fusionSize: number;
-  /** Classes (classification, multilabel), 1 (regression) or the caption vocabulary size. */
-  outputSize: number;
-  /** Captioning only: the decoder uses `text` (cell, sizes) with the caption vocabulary. */
-  caption: CaptionConfig;
-  /**
-   * Probability, per training example, of hiding one modality (chosen at random) so the
-   * model learns to cope with a missing one. 0 disables it.
-   */
-  modalityDropout: number;
-}
 
 /** A sensible starting point: LSTM text encoder, small CNN, late fusion, classification. */
 export function defaultModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {

@@ -12,6 +12,7 @@ import { maxPool2d } from '../ops/pool.ts';
 import { relu } from '../ops/activation.ts';
 import { reshape } from '../ops/shape.ts';
 import { cnnFlatSize, type ImageEncoderConfig, type ModelConfig } from './config.ts';
+import type { OnnxGraph, PythonWriter } from './emitters.ts';
 import { linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
 
 const PREFIX = 'image_encoder';
@@ -61,4 +62,75 @@ export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tenso
     return linear(params, `${PREFIX}.proj`, h, activation);
   }
   return linear(params, `${PREFIX}.proj`, pixels, activation);
+}
+
+/**
+ * The image feature v [batch, F] as ONNX nodes: Conv / Relu / MaxPool / Flatten / Gemm
+ * (cnn), Gemm / Relu (mlp) or Gemm on the `image_features` input (features).
+ */
+export function imageEncoderOnnx(g: OnnxGraph, c: ImageEncoderConfig, activation: 'relu' | 'none'): string {
+  if (c.encoder === 'features') return g.linear(`${PREFIX}.proj`, 'image_features', activation);
+  let x = 'image';
+  if (c.encoder === 'cnn') {
+    c.channels.forEach((_, k) => {
+      const p = `${PREFIX}.conv${k}`;
+      const conv = g.node('Conv', [x, g.param(`${p}.weight`), g.param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
+      const relu = g.node('Relu', [conv], `${p}.relu`);
+      x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
+    });
+    if (c.pool === 'max') x = g.node('GlobalMaxPool', [x], `${PREFIX}.global_max`);
+    return g.linear(`${PREFIX}.proj`, g.node('Flatten', [x], `${PREFIX}.flat`, { axis: 1 }), activation);
+  }
+  const h = g.linear(`${PREFIX}.fc1`, g.node('Flatten', [x], `${PREFIX}.flat`, { axis: 1 }), 'relu');
+  return g.linear(`${PREFIX}.proj`, h, activation);
+}
+
+/** The PyTorch `ImageEncoder` class. */
+export function imageEncoderPython(py: PythonWriter, c: ImageEncoderConfig, activation: 'relu' | 'none'): void {
+  const out = (s: string) => py.line(s);
+  const F = c.featureSize;
+  const lastRelu = activation === 'relu';
+  const vOf = (x: string) => (lastRelu ? `F.relu(${x})` : x);
+  out('class ImageEncoder(nn.Module):');
+  if (c.encoder === 'cnn') {
+    out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${c.channels.length}${c.pool === 'max' ? ', global max-pool' : ''}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${c.imageSize}, ${c.imageSize}] -> v [N, ${F}]."""`);
+    out('');
+    out('    def __init__(self):');
+    out('        super().__init__()');
+    let inCh = 3;
+    c.channels.forEach((ch, k) => {
+      out(`        self.conv${k} = nn.Conv2d(${inCh}, ${ch}, kernel_size=3, padding=1)`);
+      inCh = ch;
+    });
+    const spatial = c.imageSize >> c.channels.length;
+    if (c.pool === 'max') out(`        self.proj = nn.Linear(${inCh}, ${F})  # each channel's maximum over the ${spatial} x ${spatial} map`);
+    else out(`        self.proj = nn.Linear(${inCh * spatial * spatial}, ${F})  # ${inCh} x ${spatial} x ${spatial} flattened`);
+    out('');
+    out('    def forward(self, x):');
+    out(`        for conv in (${c.channels.map((_, k) => `self.conv${k}`).join(', ')}${c.channels.length === 1 ? ',' : ''}):`);
+    out('            x = F.max_pool2d(F.relu(conv(x)), 2)');
+    if (c.pool === 'max') out(`        x = F.max_pool2d(x, ${spatial})  # global max pooling: [N, ${inCh}, 1, 1]`);
+    out(`        return ${vOf('self.proj(x.flatten(1))')}`);
+  } else if (c.encoder === 'mlp') {
+    out(`    """Flattened pixels -> Linear -> ReLU -> Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${c.imageSize}, ${c.imageSize}] -> v [N, ${F}]."""`);
+    out('');
+    out('    def __init__(self):');
+    out('        super().__init__()');
+    out(`        self.fc1 = nn.Linear(${3 * c.imageSize * c.imageSize}, ${c.mlpHidden})`);
+    out(`        self.proj = nn.Linear(${c.mlpHidden}, ${F})`);
+    out('');
+    out('    def forward(self, x):');
+    out(`        return ${vOf('self.proj(F.relu(self.fc1(x.flatten(1))))')}`);
+  } else {
+    out(`    """Precomputed (frozen) image features -> Linear${lastRelu ? ' -> ReLU' : ''}: [N, ${c.inputFeatures}] -> v [N, ${F}]."""`);
+    out('');
+    out('    def __init__(self):');
+    out('        super().__init__()');
+    out(`        self.proj = nn.Linear(${c.inputFeatures}, ${F})`);
+    out('');
+    out('    def forward(self, x):');
+    out(`        return ${vOf('self.proj(x)')}`);
+  }
+  out('');
+  out('');
 }

@@ -15,7 +15,7 @@ import { noGrad } from '../autograd/tape.ts';
 import { cnnFlatSize, fusionUses, type ModelConfig } from './config.ts';
 import { CELLS } from '../ops/recurrent.ts';
 import { FUSIONS, type FusionContext } from './fusion/index.ts';
-import { applyHead } from './heads.ts';
+import { applyHead, headSpecs } from './heads.ts';
 import { encodeImage, imageEncoderSpecs, imageFeatureActivation } from './image-encoder.ts';
 import { allocateParams, countParameters, linear, linearSpecs, Params, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
@@ -90,6 +90,7 @@ export function modelSpecs(c: ModelConfig): ParamSpec[] {
   if (uses.image) specs.push({ name: 'fusion.missing_image', shape: [c.image.featureSize], init: zero });
   if (uses.text) specs.push({ name: 'fusion.missing_text', shape: [textWidth(c)], init: zero });
   specs.push(...fusion.specs(c));
+  for (const [prefix, width] of Object.entries(fusion.heads(c))) specs.push(...headSpecs(prefix, width, c));
   return specs;
 }
 

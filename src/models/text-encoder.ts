@@ -9,7 +9,8 @@ import { concat } from '../ops/concat.ts';
 import { embedding } from '../ops/embedding.ts';
 import { expand } from '../ops/expand.ts';
 import { CELLS, recurrent, type LayerParams, type RecurrentConfig, type RecurrentOptions, type RecurrentResult } from '../ops/recurrent.ts';
-import type { TextEncoderConfig } from './config.ts';
+import type { TextEncoderConfig } from './config-types.ts';
+import type { OnnxGraph, PythonWriter } from './emitters.ts';
 import type { ParamSpec, Params } from './params.ts';
 
 /** Names of one layer·direction's recurrent weights, PyTorch style. */
@@ -124,4 +125,178 @@ export function encodeText(
   const last = (t.numLayers - 1) * D;
   const feature = D === 2 ? concat([result.hN[last], result.hN[last + 1]]) : result.hN[last];
   return { feature, recurrent: result, embedded };
+}
+
+/** How the image conditions the recurrence in the ONNX graph (TextConditioning's counterpart). */
+export interface OnnxTextConditioning {
+  /** [batch, F] concatenated to every step's input. */
+  extra?: string;
+  extraSize?: number;
+  /**
+   * W_ih columns for `extra` per direction and a bias added to b_ih: additive fusion folds
+   * its per-example input bias this way (W_a v + b_a = [W_ih | W_a]·[x ; v] − W_ih·x + b_a).
+   */
+  extraWeights?: { w: Float32Array[]; b: Float32Array[] };
+  /** [L·D, batch, H] initial states. */
+  h0?: string;
+  c0?: string;
+}
+
+export interface OnnxTextEncoding {
+  /** u [batch, D·H]. */
+  feature: string;
+  /** The last layer's Y [time, D, batch, H]. */
+  lastY: string;
+}
+
+/**
+ * The encoder named `prefix` over `tokens` / `lengths` (i32) as ONNX nodes: Gather
+ * (embedding) → per layer: Transpose → LSTM | GRU | RNN (layout 0, sequence_lens for
+ * ragged batches) → Transpose / Reshape.
+ */
+export function textEncoderOnnx(g: OnnxGraph, t: TextEncoderConfig, prefix: string, tokens: string, lengths: string, cond: OnnxTextConditioning): OnnxTextEncoding {
+  const D = t.bidirectional ? 2 : 1;
+  const H = t.hiddenSize;
+  const G = CELLS[t.cell].gates;
+  const E = t.embeddingSize;
+  const embedded = g.node('Gather', [g.param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
+  let x = g.node('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
+  let inSize = E;
+  if (cond.extra) {
+    const F = cond.extraSize!;
+    // [1, batch, F] expanded over time: Expand broadcasts it with [time, 1, 1].
+    const time = g.node('Slice', [g.node('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
+    const shape = g.node('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
+    const v1 = g.node('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
+    const vt = g.node('Expand', [v1, shape], `${prefix}.extra_tbf`);
+    x = g.node('Concat', [x, vt], `${prefix}.input_tbi`, { axis: 2 });
+    inSize = E + F;
+  }
+  let Y = '';
+  let Yh = '';
+  for (let l = 0; l < t.numLayers; l++) {
+    const I = l === 0 ? inSize : D * H;
+    const dirs = [];
+    for (let d = 0; d < D; d++) {
+      const n = recurrentNames(`${prefix}.rnn`, l, d === 1);
+      let wIh = g.weight(n.wIh);
+      let bIh = g.weight(n.bIh);
+      const extraW = l === 0 ? cond.extraWeights : undefined;
+      if (extraW) {
+        // Additive: [G·H, E] ‖ [G·H, F] column blocks → [G·H, E + F], b_ih + b_a.
+        // (Early fusion's W_ih is [G·H, E + F] already.)
+        const F = cond.extraSize!;
+        const wa = extraW.w[d];
+        const wide = new Float32Array(G * H * (E + F));
+        for (let r = 0; r < G * H; r++) {
+          wide.set(wIh.subarray(r * E, (r + 1) * E), r * (E + F));
+          wide.set(wa.subarray(r * F, (r + 1) * F), r * (E + F) + E);
+        }
+        wIh = wide;
+        const b = extraW.b[d];
+        bIh = bIh.map((x, i) => x + b[i]);
+      }
+      dirs.push({ wIh, wHh: g.weight(n.wHh), bIh, bHh: g.weight(n.bHh) });
+    }
+    const { W, R, B } = g.recurrentWeights(t.cell, H, I, dirs);
+    const base = `${prefix}.rnn.l${l}`;
+    const inputs = [x, g.init(`${base}.W`, [D, G * H, I], W), g.init(`${base}.R`, [D, G * H, H], R), g.init(`${base}.B`, [D, 2 * G * H], B), lengths];
+    const slice = (states: string, role: string) => g.node('Slice', [states, g.ints([l * D]), g.ints([(l + 1) * D]), g.ints([0])], `${base}.${role}`);
+    if (cond.h0) {
+      inputs.push(slice(cond.h0, 'initial_h'));
+      if (CELLS[t.cell].hasCell && cond.c0) inputs.push(slice(cond.c0, 'initial_c'));
+    }
+    [Y, Yh] = g.recurrent(t.cell, H, t.bidirectional, inputs, [`${base}.Y`, `${base}.Y_h`]); // [time, D, batch, H], [D, batch, H]
+    if (l + 1 < t.numLayers) {
+      const tbdh = g.node('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
+      x = g.node('Reshape', [tbdh, g.ints([0, 0, D * H])], `${base}.output_tbi`);
+    }
+  }
+  // u = forward ‖ reverse final states of the last layer: [D, batch, H] → [batch, D·H].
+  const bdh = g.node('Transpose', [Yh], `${prefix}.final_bdh`, { perm: [1, 0, 2] });
+  const feature = g.node('Reshape', [bdh, g.ints([0, D * H])], `${prefix}.feature`);
+  return { feature, lastY: Y };
+}
+
+/** [batch, count·H] initial states from the Linear `name` → [count, batch, H]. */
+export function initialStatesOnnx(g: OnnxGraph, name: string, v: string, count: number, H: number, activation: 'tanh' | 'none'): string {
+  const flat = g.linear(name, v, activation);
+  const bkh = g.node('Reshape', [flat, g.ints([0, count, H])], `${name}.bkh`);
+  return g.node('Transpose', [bkh], `${name}.kbh`, { perm: [1, 0, 2] });
+}
+
+/** How the image conditions the recurrence in the PyTorch module. */
+export interface PythonTextConditioning {
+  /** Width concatenated to every token embedding (`extra` argument of forward). */
+  extraInput: number;
+  /** The first layer's input projection takes W_a v + b_a (`additive` argument of forward). */
+  inputBias: boolean;
+  /** Width of the image feature v. */
+  imageFeatures: number;
+}
+
+/** The cell's name in the generated module's docstrings. */
+export function torchCellName(t: TextEncoderConfig): string {
+  return CELLS[t.cell].naming.label;
+}
+
+/** The PyTorch `TextEncoder` class: embedding and torch.nn.LSTM | GRU | RNN over packed sequences. */
+export function textEncoderPython(py: PythonWriter, t: TextEncoderConfig, cond: PythonTextConditioning): void {
+  const out = (s: string) => py.line(s);
+  const D = t.bidirectional ? 2 : 1;
+  const G = CELLS[t.cell].gates;
+  const H = t.hiddenSize;
+  const E = t.embeddingSize;
+  const F = cond.imageFeatures;
+  const { extraInput, inputBias } = cond;
+  const torchCell = { module: CELLS[t.cell].naming.torchModule, args: CELLS[t.cell].naming.torchArgs };
+  out('class TextEncoder(nn.Module):');
+  out(`    """Embedding -> ${torchCell.module}(${t.numLayers} layer${t.numLayers > 1 ? 's' : ''}${t.bidirectional ? ', bidirectional' : ''}) over packed ragged sequences.`);
+  out('');
+  out(`    Returns the final hidden state of the last layer at each row's last real token,`);
+  out(`    [N, ${D * H}]${D === 2 ? ' (forward state, then reverse state)' : ''}, and the packed outputs.`);
+  out('    """');
+  out('');
+  out('    def __init__(self, vocab_size):');
+  out('        super().__init__()');
+  out(`        self.embedding = nn.Embedding(vocab_size, ${E})`);
+  const rnnArgs = (inSize: number, extra = '') =>
+    `${torchCell.module}(${inSize}, ${H}, num_layers=${t.numLayers}, batch_first=True, bidirectional=${t.bidirectional ? 'True' : 'False'}, dropout=${t.numLayers > 1 ? t.dropout : 0}${torchCell.args}${extra})`;
+  out(`        self.rnn = ${rnnArgs(E + extraInput)}`);
+  if (inputBias) {
+    out('        # Additive fusion adds W_a v + b_a to the first layer\'s input projection. torch has no');
+    out('        # such input, so the first layer is run with W_ih extended by W_a\'s columns on the');
+    out('        # input [x_t ; v] and b_ih + b_a (the same function); this shape twin holds no');
+    out('        # parameters of its own (meta device, not registered as a submodule).');
+    out(`        object.__setattr__(self, "_wide_rnn", ${rnnArgs(E + F, ", device='meta'")})`);
+  }
+  out('');
+  const fwdArgs = ['tokens', 'lengths'];
+  if (extraInput) fwdArgs.push('extra');
+  if (inputBias) fwdArgs.push('additive');
+  fwdArgs.push('state=None');
+  out(`    def forward(self, ${fwdArgs.join(', ')}):`);
+  out('        x = self.embedding(tokens)  # [N, T, E]');
+  if (extraInput || inputBias) {
+    out(`        v = ${inputBias ? 'additive[0]' : 'extra'}  # [N, ${F}], the same at every step`);
+    out('        x = torch.cat([x, v.unsqueeze(1).expand(-1, x.shape[1], -1)], dim=2)');
+  }
+  out('        packed = pack_padded_sequence(x, lengths.to("cpu", torch.int64), batch_first=True, enforce_sorted=False)');
+  if (inputBias) {
+    out('        _, weight, bias = additive  # W_a [D*G*H, F], b_a [D*G*H]');
+    out('        params = dict(self.rnn.named_parameters())');
+    out(`        gh = ${G * H}`);
+    out(`        for d, suffix in enumerate(${D === 2 ? '("", "_reverse")' : '("",)'}):`);
+    out('            params["weight_ih_l0" + suffix] = torch.cat([params["weight_ih_l0" + suffix], weight[d * gh:(d + 1) * gh]], dim=1)');
+    out('            params["bias_ih_l0" + suffix] = params["bias_ih_l0" + suffix] + bias[d * gh:(d + 1) * gh]');
+    out('        self._wide_rnn.train(self.training)  # not a submodule: follow train() / eval() by hand');
+    out('        outputs, final = torch.func.functional_call(self._wide_rnn, params, (packed, state))');
+  } else {
+    out('        outputs, final = self.rnn(packed, state)');
+  }
+  out(`        h_n = ${t.cell === 'lstm' ? 'final[0]' : 'final'}  # [layers * directions, N, H]`);
+  out(`        feature = ${D === 2 ? 'torch.cat([h_n[-2], h_n[-1]], dim=1)' : 'h_n[-1]'}`);
+  out('        return feature, outputs');
+  out('');
+  out('');
 }

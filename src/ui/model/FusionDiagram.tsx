@@ -28,7 +28,13 @@ function base(textOff = false, imageOff = false): Box[] {
   ];
 }
 
-const LAYOUTS: Record<FusionKind, { boxes: Box[]; edges: Edge[] }> = {
+interface Layout {
+  boxes: Box[];
+  edges: Edge[];
+}
+
+/** Drawn layouts; a strategy without one gets `mergedLayout`. */
+const LAYOUTS: Partial<Record<FusionKind, Layout>> = {
   text: {
     boxes: [...base(false, true), { id: 'head', x: 250, y: TEXT_Y, w: 56, label: 'head', accent: true }, { id: 'out', x: 326, y: TEXT_Y, w: 30, label: 'ŷ' }],
     edges: [['text', 'rnn'], ['rnn', 'head'], ['head', 'out']],
@@ -73,11 +79,20 @@ const LAYOUTS: Record<FusionKind, { boxes: Box[]; edges: Edge[] }> = {
   },
 };
 
+/** u and v meet in one box named after the strategy, then the head. */
+function mergedLayout(kind: FusionKind): Layout {
+  return {
+    boxes: [...base(), { id: 'fuse', x: 172, y: 49, w: 56, label: kind, accent: true }, { id: 'head', x: 250, y: 49, w: 56, label: 'head' }, { id: 'out', x: 326, y: 49, w: 30, label: 'ŷ' }],
+    edges: [['text', 'rnn'], ['image', 'enc'], ['rnn', 'fuse'], ['enc', 'fuse'], ['fuse', 'head'], ['head', 'out']],
+  };
+}
+
 /** Diagram of `kind` (SVG, 360 × 124 user units, scales with its container). */
 /** `caption`: the caption decoder, whose initial state is linear in v (no tanh). */
 export function FusionDiagram({ kind, title, caption = false }: { kind: FusionKind; title: string; caption?: boolean }) {
-  const { boxes } = LAYOUTS[kind];
-  const edges: Edge[] = caption && kind === 'init' ? LAYOUTS.init.edges.map(([from, to, label]) => [from, to, from === 'enc' ? 'h₀ = W v + b' : label]) : LAYOUTS[kind].edges;
+  const layout = LAYOUTS[kind] ?? mergedLayout(kind);
+  const { boxes } = layout;
+  const edges: Edge[] = caption && kind === 'init' ? layout.edges.map(([from, to, label]) => [from, to, from === 'enc' ? 'h₀ = W v + b' : label]) : layout.edges;
   const at = new Map(boxes.map((b) => [b.id, b]));
   return (
     <svg className="fusion-diagram" viewBox="0 0 360 124" role="img" aria-label={`Diagram of ${title}`} data-testid="fusion-diagram">

@@ -212,7 +212,7 @@ export function ModelPanel() {
               <p className="small">{f.description}</p>
               <p className="muted small">{f.missing}</p>
               <div className="field-grid">
-                {model.fusion === 'gated' && <NumberField label="Fusion size" value={model.fusionSize} onChange={(v) => m((c) => (c.fusionSize = v))} min={1} max={4096} integer />}
+                {f.usesFusionSize && <NumberField label="Fusion size" value={model.fusionSize} onChange={(v) => m((c) => (c.fusionSize = v))} min={1} max={4096} integer />}
                 <NumberField label="Head hidden size" value={model.head.hiddenSize} onChange={(v) => m((c) => (c.head.hiddenSize = v))} min={0} max={4096} integer hint="0 = one linear layer" />
               </div>
             </div>
