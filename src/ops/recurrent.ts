@@ -359,7 +359,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
       const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
       const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
-        `${attrs.cell}.backward`,
+        'recurrentBackward',
         recurrentBackwardOp,
         [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN],
         {
@@ -747,7 +747,7 @@ export function recurrent(
       path: options.path ?? 'auto',
       inputBias: withInputBias,
     };
-    const outs = runOp(`${config.cell}`, recurrentLayerOp, inputs, attrs);
+    const outs = runOp(config.cell === 'rnn_tanh' || config.cell === 'rnn_relu' ? 'rnn' : config.cell, recurrentLayerOp, inputs, attrs);
     const lay = layerLayout(attrs);
     for (let d = 0; d < D; d++) {
       hN.push(outs[lay.hN(d)]);
