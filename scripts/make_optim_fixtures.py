@@ -17,6 +17,11 @@ max_norm, each gradient's 2-norm, the total norm it returns and the clip factor
 min(1, max_norm / (total + 1e-6)) it applies. Non-finite numbers are written as the
 strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them).
 
+And it writes src/optim/fixtures/autograd/adam.json: Adam and AdamW driven by real
+gradients instead of given ones, three steps on  loss = Σ θ³ + Σ θ·c  from θ = (0.5, -1, 2),
+c = (1, 2, 3), lr 0.1, betas (0.9, 0.99), eps 1e-8, weight decay 0.05 (float64). GateScope
+computes the gradients with its own autograd and compares the final θ.
+
 Run: python3 scripts/make_optim_fixtures.py   (PyTorch from the local wheel store)
 """
 import json
@@ -26,6 +31,7 @@ import torch
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "optim", "fixtures")
 CLIP_OUT = os.path.join(OUT, "clip")
+AUTOGRAD_OUT = os.path.join(OUT, "autograd")
 SHAPES = [[3], [2, 2]]
 LRS = [0.1, 0.05, 0.1, 0.02]
 
@@ -155,7 +161,30 @@ CLIP_CASES = [
 ]
 
 
+def autograd_adam_fixture():
+    """Final θ after torch.optim.Adam / AdamW steps on loss = Σ θ³ + Σ θ·c (gradients by torch autograd)."""
+    initial, c, steps = [0.5, -1.0, 2.0], [1.0, 2.0, 3.0], 3
+    config = {"lr": 0.1, "beta1": 0.9, "beta2": 0.99, "eps": 1e-8, "weightDecay": 0.05}
+    result = {}
+    for kind in ("adam", "adamw"):
+        theta = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
+        opt = make_torch_optimizer([theta], {"kind": kind, **config})
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = (theta ** 3).sum() + (theta * torch.tensor(c, dtype=torch.float64)).sum()
+            loss.backward()
+            opt.step()
+        result[kind] = flat(theta)
+    return {"name": "adam_autograd", "loss": "sum(theta^3) + sum(theta * c)", "config": config, "initial": initial,
+            "c": c, "steps": steps, "final": result, "torch": torch.__version__}
+
+
 def main():
+    os.makedirs(AUTOGRAD_OUT, exist_ok=True)
+    with open(os.path.join(AUTOGRAD_OUT, "adam.json"), "w") as f:
+        json.dump(autograd_adam_fixture(), f)
+        f.write("\n")
+    print(f"wrote the autograd Adam fixture to {os.path.relpath(AUTOGRAD_OUT)}")
     os.makedirs(CLIP_OUT, exist_ok=True)
     for seed, (name, kwargs) in enumerate(CLIP_CASES):
         with open(os.path.join(CLIP_OUT, f"{name}.json"), "w") as f:

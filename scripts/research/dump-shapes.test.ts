@@ -6,8 +6,10 @@
 // Writes <out>_{images,tokens,lengths,labels,train,val,test}.bin and <out>_meta.json.
 import { describe, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_TOKENIZER, emptyReport, generateShapes, prepareDataset } from '../../src/data/index.ts';
-import type { Difficulty, ShapesKind } from '../../src/data/shapes.ts';
+import { prepareDataset } from '../../src/data/prepare.ts';
+import { emptyReport } from '../../src/data/report.ts';
+import { generateShapes, type Difficulty, type ShapesKind } from '../../src/data/shapes.ts';
+import { DEFAULT_TOKENIZER } from '../../src/data/tokenizer.ts';
 
 interface DumpOptions {
   img?: number;

@@ -128,7 +128,7 @@ export function extension(path: string): string {
 }
 
 /** Operating-system clutter that is skipped without a report entry. */
-export function isSystemFile(path: string): boolean {
+function isSystemFile(path: string): boolean {
   const segs = path.split('/');
   const name = segs[segs.length - 1];
   return segs.some((s) => s === '__MACOSX' || (s.startsWith('.') && s.length > 1)) || /^(thumbs\.db|desktop\.ini)$/i.test(name);
@@ -159,7 +159,7 @@ const ZIP_METHODS: Record<number, string> = {
 };
 
 /** A compression method in words ("bzip2", "method 17"). */
-export function zipMethodName(method: number): string {
+function zipMethodName(method: number): string {
   return ZIP_METHODS[method] ?? `method ${method}`;
 }
 
@@ -203,7 +203,7 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntryInfo[] | null {
  * whose names leave the archive ("../x.png", "/etc/x") are skipped and reported;
  * directories are listed in `folders` and system files are dropped.
  */
-export async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_LIMITS): Promise<{ files: ImportFile[]; folders: string[]; issues: ValidationIssue[] }> {
+async function expandZip(zip: ImportFile, limits: ImportLimits = DEFAULT_LIMITS): Promise<{ files: ImportFile[]; folders: string[]; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
   const folders: string[] = [];
   if (zip.size > limits.maxZipBytes) {

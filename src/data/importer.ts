@@ -70,7 +70,7 @@ export interface ImportResult {
 }
 
 /** Task implied by a target kind. */
-export const TASK_FOR_TARGET: Record<TargetKind, TaskKind> = {
+const TASK_FOR_TARGET: Record<TargetKind, TaskKind> = {
   class: 'classification',
   labels: 'multilabel',
   number: 'regression',

@@ -255,7 +255,7 @@ export function isNumeric(v: unknown): boolean {
 }
 
 /** The kind a target column's values suggest. */
-export function guessTargetKind(rows: readonly ManifestRow[], column: string, nameKind?: TargetKind): TargetKind {
+function guessTargetKind(rows: readonly ManifestRow[], column: string, nameKind?: TargetKind): TargetKind {
   const values = rows.map((r) => r.values[column]).filter((v) => v !== undefined && v !== null && v !== '');
   if (values.length > 0 && values.every((v) => Array.isArray(v))) return 'labels';
   if (nameKind) return nameKind;

@@ -49,7 +49,7 @@ export interface OpenMojiOptions {
 }
 
 /** One emoji's cell of the atlas as an RGBA image. */
-export function atlasCell(atlas: RgbaImage, meta: Pick<OpenMojiMeta, 'cell' | 'columns'>, index: number): RgbaImage {
+function atlasCell(atlas: RgbaImage, meta: Pick<OpenMojiMeta, 'cell' | 'columns'>, index: number): RgbaImage {
   const S = meta.cell;
   const x0 = (index % meta.columns) * S;
   const y0 = Math.floor(index / meta.columns) * S;
@@ -62,7 +62,7 @@ export function atlasCell(atlas: RgbaImage, meta: Pick<OpenMojiMeta, 'cell' | 'c
 }
 
 /** RawExamples for a task from the metadata and the decoded atlas (pure). */
-export function openMojiExamples(meta: OpenMojiMeta, atlas: RgbaImage, options: OpenMojiOptions): { examples: RawExample[]; report: ValidationReport } {
+function openMojiExamples(meta: OpenMojiMeta, atlas: RgbaImage, options: OpenMojiOptions): { examples: RawExample[]; report: ValidationReport } {
   const textKind = options.text ?? 'tags';
   const examples = meta.emoji.map((e, i): RawExample => {
     const text = options.task === 'caption' || textKind === 'none' ? null : textKind === 'tags' ? e.tags.join(', ') : e.annotation;

@@ -32,7 +32,7 @@ export interface PrepareOptions {
 }
 
 /** Smallest and largest image side the models accept. */
-export const IMAGE_SIZE_RANGE = [16, 128] as const;
+const IMAGE_SIZE_RANGE = [16, 128] as const;
 
 /** Default split: 70 / 15 / 15, stratified, seed 1. */
 export const DEFAULT_SPLIT: SplitConfig = { train: 0.7, validation: 0.15, seed: 1, stratify: true };

@@ -16,7 +16,7 @@ const segmenter: { segment(s: string): Iterable<{ segment: string }> } | null =
   typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter('und', { granularity: 'grapheme' }) : null;
 
 /** Lower-cases, applies NFC and collapses white space: the form every level starts from. */
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
 }
 

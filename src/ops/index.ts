@@ -1,7 +1,7 @@
 // The table of every op. Its mapped type makes an op without a CPU reference, a WebGPU
 // encoding or a backward (or an explicit 'nondifferentiable') a compile error, and the
 // test suites iterate over it.
-import type { OpDef } from './op.ts';
+import type { OpAttrs, OpDef, OpName } from './op.ts';
 import { addOp, mulOp, subOp } from './elementwise.ts';
 import { scaleOp, type ScaleAttrs } from './scale.ts';
 import { activationGradOp, reluOp, sigmoidOp, tanhOp, type Activation } from './activation.ts';
@@ -31,49 +31,49 @@ import { timeNormsFromEndOp } from './norms.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
-/** Attributes of each op, by name. */
-export interface OpAttrs {
-  add: object;
-  sub: object;
-  mul: object;
-  scale: ScaleAttrs;
-  tanh: object;
-  sigmoid: object;
-  relu: object;
-  activationGrad: { kind: Activation };
-  sum: { scale: number };
-  sumRows: { shape: Shape };
-  broadcastTo: { shape: Shape };
-  reshape: { shape: Shape };
-  matmul: MatmulAttrs;
-  rnn: LayerAttrs;
-  lstm: LayerAttrs;
-  gru: LayerAttrs;
-  recurrentBackward: BackwardAttrs;
-  concat: object;
-  split: { sizes: number[] };
-  softmaxCrossEntropy: object;
-  softmaxCrossEntropyGrad: object;
-  dropout: DropoutAttrs;
-  embedding: EmbeddingAttrs;
-  embeddingGrad: EmbeddingGradAttrs;
-  expand: ExpandAttrs;
-  sumAxis: SumAxisAttrs;
-  sigmoidCrossEntropy: object;
-  sigmoidCrossEntropyGrad: BceGradAttrs;
-  conv2d: Conv2dAttrs;
-  conv2dInputGrad: Conv2dShapeAttrs;
-  conv2dWeightGrad: Conv2dWeightGradAttrs;
-  im2col: Conv2dShapeAttrs;
-  col2im: Conv2dShapeAttrs;
-  batchTranspose: BatchTransposeAttrs;
-  maxPool2d: MaxPoolAttrs;
-  maxPool2dGrad: MaxPoolGradAttrs;
-  globalAvgPool: object;
-  timeNormsFromEnd: object;
+declare module './op.ts' {
+  /** Attributes of each op, by name (declared in ./op.ts, where `runOp` takes these names). */
+  interface OpAttrs {
+    add: object;
+    sub: object;
+    mul: object;
+    scale: ScaleAttrs;
+    tanh: object;
+    sigmoid: object;
+    relu: object;
+    activationGrad: { kind: Activation };
+    sum: { scale: number };
+    sumRows: { shape: Shape };
+    broadcastTo: { shape: Shape };
+    reshape: { shape: Shape };
+    matmul: MatmulAttrs;
+    rnn: LayerAttrs;
+    lstm: LayerAttrs;
+    gru: LayerAttrs;
+    recurrentBackward: BackwardAttrs;
+    concat: object;
+    split: { sizes: number[] };
+    softmaxCrossEntropy: object;
+    softmaxCrossEntropyGrad: object;
+    dropout: DropoutAttrs;
+    embedding: EmbeddingAttrs;
+    embeddingGrad: EmbeddingGradAttrs;
+    expand: ExpandAttrs;
+    sumAxis: SumAxisAttrs;
+    sigmoidCrossEntropy: object;
+    sigmoidCrossEntropyGrad: BceGradAttrs;
+    conv2d: Conv2dAttrs;
+    conv2dInputGrad: Conv2dShapeAttrs;
+    conv2dWeightGrad: Conv2dWeightGradAttrs;
+    im2col: Conv2dShapeAttrs;
+    col2im: Conv2dShapeAttrs;
+    batchTranspose: BatchTransposeAttrs;
+    maxPool2d: MaxPoolAttrs;
+    maxPool2dGrad: MaxPoolGradAttrs;
+    globalAvgPool: object;
+    timeNormsFromEnd: object;
+  }
 }
-
-export type OpName = keyof OpAttrs;
 
 export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   add: addOp,
@@ -132,4 +132,4 @@ export * from './bce.ts';
 export * from './conv2d.ts';
 export * from './pool.ts';
 export * from './norms.ts';
-export { runOp, type OpDef } from './op.ts';
+export { runOp, type OpAttrs, type OpDef, type OpName } from './op.ts';

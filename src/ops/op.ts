@@ -1,6 +1,6 @@
 // What an op is: output shapes, a CPU reference on typed arrays, a WebGPU encoding,
 // and a backward built from other ops. `runOp` applies one to tensors on any backend
-// and records it on the tape. The table of all ops is in ./index.ts.
+// and records it on the tape, under a name the table of all ops (./index.ts) holds.
 import type { Backend } from '../backend/backend.ts';
 import { ShapeError } from '../backend/backend.ts';
 import type { CpuBackend } from '../backend/cpu.ts';
@@ -43,6 +43,18 @@ export interface OpDef<A> {
   backward: ((ctx: BackwardContext<A>) => (Tensor | null)[]) | 'nondifferentiable';
 }
 
+/**
+ * Attributes of each op, by name: the keys of the table of all ops. Declared empty here
+ * and filled in by ./index.ts (declaration merging), because the ops that call `runOp`
+ * are the ones the table imports: op.ts cannot import the table, not even its type,
+ * without an import cycle.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by ./index.ts
+export interface OpAttrs {}
+
+/** Name of an op in the table of all ops. */
+export type OpName = keyof OpAttrs;
+
 export interface ReferenceContext<A> {
   attrs: A;
   inputShapes: readonly Shape[];
@@ -72,8 +84,12 @@ function sameBackend(op: string, inputs: readonly Tensor[]): Backend {
   return b;
 }
 
-/** Applies an op: allocates outputs, computes them on the inputs' backend, records the tape node. */
-export function runOp<A>(name: string, def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor[] {
+/**
+ * Applies an op: allocates outputs, computes them on the inputs' backend, records the
+ * tape node. `name` is a key of the table of all ops, and `def` and `attrs` must have
+ * the types the table gives that name, so an op missing from the table does not compile.
+ */
+export function runOp<K extends OpName>(name: K, def: OpDef<OpAttrs[K]>, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor[] {
   const backend = sameBackend(name, inputs);
   const specs = def.outputs(inputs, attrs);
   const outputs = specs.map((s, i) => backend.empty(s.shape, s.dtype, `${name}.${s.role ?? `out${i}`}`));

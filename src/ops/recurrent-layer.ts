@@ -310,7 +310,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
       const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
       const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
-        `${attrs.cell}.backward`,
+        'recurrentBackward',
         recurrentBackwardOp,
         [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN],
         {

@@ -135,7 +135,7 @@ export function recurrent(
       path: options.path ?? 'auto',
       inputBias: withInputBias,
     };
-    const outs = runOp(`${config.cell}`, recurrentLayerOp, inputs, attrs);
+    const outs = runOp(config.cell === 'rnn_tanh' || config.cell === 'rnn_relu' ? 'rnn' : config.cell, recurrentLayerOp, inputs, attrs);
     const lay = layerLayout(attrs);
     for (let d = 0; d < D; d++) {
       hN.push(outs[lay.hN(d)]);

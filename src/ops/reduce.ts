@@ -114,7 +114,7 @@ export function sum(x: Tensor): Tensor {
 }
 
 export function mean(x: Tensor): Tensor {
-  return runOp('mean', sumOp, [x], { scale: x.size === 0 ? 0 : 1 / x.size })[0];
+  return runOp('sum', sumOp, [x], { scale: x.size === 0 ? 0 : 1 / x.size })[0];
 }
 
 export function sumRows(x: Tensor, shape: Shape): Tensor {

@@ -17,7 +17,7 @@ export interface ClipFixture {
   factor: JsonNumber;
 }
 
-export function num(v: JsonNumber): number {
+function num(v: JsonNumber): number {
   return typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
 }
 

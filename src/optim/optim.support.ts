@@ -22,7 +22,7 @@ export function optimFixtures(): OptimFixture[] {
 }
 
 /** Applies fixture steps [from, to) to params through opt; one report per parameter per step. */
-export async function applySteps(backend: Backend, f: OptimFixture, opt: Optimizer, params: Tensor[], from: number, to: number, tol: { atol: number; rtol: number }): Promise<CloseReport[]> {
+async function applySteps(backend: Backend, f: OptimFixture, opt: Optimizer, params: Tensor[], from: number, to: number, tol: { atol: number; rtol: number }): Promise<CloseReport[]> {
   const reports: CloseReport[] = [];
   for (let k = from; k < to; k++) {
     const step = f.steps[k];
@@ -40,7 +40,7 @@ export async function applySteps(backend: Backend, f: OptimFixture, opt: Optimiz
   return reports;
 }
 
-export function makeParams(backend: Backend, f: OptimFixture, values: number[][] = f.initial): Tensor[] {
+function makeParams(backend: Backend, f: OptimFixture, values: number[][] = f.initial): Tensor[] {
   return f.shapes.map((shape, i) => backend.fromArray(values[i], shape, 'f32', `param${i}`).param());
 }
 

@@ -31,7 +31,7 @@ export interface HostBatch {
 }
 
 /** Gathers host arrays for the examples at `indices`. */
-export function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLike<number>, options: BatchOptions = {}): HostBatch {
+function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLike<number>, options: BatchOptions = {}): HostBatch {
   const B = indices.length;
   if (B === 0) throw new Error('a batch needs at least one example');
   const captioning = config.task === 'captioning';

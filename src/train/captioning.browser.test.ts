@@ -10,7 +10,10 @@
 // now reads the image linearly (v and h₀ = W_h v + b_h), which cannot saturate.
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { DEFAULT_TOKENIZER, emptyReport, generateShapes, prepareDataset } from '../data/index.ts';
+import { prepareDataset } from '../data/prepare.ts';
+import { emptyReport } from '../data/report.ts';
+import { generateShapes } from '../data/shapes.ts';
+import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
 import { defaultModelConfig, validateModelConfig } from '../models/config.ts';
 import { resolveModelConfig } from '../models/dataset-fit.ts';
 import { beamSearch } from '../models/decode.ts';

@@ -13,7 +13,7 @@ export interface EtaOptions {
   keep: number;
 }
 
-export const DEFAULT_ETA: EtaOptions = { warmupSteps: 2, window: 5, tolerance: 0.25, keep: 200 };
+const DEFAULT_ETA: EtaOptions = { warmupSteps: 2, window: 5, tolerance: 0.25, keep: 200 };
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -11,7 +11,10 @@
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { defaultModelConfig, type FusionKind } from '../models/config.ts';
-import { DEFAULT_TOKENIZER, emptyReport, generateShapes, prepareDataset } from '../data/index.ts';
+import { prepareDataset } from '../data/prepare.ts';
+import { emptyReport } from '../data/report.ts';
+import { generateShapes } from '../data/shapes.ts';
+import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
 import { generateClues } from '../data/clues.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { defaultTrainConfig } from './config.ts';

@@ -4,7 +4,7 @@
 import type { EpochRecord } from './trainer.ts';
 
 /** Epochs in a row above the best validation loss that count as overfitting. */
-export const OVERFITTING_EPOCHS = 3;
+const OVERFITTING_EPOCHS = 3;
 
 export interface OverfittingSign {
   /** The epoch (1-based, as in the records) with the lowest validation loss. */

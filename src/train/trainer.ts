@@ -116,7 +116,7 @@ export interface TrainerOptions {
  * every 25 steps costs well under 1 % of training and repeats at most 25 steps after a
  * device loss.
  */
-export const HOST_COPY_EVERY = 25;
+const HOST_COPY_EVERY = 25;
 
 export function summarize(r: EvalResult): EvalSummary {
   return {
