@@ -7,7 +7,7 @@ import type { TabId } from '../state/url.ts';
 import type { ThemeChoice } from '../state/slices/ui.ts';
 import { PanelActive } from './charts/useLive.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
-import { DataPanel } from './data-panel/DataPanel.tsx';
+import { DataPanel } from './data/DataPanel.tsx';
 import { DemoButtons, DemoGuide } from './demos/DemoGuide.tsx';
 import { ModelPanel } from './model/ModelPanel.tsx';
 import { BackendBadge } from './shell/BackendBadge.tsx';

@@ -10,10 +10,10 @@ import { emptyReport } from '../../data/report.ts';
 import type { ValidationReport } from '../../data/types.ts';
 import { loadImport, planImport } from '../../state/data-controller.ts';
 import { ImportRefused } from '../../state/dataset-client.ts';
-import { ColumnMappingForm } from '../data/ColumnMappingForm.tsx';
-import type { GatheredFiles } from '../data/gatherFiles.ts';
-import { ImportPicker } from '../data/ImportPicker.tsx';
-import { ImportProgressBar } from '../data/ImportProgressBar.tsx';
+import { ColumnMappingForm } from './ColumnMappingForm.tsx';
+import type { GatheredFiles } from './gatherFiles.ts';
+import { ImportPicker } from './ImportPicker.tsx';
+import { ImportProgressBar } from './ImportProgressBar.tsx';
 
 type Stage =
   | { step: 'pick' }
