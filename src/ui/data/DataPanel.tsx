@@ -5,7 +5,8 @@
 // the main thread.
 import { useContext, useState } from 'react';
 import { PanelActive } from '../charts/useLive.ts';
-import { QUESTION_KINDS, type QuestionKind } from '../../data/shapes.ts';
+import type { QuestionKind } from '../../data/shapes.ts';
+import { QUESTION_KINDS } from '../../state/for-ui.ts';
 import { buildDataset } from '../../state/data-controller.ts';
 import { DATA_SOURCES, type DataSettings, type DataSource } from '../../state/settings.ts';
 import { useStore } from '../../state/store.ts';
@@ -18,7 +19,8 @@ import { SplitSizes } from './SplitSizes.tsx';
 import { TextLengthHistogram } from './TextLengthHistogram.tsx';
 import { ValidationReportView } from './ValidationReportView.tsx';
 import '../data/data.css';
-import { ImportFlow, type ImportFailure } from './ImportFlow.tsx';
+import { ImportFlow } from './ImportFlow.tsx';
+import type { ImportFailure } from '../../state/import-controller.ts';
 import { CluesForm, MemoryForm } from './MemoryForm.tsx';
 
 const LABELS: Record<DataSource, string> = {
