@@ -1,5 +1,6 @@
 // Options of the built-in OpenMoji dataset, with its licence and attribution.
-import { OPENMOJI_ATTRIBUTION, OPENMOJI_LICENSE, OPENMOJI_LICENSE_URL, OPENMOJI_URL, type OpenMojiOptions } from '../../data/openmoji.ts';
+import type { OpenMojiOptions } from '../../data/openmoji.ts';
+import { OPENMOJI_ATTRIBUTION, OPENMOJI_LICENSE, OPENMOJI_LICENSE_URL, OPENMOJI_URL } from '../../state/for-ui.ts';
 
 /** Attribution and licence line for OpenMoji images. */
 export function OpenMojiNotice() {

@@ -3,7 +3,7 @@
 // (a large import can have thousands of issues) is shown a page at a time, so the page
 // never renders more than one page of rows; the download always has all of them.
 import { useEffect, useMemo, useState } from 'react';
-import { countIssues, reportToCsv } from '../../data/report.ts';
+import { countIssues, reportToCsv } from '../../state/for-ui.ts';
 import type { ValidationReport } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
 
