@@ -52,7 +52,7 @@ export function CrossValidationSetup() {
 }
 
 /** The last validation metrics of the folds that finished. */
-export function finishedFolds(runs: CompareRun[]): EvalSummary[] {
+function finishedFolds(runs: CompareRun[]): EvalSummary[] {
   return runs.filter((r) => r.fold && r.status === 'done' && r.history.length > 0).map((r) => r.history[r.history.length - 1].validation);
 }
 

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { visibleText } from '../../state/for-ui.ts';
 
 /** Characters shown before a long text is cut. */
-export const SHOWN_TEXT_LIMIT = 400;
+const SHOWN_TEXT_LIMIT = 400;
 
 /**
  * A text (line breaks kept) or a name (`name`: on one line), escaped and cut.

@@ -8,7 +8,7 @@ import type { ValidationReport } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
 
 /** Rows of the table shown at a time. */
-export const REPORT_PAGE_ROWS = 100;
+const REPORT_PAGE_ROWS = 100;
 
 /** Report table with a severity filter, pages of REPORT_PAGE_ROWS rows and "Download CSV". */
 export function ValidationReportView({ report, name }: { report: ValidationReport; name: string }) {
