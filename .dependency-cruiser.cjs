@@ -8,6 +8,13 @@
 // data/; train/ and export/) may import each other, but the cycle rules below forbid
 // any cycle between files, so such imports can only run one way between two files.
 //
+// ui talks to state only: src/ui/ imports values from src/ui/ and src/state/ alone (its
+// floor's rule would allow any lower one). The work the panels start (import, export,
+// checkpoints, demos, training) runs in state controllers (state/*-controller.ts,
+// state/training.ts); pure helpers of lower floors that the panels call (formatters,
+// constants such as the fusion list) are re-exported by state/for-ui.ts. Type-only
+// imports from any lower floor are allowed: a panel may name a ModelConfig.
+//
 // Floors not named in DESIGN.md: src/random.ts is a leaf utility (it imports nothing)
 // that any floor may use; src/globals.d.ts only declares ambient types; src/main.tsx is
 // the top, above ui/. bench/, e2e/ and scripts/ sit above the whole app: they may import
@@ -81,6 +88,14 @@ module.exports = {
       to: { circular: true },
     },
     ...floorRules,
+    {
+      name: 'ui-talks-to-state',
+      comment:
+        'src/ui/ imports values only from src/ui/ and src/state/ (types from any lower floor are fine); see the top of this file.',
+      severity: 'error',
+      from: { path: '^src/ui/', pathNot: [TEST, SUPPORT] },
+      to: { path: '^src/', pathNot: '^src/(ui|state)/', dependencyTypesNot: ['type-only'] },
+    },
     {
       name: 'leaf-utilities',
       comment: 'src/random.ts and src/globals.d.ts import nothing from the app, so that any floor may use them.',

@@ -24,11 +24,6 @@ function openMojiBaseUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}openmoji/`, location.href).href;
 }
 
-/** True when the import source has examples to prepare. */
-export function hasImportedExamples(): boolean {
-  return client.hasImport();
-}
-
 /**
  * A copy of `dataset` that may be transferred (not copied) to a worker, once: the
  * dataset worker made it along with the dataset. Null when there is none (left), and

@@ -150,10 +150,10 @@ function shareOf(s: StepStats): ArrayLike<number> {
 }
 
 /** Columns of `LiveRun.steps`. */
-export const STEP_COLUMNS = ['loss', 'lr', 'gradNorm'] as const;
+const STEP_COLUMNS = ['loss', 'lr', 'gradNorm'] as const;
 
 /** Recent steps kept for the per-timestep gradient view. */
-export const TIME_ROWS = 64;
+const TIME_ROWS = 64;
 
 /** Every per-step number of one run, and a version that changes whenever they do. */
 export class LiveRun {

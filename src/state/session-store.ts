@@ -27,7 +27,7 @@ import { useStore, type Store } from './store.ts';
 const LOAD_TIMEOUT_MS = 5000;
 
 /** Least time between two autosaves while training. */
-export const AUTOSAVE_INTERVAL_MS = 10_000;
+const AUTOSAVE_INTERVAL_MS = 10_000;
 
 /** What the app keeps in `SessionSnapshot.setup`. */
 interface SavedSetup {

@@ -58,7 +58,7 @@ export function setupProblems(model: ModelConfig, train: TrainConfig, dataset: P
 }
 
 /** Key of a session: equal keys mean the same model on the same data with the same training settings. */
-export function sessionKey(datasetVersion: number, featuresVersion: number, model: ModelConfig, train: TrainConfig): string {
+function sessionKey(datasetVersion: number, featuresVersion: number, model: ModelConfig, train: TrainConfig): string {
   return JSON.stringify([datasetVersion, featuresVersion, model, { ...train, optimizer: { ...train.optimizer, lr: 0 }, stepDelayMs: 0, earlyStopping: null }]);
 }
 

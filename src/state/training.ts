@@ -381,7 +381,7 @@ class TrainingController {
 }
 
 /** What the user reads after a device loss: where it happened, where training went on, on what. */
-export function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resumed' | 'paused' | 'finished', fallbackReason: string | null): string {
+function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resumed' | 'paused' | 'finished', fallbackReason: string | null): string {
   const where = fallbackReason ? `on the CPU, because ${fallbackReason}` : 'on a new GPU device';
   const repeated = Math.max(0, lostAtStep - resumedFrom);
   const again = repeated === 0 ? 'No step had to be repeated.' : repeated === 1 ? '1 step was repeated.' : `${repeated} steps were repeated.`;

@@ -26,7 +26,6 @@ const METRICS: readonly MonitorMetric[] = ['loss', 'accuracy', 'macroF1', 'auc',
 const ENCODERS = ['cnn', 'mlp', 'features'] as const;
 const TABS = ['data', 'model', 'train', 'inspect', 'evaluate', 'compare', 'export'] as const;
 export type TabId = (typeof TABS)[number];
-export const TAB_IDS: readonly TabId[] = TABS;
 
 function intField(key: string, label: string, lo: number, hi: number, get: (s: Setup) => number, put: (s: Setup, v: number) => void): Field {
   return {
@@ -269,7 +268,7 @@ function clip(text: string): string {
 }
 
 /** Problems of a link shown in full; the rest are counted. */
-export const URL_PROBLEMS_SHOWN = 5;
+const URL_PROBLEMS_SHOWN = 5;
 
 /**
  * The problems of a link as shown to the user: the first `shown` of them, then one line

@@ -7,7 +7,7 @@ import type { TabId } from '../state/url.ts';
 import type { ThemeChoice } from '../state/slices/ui.ts';
 import { PanelActive } from './charts/useLive.ts';
 import { ComparePanel } from './compare/ComparePanel.tsx';
-import { DataPanel } from './data-panel/DataPanel.tsx';
+import { DataPanel } from './data/DataPanel.tsx';
 import { DemoButtons, DemoGuide } from './demos/DemoGuide.tsx';
 import { ModelPanel } from './model/ModelPanel.tsx';
 import { BackendBadge } from './shell/BackendBadge.tsx';
@@ -15,7 +15,7 @@ import { DeviceNotice, NanNotice, UrlProblems } from './shell/Notices.tsx';
 import { ProgressBar } from './shell/ProgressBar.tsx';
 import { RunControls, RunStatusLine } from './shell/RunControls.tsx';
 import { Tabs, type TabSpec } from './shell/Tabs.tsx';
-import { EvaluateTab, InspectTab, hasEvaluatePanel, hasInspectPanel } from './shell/AnalysisTabs.tsx';
+import { EvaluateTab, InspectTab } from './shell/AnalysisTabs.tsx';
 import { TrainPanel } from './train/TrainPanel.tsx';
 import { ExportTab } from './export/ExportTab.tsx';
 import { SavedIndicator, SessionNotices } from './shell/SessionNotices.tsx';
@@ -24,8 +24,8 @@ const TABS: TabSpec[] = [
   { id: 'data', label: 'Data' },
   { id: 'model', label: 'Model' },
   { id: 'train', label: 'Train' },
-  ...(hasInspectPanel ? [{ id: 'inspect' as const, label: 'Inspect' }] : []),
-  ...(hasEvaluatePanel ? [{ id: 'evaluate' as const, label: 'Evaluate' }] : []),
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'evaluate', label: 'Evaluate' },
   { id: 'compare', label: 'Compare' },
   { id: 'export', label: 'Export' },
 ];

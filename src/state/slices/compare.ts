@@ -65,7 +65,7 @@ export interface CompareSlice {
   compareClear(): void;
 }
 
-export const DEFAULT_COMPARE_VALUES: Record<CompareSetting, string[]> = {
+const DEFAULT_COMPARE_VALUES: Record<CompareSetting, string[]> = {
   cell: ['rnn_tanh', 'lstm', 'gru'],
   fusion: ['text', 'image', 'late'],
   optimizer: ['sgd', 'adam'],

@@ -41,7 +41,7 @@ export interface ReferenceLevel {
 const SAME_LEVEL = 0.005;
 
 /** Merges near-equal levels so their labels do not overprint: "chance = majority class". */
-export function mergeLevels(levels: ReferenceLevel[]): ReferenceLevel[] {
+function mergeLevels(levels: ReferenceLevel[]): ReferenceLevel[] {
   const sorted = [...levels].filter((l) => Number.isFinite(l.value)).sort((a, b) => a.value - b.value);
   const out: ReferenceLevel[] = [];
   for (const l of sorted) {

@@ -5,7 +5,7 @@
 import { flushSync } from 'react-dom';
 
 /** Milliseconds of chart drawing after which a frame draws no further chart. */
-export const FRAME_BUDGET_MS = 12;
+const FRAME_BUDGET_MS = 12;
 
 const queue = new Map<object, () => void>();
 let frame = 0;

@@ -3,8 +3,7 @@
 // after another in fresh sessions, and overlay their curves, with a table of final
 // metrics, time and parameter count (for folds, their mean ± standard deviation).
 import { useMemo, useState } from 'react';
-import { CELL_KINDS, FUSION_KINDS } from '../../models/config.ts';
-import { FUSIONS } from '../../models/fusion/index.ts';
+import { CELL_KINDS, FUSION_KINDS, FUSIONS } from '../../state/for-ui.ts';
 import { COMPARE_SETTINGS, compareRunner, compareRuns, variedName } from '../../state/compare-runner.ts';
 import { compareLive } from '../../state/live.ts';
 import type { CompareRun, CompareSetting, CompareVaried } from '../../state/slices/compare.ts';

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { compareRunner, foldRuns } from '../../state/compare-runner.ts';
 import { FOLD_RANGE, type CompareRun } from '../../state/slices/compare.ts';
 import { useStore } from '../../state/store.ts';
-import { summarizeFolds } from '../../train/cross-validate.ts';
+import { summarizeFolds } from '../../state/for-ui.ts';
 import type { EvalSummary } from '../../train/trainer.ts';
 import { NumberField } from '../common/fields.tsx';
 
@@ -52,7 +52,7 @@ export function CrossValidationSetup() {
 }
 
 /** The last validation metrics of the folds that finished. */
-export function finishedFolds(runs: CompareRun[]): EvalSummary[] {
+function finishedFolds(runs: CompareRun[]): EvalSummary[] {
   return runs.filter((r) => r.fold && r.status === 'done' && r.history.length > 0).map((r) => r.history[r.history.length - 1].validation);
 }
 

@@ -1,5 +1,5 @@
 // Examples per class and split (classification and multi-label).
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import { BarChartSvg } from '../charts/BarChartSvg.tsx';
 import type { PreparedDataset } from '../../data/types.ts';
 

@@ -1,6 +1,6 @@
 // The mapping step: which manifest column is the image path, the text and the target,
 // and what kind of target it is. Image folders have a fixed mapping and only confirm.
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PlanSummary } from '../../data/importer.ts';
 import type { ColumnMapping, TargetKind } from '../../data/manifest.ts';
 

@@ -2,7 +2,7 @@
 // a folder input (webkitdirectory), a file input for a .zip or a single manifest, and a
 // drop zone that walks dropped folders.
 import { useState, type DragEvent } from 'react';
-import { DEFAULT_LIMITS, formatBytes } from '../../data/files.ts';
+import { DEFAULT_LIMITS, formatBytes } from '../../state/for-ui.ts';
 import { filesFromDirectoryPicker, filesFromDrop, filesFromInput, hasDirectoryPicker, type GatheredFiles } from './gatherFiles.ts';
 
 /** Import inputs; every way ends in `onFiles`. */

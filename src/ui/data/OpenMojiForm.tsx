@@ -1,8 +1,9 @@
 // Options of the built-in OpenMoji dataset, with its licence and attribution.
-import { OPENMOJI_ATTRIBUTION, OPENMOJI_LICENSE, OPENMOJI_LICENSE_URL, OPENMOJI_URL, type OpenMojiOptions } from '../../data/openmoji.ts';
+import type { OpenMojiOptions } from '../../data/openmoji.ts';
+import { OPENMOJI_ATTRIBUTION, OPENMOJI_LICENSE, OPENMOJI_LICENSE_URL, OPENMOJI_URL } from '../../state/for-ui.ts';
 
 /** Attribution and licence line for OpenMoji images. */
-export function OpenMojiNotice() {
+function OpenMojiNotice() {
   return (
     <p className="data-note" data-testid="openmoji-notice">
       Emoji images: <a href={OPENMOJI_URL}>{OPENMOJI_ATTRIBUTION}</a>, licensed under <a href={OPENMOJI_LICENSE_URL}>{OPENMOJI_LICENSE}</a>.

@@ -2,7 +2,7 @@
 // text (React text nodes, never HTML; hidden characters escaped, long texts cut), and
 // the target.
 import { useEffect, useRef, useState } from 'react';
-import { tensorToImage } from '../../data/image.ts';
+import { tensorToImage } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
 

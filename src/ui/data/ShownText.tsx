@@ -1,10 +1,10 @@
 // Dataset text as the page shows it: hidden and direction-changing characters made
 // visible (⟨U+202E⟩), long texts cut with a "show all" button. Always a React text node.
 import { useState } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 
 /** Characters shown before a long text is cut. */
-export const SHOWN_TEXT_LIMIT = 400;
+const SHOWN_TEXT_LIMIT = 400;
 
 /**
  * A text (line breaks kept) or a name (`name`: on one line), escaped and cut.

@@ -4,7 +4,7 @@ import { BarChartSvg } from '../charts/BarChartSvg.tsx';
 import type { PreparedDataset } from '../../data/types.ts';
 
 /** Counts of each length value 0…max. */
-export function lengthCounts(lengths: Iterable<number>): { length: number; count: number }[] {
+function lengthCounts(lengths: Iterable<number>): { length: number; count: number }[] {
   const counts: number[] = [];
   for (const l of lengths) counts[l] = (counts[l] ?? 0) + 1;
   return Array.from(counts, (c, length) => ({ length, count: c ?? 0 }));

@@ -3,12 +3,12 @@
 // (a large import can have thousands of issues) is shown a page at a time, so the page
 // never renders more than one page of rows; the download always has all of them.
 import { useEffect, useMemo, useState } from 'react';
-import { countIssues, reportToCsv } from '../../data/report.ts';
+import { countIssues, reportToCsv } from '../../state/for-ui.ts';
 import type { ValidationReport } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
 
 /** Rows of the table shown at a time. */
-export const REPORT_PAGE_ROWS = 100;
+const REPORT_PAGE_ROWS = 100;
 
 /** Report table with a severity filter, pages of REPORT_PAGE_ROWS rows and "Download CSV". */
 export function ValidationReportView({ report, name }: { report: ValidationReport; name: string }) {

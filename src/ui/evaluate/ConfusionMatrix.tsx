@@ -1,7 +1,7 @@
 // Confusion matrix as a table of buttons: rows are true classes, columns predicted ones;
 // each cell is coloured by its share of the row (cividis, with a legend of the scale)
 // and lists its examples when clicked. Class names are shown escaped (visibleText).
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import { cssColor, cssGradient, textOn } from '../common/colormap.ts';
 
 export interface ConfusionMatrixProps {

@@ -4,7 +4,7 @@
 // scatter; caption samples with BLEU. Dataset text is rendered as text, with hidden and
 // direction-changing characters escaped (visibleText, ShownText).
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { EvalResult } from '../../train/evaluate.ts';

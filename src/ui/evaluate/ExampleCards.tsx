@@ -1,7 +1,7 @@
 // A list of evaluated examples (thumbnail, text as text, truth and prediction), each a
 // button that opens the example in the Inspect panel. Texts and class names are shown
 // escaped; long texts are cut without a "show all" button (the card is a button).
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { ShownText } from '../data/ShownText.tsx';
 import { ExampleImage } from '../inspect/ExampleImage.tsx';

@@ -1,7 +1,7 @@
 // ROC curves (one-vs-rest per class, or the positive class of a binary task) with the
 // AUC of each in the legend; recharts without animation or dots, long curves thinned.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { RocCurve } from '../../metrics/roc.ts';
 import { lineStyle } from '../common/colormap.ts';
 

@@ -1,18 +1,19 @@
 // The Export panel: download the model as ONNX and verify it in ONNX Runtime, download the
 // PyTorch bundle, save and load checkpoints, clear the saved session. Self-contained:
 // props in (configs, dataset, how to read the trainer's state and GateScope's outputs),
-// callbacks out (apply a checkpoint, clear the session). A checkpoint is checked
-// completely before `onLoadCheckpoint` is called, so a bad file never touches the session.
+// callbacks out (apply a checkpoint, clear the session). The work is done by the export
+// controller (state/export-controller.ts); this panel shows its status and results. A
+// checkpoint is checked completely before `onLoadCheckpoint` is called, so a bad file
+// never touches the session.
 import { useState } from 'react';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { TrainingState } from '../../train/protocol.ts';
 import type { StepStats } from '../../train/trainer.ts';
-import { CheckpointError, compareDataset, datasetReference, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../export/checkpoint.ts';
-import { exportOnnx, onnxFeeds } from '../../export/onnx.ts';
-import { pytorchBundle, samplesFrom } from '../../export/pytorch.ts';
-import { verificationExamples, verifyWithOnnxRuntime, type VerifyResult } from '../../export/verify.ts';
+import type { Checkpoint } from '../../export/checkpoint.ts';
+import type { VerifyResult } from '../../export/verify.ts';
+import { checkpointFile, onnxFile, pytorchFile, readCheckpoint, verifyOnnx, type ExportSource } from '../../state/export-controller.ts';
 import { downloadBytes } from './download.ts';
 import './export.css';
 
@@ -49,10 +50,6 @@ type Status = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; 
 /** Largest |Δ| the check calls agreement. */
 const VERIFY_TOLERANCE = 1e-4;
 
-function baseName(model: ModelConfig): string {
-  return `gatescope-${model.task}-${model.fusion}-${model.text.cell}`;
-}
-
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -81,41 +78,36 @@ export function ExportPanel(props: ExportPanelProps) {
 
   const canExport = !!model && !!getTrainingState;
   const busy = [onnxStatus, torchStatus, checkpointStatus, sessionStatus].some((s) => s.kind === 'busy');
-  const targetScale = dataset?.targets.kind === 'regression' ? { mean: dataset.targets.mean, std: dataset.targets.std } : undefined;
+  const source: ExportSource | null = model && getTrainingState ? { model, getTrainingState, dataset, features: props.features, gatescopeOutputs: props.gatescopeOutputs } : null;
   const producer = `GateScope${props.appVersion ? ` ${props.appVersion}` : ''}`;
 
   const downloadOnnx = async () => {
-    if (!model || !getTrainingState) return;
+    if (!source) return;
     setOnnxStatus({ kind: 'busy', what: 'Exporting ONNX…' });
     setVerify(null);
     try {
-      const state = await getTrainingState();
-      const { bytes, inputs, outputs } = exportOnnx(model, state.weights, { targetScale, producerVersion: props.appVersion });
-      save(`${baseName(model)}.onnx`, bytes, 'application/octet-stream');
-      setOnnxStatus({ kind: 'ok', message: `Saved ${(bytes.length / 1024).toFixed(0)} KB. Inputs: ${inputs.map((i) => i.name).join(', ')}. Outputs: ${outputs.map((o) => o.name).join(', ')}.` });
+      const file = await onnxFile(source, props.appVersion);
+      save(file.fileName, file.bytes, file.mimeType);
+      setOnnxStatus({ kind: 'ok', message: `Saved ${(file.bytes.length / 1024).toFixed(0)} KB. Inputs: ${file.inputs.join(', ')}. Outputs: ${file.outputs.join(', ')}.` });
     } catch (e) {
       setOnnxStatus({ kind: 'error', message: `ONNX export failed: ${message(e)}` });
     }
   };
 
   const runVerify = async () => {
-    if (!model || !getTrainingState || !dataset) return;
+    if (!source || !dataset) return;
     setOnnxStatus({ kind: 'busy', what: 'Running the exported model in ONNX Runtime…' });
     setVerify(null);
     try {
-      const state = await getTrainingState();
-      const indices = verificationExamples(dataset, props.verifyExamples ?? 64);
-      const result = await verifyWithOnnxRuntime({
-        config: model,
-        weights: state.weights,
-        data: dataset,
-        indices,
-        features: props.features ?? undefined,
-        reference: props.gatescopeOutputs,
-        wasmOnly: props.wasmOnly,
-        onProgress: (done, total) =>
+      const result = await verifyOnnx(
+        { ...source, dataset },
+        {
+          examples: props.verifyExamples ?? 64,
+          wasmOnly: props.wasmOnly,
+          onProgress: (done, total) =>
           setOnnxStatus({ kind: 'busy', what: done < total ? `Running the exported model in ONNX Runtime… ${done} of ${total} examples` : `Ran ${done} of ${total} examples in ONNX Runtime; comparing with GateScope…` }),
-      });
+        },
+      );
       setVerify(describeVerify(result));
       setOnnxStatus({ kind: 'idle' });
     } catch (e) {
@@ -124,41 +116,24 @@ export function ExportPanel(props: ExportPanelProps) {
   };
 
   const downloadTorch = async () => {
-    if (!model || !getTrainingState) return;
+    if (!source) return;
     setTorchStatus({ kind: 'busy', what: 'Building the PyTorch bundle…' });
     try {
-      const state = await getTrainingState();
-      let samples;
-      if (dataset) {
-        const indices = verificationExamples(dataset, props.sampleExamples ?? 8);
-        samples = samplesFrom(model, onnxFeeds(model, dataset, indices, { features: props.features ?? undefined }), await props.gatescopeOutputs(indices));
-      }
-      const t = dataset?.targets;
-      const bytes = pytorchBundle({
-        config: model,
-        weights: state.weights,
-        samples,
-        classes: t && (t.kind === 'classification' || t.kind === 'multilabel') ? t.classes : undefined,
-        vocabulary: t?.kind === 'captioning' ? t.vocab.tokens : dataset?.vocab.tokens,
-        targetScale,
-        producer,
-      });
-      save(`${baseName(model)}-pytorch.zip`, bytes, 'application/zip');
-      setTorchStatus({ kind: 'ok', message: `Saved ${(bytes.length / 1024).toFixed(0)} KB: gatescope_model.py, model.safetensors, config.json${samples ? ', samples.safetensors' : ''}, README.md.` });
+      const file = await pytorchFile(source, { sampleExamples: props.sampleExamples ?? 8, producer });
+      save(file.fileName, file.bytes, file.mimeType);
+      setTorchStatus({ kind: 'ok', message: `Saved ${(file.bytes.length / 1024).toFixed(0)} KB: gatescope_model.py, model.safetensors, config.json${file.hasSamples ? ', samples.safetensors' : ''}, README.md.` });
     } catch (e) {
       setTorchStatus({ kind: 'error', message: `PyTorch export failed: ${message(e)}` });
     }
   };
 
   const saveCheckpointFile = async () => {
-    if (!model || !getTrainingState || !trainConfig || !dataset) return;
+    if (!source || !trainConfig || !dataset) return;
     setCheckpointStatus({ kind: 'busy', what: 'Saving the checkpoint…' });
     try {
-      const state = await getTrainingState();
-      const steps = props.getSteps?.().filter((t) => t.step <= state.step);
-      const bytes = saveCheckpoint({ model, train: trainConfig, dataset: datasetReference(dataset), state, steps });
-      save(`${baseName(model)}-step${state.step}.gatescope.safetensors`, bytes, 'application/octet-stream');
-      setCheckpointStatus({ kind: 'ok', message: `Saved the checkpoint at step ${state.step} (epoch ${state.epoch}), ${(bytes.length / 1024).toFixed(0)} KB.` });
+      const file = await checkpointFile({ ...source, train: trainConfig, dataset, getSteps: props.getSteps });
+      save(file.fileName, file.bytes, file.mimeType);
+      setCheckpointStatus({ kind: 'ok', message: `Saved the checkpoint at step ${file.step} (epoch ${file.epoch}), ${(file.bytes.length / 1024).toFixed(0)} KB.` });
     } catch (e) {
       setCheckpointStatus({ kind: 'error', message: `Saving the checkpoint failed: ${message(e)}` });
     }
@@ -166,15 +141,12 @@ export function ExportPanel(props: ExportPanelProps) {
 
   const loadCheckpointFile = async (file: File) => {
     setCheckpointStatus({ kind: 'busy', what: `Reading ${file.name}…` });
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = loadCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name);
-    } catch (e) {
-      const why = e instanceof CheckpointError ? e.message : `${file.name}: ${message(e)}`;
-      setCheckpointStatus({ kind: 'error', message: `${why}\nThe current session was not changed.` });
+    const read = await readCheckpoint(file, dataset);
+    if (!read.ok) {
+      setCheckpointStatus({ kind: 'error', message: `${read.message}\nThe current session was not changed.` });
       return;
     }
-    const notes = dataset ? compareDataset(checkpoint.dataset, dataset) : [`The checkpoint was trained on "${checkpoint.dataset.name}".`];
+    const { checkpoint, notes } = read;
     try {
       await props.onLoadCheckpoint(checkpoint, notes);
       setCheckpointStatus({ kind: 'ok', message: `Loaded ${file.name}: step ${checkpoint.state.step}, epoch ${checkpoint.state.epoch}.${notes.length ? ` ${notes.join(' ')}` : ''}` });

@@ -7,7 +7,7 @@
 //   RNN   h = tanh(pre) or relu(pre),  pre = W_ih x + b_ih + W_hh h + b_hh
 import type { KeyboardEvent, ReactNode } from 'react';
 import type { FusionKind } from '../../models/config.ts';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { CellKind, GateTrace } from '../../ops/recurrent.ts';
 import { formatValue, previousStep, valueAt } from './traces.ts';
 

@@ -1,8 +1,7 @@
 // An example's image drawn from the dataset's NCHW floats (normalised to [−1, 1]) onto a
 // canvas at its native size, scaled up with crisp pixels by CSS.
 import { useEffect, useRef } from 'react';
-import { tensorToImage } from '../../data/image.ts';
-import { visibleText } from '../../data/text.ts';
+import { tensorToImage, visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 
 export interface ExampleImageProps {

@@ -4,7 +4,7 @@
 // is focusable: arrow keys move the cursor, Enter selects the cell. Tokens are shown
 // escaped (visibleText); data-token keeps the raw token.
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import { cssGradient, lookupTable, tableIndex } from '../common/colormap.ts';
 import { formatValue, type ColorScale, type StateView } from './traces.ts';
 

@@ -12,8 +12,8 @@ import type { InspectTarget, Inspection, UnitScanRequest, UnitScanResult } from 
 import { Random } from '../../random.ts';
 import { lookupTable, tableIndex } from '../common/colormap.ts';
 import { InspectPanel, type InspectApi } from './InspectPanel.tsx';
-import { cellPoint, cpuApi, mount, user, waitFor, type Mounted } from './inspect.support.tsx';
-import { formatValue, parseValue } from './traces.ts';
+import { cellPoint, cpuApi, mount, parseValue, user, waitFor, type Mounted } from './inspect.support.tsx';
+import { formatValue } from './traces.ts';
 
 const H = 6;
 const data = tinyDataset({ task: 'classification', size: 12, maxLength: 6, vocabSize: 12, imageSize: 8, seed: 3 });

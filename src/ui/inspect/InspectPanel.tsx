@@ -5,7 +5,8 @@
 // when the weights change.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PreparedDataset } from '../../data/types.ts';
-import { fusionUses, type ModelConfig } from '../../models/config.ts';
+import type { ModelConfig } from '../../models/config.ts';
+import { fusionUses } from '../../state/for-ui.ts';
 import type { InspectTarget } from '../../train/protocol.ts';
 import { SEQUENTIAL_MAPS, type ColorMapName } from '../common/colormap.ts';
 import { CellDiagram } from './CellDiagram.tsx';

@@ -1,7 +1,7 @@
 // What the model predicts for the inspected input: class probabilities (top five, with
 // the true class marked), a regression value, or a generated caption; text as text,
 // escaped (visibleText, ShownText). Comparisons use the raw strings.
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { Inspection } from '../../train/protocol.ts';
 import { ShownText } from '../data/ShownText.tsx';

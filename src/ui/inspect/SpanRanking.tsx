@@ -3,7 +3,7 @@
 // fire (their mean reaches a threshold) and list those examples with the firing tokens
 // highlighted. Tokens are rendered as text, escaped (visibleText).
 import { useEffect, useId, useMemo, useState } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { GateTrace } from '../../ops/recurrent.ts';
 import type { UnitScanResult } from '../../train/protocol.ts';

@@ -2,7 +2,7 @@
 // over texts and ids), or the user's own text with a dataset image (or none). Ids, texts
 // and targets are shown escaped (visibleText, ShownText); the search matches the raw strings.
 import { useId, useMemo, useState } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { targetText } from '../data/PreviewGallery.tsx';
 import { ShownText } from '../data/ShownText.tsx';

@@ -3,7 +3,7 @@
 // range. Tokens are text nodes, escaped (visibleText: vocabulary entries come from the
 // user's texts).
 import { useRef } from 'react';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 
 export interface TokenStripProps {
   tokens: readonly string[];

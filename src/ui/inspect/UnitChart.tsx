@@ -1,7 +1,7 @@
 // Line chart of the selected units' values over the tokens (recharts; no animation, no
 // dots). Tokens in ticks and the tooltip are escaped (visibleText).
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { visibleText } from '../../data/text.ts';
+import { visibleText } from '../../state/for-ui.ts';
 import type { GateTrace } from '../../ops/recurrent.ts';
 import { lineStyle } from '../common/colormap.ts';
 import { formatValue, type StateView } from './traces.ts';

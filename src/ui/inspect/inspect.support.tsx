@@ -1,6 +1,6 @@
 // Helpers for the UI component tests (vitest browser project): mount a React element into
-// a container with the theme variables defined, wait for a condition, and build an
-// InspectApi on a CPU model.
+// a container with the theme variables defined, wait for a condition, build an
+// InspectApi on a CPU model, and read back a number the panel printed.
 import { act, type ReactElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { CpuBackend } from '../../backend/cpu.ts';
@@ -89,4 +89,9 @@ export function cpuApi(dataset: PreparedDataset, config: ModelConfig, seed = 5):
       scanUnits: (request) => scanUnits(model, dataset, request),
     },
   };
+}
+
+/** Parses a number the panel printed with formatValue (a true minus sign). */
+export function parseValue(s: string): number {
+  return Number(s.trim().replace('−', '-'));
 }

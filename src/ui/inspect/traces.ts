@@ -194,8 +194,3 @@ export function formatValue(v: number, digits = 4): string {
   const s = v.toFixed(digits);
   return /^-0\.0*$/.test(s) ? s.slice(1) : s.replace('-', '−');
 }
-
-/** Parses what formatValue printed (tests and the e2e read the numbers back). */
-export function parseValue(s: string): number {
-  return Number(s.trim().replace('−', '-'));
-}

@@ -3,14 +3,11 @@
 // strategy (with its equation, description and diagram), head and task. Parameter count
 // and FLOPs per step update as you type; invalid combinations are explained, not fixed.
 import { useEffect, useEffectEvent, useState } from 'react';
-import { FUSION_KINDS, type FusionKind, type ModelConfig } from '../../models/config.ts';
-import { FUSIONS } from '../../models/fusion/index.ts';
-import { CAPTION_EQUATIONS, modelCost } from '../../models/model.ts';
+import type { FusionKind, ModelConfig } from '../../models/config.ts';
+import { CAPTION_EQUATIONS, formatBytes, FUSION_KINDS, FUSIONS, modelCost, trainingMemory } from '../../state/for-ui.ts';
 import type { CellKind } from '../../ops/recurrent.ts';
 import { resolveModelConfig, type DataSettings } from '../../state/settings.ts';
 import { sessionLimits, setupProblems } from '../../state/target.ts';
-import { trainingMemory } from '../../models/memory.ts';
-import { formatBytes } from '../../data/files.ts';
 import { useStore } from '../../state/store.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
 import { compact } from '../common/format.ts';

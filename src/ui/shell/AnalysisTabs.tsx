@@ -2,45 +2,15 @@
 // to the main session: an InspectApi backed by the training worker, a weights version
 // that changes at most about once a second while training (frozen while the panel is
 // hidden, so a hidden inspector does not compete with training), evaluation requests,
-// and "inspect this example" from the Evaluate panel. The panels are loaded with
-// import.meta.glob, so this shell builds with or without them.
-import { lazy, useMemo, useRef, type ComponentType } from 'react';
-import type { PreparedDataset } from '../../data/types.ts';
-import type { ModelConfig } from '../../models/config.ts';
-import type { EvalResult } from '../../train/evaluate.ts';
+// and "inspect this example" from the Evaluate panel. The panels are loaded lazily (their
+// own chunks, fetched when a tab first opens); their props are the panels' own types, so
+// a prop change is a type error here.
+import { lazy, useMemo, useRef } from 'react';
 import { useStore } from '../../state/store.ts';
-import { training, type InspectApi } from '../../state/training.ts';
+import { training } from '../../state/training.ts';
 
-/** The contract of src/ui/inspect/InspectPanel.tsx. */
-export interface InspectPanelProps {
-  api: InspectApi | null;
-  dataset: PreparedDataset;
-  modelConfig: ModelConfig;
-  weightsVersion: number;
-  selectedExample: number | null;
-  onSelectExample(index: number): void;
-}
-
-/** The contract of src/ui/evaluate/EvaluatePanel.tsx. */
-export interface EvaluatePanelProps {
-  dataset: PreparedDataset;
-  modelConfig: ModelConfig;
-  result: EvalResult | null;
-  busy: boolean;
-  onEvaluate(split: 'train' | 'validation' | 'test'): void;
-  onInspectExample(index: number): void;
-}
-
-const inspectModules = import.meta.glob<{ InspectPanel: ComponentType<InspectPanelProps> }>('../inspect/InspectPanel.tsx');
-const evaluateModules = import.meta.glob<{ EvaluatePanel: ComponentType<EvaluatePanelProps> }>('../evaluate/EvaluatePanel.tsx');
-const inspectLoader = inspectModules['../inspect/InspectPanel.tsx'];
-const evaluateLoader = evaluateModules['../evaluate/EvaluatePanel.tsx'];
-
-export const hasInspectPanel = inspectLoader !== undefined;
-export const hasEvaluatePanel = evaluateLoader !== undefined;
-
-const InspectPanel = inspectLoader ? lazy(() => inspectLoader().then((m) => ({ default: m.InspectPanel }))) : null;
-const EvaluatePanel = evaluateLoader ? lazy(() => evaluateLoader().then((m) => ({ default: m.EvaluatePanel }))) : null;
+const InspectPanel = lazy(() => import('../inspect/InspectPanel.tsx').then((m) => ({ default: m.InspectPanel })));
+const EvaluatePanel = lazy(() => import('../evaluate/EvaluatePanel.tsx').then((m) => ({ default: m.EvaluatePanel })));
 
 function NoModel() {
   const status = useStore((s) => s.runStatus);
@@ -63,7 +33,6 @@ export function InspectTab({ active }: { active: boolean }) {
   const ready = status !== 'none' && status !== 'starting' && status !== 'failed';
   // A new object per session (and once it is ready), so the panel refetches.
   const api = useMemo(() => (ready && session ? training.inspectApi() : null), [session, ready]);
-  if (!InspectPanel) return null;
   if (!session) return <NoModel />;
   return <InspectPanel api={api} dataset={session.dataset} modelConfig={session.model} weightsVersion={frozen.current} selectedExample={selected} onSelectExample={select} />;
 }
@@ -75,7 +44,6 @@ export function EvaluateTab() {
   const error = useStore((s) => s.evalError);
   const select = useStore((s) => s.selectExample);
   const setTab = useStore((s) => s.setTab);
-  if (!EvaluatePanel) return null;
   if (!session) return <NoModel />;
   return (
     <>

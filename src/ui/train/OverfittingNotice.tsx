@@ -4,7 +4,7 @@
 // to the run in progress (or finished) through the live early-stopping setting.
 import { useMemo } from 'react';
 import { useStore } from '../../state/store.ts';
-import { detectOverfitting } from '../../train/overfitting.ts';
+import { detectOverfitting } from '../../state/for-ui.ts';
 import { metric } from '../common/format.ts';
 
 export function OverfittingNotice() {

@@ -28,7 +28,7 @@ interface StepRows {
  * The chart's name for a parameter group: each recurrent layer (and direction) on its
  * own — the layers whose gradients vanish or explode — and every other module as one.
  */
-export function chartGroup(layer: string): string {
+function chartGroup(layer: string): string {
   const rnn = layer.match(/^(?:text_encoder|decoder)\.rnn\.l(\d+)(_reverse)?$/);
   if (rnn) return `recurrent layer ${Number(rnn[1]) + 1}${rnn[2] ? ' (reverse)' : ''}`;
   if (/^(text_encoder|decoder)\.embedding/.test(layer)) return 'embedding';
@@ -108,7 +108,7 @@ function profileRows(p: TimeProfile, latest: ArrayLike<number>): ChartRow[] {
 }
 
 /** The card's summary line for a profile. */
-export function profileSummary(p: TimeProfile | null): string {
+function profileSummary(p: TimeProfile | null): string {
   if (!p || p.ratio === null || p.perStep === null || p.trend === null || p.judgedUpTo === null) return 'the recurrent layer’s input gradient, by distance from the last real token';
   // The verdict first: the card's summary line is cut with an ellipsis when narrow.
   const verdict = p.verdict ? `${p.verdict} — ` : '';
@@ -116,7 +116,7 @@ export function profileSummary(p: TimeProfile | null): string {
 }
 
 /** One sentence on how the gradient-over-time card is computed (also in the README). */
-export const TIME_NOTE =
+const TIME_NOTE =
   `Each point is ‖∂loss/∂xₜ‖ at k tokens before each text’s last real token, averaged over the texts that long (padding never counts) and over the last ${PROFILE_STEPS} steps; ` +
   `“vanishing” or “exploding” means the median change per step, compounded over the positions at least ${Math.round(MIN_JUDGED_SHARE * 100)} % of the texts reach, ` +
   `falls or rises more than ${JUDGE_FACTOR}×.`;

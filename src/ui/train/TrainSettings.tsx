@@ -32,7 +32,7 @@ const METRICS: [MonitorMetric, string][] = [
 ];
 
 /** Pause between steps, for demos. */
-export const SPEEDS: [number, string][] = [
+const SPEEDS: [number, string][] = [
   [0, 'full speed'],
   [50, '50 ms'],
   [200, '200 ms'],

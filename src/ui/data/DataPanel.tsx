@@ -1,24 +1,26 @@
 // The Data panel: choose a dataset (Shapes & Questions, OpenMoji, your own files, or the
 // long-memory teaching task), set how it is prepared, and see its validation report,
-// split sizes, histograms and examples. It wraps the data components (src/ui/data) and
+// split sizes, histograms and examples. It wraps the data components of this folder and
 // keeps their settings in the store (so they are in the URL); datasets are built off
 // the main thread.
 import { useContext, useState } from 'react';
 import { PanelActive } from '../charts/useLive.ts';
-import { QUESTION_KINDS, type QuestionKind } from '../../data/shapes.ts';
+import type { QuestionKind } from '../../data/shapes.ts';
+import { QUESTION_KINDS } from '../../state/for-ui.ts';
 import { buildDataset } from '../../state/data-controller.ts';
 import { DATA_SOURCES, type DataSettings, type DataSource } from '../../state/settings.ts';
 import { useStore } from '../../state/store.ts';
-import { ClassHistogram } from '../data/ClassHistogram.tsx';
-import { OpenMojiForm } from '../data/OpenMojiForm.tsx';
-import { PreparationSettings } from '../data/PreparationSettings.tsx';
-import { PreviewGallery } from '../data/PreviewGallery.tsx';
-import { ShapesForm } from '../data/ShapesForm.tsx';
-import { SplitSizes } from '../data/SplitSizes.tsx';
-import { TextLengthHistogram } from '../data/TextLengthHistogram.tsx';
-import { ValidationReportView } from '../data/ValidationReportView.tsx';
+import { ClassHistogram } from './ClassHistogram.tsx';
+import { OpenMojiForm } from './OpenMojiForm.tsx';
+import { PreparationSettings } from './PreparationSettings.tsx';
+import { PreviewGallery } from './PreviewGallery.tsx';
+import { ShapesForm } from './ShapesForm.tsx';
+import { SplitSizes } from './SplitSizes.tsx';
+import { TextLengthHistogram } from './TextLengthHistogram.tsx';
+import { ValidationReportView } from './ValidationReportView.tsx';
 import '../data/data.css';
-import { ImportFlow, type ImportFailure } from './ImportFlow.tsx';
+import { ImportFlow } from './ImportFlow.tsx';
+import type { ImportFailure } from '../../state/import-controller.ts';
 import { CluesForm, MemoryForm } from './MemoryForm.tsx';
 
 const LABELS: Record<DataSource, string> = {

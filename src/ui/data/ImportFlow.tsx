@@ -1,31 +1,22 @@
 // The user's own files, step by step with the data components: pick (folder, .zip,
 // manifest or drop), map the columns, decode the images with progress and cancel. The
-// work happens in the dataset worker (through the data controller): the page posts the
+// work happens in the dataset worker (through the import controller): the page posts the
 // picked files, shows the proposed mapping and the progress, and gets the prepared
 // dataset — nothing of the size of the data is handled here.
 import { useRef, useState } from 'react';
 import type { ImportProgress, PlanSummary } from '../../data/importer.ts';
 import type { ColumnMapping } from '../../data/manifest.ts';
-import { emptyReport } from '../../data/report.ts';
-import type { ValidationReport } from '../../data/types.ts';
-import { loadImport, planImport } from '../../state/data-controller.ts';
-import { ImportRefused } from '../../state/dataset-client.ts';
-import { ColumnMappingForm } from '../data/ColumnMappingForm.tsx';
-import type { GatheredFiles } from '../data/gatherFiles.ts';
-import { ImportPicker } from '../data/ImportPicker.tsx';
-import { ImportProgressBar } from '../data/ImportProgressBar.tsx';
+import { loadPlannedImport, planPickedFiles, type ImportFailure } from '../../state/import-controller.ts';
+import { ColumnMappingForm } from './ColumnMappingForm.tsx';
+import type { GatheredFiles } from './gatherFiles.ts';
+import { ImportPicker } from './ImportPicker.tsx';
+import { ImportProgressBar } from './ImportProgressBar.tsx';
 
 type Stage =
   | { step: 'pick' }
   | { step: 'planning' }
   | { step: 'mapping'; plan: PlanSummary; mapping: ColumnMapping }
   | { step: 'loading'; plan: PlanSummary; mapping: ColumnMapping; progress: ImportProgress };
-
-export interface ImportFailure {
-  message: string;
-  report?: ValidationReport;
-  name?: string;
-}
 
 /** Import steps; failures go to `onError` (null clears it). */
 export function ImportFlow({ imageSize, onError }: { imageSize: number; onError: (e: ImportFailure | null) => void }) {
@@ -35,14 +26,14 @@ export function ImportFlow({ imageSize, onError }: { imageSize: number; onError:
   const onFiles = (g: GatheredFiles) => {
     onError(null);
     setStage({ step: 'planning' });
-    planImport(g.files, g.fromFolder, g.folders).then(
-      (plan) => setStage({ step: 'mapping', plan, mapping: plan.mapping }),
-      (e: Error) => {
+    void planPickedFiles(g.files, g.fromFolder, g.folders).then((planned) => {
+      if ('plan' in planned) {
+        setStage({ step: 'mapping', plan: planned.plan, mapping: planned.plan.mapping });
+      } else {
         setStage({ step: 'pick' });
-        const issues = e instanceof ImportRefused ? e.issues : [];
-        onError({ message: e.message, report: { ...emptyReport(), issues, rowsSkipped: 0 }, name: g.files[0]?.path ?? 'import' });
-      },
-    );
+        onError(planned.failure);
+      }
+    });
   };
 
   const startLoad = () => {
@@ -52,19 +43,11 @@ export function ImportFlow({ imageSize, onError }: { imageSize: number; onError:
     abort.current = controller;
     onError(null);
     setStage({ step: 'loading', plan, mapping, progress: { phase: 'reading', done: 0, total: 0 } });
-    // The worker posts progress at most every 50 ms.
-    loadImport(mapping, imageSize, (progress) => setStage({ step: 'loading', plan, mapping, progress }), controller.signal)
-      .then(
-        () => setStage({ step: 'mapping', plan, mapping }),
-        (e: Error) => {
-          setStage({ step: 'mapping', plan, mapping });
-          if (e instanceof ImportRefused) onError({ message: e.message, report: { ...emptyReport(), issues: e.issues }, name: plan.name });
-          else onError({ message: e.name === 'AbortError' ? 'Import cancelled; nothing was loaded.' : `Import failed: ${e.message}` });
-        },
-      )
-      .finally(() => {
-        abort.current = null;
-      });
+    void loadPlannedImport(plan, mapping, imageSize, (progress) => setStage({ step: 'loading', plan, mapping, progress }), controller.signal).then((failure) => {
+      abort.current = null;
+      setStage({ step: 'mapping', plan, mapping });
+      if (failure) onError(failure);
+    });
   };
 
   const cancel = () => abort.current?.abort();
