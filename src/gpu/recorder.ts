@@ -33,6 +33,12 @@ export class Recorder {
   /** Dispatches recorded since start (for benchmarks and tests). */
   dispatches = 0;
   submits = 0;
+  /**
+   * While set, every compute pass writes its begin and end timestamps into the next two
+   * slots of this query set (the kernel tuner, src/ops/gemm-tuning.ts); passes beyond
+   * its capacity are not timed and `overflowed` is set.
+   */
+  timestamps: { querySet: GPUQuerySet; next: number; capacity: number; overflowed: boolean } | null = null;
 
   constructor(
     private device: GPUDevice,
@@ -58,7 +64,15 @@ export class Recorder {
   }
 
   private ensurePass(): GPUComputePassEncoder {
-    if (!this.pass) this.pass = this.ensureEncoder().beginComputePass({ label: 'recorder.pass' });
+    if (!this.pass) {
+      const t = this.timestamps;
+      let timestampWrites: GPUComputePassTimestampWrites | undefined;
+      if (t && t.next + 2 <= t.capacity) {
+        timestampWrites = { querySet: t.querySet, beginningOfPassWriteIndex: t.next, endOfPassWriteIndex: t.next + 1 };
+        t.next += 2;
+      } else if (t) t.overflowed = true;
+      this.pass = this.ensureEncoder().beginComputePass({ label: 'recorder.pass', timestampWrites });
+    }
     return this.pass;
   }
 

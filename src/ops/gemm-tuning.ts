@@ -1,17 +1,37 @@
-// The GEMM tuner: `tuneGemm` times the GEMM candidates once per adapter, checks the
-// winner against a host product, caches its name in localStorage (or an injected
-// storage, e.g. in a worker) and makes matmul use it. Only the benchmark page calls it
-// (`npm run bench`); the app never does.
+// Kernel tuners. `tuneKernels` is the app's: at the first training on an adapter it
+// times the GEMM candidates on the model's largest GEMMs and the step-kernel families on
+// its recurrent shape, within a time budget, with GPU timestamps where the adapter has
+// `timestamp-query` (wall time otherwise), checks each winner against a CPU result,
+// applies the choices and caches them per adapter and browser version
+// (src/ops/tuning-cache.ts). `tuneGemm` is the benchmark page's (`npm run bench`): it
+// times the GEMM candidates on one fixed shape and pins the fastest.
 import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
+import { CpuBackend } from '../backend/cpu.ts';
+import type { Backend } from '../backend/backend.ts';
+import type { AdapterSummary } from '../gpu/device.ts';
+import { scope, type Tensor } from '../tensor.ts';
 import { tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
-import { encodeGemm, setMatmulVariant } from './matmul.ts';
+import { encodeGemm, setMatmulVariant, setTunedGemm } from './matmul.ts';
+import { CELLS, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
+import { setStepKernels, stepKernelChoices, type StepKernelPair } from './recurrent-selection.ts';
+import { backward, zeroGrad } from './grad.ts';
+import { sum } from './reduce.ts';
+import {
+  cachedChoice,
+  measureWithinBudget,
+  readTuningEntry,
+  tuningCacheKey,
+  TUNING_CACHE_VERSION,
+  writeTuningEntry,
+  type Budget,
+  type TimingSource,
+  type TunedChoice,
+  type TuningEntry,
+  type TuningStorage,
+} from './tuning-cache.ts';
 
-/** The part of the Web Storage API the tuner uses. */
-export interface TuningStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+export type { TuningStorage };
 
 export interface GemmTiming {
   name: string;
@@ -161,4 +181,373 @@ async function agreesWithHost(gpu: WebGpuBackend, variant: GemmVariant, trans: {
     b.dispose();
     c.dispose();
   }
+}
+
+// ---- the in-app tuner ----------------------------------------------------------------
+
+/** One GEMM C[M, N] = op(A)·op(B) a model runs. */
+export interface GemmShape {
+  M: number;
+  N: number;
+  K: number;
+  transA: boolean;
+  transB: boolean;
+}
+
+/** The recurrent layer a model runs: cell, batch, time steps, input and hidden width. */
+export interface RecurrentShape {
+  cell: CellKind;
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+}
+
+/** What to tune for: the model's largest GEMMs and its recurrent shape (null: no recurrent layer). */
+export interface TuningShapes {
+  gemms: GemmShape[];
+  recurrent: RecurrentShape | null;
+}
+
+export interface TunedJob {
+  /** Cache key of the job: "gemm" or "step:<cell>:B<B>:H<H>". */
+  job: string;
+  /** What it chose, in words ("GEMM", "LSTM step kernels"). */
+  label: string;
+  choice: TunedChoice;
+  /** Timed candidates, fastest first (empty when the choice came from the cache). */
+  timings: { name: string; ms: number; gflops: number }[];
+  candidates: number;
+  measured: number;
+  fromCache: boolean;
+}
+
+export interface KernelTuning {
+  adapter: AdapterSummary;
+  /** How this tuning timed its candidates (or how the cached choices were timed). */
+  timing: TimingSource;
+  /** True when every choice came from the cache (nothing compiled or timed). */
+  fromCache: boolean;
+  budgetMs: number;
+  /** Time the tuning took (injected clock), ms. */
+  elapsedMs: number;
+  jobs: TunedJob[];
+  /** localStorage key and entry to store (the worker hands them to the page); null when nothing changed. */
+  store: { key: string; entry: TuningEntry } | null;
+}
+
+export interface TuneKernelsOptions {
+  storage: TuningStorage | null;
+  /** navigator.userAgent: a browser update retunes. */
+  userAgent: string;
+  /** Whole tuning's allowance, ms (default 2000). */
+  budgetMs?: number;
+  /** Clock of the budget (default performance.now). */
+  now?: () => number;
+  /** Ignore the cache and time again ("Re-run tuning"). */
+  force?: boolean;
+  /** Only apply cached choices; time nothing (returns null when a job is not cached). */
+  cacheOnly?: boolean;
+  /** Candidates timed so far of all jobs. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Default allowance of one tuning, ms. */
+export const TUNING_BUDGET_MS = 2000;
+/** Timed rounds per candidate after the compiling one (median). */
+const ROUNDS = 3;
+
+const pairName = (p: StepKernelPair) => `${p.forward.name}+${p.backward.name}`;
+
+/** Step-kernel pairs this adapter can compile: kernels using subgroups need the `subgroups` feature. */
+export function stepCandidates(gpu: WebGpuBackend, gates: number): StepKernelPair[] {
+  return stepKernelChoices(gates).filter((p) => (!p.forward.subgroups && !p.backward.subgroups) || gpu.hasSubgroups);
+}
+
+/** The GEMM variants the in-app tuner times here (the bench tuner's candidates). */
+export function gemmCandidates(gpu: WebGpuBackend): GemmVariant[] {
+  return tuningCandidates(fourWideSubgroups(gpu)).filter((v) => !v.subgroups || gpu.hasSubgroups);
+}
+
+export const stepJobKey = (r: RecurrentShape) => `step:${r.cell}:B${r.B}:H${r.H}`;
+
+/**
+ * Times compute work with GPU timestamps (written at the begin and end of every compute
+ * pass the recorder opens) where the adapter has `timestamp-query`, else with wall time
+ * around the submit and its completion.
+ */
+class GpuTimer {
+  private querySet: GPUQuerySet | null = null;
+  private resolve: GPUBuffer | null = null;
+  private readback: GPUBuffer | null = null;
+  private static readonly SLOTS = 256;
+  /** Set when some measurement fell back to wall time (no feature, too many passes, or zero timestamps). */
+  usedWallClock = false;
+
+  constructor(private gpu: WebGpuBackend) {
+    if (gpu.device.features.has('timestamp-query')) {
+      const d = gpu.device;
+      this.querySet = d.createQuerySet({ label: 'tuning.timestamps', type: 'timestamp', count: GpuTimer.SLOTS });
+      this.resolve = d.createBuffer({ label: 'tuning.timestamps.resolve', size: GpuTimer.SLOTS * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      this.readback = d.createBuffer({ label: 'tuning.timestamps.readback', size: GpuTimer.SLOTS * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    }
+  }
+
+  get source(): TimingSource {
+    return this.querySet && !this.usedWallClock ? 'timestamp-query' : 'wall-clock';
+  }
+
+  /** Runs `record` (which records dispatches) and returns the time of its compute passes, ms. */
+  async time(record: () => void): Promise<number> {
+    const gpu = this.gpu;
+    await gpu.sync(); // nothing recorded before shares the timed passes
+    const rec = gpu.recorder;
+    const slots = this.querySet ? { querySet: this.querySet, next: 0, capacity: GpuTimer.SLOTS, overflowed: false } : null;
+    rec.timestamps = slots;
+    const t0 = performance.now();
+    try {
+      record();
+      await gpu.sync();
+    } finally {
+      rec.timestamps = null;
+    }
+    const wall = performance.now() - t0;
+    if (!slots || slots.next === 0 || slots.overflowed) {
+      this.usedWallClock = true;
+      return wall;
+    }
+    const ms = await this.readPasses(slots.next);
+    if (!(ms > 0)) {
+      this.usedWallClock = true; // e.g. timestamps quantised to zero
+      return wall;
+    }
+    return ms;
+  }
+
+  /** Sum of (end − begin) over the first `count` / 2 passes, ms. */
+  private async readPasses(count: number): Promise<number> {
+    const d = this.gpu.device;
+    const enc = d.createCommandEncoder({ label: 'tuning.timestamps' });
+    enc.resolveQuerySet(this.querySet!, 0, count, this.resolve!, 0);
+    enc.copyBufferToBuffer(this.resolve!, 0, this.readback!, 0, count * 8);
+    d.queue.submit([enc.finish()]);
+    await this.readback!.mapAsync(GPUMapMode.READ, 0, count * 8);
+    const t = new BigInt64Array(this.readback!.getMappedRange(0, count * 8).slice(0));
+    this.readback!.unmap();
+    let ns = 0;
+    for (let i = 0; i + 1 < count; i += 2) ns += Number(t[i + 1] - t[i]);
+    return ns / 1e6;
+  }
+
+  dispose(): void {
+    this.querySet?.destroy();
+    this.resolve?.destroy();
+    this.readback?.destroy();
+  }
+}
+
+
+/** A job the tuner runs: candidates by name, how to time one, how to check and apply a winner. */
+interface Job<C> {
+  key: string;
+  label: string;
+  candidates: C[];
+  name(c: C): string;
+  /** FLOPs of one timed round. */
+  flops: number;
+  /** Records one round of the candidate's work (the first call compiles its pipelines). */
+  round(c: C): void;
+  agrees(c: C): Promise<boolean>;
+  apply(c: C | null): void;
+  dispose(): void;
+}
+
+/** The GEMM job: every candidate on the model's GEMMs (repeated so a round does ≥ 20 MFLOP). */
+function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job<GemmVariant> {
+  const gemms = shapes.length ? shapes : TIMED;
+  const size = Math.max(...gemms.map((s) => Math.max(s.M * s.K, s.K * s.N, s.M * s.N)));
+  const a = gpu.empty([size], 'f32', 'tuning.a');
+  const b = gpu.empty([size], 'f32', 'tuning.b');
+  const c = gpu.empty([size], 'f32', 'tuning.c');
+  const fill = new Float32Array(size).map((_, i) => ((i * 7919) % 97) / 97 - 0.5);
+  gpu.write(a, fill);
+  gpu.write(b, fill);
+  const buffers = { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(c) };
+  const once = gemms.reduce((n, s) => n + 2 * s.M * s.N * s.K, 0);
+  const reps = Math.min(8, Math.max(1, Math.ceil(2e7 / once)));
+  return {
+    key: 'gemm',
+    label: 'GEMM',
+    candidates: gemmCandidates(gpu),
+    name: (v) => v.name,
+    flops: once * reps,
+    round(v) {
+      for (let r = 0; r < reps; r++) for (const s of gemms) encodeGemm(gpu, v, buffers, s, { transA: s.transA, transB: s.transB, activation: 'none' });
+    },
+    agrees: (v) => agreesWithHost(gpu, v, gemms[0]),
+    apply: (v) => setTunedGemm(gpu, v),
+    dispose() {
+      a.dispose();
+      b.dispose();
+      c.dispose();
+    },
+  };
+}
+
+/**
+ * The step-kernel job: forward and backward of one recurrent layer of the model's shape
+ * (at most 8 time steps: every step runs the same kernels) per candidate pair.
+ */
+function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job<StepKernelPair> {
+  const G = CELLS[r.cell].gates;
+  const T = Math.min(r.T, 8);
+  const config: RecurrentConfig = { cell: r.cell, inputSize: r.I, hiddenSize: r.H, numLayers: 1, bidirectional: false, dropout: 0 };
+  const params = initRecurrentParams(gpu, config, 1);
+  const all = params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]);
+  const x = gpu.fromArray(Float32Array.from({ length: r.B * T * r.I }, (_, i) => ((i * 31) % 23) / 23 - 0.5), [r.B, T, r.I], 'f32', 'tuning.x').keep();
+  return {
+    key: stepJobKey(r),
+    label: `${r.cell.toUpperCase()} step kernels`,
+    candidates: stepCandidates(gpu, G),
+    name: pairName,
+    flops: 6 * r.B * T * G * r.H * (r.I + r.H),
+    round(pair) {
+      setStepKernels(gpu, pair);
+      scope(() => backward(sum(recurrent(x, null, params, config).output)));
+      zeroGrad(all);
+    },
+    agrees: (pair) => stepPairAgreesWithCpu(gpu, pair, r.cell),
+    apply: (pair) => setStepKernels(gpu, pair),
+    dispose() {
+      for (const t of [...all, x]) t.dispose();
+    },
+  };
+}
+
+/**
+ * Chooses and applies GEMM variant and step kernels for `shapes` on this adapter: cached
+ * choices (same cache version, browser and candidate lists) are applied without timing;
+ * the other jobs time their candidates (compile round, then median of ROUNDS) until the
+ * budget would be exceeded, keep the fastest that agrees with a CPU result, and are
+ * written back. A job left with no timed candidate keeps the built-in default.
+ */
+export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, options: TuneKernelsOptions): Promise<KernelTuning | null> {
+  const now = options.now ?? (() => performance.now());
+  const budget: Budget = { now, start: now(), budgetMs: options.budgetMs ?? TUNING_BUDGET_MS };
+  const info = gpu.gpu.info;
+  const key = tuningCacheKey(info);
+  const old = options.force ? null : readTuningEntry(options.storage, key, options.userAgent);
+  const makers: (() => Job<never>)[] = [() => gemmJob(gpu, shapes.gemms) as Job<never>];
+  if (shapes.recurrent) {
+    const r = shapes.recurrent;
+    makers.push(() => stepJob(gpu, r) as Job<never>);
+  }
+  // Names first (cheap): which jobs the cache answers.
+  const plans = [
+    { key: 'gemm', names: gemmCandidates(gpu).map((v) => v.name) },
+    ...(shapes.recurrent ? [{ key: stepJobKey(shapes.recurrent), names: stepCandidates(gpu, CELLS[shapes.recurrent.cell].gates).map(pairName) }] : []),
+  ];
+  const cached = plans.map((p) => cachedChoice(old, p.key, p.names));
+  if (options.cacheOnly && cached.some((c) => !c)) return null;
+  const total = plans.reduce((n, p, i) => n + (cached[i] ? 0 : p.names.length), 0);
+  let done = 0;
+  options.onProgress?.(0, total);
+  const jobs: TunedJob[] = [];
+  const entry: TuningEntry = { version: TUNING_CACHE_VERSION, userAgent: options.userAgent, adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description }, jobs: { ...(old?.jobs ?? {}) } };
+  const timer = total > 0 ? new GpuTimer(gpu) : null;
+  const sources = new Set<TimingSource>();
+  try {
+    for (let j = 0; j < plans.length; j++) {
+      const hit = cached[j];
+      if (hit) {
+        const c = hit.choice;
+        if (j === 0) setTunedGemm(gpu, variantByName(c.name) ?? null);
+        else setStepKernels(gpu, stepCandidates(gpu, CELLS[shapes.recurrent!.cell].gates).find((p) => pairName(p) === c.name) ?? null);
+        sources.add(c.source);
+        jobs.push({ job: plans[j].key, label: j === 0 ? 'GEMM' : `${shapes.recurrent!.cell.toUpperCase()} step kernels`, choice: c, timings: [], candidates: hit.candidates.length, measured: hit.measured, fromCache: true });
+        continue;
+      }
+      const job = makers[j]();
+      try {
+        const { measured } = await measureWithinBudget(
+          job.candidates,
+          async (c) => {
+            await timer!.time(() => job.round(c)); // compiles and warms up
+            const times: number[] = [];
+            for (let r = 0; r < ROUNDS; r++) times.push(await timer!.time(() => job.round(c)));
+            return median(times);
+          },
+          budget,
+          () => options.onProgress?.(++done, total),
+        );
+        const timings = measured.map((m) => ({ name: job.name(m.candidate), ms: m.ms, gflops: job.flops / (m.ms * 1e6) })).sort((x, y) => x.ms - y.ms);
+        let winner: { c: never; t: (typeof timings)[number] } | null = null;
+        for (const t of timings) {
+          const c = job.candidates.find((k) => job.name(k) === t.name)!;
+          if (await job.agrees(c)) {
+            winner = { c, t };
+            break;
+          }
+        }
+        job.apply(winner ? winner.c : null);
+        if (!winner) continue; // nothing timed (budget spent) or nothing agreed: the default stays, nothing cached
+        const source = timer!.source;
+        sources.add(source);
+        const choice: TunedChoice = { name: winner.t.name, ms: winner.t.ms, gflops: winner.t.gflops, source };
+        entry.jobs[job.key] = { candidates: job.candidates.map(job.name), measured: measured.length, choice };
+        jobs.push({ job: job.key, label: job.label, choice, timings, candidates: job.candidates.length, measured: measured.length, fromCache: false });
+      } finally {
+        job.dispose();
+      }
+    }
+  } finally {
+    timer?.dispose();
+  }
+  const fromCache = total === 0;
+  if (!fromCache) writeTuningEntry(options.storage, key, entry);
+  return {
+    adapter: info,
+    timing: sources.has('wall-clock') ? 'wall-clock' : 'timestamp-query',
+    fromCache,
+    budgetMs: budget.budgetMs,
+    elapsedMs: now() - budget.start,
+    jobs,
+    store: fromCache ? null : { key, entry },
+  };
+}
+
+/**
+ * Checks a step-kernel pair on an odd batch (19 rows: no block divides it) with ragged
+ * lengths: the layer's output and the gradients of its weights on WebGPU against the
+ * same layer on the CPU backend.
+ */
+async function stepPairAgreesWithCpu(gpu: WebGpuBackend, pair: StepKernelPair, cell: CellKind): Promise<boolean> {
+  const B = 19;
+  const T = 4;
+  const I = 3;
+  const H = 6;
+  const lengths = Array.from({ length: B }, (_, b) => 1 + ((b * 7) % T));
+  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 };
+  const xData = Float32Array.from({ length: B * T * I }, (_, i) => ((i * 13) % 17) / 17 - 0.5);
+  const run = async (backend: Backend): Promise<Float32Array[]> => {
+    const params: RecurrentParams = initRecurrentParams(backend, config, 5);
+    const all = params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]);
+    const x = backend.fromArray(xData, [B, T, I], 'f32', 'tuning.check_x');
+    try {
+      const out = scope(() => {
+        const y = recurrent(x, lengths, params, config, { path: 'step' }).output;
+        backward(sum(y));
+        return y.read();
+      });
+      const values: Tensor[] = all.map((p) => p.grad!);
+      return [Float32Array.from(await out), ...(await Promise.all(values.map(async (g) => Float32Array.from(await g.read()))))];
+    } finally {
+      zeroGrad(all);
+      for (const t of [...all, x]) t.dispose();
+    }
+  };
+  setStepKernels(gpu, pair);
+  const got = await run(gpu);
+  const want = await run(new CpuBackend({ precision: 'f64' }));
+  return got.every((g, i) => g.length === want[i].length && g.every((v, k) => Math.abs(v - want[i][k]) <= 1e-4 + 1e-3 * Math.abs(want[i][k])));
 }

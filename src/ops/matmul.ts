@@ -29,6 +29,8 @@ export interface MatmulAttrs {
 const ACT_CODE = { none: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
 
 const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
+/** The in-app tuner's choice (src/ops/gemm-tuning.ts, tuneKernels): a default that shape adaptation may still replace. */
+const tuned = new WeakMap<WebGpuBackend, GemmVariant>();
 
 /**
  * The GEMM variant matmul uses on this backend: the one set by the tuner
@@ -36,7 +38,7 @@ const chosen = new WeakMap<WebGpuBackend, GemmVariant>();
  * else the register-blocked default.
  */
 export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
-  return chosen.get(gpu) ?? (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM);
+  return chosen.get(gpu) ?? tuned.get(gpu) ?? (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM);
 }
 
 /**
@@ -80,6 +82,17 @@ export function setMatmulVariant(gpu: WebGpuBackend, variant: GemmVariant | null
   }
   if (variant) chosen.set(gpu, variant);
   else chosen.delete(gpu);
+}
+
+/**
+ * Makes `variant` the default of this backend (the in-app tuner calls it): unlike
+ * setMatmulVariant, gemmPlan may still pick a variant with other tiles for an output the
+ * default tiles badly. null restores the built-in default.
+ */
+export function setTunedGemm(gpu: WebGpuBackend, variant: GemmVariant | null): void {
+  if (variant?.subgroups && !gpu.hasSubgroups) throw new Error(`matmul: variant ${variant.name} needs subgroups, which ${gpu.description} does not have`);
+  if (variant) tuned.set(gpu, variant);
+  else tuned.delete(gpu);
 }
 
 export { NAIVE, DEFAULT_GEMM };
