@@ -1,4 +1,4 @@
-// The one zustand store, built from slices (data, model, train, run, compare, ui).
+// The one zustand store, built from slices (data, model, train, run, compare, ui, performance).
 // Components select single fields; the slices' actions are the only writers. Per-step
 // training numbers are not in the store: see live.ts.
 import { create } from 'zustand';
@@ -8,8 +8,9 @@ import { createModelSlice, type ModelSlice } from './slices/model.ts';
 import { createRunSlice, type RunSlice } from './slices/run.ts';
 import { createTrainSlice, type TrainSlice } from './slices/train.ts';
 import { createUiSlice, type UiSlice } from './slices/ui.ts';
+import { createPerformanceSlice, type PerformanceSlice } from './slices/performance.ts';
 
-export type Store = DataSlice & ModelSlice & TrainSlice & RunSlice & CompareSlice & UiSlice;
+export type Store = DataSlice & ModelSlice & TrainSlice & RunSlice & CompareSlice & UiSlice & PerformanceSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createDataSlice(...a),
@@ -18,4 +19,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createRunSlice(...a),
   ...createCompareSlice(...a),
   ...createUiSlice(...a),
+  ...createPerformanceSlice(...a),
 }));

@@ -13,6 +13,7 @@ import { takeTransferableCopy } from './data-controller.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
+import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
 
 /** What the Inspect panel calls; backed by the session's worker. */
 export interface InspectApi {
@@ -91,7 +92,11 @@ class TrainingController {
     this.sentEarlyStopping = JSON.stringify(target.train.earlyStopping);
     // The dataset worker's spare copy moves to the training worker; without one the dataset is copied here.
     const spare = takeTransferableCopy(target.dataset);
-    client.send({ type: 'init', dataset: spare ?? target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state }, spare ? transferables(spare) : []);
+    store.resetTuning();
+    client.send(
+      { type: 'init', dataset: spare ?? target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state, tuningEntries: storedTuningEntries() },
+      spare ? transferables(spare) : [],
+    );
     return this.ready;
   }
 
@@ -206,6 +211,11 @@ class TrainingController {
 
   pause(): void {
     this.client?.send({ type: 'pause' });
+  }
+
+  /** "Re-run tuning": the worker times the kernels again for this session's model (refused while training runs). */
+  retuneKernels(): void {
+    this.client?.send({ type: 'retune' });
   }
 
   /** Destroys the training worker's GPU device as a driver reset would (test hook, see README). */
@@ -365,6 +375,10 @@ class TrainingController {
       case 'log':
         store.addLog(e.message);
         break;
+      case 'tuning':
+        store.applyTuningReport(e.report);
+        if (e.report.status === 'done' && e.report.tuning.store) saveTuningEntry(e.report.tuning.store.key, JSON.stringify(e.report.tuning.store.entry));
+        break;
       case 'result':
         break;
     }
@@ -388,6 +402,28 @@ function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resume
   if (run === 'resumed') return `The GPU was reset at step ${lostAtStep}; training resumed from step ${resumedFrom} ${where}. ${again}`;
   if (run === 'finished') return `The GPU was reset after training finished at step ${lostAtStep}; the trained model was rebuilt ${where}.`;
   return `The GPU was reset at step ${lostAtStep}; the model was rebuilt from step ${resumedFrom} ${where}. Press Train to go on.${repeated > 0 ? ` The last ${repeated === 1 ? 'step' : `${repeated} steps`} will be trained again.` : ''}`;
+}
+
+/** The kernel-tuning entries in localStorage (a worker has none: they travel with the init message). */
+function storedTuningEntries(): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(TUNING_KEY_PREFIX)) out[key] = localStorage.getItem(key) ?? '';
+    }
+  } catch {
+    // storage disabled: the kernels are tuned again
+  }
+  return out;
+}
+
+function saveTuningEntry(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // a full or disabled storage only costs a tuning next time
+  }
 }
 
 /** The one controller of the main run. */

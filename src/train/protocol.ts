@@ -7,6 +7,8 @@ import type { GateTrace } from '../ops/recurrent.ts';
 import type { EarlyStoppingConfig, TrainConfig } from './config.ts';
 import type { EvalResult, SplitName } from './evaluate.ts';
 import type { TrainerEvent, TrainingState } from './trainer.ts';
+import type { AdapterSummary } from '../gpu/device.ts';
+import type { KernelTuning } from '../ops/gemm-tuning.ts';
 
 export type { TrainingState };
 
@@ -55,6 +57,10 @@ export type ToWorker =
       resume?: TrainingState;
       /** Steps between host copies of the state (tests); default HOST_COPY_EVERY. */
       hostCopyEvery?: number;
+      /** The page's kernel-tuning entries (localStorage keys starting with TUNING_KEY_PREFIX): a worker has no localStorage. */
+      tuningEntries?: Record<string, string>;
+      /** Tuning's time allowance, ms (tests); default TUNING_BUDGET_MS. */
+      tuningBudgetMs?: number;
     }
   | { type: 'start' }
   | { type: 'pause' }
@@ -70,6 +76,8 @@ export type ToWorker =
   | { type: 'scanUnits'; requestId: number; request: UnitScanRequest }
   | { type: 'exportState'; requestId: number }
   | { type: 'outputs'; requestId: number; indices: number[] }
+  /** Times the kernels again, ignoring the cached choice ("Re-run tuning"; not while training runs). */
+  | { type: 'retune' }
   /** Test hook: destroys the GPU device as a driver reset would (see README, "Faults"). */
   | { type: 'loseDevice' }
   | { type: 'dispose' };
@@ -84,7 +92,17 @@ export interface ReadyInfo {
   layerNames: string[];
   stepsPerEpoch: number;
   totalSteps: number;
+  /** The WebGPU adapter (absent on the CPU backend). */
+  adapter?: AdapterSummary;
+  /** Adapter limits worth reporting with benchmark results (absent on the CPU backend). */
+  limits?: Record<string, number>;
 }
+
+/** What the kernel tuner is doing, as the worker reports it. */
+export type TuningReport =
+  | { status: 'running'; done: number; total: number }
+  | { status: 'done'; tuning: KernelTuning }
+  | { status: 'failed'; message: string };
 
 /** Results of requests, by request type. */
 export interface ResultValues {
@@ -106,6 +124,7 @@ export type FromWorker =
   /** Rebuilt on a new device (or the CPU, `info.fallbackReason`) at `position`; `resumed`: training went on. */
   | { type: 'recovered'; info: ReadyInfo; lostAtStep: number; position: RestoredPosition; resumed: boolean }
   | TrainerEvent
+  | { type: 'tuning'; report: TuningReport }
   | { type: 'result'; requestId: number; ok: true; value: ResultValues[keyof ResultValues] }
   | { type: 'result'; requestId: number; ok: false; error: string }
   | { type: 'fatal'; message: string };

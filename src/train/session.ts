@@ -17,6 +17,9 @@ import { Trainer, type TrainerEvent } from './trainer.ts';
 import { validateTrainConfig, type EarlyStoppingConfig } from './config.ts';
 import { inspect, scanUnits } from './inspect.ts';
 import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
+import { tuneKernels, TUNING_BUDGET_MS } from '../ops/gemm-tuning.ts';
+import { recordStorage } from '../ops/tuning-cache.ts';
+import { tuningShapes } from './kernel-tuning.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
 
@@ -45,6 +48,12 @@ export class TrainingSession {
   /** Live settings sent since init (re-applied to a rebuilt trainer). */
   private stepDelayMs: number | null = null;
   private earlyStopping: EarlyStoppingConfig | null = null;
+  /** The page's kernel-tuning entries plus what this session tuned (a worker has no localStorage). */
+  private tuningEntries: Record<string, string> = {};
+  /** Tuning of the current WebGPU backend, once begun (the first step waits for it). */
+  private tuning: Promise<void> | null = null;
+  /** A start or resume is waiting for the tuning; a pause meanwhile cancels it. */
+  private startPending = false;
 
   constructor(
     private post: (message: FromWorker) => void,
@@ -74,8 +83,63 @@ export class TrainingSession {
     this.built = m;
     this.stepDelayMs = null;
     this.earlyStopping = null;
+    this.tuningEntries = { ...(m.tuningEntries ?? {}) };
+    this.tuning = null;
     const trainer = this.buildTrainer(m.resume ?? null);
     this.post({ type: 'ready', info: this.readyInfo(trainer, fallbackReason) });
+    await this.applyCachedTuning();
+  }
+
+  /** Applies cached kernel choices for this model at once (then the first step does not wait for tuning). */
+  private async applyCachedTuning(): Promise<void> {
+    const gpu = this.backend;
+    if (!(gpu instanceof WebGpuBackend) || !this.built) return;
+    try {
+      const r = await tuneKernels(gpu, tuningShapes(this.built.model, this.built.train, this.built.dataset), { storage: recordStorage(this.tuningEntries), userAgent: userAgent(), cacheOnly: true });
+      if (r) {
+        this.tuning = Promise.resolve();
+        this.post({ type: 'tuning', report: { status: 'done', tuning: r } });
+      }
+    } catch (e) {
+      this.post({ type: 'tuning', report: { status: 'failed', message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  /**
+   * Tunes the kernels for this model on the WebGPU backend (once per backend, or again
+   * with `force`), reporting progress; the built-in defaults stay when it fails.
+   */
+  private tune(force = false): Promise<void> {
+    const gpu = this.backend;
+    if (!(gpu instanceof WebGpuBackend) || !this.built) return Promise.resolve();
+    if (this.tuning && !force) return this.tuning;
+    const built = this.built;
+    const storage = recordStorage(this.tuningEntries);
+    this.tuning = (async () => {
+      try {
+        const r = await tuneKernels(gpu, tuningShapes(built.model, built.train, built.dataset), {
+          storage,
+          userAgent: userAgent(),
+          force,
+          budgetMs: built.tuningBudgetMs ?? TUNING_BUDGET_MS,
+          onProgress: (done, total) => this.post({ type: 'tuning', report: { status: 'running', done, total } }),
+        });
+        if (!r) return;
+        if (r.store) this.tuningEntries[r.store.key] = JSON.stringify(r.store.entry);
+        this.post({ type: 'tuning', report: { status: 'done', tuning: r } });
+      } catch (e) {
+        this.post({ type: 'tuning', report: { status: 'failed', message: e instanceof Error ? e.message : String(e) } });
+      }
+    })();
+    return this.tuning;
+  }
+
+  /** "Re-run tuning": times the kernels again (refused while training runs: the timings would include its steps). */
+  async retune(): Promise<void> {
+    if (!(this.backend instanceof WebGpuBackend)) throw new Error('training runs on the CPU backend: there are no GPU kernels to tune');
+    if (this.trainer?.state === 'running' || this.startPending) throw new Error('pause training before re-running the kernel tuning');
+    await this.tuning?.catch(() => {});
+    await this.tune(true);
   }
 
   /** A trainer on the current backend, continuing from `state` (or freshly initialised). */
@@ -99,7 +163,10 @@ export class TrainingSession {
 
   private readyInfo(trainer: Trainer, fallbackReason: string | null): ReadyInfo {
     const backend = trainer.backend;
+    const gpu = backend instanceof WebGpuBackend ? backend : null;
     return {
+      adapter: gpu ? gpu.gpu.info : undefined,
+      limits: gpu ? limitsOfInterest(gpu) : undefined,
       backend: backend.description,
       backendKind: backend.kind,
       fallbackReason,
@@ -133,6 +200,8 @@ export class TrainingSession {
     } catch (e) {
       fallbackReason = `a new GPU device could not be created (${e instanceof Error ? e.message : String(e)})`;
     }
+    // Kernel choices belong to a backend: the new one takes them from the cache (or tunes) before its first step.
+    this.tuning = null;
     try {
       const trainer = this.buildTrainer(state);
       if (this.stepDelayMs !== null) trainer.setStepDelay(this.stepDelayMs);
@@ -196,10 +265,23 @@ export class TrainingSession {
       this.recovering.train = true;
       return;
     }
+    this.requireTrainer();
+    this.afterTuning((trainer, generation) =>
+      trainer
+        .start()
+        .catch((e: unknown) => this.loopFailed(e, generation)),
+    );
+  }
+
+  /** Runs `go` once the kernels are tuned (at once when they are), unless a pause or a new trainer came first. */
+  private afterTuning(go: (trainer: Trainer, generation: number) => void): void {
     const generation = this.generation;
-    this.requireTrainer()
-      .start()
-      .catch((e: unknown) => this.loopFailed(e, generation));
+    this.startPending = true;
+    void this.tune().then(() => {
+      if (!this.startPending || generation !== this.generation || !this.trainer) return;
+      this.startPending = false;
+      go(this.trainer, generation);
+    });
   }
 
   /** A training loop ended on an error; said unless it was the device's loss (recovered from). */
@@ -216,6 +298,7 @@ export class TrainingSession {
       this.recovering.train = false;
       return;
     }
+    this.startPending = false;
     this.requireTrainer().pause();
   }
 
@@ -224,13 +307,17 @@ export class TrainingSession {
       this.recovering.train = true;
       return;
     }
-    const generation = this.generation;
-    this.requireTrainer()
-      .resume()
-      .catch((e: unknown) => this.loopFailed(e, generation));
+    this.requireTrainer();
+    this.afterTuning((trainer, generation) =>
+      trainer
+        .resume()
+        .catch((e: unknown) => this.loopFailed(e, generation)),
+    );
   }
 
   async stepOnce(): Promise<void> {
+    this.requireTrainer();
+    await this.tune();
     await this.requireTrainer().stepOnce();
     this.flushProgress();
   }
@@ -306,8 +393,32 @@ export class TrainingSession {
 
   dispose(): void {
     this.generation++;
+    this.startPending = false;
     this.recovering = null;
     this.heldPause = null;
     this.releaseTrainer();
   }
+}
+
+/** The browser's user agent (a browser update retunes the kernels); '' outside a browser. */
+function userAgent(): string {
+  return typeof navigator !== 'undefined' ? navigator.userAgent : '';
+}
+
+/** Adapter limits that matter for GateScope's kernels and buffers. */
+function limitsOfInterest(gpu: WebGpuBackend): Record<string, number> {
+  const l = gpu.device.limits;
+  const info = gpu.gpu.adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const out: Record<string, number> = {
+    maxBufferSize: l.maxBufferSize,
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+  };
+  if (typeof info.subgroupMinSize === 'number') out.subgroupMinSize = info.subgroupMinSize;
+  if (typeof info.subgroupMaxSize === 'number') out.subgroupMaxSize = info.subgroupMaxSize;
+  return out;
 }

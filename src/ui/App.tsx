@@ -17,6 +17,7 @@ import { RunControls, RunStatusLine } from './shell/RunControls.tsx';
 import { Tabs, type TabSpec } from './shell/Tabs.tsx';
 import { EvaluateTab, InspectTab } from './shell/AnalysisTabs.tsx';
 import { TrainPanel } from './train/TrainPanel.tsx';
+import { TuningNote } from './train/PerformanceSection.tsx';
 import { ExportTab } from './export/ExportTab.tsx';
 import { SavedIndicator, SessionNotices } from './shell/SessionNotices.tsx';
 
@@ -93,6 +94,7 @@ export function App() {
           <BackendBadge />
         </div>
         <RunStatusLine />
+        <TuningNote />
         <DemoGuide />
       </header>
       <UrlProblems />

@@ -1,5 +1,5 @@
 // The Train panel: settings on the left; on the right the run's state, the overfitting
-// notice and the live charts.
+// notice, the live charts and the Performance section.
 import { TrainSettings } from './TrainSettings.tsx';
 import { TrainCharts } from './TrainCharts.tsx';
 import { OverfittingNotice } from './OverfittingNotice.tsx';
@@ -7,6 +7,7 @@ import { FusionNote, RunLog } from '../shell/Notices.tsx';
 import { useStore } from '../../state/store.ts';
 import { compact } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
+import { PerformanceSection } from './PerformanceSection.tsx';
 
 function SessionSummary() {
   const info = useStore((s) => s.runInfo);
@@ -30,6 +31,7 @@ export function TrainPanel() {
         <RunLog />
         <OverfittingNotice />
         <TrainCharts />
+        <PerformanceSection />
       </div>
     </div>
   );

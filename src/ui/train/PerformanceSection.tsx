@@ -1,0 +1,106 @@
+// The Performance section of the Train panel: the adapter, the kernels the tuner chose
+// for this model with their GFLOP/s, how they were timed, the current run's ms per step,
+// "Re-run tuning", and the benchmark page. Plain words on the CPU backend and before any
+// tuning.
+import { useStore } from '../../state/store.ts';
+import { training } from '../../state/training.ts';
+
+/** "Tuning kernels for this GPU… 3/6" while the worker tunes (shown in the header). */
+export function TuningNote() {
+  const progress = useStore((s) => s.tuningProgress);
+  if (!progress) return null;
+  return (
+    <p className="tuning-note muted" data-testid="tuning-note" role="status">
+      Tuning kernels for this GPU… {progress.done}/{progress.total}
+    </p>
+  );
+}
+
+function AdapterFacts() {
+  const info = useStore((s) => s.runInfo);
+  const a = info?.adapter;
+  if (!a) return null;
+  return (
+    <dl className="performance-facts" data-testid="performance-adapter">
+      <dt>Adapter</dt>
+      <dd>
+        {a.vendor} / {a.architecture}
+        {a.description ? ` (${a.description})` : ''}
+      </dd>
+      <dt>Fallback adapter</dt>
+      <dd>{a.isFallbackAdapter ? 'yes (a software or low-power adapter)' : 'no'}</dd>
+      <dt>Features</dt>
+      <dd>{a.features.length ? a.features.join(', ') : 'none'}</dd>
+    </dl>
+  );
+}
+
+export function PerformanceSection() {
+  const info = useStore((s) => s.runInfo);
+  const tuned = useStore((s) => s.tuned);
+  const progress = useStore((s) => s.tuningProgress);
+  const error = useStore((s) => s.tuningError);
+  const throughput = useStore((s) => s.throughput);
+  const status = useStore((s) => s.runStatus);
+  const onGpu = info?.backendKind === 'webgpu';
+  let body: React.ReactNode;
+  if (!info) body = <p className="muted">No model yet: the adapter is shown once the session has started.</p>;
+  else if (!onGpu) body = <p data-testid="performance-cpu">Training runs on the CPU backend{info.fallbackReason ? ` (${info.fallbackReason})` : ''}: there are no GPU kernels to tune.</p>;
+  else if (!tuned && !progress) body = <p className="muted" data-testid="performance-untuned">Not tuned yet: the kernels are timed for this GPU when training starts (at most 2 s, once per adapter and browser version).</p>;
+  return (
+    <details className="performance" data-testid="performance" open>
+      <summary>Performance</summary>
+      <AdapterFacts />
+      {body}
+      {error && <p className="danger">Tuning failed, the built-in kernels are used: {error}</p>}
+      {onGpu && tuned && (
+        <>
+          <table className="performance-table" data-testid="performance-kernels">
+            <thead>
+              <tr>
+                <th>kernels</th>
+                <th>chosen</th>
+                <th>GFLOP/s</th>
+                <th>timed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tuned.jobs.map((j) => (
+                <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}`}>
+                  <td>{j.label}</td>
+                  <td>
+                    <code>{j.choice.name}</code>
+                  </td>
+                  <td>{j.choice.gflops.toFixed(2)}</td>
+                  <td>
+                    {j.measured}/{j.candidates} candidates
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="performance-source">
+            {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s). `}
+            Timing: {tuned.timing === 'timestamp-query' ? 'GPU timestamps (timestamp-query)' : 'wall clock'}.
+            {tuned.jobs.length === 0 ? ' The budget ran out before any candidate was timed: the built-in kernels are used.' : ''}
+          </p>
+        </>
+      )}
+      {info && (
+        <p data-testid="performance-step">
+          This run: {throughput ? `${throughput.msPerStep.toFixed(1)} ms per training step` : 'no steps timed yet'}.
+        </p>
+      )}
+      <p className="performance-actions">
+        {onGpu && (
+          <button type="button" data-testid="retune" disabled={status === 'running' || progress !== null} title={status === 'running' ? 'Pause training to re-run the tuning' : undefined} onClick={() => training.retuneKernels()}>
+            Re-run tuning
+          </button>
+        )}{' '}
+        <a href="?bench" target="_blank" rel="noopener" data-testid="bench-link">
+          Open the benchmark page
+        </a>
+      </p>
+    </details>
+  );
+}
