@@ -11,10 +11,10 @@ import { CpuBackend } from '../backend/cpu.ts';
 import type { Backend } from '../backend/backend.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import { scope, type Tensor } from '../tensor.ts';
-import { tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
+import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
 import { encodeGemm, setMatmulVariant, setTunedGemm } from './matmul.ts';
 import { CELLS, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
-import { setStepKernels, stepKernelChoices, type StepKernelPair } from './recurrent-selection.ts';
+import { defaultStepKernels, setStepKernels, stepKernelChoices, type StepKernelPair } from './recurrent-selection.ts';
 import { backward, zeroGrad } from './grad.ts';
 import { sum } from './reduce.ts';
 import {
@@ -259,14 +259,26 @@ const ROUNDS = 3;
 
 const pairName = (p: StepKernelPair) => `${p.forward.name}+${p.backward.name}`;
 
-/** Step-kernel pairs this adapter can compile: kernels using subgroups need the `subgroups` feature. */
-export function stepCandidates(gpu: WebGpuBackend, gates: number): StepKernelPair[] {
-  return stepKernelChoices(gates).filter((p) => (!p.forward.subgroups && !p.backward.subgroups) || gpu.hasSubgroups);
+/** `items` with the one named `first` moved to the front (when it is there). */
+function defaultFirst<C>(items: C[], name: (c: C) => string, first: string): C[] {
+  const i = items.findIndex((c) => name(c) === first);
+  return i <= 0 ? items : [items[i], ...items.slice(0, i), ...items.slice(i + 1)];
 }
 
-/** The GEMM variants the in-app tuner times here (the bench tuner's candidates). */
+/**
+ * Step-kernel pairs this adapter can compile (kernels using subgroups need the
+ * `subgroups` feature), the built-in default for a batch of B first: when the budget
+ * allows only one candidate, the tuner keeps what the app would have used anyway.
+ */
+export function stepCandidates(gpu: WebGpuBackend, gates: number, B = 16): StepKernelPair[] {
+  const usable = stepKernelChoices(gates).filter((p) => (!p.forward.subgroups && !p.backward.subgroups) || gpu.hasSubgroups);
+  return defaultFirst(usable, pairName, pairName(defaultStepKernels(gpu, B, gates)));
+}
+
+/** The GEMM variants the in-app tuner times here (the bench tuner's candidates), the built-in default first. */
 export function gemmCandidates(gpu: WebGpuBackend): GemmVariant[] {
-  return tuningCandidates(fourWideSubgroups(gpu)).filter((v) => !v.subgroups || gpu.hasSubgroups);
+  const usable = tuningCandidates(fourWideSubgroups(gpu)).filter((v) => !v.subgroups || gpu.hasSubgroups);
+  return defaultFirst(usable, (v) => v.name, (fourWideSubgroups(gpu) ? DEFAULT_SUBGROUP_GEMM : DEFAULT_GEMM).name);
 }
 
 export const stepJobKey = (r: RecurrentShape) => `step:${r.cell}:B${r.B}:H${r.H}`;
@@ -408,7 +420,7 @@ function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job<StepKernelPair> {
   return {
     key: stepJobKey(r),
     label: `${r.cell.toUpperCase()} step kernels`,
-    candidates: stepCandidates(gpu, G),
+    candidates: stepCandidates(gpu, G, r.B),
     name: pairName,
     flops: 6 * r.B * T * G * r.H * (r.I + r.H),
     round(pair) {
@@ -427,9 +439,11 @@ function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job<StepKernelPair> {
 /**
  * Chooses and applies GEMM variant and step kernels for `shapes` on this adapter: cached
  * choices (same cache version, browser and candidate lists) are applied without timing;
- * the other jobs time their candidates (compile round, then median of ROUNDS) until the
- * budget would be exceeded, keep the fastest that agrees with a CPU result, and are
- * written back. A job left with no timed candidate keeps the built-in default.
+ * the other jobs time their candidates (compile round, then median of ROUNDS), the
+ * built-in default first, each job within an equal share of what is left of the budget
+ * (measureWithinBudget: its first candidate always), keep the fastest that agrees with a
+ * CPU result, and are written back. A job whose timed candidates all disagree keeps the
+ * built-in default and is not cached.
  */
 export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, options: TuneKernelsOptions): Promise<KernelTuning | null> {
   const now = options.now ?? (() => performance.now());
@@ -445,7 +459,7 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
   // Names first (cheap): which jobs the cache answers.
   const plans = [
     { key: 'gemm', names: gemmCandidates(gpu).map((v) => v.name) },
-    ...(shapes.recurrent ? [{ key: stepJobKey(shapes.recurrent), names: stepCandidates(gpu, CELLS[shapes.recurrent.cell].gates).map(pairName) }] : []),
+    ...(shapes.recurrent ? [{ key: stepJobKey(shapes.recurrent), names: stepCandidates(gpu, CELLS[shapes.recurrent.cell].gates, shapes.recurrent.B).map(pairName) }] : []),
   ];
   const cached = plans.map((p) => cachedChoice(old, p.key, p.names));
   if (options.cacheOnly && cached.some((c) => !c)) return null;
@@ -462,13 +476,16 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
       if (hit) {
         const c = hit.choice;
         if (j === 0) setTunedGemm(gpu, variantByName(c.name) ?? null);
-        else setStepKernels(gpu, stepCandidates(gpu, CELLS[shapes.recurrent!.cell].gates).find((p) => pairName(p) === c.name) ?? null);
+        else setStepKernels(gpu, stepCandidates(gpu, CELLS[shapes.recurrent!.cell].gates, shapes.recurrent!.B).find((p) => pairName(p) === c.name) ?? null);
         sources.add(c.source);
         jobs.push({ job: plans[j].key, label: j === 0 ? 'GEMM' : `${shapes.recurrent!.cell.toUpperCase()} step kernels`, choice: c, timings: [], candidates: hit.candidates.length, measured: hit.measured, fromCache: true });
         continue;
       }
       const job = makers[j]();
       try {
+        // Each job still to tune gets an equal share of what is left of the budget.
+        const left = plans.slice(j).filter((_, k) => !cached[j + k]).length;
+        const share: Budget = { now, start: now(), budgetMs: Math.max(0, budget.budgetMs - (now() - budget.start)) / left };
         const { measured } = await measureWithinBudget(
           job.candidates,
           async (c) => {
@@ -477,7 +494,7 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
             for (let r = 0; r < ROUNDS; r++) times.push(await timer!.time(() => job.round(c)));
             return median(times);
           },
-          budget,
+          share,
           () => options.onProgress?.(++done, total),
         );
         const timings = measured.map((m) => ({ name: job.name(m.candidate), ms: m.ms, gflops: job.flops / (m.ms * 1e6) })).sort((x, y) => x.ms - y.ms);

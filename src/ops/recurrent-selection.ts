@@ -29,7 +29,12 @@ const stepOverride = new WeakMap<WebGpuBackend, StepKernelPair>();
  * invocation from B = 16 on, else 4), register-blocked elsewhere.
  */
 export function stepKernels(gpu: WebGpuBackend, B: number, gates = 4): StepKernelPair {
-  return stepOverride.get(gpu) ?? (fourWideSubgroups(gpu) ? sharedKernels(B >= 16 ? 16 : 4, gates) : BLOCKED);
+  return stepOverride.get(gpu) ?? defaultStepKernels(gpu, B, gates);
+}
+
+/** The per-step kernels used without an override (the kernel tuner times them first). */
+export function defaultStepKernels(gpu: WebGpuBackend, B: number, gates = 4): StepKernelPair {
+  return fourWideSubgroups(gpu) ? sharedKernels(B >= 16 ? 16 : 4, gates) : BLOCKED;
 }
 
 /** Makes the recurrent layers use these per-step kernels on this backend (benchmarks, tests). */

@@ -131,11 +131,12 @@ export interface Budget {
 }
 
 /**
- * Measures candidates in order until the budget would be exceeded: before each one, the
- * time spent so far plus the costliest candidate measured so far (compilation included)
- * must fit in the budget. The first candidate of a job is always measured when nothing
- * of the budget has been spent on this job yet and some budget is left. `measure`
- * returns the candidate's time (ms) or null when it could not be timed.
+ * Measures candidates in order until the budget would be exceeded: before each one after
+ * the first, the time spent so far plus the costliest candidate measured so far
+ * (compilation included) must fit in the budget. The first is always measured, so that
+ * a job keeps a timed choice (put the built-in default first): the budget can be exceeded
+ * by one candidate per job when compiling alone takes longer. `measure` returns the
+ * candidate's time (ms) or null when it could not be timed.
  */
 export async function measureWithinBudget<C>(
   candidates: readonly C[],
@@ -148,7 +149,7 @@ export async function measureWithinBudget<C>(
   let i = 0;
   for (; i < candidates.length; i++) {
     const spent = budget.now() - budget.start;
-    if (spent >= budget.budgetMs || (i > 0 && spent + costliest > budget.budgetMs)) break;
+    if (i > 0 && (spent >= budget.budgetMs || spent + costliest > budget.budgetMs)) break;
     const t0 = budget.now();
     const ms = await measure(candidates[i]);
     costliest = Math.max(costliest, budget.now() - t0);

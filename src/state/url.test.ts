@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultSetup } from './settings.ts';
-import { URL_KEYS, isForeignLink, queryFromSetup, setupChanges, setupFromQuery, summarizeUrlProblems } from './url.ts';
+import { URL_KEYS, benchPageFromQuery, isForeignLink, queryFromSetup, setupChanges, setupFromQuery, summarizeUrlProblems } from './url.ts';
 
 describe('setup in the URL', () => {
   it('writes nothing for the defaults and reads the defaults back', () => {
@@ -111,5 +111,17 @@ describe('changes and links', () => {
     expect(isForeignLink('?lr=0.006', 'lr=0.003')).toBe(true);
     // An entry opened with a link stays one, however the app rewrote it.
     expect(isForeignLink('?hidden=16&lr=0.006', 'hidden=16&lr=0.006', true)).toBe(true);
+  });
+});
+
+describe('the benchmark page switch', () => {
+  it('?bench opens the canonical benchmark, ?bench=quick the reduced one, and neither is a setting problem', () => {
+    expect(benchPageFromQuery('')).toBeNull();
+    expect(benchPageFromQuery('?lr=0.006')).toBeNull();
+    expect(benchPageFromQuery('?bench')).toEqual({ reduced: false });
+    expect(benchPageFromQuery('?bench=')).toEqual({ reduced: false });
+    expect(benchPageFromQuery('?bench=quick')).toEqual({ reduced: true });
+    expect(setupFromQuery('?bench').problems).toEqual([]);
+    expect(isForeignLink('?bench', null)).toBe(false);
   });
 });

@@ -255,9 +255,22 @@ export function setupFromQuery(query: string): ParsedUrl {
     else problems.push(`"tab=${clip(tabText)}": there is no such panel; the panels are ${TABS.join(', ')}.`);
   }
   for (const key of new Set(params.keys())) {
-    if (!known.has(key) && key !== 'tab' && key !== 'debugShaders') problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
+    if (!known.has(key) && !PAGE_SWITCHES.has(key)) problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
   return { setup, tab, problems };
+}
+
+/** Parameters that are not settings: the open panel, the shader log, the benchmark page. */
+const PAGE_SWITCHES = new Set(['tab', 'debugShaders', 'bench']);
+
+/**
+ * `?bench` opens the benchmark page instead of the app (the canonical configs);
+ * `?bench=quick` runs small configs (tests). Null when the parameter is absent.
+ */
+export function benchPageFromQuery(query: string): { reduced: boolean } | null {
+  const value = new URLSearchParams(query).get('bench');
+  if (value === null) return null;
+  return { reduced: value === 'quick' };
 }
 
 /** Longest key or value quoted in full in a message. */
@@ -320,8 +333,7 @@ export function setupChanges(before: Setup, after: Setup): string[] {
 /** The parameters of a query that set something up (the panel and debug switches do not). */
 function setupParams(query: string): string {
   const params = new URLSearchParams(query);
-  params.delete('tab');
-  params.delete('debugShaders');
+  for (const key of PAGE_SWITCHES) params.delete(key);
   params.sort();
   return params.toString();
 }

@@ -19,7 +19,7 @@ import { inspect, scanUnits } from './inspect.ts';
 import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
 import { tuneKernels, TUNING_BUDGET_MS } from '../ops/gemm-tuning.ts';
 import { recordStorage } from '../ops/tuning-cache.ts';
-import { tuningShapes } from './kernel-tuning.ts';
+import { limitsOfInterest, tuningShapes } from './kernel-tuning.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
 
@@ -403,22 +403,4 @@ export class TrainingSession {
 /** The browser's user agent (a browser update retunes the kernels); '' outside a browser. */
 function userAgent(): string {
   return typeof navigator !== 'undefined' ? navigator.userAgent : '';
-}
-
-/** Adapter limits that matter for GateScope's kernels and buffers. */
-function limitsOfInterest(gpu: WebGpuBackend): Record<string, number> {
-  const l = gpu.device.limits;
-  const info = gpu.gpu.adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
-  const out: Record<string, number> = {
-    maxBufferSize: l.maxBufferSize,
-    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-  };
-  if (typeof info.subgroupMinSize === 'number') out.subgroupMinSize = info.subgroupMinSize;
-  if (typeof info.subgroupMaxSize === 'number') out.subgroupMaxSize = info.subgroupMaxSize;
-  return out;
 }

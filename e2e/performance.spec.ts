@@ -1,0 +1,105 @@
+// Kernel tuning in the app and the benchmark page. The first training on this adapter
+// shows the tuning note, then the Performance section names the adapter and the chosen
+// kernels; after a reload the choice comes from the cache (no tuning note); "Re-run
+// tuning" tunes again. The benchmark page (`?bench=quick`: small configs, to keep the
+// test short; users get the canonical ones) runs, and its JSON download holds the adapter,
+// the kernels and positive timings.
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { progressStep, watchErrors } from './helpers.ts';
+
+/** Records every text the tuning note shows (it may be up for well under a second). */
+async function watchTuningNote(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __tuningNotes: string[] };
+    w.__tuningNotes = [];
+    const seen = () => {
+      const el = document.querySelector('[data-testid="tuning-note"]');
+      if (el?.textContent && w.__tuningNotes.at(-1) !== el.textContent) w.__tuningNotes.push(el.textContent);
+    };
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+const tuningNotes = (page: Page) => page.evaluate(() => (window as unknown as { __tuningNotes: string[] }).__tuningNotes);
+
+test('tunes at the first training, reads the cache after a reload, re-runs on request', async ({ page }) => {
+  test.setTimeout(60_000);
+  const { check } = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 30_000 });
+  await watchTuningNote(page);
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => progressStep(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  const notes = await tuningNotes(page);
+  expect(notes.length).toBeGreaterThan(0);
+  for (const n of notes) expect(n).toMatch(/^Tuning kernels for this GPU… \d+\/\d+$/);
+  const perf = page.getByTestId('performance');
+  await expect(perf.getByTestId('performance-adapter')).toContainText(/swiftshader/i);
+  await expect(perf.getByTestId('performance-adapter')).toContainText('timestamp-query');
+  await expect(perf.getByTestId('performance-job-gemm')).toContainText(/\d+\.\d\d/);
+  await expect(perf.getByTestId('performance-job-step')).toContainText(/LSTM step kernels/);
+  await expect(perf.getByTestId('performance-source')).toContainText(/^Tuned in .*Timing: GPU timestamps \(timestamp-query\)\./);
+  await expect(perf.getByTestId('performance-step')).toContainText(/\d+\.\d ms per training step/);
+  const chosen = await perf.getByTestId('performance-kernels').innerText();
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/);
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('gatescope.tuning|')));
+  expect(keys.length).toBe(1);
+
+  // Reload: the cached choice is applied when the session starts; training does not tune.
+  await page.reload();
+  await watchTuningNote(page);
+  await expect(page.getByRole('tab', { name: 'Train' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await expect(page.getByTestId('performance-source')).toContainText('From the cache of this adapter and browser', { timeout: 30_000 });
+  expect(await page.getByTestId('performance-kernels').innerText()).toBe(chosen);
+  const before = await progressStep(page);
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => progressStep(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 2);
+  expect(await tuningNotes(page)).toEqual([]);
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/);
+
+  // Re-run tuning times the kernels again.
+  await page.getByTestId('retune').click();
+  await expect(page.getByTestId('performance-source')).toContainText(/^Tuned in /, { timeout: 30_000 });
+  expect((await tuningNotes(page)).length).toBeGreaterThan(0);
+  check();
+});
+
+test('the benchmark page runs and downloads its results as JSON', async ({ page }) => {
+  test.setTimeout(60_000);
+  const { check } = watchErrors(page);
+  await page.goto('/?bench=quick');
+  await expect(page.getByTestId('bench-page')).toBeVisible();
+  await page.getByTestId('bench-run').click();
+  await expect(page.getByTestId('bench-progress')).toContainText(/Timing (LSTM|GRU) /);
+  await expect(page.getByTestId('bench-done')).toBeVisible({ timeout: 50_000 });
+  await expect(page.getByTestId('bench-adapter')).toContainText(/swiftshader/i);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bench-download').click()]);
+  const json = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  expect(json.format).toBe('gatescope-benchmark');
+  expect(json.configSet).toBe('reduced');
+  expect(json.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+  expect(json.userAgent).toContain('Chrome');
+  expect(json.adapter.isFallbackAdapter).toBe(true);
+  expect(json.adapter.features).toContain('timestamp-query');
+  expect(json.limits.maxBufferSize).toBeGreaterThan(0);
+  expect(json.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+  const rows = json.results as Record<string, unknown>[];
+  expect(rows.map((r) => `${r.cell}/${r.backend}`).sort()).toEqual(['gru/cpu', 'gru/webgpu', 'lstm/cpu', 'lstm/webgpu']);
+  for (const r of rows) {
+    expect(r.error, `${r.cell}/${r.backend}`).toBeNull();
+    expect(r.optimizer).toBe('adam');
+    for (const k of ['trainMedianMs', 'forwardMedianMs', 'trainGflops']) expect(r[k], `${r.cell}/${r.backend} ${k}`).toBeGreaterThan(0);
+    expect(r.stepsTimed).toBeGreaterThan(0);
+    if (r.backend === 'webgpu') {
+      const kernels = r.kernels as { gemm: string; step: string; timing: string };
+      expect(kernels.gemm).toMatch(/\S/);
+      expect(kernels.step).toMatch(/\S/);
+      expect(kernels.timing).toBe('timestamp-query');
+    } else expect(r.kernels).toBeNull();
+  }
+  check();
+});

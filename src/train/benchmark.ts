@@ -1,0 +1,125 @@
+// The benchmark any user can run (the `?bench` page): training steps and forward passes
+// of the canonical recurrent classifier
+//   x [B, T, I] → one recurrent layer (LSTM | GRU, H) → h_T → Linear(10) → softmax cross-entropy → Adam
+// on a GateScope backend: two warm-up steps (the first compiles), then `steps` timed
+// ones with the GPU work awaited; the median. Results are collected as JSON from real
+// GPUs (see README, "Benchmark your GPU").
+import type { Backend } from '../backend/backend.ts';
+import type { AdapterSummary } from '../gpu/device.ts';
+import { noGrad } from '../autograd/tape.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import { backward, zeroGrad } from '../ops/grad.ts';
+import { matmul } from '../ops/matmul.ts';
+import { initRecurrentParams, recurrent, type RecurrentConfig } from '../ops/recurrent.ts';
+import { softmaxCrossEntropy } from '../ops/loss.ts';
+import { Adam } from '../optim/adam.ts';
+import { Random } from '../random.ts';
+
+export interface BenchConfig {
+  name: string;
+  cell: 'lstm' | 'gru';
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+}
+
+/** What every user runs by default: the configs of `npm run bench`'s canonical rows. */
+export const CANONICAL_BENCH: BenchConfig[] = [
+  { name: 'canonical', cell: 'lstm', B: 32, T: 32, I: 64, H: 128 },
+  { name: 'canonical', cell: 'gru', B: 32, T: 32, I: 64, H: 128 },
+];
+
+/** A small version for tests (`?bench=quick`): results say "reduced". */
+export const REDUCED_BENCH: BenchConfig[] = [
+  { name: 'reduced', cell: 'lstm', B: 8, T: 8, I: 16, H: 32 },
+  { name: 'reduced', cell: 'gru', B: 8, T: 8, I: 16, H: 32 },
+];
+
+/** Timed steps per measurement (after two warm-up steps): canonical, reduced. */
+export const BENCH_STEPS = { canonical: 10, reduced: 3 } as const;
+
+export interface BenchTiming {
+  /** Median ms of one training step (forward, backward, Adam) / forward pass. */
+  trainMs: number;
+  forwardMs: number;
+  /** Timed steps of each kind. */
+  steps: number;
+  /** Training FLOPs per step / median step time. */
+  gflops: number;
+}
+
+/** Training FLOPs per step: 24·B·T·H·(I+H) for an LSTM layer, 18·B·T·H·(I+H) for a GRU layer. */
+export const benchFlops = (c: BenchConfig) => (c.cell === 'lstm' ? 24 : 18) * c.B * c.T * c.H * (c.I + c.H);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timeSteps(step: () => Promise<void>, steps: number): Promise<number> {
+  for (let i = 0; i < 2; i++) await step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Times the canonical model of `c` on `backend`. */
+export async function benchmarkConfig(backend: Backend, c: BenchConfig, steps: number): Promise<BenchTiming> {
+  const config: RecurrentConfig = { cell: c.cell, inputSize: c.I, hiddenSize: c.H, numLayers: 1, bidirectional: false, dropout: 0 };
+  const p = initRecurrentParams(backend, config, 1);
+  const rng = new Random(3);
+  const w = backend.fromArray(Float32Array.from({ length: c.H * 10 }, () => rng.uniform(-0.1, 0.1)), [c.H, 10], 'f32', 'bench.w').param();
+  const bias = backend.zeros([10], 'f32', 'bench.bias').param();
+  const params: Tensor[] = [...p.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), w, bias];
+  const opt = new Adam(params, { lr: 1e-3 });
+  const data = new Random(7);
+  const x = backend.fromArray(Float32Array.from({ length: c.B * c.T * c.I }, () => data.uniform(-1, 1)), [c.B, c.T, c.I], 'f32', 'bench.x').keep();
+  const y = backend.fromArray(Int32Array.from({ length: c.B }, () => data.int(10)), [c.B], 'i32', 'bench.y').keep();
+  const logits = () => matmul(recurrent(x, null, p, config).hN[0], w, { bias });
+  try {
+    const trainMs = await timeSteps(async () => {
+      scope(() => {
+        backward(softmaxCrossEntropy(logits(), y).loss);
+        opt.update();
+        zeroGrad(params);
+      });
+      await backend.sync();
+    }, steps);
+    const forwardMs = await timeSteps(async () => {
+      noGrad(() => scope(() => void softmaxCrossEntropy(logits(), y)));
+      await backend.sync();
+    }, steps);
+    return { trainMs, forwardMs, steps, gflops: benchFlops(c) / (trainMs * 1e6) };
+  } finally {
+    for (const t of [...params, x, y]) t.dispose();
+  }
+}
+
+/** One measured row of the benchmark page. */
+export interface BenchRow {
+  config: string;
+  cell: 'lstm' | 'gru';
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+  backend: 'webgpu' | 'cpu';
+  /** Medians and steps; null with `error` when the row could not run. */
+  timing: BenchTiming | null;
+  error?: string;
+  /** WebGPU rows: the kernels the tuner chose for this config, and how they were timed. */
+  kernels?: { gemm: string | null; step: string | null; timing: string; fromCache: boolean; gflops: Record<string, number> };
+}
+
+export type ToBenchWorker = { type: 'run'; reduced: boolean; tuningEntries: Record<string, string> };
+
+export type FromBenchWorker =
+  | { type: 'adapter'; adapter: AdapterSummary | null; limits: Record<string, number> | null; webgpuError: string | null }
+  | { type: 'progress'; message: string; done: number; total: number }
+  | { type: 'row'; row: BenchRow }
+  /** A tuning entry for the page to keep in localStorage (shared with the app). */
+  | { type: 'tuningEntry'; key: string; value: string }
+  | { type: 'done' }
+  | { type: 'failed'; message: string };
