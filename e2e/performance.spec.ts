@@ -103,3 +103,30 @@ test('the benchmark page runs and downloads its results as JSON', async ({ page 
   }
   check();
 });
+
+test('on a fallback adapter: compares WebGPU with the CPU for this model, says which is faster, lets the user choose', async ({ page }) => {
+  test.setTimeout(60_000);
+  const { check } = watchErrors(page);
+  // A small text-only model (the README's example link), so that both backends step quickly.
+  await page.goto('/?data=memory&cell=rnn_tanh&fusion=text&hidden=16&lr=0.01&tab=train');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 30_000 });
+  await expect(page.getByTestId('performance-adapter')).toContainText('Fallback adapteryes');
+  await page.getByTestId('compare-backends').click();
+  const sentence = /(CPU is faster for this model: \d+ ms\/step vs \d+ ms\/step on the fallback GPU \(.+\)|WebGPU is faster for this model: \d+ ms\/step on the fallback GPU \(.+\) vs \d+ ms\/step on the CPU)/;
+  await expect(page.getByTestId('backend-comparison')).toHaveText(sentence, { timeout: 40_000 });
+  const said = (await page.getByTestId('backend-comparison').innerText()).replace(/\.$/, '');
+  await expect(page.getByTestId('backend-badge')).toHaveText(new RegExp(`^WebGPU · .* · ${said.replace(/[()/.]/g, '\\$&')}$`));
+  // The user overrides: the model trains on the CPU, and back.
+  await page.getByTestId('use-cpu').click();
+  await expect(page.getByTestId('backend-badge')).toHaveText(`CPU — chosen for this model: ${said}`);
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => progressStep(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/);
+  await page.getByTestId('use-webgpu').click();
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · .*swiftshader/i);
+  // The comparison is cached per model and adapter: a reload shows it without measuring.
+  await page.reload();
+  await expect(page.getByTestId('backend-badge')).toContainText(said, { timeout: 30_000 });
+  check();
+});

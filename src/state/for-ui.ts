@@ -20,3 +20,4 @@ export { trainingMemory } from '../models/memory.ts';
 // Training: reading a run's history and a cross-validation's folds.
 export { detectOverfitting } from '../train/overfitting.ts';
 export { summarizeFolds } from '../train/cross-validate.ts';
+export { comparisonText } from '../train/backend-race.ts';

@@ -14,6 +14,8 @@ import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
 import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
+import { comparisonKey, comparisonText, readComparison } from '../train/backend-race.ts';
+import type { BackendChoice, ReadyInfo } from '../train/protocol.ts';
 
 /** What the Inspect panel calls; backed by the session's worker. */
 export interface InspectApi {
@@ -94,7 +96,7 @@ class TrainingController {
     const spare = takeTransferableCopy(target.dataset);
     store.resetTuning();
     client.send(
-      { type: 'init', dataset: spare ?? target.dataset, model: target.model, train: target.train, backend: 'auto', features: target.features, resume: resume?.state, tuningEntries: storedTuningEntries() },
+      { type: 'init', dataset: spare ?? target.dataset, model: target.model, train: target.train, backend: store.backendChoice, features: target.features, resume: resume?.state, tuningEntries: storedTuningEntries() },
       spare ? transferables(spare) : [],
     );
     return this.ready;
@@ -213,6 +215,59 @@ class TrainingController {
     this.client?.send({ type: 'pause' });
   }
 
+  /**
+   * On a fallback adapter: times a few steps of this model on WebGPU and on the CPU (in
+   * the worker, on fresh copies of the model), shows and caches the result.
+   */
+  async compareBackends(): Promise<void> {
+    const store = useStore.getState();
+    const info = store.runInfo;
+    const session = store.session;
+    if (!this.client || !info?.adapter || !session) return;
+    store.setBackendComparison(store.backendComparison, 'running');
+    try {
+      const c = await this.client.request({ type: 'compareBackends' });
+      saveTuningEntry(comparisonKey(info.adapter, session.model, session.train, session.dataset), JSON.stringify(c));
+      useStore.getState().setBackendComparison(c);
+      this.showBackend(info);
+    } catch (e) {
+      useStore.getState().setBackendComparison(store.backendComparison, { error: (e as Error).message });
+    }
+  }
+
+  /**
+   * Trains this model on the chosen backend from now on: the session is rebuilt there
+   * (from its trained state when it has taken steps).
+   */
+  async useBackend(choice: BackendChoice): Promise<void> {
+    const store = useStore.getState();
+    if (store.backendChoice === choice || store.runStatus === 'running') return;
+    let resume: ResumeSpec | null = null;
+    if ((store.progress?.step ?? 0) > 0) {
+      try {
+        resume = { state: await this.exportState(), steps: this.steps.slice() };
+      } catch (e) {
+        store.addLog(`Could not read the trained model to move it: ${(e as Error).message}`);
+        return;
+      }
+    }
+    useStore.getState().setBackendChoice(choice);
+    await this.newSession(resume);
+  }
+
+  /** The backend badge's words for a ready session (and the cached backend comparison on a fallback adapter). */
+  private showBackend(info: ReadyInfo, lostPrefix = 'CPU — WebGPU unavailable: '): void {
+    const store = useStore.getState();
+    const session = store.session;
+    const cached =
+      info.adapter?.isFallbackAdapter && session ? readComparison(storedTuningEntries()[comparisonKey(info.adapter, session.model, session.train, session.dataset)], navigator.userAgent) : null;
+    if (info.adapter?.isFallbackAdapter || store.backendChoice === 'auto') store.setBackendComparison(cached);
+    const comparison = useStore.getState().backendComparison;
+    if (store.backendChoice === 'cpu') store.setBackendProbe({ kind: 'cpu', text: `CPU — chosen for this model${comparison ? `: ${comparisonText(comparison)}` : ''}` });
+    else if (info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `${lostPrefix}${info.fallbackReason}` });
+    else store.setBackendProbe({ kind: 'webgpu', text: comparison ? `${info.backend} · ${comparisonText(comparison)}` : info.backend });
+  }
+
   /** "Re-run tuning": the worker times the kernels again for this session's model (refused while training runs). */
   retuneKernels(): void {
     this.client?.send({ type: 'retune' });
@@ -318,8 +373,7 @@ class TrainingController {
           store.sessionRestored(e.info, this.resume.state);
           this.resume = null;
         } else store.sessionReady(e.info);
-        if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — WebGPU unavailable: ${e.info.fallbackReason}` });
-        else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
+        this.showBackend(e.info);
         this.resolveReady(true);
         break;
       case 'deviceLost':
@@ -333,8 +387,7 @@ class TrainingController {
         liveRun.reset(e.info.layerNames);
         liveRun.push(this.steps);
         store.sessionRestored(e.info, e.position);
-        if (e.info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `CPU — ${e.info.fallbackReason}` });
-        else store.setBackendProbe({ kind: 'webgpu', text: e.info.backend });
+        this.showBackend(e.info, 'CPU — ');
         store.setDeviceNotice(deviceLossMessage(e.lostAtStep, from, e.resumed ? 'resumed' : useStore.getState().runStatus === 'finished' ? 'finished' : 'paused', e.info.fallbackReason));
         break;
       }

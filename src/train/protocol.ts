@@ -9,6 +9,7 @@ import type { EvalResult, SplitName } from './evaluate.ts';
 import type { TrainerEvent, TrainingState } from './trainer.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { KernelTuning } from '../ops/gemm-tuning.ts';
+import type { BackendComparison } from './backend-race.ts';
 
 export type { TrainingState };
 
@@ -76,6 +77,8 @@ export type ToWorker =
   | { type: 'scanUnits'; requestId: number; request: UnitScanRequest }
   | { type: 'exportState'; requestId: number }
   | { type: 'outputs'; requestId: number; indices: number[] }
+  /** Times a few training steps of the model on WebGPU and on the CPU (fallback adapters; not while training runs). */
+  | { type: 'compareBackends'; requestId: number }
   /** Times the kernels again, ignoring the cached choice ("Re-run tuning"; not while training runs). */
   | { type: 'retune' }
   /** Test hook: destroys the GPU device as a driver reset would (see README, "Faults"). */
@@ -112,6 +115,7 @@ export interface ResultValues {
   scanUnits: UnitScanResult;
   exportState: TrainingState;
   outputs: Float32Array;
+  compareBackends: BackendComparison;
 }
 
 /** Where a session rebuilt from a saved or host-kept state stands. */

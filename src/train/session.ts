@@ -20,6 +20,7 @@ import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, Unit
 import { tuneKernels, TUNING_BUDGET_MS } from '../ops/gemm-tuning.ts';
 import { recordStorage } from '../ops/tuning-cache.ts';
 import { limitsOfInterest, tuningShapes } from './kernel-tuning.ts';
+import { compareBackends, type BackendComparison } from './backend-race.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
 
@@ -132,6 +133,18 @@ export class TrainingSession {
       }
     })();
     return this.tuning;
+  }
+
+  /**
+   * Times a few steps of this model, built afresh, on the WebGPU backend (tuned first) and
+   * on the CPU backend (see backend-race.ts). The session's own model is not touched.
+   */
+  async compareBackends(): Promise<BackendComparison> {
+    const gpu = this.backend;
+    if (!(gpu instanceof WebGpuBackend) || !this.built) throw new Error('training runs on the CPU backend: there is no GPU to compare with');
+    if (this.trainer?.state === 'running' || this.startPending) throw new Error('pause training before comparing the backends');
+    await this.tune();
+    return compareBackends(gpu, new CpuBackend(), gpu.gpu.info.description || `${gpu.gpu.info.vendor} / ${gpu.gpu.info.architecture}`, userAgent(), this.built);
   }
 
   /** "Re-run tuning": times the kernels again (refused while training runs: the timings would include its steps). */

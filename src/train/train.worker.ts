@@ -58,6 +58,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       case 'outputs':
         void session.answer(m.requestId, () => session.outputs(m.indices));
         break;
+      case 'compareBackends':
+        void session.answer(m.requestId, () => session.compareBackends());
+        break;
       case 'retune':
         session.retune().catch((e: unknown) => post({ type: 'log', message: e instanceof Error ? e.message : String(e) }));
         break;

@@ -1,8 +1,11 @@
 // Performance slice: what the training worker's kernel tuner is doing or chose for the
-// current session (the Performance section and the tuning note read it).
+// current session, and on a fallback adapter which backend trains this model faster and
+// which one the user picked (the Performance section, the tuning note and the backend
+// badge read it).
 import type { StateCreator } from 'zustand';
 import type { KernelTuning } from '../../ops/gemm-tuning.ts';
-import type { TuningReport } from '../../train/protocol.ts';
+import type { BackendChoice, TuningReport } from '../../train/protocol.ts';
+import type { BackendComparison } from '../../train/backend-race.ts';
 import type { Store } from '../store.ts';
 
 export interface PerformanceSlice {
@@ -12,7 +15,15 @@ export interface PerformanceSlice {
   tuned: KernelTuning | null;
   /** Why the last tuning failed (the built-in kernels are used), or null. */
   tuningError: string | null;
+  /** On a fallback adapter: this model's measured ms/step on WebGPU and on the CPU (cached), or null. */
+  backendComparison: BackendComparison | null;
+  /** 'running' while the comparison is measured; an error in plain words when it failed. */
+  comparisonStatus: 'idle' | 'running' | { error: string };
+  /** The backend the user picked for this model ('auto': WebGPU where available). */
+  backendChoice: BackendChoice;
   applyTuningReport(report: TuningReport): void;
+  setBackendComparison(c: BackendComparison | null, status?: PerformanceSlice['comparisonStatus']): void;
+  setBackendChoice(choice: BackendChoice): void;
   /** A new session: nothing tuned yet. */
   resetTuning(): void;
 }
@@ -30,4 +41,9 @@ export const createPerformanceSlice: StateCreator<Store, [], [], PerformanceSlic
           : { tuningProgress: null, tuningError: r.message },
     ),
   resetTuning: () => set({ tuningProgress: null, tuned: null, tuningError: null }),
+  backendComparison: null,
+  comparisonStatus: 'idle',
+  backendChoice: 'auto',
+  setBackendComparison: (c, status = 'idle') => set({ backendComparison: c, comparisonStatus: status }),
+  setBackendChoice: (choice) => set({ backendChoice: choice }),
 });

@@ -1,9 +1,11 @@
 // The Performance section of the Train panel: the adapter, the kernels the tuner chose
 // for this model with their GFLOP/s, how they were timed, the current run's ms per step,
-// "Re-run tuning", and the benchmark page. Plain words on the CPU backend and before any
-// tuning.
+// "Re-run tuning", the benchmark page, and on a fallback adapter the WebGPU-vs-CPU
+// comparison for this model with the choice between them. Plain words on the CPU backend
+// and before any tuning.
 import { useStore } from '../../state/store.ts';
 import { training } from '../../state/training.ts';
+import { comparisonText } from '../../state/for-ui.ts';
 
 /** "Tuning kernels for this GPU… 3/6" while the worker tunes (shown in the header). */
 export function TuningNote() {
@@ -35,6 +37,49 @@ function AdapterFacts() {
   );
 }
 
+/**
+ * On a fallback adapter (a software GPU such as SwiftShader) the CPU backend can be the
+ * faster one: measure both on this model, and let the user train on either.
+ */
+function BackendRace() {
+  const info = useStore((s) => s.runInfo);
+  const comparison = useStore((s) => s.backendComparison);
+  const status = useStore((s) => s.comparisonStatus);
+  const choice = useStore((s) => s.backendChoice);
+  const run = useStore((s) => s.runStatus);
+  const fallback = info?.adapter?.isFallbackAdapter ?? false;
+  if (!fallback && choice !== 'cpu') return null;
+  const busy = run === 'running' || run === 'starting' || status === 'running';
+  return (
+    <div className="backend-race" data-testid="backend-race">
+      {choice === 'cpu' ? (
+        <p>
+          This model trains on the CPU backend because you chose it{comparison ? ` (${comparisonText(comparison)})` : ''}.{' '}
+          <button type="button" data-testid="use-webgpu" disabled={busy} onClick={() => void training.useBackend('auto')}>
+            Use WebGPU again
+          </button>
+        </p>
+      ) : (
+        <>
+          <p>
+            This is a fallback adapter (a software or low-power GPU): for some models the CPU backend is faster.{' '}
+            {comparison ? <span data-testid="backend-comparison">{comparisonText(comparison)}.</span> : 'Not compared for this model yet.'}
+          </p>
+          <p>
+            <button type="button" data-testid="compare-backends" disabled={busy} title={run === 'running' ? 'Pause training to compare' : undefined} onClick={() => void training.compareBackends()}>
+              {status === 'running' ? 'Comparing…' : comparison ? 'Compare again' : 'Compare with the CPU backend'}
+            </button>{' '}
+            <button type="button" data-testid="use-cpu" disabled={busy} onClick={() => void training.useBackend('cpu')}>
+              Train this model on the CPU{comparison?.faster === 'cpu' ? ' (faster)' : ''}
+            </button>
+          </p>
+        </>
+      )}
+      {typeof status === 'object' && <p className="danger">Could not compare: {status.error}</p>}
+    </div>
+  );
+}
+
 export function PerformanceSection() {
   const info = useStore((s) => s.runInfo);
   const tuned = useStore((s) => s.tuned);
@@ -52,6 +97,7 @@ export function PerformanceSection() {
       <summary>Performance</summary>
       <AdapterFacts />
       {body}
+      <BackendRace />
       {error && <p className="danger">Tuning failed, the built-in kernels are used: {error}</p>}
       {onGpu && tuned && (
         <>
