@@ -263,7 +263,8 @@ class TrainingController {
       info.adapter?.isFallbackAdapter && session ? readComparison(storedTuningEntries()[comparisonKey(info.adapter, session.model, session.train, session.dataset)], navigator.userAgent) : null;
     if (info.adapter?.isFallbackAdapter || store.backendChoice === 'auto') store.setBackendComparison(cached);
     const comparison = useStore.getState().backendComparison;
-    if (store.backendChoice === 'cpu') store.setBackendProbe({ kind: 'cpu', text: `CPU — chosen for this model${comparison ? `: ${comparisonText(comparison)}` : ''}` });
+    if (info.chosenReason) store.setBackendProbe({ kind: 'cpu', text: info.chosenReason });
+    else if (store.backendChoice === 'cpu') store.setBackendProbe({ kind: 'cpu', text: `CPU — chosen for this model${comparison ? `: ${comparisonText(comparison)}` : ''}` });
     else if (info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `${lostPrefix}${info.fallbackReason}` });
     else store.setBackendProbe({ kind: 'webgpu', text: comparison ? `${info.backend} · ${comparisonText(comparison)}` : info.backend });
   }

@@ -90,6 +90,8 @@ export interface ReadyInfo {
   backendKind: 'webgpu' | 'cpu';
   /** Why WebGPU was not used, when the backend is the CPU. */
   fallbackReason: string | null;
+  /** Set when the CPU was chosen over a fallback adapter because it measured faster for this model (backend-race.ts). */
+  chosenReason?: string | null;
   parameters: number;
   paramNames: string[];
   layerNames: string[];

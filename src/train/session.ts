@@ -20,7 +20,7 @@ import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, Unit
 import { tuneKernels, TUNING_BUDGET_MS } from '../ops/gemm-tuning.ts';
 import { recordStorage } from '../ops/tuning-cache.ts';
 import { limitsOfInterest, tuningShapes } from './kernel-tuning.ts';
-import { compareBackends, type BackendComparison } from './backend-race.ts';
+import { compareBackends, comparisonKey, readComparison, type BackendComparison } from './backend-race.ts';
 
 type InitMessage = Extract<ToWorker, { type: 'init' }>;
 
@@ -81,13 +81,24 @@ export class TrainingSession {
         fallbackReason = e instanceof Error ? e.message : String(e);
       }
     } else fallbackReason = 'the CPU backend was chosen';
+    let chosenReason: string | null = null;
+    if (m.backend === 'auto' && this.backend instanceof WebGpuBackend && this.backend.gpu.info.isFallbackAdapter) {
+      // A measured comparison for this model on this fallback adapter (backend-race.ts) picks the faster backend.
+      const gpu = this.backend;
+      const c = readComparison(m.tuningEntries?.[comparisonKey(gpu.gpu.info, m.model, m.train, m.dataset)], userAgent());
+      if (c?.faster === 'cpu') {
+        chosenReason = `CPU chosen: ${c.cpuMs.toFixed(0)} ms/step vs ${c.webgpuMs.toFixed(0)} ms/step on the fallback GPU (${c.adapter})`;
+        gpu.device.destroy();
+        this.backend = null;
+      }
+    }
     this.built = m;
     this.stepDelayMs = null;
     this.earlyStopping = null;
     this.tuningEntries = { ...(m.tuningEntries ?? {}) };
     this.tuning = null;
     const trainer = this.buildTrainer(m.resume ?? null);
-    this.post({ type: 'ready', info: this.readyInfo(trainer, fallbackReason) });
+    this.post({ type: 'ready', info: { ...this.readyInfo(trainer, fallbackReason), chosenReason } });
     await this.applyCachedTuning();
   }
 

@@ -48,14 +48,26 @@ function BackendRace() {
   const choice = useStore((s) => s.backendChoice);
   const run = useStore((s) => s.runStatus);
   const fallback = info?.adapter?.isFallbackAdapter ?? false;
-  if (!fallback && choice !== 'cpu') return null;
   const busy = run === 'running' || run === 'starting' || status === 'running';
+  if (info?.chosenReason) {
+    return (
+      <div className="backend-race" data-testid="backend-race">
+        <p>
+          <span data-testid="backend-chosen">{info.chosenReason}</span> (measured for this model on this adapter).{' '}
+          <button type="button" data-testid="use-webgpu" disabled={busy} onClick={() => void training.useBackend('webgpu')}>
+            Use WebGPU for this model
+          </button>
+        </p>
+      </div>
+    );
+  }
+  if (!fallback && choice !== 'cpu') return null;
   return (
     <div className="backend-race" data-testid="backend-race">
       {choice === 'cpu' ? (
         <p>
           This model trains on the CPU backend because you chose it{comparison ? ` (${comparisonText(comparison)})` : ''}.{' '}
-          <button type="button" data-testid="use-webgpu" disabled={busy} onClick={() => void training.useBackend('auto')}>
+          <button type="button" data-testid="use-webgpu" disabled={busy} onClick={() => void training.useBackend('webgpu')}>
             Use WebGPU again
           </button>
         </p>
