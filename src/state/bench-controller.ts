@@ -4,7 +4,7 @@
 // builds the JSON a user downloads and sends in (README, "Benchmark your GPU").
 import { create } from 'zustand';
 import type { AdapterSummary } from '../gpu/device.ts';
-import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
+import { saveTuningEntry, storedTuningEntries } from './tuning-storage.ts';
 import type { BenchRow, FromBenchWorker, ToBenchWorker } from '../train/benchmark.ts';
 
 export interface BenchState {
@@ -36,19 +36,6 @@ export const BENCH_JSON_VERSION = 1;
 
 let worker: Worker | null = null;
 
-function tuningEntries(): Record<string, string> {
-  const out: Record<string, string> = {};
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (key?.startsWith(TUNING_KEY_PREFIX)) out[key] = localStorage.getItem(key) ?? '';
-    }
-  } catch {
-    // storage disabled: the worker tunes without a cache
-  }
-  return out;
-}
-
 function onMessage(m: FromBenchWorker): void {
   switch (m.type) {
     case 'adapter':
@@ -61,11 +48,7 @@ function onMessage(m: FromBenchWorker): void {
       useBench.setState((s) => ({ rows: [...s.rows, m.row] }));
       break;
     case 'tuningEntry':
-      try {
-        localStorage.setItem(m.key, m.value);
-      } catch {
-        // a full or disabled storage only costs a tuning next time
-      }
+      saveTuningEntry(m.key, m.value);
       break;
     case 'done':
       useBench.setState({ status: 'done' });
@@ -90,7 +73,7 @@ export function runBenchmark(reduced: boolean): void {
   worker = new Worker(new URL('../train/bench.worker.ts', import.meta.url), { type: 'module', name: 'gatescope-benchmark' });
   worker.onmessage = (e: MessageEvent<FromBenchWorker>) => onMessage(e.data);
   worker.onerror = (e) => onMessage({ type: 'failed', message: `the benchmark worker failed: ${e.message || 'unknown error'}` });
-  worker.postMessage({ type: 'run', reduced, tuningEntries: tuningEntries() } satisfies ToBenchWorker);
+  worker.postMessage({ type: 'run', reduced, tuningEntries: storedTuningEntries() } satisfies ToBenchWorker);
 }
 
 /** The results as the JSON file users download and send in. */

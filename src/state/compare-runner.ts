@@ -5,6 +5,7 @@
 // each run did.
 import { kFoldSplits } from '../data/splits.ts';
 import { TrainingClient } from '../train/client.ts';
+import { saveTuningEntry, storedTuningEntries } from './tuning-storage.ts';
 import type { FromWorker } from '../train/protocol.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
@@ -261,6 +262,10 @@ class CompareRunner {
           case 'fatal':
             finish({ status: 'failed', note: e.message });
             break;
+          case 'tuning':
+            // Kernels tuned for this run's model are kept for the next (see tuning-storage.ts).
+            if (e.report.status === 'done' && e.report.tuning.store) saveTuningEntry(e.report.tuning.store.key, JSON.stringify(e.report.tuning.store.entry));
+            break;
           default:
             break;
         }
@@ -268,7 +273,7 @@ class CompareRunner {
       const client = new TrainingClient(onEvent);
       this.client = client;
       const useFeatures = run.model.image.encoder === 'features' && features?.datasetVersion === datasetVersion ? features.features : undefined;
-      client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures });
+      client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures, tuningEntries: storedTuningEntries() });
     });
   }
 

@@ -13,7 +13,7 @@ import { takeTransferableCopy } from './data-controller.ts';
 import { liveRun } from './live.ts';
 import { currentTarget } from './target.ts';
 import { useStore } from './store.ts';
-import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
+import { saveTuningEntry, storedTuningEntries } from './tuning-storage.ts';
 import { comparisonKey, comparisonText, readComparison } from '../train/backend-race.ts';
 import type { BackendChoice, ReadyInfo } from '../train/protocol.ts';
 
@@ -456,28 +456,6 @@ function deviceLossMessage(lostAtStep: number, resumedFrom: number, run: 'resume
   if (run === 'resumed') return `The GPU was reset at step ${lostAtStep}; training resumed from step ${resumedFrom} ${where}. ${again}`;
   if (run === 'finished') return `The GPU was reset after training finished at step ${lostAtStep}; the trained model was rebuilt ${where}.`;
   return `The GPU was reset at step ${lostAtStep}; the model was rebuilt from step ${resumedFrom} ${where}. Press Train to go on.${repeated > 0 ? ` The last ${repeated === 1 ? 'step' : `${repeated} steps`} will be trained again.` : ''}`;
-}
-
-/** The kernel-tuning entries in localStorage (a worker has none: they travel with the init message). */
-function storedTuningEntries(): Record<string, string> {
-  const out: Record<string, string> = {};
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (key?.startsWith(TUNING_KEY_PREFIX)) out[key] = localStorage.getItem(key) ?? '';
-    }
-  } catch {
-    // storage disabled: the kernels are tuned again
-  }
-  return out;
-}
-
-function saveTuningEntry(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // a full or disabled storage only costs a tuning next time
-  }
 }
 
 /** The one controller of the main run. */
