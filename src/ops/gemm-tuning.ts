@@ -358,50 +358,57 @@ class GpuTimer {
   }
 }
 
-
-/** A job the tuner runs: candidates by name, how to time one, how to check and apply a winner. */
-interface Job<C> {
+/** A tuning job: its candidates by name and how to apply one (cheap), and `bench`, which allocates what timing and checking them needs. */
+interface Job {
+  /** Cache key: "gemm" or "step:<cell>:B<B>:H<H>". */
   key: string;
   label: string;
-  candidates: C[];
-  name(c: C): string;
-  /** FLOPs of one timed round. */
-  flops: number;
-  /** Records one round of the candidate's work (the first call compiles its pipelines). */
-  round(c: C): void;
-  agrees(c: C): Promise<boolean>;
-  apply(c: C | null): void;
-  dispose(): void;
+  names: string[];
+  /** Applies the named candidate, or the built-in default for null. */
+  apply(name: string | null): void;
+  bench(): {
+    /** FLOPs of one timed round. */
+    flops: number;
+    /** Records one round of the candidate's work (the first call compiles its pipelines). */
+    round(name: string): void;
+    agrees(name: string): Promise<boolean>;
+    dispose(): void;
+  };
 }
 
 /** The GEMM job: every candidate on the model's GEMMs (repeated so a round does ≥ 20 MFLOP). */
-function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job<GemmVariant> {
+function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job {
+  const byName = new Map(gemmCandidates(gpu).map((v) => [v.name, v]));
   const gemms = shapes.length ? shapes : TIMED;
-  const size = Math.max(...gemms.map((s) => Math.max(s.M * s.K, s.K * s.N, s.M * s.N)));
-  const a = gpu.empty([size], 'f32', 'tuning.a');
-  const b = gpu.empty([size], 'f32', 'tuning.b');
-  const c = gpu.empty([size], 'f32', 'tuning.c');
-  const fill = new Float32Array(size).map((_, i) => ((i * 7919) % 97) / 97 - 0.5);
-  gpu.write(a, fill);
-  gpu.write(b, fill);
-  const buffers = { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(c) };
-  const once = gemms.reduce((n, s) => n + 2 * s.M * s.N * s.K, 0);
-  const reps = Math.min(8, Math.max(1, Math.ceil(2e7 / once)));
   return {
     key: 'gemm',
     label: 'GEMM',
-    candidates: gemmCandidates(gpu),
-    name: (v) => v.name,
-    flops: once * reps,
-    round(v) {
-      for (let r = 0; r < reps; r++) for (const s of gemms) encodeGemm(gpu, v, buffers, s, { transA: s.transA, transB: s.transB, activation: 'none' });
-    },
-    agrees: (v) => agreesWithHost(gpu, v, gemms[0]),
-    apply: (v) => setTunedGemm(gpu, v),
-    dispose() {
-      a.dispose();
-      b.dispose();
-      c.dispose();
+    names: [...byName.keys()],
+    apply: (name) => setTunedGemm(gpu, name === null ? null : byName.get(name)!),
+    bench() {
+      const size = Math.max(...gemms.map((s) => Math.max(s.M * s.K, s.K * s.N, s.M * s.N)));
+      const a = gpu.empty([size], 'f32', 'tuning.a');
+      const b = gpu.empty([size], 'f32', 'tuning.b');
+      const c = gpu.empty([size], 'f32', 'tuning.c');
+      const fill = new Float32Array(size).map((_, i) => ((i * 7919) % 97) / 97 - 0.5);
+      gpu.write(a, fill);
+      gpu.write(b, fill);
+      const buffers = { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(c) };
+      const once = gemms.reduce((n, s) => n + 2 * s.M * s.N * s.K, 0);
+      const reps = Math.min(8, Math.max(1, Math.ceil(2e7 / once)));
+      return {
+        flops: once * reps,
+        round(name) {
+          const v = byName.get(name)!;
+          for (let r = 0; r < reps; r++) for (const s of gemms) encodeGemm(gpu, v, buffers, s, { transA: s.transA, transB: s.transB, activation: 'none' });
+        },
+        agrees: (name) => agreesWithHost(gpu, byName.get(name)!, gemms[0]),
+        dispose() {
+          a.dispose();
+          b.dispose();
+          c.dispose();
+        },
+      };
     },
   };
 }
@@ -410,28 +417,32 @@ function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job<GemmVariant> {
  * The step-kernel job: forward and backward of one recurrent layer of the model's shape
  * (at most 8 time steps: every step runs the same kernels) per candidate pair.
  */
-function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job<StepKernelPair> {
+function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job {
   const G = CELLS[r.cell].gates;
-  const T = Math.min(r.T, 8);
-  const config: RecurrentConfig = { cell: r.cell, inputSize: r.I, hiddenSize: r.H, numLayers: 1, bidirectional: false, dropout: 0 };
-  const params = initRecurrentParams(gpu, config, 1);
-  const all = params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]);
-  const x = gpu.fromArray(Float32Array.from({ length: r.B * T * r.I }, (_, i) => ((i * 31) % 23) / 23 - 0.5), [r.B, T, r.I], 'f32', 'tuning.x').keep();
+  const byName = new Map(stepCandidates(gpu, G, r.B).map((p) => [pairName(p), p]));
   return {
     key: stepJobKey(r),
     label: `${r.cell.toUpperCase()} step kernels`,
-    candidates: stepCandidates(gpu, G, r.B),
-    name: pairName,
-    flops: 6 * r.B * T * G * r.H * (r.I + r.H),
-    round(pair) {
-      setStepKernels(gpu, pair);
-      scope(() => backward(sum(recurrent(x, null, params, config).output)));
-      zeroGrad(all);
-    },
-    agrees: (pair) => stepPairAgreesWithCpu(gpu, pair, r.cell),
-    apply: (pair) => setStepKernels(gpu, pair),
-    dispose() {
-      for (const t of [...all, x]) t.dispose();
+    names: [...byName.keys()],
+    apply: (name) => setStepKernels(gpu, name === null ? null : byName.get(name)!),
+    bench() {
+      const T = Math.min(r.T, 8);
+      const config: RecurrentConfig = { cell: r.cell, inputSize: r.I, hiddenSize: r.H, numLayers: 1, bidirectional: false, dropout: 0 };
+      const params = initRecurrentParams(gpu, config, 1);
+      const all = params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]);
+      const x = gpu.fromArray(Float32Array.from({ length: r.B * T * r.I }, (_, i) => ((i * 31) % 23) / 23 - 0.5), [r.B, T, r.I], 'f32', 'tuning.x').keep();
+      return {
+        flops: 6 * r.B * T * G * r.H * (r.I + r.H),
+        round(name) {
+          setStepKernels(gpu, byName.get(name)!);
+          scope(() => backward(sum(recurrent(x, null, params, config).output)));
+          zeroGrad(all);
+        },
+        agrees: (name) => stepPairAgreesWithCpu(gpu, byName.get(name)!, r.cell),
+        dispose() {
+          for (const t of [...all, x]) t.dispose();
+        },
+      };
     },
   };
 }
@@ -443,7 +454,7 @@ function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job<StepKernelPair> {
  * built-in default first, each job within an equal share of what is left of the budget
  * (measureWithinBudget: its first candidate always), keep the fastest that agrees with a
  * CPU result, and are written back. A job whose timed candidates all disagree keeps the
- * built-in default and is not cached.
+ * built-in default and is not cached. Returns null with `cacheOnly` when a job is not cached.
  */
 export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, options: TuneKernelsOptions): Promise<KernelTuning | null> {
   const now = options.now ?? (() => performance.now());
@@ -451,19 +462,10 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
   const info = gpu.gpu.info;
   const key = tuningCacheKey(info);
   const old = options.force ? null : readTuningEntry(options.storage, key, options.userAgent);
-  const makers: (() => Job<never>)[] = [() => gemmJob(gpu, shapes.gemms) as Job<never>];
-  if (shapes.recurrent) {
-    const r = shapes.recurrent;
-    makers.push(() => stepJob(gpu, r) as Job<never>);
-  }
-  // Names first (cheap): which jobs the cache answers.
-  const plans = [
-    { key: 'gemm', names: gemmCandidates(gpu).map((v) => v.name) },
-    ...(shapes.recurrent ? [{ key: stepJobKey(shapes.recurrent), names: stepCandidates(gpu, CELLS[shapes.recurrent.cell].gates, shapes.recurrent.B).map(pairName) }] : []),
-  ];
-  const cached = plans.map((p) => cachedChoice(old, p.key, p.names));
+  const plan: Job[] = [gemmJob(gpu, shapes.gemms), ...(shapes.recurrent ? [stepJob(gpu, shapes.recurrent)] : [])];
+  const cached = plan.map((job) => cachedChoice(old, job.key, job.names));
   if (options.cacheOnly && cached.some((c) => !c)) return null;
-  const total = plans.reduce((n, p, i) => n + (cached[i] ? 0 : p.names.length), 0);
+  const total = plan.reduce((n, job, i) => n + (cached[i] ? 0 : job.names.length), 0);
   let done = 0;
   options.onProgress?.(0, total);
   const jobs: TunedJob[] = [];
@@ -471,50 +473,47 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
   const timer = total > 0 ? new GpuTimer(gpu) : null;
   const sources = new Set<TimingSource>();
   try {
-    for (let j = 0; j < plans.length; j++) {
+    for (let j = 0; j < plan.length; j++) {
+      const job = plan[j];
       const hit = cached[j];
       if (hit) {
-        const c = hit.choice;
-        if (j === 0) setTunedGemm(gpu, variantByName(c.name) ?? null);
-        else setStepKernels(gpu, stepCandidates(gpu, CELLS[shapes.recurrent!.cell].gates, shapes.recurrent!.B).find((p) => pairName(p) === c.name) ?? null);
-        sources.add(c.source);
-        jobs.push({ job: plans[j].key, label: j === 0 ? 'GEMM' : `${shapes.recurrent!.cell.toUpperCase()} step kernels`, choice: c, timings: [], candidates: hit.candidates.length, measured: hit.measured, fromCache: true });
+        job.apply(hit.choice.name);
+        sources.add(hit.choice.source);
+        jobs.push({ job: job.key, label: job.label, choice: hit.choice, timings: [], candidates: hit.candidates.length, measured: hit.measured, fromCache: true });
         continue;
       }
-      const job = makers[j]();
+      const bench = job.bench();
       try {
         // Each job still to tune gets an equal share of what is left of the budget.
-        const left = plans.slice(j).filter((_, k) => !cached[j + k]).length;
+        const left = cached.slice(j).filter((c) => !c).length;
         const share: Budget = { now, start: now(), budgetMs: Math.max(0, budget.budgetMs - (now() - budget.start)) / left };
         const { measured } = await measureWithinBudget(
-          job.candidates,
-          async (c) => {
-            await timer!.time(() => job.round(c)); // compiles and warms up
+          job.names,
+          async (name) => {
+            await timer!.time(() => bench.round(name)); // compiles and warms up
             const times: number[] = [];
-            for (let r = 0; r < ROUNDS; r++) times.push(await timer!.time(() => job.round(c)));
+            for (let r = 0; r < ROUNDS; r++) times.push(await timer!.time(() => bench.round(name)));
             return median(times);
           },
           share,
           () => options.onProgress?.(++done, total),
         );
-        const timings = measured.map((m) => ({ name: job.name(m.candidate), ms: m.ms, gflops: job.flops / (m.ms * 1e6) })).sort((x, y) => x.ms - y.ms);
-        let winner: { c: never; t: (typeof timings)[number] } | null = null;
+        const timings = measured.map((m) => ({ name: m.candidate, ms: m.ms, gflops: bench.flops / (m.ms * 1e6) })).sort((x, y) => x.ms - y.ms);
+        let winner: (typeof timings)[number] | null = null;
         for (const t of timings) {
-          const c = job.candidates.find((k) => job.name(k) === t.name)!;
-          if (await job.agrees(c)) {
-            winner = { c, t };
+          if (await bench.agrees(t.name)) {
+            winner = t;
             break;
           }
         }
-        job.apply(winner ? winner.c : null);
-        if (!winner) continue; // nothing timed (budget spent) or nothing agreed: the default stays, nothing cached
-        const source = timer!.source;
-        sources.add(source);
-        const choice: TunedChoice = { name: winner.t.name, ms: winner.t.ms, gflops: winner.t.gflops, source };
-        entry.jobs[job.key] = { candidates: job.candidates.map(job.name), measured: measured.length, choice };
-        jobs.push({ job: job.key, label: job.label, choice, timings, candidates: job.candidates.length, measured: measured.length, fromCache: false });
+        job.apply(winner ? winner.name : null);
+        if (!winner) continue; // nothing agreed with the CPU: the default stays, nothing cached
+        const choice: TunedChoice = { name: winner.name, ms: winner.ms, gflops: winner.gflops, source: timer!.source };
+        sources.add(choice.source);
+        entry.jobs[job.key] = { candidates: job.names, measured: measured.length, choice };
+        jobs.push({ job: job.key, label: job.label, choice, timings, candidates: job.names.length, measured: measured.length, fromCache: false });
       } finally {
-        job.dispose();
+        bench.dispose();
       }
     }
   } finally {
