@@ -13,7 +13,7 @@ import type { AdapterSummary } from '../gpu/device.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
 import { encodeGemm, setMatmulVariant, setTunedGemm } from './matmul.ts';
-import { CELLS, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
+import { CELLS, chooseRecurrencePath, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
 import { defaultStepKernels, setStepKernels, stepKernelChoices, type StepKernelPair } from './recurrent-selection.ts';
 import { backward, zeroGrad } from './grad.ts';
 import { sum } from './reduce.ts';
@@ -438,7 +438,7 @@ function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job {
           scope(() => backward(sum(recurrent(x, null, params, config).output)));
           zeroGrad(all);
         },
-        agrees: (name) => stepPairAgreesWithCpu(gpu, byName.get(name)!, r.cell),
+        agrees: (name) => stepPairAgreesWithCpu(gpu, byName.get(name)!, r.cell, r.H, chooseRecurrencePath(r.B, T, r.H, fourWideSubgroups(gpu))),
         dispose() {
           for (const t of [...all, x]) t.dispose();
         },
@@ -452,9 +452,10 @@ function stepJob(gpu: WebGpuBackend, r: RecurrentShape): Job {
  * choices (same cache version, browser and candidate lists) are applied without timing;
  * the other jobs time their candidates (compile round, then median of ROUNDS), the
  * built-in default first, each job within an equal share of what is left of the budget
- * (measureWithinBudget: its first candidate always), keep the fastest that agrees with a
- * CPU result, and are written back. A job whose timed candidates all disagree keeps the
- * built-in default and is not cached. Returns null with `cacheOnly` when a job is not cached.
+ * (measureWithinBudget), keep the fastest that agrees with a CPU result, and are written
+ * back. A job left no budget keeps the built-in default (cached as untimed: "Re-run
+ * tuning" times it); one whose timed candidates all disagree keeps the default and is not
+ * cached. Returns null with `cacheOnly` when a job is not cached.
  */
 export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, options: TuneKernelsOptions): Promise<KernelTuning | null> {
   const now = options.now ?? (() => performance.now());
@@ -477,7 +478,7 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
       const job = plan[j];
       const hit = cached[j];
       if (hit) {
-        job.apply(hit.choice.name);
+        job.apply(hit.measured > 0 ? hit.choice.name : null);
         sources.add(hit.choice.source);
         jobs.push({ job: job.key, label: job.label, choice: hit.choice, timings: [], candidates: hit.candidates.length, measured: hit.measured, fromCache: true });
         continue;
@@ -507,8 +508,9 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
           }
         }
         job.apply(winner ? winner.name : null);
-        if (!winner) continue; // nothing agreed with the CPU: the default stays, nothing cached
-        const choice: TunedChoice = { name: winner.name, ms: winner.ms, gflops: winner.gflops, source: timer!.source };
+        if (!winner && measured.length > 0) continue; // nothing agreed with the CPU: the default stays, nothing cached
+        // Nothing timed (the budget was spent): the built-in default stays, and is cached as untimed.
+        const choice: TunedChoice = winner ? { name: winner.name, ms: winner.ms, gflops: winner.gflops, source: timer!.source } : { name: job.names[0], ms: 0, gflops: 0, source: timer!.source };
         sources.add(choice.source);
         entry.jobs[job.key] = { candidates: job.names, measured: measured.length, choice };
         jobs.push({ job: job.key, label: job.label, choice, timings, candidates: job.names.length, measured: measured.length, fromCache: false });
@@ -535,13 +537,13 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
 /**
  * Checks a step-kernel pair on an odd batch (19 rows: no block divides it) with ragged
  * lengths: the layer's output and the gradients of its weights on WebGPU against the
- * same layer on the CPU backend.
+ * same layer on the CPU backend. Hidden size and forward path are the model's, so the
+ * pipelines the timing compiled are reused (on SwiftShader a compile costs ~1 s).
  */
-async function stepPairAgreesWithCpu(gpu: WebGpuBackend, pair: StepKernelPair, cell: CellKind): Promise<boolean> {
+async function stepPairAgreesWithCpu(gpu: WebGpuBackend, pair: StepKernelPair, cell: CellKind, H: number, path: 'step' | 'sequence'): Promise<boolean> {
   const B = 19;
   const T = 4;
   const I = 3;
-  const H = 6;
   const lengths = Array.from({ length: B }, (_, b) => 1 + ((b * 7) % T));
   const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 };
   const xData = Float32Array.from({ length: B * T * I }, (_, i) => ((i * 13) % 17) / 17 - 0.5);
@@ -551,7 +553,7 @@ async function stepPairAgreesWithCpu(gpu: WebGpuBackend, pair: StepKernelPair, c
     const x = backend.fromArray(xData, [B, T, I], 'f32', 'tuning.check_x');
     try {
       const out = scope(() => {
-        const y = recurrent(x, lengths, params, config, { path: 'step' }).output;
+        const y = recurrent(x, lengths, params, config, { path }).output;
         backward(sum(y));
         return y.read();
       });

@@ -92,10 +92,10 @@ describe('tuneKernels', () => {
     const gemms = gemmCandidates(gpu).length;
     const steps = stepCandidates(gpu, CELLS.lstm.gates, 8).length;
     // Budget in candidates → candidates timed per job: each job gets an equal share of
-    // what is left and always times its first candidate (the built-in default).
+    // what is left and starts candidates while its share is not spent.
     const expected = (allowed: number): [number, number] => {
-      const g = Math.min(gemms, Math.max(1, Math.ceil(allowed / 2)));
-      return [g, Math.min(steps, Math.max(1, Math.ceil(allowed - g)))];
+      const g = Math.min(gemms, Math.ceil(allowed / 2));
+      return [g, Math.min(steps, Math.max(0, allowed - g))];
     };
     for (const allowed of [1, 2, 3, 4]) {
       let clock = 0;
@@ -115,8 +115,14 @@ describe('tuneKernels', () => {
       expect(done).toBe(expected(allowed)[0] + expected(allowed)[1]);
       // The first candidate timed is the built-in default.
       expect(r.jobs[0].timings.map((t) => t.name)).toContain(gemmCandidates(gpu)[0].name);
-      const cachedJobs = Object.keys(JSON.parse(storage.written.get(r.store!.key)!).jobs);
-      expect(cachedJobs).toEqual(r.jobs.map((j) => j.job));
+      // Every job is cached; one left no budget as untimed (the built-in default stays).
+      const cachedJobs = JSON.parse(storage.written.get(r.store!.key)!).jobs;
+      expect(Object.keys(cachedJobs)).toEqual(r.jobs.map((j) => j.job));
+      const step = r.jobs[1];
+      if (step.measured === 0) {
+        expect(step.choice.ms).toBe(0);
+        expect(stepKernels(gpu, 8, CELLS.lstm.gates)).toBe(stepCandidates(gpu, CELLS.lstm.gates, 8)[0]);
+      }
     }
   });
 });

@@ -67,6 +67,12 @@ describe('tuning cache', () => {
     expect(Object.keys(read!.jobs)).toEqual(['gemm']);
   });
 
+  it('keeps an untimed job (budget spent: ms 0, measured 0) and drops inconsistent ones', () => {
+    const untimed = { candidates: ['a', 'b'], measured: 0, choice: { name: 'a', ms: 0, gflops: 0, source: 'wall-clock' as const } };
+    const raw = JSON.stringify(entry({ jobs: { untimed, zeroButTimed: { ...untimed, measured: 1 }, timedButZero: { ...untimed, choice: { ...untimed.choice, ms: 2 } } } }));
+    expect(Object.keys(readTuningEntry(recordStorage({ [key]: raw }), key, UA)!.jobs)).toEqual(['untimed']);
+  });
+
   it('a changed candidate list (new variants) retunes that job', () => {
     const read = readTuningEntry(recordStorage({ [key]: JSON.stringify(entry()) }), key, UA);
     expect(cachedChoice(read, 'gemm', ['a', 'b', 'c'])).toBeNull();
@@ -133,10 +139,10 @@ describe('measureWithinBudget', () => {
     // 1200 ms spent: 1200 → 1600 → 2000, then the budget is spent.
     expect(second.measured.length).toBe(2);
     expect(second.skipped).toBe(1);
-    // With the budget spent, a job still times its first candidate (the built-in default) and no more.
+    // With the budget spent, nothing is timed.
     const spent = await measureWithinBudget([7, 8], clock.measure, { ...budget, start: -5000 });
-    expect(spent.measured.map((m) => m.candidate)).toEqual([7]);
-    expect(spent.skipped).toBe(1);
+    expect(spent.measured).toEqual([]);
+    expect(spent.skipped).toBe(2);
   });
 
   it('counts progress and leaves out candidates that could not be timed', async () => {

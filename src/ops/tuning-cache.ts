@@ -38,7 +38,11 @@ export interface TunedChoice {
 export interface TuningJobEntry {
   /** Names of the candidates, in the order the tuner was given them. */
   candidates: string[];
-  /** How many of them were timed before the budget ran out. */
+  /**
+   * How many of them were timed before the budget ran out. 0: none (the budget was spent
+   * by earlier jobs); the built-in default is used and `choice` (ms 0) names the first
+   * candidate only for display.
+   */
   measured: number;
   choice: TunedChoice;
 }
@@ -58,7 +62,7 @@ export function tuningCacheKey(a: AdapterIdentity): string {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function validChoice(v: unknown): v is TunedChoice {
-  return isObject(v) && typeof v.name === 'string' && Number.isFinite(v.ms) && (v.ms as number) > 0 && Number.isFinite(v.gflops) && (v.source === 'timestamp-query' || v.source === 'wall-clock');
+  return isObject(v) && typeof v.name === 'string' && Number.isFinite(v.ms) && (v.ms as number) >= 0 && Number.isFinite(v.gflops) && (v.source === 'timestamp-query' || v.source === 'wall-clock');
 }
 
 function validJob(v: unknown): v is TuningJobEntry {
@@ -68,6 +72,8 @@ function validJob(v: unknown): v is TuningJobEntry {
     v.candidates.every((c) => typeof c === 'string') &&
     Number.isInteger(v.measured) &&
     validChoice(v.choice) &&
+    // A timed choice has a time; an untimed one (budget spent: the built-in default) has none.
+    (v.measured as number) > 0 === v.choice.ms > 0 &&
     v.candidates.includes(v.choice.name)
   );
 }
@@ -131,12 +137,11 @@ export interface Budget {
 }
 
 /**
- * Measures candidates in order until the budget would be exceeded: before each one after
- * the first, the time spent so far plus the costliest candidate measured so far
- * (compilation included) must fit in the budget. The first is always measured, so that
- * a job keeps a timed choice (put the built-in default first): the budget can be exceeded
- * by one candidate per job when compiling alone takes longer. `measure` returns the
- * candidate's time (ms) or null when it could not be timed.
+ * Measures candidates in order until the budget would be exceeded: a candidate starts only
+ * while the budget is not spent and, after the first, when the time spent so far plus the
+ * costliest candidate measured so far (compilation included) fits in it. So the budget is
+ * exceeded by at most the candidate in flight. `measure` returns the candidate's time (ms)
+ * or null when it could not be timed.
  */
 export async function measureWithinBudget<C>(
   candidates: readonly C[],
@@ -149,7 +154,7 @@ export async function measureWithinBudget<C>(
   let i = 0;
   for (; i < candidates.length; i++) {
     const spent = budget.now() - budget.start;
-    if (i > 0 && (spent >= budget.budgetMs || spent + costliest > budget.budgetMs)) break;
+    if (spent >= budget.budgetMs || (i > 0 && spent + costliest > budget.budgetMs)) break;
     const t0 = budget.now();
     const ms = await measure(candidates[i]);
     costliest = Math.max(costliest, budget.now() - t0);

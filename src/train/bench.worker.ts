@@ -12,6 +12,9 @@ import { limitsOfInterest, recurrentTuningShapes } from './kernel-tuning.ts';
 declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromBenchWorker) => self.postMessage(m);
 
+/** The chosen kernel's name, 'default' when the tuning budget ran out before timing it, null without tuning. */
+const timedName = (j: { measured: number; choice: { name: string } } | undefined) => (j ? (j.measured > 0 ? j.choice.name : 'default') : null);
+
 async function run(m: ToBenchWorker): Promise<void> {
   const configs = m.reduced ? REDUCED_BENCH : CANONICAL_BENCH;
   const steps = m.reduced ? BENCH_STEPS.reduced : BENCH_STEPS.canonical;
@@ -43,8 +46,8 @@ async function run(m: ToBenchWorker): Promise<void> {
           }
           const job = (k: string) => t?.jobs.find((j) => j.job.split(':')[0] === k);
           row.kernels = {
-            gemm: job('gemm')?.choice.name ?? null,
-            step: job('step')?.choice.name ?? null,
+            gemm: timedName(job('gemm')),
+            step: timedName(job('step')),
             timing: t?.timing ?? 'wall-clock',
             fromCache: t?.fromCache ?? false,
             gflops: Object.fromEntries((t?.jobs ?? []).map((j) => [j.job, j.choice.gflops])),

@@ -126,12 +126,10 @@ export function PerformanceSection() {
               {tuned.jobs.map((j) => (
                 <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}`}>
                   <td>{j.label}</td>
+                  <td>{j.measured > 0 ? <code>{j.choice.name}</code> : 'built-in default'}</td>
+                  <td>{j.measured > 0 ? j.choice.gflops.toFixed(2) : '—'}</td>
                   <td>
-                    <code>{j.choice.name}</code>
-                  </td>
-                  <td>{j.choice.gflops.toFixed(2)}</td>
-                  <td>
-                    {j.measured}/{j.candidates} candidates
+                    {j.measured}/{j.candidates} candidates{j.measured === 0 ? ' (budget spent)' : ''}
                   </td>
                 </tr>
               ))}
@@ -140,7 +138,7 @@ export function PerformanceSection() {
           <p data-testid="performance-source">
             {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s). `}
             Timing: {tuned.timing === 'timestamp-query' ? 'GPU timestamps (timestamp-query)' : 'wall clock'}.
-            {tuned.jobs.length === 0 ? ' The budget ran out before any candidate was timed: the built-in kernels are used.' : ''}
+            {tuned.jobs.some((j) => j.measured === 0) ? ' Kernels not timed within the budget keep the built-in default; Re-run tuning times them.' : ''}
           </p>
         </>
       )}
