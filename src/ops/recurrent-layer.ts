@@ -4,7 +4,6 @@
 // BPTT op (recurrent-backward.ts) per direction and forms the weight gradients as GEMMs.
 // See recurrent.ts for the equations and the padding rules.
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
-import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { add } from './elementwise.ts';
@@ -13,7 +12,7 @@ import { gemm, gemmPacked } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { CELLS, type CellKind } from './cells/index.ts';
-import { chooseRecurrencePath, recurrentConstants, stepKernels } from './recurrent-selection.ts';
+import { chooseRecurrencePath, recurrentConstants, stepFamily, stepKernels } from './recurrent-selection.ts';
 import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
@@ -231,7 +230,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
     const padded = attrs.lengths.some((L) => L !== T);
-    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, fourWideSubgroups(gpu)) : attrs.path;
+    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, stepFamily(stepKernels(gpu, B, cell.gates))) : attrs.path;
     const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
     // Without padding every element of y, saved and hPrev is written by the steps.
     if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
