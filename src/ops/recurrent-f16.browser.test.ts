@@ -1,0 +1,139 @@
+// The recurrent forward step reading W_hh as packed f16 (src/ops/recurrent-f16.ts),
+// dispatched directly, against the same module reading f32 weights:
+//  1. With W_hh rounded to f16 and stored as f32, the f32 module must give the same
+//     outputs (to 1e-6): the f16 module decodes every half correctly, over several
+//     ragged steps.
+//  2. One step (T = 1) against the f32 weights, within a bound derived from the rounding:
+//     each recurrent pre-activation W_hh·h + b_hh changes by at most
+//       E = u · max_row Σ_k |W_hh[row, k]|·|h_0[k]|,  u = 2^-11,
+//     and the cell maps that to its outputs with a gain of at most
+//       RNN: 1 (tanh / relu are 1-Lipschitz)
+//       LSTM: 2 (sigmoid gates 1/4, tanh 1; with |c_0| ≤ 1: dc ≤ 1.5 E, dh ≤ E/4 + dc)
+//       GRU: 1.5 + R/4, R = max |W_hn·h_0 + b_hn| (the reset gate scales that term)
+//     plus 1e-6 for f32 evaluation. Over many steps the difference is not bounded by a
+//     fixed constant (it grows with the weights' gain per step); it is not asserted.
+//  3. The f16 rounding is visible: the outputs differ from the f32 weights' outputs.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebGpuBackend } from '../backend/webgpu.ts';
+import { allclose } from '../autograd/gradcheck.ts';
+import { grid1d } from '../gpu/grid.ts';
+import { scope } from '../tensor.ts';
+import { CELLS, type CellKind } from './recurrent.ts';
+import { recurrentConstants } from './recurrent-selection.ts';
+import { blockedStepKernels, type StepKernel } from './recurrent-kernels.ts';
+import { workgroupStepKernels } from './recurrent-kernels-any.ts';
+import { recurrentForwardF16Wgsl } from './recurrent-f16.ts';
+import { F16_UNIT_ROUNDOFF, packF16, roundToF16 } from './gemm-f16.ts';
+import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
+import { seededValues } from './ops.support.ts';
+
+let gpu: WebGpuBackend;
+beforeAll(async () => {
+  gpu = await WebGpuBackend.create();
+});
+
+interface Inputs {
+  B: number;
+  T: number;
+  H: number;
+  lengths: number[];
+  xproj: number[];
+  w: number[];
+  bHh: number[];
+  init: number[];
+}
+
+/** Runs the forward steps of one direction; returns y and saved. */
+async function forward(cellKind: CellKind, kernel: StepKernel, inp: Inputs, weights: 'f32' | 'f16'): Promise<number[]> {
+  const cell = CELLS[cellKind];
+  const { B, T, H } = inp;
+  const G = cell.gates;
+  const S = cell.saved;
+  const { key: shaderKey, code } = weights === 'f16' ? recurrentForwardF16Wgsl(cellKind, cell.wgsl, kernel) : recurrentWgsl(cellKind, cell.wgsl, 'forward', kernel);
+  const out = await scope(() => {
+    const xproj = gpu.fromArray(inp.xproj, [B, T, G * H]);
+    const w = weights === 'f16' ? gpu.fromArray(packF16(inp.w), [Math.ceil((G * H * H) / 8) * 4], 'i32') : gpu.fromArray(inp.w, [G * H, H]);
+    const bHh = gpu.fromArray(inp.bHh, [G * H]);
+    const lengths = gpu.fromArray(inp.lengths, [B], 'i32');
+    const init = gpu.fromArray(inp.init, [2, B, H]);
+    const y = gpu.fromArray(new Array(B * T * H).fill(0), [B, T, H]);
+    const saved = gpu.fromArray(new Array(B * T * S * H).fill(0), [B, T, S * H]);
+    const hprev = gpu.fromArray(new Array(B * T * H).fill(0), [B, T, H]);
+    const steps = Math.max(...inp.lengths);
+    for (let s = 0; s < steps; s++) {
+      gpu.dispatch({
+        label: 'test.forward',
+        shaderKey,
+        code,
+        entryPoint: 'step_blocked',
+        constants: { ...recurrentConstants(cell, H), HAS_IN_BIAS: 0 },
+        reads: [gpu.buffer(xproj), gpu.buffer(w), gpu.buffer(bHh), gpu.buffer(lengths), gpu.buffer(init), gpu.buffer(xproj)],
+        writes: [gpu.buffer(y), gpu.buffer(saved), gpu.buffer(hprev)],
+        uniforms: RECURRENT_FORWARD_PARAMS.pack({ B, T, DH: H, d_off: 0, reverse: 0, s, steps }),
+        workgroups: grid1d(kernel.lanes(B, H), kernel.workgroupSize),
+      });
+    }
+    return Promise.all([y.read(), saved.read()]);
+  });
+  return [...out[0], ...out[1]];
+}
+
+function inputs(cellKind: CellKind, B: number, T: number, H: number, lengths: number[]): Inputs {
+  const G = CELLS[cellKind].gates;
+  // W_hh ~ U(−1/√H, 1/√H) as initialised by the layers.
+  const w = seededValues(G * H * H, 17 + H, -1 / Math.sqrt(H), 1 / Math.sqrt(H));
+  return { B, T, H, lengths, xproj: seededValues(B * T * G * H, 5), w, bHh: seededValues(G * H, 9, -0.3, 0.3), init: seededValues(2 * B * H, 13) };
+}
+
+const KERNELS: Record<string, (G: number) => StepKernel> = {
+  'register-blocked': () => blockedStepKernels(4, 2).forward,
+  'workgroup-memory': (G) => workgroupStepKernels(16, G).forward,
+};
+
+describe('recurrent forward with W_hh as packed f16', () => {
+  for (const [family, kernelFor] of Object.entries(KERNELS)) {
+    for (const cellKind of ['lstm', 'gru', 'rnn_tanh'] as CellKind[]) {
+      it(`${family}, ${cellKind}: equals the f32 module on f16-rounded weights (H 37, ragged)`, async () => {
+        const G = CELLS[cellKind].gates;
+        const inp = inputs(cellKind, 5, 4, 37, [4, 1, 3, 4, 2]);
+        const kernel = kernelFor(G);
+        const f16 = await forward(cellKind, kernel, inp, 'f16');
+        const rounded = await forward(cellKind, kernel, { ...inp, w: inp.w.map(roundToF16) }, 'f32');
+        const r = allclose(f16, rounded, 1e-6, 1e-6, `${family} ${cellKind} f16 weights vs f32 module on rounded weights`);
+        expect(r.ok, r.message).toBe(true);
+      });
+
+      it(`${family}, ${cellKind}: one step within the derived bound of the f32 weights`, async () => {
+        const G = CELLS[cellKind].gates;
+        const B = 6;
+        const H = 45;
+        const inp = inputs(cellKind, B, 1, H, new Array(B).fill(1));
+        const kernel = kernelFor(G);
+        const f16 = await forward(cellKind, kernel, inp, 'f16');
+        const f32 = await forward(cellKind, kernel, inp, 'f32');
+        // E and, for the GRU, R from the inputs (float64).
+        let E = 0;
+        let R = 0;
+        for (let b = 0; b < B; b++) {
+          for (let row = 0; row < G * H; row++) {
+            let abs = 0;
+            let rec = inp.bHh[row];
+            for (let k = 0; k < H; k++) {
+              abs += Math.abs(inp.w[row * H + k] * inp.init[b * H + k]);
+              rec += inp.w[row * H + k] * inp.init[b * H + k];
+            }
+            E = Math.max(E, F16_UNIT_ROUNDOFF * abs);
+            if (cellKind === 'gru' && row >= 2 * H) R = Math.max(R, Math.abs(rec));
+          }
+        }
+        const gain = cellKind === 'lstm' ? 2 : cellKind === 'gru' ? 1.5 + R / 4 : 1;
+        const bound = gain * E + 1e-6;
+        let worst = 0;
+        for (let i = 0; i < f16.length; i++) worst = Math.max(worst, Math.abs(f16[i] - f32[i]));
+        expect(worst, `${family} ${cellKind}: max |f16 − f32| ${worst} vs bound ${bound} (E ${E})`).toBeLessThanOrEqual(bound);
+        // The rounding shows (a module that ignored the f16 weights would give 0 here).
+        expect(worst).toBeGreaterThan(0);
+      });
+    }
+  }
+});
