@@ -13,17 +13,27 @@
 //     plus 1e-6 for f32 evaluation. Over many steps the difference is not bounded by a
 //     fixed constant (it grows with the weights' gain per step); it is not asserted.
 //  3. The f16 rounding is visible: the outputs differ from the f32 weights' outputs.
+// Then the layer with setRecurrentWeights(gpu, 'f16'), where W_hh is packed on the GPU
+// (pack_f16.wgsl, which may round to either neighbour, so u = 2^-10 there): the packing
+// itself, the one-step bound through the op, and a training step that still creates no
+// buffers after the first and is one submit.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { scope } from '../tensor.ts';
-import { CELLS, type CellKind } from './recurrent.ts';
+import { CELLS, type CellKind } from './cells/index.ts';
 import { recurrentConstants } from './recurrent-selection.ts';
 import { blockedStepKernels, type StepKernel } from './recurrent-kernels.ts';
 import { workgroupStepKernels } from './recurrent-kernels-any.ts';
-import { recurrentForwardF16Wgsl } from './recurrent-f16.ts';
-import { F16_UNIT_ROUNDOFF, packF16, roundToF16 } from './gemm-f16.ts';
+import { encodePackF16, recurrentForwardF16Wgsl, setRecurrentWeights } from './recurrent-f16.ts';
+import { F16_UNIT_ROUNDOFF, f16Value, packF16, roundToF16 } from './gemm-f16.ts';
+import { initRecurrentParams, recurrent, type RecurrentConfig } from './recurrent.ts';
+import { backward } from './grad.ts';
+import { matmul } from './matmul.ts';
+import { mean } from './reduce.ts';
+import { mul, sub } from './elementwise.ts';
+import { scale } from './scale.ts';
 import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { seededValues } from './ops.support.ts';
 
@@ -136,4 +146,123 @@ describe('recurrent forward with W_hh as packed f16', () => {
       });
     }
   }
+});
+
+/** E = u·max_row Σ_k |W[row, k]·h0[b, k]| and R = max |W_hn·h0 + b_hn| (GRU) over the batch. */
+function stepErrorScale(G: number, H: number, B: number, w: number[], h0: number[], bHh: number[], u: number): { E: number; R: number } {
+  let E = 0;
+  let R = 0;
+  for (let b = 0; b < B; b++) {
+    for (let row = 0; row < G * H; row++) {
+      let abs = 0;
+      let rec = bHh[row];
+      for (let k = 0; k < H; k++) {
+        abs += Math.abs(w[row * H + k] * h0[b * H + k]);
+        rec += w[row * H + k] * h0[b * H + k];
+      }
+      E = Math.max(E, u * abs);
+      if (G === 3 && row >= 2 * H) R = Math.max(R, Math.abs(rec));
+    }
+  }
+  return { E, R };
+}
+
+describe('recurrent layer with f16 W_hh (setRecurrentWeights)', () => {
+  it('the GPU packing rounds every value to one of its two binary16 neighbours', async () => {
+    const x = [...seededValues(4001, 3, -3, 3), 1 + 2 ** -11, 65504, 2 ** -14, 0, -0.5];
+    const words = await scope(() => {
+      const t = gpu.fromArray(x, [x.length]);
+      return encodePackF16(gpu, t, 'test.packed').read();
+    });
+    expect(words.length).toBe(Math.ceil(x.length / 8) * 4);
+    for (let i = 0; i < x.length; i++) {
+      const v = f16Value((words[i >> 1] >>> ((i & 1) * 16)) & 0xffff);
+      // Spacing of binary16 values at |x| (normal range here).
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(x[i]) || 2 ** -14)) - 10);
+      expect(Math.abs(v - x[i]), `value ${i}: ${x[i]} → ${v}`).toBeLessThan(ulp);
+      expect(v === roundToF16(x[i]) || Math.abs(v - roundToF16(x[i])) <= ulp, `value ${i}`).toBe(true);
+    }
+    // Words past the values are zero.
+    for (let w = Math.ceil(x.length / 2); w < words.length; w++) expect(words[w]).toBe(0);
+  });
+
+  for (const cell of ['lstm', 'gru', 'rnn_tanh'] as CellKind[]) {
+    it(`${cell}: one step through the op within the bound of the f32 weights`, async () => {
+      const G = CELLS[cell].gates;
+      const [B, I, H] = [6, 3, 45];
+      const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 };
+      const params = initRecurrentParams(gpu, config, 3);
+      const l = params.layers[0];
+      const w = Array.from(await l.wHh.read());
+      const bHh = Array.from(await l.bHh.read());
+      const x = seededValues(B * I, 4);
+      const h0 = seededValues(B * H, 6);
+      const c0 = seededValues(B * H, 7);
+      const run = (weights: 'f32' | 'f16') => {
+        setRecurrentWeights(gpu, weights);
+        try {
+          return scope(() => {
+            const r = recurrent(gpu.fromArray(x, [B, 1, I]), new Array(B).fill(1), params, config, {
+              path: 'step',
+              h0: [gpu.fromArray(h0, [B, H])],
+              c0: cell === 'lstm' ? [gpu.fromArray(c0, [B, H])] : undefined,
+            });
+            return Promise.all([r.output.read(), ...(r.cN ?? []).map((t) => t.read())]);
+          });
+        } finally {
+          setRecurrentWeights(gpu, 'f32');
+        }
+      };
+      const f16 = (await run('f16')).flatMap((a) => Array.from(a));
+      const f32 = (await run('f32')).flatMap((a) => Array.from(a));
+      const { E, R } = stepErrorScale(G, H, B, w, h0, bHh, 2 ** -10);
+      const gain = cell === 'lstm' ? 2 : cell === 'gru' ? 1.5 + R / 4 : 1;
+      let worst = 0;
+      for (let i = 0; i < f16.length; i++) worst = Math.max(worst, Math.abs(f16[i] - f32[i]));
+      expect(worst, `${cell}: max |f16 − f32| ${worst} vs bound ${gain * E + 1e-6}`).toBeLessThanOrEqual(gain * E + 1e-6);
+      expect(worst).toBeGreaterThan(0);
+      for (const t of [l.wIh, l.wHh, l.bIh, l.bHh]) t.dispose();
+    });
+  }
+
+  it('a training step after the first creates no GPU buffers and is one submit', async () => {
+    const config: RecurrentConfig = { cell: 'gru', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0 };
+    const params = initRecurrentParams(gpu, config, 5);
+    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
+    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), head];
+    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
+    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
+    const step = () => {
+      scope(() => {
+        const r = recurrent(x, [6, 3], params, config);
+        const pred = matmul(r.hN[r.hN.length - 1], head);
+        const d = sub(pred, target);
+        backward(mean(mul(d, d)));
+        // Plain SGD through ops, recorded into the same command buffer.
+        for (const p of all) {
+          const updated = sub(p, scale(p.grad!, 0.01));
+          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
+          p.grad!.persistent = false;
+          p.grad!.dispose();
+          p.grad = null;
+        }
+      });
+      gpu.flush();
+    };
+    setRecurrentWeights(gpu, 'f16');
+    try {
+      step();
+      await gpu.sync();
+      const created = gpu.pool.created;
+      const submits = gpu.recorder.submits;
+      for (let i = 0; i < 3; i++) step();
+      await gpu.sync();
+      expect(gpu.pool.created).toBe(created);
+      expect(gpu.recorder.submits - submits).toBe(3);
+      // The weights stayed finite through the f16 forward and f32 backward.
+      for (const w of await Promise.all(all.map((t) => t.read()))) expect(w.every(Number.isFinite)).toBe(true);
+    } finally {
+      setRecurrentWeights(gpu, 'f32');
+    }
+  });
 });

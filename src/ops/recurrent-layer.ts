@@ -17,6 +17,7 @@ import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { recurrentBackwardOp, separateHiddenGradient } from './recurrent-backward.ts';
+import { encodePackF16, recurrentWeights } from './recurrent-f16.ts';
 
 const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
@@ -252,11 +253,14 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       }
       // The input bias is read only when HAS_IN_BIAS; otherwise xproj fills its binding.
       const inBias = attrs.inputBias ? inputs[lay.inputBias(d)] : xProj;
-      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
+      // f16 weights (setRecurrentWeights): a packed copy of W_hh for this forward only.
+      const weights = recurrentWeights(gpu) === 'f16' ? 'f16pack' : 'f32';
+      const wHh = weights === 'f16pack' ? encodePackF16(gpu, inputs[w + 1], `${attrs.cell}.w_hh_f16`) : inputs[w + 1];
+      const reads = [gpu.buffer(xProj), gpu.buffer(wHh), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
       const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
       const uniforms = (s: number) => RECURRENT_FORWARD_PARAMS.pack({ B, T, DH: lay.D * H, d_off: d * H, reverse: d, s, steps });
       const kernel = stepKernels(gpu, B, cell.gates).forward;
-      const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel);
+      const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel, weights);
       if (path === 'sequence') {
         gpu.dispatch({ label, shaderKey, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
@@ -281,6 +285,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       // Temporaries go back to the pool; it hands them out again only after the submit.
       xProj.dispose();
       init.dispose();
+      if (wHh !== inputs[w + 1]) wHh.dispose();
       if (!cN) cTarget.dispose();
     }
   },
