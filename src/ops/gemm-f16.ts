@@ -14,7 +14,8 @@
 // normal range (|x| ≥ 2^-14; below that the absolute change is ≤ 2^-25). A product of two
 // rounded inputs is a·b·(1 + δa)(1 + δb), so for C = Σ_k a_k·b_k
 //   |C_f16storage − C| ≤ (2u + u²)·Σ_k |a_k·b_k| + (f32 summation: ≤ K·2^-23·Σ_k |a_k·b_k|)
-// and with f16 products one more rounding of each product: (3u + 3u² + u³) instead of
+// plus 2^-25·Σ_k (|a_k| + |b_k|) for inputs below the normal range (absolute error), and
+// with f16 products one more rounding of each product: (3u + 3u² + u³) instead of
 // (2u + u²), plus 2^-25 per product that falls below the normal range. The bound grows
 // with Σ|a·b| ≤ K·max|a·b| (worst case: all errors of one sign); for independent
 // rounding errors the typical error grows like √K·u·max|a·b|. src/ops/gemm-f16.browser.test.ts

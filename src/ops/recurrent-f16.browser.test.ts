@@ -5,7 +5,8 @@
 //     ragged steps.
 //  2. One step (T = 1) against the f32 weights, within a bound derived from the rounding:
 //     each recurrent pre-activation W_hh·h + b_hh changes by at most
-//       E = u · max_row Σ_k |W_hh[row, k]|·|h_0[k]|,  u = 2^-11,
+//       E = max_row Σ_k max(u·|W_hh[row, k]|, 2^-25)·|h_0[k]|,  u = 2^-11
+//     (2^-25: the absolute error of weights below f16's normal range),
 //     and the cell maps that to its outputs with a gain of at most
 //       RNN: 1 (tanh / relu are 1-Lipschitz)
 //       LSTM: 2 (sigmoid gates 1/4, tanh 1; with |c_0| ≤ 1: dc ≤ 1.5 E, dh ≤ E/4 + dc)
@@ -129,10 +130,11 @@ describe('recurrent forward with W_hh as packed f16', () => {
             let abs = 0;
             let rec = inp.bHh[row];
             for (let k = 0; k < H; k++) {
-              abs += Math.abs(inp.w[row * H + k] * inp.init[b * H + k]);
+              // Rounding error of one weight: relative u, or absolute 2^-25 below f16's normal range.
+              abs += Math.max(F16_UNIT_ROUNDOFF * Math.abs(inp.w[row * H + k]), 2 ** -25) * Math.abs(inp.init[b * H + k]);
               rec += inp.w[row * H + k] * inp.init[b * H + k];
             }
-            E = Math.max(E, F16_UNIT_ROUNDOFF * abs);
+            E = Math.max(E, abs);
             if (cellKind === 'gru' && row >= 2 * H) R = Math.max(R, Math.abs(rec));
           }
         }
@@ -148,8 +150,11 @@ describe('recurrent forward with W_hh as packed f16', () => {
   }
 });
 
-/** E = u·max_row Σ_k |W[row, k]·h0[b, k]| and R = max |W_hn·h0 + b_hn| (GRU) over the batch. */
-function stepErrorScale(G: number, H: number, B: number, w: number[], h0: number[], bHh: number[], u: number): { E: number; R: number } {
+/**
+ * E = max_row Σ_k e(W[row, k])·|h0[b, k]| with e(w) = max(u·|w|, tiny), the most a weight's
+ * rounding can move it, and R = max |W_hn·h0 + b_hn| (GRU), over the batch.
+ */
+function stepErrorScale(G: number, H: number, B: number, w: number[], h0: number[], bHh: number[], u: number, tiny: number): { E: number; R: number } {
   let E = 0;
   let R = 0;
   for (let b = 0; b < B; b++) {
@@ -157,10 +162,10 @@ function stepErrorScale(G: number, H: number, B: number, w: number[], h0: number
       let abs = 0;
       let rec = bHh[row];
       for (let k = 0; k < H; k++) {
-        abs += Math.abs(w[row * H + k] * h0[b * H + k]);
+        abs += Math.max(u * Math.abs(w[row * H + k]), tiny) * Math.abs(h0[b * H + k]);
         rec += w[row * H + k] * h0[b * H + k];
       }
-      E = Math.max(E, u * abs);
+      E = Math.max(E, abs);
       if (G === 3 && row >= 2 * H) R = Math.max(R, Math.abs(rec));
     }
   }
@@ -177,10 +182,15 @@ describe('recurrent layer with f16 W_hh (setRecurrentWeights)', () => {
     expect(words.length).toBe(Math.ceil(x.length / 8) * 4);
     for (let i = 0; i < x.length; i++) {
       const v = f16Value((words[i >> 1] >>> ((i & 1) * 16)) & 0xffff);
-      // Spacing of binary16 values at |x| (normal range here).
-      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(x[i]) || 2 ** -14)) - 10);
+      if (Math.abs(x[i]) < 2 ** -14) {
+        // Below the normal range a GPU may flush to zero.
+        expect(Math.abs(v - x[i]), `value ${i}: ${x[i]} → ${v}`).toBeLessThanOrEqual(2 ** -14);
+        continue;
+      }
+      // Spacing of binary16 values at |x|: the result is one of x's two neighbours.
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(x[i]))) - 10);
       expect(Math.abs(v - x[i]), `value ${i}: ${x[i]} → ${v}`).toBeLessThan(ulp);
-      expect(v === roundToF16(x[i]) || Math.abs(v - roundToF16(x[i])) <= ulp, `value ${i}`).toBe(true);
+      expect(Math.abs(v - roundToF16(x[i])) <= ulp, `value ${i}`).toBe(true);
     }
     // Words past the values are zero.
     for (let w = Math.ceil(x.length / 2); w < words.length; w++) expect(words[w]).toBe(0);
@@ -215,7 +225,8 @@ describe('recurrent layer with f16 W_hh (setRecurrentWeights)', () => {
       };
       const f16 = (await run('f16')).flatMap((a) => Array.from(a));
       const f32 = (await run('f32')).flatMap((a) => Array.from(a));
-      const { E, R } = stepErrorScale(G, H, B, w, h0, bHh, 2 ** -10);
+      // The GPU may round to either neighbour (2^-10) and flush values below 2^-14 to zero.
+      const { E, R } = stepErrorScale(G, H, B, w, h0, bHh, 2 ** -10, 2 ** -14);
       const gain = cell === 'lstm' ? 2 : cell === 'gru' ? 1.5 + R / 4 : 1;
       let worst = 0;
       for (let i = 0; i < f16.length; i++) worst = Math.max(worst, Math.abs(f16[i] - f32[i]));
