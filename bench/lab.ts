@@ -6,6 +6,7 @@ import { GEMM_VARIANTS, MATMUL_PARAMS, type GemmVariant } from '../src/ops/gemm-
 import { Random } from '../src/random.ts';
 import { MICRO_PARAMS, microKernels } from './micro.ts';
 import { backwardStepShared, blockedStepKernels, forwardStepShared, type StepKernel } from '../src/ops/recurrent-kernels.ts';
+import { workgroupStepKernels } from '../src/ops/recurrent-kernels-any.ts';
 import { grid1d } from '../src/gpu/grid.ts';
 import { lstmCell } from '../src/ops/cells/lstm/lstm.ts';
 import { RECURRENT_BACKWARD_PARAMS, RECURRENT_FORWARD_PARAMS, recurrentWgsl } from '../src/ops/wgsl-modules.ts';
@@ -89,7 +90,7 @@ async function micro(gpu: WebGpuBackend) {
 /**
  * Forward / backward step kernels of the canonical LSTM (B 32, H 128) alone: 32 steps
  * per submit, variants interleaved. `?step=fwd` or `?step=bwd`, `&k=spec,spec` with
- * specs like 8x2uw32, "blocked", and ablations suffixed "+nofinish" (the cell math and
+ * specs like 8x2uw32, "blocked", "wg16" / "wg4" (workgroup-memory family), and ablations suffixed "+nofinish" (the cell math and
  * stores replaced by one guarded store).
  */
 async function stepLab(gpu: WebGpuBackend) {
@@ -109,6 +110,7 @@ async function stepLab(gpu: WebGpuBackend) {
     const [base, ablation] = spec.split('+');
     let k: StepKernel;
     if (base === 'blocked') k = dir === 'fwd' ? blockedStepKernels(4, 2).forward : blockedStepKernels(4, 2).backward;
+    else if (base === 'wg16' || base === 'wg4') k = workgroupStepKernels(base === 'wg16' ? 16 : 4)[dir === 'fwd' ? 'forward' : 'backward'];
     else {
       const m = /^(\d+)x(\d+)([ru])w(\d+)(l?)$/.exec(base)!;
       const shape = { rows: Number(m[1]), units: Number(m[2]), split: m[3] === 'r' ? ('rows' as const) : ('units' as const), workgroupSize: Number(m[4]), finishLoop: m[5] === 'l' };

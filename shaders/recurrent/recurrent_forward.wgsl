@@ -13,10 +13,11 @@
 // Entry `step_blocked` (generated, src/ops/recurrent-kernels.ts): one dispatch per s, each
 // invocation a block of batch rows × units with the recurrent matvec in registers.
 // Entry `sequence`: one dispatch; workgroup b owns batch row b and loops over s.
-// requires: cell_forward, CellOut
-// provides: p, H, G, S, ACT, lengths, init, y, load_w_hh, load_b_hh, h_prev_base, finish
+// W_hh (binding 1) and load_w_hh come from a weights fragment: recurrent_weights_f32.wgsl,
+// or recurrent_weights_f16pack.wgsl (f16 pairs; src/ops/recurrent-f16.ts).
+// requires: cell_forward, CellOut, load_w_hh
+// provides: p, H, G, S, ACT, lengths, init, y, load_b_hh, h_prev_base, finish
 @group(0) @binding(0) var<storage, read> xproj: array<f32>;
-@group(0) @binding(1) var<storage, read> w_hh: array<f32>;
 @group(0) @binding(2) var<storage, read> b_hh: array<f32>;
 @group(0) @binding(3) var<storage, read> lengths: array<i32>;
 @group(0) @binding(4) var<storage, read> init: array<f32>;
@@ -43,11 +44,6 @@ fn time_of(s: u32, L: u32) -> u32 {
 fn load_b_hh(g: u32, j: u32) -> f32 {
   if (g >= G) { return 0.0; }
   return b_hh[g * H + j];
-}
-
-fn load_w_hh(g: u32, j: u32, k: u32) -> f32 {
-  if (g >= G) { return 0.0; }
-  return w_hh[(g * H + j) * H + k];
 }
 
 // Where h_{t-1} of example b starts: in init at step 0, else in y at the previous step.

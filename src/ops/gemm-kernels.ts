@@ -13,6 +13,7 @@ import commonWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { ACTIVATIONS, composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
 import { MATMUL_NAIVE_WGSL } from './wgsl-modules.ts';
+import { TILED_GEMM_VARIANTS } from './gemm-tiled.ts';
 
 /** Uniforms of every variant (matmul_common.wgsl, matmul_naive.wgsl): kChunk > 0 splits K. */
 export const MATMUL_PARAMS = uniformLayout(['linalg/matmul_common', 'linalg/matmul_naive'], { M: 'u32', N: 'u32', K: 'u32', kChunk: 'u32' });
@@ -202,17 +203,20 @@ export const GEMM_VARIANTS: GemmVariant[] = [
   NARROW_GEMM,
   NARROW_SUBGROUP_GEMM,
   NAIVE,
+  // Workgroup-memory tiled variants for GPUs with shared memory (src/ops/gemm-tiled.ts).
+  ...TILED_GEMM_VARIANTS,
 ];
 
 /**
  * Variants the tuner times: subgroup-shared ones where subgroups are 4 wide (two: on
- * SwiftShader compiling a candidate costs more than timing it), register-blocked ones
- * elsewhere.
+ * SwiftShader compiling a candidate costs more than timing it), register-blocked and
+ * workgroup-memory tiled ones elsewhere (real GPUs, where tiling through workgroup
+ * memory is expected to win; none of these has been timed on one yet).
  */
 export function tuningCandidates(fourWideSubgroups: boolean): GemmVariant[] {
   const names = fourWideSubgroups
     ? ['sg16x8cs2x2', 'sg8x8cs2x2u2']
-    : ['rb4x4w8x8', 'rb8x4w8x8', 'rb8x8w8x8', 'rb16x8w8x8'];
+    : ['rb4x4w8x8', 'rb8x4w8x8', 'rb8x8w8x8', 'rb16x8w8x8', 'wt64x64t4x4k16', 'wt64x64t8x4k16', 'wt128x64t8x4k8'];
   return names.map((n) => variantByName(n)!);
 }
 

@@ -14,7 +14,7 @@ import { scope, type Tensor } from '../tensor.ts';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
 import { encodeGemm, setMatmulVariant, setTunedGemm } from './matmul.ts';
 import { CELLS, chooseRecurrencePath, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
-import { defaultStepKernels, setStepKernels, stepKernelChoices, type StepKernelPair } from './recurrent-selection.ts';
+import { defaultStepKernels, setStepKernels, stepTuningCandidates, type StepKernelPair } from './recurrent-selection.ts';
 import { backward, zeroGrad } from './grad.ts';
 import { sum } from './reduce.ts';
 import {
@@ -266,12 +266,12 @@ function defaultFirst<C>(items: C[], name: (c: C) => string, first: string): C[]
 }
 
 /**
- * Step-kernel pairs this adapter can compile (kernels using subgroups need the
- * `subgroups` feature), the built-in default for a batch of B first: when the budget
- * allows only one candidate, the tuner keeps what the app would have used anyway.
+ * Step-kernel pairs worth timing on this adapter (`stepTuningCandidates`), the built-in
+ * default for a batch of B first: when the budget allows only one candidate, the tuner
+ * keeps what the app would have used anyway.
  */
 export function stepCandidates(gpu: WebGpuBackend, gates: number, B = 16): StepKernelPair[] {
-  const usable = stepKernelChoices(gates).filter((p) => (!p.forward.subgroups && !p.backward.subgroups) || gpu.hasSubgroups);
+  const usable = stepTuningCandidates(gates, fourWideSubgroups(gpu));
   return defaultFirst(usable, pairName, pairName(defaultStepKernels(gpu, B, gates)));
 }
 

@@ -24,6 +24,9 @@ const shapes: [number, number, number][] = [
   [17, 1, 9],
   [5, 40, 1],
   [64, 64, 64],
+  // Odd sizes, none a multiple of a tile or of 4 (the tiled variants' scalar edges).
+  [37, 29, 19],
+  [130, 67, 129],
   // K split over workgroups (gemmPlan): equal chunks, and an uneven last chunk.
   [16, 2048, 27],
   [3, 1000, 5],

@@ -4,7 +4,6 @@
 // BPTT op (recurrent-backward.ts) per direction and forms the weight gradients as GEMMs.
 // See recurrent.ts for the equations and the padding rules.
 import finalizeWgsl from '../../shaders/recurrent/finalize.wgsl?raw';
-import { fourWideSubgroups } from '../backend/subgroups.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { add } from './elementwise.ts';
@@ -13,11 +12,12 @@ import { gemm, gemmPacked } from './matmul-cpu.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { needsGrad } from '../autograd/tape.ts';
 import { CELLS, type CellKind } from './cells/index.ts';
-import { chooseRecurrencePath, recurrentConstants, stepKernels } from './recurrent-selection.ts';
+import { chooseRecurrencePath, recurrentConstants, stepFamily, stepKernels } from './recurrent-selection.ts';
 import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { recurrentBackwardOp, separateHiddenGradient } from './recurrent-backward.ts';
+import { encodePackF16, recurrentWeights } from './recurrent-f16.ts';
 
 const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
@@ -231,7 +231,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const GH = cell.gates * H;
     const steps = Math.max(...attrs.lengths);
     const padded = attrs.lengths.some((L) => L !== T);
-    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, fourWideSubgroups(gpu)) : attrs.path;
+    const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, stepFamily(stepKernels(gpu, B, cell.gates))) : attrs.path;
     const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
     // Without padding every element of y, saved and hPrev is written by the steps.
     if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
@@ -253,11 +253,14 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       }
       // The input bias is read only when HAS_IN_BIAS; otherwise xproj fills its binding.
       const inBias = attrs.inputBias ? inputs[lay.inputBias(d)] : xProj;
-      const reads = [gpu.buffer(xProj), gpu.buffer(inputs[w + 1]), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
+      // f16 weights (setRecurrentWeights): a packed copy of W_hh for this forward only.
+      const weights = recurrentWeights(gpu) === 'f16' ? 'f16pack' : 'f32';
+      const wHh = weights === 'f16pack' ? encodePackF16(gpu, inputs[w + 1], `${attrs.cell}.w_hh_f16`) : inputs[w + 1];
+      const reads = [gpu.buffer(xProj), gpu.buffer(wHh), gpu.buffer(inputs[w + 3]), gpu.buffer(inputs[1]), gpu.buffer(init), gpu.buffer(inBias)];
       const writes = [gpu.buffer(outputs[0]), gpu.buffer(saved), gpu.buffer(hPrev)];
       const uniforms = (s: number) => RECURRENT_FORWARD_PARAMS.pack({ B, T, DH: lay.D * H, d_off: d * H, reverse: d, s, steps });
       const kernel = stepKernels(gpu, B, cell.gates).forward;
-      const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel);
+      const { key: shaderKey, code } = recurrentWgsl(attrs.cell, cell.wgsl, 'forward', kernel, weights);
       if (path === 'sequence') {
         gpu.dispatch({ label, shaderKey, code, entryPoint: 'sequence', constants, reads, writes, uniforms: uniforms(0), workgroups: [B] });
       } else {
@@ -282,6 +285,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       // Temporaries go back to the pool; it hands them out again only after the submit.
       xProj.dispose();
       init.dispose();
+      if (wHh !== inputs[w + 1]) wHh.dispose();
       if (!cN) cTarget.dispose();
     }
   },

@@ -13,6 +13,7 @@ import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from '../expor
 import { compareWithPytorch, recurrentFixtures } from './recurrent-parity.support.ts';
 import { initRecurrentParams, recurrent, setStepKernels, type CellKind, type RecurrentConfig } from './recurrent.ts';
 import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
+import { workgroupStepKernels } from './recurrent-kernels-any.ts';
 import { compareWithReference, type OpCase } from './ops.support.ts';
 import { matmul } from './matmul.ts';
 import { mean } from './reduce.ts';
@@ -50,6 +51,8 @@ describe('step kernel families vs the float64 CPU reference', () => {
     ['subgroup-shared, 16 rows', (G: number) => sharedStepKernels(16, G), true],
     ['subgroup-shared, 4 rows', (G: number) => sharedStepKernels(4, G), true],
     ['subgroup-shared, 16 rows, 4-gate vectors', () => sharedStepKernels(16, 4), true],
+    ['workgroup-memory, 16 rows', (G: number) => workgroupStepKernels(16, G), false],
+    ['workgroup-memory, 4 rows', (G: number) => workgroupStepKernels(4, G), false],
   ] as const;
   for (const [family, kernels, needsSubgroups] of families) {
     for (const cell of ['lstm', 'gru', 'rnn_relu'] as CellKind[]) {
@@ -72,6 +75,42 @@ describe('step kernel families vs the float64 CPU reference', () => {
           },
         };
         setStepKernels(gpu, kernels(G));
+        try {
+          const reports = await compareWithReference(c, gpu);
+          for (const r of reports) expect(r.ok, r.message).toBe(true);
+        } finally {
+          setStepKernels(gpu, null);
+        }
+      });
+    }
+  }
+});
+
+// The workgroup-memory family walks the reduction in chunks of 32 and the units in
+// tiles of 16 or 32: H = 37 gives several chunks (forward k < 37, backward m < G·37) and
+// a partial last unit tile, B = 5 a partial row tile.
+describe('workgroup-memory step kernels over several chunks vs the float64 CPU reference', () => {
+  const B = 5;
+  const T = 4;
+  const I = 3;
+  const H = 37;
+  const lengths = [4, 1, 3, 4, 2];
+  for (const rows of [16, 4] as const) {
+    for (const cell of ['lstm', 'gru', 'rnn_tanh'] as CellKind[]) {
+      it(`${rows} rows: ${cell}, ragged`, async () => {
+        const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+        const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 };
+        const c: OpCase = {
+          ops: [cell === 'lstm' || cell === 'gru' ? cell : 'rnn', 'recurrentBackward'],
+          name: `workgroup ${rows} ${cell} H${H}`,
+          inputs: [{ shape: [B, T, I] }, { shape: [G * H, I] }, { shape: [G * H, H] }, { shape: [G * H] }, { shape: [G * H] }],
+          tolerance: { atol: 2e-5, rtol: 2e-4 },
+          run: ([x, wIh, wHh, bIh, bHh]) => {
+            const r = recurrent(x, lengths, { layers: [{ wIh, wHh, bIh, bHh }] }, config, { path: 'step' });
+            return [r.output, ...r.hN, ...(r.cN ?? [])];
+          },
+        };
+        setStepKernels(gpu, workgroupStepKernels(rows, G));
         try {
           const reports = await compareWithReference(c, gpu);
           for (const r of reports) expect(r.ok, r.message).toBe(true);

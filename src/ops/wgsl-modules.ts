@@ -6,6 +6,8 @@
 import cellIoWgsl from '../../shaders/recurrent/cell_io.wgsl?raw';
 import forwardWgsl from '../../shaders/recurrent/recurrent_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
+import weightsF32Wgsl from '../../shaders/recurrent/recurrent_weights_f32.wgsl?raw';
+import weightsF16PackWgsl from '../../shaders/recurrent/recurrent_weights_f16pack.wgsl?raw';
 import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
 import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
 import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
@@ -45,9 +47,26 @@ const TEMPLATES = {
   backward: wgslFragment('recurrent/recurrent_backward', backwardWgsl),
 };
 
-/** A recurrent module: activations, cell I/O structs, the cell, the template and a generated `step_blocked`. */
-export function recurrentWgsl(cellName: string, cell: WgslFragment, direction: 'forward' | 'backward', step: { name: string; code: string }): { key: string; code: string } {
-  const key = `recurrent/${cellName}_${direction}_${step.name}`;
+/** How the forward template reads W_hh: f32, or f16 pairs packed in u32 (src/ops/recurrent-f16.ts). */
+const FORWARD_WEIGHTS = {
+  f32: wgslFragment('recurrent/recurrent_weights_f32', weightsF32Wgsl),
+  f16pack: wgslFragment('recurrent/recurrent_weights_f16pack', weightsF16PackWgsl),
+};
+
+/**
+ * A recurrent module: activations, cell I/O structs, the cell, the template (the forward
+ * one with its W_hh fragment) and a generated `step_blocked`.
+ */
+export function recurrentWgsl(
+  cellName: string,
+  cell: WgslFragment,
+  direction: 'forward' | 'backward',
+  step: { name: string; code: string },
+  weights: 'f32' | 'f16pack' = 'f32',
+): { key: string; code: string } {
+  if (direction === 'backward' && weights !== 'f32') throw new Error('recurrentWgsl: the backward template reads f32 W_hh only');
+  const key = `recurrent/${cellName}_${direction}_${step.name}${weights === 'f32' ? '' : `_w${weights}`}`;
   const entry = wgslFragment(`recurrent/step_${direction}_${step.name}`, step.code);
-  return { key, code: composeWgsl(key, [ACTIVATIONS, CELL_IO, cell, TEMPLATES[direction], entry]) };
+  const parts = direction === 'forward' ? [TEMPLATES.forward, FORWARD_WEIGHTS[weights]] : [TEMPLATES.backward];
+  return { key, code: composeWgsl(key, [ACTIVATIONS, CELL_IO, cell, ...parts, entry]) };
 }
