@@ -1,10 +1,12 @@
 // Every WGSL module the app can create, for the compilation test
 // (src/ops/kernels.browser.test.ts) and scripts/write-wgsl.mjs: each .wgsl file that
 // compiles alone, each composed module of src/ops/wgsl-modules.ts, every GEMM variant,
+// every implicit-GEMM convolution kernel (src/ops/conv2d-kernels.ts),
 // and every recurrent module (cell × forward/backward × every per-step kernel that
 // recurrent-selection.ts can choose). Built from the same lists the ops use, so a new
 // variant is listed without editing this file; a new .wgsl file is found by the glob.
 import { isWgslFragment } from '../gpu/wgsl.ts';
+import { convKernelModules } from './conv2d-kernels.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
 import { CELLS, type CellKind } from './recurrent.ts';
 import { stepKernelChoices } from './recurrent-selection.ts';
@@ -36,6 +38,7 @@ export function kernelModules(): KernelModule[] {
   for (const [path, code] of Object.entries(WGSL_FILES)) if (!isWgslFragment(code)) add(path, code);
   for (const [key, code] of Object.entries(ACTIVATION_MODULES)) add(key, code);
   for (const v of GEMM_VARIANTS) add(`linalg/gemm_${v.name}`, v.code);
+  for (const k of convKernelModules()) add(k.key, k.code);
   for (const kind of Object.keys(CELLS) as CellKind[]) {
     const cell = CELLS[kind];
     for (const pair of stepKernelChoices(cell.gates)) {
