@@ -9,7 +9,8 @@
 // the gather of dz are read in place, so there is no im2col / col2im buffer and no
 // layout transpose; x, y and the weights stay NCHW / [O, C, K, K] as in PyTorch. No
 // atomics: dx is a gather, dw sums split-K partials in a fixed order.
-import { convKernel, convTile, type ConvPass } from './conv2d-kernels.ts';
+import { convKernel, convTile, tileExtent, type ConvPass } from './conv2d-kernels.ts';
+import { fourWideSubgroups } from '../backend/subgroups.ts';
 import weightGradReduceWgsl from '../../shaders/nn/conv2d_weight_grad_reduce.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
@@ -96,14 +97,14 @@ function dispatchPass(
   z: number,
   req: { constants: Record<string, number>; reads: GPUBuffer[]; writes: GPUBuffer[]; uniforms: ArrayBuffer },
 ): void {
-  const kernel = convKernel(pass, convTile(pass, cols));
-  const { TM, TN, WX, WY } = kernel.tile;
+  const kernel = convKernel(pass, convTile(pass, rows, cols, fourWideSubgroups(gpu)));
+  const extent = tileExtent(kernel.tile);
   gpu.dispatch({
     label,
     shaderKey: kernel.key,
     code: kernel.code,
     ...req,
-    workgroups: [Math.ceil(cols / (TN * WX)), Math.ceil(rows / (TM * WY)), z],
+    workgroups: [Math.ceil(cols / extent.cols), Math.ceil(rows / extent.rows), z],
   });
 }
 
