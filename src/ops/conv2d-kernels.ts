@@ -133,8 +133,9 @@ export function convKernel(pass: ConvPass, tile: ConvTile): ConvKernel {
 
 /** Workgroup widths (invocations along the columns) of the plain tiles. */
 const WIDTHS = [1, 2, 4, 8] as const;
-/** Subgroups along the rows of a shared tile's workgroup (4 subgroups in all). */
-const SHARED_HEIGHTS = [4, 2, 1] as const;
+/** Subgroups along the rows (WY) and columns (WX) of a shared tile's workgroup; WX·WY ≤ 4. */
+const SHARED_SIDES = [4, 2, 1] as const;
+const SHARED_SHAPES = SHARED_SIDES.flatMap((WY) => SHARED_SIDES.filter((WX) => WX * WY <= 4).map((WX) => ({ WX, WY })));
 // Register blocks. Without subgroups 8×8 everywhere: on SwiftShader (bench/conv2d.ts,
 // encoder sizes, one loaded run) the weight gradient took 31 / 73 ms at 8×8 against
 // 58 / 142 ms at 4×4, 75 / 82 at 16×8 and 36 / 73 at 8×16 (3→16 at 32×32 / 16→32 at 16×16).
@@ -147,14 +148,17 @@ const SHARED: Record<ConvPass, { TM: number; TN: number }> = { forward: { TM: 16
  * The tile for a GEMM of rows × cols. Without subgroups: the pass's register block and
  * the narrowest workgroup that covers the columns (up to 8 invocations wide), so that few
  * invocations idle when the columns are channels (16, 32 in the encoder). With 4-wide
- * subgroups (src/backend/subgroups.ts): 4 subgroups per workgroup, stacked along the rows
- * as far as there are rows (subgroups past the end cannot leave early, see mainWgsl).
+ * subgroups (src/backend/subgroups.ts): up to 4 subgroups per workgroup, stacked along
+ * the rows as far as there are rows, then along the columns as far as there are columns
+ * (subgroups past the end cannot leave early and would compute in vain, see mainWgsl):
+ * the weight gradient of the encoder's first layer (16 × 28) gets 2 × 1 subgroups.
  */
 export function convTile(pass: ConvPass, rows: number, cols: number, shared: boolean): ConvTile {
   if (shared) {
     const { TM, TN } = SHARED[pass];
-    const WY = SHARED_HEIGHTS.find((wy) => wy * TM <= rows) ?? 1;
-    return { TM, TN, WX: 4 / WY, WY, shared };
+    const WY = SHARED_SIDES.find((wy) => wy * TM <= rows) ?? 1;
+    const WX = [...SHARED_SIDES].reverse().find((wx) => wx * WY <= 4 && (wx * 4 * TN >= cols || wx * WY === 4)) ?? 1;
+    return { TM, TN, WX, WY, shared };
   }
   const { TM, TN } = PLAIN[pass];
   const WX = WIDTHS.find((wx) => wx * TN >= cols) ?? 8;
@@ -166,6 +170,6 @@ export function convKernelModules(): ConvKernel[] {
   const passes: ConvPass[] = ['forward', 'inputGrad', 'weightGrad'];
   return passes.flatMap((pass) => [
     ...WIDTHS.map((WX) => convKernel(pass, { ...PLAIN[pass], WX, WY: 64 / WX, shared: false })),
-    ...SHARED_HEIGHTS.map((WY) => convKernel(pass, { ...SHARED[pass], WX: 4 / WY, WY, shared: true })),
+    ...SHARED_SHAPES.map(({ WX, WY }) => convKernel(pass, { ...SHARED[pass], WX, WY, shared: true })),
   ]);
 }
