@@ -1,13 +1,14 @@
 // conv2d benchmark page (opened by scripts/bench-conv2d.mjs): times the implicit-GEMM
 // kernels on the adapter — forward (bias + ReLU fused), forward + backward, and the dx and
 // dw + db kernels alone — for the encoder sizes N = 32, C ∈ {3, 16, 32}, O ∈ {16, 32},
-// H = W ∈ {32, 16, 8}, K 3, pad 1 (`?encoder`: only the first-run CNN's two layers).
+// H = W ∈ {32, 16, 8}, K 3, pad 1 (`?encoder`: only the first-run CNN's two layers;
+// `?plain`: the tiles without subgroups).
 // Medians go to window.__benchResults, with GFLOP/s of the forward GEMM.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { backward } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope } from '../src/tensor.ts';
-import { conv2d, conv2dInputGradOp, conv2dWeightGradOp } from '../src/ops/conv2d.ts';
+import { conv2d, conv2dInputGradOp, conv2dWeightGradOp, setPlainConvTiles } from '../src/ops/conv2d.ts';
 import { runOp } from '../src/ops/op.ts';
 import { Random } from '../src/random.ts';
 
@@ -37,6 +38,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const gpu = await WebGpuBackend.create();
   log(gpu.description);
+  // `?plain`: the register-blocked tiles without subgroups (what adapters without 4-wide subgroups run).
+  if (params.has('plain')) setPlainConvTiles(gpu, true);
   const rng = new Random(5);
   const data = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
   const times = new Map<string, number[]>();

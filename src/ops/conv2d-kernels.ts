@@ -152,17 +152,20 @@ const SHARED: Record<ConvPass, { TM: number; TN: number }> = { forward: { TM: 16
  * the rows as far as there are rows, then along the columns as far as there are columns
  * (subgroups past the end cannot leave early and would compute in vain, see mainWgsl):
  * the weight gradient of the encoder's first layer (16 × 28) gets 2 × 1 subgroups.
+ * Few columns take the plain tile even then.
  */
 export function convTile(pass: ConvPass, rows: number, cols: number, shared: boolean): ConvTile {
-  if (shared) {
+  // A subgroup covers 4·TN columns; with at most half of them used (dx of RGB input:
+  // 3 of 16) the plain tile wins (bench/conv2d.ts, 3→16 at 32×32: dx 62 ms plain vs 101 shared).
+  if (shared && cols * 2 > 4 * SHARED[pass].TN) {
     const { TM, TN } = SHARED[pass];
     const WY = SHARED_SIDES.find((wy) => wy * TM <= rows) ?? 1;
     const WX = [...SHARED_SIDES].reverse().find((wx) => wx * WY <= 4 && (wx * 4 * TN >= cols || wx * WY === 4)) ?? 1;
-    return { TM, TN, WX, WY, shared };
+    return { TM, TN, WX, WY, shared: true };
   }
   const { TM, TN } = PLAIN[pass];
   const WX = WIDTHS.find((wx) => wx * TN >= cols) ?? 8;
-  return { TM, TN, WX, WY: 64 / WX, shared };
+  return { TM, TN, WX, WY: 64 / WX, shared: false };
 }
 
 /** Every module convTile can choose (for the compilation test). */

@@ -87,6 +87,18 @@ function geometryConstants(g: ConvGeometry): Record<string, number> {
   return { C: g.C, H: g.H, W: g.W, O: g.O, OH: g.OH, OW: g.OW, K: g.K, S: g.stride, P: g.padding };
 }
 
+/**
+ * Backends whose convolutions use the plain register-blocked tiles even where subgroups
+ * are 4 wide: the kernels every other adapter runs, for tests and bench/conv2d.ts.
+ */
+const plainTilesOnly = new WeakSet<WebGpuBackend>();
+
+/** Makes `gpu` run the plain (no-subgroup) convolution tiles, or its default again. */
+export function setPlainConvTiles(gpu: WebGpuBackend, plain: boolean): void {
+  if (plain) plainTilesOnly.add(gpu);
+  else plainTilesOnly.delete(gpu);
+}
+
 /** Records one implicit-GEMM pass over a rows × cols output (× z chunks of K). */
 function dispatchPass(
   gpu: WebGpuBackend,
@@ -97,7 +109,7 @@ function dispatchPass(
   z: number,
   req: { constants: Record<string, number>; reads: GPUBuffer[]; writes: GPUBuffer[]; uniforms: ArrayBuffer },
 ): void {
-  const kernel = convKernel(pass, convTile(pass, rows, cols, fourWideSubgroups(gpu)));
+  const kernel = convKernel(pass, convTile(pass, rows, cols, fourWideSubgroups(gpu) && !plainTilesOnly.has(gpu)));
   const extent = tileExtent(kernel.tile);
   gpu.dispatch({
     label,
