@@ -8,6 +8,8 @@ describe('convTile', () => {
     // The encoder's first layer: dw is 16 × 28, forward 32,768 × 16.
     expect(convTile('weightGrad', 16, 28, true)).toEqual({ TM: 8, TN: 8, WX: 1, WY: 2, shared: true });
     expect(convTile('forward', 32768, 16, true)).toEqual({ TM: 16, TN: 4, WX: 1, WY: 4, shared: true });
+    // The second layer's 32 output channels fill a subgroup at TN 8.
+    expect(convTile('forward', 8192, 32, true)).toEqual({ TM: 16, TN: 8, WX: 1, WY: 4, shared: true });
     expect(convTile('weightGrad', 3, 100, true)).toEqual({ TM: 8, TN: 8, WX: 4, WY: 1, shared: true });
     // dx of an RGB input: 3 columns of a subgroup's 16 → the plain tile.
     expect(convTile('inputGrad', 32768, 3, true).shared).toBe(false);

@@ -140,9 +140,12 @@ const SHARED_SHAPES = SHARED_SIDES.flatMap((WY) => SHARED_SIDES.filter((WX) => W
 // encoder sizes, one loaded run) the weight gradient took 31 / 73 ms at 8×8 against
 // 58 / 142 ms at 4×4, 75 / 82 at 16×8 and 36 / 73 at 8×16 (3→16 at 32×32 / 16→32 at 16×16).
 const PLAIN: Record<ConvPass, { TM: number; TN: number }> = { forward: { TM: 8, TN: 8 }, inputGrad: { TM: 8, TN: 8 }, weightGrad: { TM: 8, TN: 8 } };
-// With 4-wide subgroups a subgroup covers TM rows × 4·TN columns: 16 output channels
-// (forward) or input channels (dx) per subgroup at TN 4.
-const SHARED: Record<ConvPass, { TM: number; TN: number }> = { forward: { TM: 16, TN: 4 }, inputGrad: { TM: 16, TN: 4 }, weightGrad: { TM: 8, TN: 8 } };
+// With 4-wide subgroups a subgroup covers TM rows × 4·TN columns. TN 8 where the columns
+// fill it (32 output channels), else 4: bench/conv2d.ts, 16→32 at 16×16, forward 25 ms at
+// TN 8 vs 31 at TN 4, while dx there (16 columns) took 54 ms at TN 8 vs 35 at TN 4.
+const SHARED_TM: Record<ConvPass, number> = { forward: 16, inputGrad: 16, weightGrad: 8 };
+const SHARED_TN = [4, 8] as const;
+const sharedTn = (pass: ConvPass, cols: number) => (pass === 'weightGrad' || cols >= 32 ? 8 : 4);
 
 /**
  * The tile for a GEMM of rows × cols. Without subgroups: the pass's register block and
@@ -157,8 +160,9 @@ const SHARED: Record<ConvPass, { TM: number; TN: number }> = { forward: { TM: 16
 export function convTile(pass: ConvPass, rows: number, cols: number, shared: boolean): ConvTile {
   // A subgroup covers 4·TN columns; with at most half of them used (dx of RGB input:
   // 3 of 16) the plain tile wins (bench/conv2d.ts, 3→16 at 32×32: dx 62 ms plain vs 101 shared).
-  if (shared && cols * 2 > 4 * SHARED[pass].TN) {
-    const { TM, TN } = SHARED[pass];
+  if (shared && cols * 2 > 4 * sharedTn(pass, cols)) {
+    const TM = SHARED_TM[pass];
+    const TN = sharedTn(pass, cols);
     const WY = SHARED_SIDES.find((wy) => wy * TM <= rows) ?? 1;
     const WX = [...SHARED_SIDES].reverse().find((wx) => wx * WY <= 4 && (wx * 4 * TN >= cols || wx * WY === 4)) ?? 1;
     return { TM, TN, WX, WY, shared: true };
@@ -173,6 +177,6 @@ export function convKernelModules(): ConvKernel[] {
   const passes: ConvPass[] = ['forward', 'inputGrad', 'weightGrad'];
   return passes.flatMap((pass) => [
     ...WIDTHS.map((WX) => convKernel(pass, { ...PLAIN[pass], WX, WY: 64 / WX, shared: false })),
-    ...SHARED_SHAPES.map(({ WX, WY }) => convKernel(pass, { ...SHARED[pass], WX, WY, shared: true })),
+    ...SHARED_TN.flatMap((TN) => SHARED_SHAPES.map(({ WX, WY }) => convKernel(pass, { TM: SHARED_TM[pass], TN, WX, WY, shared: true }))),
   ]);
 }

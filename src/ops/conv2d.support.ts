@@ -4,7 +4,8 @@
 // ReLU (its gradient is applied inside conv2dInputGrad / conv2dWeightGrad), an input that
 // needs no gradient (images); the suite checks each output and gradient against the CPU
 // reference and float64 finite differences. Also the encoder's first convolution at
-// full size: enough pixels for several split-K chunks of the weight gradient.
+// full size (enough pixels for several split-K chunks of the weight gradient) and a
+// 32 → 32 channel layer (wider tiles); these two only against the reference.
 import type { OpCase } from './ops.support.ts';
 import { conv2d } from './conv2d.ts';
 
@@ -59,6 +60,13 @@ export const cases: OpCase[] = [
     ops: OPS,
     name: 'conv2d + ReLU: [2,3,32,32] * [16,3,3,3] + bias, pad 1 (the encoder’s first layer, 8 split-K chunks)',
     inputs: [{ shape: [2, 3, 32, 32] }, { shape: [16, 3, 3, 3] }, { shape: [16] }],
+    run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, relu: true }),
+    skipGradcheck: true,
+  },
+  {
+    ops: OPS,
+    name: 'conv2d + ReLU: [2,32,5,7] * [32,32,3,3] + bias, pad 1 (32 channels in and out: the subgroup tiles 8 columns wide)',
+    inputs: [{ shape: [2, 32, 5, 7] }, { shape: [32, 32, 3, 3] }, { shape: [32] }],
     run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, relu: true }),
     skipGradcheck: true,
   },
