@@ -1,12 +1,14 @@
-// conv2d benchmark page (opened by scripts/bench-conv2d.mjs): times the direct kernels
-// and the im2col + matmul path on the adapter, forward and backward (dx, dw, db), for
-// the encoder sizes N = 32, C ∈ {3, 16, 32}, O ∈ {16, 32}, H = W ∈ {32, 16, 8}, K 3, pad 1.
-// Paths are interleaved within each repetition; medians go to window.__benchResults.
+// conv2d benchmark page (opened by scripts/bench-conv2d.mjs): times the implicit-GEMM
+// kernels on the adapter — forward (bias + ReLU fused), forward + backward, and the dx and
+// dw + db kernels alone — for the encoder sizes N = 32, C ∈ {3, 16, 32}, O ∈ {16, 32},
+// H = W ∈ {32, 16, 8}, K 3, pad 1 (`?encoder`: only the first-run CNN's two layers;
+// `?plain`: the tiles without subgroups).
+// Medians go to window.__benchResults, with GFLOP/s of the forward GEMM.
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { backward } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
 import { scope } from '../src/tensor.ts';
-import { conv2d, conv2dInputGradOp, conv2dWeightGradOp, type Conv2dPath } from '../src/ops/conv2d.ts';
+import { conv2d, conv2dInputGradOp, conv2dWeightGradOp, setPlainConvTiles } from '../src/ops/conv2d.ts';
 import { runOp } from '../src/ops/op.ts';
 import { Random } from '../src/random.ts';
 
@@ -20,8 +22,9 @@ const params = new URLSearchParams(location.search);
 const quick = params.has('quick');
 const N = 32;
 const SIZES: Size[] = [];
-for (const H of [32, 16, 8]) for (const C of [3, 16, 32]) for (const O of [16, 32]) SIZES.push({ C, O, H });
-const PATHS: Conv2dPath[] = ['direct', 'im2col'];
+// `?encoder`: only the two convolutions of the first-run CNN (3→16 at 32×32, 16→32 at 16×16).
+if (params.has('encoder')) SIZES.push({ C: 3, O: 16, H: 32 }, { C: 16, O: 32, H: 16 });
+else for (const H of [32, 16, 8]) for (const C of [3, 16, 32]) for (const O of [16, 32]) SIZES.push({ C, O, H });
 const REPEATS = quick ? 3 : 5;
 const PER_SUBMIT = 3;
 
@@ -35,6 +38,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const gpu = await WebGpuBackend.create();
   log(gpu.description);
+  // `?plain`: the register-blocked tiles without subgroups (what adapters without 4-wide subgroups run).
+  if (params.has('plain')) setPlainConvTiles(gpu, true);
   const rng = new Random(5);
   const data = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
   const times = new Map<string, number[]>();
@@ -57,27 +62,25 @@ async function main() {
       const dy = gpu.fromArray(data(N * s.O * s.H * s.H), [N, s.O, s.H, s.H]).keep();
       x.requiresGrad = true;
       const key = `C${s.C} O${s.O} H${s.H}`;
-      for (const path of PATHS) {
-        const fwd = await timed(() => void noGrad(() => conv2d(x, w, b, { padding: 1, path })));
-        const train = await timed(() => {
-          backward(conv2d(x, w, b, { padding: 1, path }), dy);
-          for (const t of [x, w, b]) {
-            t.grad?.dispose();
-            t.grad = null;
-          }
-        });
-        if (rep > 0) {
-          push(`${key} ${path} forward`, fwd);
-          push(`${key} ${path} train`, train);
+      const fwd = await timed(() => void noGrad(() => conv2d(x, w, b, { padding: 1, relu: true })));
+      const train = await timed(() => {
+        backward(conv2d(x, w, b, { padding: 1, relu: true }), dy);
+        for (const t of [x, w, b]) {
+          t.grad?.dispose();
+          t.grad = null;
         }
-      }
-      // The direct backward kernels alone.
-      const attrs = { stride: 1, padding: 1, inputShape: x.shape, weightShape: w.shape };
-      const dx = await timed(() => void runOp('conv2dInputGrad', conv2dInputGradOp, [dy, w], attrs));
-      const dw = await timed(() => void runOp('conv2dWeightGrad', conv2dWeightGradOp, [dy, x], { ...attrs, bias: true }));
+      });
+      // The backward kernels alone (the forward output as the ReLU mask).
+      const y = noGrad(() => conv2d(x, w, b, { padding: 1, relu: true })).keep();
+      const attrs = { stride: 1, padding: 1, relu: true, inputShape: x.shape, weightShape: w.shape };
+      const dx = await timed(() => void runOp('conv2dInputGrad', conv2dInputGradOp, [dy, w, y], attrs));
+      const dw = await timed(() => void runOp('conv2dWeightGrad', conv2dWeightGradOp, [dy, x, y], { ...attrs, bias: true }));
+      y.dispose();
       if (rep > 0) {
-        push(`${key} direct dx`, dx);
-        push(`${key} direct dw+db`, dw);
+        push(`${key} forward`, fwd);
+        push(`${key} train`, train);
+        push(`${key} dx`, dx);
+        push(`${key} dw+db`, dw);
       }
       for (const t of [x, w, b, dy]) t.dispose();
     }
@@ -87,21 +90,12 @@ async function main() {
     const key = `C${s.C} O${s.O} H${s.H}`;
     const m = (k: string) => median(times.get(`${key} ${k}`)!);
     const gflop = (2 * N * s.O * s.H * s.H * s.C * 9) / 1e9;
-    return {
-      size: `N${N} ${key}`,
-      gflopForward: gflop,
-      directForward: m('direct forward'),
-      directTrain: m('direct train'),
-      directDx: m('direct dx'),
-      directDw: m('direct dw+db'),
-      im2colForward: m('im2col forward'),
-      im2colTrain: m('im2col train'),
-    };
+    return { size: `N${N} ${key}`, gflopForward: gflop, forward: m('forward'), train: m('train'), dx: m('dx'), dw: m('dw+db') };
   });
   for (const r of rows) {
     log(
-      `${r.size}: forward direct ${r.directForward.toFixed(2)} ms / im2col ${r.im2colForward.toFixed(2)} ms; ` +
-        `forward+backward direct ${r.directTrain.toFixed(2)} ms (dx ${r.directDx.toFixed(2)}, dw+db ${r.directDw.toFixed(2)}) / im2col ${r.im2colTrain.toFixed(2)} ms`,
+      `${r.size}: forward ${r.forward.toFixed(2)} ms (${(r.gflopForward / (r.forward / 1e3)).toFixed(2)} GFLOP/s); ` +
+        `forward+backward ${r.train.toFixed(2)} ms; dx ${r.dx.toFixed(2)} ms, dw+db ${r.dw.toFixed(2)} ms`,
     );
   }
   (window as unknown as { __benchResults: unknown }).__benchResults = { adapter: gpu.description, rows };

@@ -1,79 +1,74 @@
-// Direct 2-D convolution, gradient of the input (a gather: no atomics, deterministic):
-//   dx[n, c, iy, ix] = Σ_{o, kh, kw} dy[n, o, oy, ox] · w[o, c, kh, kw]
+// Convolution input gradient as an implicit GEMM (a gather: no col2im, no atomics;
+// operands for src/ops/conv2d-kernels.ts):
+//   dx[n, c, iy, ix] = Σ_{o, kh, kw} dz[n, o, oy, ox] · w[o, c, kh, kw]
 //   over oy = (iy + P − kh) / S, ox = (ix + P − kw) / S where the division is exact and
-//   0 ≤ oy < OH, 0 ≤ ox < OW.
-// Register-blocked: 4 input channels × 4 neighbouring input columns per invocation.
-// dy: [N, O, OH, OW], w: [O, C, K, K] → dx: [N, C, H, W]; f32 row-major.
+//   0 ≤ oy < OH, 0 ≤ ox < OW;  dz = dy, or dy · [y > 0] when RELU_MASK (the gradient of
+//   the fused ReLU, applied as dy is read).
+//   GEMM rows m = (n, iy, ix) ∈ [0, N·H·W), columns c ∈ [0, C), k = (o, kh, kw) ∈ [0, O·K·K).
+// dy: [N, O, OH, OW], w: [O, C, K, K], y: [N, O, OH, OW] (the forward output, read only
+// when RELU_MASK) → dx: [N, C, H, W]; f32 row-major. Sizes except N are override constants.
+// provides: p, gemm_rows, gemm_cols, k_bounds, RowInfo, row_info, ColInfo, col_info, KInfo, k_info, load_a, load_b, store_c
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
-struct Params { N: u32, C: u32, H: u32, W: u32, O: u32, OH: u32, OW: u32 }
+struct Params { N: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
-override K: u32 = 3u;
-override S: u32 = 1u;
-override P: u32 = 1u;
+override C: u32;
+override H: u32;
+override W: u32;
+override O: u32;
+override OH: u32;
+override OW: u32;
+override K: u32;
+override S: u32;
+override P: u32;
+override RELU_MASK: bool = false;
 
-// dy[row + ox] for tx = ix + P − kw = ox·S with 0 ≤ ox < OW, else 0.
-fn load_dy(row: u32, tx: i32) -> f32 {
-  let ox = tx / i32(S);
-  let inside = tx >= 0 && ox * i32(S) == tx && ox < i32(p.OW);
-  return select(0.0, dy[row + u32(clamp(ox, 0, i32(p.OW) - 1))], inside);
+fn gemm_rows() -> u32 { return p.N * H * W; }
+fn gemm_cols() -> u32 { return C; }
+fn k_bounds(z: u32) -> vec2u { return vec2u(0u, O * K * K); }
+
+// Row m = (n, iy, ix): start of item n in dy, and (iy + P, ix + P).
+struct RowInfo { base: u32, ty: i32, tx: i32 }
+
+fn row_info(m: u32) -> RowInfo {
+  let q = m % (H * W);
+  return RowInfo((m / (H * W)) * O * OH * OW, i32(q / W + P), i32(q % W + P));
 }
 
-fn store_dx(n: u32, c: u32, iy: u32, ix0: u32, v: vec4<f32>) {
-  if (c >= p.C) { return; }
-  let base = ((n * p.C + c) * p.H + iy) * p.W;
-  for (var l = 0u; l < 4u; l++) {
-    if (ix0 + l < p.W) { dx[base + ix0 + l] = v[l]; }
-  }
+struct ColInfo { wc: u32 }
+
+fn col_info(c: u32) -> ColInfo { return ColInfo(c * K * K); }
+
+// k = (o, kh, kw): the dy plane of o and the weight offset without c.
+struct KInfo { plane: u32, wo: u32, kh: i32, kw: i32 }
+
+fn k_info(k: u32) -> KInfo {
+  let o = k / (K * K);
+  let kh = (k / K) % K;
+  let kw = k % K;
+  return KInfo(o * OH * OW, o * C * K * K + kh * K + kw, i32(kh), i32(kw));
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let item = gid.x + gid.y * groups.x * 64u;
-  let xBlocks = (p.W + 3u) / 4u;
-  let cBlocks = (p.C + 3u) / 4u;
-  if (item >= p.N * cBlocks * p.H * xBlocks) { return; }
-  let bx = item % xBlocks;
-  var rest = item / xBlocks;
-  let iy = rest % p.H;
-  rest = rest / p.H;
-  let c0 = (rest % cBlocks) * 4u;
-  let n = rest / cBlocks;
-  let ix0 = bx * 4u;
-  let kk = K * K;
-  // Offsets of the four input channels inside a weight row (clamped; extras not stored).
-  let wc0 = min(c0, p.C - 1u) * kk;
-  let wc1 = min(c0 + 1u, p.C - 1u) * kk;
-  let wc2 = min(c0 + 2u, p.C - 1u) * kk;
-  let wc3 = min(c0 + 3u, p.C - 1u) * kk;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  for (var o = 0u; o < p.O; o++) {
-    let plane = (n * p.O + o) * p.OH * p.OW;
-    let wo = o * p.C * kk;
-    for (var kh = 0u; kh < K; kh++) {
-      let ty = i32(iy + P) - i32(kh);
-      let oy = ty / i32(S);
-      if (ty < 0 || oy * i32(S) != ty || oy >= i32(p.OH)) { continue; }
-      let row = plane + u32(oy) * p.OW;
-      for (var kw = 0u; kw < K; kw++) {
-        let tx = i32(ix0 + P) - i32(kw);
-        let gv = vec4<f32>(load_dy(row, tx), load_dy(row, tx + 1), load_dy(row, tx + 2), load_dy(row, tx + 3));
-        let t = wo + kh * K + kw;
-        acc0 += w[t + wc0] * gv;
-        acc1 += w[t + wc1] * gv;
-        acc2 += w[t + wc2] * gv;
-        acc3 += w[t + wc3] * gv;
-      }
-    }
-  }
-  store_dx(n, c0, iy, ix0, acc0);
-  store_dx(n, c0 + 1u, iy, ix0, acc1);
-  store_dx(n, c0 + 2u, iy, ix0, acc2);
-  store_dx(n, c0 + 3u, iy, ix0, acc3);
+fn load_a(r: RowInfo, t: KInfo) -> f32 {
+  let ty = r.ty - t.kh;
+  let tx = r.tx - t.kw;
+  let oy = u32(ty) / S;
+  let ox = u32(tx) / S;
+  // `&` (not `&&`): no branches in the unrolled GEMM loop.
+  let inside = (ty >= 0) & (tx >= 0) & (oy * S == u32(ty)) & (ox * S == u32(tx)) & (oy < OH) & (ox < OW);
+  let at = select(0u, r.base + t.plane + oy * OW + ox, inside);
+  var g = dy[at];
+  if (RELU_MASK) { g = select(0.0, g, y[at] > 0.0); }
+  return select(0.0, g, inside);
+}
+
+fn load_b(t: KInfo, c: ColInfo) -> f32 { return w[t.wo + c.wc]; }
+
+fn store_c(z: u32, m: u32, c: u32, value: f32) {
+  let n = m / (H * W);
+  dx[(n * C + c) * H * W + m % (H * W)] = value;
 }

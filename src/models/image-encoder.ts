@@ -9,7 +9,6 @@
 import type { Tensor } from '../tensor.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import { maxPool2d } from '../ops/pool.ts';
-import { relu } from '../ops/activation.ts';
 import { reshape } from '../ops/shape.ts';
 import { cnnFlatSize, type ImageEncoderConfig, type ModelConfig } from './config.ts';
 import type { OnnxGraph, PythonWriter } from './emitters.ts';
@@ -51,7 +50,9 @@ export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tenso
   if (c.encoder === 'cnn') {
     let x = pixels;
     c.channels.forEach((_, k) => {
-      x = maxPool2d(relu(conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1 })), { size: 2 });
+      // conv + bias + ReLU in one kernel (the ReLU's gradient inside conv2d's backward kernels).
+      const y = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1, relu: true });
+      x = maxPool2d(y, { size: 2 });
     });
     // Global max pooling: one s×s window over the (square) last map → [B, C, 1, 1].
     if (c.pool === 'max') x = maxPool2d(x, { size: x.shape[2] });

@@ -1,64 +1,73 @@
-// Cases for conv2d on both paths (direct kernels and im2col + matmul): padding, stride,
-// odd channel counts (partial register blocks), kernel sizes 1, 3 and 5, with and
-// without bias, an input that needs no gradient (images); and the helper ops alone.
+// Cases for conv2d (implicit-GEMM kernels on WebGPU): padding, stride, non-square
+// inputs, channel counts that are not multiples of the 4- and 8-wide register blocks,
+// batch 1, kernel sizes 1, 3 and 5, with and without bias, with and without the fused
+// ReLU (its gradient is applied inside conv2dInputGrad / conv2dWeightGrad), an input that
+// needs no gradient (images); the suite checks each output and gradient against the CPU
+// reference and float64 finite differences. Also the encoder's first convolution at
+// full size (enough pixels for several split-K chunks of the weight gradient) and a
+// 32 → 32 channel layer (wider tiles); these two only against the reference.
 import type { OpCase } from './ops.support.ts';
-import { batchTranspose, col2imOp, conv2d, type Conv2dPath } from './conv2d.ts';
-import { runOp } from './op.ts';
+import { conv2d } from './conv2d.ts';
 
-const OPS_OF: Record<Conv2dPath, OpCase['ops']> = {
-  direct: ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'],
-  im2col: ['im2col', 'col2im', 'matmul', 'batchTranspose', 'reshape'],
-};
+const OPS: OpCase['ops'] = ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'];
 
-function pathCases(path: Conv2dPath): OpCase[] {
+function reluCases(relu: boolean): OpCase[] {
+  const tag = relu ? ' + ReLU' : '';
   return [
     {
-      ops: OPS_OF[path],
-      name: `conv2d ${path}: [2,3,5,6] * [5,3,3,3] + bias, pad 1`,
+      ops: OPS,
+      name: `conv2d${tag}: [2,3,5,6] * [5,3,3,3] + bias, pad 1`,
       inputs: [{ shape: [2, 3, 5, 6] }, { shape: [5, 3, 3, 3] }, { shape: [5] }],
-      run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, path }),
+      run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, relu }),
     },
     {
-      ops: OPS_OF[path],
-      name: `conv2d ${path}: [2,2,7,7] * [3,2,3,3], stride 2, pad 1, no bias`,
+      ops: OPS,
+      name: `conv2d${tag}: [2,2,7,7] * [3,2,3,3], stride 2, pad 1, no bias`,
       inputs: [{ shape: [2, 2, 7, 7] }, { shape: [3, 2, 3, 3] }],
-      run: ([x, w]) => conv2d(x, w, null, { stride: 2, padding: 1, path }),
+      run: ([x, w]) => conv2d(x, w, null, { stride: 2, padding: 1, relu }),
     },
     {
-      ops: OPS_OF[path],
-      name: `conv2d ${path}: [1,5,9,8] * [6,5,5,5] + bias, stride 3, pad 2`,
+      ops: OPS,
+      name: `conv2d${tag}: [1,5,9,8] * [6,5,5,5] + bias, stride 3, pad 2`,
       inputs: [{ shape: [1, 5, 9, 8] }, { shape: [6, 5, 5, 5] }, { shape: [6] }],
-      run: ([x, w, b]) => conv2d(x, w, b, { stride: 3, padding: 2, path }),
+      run: ([x, w, b]) => conv2d(x, w, b, { stride: 3, padding: 2, relu }),
     },
     {
-      ops: OPS_OF[path],
-      name: `conv2d ${path}: 1×1 kernel, no padding, input without gradient`,
+      ops: OPS,
+      name: `conv2d${tag}: 1×1 kernel, no padding, input without gradient`,
       inputs: [{ shape: [3, 4, 3, 5], grad: false }, { shape: [2, 4, 1, 1] }, { shape: [2] }],
-      run: ([x, w, b]) => conv2d(x, w, b, { path }),
+      run: ([x, w, b]) => conv2d(x, w, b, { relu }),
+    },
+    {
+      ops: OPS,
+      name: `conv2d${tag}: batch 1, [1,7,6,11] * [13,7,3,3] + bias, stride 2, pad 1 (odd channels, non-square)`,
+      inputs: [{ shape: [1, 7, 6, 11] }, { shape: [13, 7, 3, 3] }, { shape: [13] }],
+      run: ([x, w, b]) => conv2d(x, w, b, { stride: 2, padding: 1, relu }),
+    },
+    {
+      ops: OPS,
+      name: `conv2d${tag}: [2,9,5,4] * [10,9,3,3] + bias, pad 2 (output larger than the input)`,
+      inputs: [{ shape: [2, 9, 5, 4] }, { shape: [10, 9, 3, 3] }, { shape: [10] }],
+      run: ([x, w, b]) => conv2d(x, w, b, { padding: 2, relu }),
     },
   ];
 }
 
 export const cases: OpCase[] = [
-  ...pathCases('direct'),
-  ...pathCases('im2col'),
+  ...reluCases(false),
+  ...reluCases(true),
   {
-    ops: ['col2im', 'im2col'],
-    name: 'col2im alone: [1, 4, 8] patches (K 2) back onto a [1, 2, 3, 3] input',
-    inputs: [{ shape: [1, 4, 8] }],
-    run: ([cols]) =>
-      runOp('col2im', col2imOp, [cols], { stride: 1, padding: 0, inputShape: [1, 2, 3, 3], weightShape: [1, 2, 2, 2] })[0],
+    ops: OPS,
+    name: 'conv2d + ReLU: [2,3,32,32] * [16,3,3,3] + bias, pad 1 (the encoder’s first layer, 8 split-K chunks)',
+    inputs: [{ shape: [2, 3, 32, 32] }, { shape: [16, 3, 3, 3] }, { shape: [16] }],
+    run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, relu: true }),
+    skipGradcheck: true,
   },
   {
-    ops: ['batchTranspose'],
-    name: 'batchTranspose [2, 3, 4] → [2, 4, 3]',
-    inputs: [{ shape: [2, 3, 4] }],
-    run: ([x]) => batchTranspose(x, 3, 4, [2, 4, 3]),
-  },
-  {
-    ops: ['batchTranspose'],
-    name: 'batchTranspose [3, 5, 6] → [3, 6, 5] (partial 4×4 blocks on both axes)',
-    inputs: [{ shape: [3, 5, 6] }],
-    run: ([x]) => batchTranspose(x, 5, 6, [3, 6, 5]),
+    ops: OPS,
+    name: 'conv2d + ReLU: [2,32,5,7] * [32,32,3,3] + bias, pad 1 (32 channels in and out: the subgroup tiles 8 columns wide)',
+    inputs: [{ shape: [2, 32, 5, 7] }, { shape: [32, 32, 3, 3] }, { shape: [32] }],
+    run: ([x, w, b]) => conv2d(x, w, b, { padding: 1, relu: true }),
+    skipGradcheck: true,
   },
 ];

@@ -14,18 +14,7 @@ import { dropoutOp, type DropoutAttrs } from './dropout.ts';
 import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
 import { expandOp, sumAxisOp, type ExpandAttrs, type SumAxisAttrs } from './expand.ts';
 import { sigmoidCrossEntropyGradOp, sigmoidCrossEntropyOp, type BceGradAttrs } from './bce.ts';
-import {
-  batchTransposeOp,
-  col2imOp,
-  conv2dInputGradOp,
-  conv2dOp,
-  conv2dWeightGradOp,
-  im2colOp,
-  type BatchTransposeAttrs,
-  type Conv2dAttrs,
-  type Conv2dShapeAttrs,
-  type Conv2dWeightGradAttrs,
-} from './conv2d.ts';
+import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, type Conv2dAttrs, type Conv2dShapeAttrs, type Conv2dWeightGradAttrs } from './conv2d.ts';
 import { globalAvgPoolOp, maxPool2dGradOp, maxPool2dOp, type MaxPoolAttrs, type MaxPoolGradAttrs } from './pool.ts';
 import { timeNormsFromEndOp } from './norms.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
@@ -65,9 +54,6 @@ declare module './op.ts' {
     conv2d: Conv2dAttrs;
     conv2dInputGrad: Conv2dShapeAttrs;
     conv2dWeightGrad: Conv2dWeightGradAttrs;
-    im2col: Conv2dShapeAttrs;
-    col2im: Conv2dShapeAttrs;
-    batchTranspose: BatchTransposeAttrs;
     maxPool2d: MaxPoolAttrs;
     maxPool2dGrad: MaxPoolGradAttrs;
     globalAvgPool: object;
@@ -107,9 +93,6 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   conv2d: conv2dOp,
   conv2dInputGrad: conv2dInputGradOp,
   conv2dWeightGrad: conv2dWeightGradOp,
-  im2col: im2colOp,
-  col2im: col2imOp,
-  batchTranspose: batchTransposeOp,
   maxPool2d: maxPool2dOp,
   maxPool2dGrad: maxPool2dGradOp,
   globalAvgPool: globalAvgPoolOp,

@@ -1,12 +1,13 @@
 // Every WGSL module the app can create, for the compilation test
 // (src/ops/kernels.browser.test.ts) and scripts/write-wgsl.mjs: each .wgsl file that
 // compiles alone, each composed module of src/ops/wgsl-modules.ts, every GEMM variant
-// (and the half-precision ones of src/ops/gemm-f16.ts), and every recurrent module (cell
-// × forward/backward × every per-step kernel that recurrent-selection.ts can choose, and
-// the forward with f16 W_hh of src/ops/recurrent-f16.ts). Built from the same lists the
-// ops use, so a new variant is listed without editing this file; a new .wgsl file is
-// found by the glob.
+// (and the half-precision ones of src/ops/gemm-f16.ts), every implicit-GEMM convolution
+// kernel (src/ops/conv2d-kernels.ts), and every recurrent module (cell × forward/backward
+// × every per-step kernel that recurrent-selection.ts can choose, and the forward with
+// f16 W_hh of src/ops/recurrent-f16.ts). Built from the same lists the ops use, so a new
+// variant is listed without editing this file; a new .wgsl file is found by the glob.
 import { isWgslFragment } from '../gpu/wgsl.ts';
+import { convKernelModules } from './conv2d-kernels.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
 import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS } from './gemm-f16.ts';
 import { recurrentForwardF16Wgsl } from './recurrent-f16.ts';
@@ -41,6 +42,7 @@ export function kernelModules(): KernelModule[] {
   for (const [key, code] of Object.entries(ACTIVATION_MODULES)) add(key, code);
   for (const v of GEMM_VARIANTS) add(`linalg/gemm_${v.name}`, v.code);
   for (const v of [...F16_STORAGE_GEMM_VARIANTS, ...F16_ARITHMETIC_GEMM_VARIANTS]) add(`linalg/gemm_${v.name}`, v.code);
+  for (const k of convKernelModules()) add(k.key, k.code);
   for (const kind of Object.keys(CELLS) as CellKind[]) {
     const cell = CELLS[kind];
     for (const pair of stepKernelChoices(cell.gates)) {

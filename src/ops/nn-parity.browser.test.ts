@@ -10,9 +10,9 @@ beforeAll(async () => {
 });
 
 describe('nn ops match PyTorch (WebGPU f32)', () => {
-  for (const { fixture, path } of nnFixtures()) {
-    it(`${fixture.name}${path ? ` (${path})` : ''}`, async () => {
-      const reports = await checkNnFixture(gpu, fixture, TOLERANCES.gpuVsCpu, path);
+  for (const fixture of nnFixtures()) {
+    it(fixture.name, async () => {
+      const reports = await checkNnFixture(gpu, fixture, TOLERANCES.gpuVsCpu);
       for (const r of reports) expect(r.ok, r.message).toBe(true);
     });
   }

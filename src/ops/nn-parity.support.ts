@@ -1,4 +1,4 @@
-// PyTorch parity for conv2d (both paths), pooling, embedding and the binary
+// PyTorch parity for conv2d, pooling, embedding and the binary
 // cross-entropy: runs each case of src/ops/fixtures/nn.json (made by
 // scripts/make_nn_fixtures.py) on a backend and compares the output and every input
 // gradient with PyTorch's float64 values.
@@ -8,7 +8,7 @@ import { allclose, type CloseReport } from '../autograd/gradcheck.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import fixtures from './fixtures/nn.json';
 import { sigmoidCrossEntropy } from './bce.ts';
-import { conv2d, type Conv2dPath } from './conv2d.ts';
+import { conv2d } from './conv2d.ts';
 import { mul } from './elementwise.ts';
 import { embedding } from './embedding.ts';
 import { globalAvgPool, maxPool2d } from './pool.ts';
@@ -31,17 +31,15 @@ export interface NnFixture {
   grads: Record<string, number[]>;
 }
 
-/** Every fixture case, with conv2d cases once per path. */
-export function nnFixtures(): { fixture: NnFixture; path?: Conv2dPath }[] {
-  return (fixtures.cases as unknown as NnFixture[]).flatMap((fixture) =>
-    fixture.op === 'conv2d' ? (['direct', 'im2col'] as const).map((path) => ({ fixture, path })) : [{ fixture }],
-  );
+/** Every fixture case. */
+export function nnFixtures(): NnFixture[] {
+  return fixtures.cases as unknown as NnFixture[];
 }
 
-function apply(f: NnFixture, t: Record<string, Tensor>, path?: Conv2dPath): Tensor {
+function apply(f: NnFixture, t: Record<string, Tensor>): Tensor {
   switch (f.op) {
     case 'conv2d':
-      return conv2d(t.x, t.w, t.b ?? null, { stride: f.attrs.stride, padding: f.attrs.padding, path });
+      return conv2d(t.x, t.w, t.b ?? null, { stride: f.attrs.stride, padding: f.attrs.padding });
     case 'maxPool2d':
       return maxPool2d(t.x, { size: f.attrs.size, stride: f.attrs.stride });
     case 'globalAvgPool':
@@ -56,7 +54,7 @@ function apply(f: NnFixture, t: Record<string, Tensor>, path?: Conv2dPath): Tens
 }
 
 /** Runs one fixture forward and backward on `backend`; one report for the output and one per gradient. */
-export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol: number; rtol: number }, path?: Conv2dPath): Promise<CloseReport[]> {
+export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol: number; rtol: number }): Promise<CloseReport[]> {
   const pending = scope(() => {
     const tensors: Record<string, Tensor> = {};
     for (const inp of f.inputs) {
@@ -64,7 +62,7 @@ export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol
       if (f.grads[inp.name]) t.requiresGrad = true;
       tensors[inp.name] = t;
     }
-    const out = apply(f, tensors, path);
+    const out = apply(f, tensors);
     const loss = f.lossWeights ? sum(mul(out, backend.fromArray(f.lossWeights, out.shape, 'f32', 'loss.weights'))) : out;
     backward(loss);
     const grads = Object.keys(f.grads).map((name) => [name, tensors[name].grad!.read()] as const);
@@ -72,8 +70,7 @@ export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol
     backend.flush();
     return { output, grads };
   });
-  const label = `${f.name}${path ? ` (${path})` : ''}`;
-  const reports = [allclose(await pending.output, f.output.data, tol.atol, tol.rtol, `${label} output`)];
-  for (const [name, g] of pending.grads) reports.push(allclose(await g, f.grads[name], tol.atol, tol.rtol, `${label} d${name}`));
+  const reports = [allclose(await pending.output, f.output.data, tol.atol, tol.rtol, `${f.name} output`)];
+  for (const [name, g] of pending.grads) reports.push(allclose(await g, f.grads[name], tol.atol, tol.rtol, `${f.name} d${name}`));
   return reports;
 }

@@ -5,9 +5,9 @@ import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';
 
 describe('nn ops match PyTorch (CPU f64)', () => {
   const cpu = new CpuBackend({ precision: 'f64' });
-  for (const { fixture, path } of nnFixtures()) {
-    it(`${fixture.name}${path ? ` (${path})` : ''}`, async () => {
-      const reports = await checkNnFixture(cpu, fixture, { atol: 1e-10, rtol: 1e-10 }, path);
+  for (const fixture of nnFixtures()) {
+    it(fixture.name, async () => {
+      const reports = await checkNnFixture(cpu, fixture, { atol: 1e-10, rtol: 1e-10 });
       for (const r of reports) expect(r.ok, r.message).toBe(true);
     });
   }
