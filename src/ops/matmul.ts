@@ -63,13 +63,21 @@ export function gemmPlan(gpu: WebGpuBackend, { M, N, K }: { M: number; N: number
     }
   }
   const tiles = Math.ceil(N / variant.tileN) * Math.ceil(M / variant.tileM);
-  const splits = Math.min(Math.ceil(SPLIT_TARGET_TILES / tiles), Math.floor(K / SPLIT_MIN_CHUNK));
-  if (tiles >= SPLIT_TARGET_TILES || splits < 2) return { variant, kChunk: 0 };
+  const target = gpu.gpu.info.isFallbackAdapter ? SPLIT_TARGET_TILES_FALLBACK : SPLIT_TARGET_TILES;
+  const splits = Math.min(Math.ceil(target / tiles), Math.floor(K / SPLIT_MIN_CHUNK));
+  if (tiles >= target || splits < 2) return { variant, kChunk: 0 };
   return { variant, kChunk: Math.ceil(K / splits) };
 }
 
 /** Split K until the dispatch has this many workgroups … */
 const SPLIT_TARGET_TILES = 32;
+/**
+ * … or this many on a fallback (CPU) adapter: SwiftShader runs workgroups on a few CPU
+ * threads, so 8 keep them busy, and a split there costs the partial products' stores and
+ * a reduce dispatch (the GRU's recurrent weight gradient at B 32, T 32, H 128 has 24
+ * tiles: split in two it took 11.2 ms + 1.4 ms for the reduce).
+ */
+const SPLIT_TARGET_TILES_FALLBACK = 8;
 /** … with chunks of at least this many k. */
 const SPLIT_MIN_CHUNK = 256;
 
