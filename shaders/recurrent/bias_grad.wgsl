@@ -3,8 +3,6 @@
 //   rows_hh[b, m] = Σ_t dgh[b, t, m]   (only when SEPARATE: the GRU's hidden side)
 //   db_ih[m] = Σ_b rows_ih[b, m],  db_hh[m] = Σ_b rows_hh[b, m] (= db_ih unless SEPARATE)
 // Entry `per_example`: one invocation per (b, m); entry `total`: one per m, after it.
-// Entry `direct`: db_ih and db_hh in one pass, one invocation per m summing over every
-// (b, t) row, when no per-example sums are wanted (rows_ih and rows_hh are not touched).
 //   dgx, dgh: [B, T, GH]   rows_ih, rows_hh: [B, GH]   db_ih, db_hh: [GH]
 @group(0) @binding(0) var<storage, read> dgx: array<f32>;
 @group(0) @binding(1) var<storage, read> dgh: array<f32>;
@@ -44,23 +42,6 @@ fn total(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   for (var b = 0u; b < p.B; b++) {
     sx += rows_ih[b * p.GH + m];
     if (SEPARATE) { sh += rows_hh[b * p.GH + m]; }
-  }
-  db_ih[m] = sx;
-  db_hh[m] = select(sx, sh, SEPARATE);
-}
-
-// Adjacent invocations take adjacent m, so each row's loads are contiguous across lanes.
-// A small workgroup: GH invocations in all, spread over enough workgroups for every core.
-@compute @workgroup_size(16)
-fn direct(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let m = gid.x + gid.y * groups.x * 16u;
-  if (m >= p.GH) { return; }
-  var sx = 0.0;
-  var sh = 0.0;
-  for (var r = 0u; r < p.B * p.T; r++) {
-    let i = r * p.GH + m;
-    sx += dgx[i];
-    if (SEPARATE) { sh += dgh[i]; }
   }
   db_ih[m] = sx;
   db_hh[m] = select(sx, sh, SEPARATE);

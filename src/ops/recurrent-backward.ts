@@ -180,11 +180,14 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       gpu.recorder.copy(gpu.buffer(dState), 0, gpu.buffer(dh0), 0, B * H * 4);
       gpu.recorder.copy(gpu.buffer(dState), B * H * 4, gpu.buffer(dc0), 0, B * H * 4);
     }
-    // Bias gradients: with a per-example input bias, per-example sums over t (its
-    // gradient), then over examples; otherwise one pass over every (b, t) row.
+    // Bias gradients: per-example sums over t, then over examples.
+    const rowsIh = attrs.inputBias ? dInputBias : gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows`);
+    // rowsHh only for the GRU; otherwise dFinal fills its (unused) binding.
+    const rowsHh = separate ? gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows_hh`) : dFinal;
     const biasReads = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dGx)];
+    const biasWrites = [gpu.buffer(rowsIh), gpu.buffer(rowsHh), gpu.buffer(dbIh), gpu.buffer(dbHh)];
     const biasUniforms = BIAS_GRAD_PARAMS.pack({ B, T, GH });
-    const biasDispatch = (entryPoint: string, writes: GPUBuffer[], invocations: number, workgroupSize: number) =>
+    for (const entryPoint of ['per_example', 'total']) {
       gpu.dispatch({
         label: `${attrs.cell}.bias_grad`,
         shaderKey: 'recurrent/bias_grad',
@@ -192,21 +195,13 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         entryPoint,
         constants: { SEPARATE: separate ? 1 : 0 },
         reads: biasReads,
-        writes,
+        writes: biasWrites,
         uniforms: biasUniforms,
-        workgroups: grid1d(invocations, workgroupSize),
+        workgroups: grid1d(entryPoint === 'total' ? GH : B * GH, 64),
       });
-    if (attrs.inputBias) {
-      // rowsHh only for the GRU; otherwise dFinal fills its (unused) binding.
-      const rowsHh = separate ? gpu.empty([B, GH], 'f32', `${attrs.cell}.bias_rows_hh`) : dFinal;
-      const writes = [gpu.buffer(dInputBias), gpu.buffer(rowsHh), gpu.buffer(dbIh), gpu.buffer(dbHh)];
-      biasDispatch('per_example', writes, B * GH, 64);
-      biasDispatch('total', writes, GH, 64);
-      if (separate) rowsHh.dispose();
-    } else {
-      // The rows bindings are not touched by `direct`: dState and dFinal fill them.
-      biasDispatch('direct', [gpu.buffer(dState), gpu.buffer(dFinal), gpu.buffer(dbIh), gpu.buffer(dbHh)], GH, 16);
     }
+    if (!attrs.inputBias) rowsIh.dispose();
+    if (separate) rowsHh.dispose();
     dFinal.dispose();
     dState.dispose();
   },
