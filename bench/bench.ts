@@ -208,15 +208,18 @@ async function main() {
   const gemm = await gemmRates(gpu);
   const bestGemm = Math.max(...gemm.map((g) => g.gflops));
   const configs: Config[] = [];
-  const shapes: [string, number, number][] = quick
-    ? [['canonical', 128, 32]]
+  // [name, B, H, T]; I = 64 throughout. The scale rows (B = 256, H = 512, T = 256) only in the full run.
+  const shapes: [string, number, number, number][] = quick
+    ? [['canonical', 32, 128, 32]]
     : [
-        ['canonical', 128, 32],
-        ['H=32', 32, 32],
-        ['H=512', 512, 32],
-        ['T=128', 128, 128],
+        ['canonical', 32, 128, 32],
+        ['H=32', 32, 32, 32],
+        ['H=512', 32, 512, 32],
+        ['T=128', 32, 128, 128],
+        ['T=256', 32, 128, 256],
+        ['B=256', 256, 128, 32],
       ];
-  for (const [name, H, T] of shapes) for (const cell of ['lstm', 'gru'] as const) configs.push({ name, cell, B: 32, T, I: 64, H });
+  for (const [name, B, H, T] of shapes) for (const cell of ['lstm', 'gru'] as const) configs.push({ name, cell, B, T, I: 64, H });
   const rows: Row[] = [];
   // TF.js webgpu training step of the canonical config per cell, to estimate the others.
   const tfWebgpuCanonical = new Map<string, number>();
@@ -246,7 +249,7 @@ async function main() {
         async () => {
           const canonical = tfWebgpuCanonical.get(c.cell);
           if (c.name !== 'canonical' && canonical !== undefined) {
-            const estimate = (canonical * flops(c)) / flops({ ...c, H: 128, T: 32 });
+            const estimate = (canonical * flops(c)) / flops({ ...c, B: 32, H: 128, T: 32 });
             if (estimate > SLOW_STEP_MS) throw new SlowStep(`about ${(estimate / 1000).toFixed(0)} s per step, estimated from the canonical config (> ${SLOW_STEP_MS / 1000} s)`);
           }
           const r = await tfjs('webgpu', c, c.name === 'canonical' ? Infinity : SLOW_STEP_MS);

@@ -191,6 +191,7 @@ async function main() {
   const shapes: [string, Shape][] = [
     ['1024³ NN', { M: 1024, N: 1024, K: 1024, transA: false, transB: false }],
     ['xproj NT 1024×512×64', { M: 1024, N: 512, K: 64, transA: false, transB: true }],
+    ['xprojNN 1024×512×64', { M: 1024, N: 512, K: 64, transA: false, transB: false }],
     ['dX NN 1024×64×512', { M: 1024, N: 64, K: 512, transA: false, transB: false }],
     ['dWih TN 512×64×1024', { M: 512, N: 64, K: 1024, transA: true, transB: false }],
     ['dWhh TN 512×128×1024', { M: 512, N: 128, K: 1024, transA: true, transB: false }],

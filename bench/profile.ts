@@ -96,7 +96,12 @@ async function profile(gpu: WebGpuBackend, prof: ReturnType<typeof instrument>, 
     }
     return median(times);
   };
+  train();
+  await gpu.sync();
+  const created0 = gpu.pool.created;
   const trainMs = await wall(train, 7);
+  // After the first step the pool should hand out its buffers again: new ones are a leak or churn.
+  log(`GPU buffers created during 8 training steps after the first: ${gpu.pool.created - created0}`);
   // Host time to record (and submit) one step, without waiting for the device.
   const recordTimes: number[] = [];
   for (let i = 0; i < 5; i++) {

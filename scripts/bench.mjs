@@ -106,11 +106,14 @@ console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architectu
 console.log(`GEMM tuner: ${results.tuning.variant} in ${results.tuning.ms.toFixed(0)} ms; step kernels ${results.stepKernels.forward} / ${results.stepKernels.backward}`);
 console.log(`GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})`);
 console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after 2 warm-up steps\n`);
-const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'CPU ms/step', 'steps'];
+// Ratios are other engine's time / this row's time (> 1×: this row is faster), same run.
+// '% best GEMM': the row's training GFLOP/s over the best GEMM rate at 1024³ measured above.
+const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'fwd vs tfjs-wasm', 'vs gatescope-cpu', 'CPU ms/step', 'steps'];
 const lines = [header];
 for (const r of results.rows) {
-  const ref = (engine) => results.rows.find((o) => o.config === r.config && o.cell === r.cell && o.engine === engine)?.trainMs ?? null;
-  const ratio = (engine) => (r.trainMs && ref(engine) ? `${(ref(engine) / r.trainMs).toFixed(1)}×` : '—');
+  const other = (engine) => results.rows.find((o) => o.config === r.config && o.cell === r.cell && o.engine === engine);
+  const ratio = (engine, key = 'trainMs') => (r[key] && other(engine)?.[key] ? `${(other(engine)[key] / r[key]).toFixed(1)}×` : '—');
+  const ours = r.engine.startsWith('gatescope');
   lines.push([
     r.config,
     r.cell,
@@ -119,9 +122,11 @@ for (const r of results.rows) {
     fmt(r.forwardMs),
     fmt(r.gflops, 2),
     r.gflops ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
-    r.engine.startsWith('gatescope') ? ratio('tfjs-webgpu') : '',
-    r.engine.startsWith('gatescope') ? ratio('tfjs-wasm') : '',
-    r.engine.startsWith('gatescope') ? ratio('tfjs-cpu') : '',
+    ours ? ratio('tfjs-webgpu') : '',
+    ours ? ratio('tfjs-wasm') : '',
+    ours ? ratio('tfjs-cpu') : '',
+    ours ? ratio('tfjs-wasm', 'forwardMs') : '',
+    r.engine === 'gatescope-webgpu' ? ratio('gatescope-cpu') : '',
     fmt(r.cpuMs, 0),
     r.note ?? String(r.steps),
   ]);

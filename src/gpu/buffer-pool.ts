@@ -16,6 +16,8 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   private pending: GPUBuffer[] = [];
+  /** Creation number of each buffer this pool made. */
+  private order = new WeakMap<GPUBuffer, number>();
   /** Buffers created since start; a test checks it stays constant after the first step. */
   created = 0;
   /** Bytes currently held by live tensors and the pool. */
@@ -36,7 +38,9 @@ export class BufferPool {
     }
     this.created++;
     this.bytesAllocated += size;
-    return this.device.createBuffer({ size, usage: this.usage, label });
+    const buffer = this.device.createBuffer({ size, usage: this.usage, label });
+    this.order.set(buffer, this.created);
+    return buffer;
   }
 
   /** Returns a buffer; it becomes reusable after the next submit. */
@@ -44,14 +48,21 @@ export class BufferPool {
     this.pending.push(buffer);
   }
 
-  /** Called right after queue.submit. */
+  /**
+   * Called right after queue.submit. Each free list is kept in creation order, so a step
+   * that acquires buffers in the same sequence as the one before gets the same buffers
+   * (the recorder then finds its bind groups cached) however the step released them.
+   */
   afterSubmit(): void {
+    const touched = new Set<GPUBuffer[]>();
     for (const b of this.pending) {
       let list = this.free.get(b.size);
       if (!list) this.free.set(b.size, (list = []));
       list.push(b);
+      touched.add(list);
     }
     this.pending = [];
+    for (const list of touched) list.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
   }
 
   /** Destroys every pooled (free) buffer. */

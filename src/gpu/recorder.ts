@@ -2,9 +2,17 @@
 // until flush(), so a whole training step is a single submit. Per-dispatch uniforms
 // (packed by each kernel's named layout, src/gpu/uniform-layout.ts) go into one arena
 // buffer written just before the submit.
+//
+// Bind groups are cached by layout and buffers (and, for uniforms, arena offset and
+// size): a training step binds the same pooled buffers in the same order every time, so
+// after the first step no bind group is created (each creation is a round trip to the GPU
+// process, ~200 per recurrent training step). Buffers get an id on first sight; a
+// destroyed buffer's entries are never asked for again (a new buffer has a new id), and
+// the cache is emptied when it grows past BIND_GROUP_CACHE_LIMIT.
 import type { BindingLayout, PipelineCache } from './pipeline-cache.ts';
 
 const UNIFORM_ALIGN = 256;
+const BIND_GROUP_CACHE_LIMIT = 8192;
 
 export interface DispatchRequest {
   /** "<op>.<role>", used for the pipeline and bind group labels. */
@@ -39,6 +47,11 @@ export class Recorder {
    * its capacity are not timed and `overflowed` is set.
    */
   timestamps: { querySet: GPUQuerySet; next: number; capacity: number; overflowed: boolean } | null = null;
+  /** Bind groups created since start (for benchmarks and tests). */
+  bindGroupsCreated = 0;
+  private bindGroups = new Map<string, GPUBindGroup>();
+  private bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 0;
 
   constructor(
     private device: GPUDevice,
@@ -117,26 +130,47 @@ export class Recorder {
       label: req.label,
     });
     const groups = this.pipelines.layoutFor(layout).groups;
-    const storage = this.device.createBindGroup({
+    const buffers = [...req.reads, ...req.writes];
+    // The layouts belong to this binding shape, so it is part of the keys.
+    const shape = `${layout.reads}r${layout.writes}w${layout.uniforms ? 'u' : ''}`;
+    const storage = this.bindGroup(`${shape}:${buffers.map((b) => this.bufferId(b)).join(',')}`, () => ({
       label: `${req.label}.bindings`,
       layout: groups[0],
-      entries: [...req.reads, ...req.writes].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    }));
     const pass = this.ensurePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, storage);
     if (req.uniforms) {
       const u = this.allocUniforms(req.uniforms);
-      const ub = this.device.createBindGroup({
+      const ub = this.bindGroup(`${shape}:u:${this.bufferId(u.buffer)}:${u.offset}:${u.size}`, () => ({
         label: `${req.label}.uniforms`,
         layout: groups[1],
         entries: [{ binding: 0, resource: { buffer: u.buffer, offset: u.offset, size: u.size } }],
-      });
+      }));
       pass.setBindGroup(1, ub);
     }
     const [x, y = 1, z = 1] = req.workgroups;
     if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
+  }
+
+  private bufferId(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    return id;
+  }
+
+  /** The cached bind group for `key`, or a new one from `describe()`. */
+  private bindGroup(key: string, describe: () => GPUBindGroupDescriptor): GPUBindGroup {
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      if (this.bindGroups.size >= BIND_GROUP_CACHE_LIMIT) this.bindGroups.clear();
+      group = this.device.createBindGroup(describe());
+      this.bindGroups.set(key, group);
+      this.bindGroupsCreated++;
+    }
+    return group;
   }
 
   /** Records a buffer copy (ends the current compute pass). */

@@ -76,6 +76,12 @@ describe('per-shape GEMM plan (no pinned variant)', () => {
     expect(long.kChunk).toBeGreaterThan(0);
     expect(long.kChunk).toBeLessThan(32768);
     expect(gemmPlan(gpu, { M: 256, N: 256, K: 256 })).toEqual({ variant: wide, kChunk: 0 });
+    // A GRU's recurrent weight gradient at H 128 (M 384, N 128, K = B·T 1024): a fallback
+    // adapter's few CPU threads are busy without splitting K; other adapters split it.
+    const gruWeightGrad = gemmPlan(gpu, { M: 384, N: 128, K: 1024 });
+    const gruTiles = Math.ceil(128 / gruWeightGrad.variant.tileN) * Math.ceil(384 / gruWeightGrad.variant.tileM);
+    if (gpu.gpu.info.isFallbackAdapter && gruTiles >= 24) expect(gruWeightGrad.kChunk).toBe(0);
+    if (!gpu.gpu.info.isFallbackAdapter && gruTiles < 32) expect(gruWeightGrad.kChunk).toBeGreaterThan(0);
     for (const [M, K, N] of [[300, 27, 16], [130, 144, 32], [16, 4096, 27], [32, 2100, 144]]) {
       for (const [transA, transB] of [[false, true], [true, false], [false, false]]) {
         const a = seededValues(M * K, M + 5 * K);

@@ -196,7 +196,7 @@ describe('ONNX Runtime Web cross-check (one-node models, layout 0)', () => {
 });
 
 describe('buffer reuse', () => {
-  it('a training step after the first creates no GPU buffers and is one submit', async () => {
+  it('a training step after the first creates no GPU buffers or bind groups and is one submit', async () => {
     const config: RecurrentConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0 };
     const params = initRecurrentParams(gpu, config, 5);
     const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
@@ -224,9 +224,17 @@ describe('buffer reuse', () => {
     await gpu.sync();
     const created = gpu.pool.created;
     const submits = gpu.recorder.submits;
+    const bindGroups = gpu.recorder.bindGroupsCreated;
     for (let i = 0; i < 3; i++) step();
     await gpu.sync();
     expect(gpu.pool.created).toBe(created);
     expect(gpu.recorder.submits - submits).toBe(3);
+    // From the second step on the pool hands out its buffers in the same order, so the
+    // third and later steps bind what the second bound: no new bind groups.
+    expect(gpu.recorder.bindGroupsCreated).toBeGreaterThan(bindGroups);
+    const bindGroupsAfterSecond = gpu.recorder.bindGroupsCreated;
+    for (let i = 0; i < 2; i++) step();
+    await gpu.sync();
+    expect(gpu.recorder.bindGroupsCreated).toBe(bindGroupsAfterSecond);
   });
 });
