@@ -35,7 +35,8 @@ test('Step and Train after a finished run continue the trained model; another mo
   await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBe(end + 1);
   await expect(page.getByTestId('run-status')).toHaveText(`Paused at step ${end + 1}`);
   await expect(page.getByTestId('setting-epochs')).toHaveValue('2');
-  expect((await chartValues(page, 'chart-loss', 'loss')).slice(0, end)).toEqual(losses);
+  // The chart redraws on its own throttle after the session is rebuilt: poll it.
+  await expect.poll(async () => (await chartValues(page, 'chart-loss', 'loss')).slice(0, end)).toEqual(losses);
   const saved = Number(await page.getByTestId('session-saved').getAttribute('data-saved-step'));
   expect(saved).toBeGreaterThanOrEqual(end);
 

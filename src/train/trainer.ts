@@ -419,8 +419,15 @@ export class Trainer {
     return this.loop;
   }
 
+  /**
+   * Stops the loop after the step in flight. "paused" is announced once the loop has
+   * wound down (runLoop), so that the step in flight is reported before it: a user who
+   * sees "Paused at step N" and presses Step gets step N + 1.
+   */
   pause(): void {
-    if (this.state === 'running') this.setState('paused');
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    if (!this.loop) this.emit({ type: 'state', state: 'paused' });
   }
 
   resume(): Promise<void> {
@@ -456,6 +463,7 @@ export class Trainer {
         else await yieldToEventLoop();
       }
       await this.flushStats();
+      if (this.state === 'paused' && token === this.loopToken) this.emit({ type: 'state', state: 'paused' });
     } catch (e) {
       this.state = 'paused';
       this.emit({ type: 'state', state: 'paused', reason: e instanceof Error ? e.message : String(e), failed: true });
