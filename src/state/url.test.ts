@@ -114,6 +114,18 @@ describe('changes and links', () => {
   });
 });
 
+describe('the backend switch', () => {
+  it('backend=webgpu|cpu|auto chooses the backend; anything else is said and leaves the choice to the app', () => {
+    expect(setupFromQuery('').backend).toBeNull();
+    expect(setupFromQuery('?backend=cpu').backend).toBe('cpu');
+    expect(setupFromQuery('?backend=webgpu&hidden=16').backend).toBe('webgpu');
+    expect(setupFromQuery('?backend=auto').problems).toEqual([]);
+    const bad = setupFromQuery('?backend=tpu');
+    expect(bad.backend).toBeNull();
+    expect(bad.problems).toEqual(['"backend=tpu": the backends are auto, webgpu, cpu; the app chooses (auto).']);
+  });
+});
+
 describe('the benchmark page switch', () => {
   it('?bench opens the canonical benchmark, ?bench=quick the reduced one, and neither is a setting problem', () => {
     expect(benchPageFromQuery('')).toBeNull();

@@ -5,6 +5,7 @@
 import { DIFFICULTY, QUESTION_KINDS, type Difficulty, type QuestionKind } from '../data/shapes.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import type { MonitorMetric } from '../train/config.ts';
+import type { BackendChoice } from '../train/protocol.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import { DATA_SOURCES, defaultSetup, type Setup } from './settings.ts';
 
@@ -231,6 +232,8 @@ export function defaultSchedule(kind: Schedule['kind']): Schedule {
 export interface ParsedUrl {
   setup: Setup;
   tab: TabId | null;
+  /** `backend=webgpu|cpu|auto`: the backend to train on (absent: auto, the app chooses). */
+  backend: BackendChoice | null;
   /** One plain sentence per value that was ignored. */
   problems: string[];
 }
@@ -254,14 +257,22 @@ export function setupFromQuery(query: string): ParsedUrl {
     if (TABS.includes(tabText as TabId)) tab = tabText as TabId;
     else problems.push(`"tab=${clip(tabText)}": there is no such panel; the panels are ${TABS.join(', ')}.`);
   }
+  let backend: BackendChoice | null = null;
+  const backendText = params.get('backend');
+  if (backendText !== null) {
+    if ((BACKEND_CHOICES as readonly string[]).includes(backendText)) backend = backendText as BackendChoice;
+    else problems.push(`"backend=${clip(backendText)}": the backends are ${BACKEND_CHOICES.join(', ')}; the app chooses (auto).`);
+  }
   for (const key of new Set(params.keys())) {
     if (!known.has(key) && !PAGE_SWITCHES.has(key)) problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
-  return { setup, tab, problems };
+  return { setup, tab, backend, problems };
 }
 
-/** Parameters that are not settings: the open panel, the shader log, the benchmark page. */
-const PAGE_SWITCHES = new Set(['tab', 'debugShaders', 'bench']);
+/** Parameters that are not settings: the open panel, the backend, the shader log, the benchmark page. */
+const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench']);
+
+const BACKEND_CHOICES = ['auto', 'webgpu', 'cpu'] as const satisfies readonly BackendChoice[];
 
 /**
  * `?bench` opens the benchmark page instead of the app (the canonical configs);
