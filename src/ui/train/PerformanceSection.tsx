@@ -157,7 +157,7 @@ export function PerformanceSection() {
             </tbody>
           </table>
           <p data-testid="performance-source">
-            {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s). `}
+            {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s), after ${(tuned.warmMs / 1000).toFixed(1)} s compiling the built-in kernels the first step needs anyway. `}
             Timing: {tuned.timing === 'timestamp-query' ? 'GPU timestamps (timestamp-query)' : 'wall clock'}.
             {tuned.jobs.some((j) => j.measured === 0) ? ' Kernels not timed within the budget keep the built-in default; Re-run tuning times them.' : ''}
           </p>
