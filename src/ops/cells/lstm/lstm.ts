@@ -73,3 +73,17 @@ export const lstmCell: CellSpec = {
     state.dhDirect = 0;
   },
 };
+
+/** Our peephole blocks (i, f, o) in ONNX LSTM's P order: i, o, f. */
+export const ONNX_PEEPHOLE_ORDER: readonly number[] = [0, 2, 1];
+
+/** ONNX LSTM input P [D, 3·H] from each direction's peephole weights [3·H] (ours i, f, o). */
+export function onnxPeephole(H: number, directions: ArrayLike<number>[]): Float32Array {
+  const out = new Float32Array(directions.length * 3 * H);
+  directions.forEach((p, d) => {
+    ONNX_PEEPHOLE_ORDER.forEach((src, dst) => {
+      for (let j = 0; j < H; j++) out[(d * 3 + dst) * H + j] = p[src * H + j];
+    });
+  });
+  return out;
+}
