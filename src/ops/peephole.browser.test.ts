@@ -9,6 +9,15 @@ import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
 import { workgroupStepKernels } from './recurrent-kernels-any.ts';
 import { compareWithReference, type CaseInput, type OpCase } from './ops.support.ts';
 import type { StepKernelPair } from './recurrent-selection.ts';
+import { setRecurrentWeights } from './recurrent-f16.ts';
+import { initRecurrentParams } from './recurrent.ts';
+import { seededValues } from './ops.support.ts';
+import { scope } from '../tensor.ts';
+import { backward } from './grad.ts';
+import { matmul } from './matmul.ts';
+import { mean } from './reduce.ts';
+import { mul, sub } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {
@@ -91,5 +100,75 @@ describe('peephole LSTM, every step-kernel family vs the float64 CPU reference',
     } finally {
       setStepKernels(gpu, null);
     }
+  });
+});
+
+// Half-precision W_hh (setRecurrentWeights 'f16') runs the same forward template, so the
+// peephole terms apply there too: the f16 forward stays near the f32 one, far from the
+// plain cell's output.
+describe('peephole LSTM with f16 recurrent weights', () => {
+  it('forward within 3e-3 of the f32 weights; the plain cell differs by far more', async () => {
+    const [B, T, I, H] = [4, 4, 3, 8];
+    const config: RecurrentConfig = { cell: 'lstm', inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: true, dropout: 0, peephole: true };
+    const params = initRecurrentParams(gpu, config, 9);
+    const peep = [0, 1].map((d) => gpu.fromArray(seededValues(3 * H, 20 + d).map((v) => 3 * v), [3 * H]));
+    const layers = params.layers.map((l, d) => ({ ...l, peephole: peep[d] }));
+    const x = seededValues(B * T * I, 4);
+    const lengths = [4, 2, 3, 1];
+    const run = (weights: 'f32' | 'f16', peephole: boolean) => {
+      setRecurrentWeights(gpu, weights);
+      try {
+        return scope(() => recurrent(gpu.fromArray(x, [B, T, I]), lengths, { layers: peephole ? layers : params.layers }, { ...config, peephole }, { path: 'step' }).output.read());
+      } finally {
+        setRecurrentWeights(gpu, 'f32');
+      }
+    };
+    const f16 = await run('f16', true);
+    const f32 = await run('f32', true);
+    const plain = await run('f32', false);
+    let worst = 0;
+    let apart = 0;
+    for (let i = 0; i < f32.length; i++) {
+      worst = Math.max(worst, Math.abs(f16[i] - f32[i]));
+      apart = Math.max(apart, Math.abs(plain[i] - f32[i]));
+    }
+    expect(worst, `max |f16 − f32| ${worst}`).toBeLessThanOrEqual(3e-3);
+    expect(worst).toBeGreaterThan(0);
+    expect(apart, `max |plain − peephole| ${apart}`).toBeGreaterThan(0.05);
+  });
+});
+
+describe('peephole LSTM buffer reuse', () => {
+  it('a training step after the first creates no GPU buffers and is one submit', async () => {
+    const config: RecurrentConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0, peephole: true };
+    const params = initRecurrentParams(gpu, config, 5);
+    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
+    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh, l.peephole!]), head];
+    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
+    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
+    const step = () => {
+      scope(() => {
+        const r = recurrent(x, [6, 3], params, config);
+        const d = sub(matmul(r.hN[r.hN.length - 1], head), target);
+        backward(mean(mul(d, d)));
+        // Plain SGD through ops, recorded into the same command buffer.
+        for (const p of all) {
+          const updated = sub(p, scale(p.grad!, 0.01));
+          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
+          p.grad!.persistent = false;
+          p.grad!.dispose();
+          p.grad = null;
+        }
+      });
+      gpu.flush();
+    };
+    step();
+    await gpu.sync();
+    const created = gpu.pool.created;
+    const submits = gpu.recorder.submits;
+    for (let i = 0; i < 3; i++) step();
+    await gpu.sync();
+    expect(gpu.pool.created).toBe(created);
+    expect(gpu.recorder.submits - submits).toBe(3);
   });
 });
