@@ -20,7 +20,9 @@
 // direction starts there), and gradients at padded steps are 0.
 //
 // Parameters use PyTorch's layout and gate order (LSTM i,f,g,o; GRU r,z,n); export
-// converts for ONNX.
+// converts for ONNX. The LSTM may have diagonal peephole weights (config.peephole; one
+// [3·H] tensor p_i, p_f, p_o per layer·direction, the last inputs of the layer op; the
+// equations are in cells/lstm/lstm.ts; ONNX LSTM's input P, which PyTorch lacks).
 import type { Backend } from '../backend/backend.ts';
 import { Random } from '../random.ts';
 import type { HostArray, Tensor } from '../tensor.ts';
