@@ -212,10 +212,12 @@ function DiagramSvg({ graph, title }: { graph: Graph; title: string }) {
         if (b.x < a.x) {
           const y1 = a.y + BOX_H / 2;
           const x2 = b.x + BOX_W / 2;
-          const low = Math.max(y1, b.y) + 0.6 * BOX_H;
+          // Ends below the middle of the target's right side, clear of its outgoing edge.
+          const y2 = b.y + BOX_H / 4;
+          const low = Math.max(y1, y2) + 0.6 * BOX_H;
           return (
             <g key={k}>
-              <path className={`gs-diagram-edge${peephole ? ' gs-diagram-peephole' : ''}`} d={`M${a.x},${y1} C${a.x},${low} ${x2 + BOX_W / 2},${b.y} ${x2},${b.y}`} markerEnd="url(#gs-arrow)" />
+              <path className={`gs-diagram-edge${peephole ? ' gs-diagram-peephole' : ''}`} d={`M${a.x},${y1} C${a.x},${low} ${x2 + BOX_W / 2},${y2} ${x2},${y2}`} markerEnd="url(#gs-arrow)" />
               {label && (
                 <text className="gs-diagram-edge-label" x={(a.x + x2) / 2} y={low - 4} textAnchor="middle">
                   {label}
