@@ -63,6 +63,12 @@ test('Remember the first word with a peephole LSTM trains from a link and learns
   const { check } = watchErrors(page);
   await page.goto(`/?data=memory&memory.n=300&memory.length=6&cell=lstm&peephole=1&${LONG}&tab=model`);
   await expect(page.getByTestId('model-peephole')).toBeChecked({ timeout: 60_000 });
+  // The checkbox is the LSTM's: another cell drops the peepholes, and they can be set again.
+  await page.getByTestId('model-cell').selectOption('gru');
+  await expect(page.getByTestId('model-peephole')).toHaveCount(0);
+  await page.getByTestId('model-cell').selectOption('lstm');
+  await expect(page.getByTestId('model-peephole')).not.toBeChecked();
+  await page.getByTestId('model-peephole').check();
   await page.getByRole('tab', { name: 'Train', exact: true }).click();
   await trainsAndLearns(page);
   check();
