@@ -148,6 +148,20 @@ const FIELDS: Field[] = [
   intField('layers', 'the number of layers', 1, 8, (s) => s.model.text.numLayers, (s, v) => (s.model.text.numLayers = v)),
   intField('hidden', 'the hidden size', 1, 4096, (s) => s.model.text.hiddenSize, (s, v) => (s.model.text.hiddenSize = v)),
   boolField('bidir', 'bidirectional', (s) => s.model.text.bidirectional, (s, v) => (s.model.text.bidirectional = v)),
+  {
+    // Read after `cell`: peepholes exist only for the LSTM.
+    key: 'peephole',
+    label: 'peephole connections',
+    get: (s) => s.model.text.peephole ?? false,
+    format: (v) => (v ? '1' : '0'),
+    set(s, text) {
+      if (text !== '0' && text !== '1' && text !== 'true' && text !== 'false') return `"peephole=${text}": peephole connections must be 1 or 0.`;
+      const on = text === '1' || text === 'true';
+      if (on && s.model.text.cell !== 'lstm') return `"peephole=${text}": peephole connections need the LSTM cell (cell=lstm), not ${s.model.text.cell}.`;
+      s.model.text.peephole = on;
+      return null;
+    },
+  },
   intField('embed', 'the embedding size', 1, 4096, (s) => s.model.text.embeddingSize, (s, v) => (s.model.text.embeddingSize = v)),
   numberField('forgetbias', 'the memory-gate bias', -10, 10, (s) => s.model.text.forgetBias ?? 0, (s, v) => (s.model.text.forgetBias = v)),
   numberField('identity', 'the identity start of the recurrent weights', 0, 4, (s) => s.model.text.identityInit ?? 0, (s, v) => (s.model.text.identityInit = v)),
