@@ -2,30 +2,11 @@ enable f16;
 // Like matmul_tiled_common.wgsl with A and B as f16 arrays (needs the `shader-f16`
 // feature): the tiled kernels keep their workgroup tiles in f16 and multiply in f16;
 // each product is converted to f32 before it is added, so sums are f32
-// (src/ops/gemm-f16.ts). Bound buffers must be a multiple of 8 bytes long.
-// requires: activate
-// provides: A, B, bias, C, p, TRANS_A, TRANS_B, HAS_BIAS, ACT, k_range, quad_a, quad_b, store_c
+// (src/ops/gemm-f16.ts). Joined with matmul_shared.wgsl. Bound buffers must be a
+// multiple of 8 bytes long.
+// provides: A, B, quad_a, quad_b
 @group(0) @binding(0) var<storage, read> A: array<vec4<f16>>;
 @group(0) @binding(1) var<storage, read> B: array<vec4<f16>>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-
-struct Params { M: u32, N: u32, K: u32, kChunk: u32 }
-@group(1) @binding(0) var<uniform> p: Params;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
-
-var<private> c_base: u32 = 0u;
-
-fn k_range(z: u32) -> vec2u {
-  if (p.kChunk == 0u) { return vec2u(0u, p.K); }
-  c_base = z * p.M * p.N;
-  let begin = z * p.kChunk;
-  return vec2u(begin, min(p.K, begin + p.kChunk));
-}
 
 /** Elements i … i+3 of A (flat index), the first n of them real (n ≥ 4: all), the rest 0. */
 fn quad_a(i: u32, n: u32) -> vec4<f16> {
@@ -40,10 +21,4 @@ fn quad_b(i: u32, n: u32) -> vec4<f16> {
   var v = vec4<f16>(0.0h);
   for (var e = 0u; e < min(n, 4u); e++) { v[e] = B[(i + e) >> 2u][(i + e) & 3u]; }
   return v;
-}
-
-fn store_c(row: u32, col: u32, value: f32) {
-  var v = value;
-  if (HAS_BIAS) { v += bias[col]; }
-  C[c_base + row * p.N + col] = activate(v, ACT);
 }

@@ -2,30 +2,11 @@
 // i is half i & 1 of word i >> 1, as pack2x16float writes them; src/ops/gemm-f16.ts packs
 // them). unpack2x16float is core WGSL, so this needs no `shader-f16`: storage and
 // bandwidth are halved, the arithmetic stays f32. A quad of 4 halves starting at a
-// multiple of 4 is one 8-byte load. Bound buffers must be a multiple of 8 bytes long.
-// requires: activate
-// provides: A, B, bias, C, p, TRANS_A, TRANS_B, HAS_BIAS, ACT, k_range, quad_a, quad_b, store_c
+// multiple of 4 is one 8-byte load. Joined with matmul_shared.wgsl. Bound buffers must be
+// a multiple of 8 bytes long.
+// provides: A, B, half_a, half_b, quad_a, quad_b
 @group(0) @binding(0) var<storage, read> A: array<vec2<u32>>;
 @group(0) @binding(1) var<storage, read> B: array<vec2<u32>>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-
-struct Params { M: u32, N: u32, K: u32, kChunk: u32 }
-@group(1) @binding(0) var<uniform> p: Params;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
-
-var<private> c_base: u32 = 0u;
-
-fn k_range(z: u32) -> vec2u {
-  if (p.kChunk == 0u) { return vec2u(0u, p.K); }
-  c_base = z * p.M * p.N;
-  let begin = z * p.kChunk;
-  return vec2u(begin, min(p.K, begin + p.kChunk));
-}
 
 fn half_a(i: u32) -> f32 { return unpack2x16float(A[i >> 2u][(i >> 1u) & 1u])[i & 1u]; }
 fn half_b(i: u32) -> f32 { return unpack2x16float(B[i >> 2u][(i >> 1u) & 1u])[i & 1u]; }
@@ -49,10 +30,4 @@ fn quad_b(i: u32, n: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   for (var e = 0u; e < min(n, 4u); e++) { v[e] = half_b(i + e); }
   return v;
-}
-
-fn store_c(row: u32, col: u32, value: f32) {
-  var v = value;
-  if (HAS_BIAS) { v += bias[col]; }
-  C[c_base + row * p.N + col] = activate(v, ACT);
 }

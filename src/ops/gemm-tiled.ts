@@ -17,15 +17,16 @@
 // while the invocations multiply tile t from one buffer they store tile t+1 into the
 // other, and one barrier per K tile separates the two uses of a buffer.
 //
-// The quads and the element type come from a common fragment: f32 storage
-// (matmul_tiled_common.wgsl), f16 values packed in u32 with f32 arithmetic
-// (matmul_tiled_f16pack_common.wgsl, runs everywhere, src/ops/gemm-f16.ts), or f16
-// arrays with f16 products (matmul_tiled_f16_common.wgsl, needs `shader-f16`).
+// The bias and C bindings, uniforms, split K and the epilogue come from
+// shaders/linalg/matmul_shared.wgsl; the quads and the element type from an operand
+// fragment: f32 storage (matmul_tiled_common.wgsl), f16 values packed in u32 with f32
+// arithmetic (matmul_tiled_f16pack_common.wgsl, runs everywhere, src/ops/gemm-f16.ts),
+// or f16 arrays with f16 products (matmul_tiled_f16_common.wgsl, needs `shader-f16`).
 import tiledCommonWgsl from '../../shaders/linalg/matmul_tiled_common.wgsl?raw';
 import f16PackCommonWgsl from '../../shaders/linalg/matmul_tiled_f16pack_common.wgsl?raw';
 import f16CommonWgsl from '../../shaders/linalg/matmul_tiled_f16_common.wgsl?raw';
-import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { ACTIVATIONS, composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
+import { MATMUL_SHARED } from './wgsl-modules.ts';
 
 /**
  * A generated variant: the fields of GemmVariant (gemm-kernels.ts, which lists these
@@ -37,17 +38,6 @@ export interface TiledVariant {
   tileN: number;
   tileM: number;
 }
-
-/**
- * Uniforms of the tiled common fragments: the fields of MATMUL_PARAMS (gemm-kernels.ts),
- * so encodeGemm's packed bytes fit both.
- */
-export const TILED_MATMUL_PARAMS = uniformLayout(['linalg/matmul_tiled_common', 'linalg/matmul_tiled_f16pack_common', 'linalg/matmul_tiled_f16_common'], {
-  M: 'u32',
-  N: 'u32',
-  K: 'u32',
-  kChunk: 'u32',
-});
 
 /** How A and B are stored: f32, f16 packed two per u32 (f32 arithmetic), or f16 arrays (shader-f16). */
 export type TiledStorage = 'f32' | 'f16pack' | 'f16';
@@ -100,6 +90,38 @@ export function workgroupTiled({ BM, BN, TM, TN, BK }: TiledShape, storage: Tile
         return (r + 1) * THREADS <= total ? `  ${fn}(buf, ${q}, k0, kend);` : `  if (${q} < ${total}u) { ${fn}(buf, ${q}, k0, kend); }`;
       })
       .join('\n');
+  // The copies of op(A)'s tile (rows m of C: As, row0, p.M) and op(B)'s (columns n: Bs,
+  // col0, p.N) differ only in these names.
+  const copyFns = (op: 'a' | 'b') => {
+    const [T, tile, Q, origin, extent, d] = op === 'a' ? ['A', 'As', 'BMQ', 'row0', 'p.M', 'm'] : ['B', 'Bs', 'BNQ', 'col0', 'p.N', 'n'];
+    const quadsPerRow = op === 'a' ? BMQ : BNQ;
+    const load = `quad_${op}`;
+    return `/** Copies quad q of ${T}'s tile at k0 into buffer buf when ${T} is [K, ${extent.slice(2)}] (quads run along ${d}, as stored in ${tile}). */
+fn copy_${op}_quad(buf: u32, q: u32, k0: u32, kend: u32) {
+  let kk = q / ${Q};
+  let ${d}${d} = (q % ${Q}) * 4u;
+  let gk = k0 + kk;
+  let g${d} = ${origin} + ${d}${d};
+  var n = 0u;
+  if (gk < kend && g${d} < ${extent}) { n = min(4u, ${extent} - g${d}); }
+  ${tile}[(buf * ${BK}u + kk) * ${Q} + ${d}${d} / 4u] = ${load}(gk * ${extent} + g${d}, n);
+}
+
+/**
+ * Copies 4×4 block q of ${T}'s tile at k0 into buffer buf when ${T} is [${extent.slice(2)}, K]: four quads
+ * along k (${d} … ${d}+3), transposed in registers into four vec4 along ${d}.
+ */
+fn copy_${op}_block(buf: u32, q: u32, k0: u32, kend: u32) {
+  let ${d}${d} = (q / BKQ) * 4u;
+  let kk = (q % BKQ) * 4u;
+  let gk = k0 + kk;
+  var n = 0u;
+  if (gk < kend) { n = min(4u, kend - gk); }
+${range(4).map((r) => `  let g${d}${r} = ${origin} + ${d}${d} + ${r}u;\n  let q${r} = ${load}(g${d}${r} * p.K + gk, select(0u, n, g${d}${r} < ${extent}));`).join('\n')}
+  let at = (buf * ${BK}u + kk) * ${Q} + ${d}${d} / 4u;
+${range(4).map((e) => `  ${tile}[at + ${e * quadsPerRow}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
+}`;
+  };
   const product = (a: string, b: string, acc: string) => (elem === 'f16' ? `${acc} + vec4<f32>(${vec}(${a}) * ${b})` : `fma(vec4<f32>(${a}), ${b}, ${acc})`);
   const rows = range(TM);
   const quads = range(TNQ);
@@ -117,54 +139,9 @@ var<workgroup> Bs: array<${vec}, ${2 * BK * BNQ}>;
 var<private> row0: u32;
 var<private> col0: u32;
 
-/** Copies quad q of A's tile at k0 into buffer buf when A is [K, M] (quads run along m, as stored in As). */
-fn copy_a_quad(buf: u32, q: u32, k0: u32, kend: u32) {
-  let kk = q / BMQ;
-  let mm = (q % BMQ) * 4u;
-  let gk = k0 + kk;
-  let gm = row0 + mm;
-  var n = 0u;
-  if (gk < kend && gm < p.M) { n = min(4u, p.M - gm); }
-  As[(buf * ${BK}u + kk) * BMQ + mm / 4u] = quad_a(gk * p.M + gm, n);
-}
+${copyFns('a')}
 
-/**
- * Copies 4×4 block q of A's tile at k0 into buffer buf when A is [M, K]: four quads along
- * k (rows m … m+3), transposed in registers into four vec4 along m.
- */
-fn copy_a_block(buf: u32, q: u32, k0: u32, kend: u32) {
-  let mm = (q / BKQ) * 4u;
-  let kk = (q % BKQ) * 4u;
-  let gk = k0 + kk;
-  var n = 0u;
-  if (gk < kend) { n = min(4u, kend - gk); }
-${range(4).map((r) => `  let gm${r} = row0 + mm + ${r}u;\n  let q${r} = quad_a(gm${r} * p.K + gk, select(0u, n, gm${r} < p.M));`).join('\n')}
-  let at = (buf * ${BK}u + kk) * BMQ + mm / 4u;
-${range(4).map((e) => `  As[at + ${e * BMQ}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
-}
-
-/** Copies quad q of B's tile at k0 into buffer buf when B is [K, N] (quads run along n, as stored in Bs). */
-fn copy_b_quad(buf: u32, q: u32, k0: u32, kend: u32) {
-  let kk = q / BNQ;
-  let nn = (q % BNQ) * 4u;
-  let gk = k0 + kk;
-  let gn = col0 + nn;
-  var n = 0u;
-  if (gk < kend && gn < p.N) { n = min(4u, p.N - gn); }
-  Bs[(buf * ${BK}u + kk) * BNQ + nn / 4u] = quad_b(gk * p.N + gn, n);
-}
-
-/** Copies 4×4 block q of B's tile at k0 into buffer buf when B is [N, K]: four quads along k, transposed into four vec4 along n. */
-fn copy_b_block(buf: u32, q: u32, k0: u32, kend: u32) {
-  let nn = (q / BKQ) * 4u;
-  let kk = (q % BKQ) * 4u;
-  let gk = k0 + kk;
-  var n = 0u;
-  if (gk < kend) { n = min(4u, kend - gk); }
-${range(4).map((r) => `  let gn${r} = col0 + nn + ${r}u;\n  let q${r} = quad_b(gn${r} * p.K + gk, select(0u, n, gn${r} < p.N));`).join('\n')}
-  let at = (buf * ${BK}u + kk) * BNQ + nn / 4u;
-${range(4).map((e) => `  Bs[at + ${e * BNQ}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
-}
+${copyFns('b')}
 
 fn copy_tiles(buf: u32, li: u32, k0: u32, kend: u32) {
   if (TRANS_A) {
@@ -211,7 +188,7 @@ ${rows.flatMap((i) => quads.map((q) => `      acc${i}_${q} = ${product(`a${Math.
 ${rows.flatMap((i) => quads.flatMap((q) => range(4).map((e) => `  store_guarded(r0 + ${i}u, c0 + ${4 * q + e}u, acc${i}_${q}[${e}]);`))).join('\n')}
 }
 `;
-  const code = composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, COMMONS[storage], wgslFragment(`linalg/gemm_${name}_main`, main)]);
+  const code = composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, MATMUL_SHARED, COMMONS[storage], wgslFragment(`linalg/gemm_${name}_main`, main)]);
   return { name, code, tileN: BN, tileM: BM };
 }
 
