@@ -1,10 +1,9 @@
 // What every GEMM variant shares whatever its operand storage: the bias and C bindings,
 // the uniforms, the override constants, the split-K range and the bias/activation
-// epilogue. A variant's module joins this with one operand fragment (A and B bindings
-// and their loads: matmul_common.wgsl for f32 element loads; matmul_tiled_common.wgsl,
-// matmul_tiled_f16pack_common.wgsl, matmul_tiled_f16_common.wgsl for quad loads) and its
-// generated `main` (src/ops/gemm-kernels.ts, src/ops/gemm-tiled.ts); matmul_naive.wgsl
-// uses it alone.
+// epilogue. A variant's module joins this with the A and B bindings and their loads
+// (matmul_common.wgsl for f32 element loads; quad loads generated per operand storage in
+// src/ops/gemm-tiled.ts) and its generated `main` (src/ops/gemm-kernels.ts,
+// src/ops/gemm-tiled.ts); matmul_naive.wgsl declares A and B itself.
 // bias: [N] (read only when HAS_BIAS), C: [M, N] row-major (A and B are bindings 0 and 1).
 // ACT (override): 0 none, 1 tanh, 2 sigmoid, 3 relu.
 // Split K: with kChunk > 0, workgroup z computes the partial product over

@@ -108,6 +108,7 @@ export function PerformanceSection() {
     <details className="performance" data-testid="performance" open>
       <summary>Performance</summary>
       <AdapterFacts />
+      {info?.precision && <p data-testid="performance-precision">Precision: {info.precision}</p>}
       {body}
       <BackendRace />
       {error && <p className="danger">Tuning failed, the built-in kernels are used: {error}</p>}
