@@ -125,7 +125,7 @@ export function PerformanceSection() {
             </thead>
             <tbody>
               {tuned.jobs.map((j) => (
-                <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}`}>
+                <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}${j.job.startsWith('gemm:') ? '-half' : ''}`}>
                   <td>{j.label}</td>
                   <td>{j.measured > 0 ? <code>{j.choice.name}</code> : 'built-in default'}</td>
                   <td>{j.measured > 0 ? j.choice.gflops.toFixed(2) : '—'}</td>

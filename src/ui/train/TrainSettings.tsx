@@ -7,7 +7,8 @@ import type { TrainConfig, MonitorMetric } from '../../train/config.ts';
 import type { OptimizerKind } from '../../optim/optimizer.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
-import { PRECISIONS, PRECISION_LABELS, precisionUnavailableFor, type Precision } from '../../ops/precision-names.ts';
+import { PRECISIONS, PRECISION_LABELS, precisionUnavailableFor } from '../../state/for-ui.ts';
+import type { Precision } from '../../ops/precision-names.ts';
 
 const OPTIMIZERS: [OptimizerKind, string][] = [
   ['sgd', 'SGD (gradient descent)'],
