@@ -33,6 +33,8 @@ const shapes: [number, number, number, number][] = [
   [16, 1000, 27, 300],
 ];
 
+type Variant = { name: string; code: string; tileN: number; tileM: number };
+
 interface Run {
   gpu: Float32Array;
   /** Float64 product of the f32 inputs, of the f16-rounded inputs, and Σ|a·b| per element (all with the bias). */
@@ -45,7 +47,7 @@ interface Run {
 }
 
 async function runF16(
-  variant: { name: string; code: string; tileN: number; tileM: number },
+  variant: Variant,
   M: number,
   K: number,
   N: number,
@@ -113,28 +115,48 @@ describe('f16 conversion', () => {
   });
 });
 
-describe('f16-storage GEMM variants (packed halves, f32 arithmetic) vs float64', () => {
-  for (const variant of F16_STORAGE_GEMM_VARIANTS) {
-    it(variant.name, async () => {
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB);
-            const sumErr = K * 2 ** -23;
-            // The kernel computes the product of the f16 inputs, up to f32 summation.
-            const i1 = firstViolation(r.gpu, r.rounded, (i) => sumErr * r.absSum[i] + 1e-7);
-            expect(i1, `${what}: element ${i1} ${r.gpu[i1]} vs f16-input product ${r.rounded[i1]}`).toBe(-1);
-            // Accuracy loss against the f32 inputs: the bound of src/ops/gemm-f16.ts.
-            const i2 = firstViolation(r.gpu, r.exact, (i) => (2 * u + u * u + sumErr) * r.absSum[i] + r.subnormal[i] + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}, bound ${(2 * u + u * u + sumErr) * r.absSum[i2]}`).toBe(-1);
-            // The rounding shows: the result is nearer the f16-input product than the f32 one.
-            if (K >= 16) expect(maxAbsDiff(r.gpu, r.exact), what).toBeGreaterThan(4 * maxAbsDiff(r.gpu, r.rounded));
-          }
-        }
+/**
+ * f16 storage, f32 arithmetic, on every shape and transpose: the product of the rounded
+ * inputs to f32 summation accuracy, within `rel`·Σ|a·b| of the exact product (2u + u² with
+ * both operands f16, u with B alone), and the rounding visible.
+ */
+async function checkStorage(variant: Variant, halfA: boolean, rel: number): Promise<void> {
+  for (const [M, K, N, kChunk] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
+        const r = await runF16(variant, M, K, N, kChunk, transA, transB, halfA);
+        const sumErr = K * 2 ** -23;
+        // The kernel computes the product of the f16 inputs, up to f32 summation.
+        const i1 = firstViolation(r.gpu, r.rounded, (i) => sumErr * r.absSum[i] + 1e-7);
+        expect(i1, `${what}: element ${i1} ${r.gpu[i1]} vs f16-input product ${r.rounded[i1]}`).toBe(-1);
+        // Accuracy loss against the f32 inputs: the bound of src/ops/gemm-f16.ts.
+        const i2 = firstViolation(r.gpu, r.exact, (i) => (rel + sumErr) * r.absSum[i] + r.subnormal[i] + 1e-7);
+        expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}, bound ${(rel + sumErr) * r.absSum[i2]}`).toBe(-1);
+        // The rounding shows: the result is nearer the f16-input product than the f32 one.
+        if (K >= 16) expect(maxAbsDiff(r.gpu, r.exact), what).toBeGreaterThan(4 * maxAbsDiff(r.gpu, r.rounded));
       }
-    });
+    }
   }
+}
+
+/** f16 products, f32 sums (shader-f16): within (3u + 3u² + u³)·Σ|a·b| + 2^-25 per product of the exact product. */
+async function checkArithmetic(variant: Variant, halfA: boolean): Promise<void> {
+  for (const [M, K, N, kChunk] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
+        const r = await runF16(variant, M, K, N, kChunk, transA, transB, halfA);
+        const rel = 3 * u + 3 * u * u + u ** 3 + K * 2 ** -23;
+        const i2 = firstViolation(r.gpu, r.exact, (i) => rel * r.absSum[i] + r.subnormal[i] + K * 2 ** -25 + 1e-7);
+        expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
+      }
+    }
+  }
+}
+
+describe('f16-storage GEMM variants (packed halves, f32 arithmetic) vs float64', () => {
+  for (const variant of F16_STORAGE_GEMM_VARIANTS) it(variant.name, () => checkStorage(variant, true, 2 * u + u * u));
 
   it('the bound rejects a kernel that reads the two halves of each word swapped', async () => {
     // What such a kernel would compute, on the host: the bound must not let it pass.
@@ -156,58 +178,21 @@ describe('f16-arithmetic GEMM variants (shader-f16) vs float64', () => {
   for (const variant of F16_ARITHMETIC_GEMM_VARIANTS) {
     it(variant.name, async (ctx) => {
       if (!gpu.device.features.has('shader-f16')) ctx.skip('skipped: no shader-f16');
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB);
-            const rel = 3 * u + 3 * u * u + u ** 3 + K * 2 ** -23;
-            const i2 = firstViolation(r.gpu, r.exact, (i) => rel * r.absSum[i] + r.subnormal[i] + K * 2 ** -25 + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
-          }
-        }
-      }
+      await checkArithmetic(variant, true);
     });
   }
 });
 
 describe('f16-weight GEMM variants (B packed halves, A f32, f32 arithmetic) vs float64', () => {
-  for (const variant of F16_WEIGHT_GEMM_VARIANTS) {
-    it(variant.name, async () => {
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB, false);
-            const sumErr = K * 2 ** -23;
-            const i1 = firstViolation(r.gpu, r.rounded, (i) => sumErr * r.absSum[i] + 1e-7);
-            expect(i1, `${what}: element ${i1} ${r.gpu[i1]} vs f16-B product ${r.rounded[i1]}`).toBe(-1);
-            const i2 = firstViolation(r.gpu, r.exact, (i) => (u + sumErr) * r.absSum[i] + r.subnormal[i] + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
-            if (K >= 16) expect(maxAbsDiff(r.gpu, r.exact), what).toBeGreaterThan(4 * maxAbsDiff(r.gpu, r.rounded));
-          }
-        }
-      }
-    });
-  }
+  for (const variant of F16_WEIGHT_GEMM_VARIANTS) it(variant.name, () => checkStorage(variant, false, u));
 });
 
 describe('f16-weight arithmetic GEMM variants (shader-f16) vs float64', () => {
   for (const variant of F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS) {
     it(variant.name, async (ctx) => {
       if (!gpu.device.features.has('shader-f16')) ctx.skip('skipped: no shader-f16');
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            // The f16 weight array is the packed words (same bytes); A is converted as it is loaded.
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB, false);
-            const rel = 3 * u + 3 * u * u + u ** 3 + K * 2 ** -23;
-            const i2 = firstViolation(r.gpu, r.exact, (i) => rel * r.absSum[i] + r.subnormal[i] + K * 2 ** -25 + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
-          }
-        }
-      }
+      // The f16 weight array is the packed words (same bytes); A is converted as it is loaded.
+      await checkArithmetic(variant, false);
     });
   }
 });

@@ -24,7 +24,7 @@
 // with Σ|a·b| ≤ K·max|a·b| (worst case: all errors of one sign); for independent
 // rounding errors the typical error grows like √K·u·max|a·b|. src/ops/gemm-f16.browser.test.ts
 // checks every element against the worst-case bound.
-import { TILED_SHAPES, workgroupTiled, type TiledShape, type TiledVariant } from './gemm-tiled.ts';
+import { workgroupTiled, type TiledShape, type TiledVariant } from './gemm-tiled.ts';
 
 /** binary16 unit roundoff. */
 export const F16_UNIT_ROUNDOFF = 2 ** -11;
@@ -102,8 +102,8 @@ export const F16_STORAGE_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => w
 /** f16 storage and products (f32 sums): need `shader-f16`. */
 export const F16_ARITHMETIC_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'f16'));
 
-/** f16 weights (B), f32 activations (A) and arithmetic: the app's "f16 weights"; every tile shape of the f32 tiled variants. */
-export const F16_WEIGHT_GEMM_VARIANTS: TiledVariant[] = TILED_SHAPES.map((s) => workgroupTiled(s, 'w16pack'));
+/** f16 weights (B), f32 activations (A) and arithmetic: the app's "f16 weights"; the tile shapes of the p16 variants. */
+export const F16_WEIGHT_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'w16pack'));
 
 /** f16 weights, A converted to f16, f16 products, f32 sums: the app's "f16 arithmetic" (needs `shader-f16`). */
-export const F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS: TiledVariant[] = TILED_SHAPES.map((s) => workgroupTiled(s, 'w16'));
+export const F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'w16'));

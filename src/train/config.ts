@@ -3,7 +3,7 @@
 // and into the URL).
 import type { OptimizerConfig } from '../optim/optimizer.ts';
 import type { Schedule } from '../optim/schedule.ts';
-import type { Precision } from '../ops/precision-names.ts';
+import { PRECISIONS, type Precision } from '../ops/precision-names.ts';
 
 /** Validation metrics early stopping can watch. */
 export type MonitorMetric = 'loss' | 'accuracy' | 'macroF1' | 'auc' | 'rmse' | 'bleu';
@@ -71,6 +71,7 @@ export function validateTrainConfig(c: TrainConfig): string[] {
   if (!Number.isInteger(c.epochs) || c.epochs < 1) problems.push(`Epochs must be a whole number ≥ 1 (got ${c.epochs}).`);
   if (!(c.clipNorm >= 0)) problems.push(`Gradient clipping norm must be ≥ 0 (got ${c.clipNorm}).`);
   if (!Number.isInteger(c.readbackEvery) || c.readbackEvery < 1) problems.push(`Readback interval must be ≥ 1 step (got ${c.readbackEvery}).`);
+  if (c.precision !== undefined && !PRECISIONS.includes(c.precision)) problems.push(`Precision must be one of ${PRECISIONS.join(', ')} (got ${String(c.precision)}).`);
   if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1)) {
     problems.push(`Early-stopping patience must be ≥ 1 epoch (got ${c.earlyStopping.patience}).`);
   }
