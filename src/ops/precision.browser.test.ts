@@ -15,6 +15,8 @@
 //     for the chain of rounded weights a gradient passes through (head, two layers,
 //     six steps). And the rounding shows: the losses differ.
 //  3. f16 arithmetic runs where the adapter has `shader-f16`, else "skipped: no shader-f16".
+//  4. The tuner, with f16 weights on, times the weight variants on the GEMMs that read a
+//     weight as a job of its own ("gemm:f16"), checks them against the host and applies one.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { allclose } from '../autograd/gradcheck.ts';
@@ -26,7 +28,9 @@ import { mul, sub } from './elementwise.ts';
 import { seededValues } from './ops.support.ts';
 import { initRecurrentParams, recurrent, type CellKind, type RecurrentConfig } from './recurrent.ts';
 import { encodeRoundF16 } from './recurrent-f16.ts';
-import { precisionUnavailable, setPrecision } from './precision.ts';
+import { precisionUnavailable, setPrecision, weightGemmVariant, weightGemmVariants } from './precision.ts';
+import { tuneKernels } from './gemm-tuning.ts';
+import { recordStorage } from './tuning-cache.ts';
 import type { Precision } from './precision-names.ts';
 
 let gpu: WebGpuBackend;
@@ -124,5 +128,22 @@ describe('f16 weights: one training step', () => {
   it('f16 arithmetic is refused with the reason where the adapter has no shader-f16', () => {
     if (gpu.device.features.has('shader-f16')) return;
     expect(() => setPrecision(gpu, 'f16-arithmetic')).toThrow('this GPU has no shader-f16');
+  });
+
+  it('the tuner times the f16-weight variants as job gemm:f16 and applies the fastest that agrees', async () => {
+    setPrecision(gpu, 'f16');
+    try {
+      const shapes = { gemms: [{ M: 64, N: 96, K: 48, transA: false, transB: true }, { M: 96, N: 48, K: 64, transA: true, transB: false }], recurrent: null };
+      const r = (await tuneKernels(gpu, shapes, { storage: recordStorage({}), userAgent: 'test-browser/1', budgetMs: 1e9 }))!;
+      const job = r.jobs.find((j) => j.job === 'gemm:f16')!;
+      expect(job.label).toBe('GEMM (f16 weights)');
+      expect(job.candidates).toBe(weightGemmVariants(gpu).length);
+      expect(job.measured).toBe(job.candidates);
+      expect(weightGemmVariants(gpu).map((v) => v.name)).toContain(job.choice.name);
+      expect(weightGemmVariant(gpu)!.name).toBe(job.choice.name);
+      expect(r.jobs.find((j) => j.job === 'gemm')!.candidates).toBeGreaterThan(0);
+    } finally {
+      setPrecision(gpu, 'f32');
+    }
   });
 });
