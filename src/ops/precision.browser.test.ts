@@ -15,7 +15,9 @@
 //     for the chain of rounded weights a gradient passes through (head, two layers,
 //     six steps). And the rounding shows: the losses differ.
 //  3. f16 arithmetic runs where the adapter has `shader-f16`, else "skipped: no shader-f16".
-//  4. The tuner, with f16 weights on, times the weight variants on the GEMMs that read a
+//  4. A training step with f16 weights after the first creates no GPU buffers and is one
+//     submit (the f16 copies come from the pool).
+//  5. The tuner, with f16 weights on, times the weight variants on the GEMMs that read a
 //     weight as a job of its own ("gemm:f16"), checks them against the host and applies one.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
@@ -31,6 +33,7 @@ import { encodeRoundF16 } from './recurrent-f16.ts';
 import { precisionUnavailable, setPrecision, weightGemmVariant, weightGemmVariants } from './precision.ts';
 import { tuneKernels } from './gemm-tuning.ts';
 import { recordStorage } from './tuning-cache.ts';
+import { recurrentTrainingFixture } from './recurrent.support.ts';
 import type { Precision } from './precision-names.ts';
 
 let gpu: WebGpuBackend;
@@ -144,6 +147,25 @@ describe('f16 weights: one training step', () => {
       expect(r.jobs.find((j) => j.job === 'gemm')!.candidates).toBeGreaterThan(0);
     } finally {
       setPrecision(gpu, 'f32');
+    }
+  });
+
+  it('a training step with f16 weights after the first creates no GPU buffers and is one submit', async () => {
+    const { params, step } = recurrentTrainingFixture(gpu, 'lstm');
+    setPrecision(gpu, 'f16');
+    try {
+      step();
+      await gpu.sync();
+      const created = gpu.pool.created;
+      const submits = gpu.recorder.submits;
+      for (let i = 0; i < 3; i++) step();
+      await gpu.sync();
+      expect(gpu.pool.created).toBe(created);
+      expect(gpu.recorder.submits - submits).toBe(3);
+      for (const w of await Promise.all(params.map((t) => t.read()))) expect(w.every(Number.isFinite)).toBe(true);
+    } finally {
+      setPrecision(gpu, 'f32');
+      for (const t of params) t.dispose();
     }
   });
 });
