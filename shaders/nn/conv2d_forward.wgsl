@@ -6,6 +6,8 @@
 // x: [N, C, H, W], w: [O, C, K, K], b: [O] (read only when HAS_BIAS), y: [N, O, OH, OW];
 // all f32 row-major. The sizes except N are override constants (fixed for a model).
 // RELU: y = max(·, 0) (the ReLU after the convolution, fused).
+// The sizes C … P are override constants of conv2d_sizes.wgsl, joined with this file.
+// requires: C, H, W, O, OH, OW, K, S, P
 // provides: p, gemm_rows, gemm_cols, k_bounds, RowInfo, row_info, ColInfo, col_info, KInfo, k_info, load_a, load_b, store_c
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -15,15 +17,6 @@
 struct Params { N: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
-override C: u32;
-override H: u32;
-override W: u32;
-override O: u32;
-override OH: u32;
-override OW: u32;
-override K: u32;
-override S: u32;
-override P: u32;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 

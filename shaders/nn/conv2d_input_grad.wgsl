@@ -7,6 +7,8 @@
 //   GEMM rows m = (n, iy, ix) ∈ [0, N·H·W), columns c ∈ [0, C), k = (o, kh, kw) ∈ [0, O·K·K).
 // dy: [N, O, OH, OW], w: [O, C, K, K], y: [N, O, OH, OW] (the forward output, read only
 // when RELU_MASK) → dx: [N, C, H, W]; f32 row-major. Sizes except N are override constants.
+// The sizes C … P are override constants of conv2d_sizes.wgsl, joined with this file.
+// requires: C, H, W, O, OH, OW, K, S, P
 // provides: p, gemm_rows, gemm_cols, k_bounds, RowInfo, row_info, ColInfo, col_info, KInfo, k_info, load_a, load_b, store_c
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -16,15 +18,6 @@
 struct Params { N: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
-override C: u32;
-override H: u32;
-override W: u32;
-override O: u32;
-override OH: u32;
-override OW: u32;
-override K: u32;
-override S: u32;
-override P: u32;
 override RELU_MASK: bool = false;
 
 fn gemm_rows() -> u32 { return p.N * H * W; }

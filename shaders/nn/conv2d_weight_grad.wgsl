@@ -8,6 +8,8 @@
 //   shaders/nn/conv2d_weight_grad_reduce.wgsl then sums part over z in order.
 // dy: [N, O, OH, OW], x: [N, C, H, W], y: [N, O, OH, OW] (read only when RELU_MASK)
 // → part: [Z, O, R + 1]; f32 row-major. Sizes except N are override constants.
+// The sizes C … P are override constants of conv2d_sizes.wgsl, joined with this file.
+// requires: C, H, W, O, OH, OW, K, S, P
 // provides: p, gemm_rows, gemm_cols, k_bounds, RowInfo, row_info, ColInfo, col_info, KInfo, k_info, load_a, load_b, store_c
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -17,15 +19,6 @@
 struct Params { N: u32, chunk: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
 
-override C: u32;
-override H: u32;
-override W: u32;
-override O: u32;
-override OH: u32;
-override OW: u32;
-override K: u32;
-override S: u32;
-override P: u32;
 override RELU_MASK: bool = false;
 
 fn gemm_rows() -> u32 { return O; }

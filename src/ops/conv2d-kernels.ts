@@ -4,8 +4,9 @@
 //   inputGrad   dx = gather(dz) · w                 rows (n, iy, ix), columns c
 //   weightGrad  dw = dzᵀ · patches(x) (+ db column)  rows o, columns (c, kh, kw) and the bias,
 //               K split over chunks of pixels; conv2d_weight_grad_reduce.wgsl sums the chunks.
-// A pass's WGSL file (shaders/nn/conv2d_<pass>.wgsl) provides the operand loads
-// (row_info / col_info / k_info once per row, column and k; load_a, load_b, store_c);
+// A pass's WGSL file (shaders/nn/conv2d_<pass>.wgsl, joined with the override sizes of
+// conv2d_sizes.wgsl) provides the operand loads (row_info / col_info / k_info once per
+// row, column and k; load_a, load_b, store_c);
 // this file generates the register-blocked `main` around them: each invocation keeps a
 // TM×TN block of outputs in named vec4 accumulators (SwiftShader keeps named values in
 // registers and spills indexed arrays) and a workgroup of WX×WY invocations covers a
@@ -13,10 +14,13 @@
 import forwardWgsl from '../../shaders/nn/conv2d_forward.wgsl?raw';
 import inputGradWgsl from '../../shaders/nn/conv2d_input_grad.wgsl?raw';
 import weightGradWgsl from '../../shaders/nn/conv2d_weight_grad.wgsl?raw';
+import sizesWgsl from '../../shaders/nn/conv2d_sizes.wgsl?raw';
 import { composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
 
 export type ConvPass = 'forward' | 'inputGrad' | 'weightGrad';
 
+/** The override sizes every pass shares (shaders/nn/conv2d_sizes.wgsl). */
+const SIZES = wgslFragment('nn/conv2d_sizes', sizesWgsl);
 const OPERANDS = {
   forward: wgslFragment('nn/conv2d_forward', forwardWgsl),
   inputGrad: wgslFragment('nn/conv2d_input_grad', inputGradWgsl),
@@ -127,7 +131,7 @@ export function convKernel(pass: ConvPass, tile: ConvTile): ConvKernel {
   if (tile.TN % 4 !== 0) throw new Error(`convKernel: TN must be a multiple of 4, got ${tile.TN}`);
   const name = tileName(tile);
   const key = `${OPERANDS[pass].name}_${name}`;
-  const code = composeWgsl(key, [OPERANDS[pass], wgslFragment(`${key}_main`, mainWgsl(tile))]);
+  const code = composeWgsl(key, [SIZES, OPERANDS[pass], wgslFragment(`${key}_main`, mainWgsl(tile))]);
   return { key, code, tile };
 }
 

@@ -6,11 +6,13 @@
 // below f16's normal range, whose rounding error is absolute, not relative). The storage variants must also match the
 // product of the f16-rounded inputs to f32 summation accuracy (they really read the
 // halves), and the rounding must be visible (they do not read f32 behind the scenes).
+// The weight variants (…w16, …wh16: only B is stored as f16, A stays f32) are checked
+// the same way with B alone rounded (storage: u instead of 2u + u²).
 // The f16-arithmetic variants run only where the adapter has `shader-f16`.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { scope } from '../tensor.ts';
-import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS, F16_UNIT_ROUNDOFF, f16Bits, f16Value, packF16, roundToF16 } from './gemm-f16.ts';
+import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS, F16_UNIT_ROUNDOFF, F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS, F16_WEIGHT_GEMM_VARIANTS, f16Bits, f16Value, packF16, roundToF16 } from './gemm-f16.ts';
 import { gemm } from './matmul-cpu.ts';
 import { encodeGemm } from './matmul.ts';
 import { seededValues } from './ops.support.ts';
@@ -31,6 +33,8 @@ const shapes: [number, number, number, number][] = [
   [16, 1000, 27, 300],
 ];
 
+type Variant = { name: string; code: string; tileN: number; tileM: number };
+
 interface Run {
   gpu: Float32Array;
   /** Float64 product of the f32 inputs, of the f16-rounded inputs, and Σ|a·b| per element (all with the bias). */
@@ -42,13 +46,23 @@ interface Run {
   K: number;
 }
 
-async function runF16(variant: { name: string; code: string; tileN: number; tileM: number }, M: number, K: number, N: number, kChunk: number, transA: boolean, transB: boolean): Promise<Run> {
+async function runF16(
+  variant: Variant,
+  M: number,
+  K: number,
+  N: number,
+  kChunk: number,
+  transA: boolean,
+  transB: boolean,
+  /** false for the weight variants: A is bound as f32. */
+  halfA = true,
+): Promise<Run> {
   const a = seededValues(M * K, M + 3 * K);
   const b = seededValues(K * N, N + 7 * K);
   const bias = seededValues(N, 11);
   const S = kChunk > 0 ? Math.ceil(K / kChunk) : 1;
   const out = await scope(() => {
-    const ta = gpu.fromArray(packF16(a), [Math.max(4, Math.ceil((M * K) / 8) * 4)], 'i32');
+    const ta = halfA ? gpu.fromArray(packF16(a), [Math.max(4, Math.ceil((M * K) / 8) * 4)], 'i32') : gpu.fromArray(a, [M * K]);
     const tb = gpu.fromArray(packF16(b), [Math.max(4, Math.ceil((K * N) / 8) * 4)], 'i32');
     const tbias = gpu.fromArray(bias, [N]);
     const c = gpu.empty([S, M, N], 'f32', 'test.c');
@@ -72,7 +86,7 @@ async function runF16(variant: { name: string; code: string; tileN: number; tile
   const colAbs = new Float64Array(M * N);
   gemm({ data: new Array(M * K).fill(1), trans: false }, { data: b.map(Math.abs), trans: transB }, colAbs, M, N, K);
   const subnormal = rowAbs.map((v, i) => 2 ** -25 * (v + colAbs[i]));
-  return { gpu: result, exact: product(a, b), rounded: product(a.map(roundToF16), b.map(roundToF16)), absSum, subnormal, K };
+  return { gpu: result, exact: product(a, b), rounded: product(halfA ? a.map(roundToF16) : a, b.map(roundToF16)), absSum, subnormal, K };
 }
 
 /** Index of the first element outside |x − ref| ≤ bound(i), or −1. */
@@ -101,28 +115,48 @@ describe('f16 conversion', () => {
   });
 });
 
-describe('f16-storage GEMM variants (packed halves, f32 arithmetic) vs float64', () => {
-  for (const variant of F16_STORAGE_GEMM_VARIANTS) {
-    it(variant.name, async () => {
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB);
-            const sumErr = K * 2 ** -23;
-            // The kernel computes the product of the f16 inputs, up to f32 summation.
-            const i1 = firstViolation(r.gpu, r.rounded, (i) => sumErr * r.absSum[i] + 1e-7);
-            expect(i1, `${what}: element ${i1} ${r.gpu[i1]} vs f16-input product ${r.rounded[i1]}`).toBe(-1);
-            // Accuracy loss against the f32 inputs: the bound of src/ops/gemm-f16.ts.
-            const i2 = firstViolation(r.gpu, r.exact, (i) => (2 * u + u * u + sumErr) * r.absSum[i] + r.subnormal[i] + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}, bound ${(2 * u + u * u + sumErr) * r.absSum[i2]}`).toBe(-1);
-            // The rounding shows: the result is nearer the f16-input product than the f32 one.
-            if (K >= 16) expect(maxAbsDiff(r.gpu, r.exact), what).toBeGreaterThan(4 * maxAbsDiff(r.gpu, r.rounded));
-          }
-        }
+/**
+ * f16 storage, f32 arithmetic, on every shape and transpose: the product of the rounded
+ * inputs to f32 summation accuracy, within `rel`·Σ|a·b| of the exact product (2u + u² with
+ * both operands f16, u with B alone), and the rounding visible.
+ */
+async function checkStorage(variant: Variant, halfA: boolean, rel: number): Promise<void> {
+  for (const [M, K, N, kChunk] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
+        const r = await runF16(variant, M, K, N, kChunk, transA, transB, halfA);
+        const sumErr = K * 2 ** -23;
+        // The kernel computes the product of the f16 inputs, up to f32 summation.
+        const i1 = firstViolation(r.gpu, r.rounded, (i) => sumErr * r.absSum[i] + 1e-7);
+        expect(i1, `${what}: element ${i1} ${r.gpu[i1]} vs f16-input product ${r.rounded[i1]}`).toBe(-1);
+        // Accuracy loss against the f32 inputs: the bound of src/ops/gemm-f16.ts.
+        const i2 = firstViolation(r.gpu, r.exact, (i) => (rel + sumErr) * r.absSum[i] + r.subnormal[i] + 1e-7);
+        expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}, bound ${(rel + sumErr) * r.absSum[i2]}`).toBe(-1);
+        // The rounding shows: the result is nearer the f16-input product than the f32 one.
+        if (K >= 16) expect(maxAbsDiff(r.gpu, r.exact), what).toBeGreaterThan(4 * maxAbsDiff(r.gpu, r.rounded));
       }
-    });
+    }
   }
+}
+
+/** f16 products, f32 sums (shader-f16): within (3u + 3u² + u³)·Σ|a·b| + 2^-25 per product of the exact product. */
+async function checkArithmetic(variant: Variant, halfA: boolean): Promise<void> {
+  for (const [M, K, N, kChunk] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
+        const r = await runF16(variant, M, K, N, kChunk, transA, transB, halfA);
+        const rel = 3 * u + 3 * u * u + u ** 3 + K * 2 ** -23;
+        const i2 = firstViolation(r.gpu, r.exact, (i) => rel * r.absSum[i] + r.subnormal[i] + K * 2 ** -25 + 1e-7);
+        expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
+      }
+    }
+  }
+}
+
+describe('f16-storage GEMM variants (packed halves, f32 arithmetic) vs float64', () => {
+  for (const variant of F16_STORAGE_GEMM_VARIANTS) it(variant.name, () => checkStorage(variant, true, 2 * u + u * u));
 
   it('the bound rejects a kernel that reads the two halves of each word swapped', async () => {
     // What such a kernel would compute, on the host: the bound must not let it pass.
@@ -144,17 +178,21 @@ describe('f16-arithmetic GEMM variants (shader-f16) vs float64', () => {
   for (const variant of F16_ARITHMETIC_GEMM_VARIANTS) {
     it(variant.name, async (ctx) => {
       if (!gpu.device.features.has('shader-f16')) ctx.skip('skipped: no shader-f16');
-      for (const [M, K, N, kChunk] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const what = `${variant.name} ${M}×${K}×${N}${kChunk ? ` split ${kChunk}` : ''} tA=${transA} tB=${transB}`;
-            const r = await runF16(variant, M, K, N, kChunk, transA, transB);
-            const rel = 3 * u + 3 * u * u + u ** 3 + K * 2 ** -23;
-            const i2 = firstViolation(r.gpu, r.exact, (i) => rel * r.absSum[i] + r.subnormal[i] + K * 2 ** -25 + 1e-7);
-            expect(i2, `${what}: element ${i2} ${r.gpu[i2]} vs exact ${r.exact[i2]}`).toBe(-1);
-          }
-        }
-      }
+      await checkArithmetic(variant, true);
+    });
+  }
+});
+
+describe('f16-weight GEMM variants (B packed halves, A f32, f32 arithmetic) vs float64', () => {
+  for (const variant of F16_WEIGHT_GEMM_VARIANTS) it(variant.name, () => checkStorage(variant, false, u));
+});
+
+describe('f16-weight arithmetic GEMM variants (shader-f16) vs float64', () => {
+  for (const variant of F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS) {
+    it(variant.name, async (ctx) => {
+      if (!gpu.device.features.has('shader-f16')) ctx.skip('skipped: no shader-f16');
+      // The f16 weight array is the packed words (same bytes); A is converted as it is loaded.
+      await checkArithmetic(variant, false);
     });
   }
 });

@@ -4,10 +4,14 @@
 //     in f32. Runs on every adapter; halves the bytes read.
 //   f16 arithmetic (`…h16` variants): A and B are array<f16> and the products are formed
 //     in f16, then summed in f32. Needs the `shader-f16` feature (SwiftShader has none).
-// Both are the tiled kernels of gemm-tiled.ts over another common fragment, with the
-// bindings of every GEMM variant, so encodeGemm (matmul.ts) dispatches them; the caller
-// passes A and B already converted (packF16 on the host). matmul itself does not use
-// them yet: there is no `precision` choice at the op level.
+// Both are the tiled kernels of gemm-tiled.ts with other operand loads, with the bindings
+// of every GEMM variant, so encodeGemm (matmul.ts) dispatches them; the caller passes A
+// and B already converted (packF16 on the host, encodePackF16 on the GPU).
+// The app's "Precision" setting (src/ops/precision.ts) uses the weight variants, where
+// only B — the weight matrix — is f16 and A stays f32:
+//   `…w16`  B f16 packed in u32, A f32, f32 arithmetic (any adapter)
+//   `…wh16` B an f16 array, A converted to f16 as it is loaded, f16 products, f32 sums
+//           (shader-f16)
 //
 // Accuracy (u = 2^-11, the unit roundoff of binary16's 11-bit significand): rounding an
 // f32 input to f16 changes it by a factor (1 + δ), |δ| ≤ u, as long as it stays in the
@@ -97,3 +101,9 @@ export const F16_STORAGE_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => w
 
 /** f16 storage and products (f32 sums): need `shader-f16`. */
 export const F16_ARITHMETIC_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'f16'));
+
+/** f16 weights (B), f32 activations (A) and arithmetic: the app's "f16 weights"; the tile shapes of the p16 variants. */
+export const F16_WEIGHT_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'w16pack'));
+
+/** f16 weights, A converted to f16, f16 products, f32 sums: the app's "f16 arithmetic" (needs `shader-f16`). */
+export const F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS: TiledVariant[] = F16_SHAPES.map((s) => workgroupTiled(s, 'w16'));

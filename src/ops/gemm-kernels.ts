@@ -10,17 +10,16 @@
 // barriers: on SwiftShader barriers are expensive. The choice among the variants is made
 // per adapter by measurement (src/ops/gemm-tuning.ts).
 import commonWgsl from '../../shaders/linalg/matmul_common.wgsl?raw';
-import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { ACTIVATIONS, composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
-import { MATMUL_NAIVE_WGSL } from './wgsl-modules.ts';
+import { MATMUL_NAIVE_WGSL, MATMUL_SHARED } from './wgsl-modules.ts';
 import { TILED_GEMM_VARIANTS } from './gemm-tiled.ts';
 
-/** Uniforms of every variant (matmul_common.wgsl, matmul_naive.wgsl): kChunk > 0 splits K. */
-export const MATMUL_PARAMS = uniformLayout(['linalg/matmul_common', 'linalg/matmul_naive'], { M: 'u32', N: 'u32', K: 'u32', kChunk: 'u32' });
+/** Uniforms of every variant (declared with shaders/linalg/matmul_shared.wgsl). */
+export { MATMUL_PARAMS } from './wgsl-modules.ts';
 
 const COMMON = wgslFragment('linalg/matmul_common', commonWgsl);
-/** A generated variant's module: activations, matmul_common.wgsl and the generated `main`. */
-const gemmModule = (name: string, main: string) => composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, COMMON, wgslFragment(`linalg/gemm_${name}_main`, main)]);
+/** A generated variant's module: activations, matmul_shared.wgsl, matmul_common.wgsl and the generated `main`. */
+const gemmModule = (name: string, main: string) => composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, MATMUL_SHARED, COMMON, wgslFragment(`linalg/gemm_${name}_main`, main)]);
 const MAIN_HEADER = '// requires: p, k_range, load_a, load_b, store_c\n// provides: store_guarded, main';
 
 export interface GemmVariant {

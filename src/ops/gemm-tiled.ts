@@ -17,15 +17,14 @@
 // while the invocations multiply tile t from one buffer they store tile t+1 into the
 // other, and one barrier per K tile separates the two uses of a buffer.
 //
-// The quads and the element type come from a common fragment: f32 storage
-// (matmul_tiled_common.wgsl), f16 values packed in u32 with f32 arithmetic
-// (matmul_tiled_f16pack_common.wgsl, runs everywhere, src/ops/gemm-f16.ts), or f16
-// arrays with f16 products (matmul_tiled_f16_common.wgsl, needs `shader-f16`).
-import tiledCommonWgsl from '../../shaders/linalg/matmul_tiled_common.wgsl?raw';
-import f16PackCommonWgsl from '../../shaders/linalg/matmul_tiled_f16pack_common.wgsl?raw';
-import f16CommonWgsl from '../../shaders/linalg/matmul_tiled_f16_common.wgsl?raw';
-import { uniformLayout } from '../gpu/uniform-layout.ts';
-import { ACTIVATIONS, composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
+// The bias and C bindings, uniforms, split K and the epilogue come from
+// shaders/linalg/matmul_shared.wgsl; the operand bindings and their quad loads are
+// generated here per operand (operandWgsl), from how it is stored — f32, f16 values
+// packed two per u32 (read with unpack2x16float, core WGSL, src/ops/gemm-f16.ts), or an
+// f16 array (needs `shader-f16`) — and the element type of the workgroup tiles (f32, or
+// f16 for f16 products).
+import { ACTIVATIONS, composeWgsl, wgslFragment, type WgslFragment } from '../gpu/wgsl.ts';
+import { MATMUL_SHARED } from './wgsl-modules.ts';
 
 /**
  * A generated variant: the fields of GemmVariant (gemm-kernels.ts, which lists these
@@ -38,26 +37,59 @@ export interface TiledVariant {
   tileM: number;
 }
 
+/** How one operand is stored: f32, f16 packed two per u32, or an f16 array (shader-f16). */
+export type OperandStorage = 'f32' | 'f16pack' | 'f16';
+
 /**
- * Uniforms of the tiled common fragments: the fields of MATMUL_PARAMS (gemm-kernels.ts),
- * so encodeGemm's packed bytes fit both.
+ * How A and B are stored and what the workgroup tiles hold:
+ *   f32      both f32, f32 tiles (name suffix '')
+ *   f16pack  both f16 packed in u32, f32 tiles and arithmetic (…p16)
+ *   f16      both f16 arrays, f16 tiles and products, f32 sums (…h16, shader-f16)
+ *   w16pack  A f32, B f16 packed in u32, f32 tiles (…w16): the app's "f16 weights",
+ *            where B is the weight matrix and A the activations
+ *   w16      A f32 converted to f16 as it is loaded, B an f16 array, f16 tiles and
+ *            products, f32 sums (…wh16, shader-f16): the app's "f16 arithmetic"
  */
-export const TILED_MATMUL_PARAMS = uniformLayout(['linalg/matmul_tiled_common', 'linalg/matmul_tiled_f16pack_common', 'linalg/matmul_tiled_f16_common'], {
-  M: 'u32',
-  N: 'u32',
-  K: 'u32',
-  kChunk: 'u32',
-});
+export type TiledStorage = 'f32' | 'f16pack' | 'f16' | 'w16pack' | 'w16';
 
-/** How A and B are stored: f32, f16 packed two per u32 (f32 arithmetic), or f16 arrays (shader-f16). */
-export type TiledStorage = 'f32' | 'f16pack' | 'f16';
-
-const COMMONS: Record<TiledStorage, ReturnType<typeof wgslFragment>> = {
-  f32: wgslFragment('linalg/matmul_tiled_common', tiledCommonWgsl),
-  f16pack: wgslFragment('linalg/matmul_tiled_f16pack_common', f16PackCommonWgsl),
-  f16: wgslFragment('linalg/matmul_tiled_f16_common', f16CommonWgsl),
+const STORAGES: Record<TiledStorage, { a: OperandStorage; b: OperandStorage; elem: 'f32' | 'f16'; suffix: string }> = {
+  f32: { a: 'f32', b: 'f32', elem: 'f32', suffix: '' },
+  f16pack: { a: 'f16pack', b: 'f16pack', elem: 'f32', suffix: 'p16' },
+  f16: { a: 'f16', b: 'f16', elem: 'f16', suffix: 'h16' },
+  w16pack: { a: 'f32', b: 'f16pack', elem: 'f32', suffix: 'w16' },
+  w16: { a: 'f32', b: 'f16', elem: 'f16', suffix: 'wh16' },
 };
-const SUFFIX: Record<TiledStorage, string> = { f32: '', f16pack: 'p16', f16: 'h16' };
+
+/**
+ * The binding of operand A (binding 0) or B (binding 1) and `quad_a` / `quad_b`: elements
+ * i … i+3 (flat index) as a vec4 of the tile element type, the first n of them real
+ * (n ≥ 4: all), the rest 0. A quad starting at a multiple of 4 is one load: 16 bytes of
+ * f32, 8 of f16. f32 storage needs the bound buffer to be a multiple of 16 bytes long,
+ * f16 storage a multiple of 8 (every pool buffer is: src/gpu/buffer-pool.ts rounds to
+ * ≥ 256 bytes; packF16 and encodePackF16 pad to whole quads).
+ */
+function operandWgsl(op: 'a' | 'b', storage: OperandStorage, elem: 'f32' | 'f16'): WgslFragment {
+  const X = op.toUpperCase();
+  const vec = `vec4<${elem}>`;
+  const stored = storage === 'f16' ? 'f16' : 'f32';
+  const as = (v: string) => (stored === elem ? v : `${vec}(${v})`);
+  const one = (j: string) => (storage === 'f16pack' ? `unpack2x16float(${X}[${j} >> 2u][(${j} >> 1u) & 1u])[${j} & 1u]` : `${X}[${j} >> 2u][${j} & 3u]`);
+  const whole = storage === 'f16pack' ? `vec4<f32>(unpack2x16float(${X}[i >> 2u].x), unpack2x16float(${X}[i >> 2u].y))` : `${X}[i >> 2u]`;
+  const array = { f32: 'vec4<f32>', f16pack: 'vec2<u32>', f16: 'vec4<f16>' }[storage];
+  const name = `linalg/gemm_operand_${op}_${storage}_${elem}`;
+  const code = `${storage === 'f16' || elem === 'f16' ? 'enable f16;\n' : ''}// Operand ${X} of the tiled GEMM: ${storage} storage, ${elem} quads (generated by src/ops/gemm-tiled.ts).
+// provides: ${X}, quad_${op}
+@group(0) @binding(${op === 'a' ? 0 : 1}) var<storage, read> ${X}: array<${array}>;
+
+fn quad_${op}(i: u32, n: u32) -> ${vec} {
+  if (n >= 4u && (i & 3u) == 0u) { return ${as(whole)}; }
+  var v = ${vec}(0.0);
+  for (var e = 0u; e < min(n, 4u); e++) { v[e] = ${elem === stored ? one('(i + e)') : `${elem}(${one('(i + e)')})`}; }
+  return v;
+}
+`;
+  return wgslFragment(name, code);
+}
 
 /** Workgroup memory WebGPU guarantees (maxComputeWorkgroupStorageSize default). */
 const WORKGROUP_BYTES = 16384;
@@ -85,7 +117,7 @@ export function workgroupTiled({ BM, BN, TM, TN, BK }: TiledShape, storage: Tile
   const TY = BM / TM;
   const THREADS = TX * TY;
   if (THREADS > 256) throw new Error(`workgroupTiled: ${THREADS} invocations per workgroup (at most 256)`);
-  const elem = storage === 'f16' ? 'f16' : 'f32';
+  const { a: storeA, b: storeB, elem, suffix } = STORAGES[storage];
   const bytes = 2 * BK * (BM + BN) * (elem === 'f16' ? 2 : 4);
   if (bytes > WORKGROUP_BYTES) throw new Error(`workgroupTiled: ${bytes} bytes of workgroup memory (at most ${WORKGROUP_BYTES})`);
   const [BMQ, BNQ, BKQ, TMQ, TNQ] = [BM / 4, BN / 4, BK / 4, TM / 4, TN / 4];
@@ -100,10 +132,42 @@ export function workgroupTiled({ BM, BN, TM, TN, BK }: TiledShape, storage: Tile
         return (r + 1) * THREADS <= total ? `  ${fn}(buf, ${q}, k0, kend);` : `  if (${q} < ${total}u) { ${fn}(buf, ${q}, k0, kend); }`;
       })
       .join('\n');
+  // The copies of op(A)'s tile (rows m of C: As, row0, p.M) and op(B)'s (columns n: Bs,
+  // col0, p.N) differ only in these names.
+  const copyFns = (op: 'a' | 'b') => {
+    const [T, tile, Q, origin, extent, d] = op === 'a' ? ['A', 'As', 'BMQ', 'row0', 'p.M', 'm'] : ['B', 'Bs', 'BNQ', 'col0', 'p.N', 'n'];
+    const quadsPerRow = op === 'a' ? BMQ : BNQ;
+    const load = `quad_${op}`;
+    return `/** Copies quad q of ${T}'s tile at k0 into buffer buf when ${T} is [K, ${extent.slice(2)}] (quads run along ${d}, as stored in ${tile}). */
+fn copy_${op}_quad(buf: u32, q: u32, k0: u32, kend: u32) {
+  let kk = q / ${Q};
+  let ${d}${d} = (q % ${Q}) * 4u;
+  let gk = k0 + kk;
+  let g${d} = ${origin} + ${d}${d};
+  var n = 0u;
+  if (gk < kend && g${d} < ${extent}) { n = min(4u, ${extent} - g${d}); }
+  ${tile}[(buf * ${BK}u + kk) * ${Q} + ${d}${d} / 4u] = ${load}(gk * ${extent} + g${d}, n);
+}
+
+/**
+ * Copies 4×4 block q of ${T}'s tile at k0 into buffer buf when ${T} is [${extent.slice(2)}, K]: four quads
+ * along k (${d} … ${d}+3), transposed in registers into four vec4 along ${d}.
+ */
+fn copy_${op}_block(buf: u32, q: u32, k0: u32, kend: u32) {
+  let ${d}${d} = (q / BKQ) * 4u;
+  let kk = (q % BKQ) * 4u;
+  let gk = k0 + kk;
+  var n = 0u;
+  if (gk < kend) { n = min(4u, kend - gk); }
+${range(4).map((r) => `  let g${d}${r} = ${origin} + ${d}${d} + ${r}u;\n  let q${r} = ${load}(g${d}${r} * p.K + gk, select(0u, n, g${d}${r} < ${extent}));`).join('\n')}
+  let at = (buf * ${BK}u + kk) * ${Q} + ${d}${d} / 4u;
+${range(4).map((e) => `  ${tile}[at + ${e * quadsPerRow}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
+}`;
+  };
   const product = (a: string, b: string, acc: string) => (elem === 'f16' ? `${acc} + vec4<f32>(${vec}(${a}) * ${b})` : `fma(vec4<f32>(${a}), ${b}, ${acc})`);
   const rows = range(TM);
   const quads = range(TNQ);
-  const name = `wt${BM}x${BN}t${TM}x${TN}k${BK}${SUFFIX[storage]}`;
+  const name = `wt${BM}x${BN}t${TM}x${TN}k${BK}${suffix}`;
   const main = `// Workgroup-memory tiled GEMM: ${BM}×${BN} outputs per workgroup, ${TM}×${TN} per invocation, K tiles of ${BK}, double-buffered (generated by src/ops/gemm-tiled.ts).
 // requires: p, TRANS_A, TRANS_B, k_range, quad_a, quad_b, store_c
 // provides: As, Bs, row0, col0, copy_a_quad, copy_a_block, copy_b_quad, copy_b_block, copy_tiles, store_guarded, main
@@ -117,54 +181,9 @@ var<workgroup> Bs: array<${vec}, ${2 * BK * BNQ}>;
 var<private> row0: u32;
 var<private> col0: u32;
 
-/** Copies quad q of A's tile at k0 into buffer buf when A is [K, M] (quads run along m, as stored in As). */
-fn copy_a_quad(buf: u32, q: u32, k0: u32, kend: u32) {
-  let kk = q / BMQ;
-  let mm = (q % BMQ) * 4u;
-  let gk = k0 + kk;
-  let gm = row0 + mm;
-  var n = 0u;
-  if (gk < kend && gm < p.M) { n = min(4u, p.M - gm); }
-  As[(buf * ${BK}u + kk) * BMQ + mm / 4u] = quad_a(gk * p.M + gm, n);
-}
+${copyFns('a')}
 
-/**
- * Copies 4×4 block q of A's tile at k0 into buffer buf when A is [M, K]: four quads along
- * k (rows m … m+3), transposed in registers into four vec4 along m.
- */
-fn copy_a_block(buf: u32, q: u32, k0: u32, kend: u32) {
-  let mm = (q / BKQ) * 4u;
-  let kk = (q % BKQ) * 4u;
-  let gk = k0 + kk;
-  var n = 0u;
-  if (gk < kend) { n = min(4u, kend - gk); }
-${range(4).map((r) => `  let gm${r} = row0 + mm + ${r}u;\n  let q${r} = quad_a(gm${r} * p.K + gk, select(0u, n, gm${r} < p.M));`).join('\n')}
-  let at = (buf * ${BK}u + kk) * BMQ + mm / 4u;
-${range(4).map((e) => `  As[at + ${e * BMQ}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
-}
-
-/** Copies quad q of B's tile at k0 into buffer buf when B is [K, N] (quads run along n, as stored in Bs). */
-fn copy_b_quad(buf: u32, q: u32, k0: u32, kend: u32) {
-  let kk = q / BNQ;
-  let nn = (q % BNQ) * 4u;
-  let gk = k0 + kk;
-  let gn = col0 + nn;
-  var n = 0u;
-  if (gk < kend && gn < p.N) { n = min(4u, p.N - gn); }
-  Bs[(buf * ${BK}u + kk) * BNQ + nn / 4u] = quad_b(gk * p.N + gn, n);
-}
-
-/** Copies 4×4 block q of B's tile at k0 into buffer buf when B is [N, K]: four quads along k, transposed into four vec4 along n. */
-fn copy_b_block(buf: u32, q: u32, k0: u32, kend: u32) {
-  let nn = (q / BKQ) * 4u;
-  let kk = (q % BKQ) * 4u;
-  let gk = k0 + kk;
-  var n = 0u;
-  if (gk < kend) { n = min(4u, kend - gk); }
-${range(4).map((r) => `  let gn${r} = col0 + nn + ${r}u;\n  let q${r} = quad_b(gn${r} * p.K + gk, select(0u, n, gn${r} < p.N));`).join('\n')}
-  let at = (buf * ${BK}u + kk) * BNQ + nn / 4u;
-${range(4).map((e) => `  Bs[at + ${e * BNQ}u] = ${vec}(q0[${e}], q1[${e}], q2[${e}], q3[${e}]);`).join('\n')}
-}
+${copyFns('b')}
 
 fn copy_tiles(buf: u32, li: u32, k0: u32, kend: u32) {
   if (TRANS_A) {
@@ -211,7 +230,7 @@ ${rows.flatMap((i) => quads.map((q) => `      acc${i}_${q} = ${product(`a${Math.
 ${rows.flatMap((i) => quads.flatMap((q) => range(4).map((e) => `  store_guarded(r0 + ${i}u, c0 + ${4 * q + e}u, acc${i}_${q}[${e}]);`))).join('\n')}
 }
 `;
-  const code = composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, COMMONS[storage], wgslFragment(`linalg/gemm_${name}_main`, main)]);
+  const code = composeWgsl(`linalg/gemm_${name}`, [ACTIVATIONS, MATMUL_SHARED, operandWgsl('a', storeA, elem), operandWgsl('b', storeB, elem), wgslFragment(`linalg/gemm_${name}_main`, main)]);
   return { name, code, tileN: BN, tileM: BM };
 }
 

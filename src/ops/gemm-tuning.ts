@@ -13,6 +13,9 @@ import type { AdapterSummary } from '../gpu/device.ts';
 import { scope, type Tensor } from '../tensor.ts';
 import { DEFAULT_GEMM, DEFAULT_SUBGROUP_GEMM, tuningCandidates, variantByName, type GemmVariant } from './gemm-kernels.ts';
 import { encodeGemm, setMatmulVariant, setTunedGemm } from './matmul.ts';
+import { precisionOf, setTunedWeightGemm, weightGemmVariants } from './precision.ts';
+import { PRECISION_LABELS } from './precision-names.ts';
+import { packF16, roundToF16 } from './gemm-f16.ts';
 import { CELLS, chooseRecurrencePath, initRecurrentParams, recurrent, type CellKind, type RecurrentConfig, type RecurrentParams } from './recurrent.ts';
 import { defaultStepKernels, setStepKernels, stepTuningCandidates, type StepKernelPair } from './recurrent-selection.ts';
 import { backward, zeroGrad } from './grad.ts';
@@ -153,17 +156,18 @@ export async function tuneGemm(gpu: WebGpuBackend, storage: TuningStorage | null
  * Checks a variant on an odd-sized product (with the transposes of the timed shape, so
  * the pipeline is already compiled) against the same product on the host.
  */
-async function agreesWithHost(gpu: WebGpuBackend, variant: GemmVariant, trans: { transA: boolean; transB: boolean }): Promise<boolean> {
+async function agreesWithHost(gpu: WebGpuBackend, variant: GemmVariant, trans: { transA: boolean; transB: boolean }, halfB = false): Promise<boolean> {
   const M = 37;
   const N = 29;
   const K = 19;
   const av = Float32Array.from({ length: M * K }, (_, i) => ((i * 31) % 17) / 17 - 0.5);
-  const bv = Float32Array.from({ length: K * N }, (_, i) => ((i * 13) % 11) / 11 - 0.5);
+  // A weight variant (halfB) reads B as packed f16: the reference uses B rounded to f16.
+  const bv = Float32Array.from({ length: K * N }, (_, i) => ((i * 13) % 11) / 11 - 0.5).map((v) => (halfB ? roundToF16(v) : v));
   // op(A)[i, k] and op(B)[k, j] in the stored layouts.
   const aAt = (i: number, k: number) => (trans.transA ? av[k * M + i] : av[i * K + k]);
   const bAt = (k: number, j: number) => (trans.transB ? bv[j * K + k] : bv[k * N + j]);
   const a = gpu.fromArray(av, trans.transA ? [K, M] : [M, K], 'f32', 'tuning.check_a');
-  const b = gpu.fromArray(bv, trans.transB ? [N, K] : [K, N], 'f32', 'tuning.check_b');
+  const b = halfB ? gpu.fromArray(packF16(bv), [packF16(bv).length], 'i32', 'tuning.check_b') : gpu.fromArray(bv, trans.transB ? [N, K] : [K, N], 'f32', 'tuning.check_b');
   const c = gpu.empty([M, N], 'f32', 'tuning.check_c');
   try {
     encodeGemm(gpu, variant, { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(c) }, { M, N, K }, { ...trans, activation: 'none' });
@@ -381,15 +385,20 @@ interface Job {
   };
 }
 
-/** The GEMM job: every candidate on the model's GEMMs (repeated so a round does ≥ 20 MFLOP). */
-function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job {
-  const byName = new Map(gemmCandidates(gpu).map((v) => [v.name, v]));
+/**
+ * The GEMM job: every candidate on the model's GEMMs (repeated so a round does ≥ 20 MFLOP).
+ * With `halfB` (f16 weights, src/ops/precision.ts) the candidates are the weight variants
+ * of the precision, timed on the GEMMs that read a weight (B packed f16), and the choice is
+ * cached under "gemm:<precision>".
+ */
+function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[], halfB = false): Job {
+  const byName = new Map((halfB ? weightGemmVariants(gpu) : gemmCandidates(gpu)).map((v) => [v.name, v]));
   const gemms = shapes.length ? shapes : TIMED;
   return {
-    key: 'gemm',
-    label: 'GEMM',
+    key: halfB ? `gemm:${precisionOf(gpu)}` : 'gemm',
+    label: halfB ? `GEMM (${PRECISION_LABELS[precisionOf(gpu)]})` : 'GEMM',
     names: [...byName.keys()],
-    apply: (name) => setTunedGemm(gpu, name === null ? null : byName.get(name)!),
+    apply: (name) => (halfB ? setTunedWeightGemm(gpu, name === null ? null : byName.get(name)!) : setTunedGemm(gpu, name === null ? null : byName.get(name)!)),
     bench() {
       const size = Math.max(...gemms.map((s) => Math.max(s.M * s.K, s.K * s.N, s.M * s.N)));
       const a = gpu.empty([size], 'f32', 'tuning.a');
@@ -397,7 +406,10 @@ function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job {
       const c = gpu.empty([size], 'f32', 'tuning.c');
       const fill = new Float32Array(size).map((_, i) => ((i * 7919) % 97) / 97 - 0.5);
       gpu.write(a, fill);
-      gpu.write(b, fill);
+      // Packed halves take half the words; the rest of b is not read.
+      const halves = new Float32Array(size);
+      if (halfB) halves.set(new Float32Array(packF16(fill).buffer).subarray(0, size));
+      gpu.write(b, halfB ? halves : fill);
       const buffers = { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(c) };
       const once = gemms.reduce((n, s) => n + 2 * s.M * s.N * s.K, 0);
       const reps = Math.min(8, Math.max(1, Math.ceil(2e7 / once)));
@@ -407,7 +419,7 @@ function gemmJob(gpu: WebGpuBackend, shapes: GemmShape[]): Job {
           const v = byName.get(name)!;
           for (let r = 0; r < reps; r++) for (const s of gemms) encodeGemm(gpu, v, buffers, s, { transA: s.transA, transB: s.transB, activation: 'none' });
         },
-        agrees: (name) => agreesWithHost(gpu, byName.get(name)!, gemms[0]),
+        agrees: (name) => agreesWithHost(gpu, byName.get(name)!, gemms[0], halfB),
         dispose() {
           a.dispose();
           b.dispose();
@@ -468,7 +480,9 @@ export async function tuneKernels(gpu: WebGpuBackend, shapes: TuningShapes, opti
   const info = gpu.gpu.info;
   const key = tuningCacheKey(info);
   const old = options.force ? null : readTuningEntry(options.storage, key, options.userAgent);
-  const plan: Job[] = [gemmJob(gpu, shapes.gemms), ...(shapes.recurrent ? [stepJob(gpu, shapes.recurrent)] : [])];
+  // Under f16 weights the GEMMs that read a weight (B transposed: X·Wᵀ) run the weight variants: a job of their own.
+  const weightGemms = weightGemmVariants(gpu).length ? [gemmJob(gpu, shapes.gemms.filter((s) => s.transB && !s.transA), true)] : [];
+  const plan: Job[] = [gemmJob(gpu, shapes.gemms), ...weightGemms, ...(shapes.recurrent ? [stepJob(gpu, shapes.recurrent)] : [])];
   const cached = plan.map((job) => cachedChoice(old, job.key, job.names));
   if (options.cacheOnly && cached.some((c) => !c)) return null;
   const total = plan.reduce((n, job, i) => n + (cached[i] ? 0 : job.names.length), 0);

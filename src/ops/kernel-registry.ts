@@ -9,7 +9,7 @@
 import { isWgslFragment } from '../gpu/wgsl.ts';
 import { convKernelModules } from './conv2d-kernels.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
-import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS } from './gemm-f16.ts';
+import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS, F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS, F16_WEIGHT_GEMM_VARIANTS } from './gemm-f16.ts';
 import { recurrentForwardF16Wgsl } from './recurrent-f16.ts';
 import { CELLS, type CellKind } from './recurrent.ts';
 import { stepKernelChoices } from './recurrent-selection.ts';
@@ -41,7 +41,7 @@ export function kernelModules(): KernelModule[] {
   for (const [path, code] of Object.entries(WGSL_FILES)) if (!isWgslFragment(code)) add(path, code);
   for (const [key, code] of Object.entries(ACTIVATION_MODULES)) add(key, code);
   for (const v of GEMM_VARIANTS) add(`linalg/gemm_${v.name}`, v.code);
-  for (const v of [...F16_STORAGE_GEMM_VARIANTS, ...F16_ARITHMETIC_GEMM_VARIANTS]) add(`linalg/gemm_${v.name}`, v.code);
+  for (const v of [...F16_STORAGE_GEMM_VARIANTS, ...F16_ARITHMETIC_GEMM_VARIANTS, ...F16_WEIGHT_GEMM_VARIANTS, ...F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS]) add(`linalg/gemm_${v.name}`, v.code);
   for (const k of convKernelModules()) add(k.key, k.code);
   for (const kind of Object.keys(CELLS) as CellKind[]) {
     const cell = CELLS[kind];

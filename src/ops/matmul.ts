@@ -17,6 +17,8 @@ import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { reshape } from './shape.ts';
 import { gemm } from './matmul-cpu.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { weightGemmVariant, weightGemmVariants } from './precision.ts';
+import { encodePackF16 } from './recurrent-f16.ts';
 
 const MATMUL_SPLITK_REDUCE_PARAMS = uniformLayout('linalg/matmul_splitk_reduce', { MN: 'u32', N: 'u32', S: 'u32' });
 
@@ -49,14 +51,19 @@ export function matmulVariant(gpu: WebGpuBackend): GemmVariant {
  * wide, where the default tile would compute half or more discarded columns. K is split
  * when the output has too few tiles to occupy the adapter and K is long (a conv layer's
  * weight gradient sums over every pixel of the batch: 16 × 27 outputs, K = 32,768 — one
- * workgroup without the split).
+ * workgroup without the split). With `family` (the f16-weight variants of
+ * src/ops/precision.ts) the variant and the shape adaptation come from that family.
  */
-export function gemmPlan(gpu: WebGpuBackend, { M, N, K }: { M: number; N: number; K: number }): { variant: GemmVariant; kChunk: number } {
-  let variant = matmulVariant(gpu);
-  if (!chosen.has(gpu)) {
+export function gemmPlan(
+  gpu: WebGpuBackend,
+  { M, N, K }: { M: number; N: number; K: number },
+  family: { variant: GemmVariant; variants: readonly GemmVariant[] } | null = null,
+): { variant: GemmVariant; kChunk: number } {
+  let variant = family?.variant ?? matmulVariant(gpu);
+  if (family || !chosen.has(gpu)) {
     const padded = (v: GemmVariant) => Math.ceil(M / v.tileM) * v.tileM * Math.ceil(N / v.tileN) * v.tileN;
     let best = padded(variant);
-    for (const v of shapeVariants(fourWideSubgroups(gpu))) {
+    for (const v of family?.variants ?? shapeVariants(fourWideSubgroups(gpu))) {
       const area = padded(v);
       if (area < best && area <= 0.75 * padded(variant)) {
         best = area;
@@ -134,19 +141,26 @@ export function encodeGemm(
 }
 
 /** C = act(op(A)·op(B) + bias) as split-K partials into a scratch buffer, then their ordered sum with the epilogue. */
-function encodeGemmSplit(gpu: WebGpuBackend, variant: GemmVariant, inputs: readonly Tensor[], c: Tensor, dims: { M: number; N: number; K: number }, attrs: MatmulAttrs, kChunk: number): void {
-  const [a, b, bias] = inputs;
+function encodeGemmSplit(
+  gpu: WebGpuBackend,
+  variant: GemmVariant,
+  { a, b, bias }: { a: GPUBuffer; b: GPUBuffer; bias: GPUBuffer | null },
+  c: Tensor,
+  dims: { M: number; N: number; K: number },
+  attrs: MatmulAttrs,
+  kChunk: number,
+): void {
   const S = Math.ceil(dims.K / kChunk);
   const MN = dims.M * dims.N;
   const part = gpu.empty([S, dims.M, dims.N], 'f32', 'matmul.splitK.partials');
-  encodeGemm(gpu, variant, { a: gpu.buffer(a), b: gpu.buffer(b), bias: null, c: gpu.buffer(part) }, dims, { ...attrs, activation: 'none' }, kChunk);
+  encodeGemm(gpu, variant, { a, b, bias: null, c: gpu.buffer(part) }, dims, { ...attrs, activation: 'none' }, kChunk);
   gpu.dispatch({
     label: 'matmul.splitK.reduce',
     shaderKey: 'linalg/matmul_splitk_reduce',
     code: SPLITK_REDUCE_WGSL,
     constants: { HAS_BIAS: bias ? 1 : 0, ACT: ACT_CODE[attrs.activation] },
     // Without a bias, the partials fill the (unread) bias binding.
-    reads: [gpu.buffer(part), gpu.buffer(bias ?? part)],
+    reads: [gpu.buffer(part), bias ?? gpu.buffer(part)],
     writes: [gpu.buffer(c)],
     uniforms: MATMUL_SPLITK_REDUCE_PARAMS.pack({ MN, N: dims.N, S }),
     workgroups: grid1d(MN, 64),
@@ -198,9 +212,14 @@ export const matmulOp: OpDef<MatmulAttrs> = {
   webgpu(gpu, inputs, [c], attrs) {
     const dims = matmulDims(inputs, attrs);
     const [a, b, bias] = inputs;
-    const { variant, kChunk } = gemmPlan(gpu, dims);
-    if (kChunk > 0) encodeGemmSplit(gpu, variant, inputs, c, dims, attrs, kChunk);
-    else encodeGemm(gpu, variant, { a: gpu.buffer(a), b: gpu.buffer(b), bias: bias ? gpu.buffer(bias) : null, c: gpu.buffer(c) }, dims, attrs);
+    // f16 weights (src/ops/precision.ts): a trained B is read from an f16 copy made for this product.
+    const half = b.requiresGrad ? weightGemmVariant(gpu) : null;
+    const packed = half ? encodePackF16(gpu, b, 'matmul.b_f16') : null;
+    const { variant, kChunk } = gemmPlan(gpu, dims, half ? { variant: half, variants: weightGemmVariants(gpu) } : null);
+    const buffers = { a: gpu.buffer(a), b: gpu.buffer(packed ?? b), bias: bias ? gpu.buffer(bias) : null };
+    if (kChunk > 0) encodeGemmSplit(gpu, variant, buffers, c, dims, attrs, kChunk);
+    else encodeGemm(gpu, variant, { ...buffers, c: gpu.buffer(c) }, dims, attrs);
+    packed?.dispose();
   },
   backward({ inputs, outputs: [c], attrs, grads: [g], needs }) {
     if (!g) return inputs.map(() => null);

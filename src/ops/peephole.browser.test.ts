@@ -13,11 +13,7 @@ import { setRecurrentWeights } from './recurrent-f16.ts';
 import { initRecurrentParams } from './recurrent.ts';
 import { seededValues } from './ops.support.ts';
 import { scope } from '../tensor.ts';
-import { backward } from './grad.ts';
-import { matmul } from './matmul.ts';
-import { mean } from './reduce.ts';
-import { mul, sub } from './elementwise.ts';
-import { scale } from './scale.ts';
+import { recurrentTrainingFixture } from './recurrent.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {
@@ -140,28 +136,8 @@ describe('peephole LSTM with f16 recurrent weights', () => {
 
 describe('peephole LSTM buffer reuse', () => {
   it('a training step after the first creates no GPU buffers and is one submit', async () => {
-    const config: RecurrentConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0, peephole: true };
-    const params = initRecurrentParams(gpu, config, 5);
-    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
-    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh, l.peephole!]), head];
-    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
-    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
-    const step = () => {
-      scope(() => {
-        const r = recurrent(x, [6, 3], params, config);
-        const d = sub(matmul(r.hN[r.hN.length - 1], head), target);
-        backward(mean(mul(d, d)));
-        // Plain SGD through ops, recorded into the same command buffer.
-        for (const p of all) {
-          const updated = sub(p, scale(p.grad!, 0.01));
-          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
-          p.grad!.persistent = false;
-          p.grad!.dispose();
-          p.grad = null;
-        }
-      });
-      gpu.flush();
-    };
+    const { params, step } = recurrentTrainingFixture(gpu, 'lstm', { peephole: true });
+    expect(params.length).toBe(2 * 2 * 5 + 1); // 2 layers × 2 directions × (w_ih, w_hh, b_ih, b_hh, peephole) + head
     step();
     await gpu.sync();
     const created = gpu.pool.created;

@@ -30,13 +30,9 @@ import { workgroupStepKernels } from './recurrent-kernels-any.ts';
 import { encodePackF16, recurrentForwardF16Wgsl, setRecurrentWeights } from './recurrent-f16.ts';
 import { F16_UNIT_ROUNDOFF, f16Value, packF16, roundToF16 } from './gemm-f16.ts';
 import { initRecurrentParams, recurrent, type RecurrentConfig } from './recurrent.ts';
-import { backward } from './grad.ts';
-import { matmul } from './matmul.ts';
-import { mean } from './reduce.ts';
-import { mul, sub } from './elementwise.ts';
-import { scale } from './scale.ts';
 import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { seededValues } from './ops.support.ts';
+import { recurrentTrainingFixture } from './recurrent.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {
@@ -237,29 +233,7 @@ describe('recurrent layer with f16 W_hh (setRecurrentWeights)', () => {
   }
 
   it('a training step after the first creates no GPU buffers and is one submit', async () => {
-    const config: RecurrentConfig = { cell: 'gru', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0 };
-    const params = initRecurrentParams(gpu, config, 5);
-    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
-    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), head];
-    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
-    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
-    const step = () => {
-      scope(() => {
-        const r = recurrent(x, [6, 3], params, config);
-        const pred = matmul(r.hN[r.hN.length - 1], head);
-        const d = sub(pred, target);
-        backward(mean(mul(d, d)));
-        // Plain SGD through ops, recorded into the same command buffer.
-        for (const p of all) {
-          const updated = sub(p, scale(p.grad!, 0.01));
-          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
-          p.grad!.persistent = false;
-          p.grad!.dispose();
-          p.grad = null;
-        }
-      });
-      gpu.flush();
-    };
+    const { params: all, step } = recurrentTrainingFixture(gpu, 'gru');
     setRecurrentWeights(gpu, 'f16');
     try {
       step();

@@ -7,9 +7,12 @@
 //
 // The recurrent layer uses it when `setRecurrentWeights(gpu, 'f16')` is set for the
 // backend: each forward packs W_hh on the GPU (encodePackF16, one dispatch per direction)
-// into a pooled buffer; backward and the weight gradients stay f32 on the f32 master
-// weights. Accuracy: src/ops/recurrent-f16.browser.test.ts.
+// into a pooled buffer; the backward step reads W_hh rounded the same way but stored as
+// f32 (encodeRoundF16: the recurrent backward template reads f32 only), so forward and
+// backward see the same weights; its arithmetic and the weight gradients stay f32, and
+// the optimizer updates the f32 master weights. Accuracy: src/ops/recurrent-f16.browser.test.ts.
 import packF16Wgsl from '../../shaders/linalg/pack_f16.wgsl?raw';
+import roundF16Wgsl from '../../shaders/linalg/round_f16.wgsl?raw';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
@@ -18,6 +21,7 @@ import type { Tensor } from '../tensor.ts';
 import { recurrentWgsl } from './wgsl-modules.ts';
 
 const PACK_F16_PARAMS = uniformLayout('linalg/pack_f16', { n: 'u32', words: 'u32' });
+const ROUND_F16_PARAMS = uniformLayout('linalg/round_f16', { n: 'u32' });
 
 /** u32 words that hold n packed halves, rounded up to whole 16-byte quads (as packF16 in gemm-f16.ts). */
 export const packedWords = (n: number): number => Math.max(4, Math.ceil(n / 8) * 4);
@@ -40,6 +44,24 @@ export function encodePackF16(gpu: WebGpuBackend, x: Tensor, label: string): Ten
     workgroups: grid1d(words, 64),
   });
   return packed;
+}
+
+/**
+ * Records x rounded to binary16 as an f32 tensor (shaders/linalg/round_f16.wgsl, the same
+ * rounding as encodePackF16); the caller disposes it.
+ */
+export function encodeRoundF16(gpu: WebGpuBackend, x: Tensor, label: string): Tensor {
+  const y = gpu.empty(x.shape, 'f32', label);
+  gpu.dispatch({
+    label: 'round_f16',
+    shaderKey: 'linalg/round_f16',
+    code: roundF16Wgsl,
+    reads: [gpu.buffer(x)],
+    writes: [gpu.buffer(y)],
+    uniforms: ROUND_F16_PARAMS.pack({ n: x.size }),
+    workgroups: grid1d(x.size, 64),
+  });
+  return y;
 }
 
 /** How the recurrent forward reads W_hh on a backend: f32 (default) or f16 copies. */

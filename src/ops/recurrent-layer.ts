@@ -17,7 +17,8 @@ import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { reshape } from './shape.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { recurrentBackwardOp, separateHiddenGradient } from './recurrent-backward.ts';
-import { encodePackF16, recurrentWeights } from './recurrent-f16.ts';
+import { encodePackF16, encodeRoundF16, recurrentWeights } from './recurrent-f16.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
 
 const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
@@ -326,10 +327,13 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
       const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
       const peepInputs = attrs.peephole ? [inputs[lay.peephole(d)]] : [];
+      // f16 weights (setRecurrentWeights): backward reads the W_hh the forward read, f16-rounded (stored f32).
+      const gpu = backend.kind === 'webgpu' ? (backend as WebGpuBackend) : null;
+      const wHh = gpu && recurrentWeights(gpu) === 'f16' ? encodeRoundF16(gpu, inputs[w + 1], `${attrs.cell}.w_hh_f16r`) : inputs[w + 1];
       const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias, dPeep] = runOp(
         'recurrentBackward',
         recurrentBackwardOp,
-        [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN, ...peepInputs],
+        [inputs[1], outputs[lay.saved(d)], wHh, dy, dhN, dcN, ...peepInputs],
         {
           cell: attrs.cell,
           hidden: H,
@@ -342,6 +346,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           peephole: attrs.peephole,
         },
       );
+      if (wHh !== inputs[w + 1]) wHh.dispose();
       // dGh differs from dGx only for the GRU (its n gate); otherwise it is dGx itself.
       const dGh = separateHiddenGradient(attrs.cell) ? dGhOwn : dGx;
       // Weight gradients as large GEMMs over all timesteps, only where a gradient is wanted.

@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { fourWideSubgroups } from '../backend/subgroups.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
-import { backward } from './grad.ts';
 import { allclose } from '../autograd/gradcheck.ts';
 import { scope } from '../tensor.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-proto.ts';
@@ -15,11 +14,8 @@ import { initRecurrentParams, recurrent, setStepKernels, type CellKind, type Rec
 import { blockedStepKernels, sharedStepKernels } from './recurrent-kernels.ts';
 import { workgroupStepKernels } from './recurrent-kernels-any.ts';
 import { compareWithReference, type OpCase } from './ops.support.ts';
-import { matmul } from './matmul.ts';
-import { mean } from './reduce.ts';
-import { mul, sub } from './elementwise.ts';
-import { scale } from './scale.ts';
 import { seededValues } from './ops.support.ts';
+import { recurrentTrainingFixture } from './recurrent.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {
@@ -197,29 +193,7 @@ describe('ONNX Runtime Web cross-check (one-node models, layout 0)', () => {
 
 describe('buffer reuse', () => {
   it('a training step after the first creates no GPU buffers or bind groups and is one submit', async () => {
-    const config: RecurrentConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0 };
-    const params = initRecurrentParams(gpu, config, 5);
-    const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
-    const all = [...params.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), head];
-    const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
-    const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
-    const step = () => {
-      scope(() => {
-        const r = recurrent(x, [6, 3], params, config);
-        const pred = matmul(r.hN[r.hN.length - 1], head);
-        const d = sub(pred, target);
-        backward(mean(mul(d, d)));
-        // Plain SGD through ops, recorded into the same command buffer.
-        for (const p of all) {
-          const updated = sub(p, scale(p.grad!, 0.01));
-          gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
-          p.grad!.persistent = false;
-          p.grad!.dispose();
-          p.grad = null;
-        }
-      });
-      gpu.flush();
-    };
+    const { step } = recurrentTrainingFixture(gpu, 'lstm');
     step();
     await gpu.sync();
     const created = gpu.pool.created;

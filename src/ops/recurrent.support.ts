@@ -2,9 +2,15 @@
 // lengths} × {with, without h0/c0}, on both WebGPU forward paths. The loss weights the
 // output sequence and every final state, so all gradients (inputs, weights, biases,
 // initial states) are checked.
-import type { CaseInput, OpCase } from './ops.support.ts';
-import { CELLS, recurrent, type CellKind, type RecurrencePath, type RecurrentConfig } from './recurrent.ts';
-import type { Tensor } from '../tensor.ts';
+import { seededValues, type CaseInput, type OpCase } from './ops.support.ts';
+import { CELLS, initRecurrentParams, recurrent, type CellKind, type RecurrencePath, type RecurrentConfig } from './recurrent.ts';
+import { scope, type Tensor } from '../tensor.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
+import { backward } from './grad.ts';
+import { matmul } from './matmul.ts';
+import { mean } from './reduce.ts';
+import { mul, sub } from './elementwise.ts';
+import { scale } from './scale.ts';
 
 const B = 3;
 const T = 4;
@@ -112,3 +118,37 @@ for (const path of ['step', 'sequence'] as const) {
   cases.push(makeCase('lstm', 1, true, true, false, path, 0, true, true));
 }
 cases.push(makeCase('lstm', 2, false, true, true, 'step', 0.3, false, true));
+
+/**
+ * The training-step fixture of the buffer-reuse tests (recurrent.browser.test.ts,
+ * recurrent-f16.browser.test.ts, peephole.browser.test.ts): a 2-layer bidirectional `cell` layer (with peepholes when asked) (I = 4, H = 8,
+ * B = 2, T = 6, lengths [6, 3]) under a linear head, a mean-squared loss and plain SGD
+ * written through ops, so that one `step()` is the forward, backward and update recorded
+ * into one command buffer and flushed. `params` lists every trained tensor.
+ */
+export function recurrentTrainingFixture(gpu: WebGpuBackend, cell: CellKind, options: { peephole?: boolean } = {}): { params: Tensor[]; step: () => void } {
+  const config: RecurrentConfig = { cell, inputSize: 4, hiddenSize: 8, numLayers: 2, bidirectional: true, dropout: 0, peephole: options.peephole };
+  const layers = initRecurrentParams(gpu, config, 5);
+  const head = gpu.fromArray(seededValues(8 * 3, 3), [8, 3]).param();
+  const params = [...layers.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh, ...(l.peephole ? [l.peephole] : [])]), head];
+  const x = gpu.fromArray(seededValues(2 * 6 * 4, 4), [2, 6, 4]).keep();
+  const target = gpu.fromArray(seededValues(2 * 3, 5), [2, 3]).keep();
+  const step = () => {
+    scope(() => {
+      const r = recurrent(x, [6, 3], layers, config);
+      const pred = matmul(r.hN[r.hN.length - 1], head);
+      const d = sub(pred, target);
+      backward(mean(mul(d, d)));
+      // Plain SGD through ops, recorded into the same command buffer.
+      for (const p of params) {
+        const updated = sub(p, scale(p.grad!, 0.01));
+        gpu.recorder.copy(gpu.buffer(updated), 0, gpu.buffer(p), 0, p.size * 4);
+        p.grad!.persistent = false;
+        p.grad!.dispose();
+        p.grad = null;
+      }
+    });
+    gpu.flush();
+  };
+  return { params, step };
+}

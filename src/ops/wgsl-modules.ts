@@ -9,6 +9,7 @@ import backwardWgsl from '../../shaders/recurrent/recurrent_backward.wgsl?raw';
 import weightsF32Wgsl from '../../shaders/recurrent/recurrent_weights_f32.wgsl?raw';
 import weightsF16PackWgsl from '../../shaders/recurrent/recurrent_weights_f16pack.wgsl?raw';
 import naiveWgsl from '../../shaders/linalg/matmul_naive.wgsl?raw';
+import matmulSharedWgsl from '../../shaders/linalg/matmul_shared.wgsl?raw';
 import splitkReduceWgsl from '../../shaders/linalg/matmul_splitk_reduce.wgsl?raw';
 import unaryWgsl from '../../shaders/nn/unary.wgsl?raw';
 import bceBackwardWgsl from '../../shaders/nn/bce_backward.wgsl?raw';
@@ -28,8 +29,16 @@ export const RECURRENT_FORWARD_PARAMS = uniformLayout('recurrent/recurrent_forwa
 export const RECURRENT_BACKWARD_PARAMS = uniformLayout('recurrent/recurrent_backward', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32', s: 'u32', final_step: 'u32' });
 /** shaders/nn/bce_backward.wgsl with the activations. */
 export const BCE_BACKWARD_WGSL = withActivations('nn/bce_backward', bceBackwardWgsl);
-/** shaders/linalg/matmul_naive.wgsl with the activations. */
-export const MATMUL_NAIVE_WGSL = withActivations('linalg/matmul_naive', naiveWgsl);
+/**
+ * shaders/linalg/matmul_shared.wgsl: the bias and C bindings, uniforms, override
+ * constants, split-K range and epilogue of every GEMM variant (joined with an operand
+ * fragment and a `main` in gemm-kernels.ts and gemm-tiled.ts).
+ */
+export const MATMUL_SHARED = wgslFragment('linalg/matmul_shared', matmulSharedWgsl);
+/** Uniforms of every GEMM variant (shaders/linalg/matmul_shared.wgsl): kChunk > 0 splits K. */
+export const MATMUL_PARAMS = uniformLayout('linalg/matmul_shared', { M: 'u32', N: 'u32', K: 'u32', kChunk: 'u32' });
+/** shaders/linalg/matmul_naive.wgsl with the activations and matmul_shared.wgsl. */
+export const MATMUL_NAIVE_WGSL = composeWgsl('linalg/matmul_naive', [ACTIVATIONS, MATMUL_SHARED, wgslFragment('linalg/matmul_naive', naiveWgsl)]);
 /** shaders/linalg/matmul_splitk_reduce.wgsl with the activations. */
 export const SPLITK_REDUCE_WGSL = withActivations('linalg/matmul_splitk_reduce', splitkReduceWgsl);
 

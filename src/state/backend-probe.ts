@@ -11,7 +11,7 @@ export async function acquireGpuAdapterSummary(): Promise<BackendProbe> {
     if (!adapter) return { kind: 'cpu', text: 'CPU — WebGPU unavailable: navigator.gpu.requestAdapter() returned no adapter' };
     const i = summarizeAdapter(adapter);
     const limits = { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize };
-    return { kind: 'webgpu', text: `WebGPU · ${i.vendor} / ${i.architecture}${i.description ? ` (${i.description})` : ''}`, limits };
+    return { kind: 'webgpu', text: `WebGPU · ${i.vendor} / ${i.architecture}${i.description ? ` (${i.description})` : ''}`, limits, features: i.features };
   } catch (e) {
     return { kind: 'cpu', text: `CPU — WebGPU unavailable: ${(e as Error).message}` };
   }

@@ -21,3 +21,6 @@ export { trainingMemory } from '../models/memory.ts';
 export { detectOverfitting } from '../train/overfitting.ts';
 export { summarizeFolds } from '../train/cross-validate.ts';
 export { comparisonText } from '../train/backend-race.ts';
+
+// Ops: the training precisions by name (the Train panel's Precision).
+export { PRECISIONS, PRECISION_LABELS, precisionUnavailableFor } from '../ops/precision-names.ts';

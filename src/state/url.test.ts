@@ -98,6 +98,16 @@ describe('setup in the URL', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.setup.train.schedule).toEqual({ kind: 'step', every: 30, factor: 0.25 });
   });
+
+  it('reads and writes the training precision (f32, the default, is not written)', () => {
+    expect(setupFromQuery('?precision=f16').setup.train.precision).toBe('f16');
+    expect(setupFromQuery('?precision=f8').problems).toEqual(['"precision=f8": the training precision must be one of f32, f16, f16-arithmetic. Kept f32.']);
+    const s = defaultSetup();
+    s.train.precision = 'f16';
+    expect(queryFromSetup(s, null)).toContain('precision=f16');
+    s.train.precision = 'f32';
+    expect(queryFromSetup(s, null)).not.toContain('precision');
+  });
 });
 
 describe('README', () => {

@@ -6,6 +6,7 @@ import { DIFFICULTY, QUESTION_KINDS, type Difficulty, type QuestionKind } from '
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import type { MonitorMetric } from '../train/config.ts';
 import type { BackendChoice } from '../train/protocol.ts';
+import { PRECISIONS } from '../ops/precision-names.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import { DATA_SOURCES, defaultSetup, type Setup } from './settings.ts';
 
@@ -224,6 +225,7 @@ const FIELDS: Field[] = [
   boolField('es.restore', 'restoring the best weights', (s) => s.train.earlyStopping.restoreBest, (s, v) => (s.train.earlyStopping.restoreBest = v)),
   intField('readback', 'the steps between statistics readbacks', 1, 1000, (s) => s.train.readbackEvery, (s, v) => (s.train.readbackEvery = v)),
   intField('delay', 'the pause between steps (ms)', 0, 10000, (s) => s.train.stepDelayMs, (s, v) => (s.train.stepDelayMs = v)),
+  enumField('precision', 'the training precision', PRECISIONS, (s) => s.train.precision ?? 'f32', (s, v) => (s.train.precision = v)),
 ];
 
 /** Every parameter name (the README's table lists them; a test keeps them in sync). */

@@ -3,6 +3,7 @@
 // and into the URL).
 import type { OptimizerConfig } from '../optim/optimizer.ts';
 import type { Schedule } from '../optim/schedule.ts';
+import { PRECISIONS, type Precision } from '../ops/precision-names.ts';
 
 /** Validation metrics early stopping can watch. */
 export type MonitorMetric = 'loss' | 'accuracy' | 'macroF1' | 'auc' | 'rmse' | 'bleu';
@@ -32,6 +33,13 @@ export interface TrainConfig {
   stepDelayMs: number;
   /** Validation examples decoded for BLEU after each epoch (captioning). */
   captionEvalExamples: number;
+  /**
+   * Weight precision on WebGPU (src/ops/precision.ts): f32 (default, also when absent),
+   * f16 weights, or f16 arithmetic (needs shader-f16). A training setting, not a model
+   * one: the model's weights, its exports and its CPU reference stay f32; only how a
+   * step's products read the weights changes. The CPU backend ignores it.
+   */
+  precision?: Precision;
 }
 
 export function defaultTrainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
@@ -63,6 +71,7 @@ export function validateTrainConfig(c: TrainConfig): string[] {
   if (!Number.isInteger(c.epochs) || c.epochs < 1) problems.push(`Epochs must be a whole number ≥ 1 (got ${c.epochs}).`);
   if (!(c.clipNorm >= 0)) problems.push(`Gradient clipping norm must be ≥ 0 (got ${c.clipNorm}).`);
   if (!Number.isInteger(c.readbackEvery) || c.readbackEvery < 1) problems.push(`Readback interval must be ≥ 1 step (got ${c.readbackEvery}).`);
+  if (c.precision !== undefined && !PRECISIONS.includes(c.precision)) problems.push(`Precision must be one of ${PRECISIONS.join(', ')} (got ${String(c.precision)}).`);
   if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1)) {
     problems.push(`Early-stopping patience must be ≥ 1 epoch (got ${c.earlyStopping.patience}).`);
   }

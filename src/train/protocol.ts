@@ -90,6 +90,8 @@ export interface ReadyInfo {
   backendKind: 'webgpu' | 'cpu';
   /** Why WebGPU was not used, when the backend is the CPU. */
   fallbackReason: string | null;
+  /** The weight precision in use, in words ("f16 weights"; on the CPU backend, that it ignores the setting). */
+  precision?: string;
   /** Set when the CPU was chosen over a fallback adapter because it measured faster for this model (backend-race.ts). */
   chosenReason?: string | null;
   parameters: number;

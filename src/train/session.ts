@@ -18,6 +18,7 @@ import { validateTrainConfig, type EarlyStoppingConfig } from './config.ts';
 import { inspect, scanUnits } from './inspect.ts';
 import type { FromWorker, ReadyInfo, ResultValues, ToWorker, TrainingState, UnitScanRequest } from './protocol.ts';
 import { tuneKernels, TUNING_BUDGET_MS } from '../ops/gemm-tuning.ts';
+import { PRECISION_LABELS } from '../ops/precision-names.ts';
 import { recordStorage } from '../ops/tuning-cache.ts';
 import { limitsOfInterest, tuningShapes } from './kernel-tuning.ts';
 import { compareBackends, comparisonKey, readComparison, type BackendComparison } from './backend-race.ts';
@@ -194,6 +195,7 @@ export class TrainingSession {
       backend: backend.description,
       backendKind: backend.kind,
       fallbackReason,
+      precision: precisionText(gpu !== null, this.built!.train.precision ?? 'f32'),
       parameters: trainer.model.params.list().reduce((n, t) => n + t.size, 0),
       paramNames: trainer.model.params.names(),
       layerNames: trainer.layerNames,
@@ -427,4 +429,10 @@ export class TrainingSession {
 /** The browser's user agent (a browser update retunes the kernels); '' outside a browser. */
 function userAgent(): string {
   return typeof navigator !== 'undefined' ? navigator.userAgent : '';
+}
+
+/** The precision in use, in words (the CPU backend ignores the setting). */
+function precisionText(onGpu: boolean, p: keyof typeof PRECISION_LABELS): string {
+  if (onGpu) return PRECISION_LABELS[p];
+  return p === 'f32' ? 'f32' : `f32 (the CPU backend ignores "${PRECISION_LABELS[p]}")`;
 }

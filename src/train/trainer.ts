@@ -9,6 +9,8 @@
 // asynchronously every `readbackEvery` steps. The CPU is kept at most two steps ahead
 // of the device.
 import type { Backend } from '../backend/backend.ts';
+import type { WebGpuBackend } from '../backend/webgpu.ts';
+import { setPrecision } from '../ops/precision.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { backward, zeroGrad } from '../ops/grad.ts';
 import { noGrad } from '../autograd/tape.ts';
@@ -311,6 +313,8 @@ export class Trainer {
     private options: TrainerOptions = {},
   ) {
     if (data.splits.train.length === 0) throw new Error(`dataset "${data.name}" has no training examples`);
+    // Weight precision (src/ops/precision.ts) is a property of the GPU backend; the CPU backend ignores it.
+    if (backend.kind === 'webgpu') setPrecision(backend as WebGpuBackend, config.precision ?? 'f32');
     this.model = options.model ?? MultimodalModel.create(backend, modelConfig, config.seed);
     this.params = this.model.params.list();
     this.paramNames = this.model.params.names();

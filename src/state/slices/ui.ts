@@ -14,6 +14,8 @@ export interface BackendProbe {
   text: string;
   /** The adapter's buffer limits (the training device is created with them); webgpu only. */
   limits?: BufferLimits;
+  /** The adapter's features (e.g. "shader-f16"); webgpu only. */
+  features?: string[];
 }
 
 export interface UiSlice {

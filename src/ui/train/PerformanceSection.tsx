@@ -129,6 +129,7 @@ export function PerformanceSection() {
     <details className="performance" data-testid="performance" open>
       <summary>Performance</summary>
       <AdapterFacts />
+      {info?.precision && <p data-testid="performance-precision">Precision: {info.precision}</p>}
       {body}
       <BackendRace />
       {error && <p className="danger">Tuning failed, the built-in kernels are used: {error}</p>}
@@ -145,7 +146,7 @@ export function PerformanceSection() {
             </thead>
             <tbody>
               {tuned.jobs.map((j) => (
-                <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}`}>
+                <tr key={j.job} data-testid={`performance-job-${j.job.split(':')[0]}${j.job.startsWith('gemm:') ? '-half' : ''}`}>
                   <td>{j.label}</td>
                   <td>{j.measured > 0 ? <code>{j.choice.name}</code> : 'built-in default'}</td>
                   <td>{j.measured > 0 ? j.choice.gflops.toFixed(2) : '—'}</td>

@@ -7,6 +7,8 @@ import type { TrainConfig, MonitorMetric } from '../../train/config.ts';
 import type { OptimizerKind } from '../../optim/optimizer.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
+import { PRECISIONS, PRECISION_LABELS, precisionUnavailableFor } from '../../state/for-ui.ts';
+import type { Precision } from '../../ops/precision-names.ts';
 
 const OPTIMIZERS: [OptimizerKind, string][] = [
   ['sgd', 'SGD (gradient descent)'],
@@ -59,6 +61,10 @@ export function TrainSettings() {
   const sc = train.schedule;
   const speedIndex = Math.max(0, SPEEDS.findIndex(([ms]) => ms === train.stepDelayMs));
   const es = train.earlyStopping;
+  const probe = useStore((s) => s.backendProbe);
+  const runInfo = useStore((s) => s.runInfo);
+  const onCpu = runInfo ? runInfo.backendKind !== 'webgpu' : probe.kind === 'cpu';
+  const precision = train.precision ?? 'f32';
   return (
     <div className="settings-column" data-testid="train-settings">
       <fieldset>
@@ -103,6 +109,7 @@ export function TrainSettings() {
           <NumberField label="Epochs" value={train.epochs} onChange={(epochs) => t({ epochs })} min={1} integer testId="setting-epochs" />
           <NumberField label="Clip gradient norm" value={train.clipNorm} onChange={(clipNorm) => t({ clipNorm })} min={0} step="any" hint="0 = off" testId="setting-clip" />
           <NumberField label="Seed" value={train.seed} onChange={(seed) => t({ seed })} min={0} integer />
+          <PrecisionField value={precision} features={runInfo?.adapter?.features ?? probe.features ?? []} onCpu={onCpu} onChange={(p) => t({ precision: p })} />
         </div>
       </fieldset>
       <fieldset>
@@ -140,5 +147,31 @@ export function TrainSettings() {
         <NumberField label="Statistics every (steps)" value={train.readbackEvery} onChange={(readbackEvery) => t({ readbackEvery })} min={1} integer hint="readback interval" />
       </fieldset>
     </div>
+  );
+}
+
+/**
+ * "Precision" (src/ops/precision.ts): f32, f16 weights, or f16 arithmetic, which is shown
+ * disabled with the reason where the adapter has no shader-f16. The CPU backend ignores it.
+ */
+function PrecisionField({ value, features, onCpu, onChange }: { value: Precision; features: readonly string[]; onCpu: boolean; onChange: (p: Precision) => void }) {
+  return (
+    <label className="field">
+      <span className="field-label">Precision</span>
+      <select value={value} onChange={(e) => onChange(e.target.value as Precision)} data-testid="setting-precision">
+        {PRECISIONS.map((p) => {
+          const why = p === 'f32' || onCpu ? null : precisionUnavailableFor(features, p);
+          return (
+            <option key={p} value={p} disabled={why !== null && p !== value}>
+              {PRECISION_LABELS[p]}
+              {why ? ` (${why})` : ''}
+            </option>
+          );
+        })}
+      </select>
+      <span className="field-hint" data-testid="precision-hint">
+        {onCpu ? 'ignored: training runs on the CPU backend' : value === 'f32' ? 'f16 weights: mixed precision, f32 master weights' : 'f32 master weights and sums'}
+      </span>
+    </label>
   );
 }
