@@ -33,7 +33,7 @@ import { encodeRoundF16 } from './recurrent-f16.ts';
 import { precisionUnavailable, setPrecision, weightGemmVariant, weightGemmVariants } from './precision.ts';
 import { tuneKernels } from './gemm-tuning.ts';
 import { recordStorage } from './tuning-cache.ts';
-import { recurrentTrainingFixture } from './recurrent.support.ts';
+import { recurrentTrainingFixture, steadyStepCounts } from './recurrent.support.ts';
 import type { Precision } from './precision-names.ts';
 
 let gpu: WebGpuBackend;
@@ -154,14 +154,7 @@ describe('f16 weights: one training step', () => {
     const { params, step } = recurrentTrainingFixture(gpu, 'lstm');
     setPrecision(gpu, 'f16');
     try {
-      step();
-      await gpu.sync();
-      const created = gpu.pool.created;
-      const submits = gpu.recorder.submits;
-      for (let i = 0; i < 3; i++) step();
-      await gpu.sync();
-      expect(gpu.pool.created).toBe(created);
-      expect(gpu.recorder.submits - submits).toBe(3);
+      expect(await steadyStepCounts(gpu, step)).toEqual({ newBuffers: 0, submits: 3 });
       for (const w of await Promise.all(params.map((t) => t.read()))) expect(w.every(Number.isFinite)).toBe(true);
     } finally {
       setPrecision(gpu, 'f32');

@@ -32,7 +32,7 @@ import { F16_UNIT_ROUNDOFF, f16Value, packF16, roundToF16 } from './gemm-f16.ts'
 import { initRecurrentParams, recurrent, type RecurrentConfig } from './recurrent.ts';
 import { RECURRENT_FORWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { seededValues } from './ops.support.ts';
-import { recurrentTrainingFixture } from './recurrent.support.ts';
+import { recurrentTrainingFixture, steadyStepCounts } from './recurrent.support.ts';
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {
@@ -236,14 +236,7 @@ describe('recurrent layer with f16 W_hh (setRecurrentWeights)', () => {
     const { params: all, step } = recurrentTrainingFixture(gpu, 'gru');
     setRecurrentWeights(gpu, 'f16');
     try {
-      step();
-      await gpu.sync();
-      const created = gpu.pool.created;
-      const submits = gpu.recorder.submits;
-      for (let i = 0; i < 3; i++) step();
-      await gpu.sync();
-      expect(gpu.pool.created).toBe(created);
-      expect(gpu.recorder.submits - submits).toBe(3);
+      expect(await steadyStepCounts(gpu, step)).toEqual({ newBuffers: 0, submits: 3 });
       // The weights stayed finite through the f16 forward and f32 backward.
       for (const w of await Promise.all(all.map((t) => t.read()))) expect(w.every(Number.isFinite)).toBe(true);
     } finally {

@@ -152,3 +152,18 @@ export function recurrentTrainingFixture(gpu: WebGpuBackend, cell: CellKind, opt
   };
   return { params, step };
 }
+
+/**
+ * Runs `step` once (the first step creates the buffers), then `n` more times, and counts
+ * the GPU buffers those n steps created and the submits they made: a steady training step
+ * creates none and submits once.
+ */
+export async function steadyStepCounts(gpu: WebGpuBackend, step: () => void, n = 3): Promise<{ newBuffers: number; submits: number }> {
+  step();
+  await gpu.sync();
+  const created = gpu.pool.created;
+  const submits = gpu.recorder.submits;
+  for (let i = 0; i < n; i++) step();
+  await gpu.sync();
+  return { newBuffers: gpu.pool.created - created, submits: gpu.recorder.submits - submits };
+}
