@@ -1,0 +1,73 @@
+// Batch normalisation backward, one workgroup per channel c over its N·H·W values, with
+// x̂ = (x − μ)·inv from the statistics the forward used:
+//   dβ = Σ dy,  dγ = Σ dy·x̂
+//   training (μ, σ² are the batch's, so they depend on x; n = N·H·W):
+//     dx = γ·inv·(dy − dβ/n − x̂·dγ/n)
+//   evaluation (running statistics are constants): dx = γ·inv·dy
+// Lane slices and the tree are fixed, as in batch_norm_train.wgsl (deterministic sums).
+// dy, x: [N, C, HW] f32, gamma/mean/invstd: [C] → dx: [N, C, HW], dgamma/dbeta: [C]
+@group(0) @binding(0) var<storage, read> dy: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> mean: array<f32>;
+@group(0) @binding(4) var<storage, read> invstd: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dbeta: array<f32>;
+
+/** true: gradients through the batch statistics (training mode); false: evaluation mode. */
+override TRAINING: bool = true;
+
+struct Params { N: u32, C: u32, HW: u32 }
+@group(1) @binding(0) var<uniform> p: Params;
+
+const WG: u32 = 256u;
+var<workgroup> partial: array<f32, WG>;
+
+fn workgroup_sum(lane: u32, v: f32) -> f32 {
+  partial[lane] = v;
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
+    if (lane < stride) { partial[lane] += partial[lane + stride]; }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  workgroupBarrier();
+  return total;
+}
+
+fn at(c: u32, i: u32) -> u32 {
+  return (i / p.HW) * p.C * p.HW + c * p.HW + i % p.HW;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let c = wg.x;
+  let n = p.N * p.HW;
+  let mu = mean[c];
+  let inv = invstd[c];
+  var sd = 0.0;
+  var sdx = 0.0;
+  for (var i = lane; i < n; i += WG) {
+    let k = at(c, i);
+    sd += dy[k];
+    sdx += dy[k] * (x[k] - mu) * inv;
+  }
+  let db = workgroup_sum(lane, sd);
+  let dg = workgroup_sum(lane, sdx);
+  let scale = gamma[c] * inv;
+  let mdy = db / f32(n);
+  let mdx = dg / f32(n);
+  for (var i = lane; i < n; i += WG) {
+    let k = at(c, i);
+    if (TRAINING) {
+      dx[k] = scale * (dy[k] - mdy - (x[k] - mu) * inv * mdx);
+    } else {
+      dx[k] = scale * dy[k];
+    }
+  }
+  if (lane == 0u) {
+    dgamma[c] = dg;
+    dbeta[c] = db;
+  }
+}
