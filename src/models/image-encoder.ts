@@ -1,6 +1,10 @@
 // Image encoders: images [B, 3, S, S] (or precomputed features [B, Fin]) → image feature
 // v [B, F].
-//   cnn:      per block k: x ← maxpool2×2(ReLU(conv3×3(x) + b)), then v = act(W·flatten(x) + b)
+//   cnn:      per block k: x ← maxpool2×2(ReLU(conv3×3(x) + b)), then v = act(W·flatten(x) + b);
+//             with batchNorm: x ← maxpool2×2(ReLU(BN(conv3×3(x)))), the conv without bias
+//             (BN subtracts the channel mean, so a bias before it has no effect: torch
+//             practice is Conv2d(bias=False) before BatchNorm2d). BN uses the batch's
+//             statistics in training and the running ones otherwise (batch-norm.ts).
 //   mlp:      v = act(W₂·ReLU(W₁·flatten(x) + b₁) + b₂)
 //   features: v = act(W·f + b) on frozen features f (the user's ONNX encoder, run once)
 // act is ReLU for classification and regression, and the identity for a caption decoder
@@ -9,6 +13,8 @@
 import type { Tensor } from '../tensor.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import { maxPool2d } from '../ops/pool.ts';
+import { relu } from '../ops/activation.ts';
+import { batchNorm2d } from '../ops/batch-norm.ts';
 import { reshape } from '../ops/shape.ts';
 import { cnnFlatSize, type ImageEncoderConfig, type ModelConfig } from './config.ts';
 import type { OnnxGraph, PythonWriter } from './emitters.ts';
@@ -23,10 +29,9 @@ export function imageEncoderSpecs(c: ImageEncoderConfig): ParamSpec[] {
     c.channels.forEach((outCh, k) => {
       // torch.nn.Conv2d default init: U(−1/√fan_in, 1/√fan_in), fan_in = C·K·K.
       const bound = 1 / Math.sqrt(inCh * 9);
-      specs.push(
-        { name: `${PREFIX}.conv${k}.weight`, shape: [outCh, inCh, 3, 3], init: { kind: 'uniform', bound } },
-        { name: `${PREFIX}.conv${k}.bias`, shape: [outCh], init: { kind: 'uniform', bound } },
-      );
+      specs.push({ name: `${PREFIX}.conv${k}.weight`, shape: [outCh, inCh, 3, 3], init: { kind: 'uniform', bound } });
+      if (c.batchNorm) specs.push(...batchNormSpecs(`${PREFIX}.bn${k}`, outCh));
+      else specs.push({ name: `${PREFIX}.conv${k}.bias`, shape: [outCh], init: { kind: 'uniform', bound } });
       inCh = outCh;
     });
     specs.push(...linearSpecs(`${PREFIX}.proj`, cnnFlatSize(c), c.featureSize));
@@ -39,19 +44,43 @@ export function imageEncoderSpecs(c: ImageEncoderConfig): ParamSpec[] {
   return specs;
 }
 
+/** torch.nn.BatchNorm2d(C): weight γ = 1, bias β = 0, buffers running_mean = 0, running_var = 1, num_batches_tracked = 0. */
+function batchNormSpecs(prefix: string, C: number): ParamSpec[] {
+  const constant = (value: number) => ({ kind: 'constant' as const, value });
+  return [
+    { name: `${prefix}.weight`, shape: [C], init: constant(1) },
+    { name: `${prefix}.bias`, shape: [C], init: constant(0) },
+    { name: `${prefix}.running_mean`, shape: [C], init: constant(0), buffer: true },
+    { name: `${prefix}.running_var`, shape: [C], init: constant(1), buffer: true },
+    { name: `${prefix}.num_batches_tracked`, shape: [], init: constant(0), buffer: true },
+  ];
+}
+
 /** Activation of the image feature v: the identity for captioning, ReLU otherwise. */
 export function imageFeatureActivation(c: Pick<ModelConfig, 'task'>): 'relu' | 'none' {
   return c.task === 'captioning' ? 'none' : 'relu';
 }
 
-/** The image feature v [B, F]; `pixels` is [B, 3, S, S] (or [B, Fin] for `features`). */
-export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tensor, activation: 'relu' | 'none' = 'relu'): Tensor {
+/**
+ * The image feature v [B, F]; `pixels` is [B, 3, S, S] (or [B, Fin] for `features`).
+ * `training` puts batch norm in training mode (batch statistics, running statistics
+ * updated in place); otherwise it is in evaluation mode.
+ */
+export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tensor, activation: 'relu' | 'none' = 'relu', training = false): Tensor {
   const B = pixels.shape[0];
   if (c.encoder === 'cnn') {
     let x = pixels;
     c.channels.forEach((_, k) => {
-      // conv + bias + ReLU in one kernel (the ReLU's gradient inside conv2d's backward kernels).
-      const y = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1, relu: true });
+      let y: Tensor;
+      if (c.batchNorm) {
+        const bn = `${PREFIX}.bn${k}`;
+        const z = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), null, { padding: 1 });
+        const buffers = { runningMean: params.get(`${bn}.running_mean`), runningVar: params.get(`${bn}.running_var`), numBatchesTracked: params.get(`${bn}.num_batches_tracked`) };
+        y = relu(batchNorm2d(z, params.get(`${bn}.weight`), params.get(`${bn}.bias`), buffers, { training }));
+      } else {
+        // conv + bias + ReLU in one kernel (the ReLU's gradient inside conv2d's backward kernels).
+        y = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1, relu: true });
+      }
       x = maxPool2d(y, { size: 2 });
     });
     // Global max pooling: one s×s window over the (square) last map → [B, C, 1, 1].
