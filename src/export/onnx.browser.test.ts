@@ -41,4 +41,8 @@ describe('ONNX Runtime Web vs GateScope WebGPU, every cell × fusion', () => {
     it(`${cell} × late, CNN with global max pooling`, () => check({ fusion: 'late', cell, pool: 'max' }));
     it(`${cell} captioning decoder (init), teacher forcing`, () => check({ fusion: 'init', cell, task: 'captioning', numLayers: 2 }));
   }
+  // BatchNormalization in inference mode with the running statistics as initializers.
+  it('lstm × late, CNN with batch norm', () => check({ fusion: 'late', cell: 'lstm', batchNorm: true }));
+  it('gru × image, CNN with batch norm and global max pooling', () => check({ fusion: 'image', cell: 'gru', batchNorm: true, pool: 'max' }));
+  it('lstm captioning decoder (init) with a CNN with batch norm', () => check({ fusion: 'init', cell: 'lstm', task: 'captioning', batchNorm: true }));
 });

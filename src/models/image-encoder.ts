@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import { maxPool2d } from '../ops/pool.ts';
 import { relu } from '../ops/activation.ts';
-import { batchNorm2d } from '../ops/batch-norm.ts';
+import { BATCH_NORM_EPS, batchNorm2d } from '../ops/batch-norm.ts';
 import { reshape } from '../ops/shape.ts';
 import { cnnFlatSize, type ImageEncoderConfig, type ModelConfig } from './config.ts';
 import type { OnnxGraph, PythonWriter } from './emitters.ts';
@@ -96,7 +96,9 @@ export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tenso
 
 /**
  * The image feature v [batch, F] as ONNX nodes: Conv / Relu / MaxPool / Flatten / Gemm
- * (cnn), Gemm / Relu (mlp) or Gemm on the `image_features` input (features).
+ * (cnn; with batch norm Conv without bias / BatchNormalization in inference mode, the
+ * running statistics as initializers / Relu ...), Gemm / Relu (mlp) or Gemm on the
+ * `image_features` input (features).
  */
 export function imageEncoderOnnx(g: OnnxGraph, c: ImageEncoderConfig, activation: 'relu' | 'none'): string {
   if (c.encoder === 'features') return g.linear(`${PREFIX}.proj`, 'image_features', activation);
@@ -104,8 +106,17 @@ export function imageEncoderOnnx(g: OnnxGraph, c: ImageEncoderConfig, activation
   if (c.encoder === 'cnn') {
     c.channels.forEach((_, k) => {
       const p = `${PREFIX}.conv${k}`;
-      const conv = g.node('Conv', [x, g.param(`${p}.weight`), g.param(`${p}.bias`)], `${p}.out`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
-      const relu = g.node('Relu', [conv], `${p}.relu`);
+      const convAttrs = { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] };
+      let pre: string;
+      if (c.batchNorm) {
+        const bn = `${PREFIX}.bn${k}`;
+        const conv = g.node('Conv', [x, g.param(`${p}.weight`)], `${p}.out`, convAttrs);
+        const inputs = [conv, ...['weight', 'bias', 'running_mean', 'running_var'].map((n) => g.param(`${bn}.${n}`))];
+        pre = g.node('BatchNormalization', inputs, `${bn}.out`, { epsilon: { float: BATCH_NORM_EPS } });
+      } else {
+        pre = g.node('Conv', [x, g.param(`${p}.weight`), g.param(`${p}.bias`)], `${p}.out`, convAttrs);
+      }
+      const relu = g.node('Relu', [pre], `${p}.relu`);
       x = g.node('MaxPool', [relu], `${p}.pool`, { kernel_shape: [2, 2], strides: [2, 2] });
     });
     if (c.pool === 'max') x = g.node('GlobalMaxPool', [x], `${PREFIX}.global_max`);
@@ -123,13 +134,18 @@ export function imageEncoderPython(py: PythonWriter, c: ImageEncoderConfig, acti
   const vOf = (x: string) => (lastRelu ? `F.relu(${x})` : x);
   out('class ImageEncoder(nn.Module):');
   if (c.encoder === 'cnn') {
-    out(`    """(conv 3x3 -> ReLU -> max-pool 2x2) x ${c.channels.length}${c.pool === 'max' ? ', global max-pool' : ''}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${c.imageSize}, ${c.imageSize}] -> v [N, ${F}]."""`);
+    const bn = c.batchNorm === true;
+    out(`    """(conv 3x3 -> ${bn ? 'BatchNorm2d -> ' : ''}ReLU -> max-pool 2x2) x ${c.channels.length}${c.pool === 'max' ? ', global max-pool' : ''}, then Linear${lastRelu ? ' -> ReLU' : ''}: [N, 3, ${c.imageSize}, ${c.imageSize}] -> v [N, ${F}]."""`);
     out('');
     out('    def __init__(self):');
     out('        super().__init__()');
     let inCh = 3;
     c.channels.forEach((ch, k) => {
-      out(`        self.conv${k} = nn.Conv2d(${inCh}, ${ch}, kernel_size=3, padding=1)`);
+      if (bn) {
+        // The bias of a conv followed by batch norm is removed by BN's mean subtraction.
+        out(`        self.conv${k} = nn.Conv2d(${inCh}, ${ch}, kernel_size=3, padding=1, bias=False)`);
+        out(`        self.bn${k} = nn.BatchNorm2d(${ch})  # momentum 0.1, eps 1e-5; running statistics in eval()`);
+      } else out(`        self.conv${k} = nn.Conv2d(${inCh}, ${ch}, kernel_size=3, padding=1)`);
       inCh = ch;
     });
     const spatial = c.imageSize >> c.channels.length;
@@ -137,8 +153,13 @@ export function imageEncoderPython(py: PythonWriter, c: ImageEncoderConfig, acti
     else out(`        self.proj = nn.Linear(${inCh * spatial * spatial}, ${F})  # ${inCh} x ${spatial} x ${spatial} flattened`);
     out('');
     out('    def forward(self, x):');
-    out(`        for conv in (${c.channels.map((_, k) => `self.conv${k}`).join(', ')}${c.channels.length === 1 ? ',' : ''}):`);
-    out('            x = F.max_pool2d(F.relu(conv(x)), 2)');
+    if (bn) {
+      out(`        for conv, bn in (${c.channels.map((_, k) => `(self.conv${k}, self.bn${k})`).join(', ')}${c.channels.length === 1 ? ',' : ''}):`);
+      out('            x = F.max_pool2d(F.relu(bn(conv(x))), 2)');
+    } else {
+      out(`        for conv in (${c.channels.map((_, k) => `self.conv${k}`).join(', ')}${c.channels.length === 1 ? ',' : ''}):`);
+      out('            x = F.max_pool2d(F.relu(conv(x)), 2)');
+    }
     if (c.pool === 'max') out(`        x = F.max_pool2d(x, ${spatial})  # global max pooling: [N, ${inCh}, 1, 1]`);
     out(`        return ${vOf('self.proj(x.flatten(1))')}`);
   } else if (c.encoder === 'mlp') {
