@@ -1,7 +1,7 @@
 // Batch normalisation, training mode (torch.nn.BatchNorm2d.train()), one workgroup per
 // channel c over the N·H·W values of that channel:
 //   μ = mean(x),  σ² = mean((x − μ)²) (biased),  inv = 1/√(σ² + ε)
-//   y = γ·(x − μ)·inv + β
+//   y = γ·(x − μ)·inv + β            (RELU: y = max(0, γ·(x − μ)·inv + β), fused)
 // Every lane sums a fixed strided slice, then a fixed tree adds the lanes: the order of
 // the additions does not depend on timing, so results are the same on every run.
 // x: [N, C, HW] f32, gamma/beta: [C] → y: [N, C, HW], mean/invstd/variance: [C]
@@ -12,6 +12,9 @@
 @group(0) @binding(4) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(5) var<storage, read_write> invstd: array<f32>;
 @group(0) @binding(6) var<storage, read_write> variance: array<f32>;
+
+/** Apply ReLU to the output (conv → BN → ReLU in one pass). */
+override RELU: bool = false;
 
 struct Params { N: u32, C: u32, HW: u32, eps: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
@@ -55,7 +58,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane:
   let b = beta[c];
   for (var i = lane; i < n; i += WG) {
     let k = at(c, i);
-    y[k] = (x[k] - mu) * g + b;
+    let z = (x[k] - mu) * g + b;
+    y[k] = select(z, max(z, 0.0), RELU);
   }
   if (lane == 0u) {
     mean[c] = mu;

@@ -13,7 +13,6 @@
 import type { Tensor } from '../tensor.ts';
 import { conv2d } from '../ops/conv2d.ts';
 import { maxPool2d } from '../ops/pool.ts';
-import { relu } from '../ops/activation.ts';
 import { BATCH_NORM_EPS, batchNorm2d } from '../ops/batch-norm.ts';
 import { reshape } from '../ops/shape.ts';
 import { cnnFlatSize, type ImageEncoderConfig, type ModelConfig } from './config.ts';
@@ -76,7 +75,8 @@ export function encodeImage(params: Params, c: ImageEncoderConfig, pixels: Tenso
         const bn = `${PREFIX}.bn${k}`;
         const z = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), null, { padding: 1 });
         const buffers = { runningMean: params.get(`${bn}.running_mean`), runningVar: params.get(`${bn}.running_var`), numBatchesTracked: params.get(`${bn}.num_batches_tracked`) };
-        y = relu(batchNorm2d(z, params.get(`${bn}.weight`), params.get(`${bn}.bias`), buffers, { training }));
+        // BN + ReLU in one kernel (the ReLU's mask inside batch norm's backward kernel).
+        y = batchNorm2d(z, params.get(`${bn}.weight`), params.get(`${bn}.bias`), buffers, { training, relu: true });
       } else {
         // conv + bias + ReLU in one kernel (the ReLU's gradient inside conv2d's backward kernels).
         y = conv2d(x, params.get(`${PREFIX}.conv${k}.weight`), params.get(`${PREFIX}.conv${k}.bias`), { padding: 1, relu: true });

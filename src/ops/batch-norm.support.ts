@@ -1,6 +1,7 @@
 // Cases for batch normalisation: training mode (gradients through the batch statistics),
-// evaluation mode (running statistics as constants), odd sizes that fill no workgroup
-// or several lanes' slices unevenly, and the running statistics after one update.
+// evaluation mode (running statistics as constants), the fused ReLU in both, odd sizes
+// that fill no workgroup or several lanes' slices unevenly, and the running statistics
+// after one update.
 import type { CaseInput, OpCase } from './ops.support.ts';
 import { batchNorm2d } from './batch-norm.ts';
 
@@ -43,6 +44,18 @@ export const cases: OpCase[] = [
     name: 'batchNorm2d evaluation [3, 4, 5, 5]',
     inputs: inputs([3, 4, 5, 5]),
     run: ([x, g, b, rm, rv]) => batchNorm2d(x, g, b, { runningMean: rm, runningVar: rv }, { training: false }),
+  },
+  {
+    ops,
+    name: 'batchNorm2d + fused ReLU, training [3, 4, 5, 7]',
+    inputs: inputs([3, 4, 5, 7]),
+    run: ([x, g, b, rm, rv]) => batchNorm2d(x, g, b, { runningMean: rm, runningVar: rv }, { training: true, relu: true }),
+  },
+  {
+    ops,
+    name: 'batchNorm2d + fused ReLU, evaluation [2, 3, 4, 5]',
+    inputs: inputs([2, 3, 4, 5]),
+    run: ([x, g, b, rm, rv]) => batchNorm2d(x, g, b, { runningMean: rm, runningVar: rv }, { training: false, relu: true }),
   },
   {
     ops,

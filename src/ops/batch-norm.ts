@@ -8,6 +8,8 @@
 // Backward in training goes through μ and σ² (they depend on x):
 //   dx = γ/√(σ² + ε)·(dy − mean(dy) − x̂·mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy
 // and in evaluation the statistics are constants: dx = γ/√(running_var + ε)·dy.
+// With `relu` the op also applies ReLU (conv → BN → ReLU without a separate pass), and
+// dy is first masked where the output is 0.
 import trainWgsl from '../../shaders/nn/batch_norm_train.wgsl?raw';
 import evalWgsl from '../../shaders/nn/batch_norm_eval.wgsl?raw';
 import backwardWgsl from '../../shaders/nn/batch_norm_backward.wgsl?raw';
@@ -27,6 +29,13 @@ export interface BatchNormAttrs {
   /** Batch statistics (true) or the running statistics given as inputs 3 and 4 (false). */
   training: boolean;
   eps: number;
+  /** y = max(0, BN(x)) in the same pass. */
+  relu: boolean;
+}
+
+export interface BatchNormGradAttrs {
+  training: boolean;
+  relu: boolean;
 }
 
 const TRAIN_PARAMS = uniformLayout('nn/batch_norm_train', { N: 'u32', C: 'u32', HW: 'u32', eps: 'f32' });
@@ -95,7 +104,8 @@ export const batchNorm2dOp: OpDef<BatchNormAttrs> = {
       for (let b = 0; b < N; b++) {
         for (let i = 0; i < HW; i++) {
           const k = (b * C + c) * HW + i;
-          y[k] = (x[k] - mu) * inv * gamma[c] + beta[c];
+          const z = (x[k] - mu) * inv * gamma[c] + beta[c];
+          y[k] = attrs.relu ? Math.max(z, 0) : z;
         }
       }
     }
@@ -107,6 +117,7 @@ export const batchNorm2dOp: OpDef<BatchNormAttrs> = {
         label: 'batchNorm2d.train',
         shaderKey: 'nn/batch_norm_train',
         code: trainWgsl,
+        constants: { RELU: attrs.relu ? 1 : 0 },
         reads: inputs.map((t) => gpu.buffer(t)),
         writes: outputs.map((t) => gpu.buffer(t)),
         uniforms: TRAIN_PARAMS.pack({ N, C, HW, eps: attrs.eps }),
@@ -117,6 +128,7 @@ export const batchNorm2dOp: OpDef<BatchNormAttrs> = {
         label: 'batchNorm2d.eval',
         shaderKey: 'nn/batch_norm_eval',
         code: evalWgsl,
+        constants: { RELU: attrs.relu ? 1 : 0 },
         reads: inputs.map((t) => gpu.buffer(t)),
         writes: outputs.map((t) => gpu.buffer(t)),
         uniforms: EVAL_PARAMS.pack({ total: N * C * HW, C, HW, eps: attrs.eps }),
@@ -124,21 +136,23 @@ export const batchNorm2dOp: OpDef<BatchNormAttrs> = {
       });
     }
   },
-  backward({ inputs, outputs: [, mean, invstd], attrs, grads: [dy, ...statGrads] }) {
+  backward({ inputs, outputs: [y, mean, invstd], attrs, grads: [dy, ...statGrads] }) {
     if (statGrads.some((g) => g)) throw new Error('batchNorm2d: the saved statistics (mean, invstd, variance) are not differentiable');
     if (!dy) return inputs.map(() => null);
     const [x, gamma] = inputs;
-    const [dx, dgamma, dbeta] = runOp('batchNorm2dGrad', batchNorm2dGradOp, [dy, x, gamma, mean, invstd], { training: attrs.training });
+    const [dx, dgamma, dbeta] = runOp('batchNorm2dGrad', batchNorm2dGradOp, [dy, x, gamma, mean, invstd, y], { training: attrs.training, relu: attrs.relu });
     return attrs.training ? [dx, dgamma, dbeta] : [dx, dgamma, dbeta, null, null];
   },
 };
 
-/** (dy, x, γ, mean, invstd) → dx, dγ, dβ; a helper of batchNorm2d's backward. */
-export const batchNorm2dGradOp: OpDef<{ training: boolean }> = {
+/** (dy, x, γ, mean, invstd, y) → dx, dγ, dβ; a helper of batchNorm2d's backward (y: its output, read for the fused ReLU). */
+export const batchNorm2dGradOp: OpDef<BatchNormGradAttrs> = {
   outputs(inputs) {
-    for (let k = 0; k < 5; k++) expectDtype('batchNorm2dGrad', inputs, k, 'f32');
-    const [dy, x] = inputs;
-    if (x.rank !== 4 || dy.shape.some((d, i) => d !== x.shape[i])) shapeError('batchNorm2dGrad', inputs, 'dy and x must both be [N, C, H, W]');
+    for (let k = 0; k < 6; k++) expectDtype('batchNorm2dGrad', inputs, k, 'f32');
+    const [dy, x, , , , y] = inputs;
+    if (x.rank !== 4 || dy.shape.some((d, i) => d !== x.shape[i]) || y.shape.some((d, i) => d !== x.shape[i])) {
+      shapeError('batchNorm2dGrad', inputs, 'dy, x and y must all be [N, C, H, W]');
+    }
     const C = x.shape[1];
     for (let k = 2; k < 5; k++) if (inputs[k].size !== C) shapeError('batchNorm2dGrad', inputs, `input ${k} must be [${C}]`);
     return [
@@ -148,18 +162,19 @@ export const batchNorm2dGradOp: OpDef<{ training: boolean }> = {
     ];
   },
   reference(inputs, [dx, dgamma, dbeta], { attrs, inputShapes }) {
-    const [dy, x, gamma, mean, invstd] = inputs as FloatArray[];
+    const [dy, x, gamma, mean, invstd, y] = inputs as FloatArray[];
     const [N, C, H, W] = inputShapes[1];
     const HW = H * W;
     const n = N * HW;
+    const d = (k: number) => (attrs.relu && !(y[k] > 0) ? 0 : dy[k]);
     for (let c = 0; c < C; c++) {
       let sd = 0;
       let sdx = 0;
       for (let b = 0; b < N; b++) {
         for (let i = 0; i < HW; i++) {
           const k = (b * C + c) * HW + i;
-          sd += dy[k];
-          sdx += dy[k] * (x[k] - mean[c]) * invstd[c];
+          sd += d(k);
+          sdx += d(k) * (x[k] - mean[c]) * invstd[c];
         }
       }
       dbeta[c] = sd;
@@ -168,7 +183,7 @@ export const batchNorm2dGradOp: OpDef<{ training: boolean }> = {
       for (let b = 0; b < N; b++) {
         for (let i = 0; i < HW; i++) {
           const k = (b * C + c) * HW + i;
-          dx[k] = attrs.training ? g * (dy[k] - sd / n - (x[k] - mean[c]) * invstd[c] * (sdx / n)) : g * dy[k];
+          dx[k] = attrs.training ? g * (d(k) - sd / n - (x[k] - mean[c]) * invstd[c] * (sdx / n)) : g * d(k);
         }
       }
     }
@@ -179,7 +194,7 @@ export const batchNorm2dGradOp: OpDef<{ training: boolean }> = {
       label: 'batchNorm2d.backward',
       shaderKey: 'nn/batch_norm_backward',
       code: backwardWgsl,
-      constants: { TRAINING: attrs.training ? 1 : 0 },
+      constants: { TRAINING: attrs.training ? 1 : 0, RELU: attrs.relu ? 1 : 0 },
       reads: inputs.map((t) => gpu.buffer(t)),
       writes: outputs.map((t) => gpu.buffer(t)),
       uniforms: BACKWARD_PARAMS.pack({ N, C, HW: H * W }),
@@ -199,6 +214,8 @@ export interface BatchNormBuffers {
 
 export interface BatchNormOptions {
   training: boolean;
+  /** Apply ReLU in the same pass (default false). */
+  relu?: boolean;
   momentum?: number;
   eps?: number;
 }
@@ -209,10 +226,11 @@ export interface BatchNormOptions {
  */
 export function batchNorm2d(x: Tensor, weight: Tensor, bias: Tensor, buffers: BatchNormBuffers, options: BatchNormOptions): Tensor {
   const eps = options.eps ?? BATCH_NORM_EPS;
+  const relu = options.relu ?? false;
   if (!options.training) {
-    return runOp('batchNorm2d', batchNorm2dOp, [x, weight, bias, buffers.runningMean, buffers.runningVar], { training: false, eps })[0];
+    return runOp('batchNorm2d', batchNorm2dOp, [x, weight, bias, buffers.runningMean, buffers.runningVar], { training: false, eps, relu })[0];
   }
-  const [y, mean, , variance] = runOp('batchNorm2d', batchNorm2dOp, [x, weight, bias], { training: true, eps });
+  const [y, mean, , variance] = runOp('batchNorm2d', batchNorm2dOp, [x, weight, bias], { training: true, eps, relu });
   const m = options.momentum ?? BATCH_NORM_MOMENTUM;
   const n = x.size / x.shape[1];
   noGrad(() => {

@@ -17,7 +17,7 @@ import { sigmoidCrossEntropyGradOp, sigmoidCrossEntropyOp, type BceGradAttrs } f
 import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, type Conv2dAttrs, type Conv2dShapeAttrs, type Conv2dWeightGradAttrs } from './conv2d.ts';
 import { globalAvgPoolOp, maxPool2dGradOp, maxPool2dOp, type MaxPoolAttrs, type MaxPoolGradAttrs } from './pool.ts';
 import { timeNormsFromEndOp } from './norms.ts';
-import { batchNorm2dGradOp, batchNorm2dOp, type BatchNormAttrs } from './batch-norm.ts';
+import { batchNorm2dGradOp, batchNorm2dOp, type BatchNormAttrs, type BatchNormGradAttrs } from './batch-norm.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -60,7 +60,7 @@ declare module './op.ts' {
     globalAvgPool: object;
     timeNormsFromEnd: object;
     batchNorm2d: BatchNormAttrs;
-    batchNorm2dGrad: { training: boolean };
+    batchNorm2dGrad: BatchNormGradAttrs;
   }
 }
 
