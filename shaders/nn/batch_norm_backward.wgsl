@@ -40,8 +40,29 @@ fn workgroup_sum(lane: u32, v: f32) -> f32 {
   return total;
 }
 
-fn at(c: u32, i: u32) -> u32 {
-  return (i / p.HW) * p.C * p.HW + c * p.HW + i % p.HW;
+/**
+ * Walks channel c's values i = lane, lane + WG, … < N·HW as indices into x without a
+ * division per value: i = b·HW + j is carried as (b, j), and each stride of WG adds
+ * step = (WG / HW, WG % HW) with a carry.
+ */
+struct Walk { b: u32, j: u32 }
+
+fn walk_start(lane: u32) -> Walk {
+  return Walk(lane / p.HW, lane % p.HW);
+}
+
+fn walk_next(w: Walk, step: Walk) -> Walk {
+  var b = w.b + step.b;
+  var j = w.j + step.j;
+  if (j >= p.HW) {
+    j -= p.HW;
+    b += 1u;
+  }
+  return Walk(b, j);
+}
+
+fn walk_index(c: u32, w: Walk) -> u32 {
+  return (w.b * p.C + c) * p.HW + w.j;
 }
 
 /** The gradient at the normalised value: dy, masked by the fused ReLU. */
@@ -53,29 +74,34 @@ fn grad_at(k: u32) -> f32 {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32) {
   let c = wg.x;
   let n = p.N * p.HW;
+  let step = Walk(WG / p.HW, WG % p.HW);
   let mu = mean[c];
   let inv = invstd[c];
   var sd = 0.0;
   var sdx = 0.0;
+  var w = walk_start(lane);
   for (var i = lane; i < n; i += WG) {
-    let k = at(c, i);
+    let k = walk_index(c, w);
     let d = grad_at(k);
     sd += d;
     sdx += d * (x[k] - mu) * inv;
+    w = walk_next(w, step);
   }
   let db = workgroup_sum(lane, sd);
   let dg = workgroup_sum(lane, sdx);
   let scale = gamma[c] * inv;
   let mdy = db / f32(n);
   let mdx = dg / f32(n);
+  w = walk_start(lane);
   for (var i = lane; i < n; i += WG) {
-    let k = at(c, i);
+    let k = walk_index(c, w);
     let d = grad_at(k);
     if (TRAINING) {
       dx[k] = scale * (d - mdy - (x[k] - mu) * inv * mdx);
     } else {
       dx[k] = scale * d;
     }
+    w = walk_next(w, step);
   }
   if (lane == 0u) {
     dgamma[c] = dg;

@@ -35,31 +35,60 @@ fn workgroup_sum(lane: u32, v: f32) -> f32 {
   return total;
 }
 
-/** Index in x of the i-th value (i < N·HW) of channel c. */
-fn at(c: u32, i: u32) -> u32 {
-  return (i / p.HW) * p.C * p.HW + c * p.HW + i % p.HW;
+/**
+ * Walks channel c's values i = lane, lane + WG, … < N·HW as indices into x without a
+ * division per value: i = b·HW + j is carried as (b, j), and each stride of WG adds
+ * step = (WG / HW, WG % HW) with a carry.
+ */
+struct Walk { b: u32, j: u32 }
+
+fn walk_start(lane: u32) -> Walk {
+  return Walk(lane / p.HW, lane % p.HW);
+}
+
+fn walk_next(w: Walk, step: Walk) -> Walk {
+  var b = w.b + step.b;
+  var j = w.j + step.j;
+  if (j >= p.HW) {
+    j -= p.HW;
+    b += 1u;
+  }
+  return Walk(b, j);
+}
+
+fn walk_index(c: u32, w: Walk) -> u32 {
+  return (w.b * p.C + c) * p.HW + w.j;
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32) {
   let c = wg.x;
   let n = p.N * p.HW;
+  let step = Walk(WG / p.HW, WG % p.HW);
   var s = 0.0;
-  for (var i = lane; i < n; i += WG) { s += x[at(c, i)]; }
+  var w = walk_start(lane);
+  for (var i = lane; i < n; i += WG) {
+    s += x[walk_index(c, w)];
+    w = walk_next(w, step);
+  }
   let mu = workgroup_sum(lane, s) / f32(n);
   var q = 0.0;
+  w = walk_start(lane);
   for (var i = lane; i < n; i += WG) {
-    let d = x[at(c, i)] - mu;
+    let d = x[walk_index(c, w)] - mu;
     q += d * d;
+    w = walk_next(w, step);
   }
   let v = workgroup_sum(lane, q) / f32(n);
   let inv = 1.0 / sqrt(v + p.eps);
   let g = gamma[c] * inv;
   let b = beta[c];
+  w = walk_start(lane);
   for (var i = lane; i < n; i += WG) {
-    let k = at(c, i);
+    let k = walk_index(c, w);
     let z = (x[k] - mu) * g + b;
     y[k] = select(z, max(z, 0.0), RELU);
+    w = walk_next(w, step);
   }
   if (lane == 0u) {
     mean[c] = mu;
