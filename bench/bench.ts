@@ -61,8 +61,13 @@ function log(message: string): void {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** Training FLOPs per step: 24·B·T·H·(I+H) per LSTM layer, 18·B·T·H·(I+H) per GRU layer. */
-const flops = (c: Config) => (c.cell === 'lstm' ? 24 : 18) * c.B * c.T * c.H * (c.I + c.H);
+/**
+ * Training FLOPs a step computes, with G gates (LSTM 4, GRU 3): the forward products
+ * X·W_ihᵀ and h·W_hhᵀ (2·B·T·G·H·(I+H)), and in backward dW_ih, dW_hh and dh (another
+ * 2·B·T·G·H each of I, H and H). The input is a leaf, so dX is not computed and not
+ * counted: 2·G·B·T·H·(2I + 3H).
+ */
+const flops = (c: Config) => 2 * (c.cell === 'lstm' ? 4 : 3) * c.B * c.T * c.H * (2 * c.I + 3 * c.H);
 
 /** CPU time of the browser (exposed by scripts/bench.mjs), ms, or NaN. */
 async function browserCpuMs(): Promise<number> {

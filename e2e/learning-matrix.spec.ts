@@ -57,6 +57,23 @@ for (const [name, query] of LINKS) {
   });
 }
 
+// The peephole LSTM (peephole=1) on the long-memory task: the link turns it on (the Model
+// panel's checkbox shows it), it trains on WebGPU and the loss falls as for the plain LSTM.
+test('Remember the first word with a peephole LSTM trains from a link and learns', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto(`/?data=memory&memory.n=300&memory.length=6&cell=lstm&peephole=1&${LONG}&tab=model`);
+  await expect(page.getByTestId('model-peephole')).toBeChecked({ timeout: 60_000 });
+  // The checkbox is the LSTM's: another cell drops the peepholes, and they can be set again.
+  await page.getByTestId('model-cell').selectOption('gru');
+  await expect(page.getByTestId('model-peephole')).toHaveCount(0);
+  await page.getByTestId('model-cell').selectOption('lstm');
+  await expect(page.getByTestId('model-peephole')).not.toBeChecked();
+  await page.getByTestId('model-peephole').check();
+  await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  await trainsAndLearns(page);
+  check();
+});
+
 /** Opens the app with the small model and imports `what` through the page's file inputs. */
 async function importData(page: Page, what: { folder: string } | { file: string }, mapping?: { target: string; kind: string }): Promise<void> {
   // 24 rows, 16 of them for training: 2 steps per epoch, so 20 epochs give the STEPS steps.

@@ -5,7 +5,7 @@
 //   lengths: [B] i32
 //   saved:   [B, T, S·H]  from forward
 //   dy:      [B, T, D·H]  gradient of the layer output (this direction at d_off); read only when HAS_DY
-//   dfinal:  [2, B, H]    dh_N, dc_N
+//   dfinal:  [2, B, H]    dh_N, dc_N; with PEEPHOLE followed by the peephole weights [3, H]
 //   dgx:     [B, T, G·H]  gradient of the input-side gate pre-activations (zero-filled before)
 //   dgh:     [B, T, G·H]  same for the hidden side; written only when SEPARATE_DGH (the GRU,
 //                         whose n gate differs) — otherwise the carry reads dgx
@@ -34,10 +34,18 @@ override S: u32 = 6u;
 override ACT: u32 = 1u;
 override SEPARATE_DGH: bool = false;
 override HAS_DY: bool = true;
+override PEEPHOLE: bool = false;
 
 fn time_of(s: u32, L: u32) -> u32 {
   if (p.reverse == 1u) { return L - 1u - s; }
   return s;
+}
+
+// Peephole weights (p_i, p_f, p_o, 0) of unit k, read from the tail of dfinal; zero without.
+fn peephole(k: u32) -> vec4<f32> {
+  if (!PEEPHOLE) { return vec4<f32>(0.0); }
+  let o = 2u * p.B * H + k;
+  return vec4<f32>(dfinal[o], dfinal[o + H], dfinal[o + 2u * H], 0.0);
 }
 
 // Hidden-side gate gradient at flat index i (dgh for the GRU, else dgx).
@@ -76,7 +84,7 @@ fn finish(b: u32, k: u32, through: f32) {
   if (S > 3u) { sv[3] = saved[so + 3u * H]; }
   if (S > 4u) { sv[4] = saved[so + 4u * H]; }
   if (S > 5u) { sv[5] = saved[so + 5u * H]; }
-  let g = cell_backward(sv, dh, dc);
+  let g = cell_backward(sv, dh, dc, peephole(k));
   let go = row * G * H + k;
   dgx[go] = g.dgx.x;
   if (G > 1u) { dgx[go + H] = g.dgx.y; }

@@ -4,7 +4,8 @@
 //   w_hh:    [G·H, H]     row-major (PyTorch layout)
 //   b_hh:    [G·H]
 //   lengths: [B] i32      real steps per example, 1 ≤ L ≤ T
-//   init:    [2, B, H]    h0, then c0 (LSTM)
+//   init:    [2, B, H]    h0, then c0 (LSTM); with PEEPHOLE followed by the peephole
+//                         weights [3, H] (p_i, p_f, p_o; src/ops/cells/lstm/lstm.ts)
 //   in_bias: [B, G·H]     per-example input bias added to A at every step (read only when HAS_IN_BIAS)
 //   y:       [B, T, D·H]  this direction writes columns d_off .. d_off + H (zero-filled before)
 //   saved:   [B, T, S·H]  per-unit values backward and the inspector need (see the cell file)
@@ -35,6 +36,7 @@ override S: u32 = 6u;   // saved values per unit
 override ACT: u32 = 1u; // RNN activation: 1 tanh, 3 relu
 override WG: u32 = 64u;
 override HAS_IN_BIAS: bool = false;
+override PEEPHOLE: bool = false;
 
 fn time_of(s: u32, L: u32) -> u32 {
   if (p.reverse == 1u) { return L - 1u - s; }
@@ -55,6 +57,13 @@ fn h_prev_base(b: u32, s: u32, L: u32) -> u32 {
 fn h_prev_value(s: u32, base: u32, k: u32) -> f32 {
   if (s == 0u) { return init[base + k]; }
   return y[base + k];
+}
+
+// Peephole weights (p_i, p_f, p_o, 0) of unit j, read from the tail of init; zero without.
+fn peephole(j: u32) -> vec4<f32> {
+  if (!PEEPHOLE) { return vec4<f32>(0.0); }
+  let o = 2u * p.B * H + j;
+  return vec4<f32>(init[o], init[o + H], init[o + 2u * H], 0.0);
 }
 
 // Finishes unit j of example b at step s given r = W_hh h_{t-1} + b_hh for its gates.
@@ -85,7 +94,7 @@ fn finish(b: u32, j: u32, s: u32, L: u32, r: vec4<f32>) {
     if (G > 2u) { a.z += in_bias[bo + 2u * H]; }
     if (G > 3u) { a.w += in_bias[bo + 3u * H]; }
   }
-  let out = cell_forward(a, r, h_prev_j, c_prev_j);
+  let out = cell_forward(a, r, h_prev_j, c_prev_j, peephole(j));
   let so = row * S * H + j;
   saved[so] = out.saved[0];
   saved[so + H] = out.saved[1];

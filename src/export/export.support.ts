@@ -24,6 +24,8 @@ export interface ExportCase {
   pool?: CnnPooling;
   /** Batch norm after each CNN conv. */
   batchNorm?: boolean;
+  /** Peephole LSTM (cell must be 'lstm'). */
+  peephole?: boolean;
 }
 
 /** Sizes all differ: E 3, H 4, F 5, fusion 6, head 7, vocabulary 9, image 16 px. */
@@ -32,7 +34,7 @@ export function exportTestConfig(k: ExportCase): ModelConfig {
   return defaultModelConfig({
     task,
     fusion: k.fusion,
-    text: { cell: k.cell, vocabSize: 9, embeddingSize: 3, hiddenSize: 4, numLayers: k.numLayers ?? 1, bidirectional: k.bidirectional ?? false, dropout: 0.2 },
+    text: { cell: k.cell, vocabSize: 9, embeddingSize: 3, hiddenSize: 4, numLayers: k.numLayers ?? 1, bidirectional: k.bidirectional ?? false, dropout: 0.2, ...(k.peephole ? { peephole: true } : {}) },
     image: { encoder: k.encoder ?? 'cnn', imageSize: 16, channels: [2, 3], mlpHidden: 6, inputFeatures: 7, featureSize: 5, ...(k.pool ? { pool: k.pool } : {}), ...(k.batchNorm ? { batchNorm: true } : {}) },
     head: { hiddenSize: k.headHidden ?? 7, dropout: 0.3 },
     fusionSize: 6,

@@ -41,6 +41,11 @@ describe('ONNX Runtime Web vs GateScope WebGPU, every cell × fusion', () => {
     it(`${cell} × late, CNN with global max pooling`, () => check({ fusion: 'late', cell, pool: 'max' }));
     it(`${cell} captioning decoder (init), teacher forcing`, () => check({ fusion: 'init', cell, task: 'captioning', numLayers: 2 }));
   }
+  // Peephole LSTM: the LSTM node's input P, random non-zero peephole weights.
+  for (const fusion of ['late', 'init', 'additive'] as const) {
+    it(`peephole LSTM × ${fusion}, 2 bidirectional layers`, () => check({ fusion, cell: 'lstm', peephole: true, bidirectional: true, numLayers: 2 }));
+  }
+  it('peephole LSTM × early, 1 layer', () => check({ fusion: 'early', cell: 'lstm', peephole: true }));
   // BatchNormalization in inference mode with the running statistics as initializers.
   it('lstm × late, CNN with batch norm', () => check({ fusion: 'late', cell: 'lstm', batchNorm: true }));
   it('gru × image, CNN with batch norm and global max pooling', () => check({ fusion: 'image', cell: 'gru', batchNorm: true, pool: 'max' }));

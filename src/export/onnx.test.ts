@@ -48,6 +48,28 @@ describe('ONNX export vs GateScope (CPU), every fusion × cell', () => {
   }
 });
 
+// Peephole LSTM: the LSTM node's input P (i, o, f) with random, non-zero peephole weights.
+describe('ONNX export vs GateScope (CPU), peephole LSTM', () => {
+  for (const fusion of ['late', 'text', 'early', 'init', 'additive'] as const) {
+    for (const shape of [{ bidirectional: false, numLayers: 1 }, { bidirectional: true, numLayers: 2 }]) {
+      const label = `${fusion} × peephole LSTM, ${shape.numLayers} layer${shape.numLayers > 1 ? 's' : ''}${shape.bidirectional ? ', bidirectional' : ''}`;
+      it(label, async () => {
+        const { ours, theirs, exported } = await compare({ fusion, cell: 'lstm', peephole: true, ...shape });
+        const diff = maxAbsDiff(ours, theirs.logits.data);
+        expect(diff, `${label}: max |Δ| ${diff}`).toBeLessThanOrEqual(TOLERANCE);
+        expect(maxAbsDiff(ours.subarray(0, 3), ours.subarray(3, 6))).toBeGreaterThan(1e-3);
+        // The peephole weights change the output: the same weights without them differ.
+        const plain = exportTestConfig({ fusion, cell: 'lstm', ...shape });
+        const weights = randomWeights(exportTestConfig({ fusion, cell: 'lstm', peephole: true, ...shape }), 1);
+        const data = exportTestData('classification');
+        const without = await gatescopeOutput(cpu, plain, weights, data, ALL);
+        expect(maxAbsDiff(ours, without)).toBeGreaterThan(1e-3);
+        expect(exported.bytes.length).toBeGreaterThan(0);
+      });
+    }
+  }
+});
+
 describe('ONNX additive fusion', () => {
   // a_t = W_ih x_t + b_ih + (W_a v + b_a) + … = [W_ih | W_a]·[x_t ; v] + (b_ih + b_a) + …:
   // an early-fusion model with those weights must give the additive graph's outputs.

@@ -32,6 +32,12 @@ export interface TextEncoderConfig {
    * gradient over time explode — the exploding-gradient demo uses it.
    */
   identityInit?: number;
+  /**
+   * LSTM only: diagonal peephole connections (the gates also see the cell state:
+   * p_i ⊙ c_{t-1}, p_f ⊙ c_{t-1}, p_o ⊙ c_t; src/ops/cells/lstm/lstm.ts). The peephole
+   * weights start at 0, so the cell starts as the plain LSTM.
+   */
+  peephole?: boolean;
 }
 
 export interface ImageEncoderConfig {

@@ -55,6 +55,8 @@ export function validateModelConfig(c: ModelConfig): string[] {
   if (c.text.identityInit !== undefined && !(c.text.identityInit >= 0 && c.text.identityInit <= 4)) {
     problems.push(`The identity start of the recurrent weights must be from 0 to 4 (got ${c.text.identityInit}).`);
   }
+  if (c.text.peephole && c.text.cell !== 'lstm') problems.push(`Peephole connections need the LSTM cell (the cell is ${c.text.cell}).`);
+  if (c.text.peephole && c.task === 'captioning') problems.push('Peephole connections are for text encoders; the caption decoder uses the plain cell.');
   if (!(c.text.dropout >= 0 && c.text.dropout < 1)) problems.push(`Recurrent dropout must be in [0, 1) (got ${c.text.dropout}).`);
   if (!(c.head.dropout >= 0 && c.head.dropout < 1)) problems.push(`Head dropout must be in [0, 1) (got ${c.head.dropout}).`);
   if (!(c.modalityDropout >= 0 && c.modalityDropout < 1)) problems.push(`Modality dropout must be in [0, 1) (got ${c.modalityDropout}).`);

@@ -121,6 +121,37 @@ describe('float64 gradient check of the whole model', () => {
   }
 });
 
+describe('peephole LSTM in the model', () => {
+  // checkModel gives the peephole weights (constant-initialised at 0) random values.
+  for (const fusion of ['late', 'additive', 'init'] as const) {
+    it(`float64 gradient check: ${fusion} fusion, 2 bidirectional peephole LSTM layers`, () => {
+      const config = tinyConfig(fusion, 'lstm');
+      config.text = { ...config.text, bidirectional: true, numLayers: 2, peephole: true };
+      expect(modelSpecs(config).filter((s) => s.name.includes('weight_peephole')).map((s) => s.name)).toEqual([
+        'text_encoder.rnn.weight_peephole_l0',
+        'text_encoder.rnn.weight_peephole_l0_reverse',
+        'text_encoder.rnn.weight_peephole_l1',
+        'text_encoder.rnn.weight_peephole_l1_reverse',
+      ]);
+      const r = checkModel(config, { task: 'classification', size: 6, missingImage: 0.3, missingText: 0.3, seed: 21 });
+      expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+    });
+  }
+  it('starts with zero peephole weights, counts them, and is refused for other cells and for captioning', () => {
+    const config = tinyConfig('late', 'lstm');
+    const plainCount = parameterCount(config);
+    config.text = { ...config.text, peephole: true };
+    expect(validateModelConfig(config).filter((m) => m.includes('eephole'))).toEqual([]);
+    expect(parameterCount(config)).toBe(plainCount + 3 * config.text.hiddenSize);
+    const p = modelSpecs(config).find((s) => s.name === 'text_encoder.rnn.weight_peephole_l0')!;
+    expect(Array.from(initialValues(p, new Random(1)))).toEqual(new Array(3 * config.text.hiddenSize).fill(0));
+    expect(validateModelConfig({ ...config, text: { ...config.text, cell: 'gru' } })).toContain('Peephole connections need the LSTM cell (the cell is gru).');
+    const caption = tinyConfig('init', 'lstm', 'captioning', { caption: { conditioning: 'init', maxLength: 4 } });
+    caption.text = { ...caption.text, peephole: true };
+    expect(validateModelConfig(caption).some((m) => m.includes('caption decoder uses the plain cell'))).toBe(true);
+  });
+});
+
 describe('captioning decoding', () => {
   it('greedy and beam search return captions of at most maxLength tokens', async () => {
     const cpu = new CpuBackend();

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor.ts';
 import { concat } from '../ops/concat.ts';
 import { embedding } from '../ops/embedding.ts';
 import { expand } from '../ops/expand.ts';
+import { onnxPeephole } from '../ops/cells/lstm/lstm.ts';
 import { CELLS, recurrent, type LayerParams, type RecurrentConfig, type RecurrentOptions, type RecurrentResult } from '../ops/recurrent.ts';
 import type { TextEncoderConfig } from './config-types.ts';
 import type { OnnxGraph, PythonWriter } from './emitters.ts';
@@ -21,6 +22,8 @@ export function recurrentNames(prefix: string, layer: number, reverse: boolean) 
     wHh: `${prefix}.weight_hh_${s}`,
     bIh: `${prefix}.bias_ih_${s}`,
     bHh: `${prefix}.bias_hh_${s}`,
+    /** Peephole weights [3·H] (p_i, p_f, p_o), when the LSTM has them. */
+    peephole: `${prefix}.weight_peephole_${s}`,
   };
 }
 
@@ -43,6 +46,8 @@ export function recurrentSpecs(prefix: string, t: TextEncoderConfig, inputSize: 
         { name: n.bIh, shape: [G * H], init, overrides: keep },
         { name: n.bHh, shape: [G * H], init, overrides: keep && [{ start: H, end: 2 * H, value: 0 }] },
       );
+      // Peephole weights start at 0: the cell starts as the plain LSTM.
+      if (t.peephole) specs.push({ name: n.peephole, shape: [3 * H], init: { kind: 'constant', value: 0 } });
     }
   }
   return specs;
@@ -85,7 +90,7 @@ export interface TextInput {
 }
 
 export function recurrentConfig(t: TextEncoderConfig, inputSize: number): RecurrentConfig {
-  return { cell: t.cell, inputSize, hiddenSize: t.hiddenSize, numLayers: t.numLayers, bidirectional: t.bidirectional, dropout: t.dropout };
+  return { cell: t.cell, inputSize, hiddenSize: t.hiddenSize, numLayers: t.numLayers, bidirectional: t.bidirectional, dropout: t.dropout, peephole: !!t.peephole };
 }
 
 export function recurrentParamsOf(params: Params, prefix: string, t: TextEncoderConfig): { layers: LayerParams[] } {
@@ -94,7 +99,7 @@ export function recurrentParamsOf(params: Params, prefix: string, t: TextEncoder
   for (let l = 0; l < t.numLayers; l++) {
     for (let d = 0; d < D; d++) {
       const n = recurrentNames(`${prefix}.rnn`, l, d === 1);
-      layers.push({ wIh: params.get(n.wIh), wHh: params.get(n.wHh), bIh: params.get(n.bIh), bHh: params.get(n.bHh) });
+      layers.push({ wIh: params.get(n.wIh), wHh: params.get(n.wHh), bIh: params.get(n.bIh), bHh: params.get(n.bHh), ...(t.peephole ? { peephole: params.get(n.peephole) } : {}) });
     }
   }
   return { layers };
@@ -206,6 +211,12 @@ export function textEncoderOnnx(g: OnnxGraph, t: TextEncoderConfig, prefix: stri
       inputs.push(slice(cond.h0, 'initial_h'));
       if (CELLS[t.cell].hasCell && cond.c0) inputs.push(slice(cond.c0, 'initial_c'));
     }
+    if (t.peephole) {
+      // P [D, 3·H] in ONNX's order i, o, f; initial_h / initial_c left out are '' (zeros).
+      while (inputs.length < 7) inputs.push('');
+      const names = Array.from({ length: D }, (_, d) => recurrentNames(`${prefix}.rnn`, l, d === 1).peephole);
+      inputs.push(g.init(`${base}.P`, [D, 3 * H], onnxPeephole(H, names.map((n) => g.weight(n)))));
+    }
     [Y, Yh] = g.recurrent(t.cell, H, t.bidirectional, inputs, [`${base}.Y`, `${base}.Y_h`]); // [time, D, batch, H], [D, batch, H]
     if (l + 1 < t.numLayers) {
       const tbdh = g.node('Transpose', [Y], `${base}.Y_tbdh`, { perm: [0, 2, 1, 3] });
@@ -242,6 +253,10 @@ export function torchCellName(t: TextEncoderConfig): string {
 
 /** The PyTorch `TextEncoder` class: embedding and torch.nn.LSTM | GRU | RNN over packed sequences. */
 export function textEncoderPython(py: PythonWriter, t: TextEncoderConfig, cond: PythonTextConditioning): void {
+  if (t.peephole) {
+    peepholeTextEncoderPython(py, t, cond);
+    return;
+  }
   const out = (s: string) => py.line(s);
   const D = t.bidirectional ? 2 : 1;
   const G = CELLS[t.cell].gates;
@@ -295,6 +310,140 @@ export function textEncoderPython(py: PythonWriter, t: TextEncoderConfig, cond: 
     out('        outputs, final = self.rnn(packed, state)');
   }
   out(`        h_n = ${t.cell === 'lstm' ? 'final[0]' : 'final'}  # [layers * directions, N, H]`);
+  out(`        feature = ${D === 2 ? 'torch.cat([h_n[-2], h_n[-1]], dim=1)' : 'h_n[-1]'}`);
+  out('        return feature, outputs');
+  out('');
+  out('');
+}
+
+/**
+ * The PyTorch `TextEncoder` of a peephole LSTM: torch.nn.LSTM has no peephole input, so
+ * the cell is written out (`PeepholeLSTM`, a loop over time) with parameters named as
+ * nn.LSTM's plus weight_peephole_l{k}[_reverse], the names GateScope saves.
+ */
+function peepholeTextEncoderPython(py: PythonWriter, t: TextEncoderConfig, cond: PythonTextConditioning): void {
+  const out = (s: string) => py.line(s);
+  const D = t.bidirectional ? 2 : 1;
+  const H = t.hiddenSize;
+  const E = t.embeddingSize;
+  const F = cond.imageFeatures;
+  const { extraInput, inputBias } = cond;
+  for (const l of [
+    'class PeepholeLSTM(nn.Module):',
+    '    """LSTM with diagonal peephole connections (torch.nn.LSTM has none), batch-first.',
+    '',
+    '    Per layer and direction, gate order i, f, g, o as torch.nn.LSTM, c = c_{t-1}:',
+    '        i = sigmoid(W_ii x + b_ii + W_hi h + b_hi + p_i * c)',
+    '        f = sigmoid(W_if x + b_if + W_hf h + b_hf + p_f * c)',
+    '        g = tanh(W_ig x + b_ig + W_hg h + b_hg)',
+    "        c' = f * c + i * g",
+    "        o = sigmoid(W_io x + b_io + W_ho h + b_ho + p_o * c')   (o peeks at the new c)",
+    "        h' = o * tanh(c')",
+    '    weight_peephole_l{k}[_reverse] = [p_i | p_f | p_o], [3H]. Rows keep their state past',
+    '    their length and output 0 there (as a packed torch.nn.LSTM); the reverse direction',
+    '    runs over each row\'s real steps from the last one.',
+    '    """',
+    '',
+    '    def __init__(self, input_size, hidden_size, num_layers=1, bidirectional=False, dropout=0.0):',
+    '        super().__init__()',
+    '        self.hidden_size = hidden_size',
+    '        self.num_layers = num_layers',
+    '        self.directions = 2 if bidirectional else 1',
+    '        self.dropout = dropout',
+    '        H = hidden_size',
+    '        bound = 1 / H ** 0.5',
+    '        for l in range(num_layers):',
+    '            in_size = input_size if l == 0 else self.directions * H',
+    '            for suffix in ("", "_reverse")[: self.directions]:',
+    '                s = f"l{l}{suffix}"',
+    '                for name, shape in ((f"weight_ih_{s}", (4 * H, in_size)), (f"weight_hh_{s}", (4 * H, H)), (f"bias_ih_{s}", (4 * H,)), (f"bias_hh_{s}", (4 * H,))):',
+    '                    setattr(self, name, nn.Parameter(torch.empty(shape).uniform_(-bound, bound)))',
+    '                # Peephole weights start at 0: the cell starts as the plain LSTM.',
+    '                setattr(self, f"weight_peephole_{s}", nn.Parameter(torch.zeros(3 * H)))',
+    '',
+    '    @staticmethod',
+    '    def _flip(x, lengths):',
+    '        """Reverses each row\'s first lengths[n] steps of x [N, T, K]; the rest stay."""',
+    '        t = torch.arange(x.shape[1], device=x.device)[None, :]',
+    '        idx = torch.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)',
+    '        return x.gather(1, idx[:, :, None].expand(-1, -1, x.shape[2]))',
+    '',
+    '    def forward(self, x, lengths, state=None, input_bias=None):',
+    '        """x [N, T, I], lengths [N]; state = (h0, c0), [layers * directions, N, H] each, or None;',
+    '        input_bias: per direction [N, 4H] added to the first layer\'s input projection.',
+    '        Returns y [N, T, directions * H] (0 past each length) and (h_n, c_n)."""',
+    '        N, T, _ = x.shape',
+    '        H = self.hidden_size',
+    '        lengths = lengths.to(x.device, torch.int64)',
+    '        live = torch.arange(T, device=x.device)[None, :] < lengths[:, None]  # [N, T]',
+    '        h_n, c_n = [], []',
+    '        for l in range(self.num_layers):',
+    '            if l > 0 and self.training and self.dropout > 0:',
+    '                x = F.dropout(x, self.dropout, True)',
+    '            ys = []',
+    '            for d, suffix in enumerate(("", "_reverse")[: self.directions]):',
+    '                s = f"l{l}{suffix}"',
+    '                w_hh, b_hh = getattr(self, f"weight_hh_{s}"), getattr(self, f"bias_hh_{s}")',
+    '                p_i, p_f, p_o = getattr(self, f"weight_peephole_{s}").split(H)',
+    '                a = x @ getattr(self, f"weight_ih_{s}").T + getattr(self, f"bias_ih_{s}")  # [N, T, 4H]',
+    '                if l == 0 and input_bias is not None:',
+    '                    a = a + input_bias[d][:, None, :]',
+    '                if d == 1:',
+    '                    a = self._flip(a, lengths)',
+    '                k = l * self.directions + d',
+    '                h = x.new_zeros(N, H) if state is None else state[0][k]',
+    '                c = x.new_zeros(N, H) if state is None else state[1][k]',
+    '                steps = []',
+    '                for t in range(T):',
+    '                    zi, zf, zg, zo = (a[:, t] + h @ w_hh.T + b_hh).split(H, dim=1)',
+    '                    i = torch.sigmoid(zi + p_i * c)',
+    '                    f = torch.sigmoid(zf + p_f * c)',
+    '                    c_new = f * c + i * torch.tanh(zg)',
+    '                    o = torch.sigmoid(zo + p_o * c_new)',
+    '                    h_new = o * torch.tanh(c_new)',
+    '                    m = live[:, t, None]',
+    '                    h = torch.where(m, h_new, h)',
+    '                    c = torch.where(m, c_new, c)',
+    '                    steps.append(torch.where(m, h_new, torch.zeros_like(h_new)))',
+    '                y = torch.stack(steps, dim=1)',
+    '                ys.append(self._flip(y, lengths) if d == 1 else y)',
+    '                h_n.append(h)',
+    '                c_n.append(c)',
+    '            x = torch.cat(ys, dim=2)',
+    '        return x, (torch.stack(h_n), torch.stack(c_n))',
+    '',
+    '',
+  ])
+    out(l);
+  out('class TextEncoder(nn.Module):');
+  out(`    """Embedding -> PeepholeLSTM(${t.numLayers} layer${t.numLayers > 1 ? 's' : ''}${t.bidirectional ? ', bidirectional' : ''}) over ragged sequences.`);
+  out('');
+  out(`    Returns the final hidden state of the last layer at each row's last real token,`);
+  out(`    [N, ${D * H}]${D === 2 ? ' (forward state, then reverse state)' : ''}, and the outputs [N, T, ${D * H}] (0 past each length).`);
+  out('    """');
+  out('');
+  out('    def __init__(self, vocab_size):');
+  out('        super().__init__()');
+  out(`        self.embedding = nn.Embedding(vocab_size, ${E})`);
+  out(`        self.rnn = PeepholeLSTM(${E + extraInput}, ${H}, num_layers=${t.numLayers}, bidirectional=${t.bidirectional ? 'True' : 'False'}, dropout=${t.numLayers > 1 ? t.dropout : 0})`);
+  out('');
+  const fwdArgs = ['tokens', 'lengths'];
+  if (extraInput) fwdArgs.push('extra');
+  if (inputBias) fwdArgs.push('additive');
+  fwdArgs.push('state=None');
+  out(`    def forward(self, ${fwdArgs.join(', ')}):`);
+  out('        x = self.embedding(tokens)  # [N, T, E]');
+  if (extraInput) {
+    out(`        x = torch.cat([x, extra.unsqueeze(1).expand(-1, x.shape[1], -1)], dim=2)  # extra [N, ${F}] at every step`);
+  }
+  if (inputBias) {
+    out(`        v, weight, bias = additive  # v [N, ${F}], W_a [D*4*H, ${F}], b_a [D*4*H]`);
+    out(`        gh = ${4 * H}`);
+    out(`        input_bias = [v @ weight[d * gh:(d + 1) * gh].T + bias[d * gh:(d + 1) * gh] for d in range(${D})]`);
+    out('        outputs, (h_n, _) = self.rnn(x, lengths, state, input_bias)');
+  } else {
+    out('        outputs, (h_n, _) = self.rnn(x, lengths, state)');
+  }
   out(`        feature = ${D === 2 ? 'torch.cat([h_n[-2], h_n[-1]], dim=1)' : 'h_n[-1]'}`);
   out('        return feature, outputs');
   out('');

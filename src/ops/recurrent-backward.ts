@@ -2,6 +2,7 @@
 // reverse time, then the bias gradients. Called by the layer op's backward
 // (recurrent-layer.ts); see recurrent.ts for the equations.
 import biasGradWgsl from '../../shaders/recurrent/bias_grad.wgsl?raw';
+import peepholeGradWgsl from '../../shaders/recurrent/peephole_grad.wgsl?raw';
 import type { FloatArray } from '../tensor.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { gemmPacked, pack } from './matmul-cpu.ts';
@@ -12,6 +13,7 @@ import { RECURRENT_BACKWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
 
 const BIAS_GRAD_PARAMS = uniformLayout('recurrent/bias_grad', { B: 'u32', T: 'u32', GH: 'u32' });
+const PEEPHOLE_GRAD_PARAMS = uniformLayout('recurrent/peephole_grad', { rows: 'u32', H: 'u32' });
 
 /** Whether the hidden-side gate gradients differ from the input-side ones (GRU n gate). */
 export function separateHiddenGradient(cell: CellKind): boolean {
@@ -29,6 +31,8 @@ export interface BackwardAttrs {
   inputBias?: boolean;
   /** Whether dh_0 and dc_0 are wanted (default true); when not, they are [0]. */
   stateGrads?: boolean;
+  /** LSTM with peepholes: a 7th input holds the peephole weights [3·H] (p_i, p_f, p_o). */
+  peephole?: boolean;
 }
 
 /**
@@ -37,7 +41,9 @@ export interface BackwardAttrs {
  * Outputs: dGx [B, T, G·H] (zero at padded steps); dGh, the same for the hidden side —
  * [B, T, G·H] for the GRU, [0] for the other cells, whose dGh equals dGx; dh_0, dc_0
  * [B, H] (or [0] when attrs.stateGrads is false); the bias gradients db_ih = Σ_{b,t} dGx and db_hh = Σ_{b,t} dGh, [G·H] each;
- * and, with attrs.inputBias, Σ_t dGx per example [B, G·H] (else [0]).
+ * and, with attrs.inputBias, Σ_t dGx per example [B, G·H] (else [0]). With attrs.peephole
+ * (LSTM), a 7th input, the peephole weights p [3·H], and the 8th output is dp [3·H]
+ * (else [0]); see cells/lstm/lstm.ts.
  */
 export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
   outputs(inputs, attrs) {
@@ -51,9 +57,10 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       { shape: [GH], dtype: 'f32', role: 'dbIh' },
       { shape: [GH], dtype: 'f32', role: 'dbHh' },
       { shape: attrs.inputBias ? [B, GH] : [0], dtype: 'f32', role: 'dInputBias' },
+      { shape: attrs.peephole ? [3 * attrs.hidden] : [0], dtype: 'f32', role: 'dPeephole' },
     ];
   },
-  reference(inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], { attrs, inputShapes }) {
+  reference(inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias, dPeep], { attrs, inputShapes }) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputShapes[1];
     const H = attrs.hidden;
@@ -66,6 +73,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const hasDy = dy.length > 0;
     const dhN = inputs[4] as FloatArray;
     const dcN = inputs[5] as FloatArray;
+    const peep = attrs.peephole ? (inputs[6] as FloatArray) : undefined;
     const separate = separateHiddenGradient(attrs.cell);
     // Cells without a separate hidden side write identical values to both: alias them.
     const dGh = (separate ? dGhOut : dGx) as FloatArray;
@@ -94,7 +102,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         for (let k = 0; k < H; k++) {
           state.dc = dc[b * H + k];
           const dyk = hasDy ? dy[row * DH + attrs.direction * H + k] : 0;
-          cell.backwardUnit(H, k, dhCarry[b * H + k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go);
+          cell.backwardUnit(H, k, dhCarry[b * H + k] + dyk, state, saved, row * S, dGx as FloatArray, dGh, go, peep);
           dc[b * H + k] = state.dc;
           direct[b * H + k] = state.dhDirect;
         }
@@ -130,8 +138,20 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
       dbIh[m] = sumIh[m];
       dbHh[m] = separate ? sumHh[m] : sumIh[m];
     }
+    // Peephole weights: Σ_{b,t} of each gate's gradient times the cell state it peeks at.
+    if (peep) {
+      for (let q = 0; q < 3; q++) {
+        const gate = q === 2 ? 3 : q;
+        const slot = q === 2 ? 4 : 5;
+        for (let j = 0; j < H; j++) {
+          let sum = 0;
+          for (let r = 0; r < B * T; r++) sum += dGx[r * GH + gate * H + j] * saved[r * S + slot * H + j];
+          dPeep[q * H + j] = sum;
+        }
+      }
+    }
   },
-  webgpu(gpu, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias], attrs) {
+  webgpu(gpu, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias, dPeep], attrs) {
     const cell = CELLS[attrs.cell];
     const [B, T] = inputs[1].shape;
     const H = attrs.hidden;
@@ -140,7 +160,10 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const padded = attrs.lengths.some((L) => L !== T);
     const separate = separateHiddenGradient(attrs.cell);
     const hasDy = inputs[3].size > 0;
-    const dFinal = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dfinal`);
+    // dFinal = [dh_N; dc_N] (+ the peephole weights [3·H], read by the kernel from its tail).
+    const peephole = !!attrs.peephole;
+    const dFinal = gpu.empty([2 * B * H + (peephole ? 3 * H : 0)], 'f32', `${attrs.cell}.dfinal`);
+    if (peephole) gpu.recorder.copy(gpu.buffer(inputs[6]), 0, gpu.buffer(dFinal), 2 * B * H * 4, 3 * H * 4);
     const dState = gpu.empty([2, B, H], 'f32', `${attrs.cell}.dstate`);
     gpu.recorder.copy(gpu.buffer(inputs[4]), 0, gpu.buffer(dFinal), 0, B * H * 4);
     gpu.recorder.copy(gpu.buffer(inputs[5]), 0, gpu.buffer(dFinal), B * H * 4, B * H * 4);
@@ -160,7 +183,7 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
     const writes = [gpu.buffer(dGx), gpu.buffer(separate ? dGhOut : dbHh), gpu.buffer(dState)];
     // The last dispatch (final = 1) only adds W_hh's part to dh_0.
     const stateGrads = attrs.stateGrads !== false;
-    const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0 };
+    const constants = { ...recurrentConstants(cell, H), SEPARATE_DGH: separate ? 1 : 0, HAS_DY: hasDy ? 1 : 0, PEEPHOLE: peephole ? 1 : 0 };
     const uniforms = (s: number, final: number) =>
       RECURRENT_BACKWARD_PARAMS.pack({ B, T, DH: attrs.directions * H, d_off: attrs.direction * H, reverse: attrs.direction, s, final_step: final });
     for (let s = steps - 1; s >= (stateGrads ? -1 : 0); s--) {
@@ -198,6 +221,17 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         writes: biasWrites,
         uniforms: biasUniforms,
         workgroups: grid1d(entryPoint === 'total' ? GH : B * GH, 64),
+      });
+    }
+    if (peephole) {
+      gpu.dispatch({
+        label: `${attrs.cell}.peephole_grad`,
+        shaderKey: 'recurrent/peephole_grad',
+        code: peepholeGradWgsl,
+        reads: [gpu.buffer(dGx), gpu.buffer(inputs[1])],
+        writes: [gpu.buffer(dPeep)],
+        uniforms: PEEPHOLE_GRAD_PARAMS.pack({ rows: B * T, H }),
+        workgroups: grid1d(3 * H, 64),
       });
     }
     if (!attrs.inputBias) rowsIh.dispose();

@@ -57,6 +57,19 @@ function tileCode(s: WorkgroupStepShape, H: string): string {
 
 const lanesOf = (s: WorkgroupStepShape) => (B: number, H: number) => Math.ceil(B / (s.rows * s.wr)) * Math.ceil(H / (s.units * s.wu)) * s.wr * s.wu;
 
+/**
+ * WGSL that copies `total` elements into workgroup memory cooperatively: element e goes to
+ * invocation e % wg (`li` is the local invocation index), the last round guarded.
+ */
+function cooperativeCopy(total: number, wg: number, body: (e: string) => string): string {
+  return range(Math.ceil(total / wg))
+    .map((r) => {
+      const e = r === 0 ? 'li' : `li + ${r * wg}u`;
+      return (r + 1) * wg <= total ? `    {\n${body(e)}\n    }` : `    if (${e} < ${total}u) {\n${body(e)}\n    }`;
+    })
+    .join('\n');
+}
+
 /** `step_blocked` for recurrent_forward.wgsl: r = W_hh·h_{t-1} + b_hh per (row, unit), gates as one vector, then the cell. */
 export function forwardStepWorkgroup(s: WorkgroupStepShape): WorkgroupStepKernel {
   const G = s.gates ?? 4;
@@ -72,14 +85,7 @@ export function forwardStepWorkgroup(s: WorkgroupStepShape): WorkgroupStepKernel
   const gates = range(G);
   const rows = range(s.rows);
   const units = range(s.units);
-  // Cooperative copies: element e of a chunk goes to invocation e % WG.
-  const copyLoop = (total: number, body: (e: string) => string) =>
-    range(Math.ceil(total / WG))
-      .map((r) => {
-        const e = r === 0 ? 'li' : `li + ${r * WG}u`;
-        return (r + 1) * WG <= total ? `    {\n${body(e)}\n    }` : `    if (${e} < ${total}u) {\n${body(e)}\n    }`;
-      })
-      .join('\n');
+  const copyLoop = (total: number, body: (e: string) => string) => cooperativeCopy(total, WG, body);
   const copyH = copyLoop(
     RT * KC,
     (e) => `      let r = (${e}) / ${KC}u;
@@ -144,13 +150,7 @@ export function backwardStepWorkgroup(s: WorkgroupStepShape): WorkgroupStepKerne
   const KC = s.kc;
   const rows = range(s.rows);
   const units = range(s.units);
-  const copyLoop = (total: number, body: (e: string) => string) =>
-    range(Math.ceil(total / WG))
-      .map((r) => {
-        const e = r === 0 ? 'li' : `li + ${r * WG}u`;
-        return (r + 1) * WG <= total ? `    {\n${body(e)}\n    }` : `    if (${e} < ${total}u) {\n${body(e)}\n    }`;
-      })
-      .join('\n');
+  const copyLoop = (total: number, body: (e: string) => string) => cooperativeCopy(total, WG, body);
   const copyD = copyLoop(
     RT * KC,
     (e) => `      let r = (${e}) / ${KC}u;

@@ -29,6 +29,8 @@ export interface RecurrentConfig {
   bidirectional: boolean;
   /** Dropout on the outputs of every layer but the last, in training only. */
   dropout: number;
+  /** LSTM only: diagonal peephole weights per layer·direction (see cells/lstm/lstm.ts). */
+  peephole?: boolean;
 }
 
 /** PyTorch shapes: wIh [G·H, I], wHh [G·H, H], bIh [G·H], bHh [G·H]. */
@@ -37,6 +39,8 @@ export interface LayerParams {
   wHh: Tensor;
   bIh: Tensor;
   bHh: Tensor;
+  /** Peephole weights [3·H] (p_i, p_f, p_o), when the config has peepholes. */
+  peephole?: Tensor;
 }
 
 /** One entry per layer·direction: index = layer · D + direction. */
@@ -58,6 +62,8 @@ export interface LayerAttrs {
   path: RecurrencePath;
   /** Whether the inputs end with a per-example input bias per direction, [B, G·H] each. */
   inputBias?: boolean;
+  /** LSTM only: whether the inputs end with the peephole weights per direction, [3·H] each. */
+  peephole?: boolean;
 }
 
 /** Per-direction views of a layer op's inputs and outputs. */
@@ -74,7 +80,9 @@ export function layerLayout(attrs: LayerAttrs) {
     c0: (d: number) => 2 + 4 * D + 2 * d + 1,
     /** Index of direction d's input bias (when attrs.inputBias). */
     inputBias: (d: number) => states + d,
-    inputCount: states + (attrs.inputBias ? D : 0),
+    /** Index of direction d's peephole weights (when attrs.peephole). */
+    peephole: (d: number) => states + (attrs.inputBias ? D : 0) + d,
+    inputCount: states + (attrs.inputBias ? D : 0) + (attrs.peephole ? D : 0),
     hN: (d: number) => 1 + perDirOut * d,
     cN: (d: number) => 1 + perDirOut * d + 1,
     saved: (d: number) => 1 + perDirOut * d + (hasCell ? 2 : 1),
@@ -106,6 +114,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const cell = CELLS[attrs.cell];
     const H = attrs.hidden;
     const GH = cell.gates * H;
+    if (attrs.peephole && attrs.cell !== 'lstm') throw new Error(`${name}: peephole connections exist only for the LSTM cell, not ${attrs.cell}`);
     if (inputs.length !== lay.inputCount) shapeError(name, inputs, `expected ${lay.inputCount} inputs`);
     const x = inputs[0];
     expectDtype(name, inputs, 0, 'f32');
@@ -127,6 +136,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       if (!same(inputs[lay.h0(d)], [B, H])) shapeError(dn, inputs, `h0 must be [${B}, ${H}]`);
       if (lay.hasCell && !same(inputs[lay.c0(d)], [B, H])) shapeError(dn, inputs, `c0 must be [${B}, ${H}]`);
       if (attrs.inputBias && !same(inputs[lay.inputBias(d)], [B, GH])) shapeError(dn, inputs, `input bias must be [${B}, ${GH}] (batch, gates·hidden)`);
+      if (attrs.peephole && !same(inputs[lay.peephole(d)], [3 * H])) shapeError(dn, inputs, `peephole weights must be [${3 * H}] (p_i, p_f, p_o of ${H} units)`);
     }
     const outs: { shape: number[]; dtype: 'f32'; role: string }[] = [{ shape: [B, T, lay.D * H], dtype: 'f32', role: 'output' }];
     for (let d = 0; d < lay.D; d++) {
@@ -166,6 +176,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const saved = outputs[lay.saved(d)] as FloatArray;
       const hPrevOut = outputs[lay.hPrev(d)] as FloatArray;
       const inBias = attrs.inputBias ? (inputs[lay.inputBias(d)] as FloatArray) : null;
+      const peep = attrs.peephole ? (inputs[lay.peephole(d)] as FloatArray) : undefined;
       saved.fill(0);
       hPrevOut.fill(0);
       const reverse = d === 1;
@@ -206,7 +217,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           const so = row * S;
           const hb = b * H;
           for (let j = 0; j < H; j++) {
-            hNew[j] = cell.forwardUnit(H, j, pre, h[hb + j], c[hb + j], saved, so);
+            hNew[j] = cell.forwardUnit(H, j, pre, h[hb + j], c[hb + j], saved, so, peep);
             hPrevOut[row * H + j] = h[hb + j];
           }
           for (let j = 0; j < H; j++) {
@@ -232,7 +243,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
     const steps = Math.max(...attrs.lengths);
     const padded = attrs.lengths.some((L) => L !== T);
     const path = attrs.path === 'auto' ? chooseRecurrencePath(B, T, H, stepFamily(stepKernels(gpu, B, cell.gates))) : attrs.path;
-    const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0 };
+    const constants = { ...recurrentConstants(cell, H), HAS_IN_BIAS: attrs.inputBias ? 1 : 0, PEEPHOLE: attrs.peephole ? 1 : 0 };
     // Without padding every element of y, saved and hPrev is written by the steps.
     if (padded) gpu.recorder.clear(gpu.buffer(outputs[0]));
     for (let d = 0; d < lay.D; d++) {
@@ -241,8 +252,9 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       // A = X·W_ihᵀ + b_ih for all timesteps: [B, T, G·H].
       const xProj = gpu.empty([B, T, GH], 'f32', `${attrs.cell}.xproj`);
       matmulOp.webgpu(gpu, [inputs[0], inputs[w], inputs[w + 2]], [xProj], { transA: false, transB: true, activation: 'none' });
-      // init = [h0; c0] as [2, B, H].
-      const init = gpu.empty([2, B, H], 'f32', `${attrs.cell}.init`);
+      // init = [h0; c0] as [2, B, H], then the peephole weights [3·H] when the layer has them.
+      const init = gpu.empty([2 * B * H + (attrs.peephole ? 3 * H : 0)], 'f32', `${attrs.cell}.init`);
+      if (attrs.peephole) gpu.recorder.copy(gpu.buffer(inputs[lay.peephole(d)]), 0, gpu.buffer(init), 2 * B * H * 4, 3 * H * 4);
       gpu.recorder.copy(gpu.buffer(inputs[lay.h0(d)]), 0, gpu.buffer(init), 0, B * H * 4);
       if (lay.hasCell) gpu.recorder.copy(gpu.buffer(inputs[lay.c0(d)]), 0, gpu.buffer(init), B * H * 4, B * H * 4);
       const saved = outputs[lay.saved(d)];
@@ -313,10 +325,11 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
       const dcN = lay.hasCell ? (grads[lay.cN(d)] ?? backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`)) : backend.zeros([B, H], 'f32', `${attrs.cell}.dcN`);
       const wantInputBias = !!attrs.inputBias && needsGrad(inputs[lay.inputBias(d)]);
       const wantState = needsGrad(inputs[lay.h0(d)]) || (lay.hasCell && needsGrad(inputs[lay.c0(d)]));
-      const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias] = runOp(
+      const peepInputs = attrs.peephole ? [inputs[lay.peephole(d)]] : [];
+      const [dGx, dGhOwn, dh0, dc0, dbIh, dbHh, dInputBias, dPeep] = runOp(
         'recurrentBackward',
         recurrentBackwardOp,
-        [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN],
+        [inputs[1], outputs[lay.saved(d)], inputs[w + 1], dy, dhN, dcN, ...peepInputs],
         {
           cell: attrs.cell,
           hidden: H,
@@ -326,6 +339,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
           name: directionName(attrs, d),
           inputBias: wantInputBias,
           stateGrads: wantState,
+          peephole: attrs.peephole,
         },
       );
       // dGh differs from dGx only for the GRU (its n gate); otherwise it is dGx itself.
@@ -344,6 +358,7 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         if (lay.hasCell) result[lay.c0(d)] = dc0;
       }
       if (wantInputBias) result[lay.inputBias(d)] = dInputBias;
+      if (attrs.peephole && needsGrad(inputs[lay.peephole(d)])) result[lay.peephole(d)] = dPeep;
     }
     result[0] = dx;
     return result;

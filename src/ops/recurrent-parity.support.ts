@@ -1,6 +1,7 @@
 // PyTorch parity for the recurrent layers: runs each committed fixture (made by
 // scripts/make_recurrent_fixtures.py) on a backend and compares outputs, final states
-// and every gradient with PyTorch's float64 values.
+// and every gradient with PyTorch's float64 values. The peephole LSTM fixtures come from
+// the cell written out in torch ops (torch has no peephole LSTM module).
 import type { Backend } from '../backend/backend.ts';
 import { backward } from './grad.ts';
 import { allclose, type CloseReport } from '../autograd/gradcheck.ts';
@@ -11,6 +12,8 @@ import { recurrent, type CellKind, type RecurrencePath } from './recurrent.ts';
 
 export interface RecurrentFixture {
   cell: CellKind;
+  /** LSTM with peepholes: params hold five entries per layer·direction, weight_peephole last. */
+  peephole?: boolean;
   layers: number;
   bidirectional: boolean;
   B: number;
@@ -59,11 +62,14 @@ export async function compareWithPytorch(
       return t;
     });
     const layers = [];
-    for (let k = 0; k < K; k++) layers.push({ wIh: ps[4 * k], wHh: ps[4 * k + 1], bIh: ps[4 * k + 2], bHh: ps[4 * k + 3] });
+    const n = f.peephole ? 5 : 4;
+    for (let k = 0; k < K; k++) {
+      layers.push({ wIh: ps[n * k], wHh: ps[n * k + 1], bIh: ps[n * k + 2], bHh: ps[n * k + 3], ...(f.peephole ? { peephole: ps[n * k + 4] } : {}) });
+    }
     const h0 = f.h0 ? slices(f.h0, K, B * H).map((d) => backend.fromArray(d, [B, H], 'f32', 'h0')) : undefined;
     const c0 = f.c0 ? slices(f.c0, K, B * H).map((d) => backend.fromArray(d, [B, H], 'f32', 'c0')) : undefined;
     for (const t of [...(h0 ?? []), ...(c0 ?? [])]) t.requiresGrad = true;
-    const config = { cell: f.cell, inputSize: I, hiddenSize: H, numLayers: f.layers, bidirectional: f.bidirectional, dropout: 0 };
+    const config = { cell: f.cell, inputSize: I, hiddenSize: H, numLayers: f.layers, bidirectional: f.bidirectional, dropout: 0, peephole: !!f.peephole };
     const r = recurrent(x, f.lengths, { layers }, config, { h0, c0, path });
     const weigh = (t: Tensor, w: number[]) => sum(mul(t, backend.fromArray(w, t.shape, 'f32', 'w')));
     let loss = weigh(r.output, f.lossWeights.output);

@@ -20,11 +20,12 @@ function makeCase(
   path: RecurrencePath,
   dropoutP = 0,
   inputBias = false,
+  peephole = false,
 ): OpCase {
   const D = bidirectional ? 2 : 1;
   const G = CELLS[cell].gates;
   const hasCell = CELLS[cell].hasCell;
-  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: layers, bidirectional, dropout: dropoutP };
+  const config: RecurrentConfig = { cell, inputSize: I, hiddenSize: H, numLayers: layers, bidirectional, dropout: dropoutP, peephole };
   const lengths = ragged ? [T, 2, 1] : [T, T, T];
   const inputs: CaseInput[] = [{ shape: [B, T, I] }];
   for (let l = 0; l < layers; l++) {
@@ -38,7 +39,9 @@ function makeCase(
   }
   // Per-example input bias of the first layer, one per direction: [B, G·H].
   if (inputBias) for (let d = 0; d < D; d++) inputs.push({ shape: [B, G * H] });
-  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}${dropoutP ? ` dropout ${dropoutP}` : ''}${inputBias ? ' input bias' : ''}`;
+  // Peephole weights (LSTM) per layer·direction: [3·H], seeded non-zero like every input.
+  if (peephole) for (let k = 0; k < layers * D; k++) inputs.push({ shape: [3 * H] });
+  const name = `${cell} ${layers}L ${bidirectional ? 'bi' : 'uni'} ${ragged ? 'ragged' : 'equal'} ${withInit ? 'h0' : 'zero-init'} ${path}${dropoutP ? ` dropout ${dropoutP}` : ''}${inputBias ? ' input bias' : ''}${peephole ? ' peephole' : ''}`;
   return {
     ops: [cell === 'rnn_tanh' || cell === 'rnn_relu' ? 'rnn' : cell, 'recurrentBackward', ...(dropoutP ? ['dropout'] : [])] as OpCase['ops'],
     name,
@@ -60,6 +63,8 @@ function makeCase(
         if (hasCell) c0.push(rest[k++]);
       }
       const biases = inputBias ? rest.slice(k, k + D) : undefined;
+      if (inputBias) k += D;
+      if (peephole) layersParams.forEach((lp, i) => Object.assign(lp, { peephole: rest[k + i] }));
       const r = recurrent(x, lengths, { layers: layersParams }, config, {
         h0: withInit ? h0 : undefined,
         c0: withInit && hasCell ? c0 : undefined,
@@ -98,3 +103,12 @@ for (const path of ['step', 'sequence'] as const) {
 // Dropout between layers, training mode (the mask is the same on every backend).
 cases.push(makeCase('lstm', 2, true, true, false, 'step', 0.3));
 cases.push(makeCase('gru', 3, false, false, false, 'sequence', 0.5));
+
+// Peephole LSTM (cells/lstm/lstm.ts): both paths; odd H (3), one and two layers, both
+// directions, ragged lengths, initial states, an input bias, dropout between layers.
+for (const path of ['step', 'sequence'] as const) {
+  cases.push(makeCase('lstm', 1, false, false, false, path, 0, false, true));
+  cases.push(makeCase('lstm', 2, true, true, true, path, 0, false, true));
+  cases.push(makeCase('lstm', 1, true, true, false, path, 0, true, true));
+}
+cases.push(makeCase('lstm', 2, false, true, true, 'step', 0.3, false, true));

@@ -9,6 +9,10 @@ const fixtures = recurrentFixtures();
 describe('PyTorch parity, CPU', () => {
   it('has fixtures for every cell', () => {
     expect(new Set(fixtures.map(([, f]) => f.cell))).toEqual(new Set(['rnn_tanh', 'rnn_relu', 'lstm', 'gru']));
+    // The peephole LSTM too, with non-zero peephole weights (so the fixture tests them).
+    const peephole = fixtures.filter(([, f]) => f.peephole);
+    expect(peephole.length).toBe(2);
+    for (const [, f] of peephole) expect(f.params.filter((p) => p.name.startsWith('weight_peephole')).every((p) => p.data.some((v) => Math.abs(v) > 0.1))).toBe(true);
   });
   for (const [name, f] of fixtures) {
     it(`${name} (f64, atol 1e-10)`, async () => {
@@ -70,5 +74,62 @@ describe('gate capture', () => {
     // Padded step 2 of example 0 is zero.
     expect(trace.values.i[2 * 2]).toBe(0);
     expect(trace.values.h[2 * 2]).toBe(0);
+  });
+});
+
+describe('gate capture, peephole LSTM', () => {
+  it('records the gates with their peephole terms (i, f see c_{t-1}; o sees c_t)', async () => {
+    const cpu = new CpuBackend({ precision: 'f64' });
+    const H = 2;
+    const config: RecurrentConfig = { cell: 'lstm', inputSize: 1, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0, peephole: true };
+    const p = initRecurrentParams(cpu, config, 5);
+    // Peephole weights start at 0; give them values: p_i, p_f, p_o per unit.
+    const peep = [0.7, -0.4, 1.1, 0.3, -0.9, 0.6];
+    const layer = { ...p.layers[0], peephole: cpu.fromArray(peep, [3 * H]) };
+    const xs = [0.8, -0.6];
+    const r = recurrent(cpu.fromArray(xs, [1, 2, 1]), null, { layers: [layer] }, config);
+    const [trace] = (await readGateCapture(r.capture, [0]))[0];
+    const wIh = cpu.data(p.layers[0].wIh);
+    const wHh = cpu.data(p.layers[0].wHh);
+    const bIh = cpu.data(p.layers[0].bIh);
+    const bHh = cpu.data(p.layers[0].bHh);
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    // The cell by hand, two steps from zero state (the capture is read back as f32).
+    let h = [0, 0];
+    let c = [0, 0];
+    for (let t = 0; t < 2; t++) {
+      const pre = (g: number, j: number) => wIh[g * H + j] * xs[t] + bIh[g * H + j] + bHh[g * H + j] + wHh[(g * H + j) * H] * h[0] + wHh[(g * H + j) * H + 1] * h[1];
+      const hNew = [0, 0];
+      const cNew = [0, 0];
+      for (let j = 0; j < H; j++) {
+        const i = sig(pre(0, j) + peep[j] * c[j]);
+        const f = sig(pre(1, j) + peep[H + j] * c[j]);
+        const g = Math.tanh(pre(2, j));
+        cNew[j] = f * c[j] + i * g;
+        const o = sig(pre(3, j) + peep[2 * H + j] * cNew[j]);
+        hNew[j] = o * Math.tanh(cNew[j]);
+        expect(trace.values.i[t * H + j]).toBeCloseTo(i, 6);
+        expect(trace.values.f[t * H + j]).toBeCloseTo(f, 6);
+        expect(trace.values.o[t * H + j]).toBeCloseTo(o, 6);
+        expect(trace.values.c[t * H + j]).toBeCloseTo(cNew[j], 6);
+        expect(trace.values.h[t * H + j]).toBeCloseTo(hNew[j], 6);
+      }
+      h = hNew;
+      c = cNew;
+    }
+    // At step 1 the peephole terms matter: the plain cell gives other gates.
+    const plain = recurrent(cpu.fromArray(xs, [1, 2, 1]), null, { layers: [p.layers[0]] }, { ...config, peephole: false });
+    const [plainTrace] = (await readGateCapture(plain.capture, [0]))[0];
+    expect(Math.abs(plainTrace.values.i[H] - trace.values.i[H])).toBeGreaterThan(1e-3);
+  });
+
+  it('rejects peepholes on a cell other than the LSTM, and a layer without its peephole weights', () => {
+    const cpu = new CpuBackend();
+    const gru: RecurrentConfig = { cell: 'gru', inputSize: 2, hiddenSize: 3, numLayers: 1, bidirectional: false, dropout: 0, peephole: true };
+    const gp = initRecurrentParams(cpu, { ...gru, peephole: false }, 1);
+    expect(() => recurrent(cpu.zeros([1, 2, 2]), null, gp, gru)).toThrow(/peephole connections exist only for the LSTM cell, not gru/);
+    const lstm: RecurrentConfig = { ...gru, cell: 'lstm' };
+    const lp = initRecurrentParams(cpu, { ...lstm, peephole: false }, 1);
+    expect(() => recurrent(cpu.zeros([1, 2, 2]), null, lp, lstm)).toThrow(/has no peephole weights/);
   });
 });

@@ -20,7 +20,9 @@
 // direction starts there), and gradients at padded steps are 0.
 //
 // Parameters use PyTorch's layout and gate order (LSTM i,f,g,o; GRU r,z,n); export
-// converts for ONNX.
+// converts for ONNX. The LSTM may have diagonal peephole weights (config.peephole; one
+// [3·H] tensor p_i, p_f, p_o per layer·direction, the last inputs of the layer op; the
+// equations are in cells/lstm/lstm.ts; ONNX LSTM's input P, which PyTorch lacks).
 import type { Backend } from '../backend/backend.ts';
 import { Random } from '../random.ts';
 import type { HostArray, Tensor } from '../tensor.ts';
@@ -126,6 +128,15 @@ export function recurrent(
       if (options.inputBias!.length !== D) throw new Error(`${name} 0: ${options.inputBias!.length} input biases for ${D} direction(s)`);
       inputs.push(...options.inputBias!);
     }
+    const peephole = !!config.peephole;
+    if (peephole) {
+      if (config.cell !== 'lstm') throw new Error(`${name}: peephole connections exist only for the LSTM cell, not ${config.cell}`);
+      for (let d = 0; d < D; d++) {
+        const p = params.layers[l * D + d].peephole;
+        if (!p) throw new Error(`${name} ${l}: the config has peepholes but layer ${l}${d === 1 ? ' (reverse)' : ''} has no peephole weights`);
+        inputs.push(p);
+      }
+    }
     const attrs: LayerAttrs = {
       cell: config.cell,
       hidden: H,
@@ -134,6 +145,7 @@ export function recurrent(
       name: `${name} ${l}`,
       path: options.path ?? 'auto',
       inputBias: withInputBias,
+      peephole,
     };
     const outs = runOp(config.cell === 'rnn_tanh' || config.cell === 'rnn_relu' ? 'rnn' : config.cell, recurrentLayerOp, inputs, attrs);
     const lay = layerLayout(attrs);
@@ -148,7 +160,11 @@ export function recurrent(
   return { output: input, hN, cN: hasCell ? cN : undefined, capture: { config, lengths: lens, T, saved, outputs: layerOutputs } };
 }
 
-/** Initialises parameters like PyTorch: every weight and bias ~ U(−1/√H, 1/√H), seeded. */
+/**
+ * Initialises parameters like PyTorch: every weight and bias ~ U(−1/√H, 1/√H), seeded.
+ * Peephole weights start at 0, so a peephole LSTM starts as the plain LSTM with the same
+ * seed (the other weights draw the same numbers).
+ */
 export function initRecurrentParams(backend: Backend, config: RecurrentConfig, seed: number): RecurrentParams {
   const rng = new Random(seed);
   const H = config.hiddenSize;
@@ -171,6 +187,7 @@ export function initRecurrentParams(backend: Backend, config: RecurrentConfig, s
         wHh: make([G * H, H], `weight_hh_${suffix}`),
         bIh: make([G * H], `bias_ih_${suffix}`),
         bHh: make([G * H], `bias_hh_${suffix}`),
+        ...(config.peephole ? { peephole: backend.fromArray(new Float32Array(3 * H), [3 * H], 'f32', `weight_peephole_${suffix}`).param() } : {}),
       });
     }
   }

@@ -130,6 +130,18 @@ describe('measureWithinBudget', () => {
     expect(r2.skipped).toBe(3);
   });
 
+  it('expects a candidate to cost at least expectedMs (a compile measured before the clock ran)', async () => {
+    // Measuring is cheap (100 ms) once compiled, but the next candidate must compile (900 ms):
+    // after the first, 100 + 900 > 800 and nothing more starts; without the expectation two more would.
+    const clock = fakeClock(() => 100);
+    const r = await measureWithinBudget([1, 2, 3], clock.measure, { now: clock.now, start: 0, budgetMs: 800 }, () => {}, 900);
+    expect(clock.calls).toEqual([1]);
+    expect(r.skipped).toBe(2);
+    const plain = fakeClock(() => 100);
+    await measureWithinBudget([1, 2, 3], plain.measure, { now: plain.now, start: 0, budgetMs: 800 });
+    expect(plain.calls).toEqual([1, 2, 3]);
+  });
+
   it('shares the budget between jobs: a later job gets what is left', async () => {
     const clock = fakeClock(() => 400);
     const budget = { now: clock.now, start: 0, budgetMs: 2000 };

@@ -139,18 +139,21 @@ export interface Budget {
 /**
  * Measures candidates in order until the budget would be exceeded: a candidate starts only
  * while the budget is not spent and, after the first, when the time spent so far plus the
- * costliest candidate measured so far (compilation included) fits in it. So the budget is
- * exceeded by at most the candidate in flight. `measure` returns the candidate's time (ms)
- * or null when it could not be timed.
+ * costliest candidate measured so far (compilation included; at least `expectedMs`, the
+ * cost expected of a candidate before any is measured, e.g. one pipeline compile) fits in
+ * it. So the budget is exceeded by at most the candidate in flight, and only when it costs
+ * more than every earlier one. `measure` returns the candidate's time (ms) or null when it
+ * could not be timed.
  */
 export async function measureWithinBudget<C>(
   candidates: readonly C[],
   measure: (c: C) => Promise<number | null>,
   budget: Budget,
   onMeasured: () => void = () => {},
+  expectedMs = 0,
 ): Promise<{ measured: { candidate: C; ms: number }[]; skipped: number }> {
   const measured: { candidate: C; ms: number }[] = [];
-  let costliest = 0;
+  let costliest = expectedMs;
   let i = 0;
   for (; i < candidates.length; i++) {
     const spent = budget.now() - budget.start;

@@ -150,6 +150,19 @@ export class FusedOptimizer implements Optimizer {
     });
   }
 
+  /** Frees every state tensor (moments, buffers) and the WebGPU placeholders; a later update starts fresh state. */
+  dispose(): void {
+    for (const s of this.perParam) {
+      s.slots?.forEach((t) => t?.dispose());
+      s.slots = null;
+      s.step = 0;
+    }
+    this.placeholders?.forEach((t) => t.dispose());
+    this.one?.dispose();
+    this.placeholders = null;
+    this.one = null;
+  }
+
   /** State tensors named "param<i>.<torch name>" (live tensors: read them, do not dispose them) and per-param update counts. */
   state(): { step: number; tensors: Record<string, Tensor>; paramSteps: number[] } {
     const tensors: Record<string, Tensor> = {};

@@ -63,3 +63,25 @@ describe('optimizer configuration', () => {
     expect(opt.step).toBe(1);
   });
 });
+
+describe('dispose', () => {
+  it('frees the state tensors and keeps the parameters', async () => {
+    const cpu = new CpuBackend();
+    const p = cpu.fromArray([1, 2, 3], [3]).param();
+    const opt = createOptimizer([p], { kind: 'adam', lr: 0.1 });
+    p.grad = cpu.fromArray([0.5, -0.5, 1], [3]).keep();
+    opt.update(0.1);
+    const state = Object.values(opt.state().tensors);
+    expect(state.length).toBe(2); // Adam's exp_avg and exp_avg_sq
+    opt.dispose();
+    for (const t of state) expect(t.disposed).toBe(true);
+    expect(Object.keys(opt.state().tensors)).toEqual([]);
+    expect(p.disposed).toBe(false);
+    // An update after dispose starts from fresh (zero) moments: a first Adam step moves each
+    // weight by lr against its gradient's sign (continued moments would not, for this gradient).
+    p.grad = cpu.fromArray([-2, 0.25, 1], [3]).keep();
+    opt.update(0.1);
+    const w = await p.read();
+    expect(Array.from(w).map((v) => Number(v.toFixed(4)))).toEqual([1, 2, 2.8]);
+  });
+});

@@ -41,4 +41,6 @@ export interface Optimizer {
    */
   state(): { step: number; tensors: Record<string, Tensor>; paramSteps: number[] };
   loadState(step: number, tensors: Record<string, Float32Array>, paramSteps?: number[]): void;
+  /** Frees the state tensors; the parameters are the caller's and stay. */
+  dispose(): void;
 }

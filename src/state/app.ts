@@ -82,6 +82,7 @@ export function startApp(): void {
   store.setModel(parsed.setup.model);
   store.setTrain(parsed.setup.train);
   if (parsed.tab) store.setTab(parsed.tab);
+  if (parsed.backend) store.setBackendChoice(parsed.backend);
   store.setUrlProblems(summarizeUrlProblems(parsed.problems));
   const theme = localStorage.getItem('gatescope.theme');
   if (theme === 'light' || theme === 'dark') store.setTheme(theme);

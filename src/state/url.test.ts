@@ -81,6 +81,20 @@ describe('setup in the URL', () => {
     expect(setupFromQuery('?x=1&x=2&x=3').problems).toEqual(['"x" is not a GateScope setting; it was ignored.']);
   });
 
+  it('peephole=1 turns on the peephole LSTM, and only for the LSTM cell', () => {
+    const s = defaultSetup();
+    s.model.text.cell = 'lstm';
+    s.model.text.peephole = true;
+    const query = queryFromSetup(s, null);
+    expect(query).toContain('peephole=1');
+    const back = setupFromQuery(`?${query}`);
+    expect(back.problems).toEqual([]);
+    expect(back.setup.model.text.peephole).toBe(true);
+    const gru = setupFromQuery('?cell=gru&peephole=1');
+    expect(gru.setup.model.text.peephole).toBeFalsy();
+    expect(gru.problems.join('\n')).toContain('"peephole=1": peephole connections need the LSTM cell (cell=lstm), not gru.');
+  });
+
   it('reads a schedule before its parameters', () => {
     const parsed = setupFromQuery('?sched.factor=0.25&sched=step&sched.every=30');
     expect(parsed.problems).toEqual([]);
@@ -113,6 +127,18 @@ describe('changes and links', () => {
     expect(isForeignLink('?lr=0.006', 'lr=0.003')).toBe(true);
     // An entry opened with a link stays one, however the app rewrote it.
     expect(isForeignLink('?hidden=16&lr=0.006', 'hidden=16&lr=0.006', true)).toBe(true);
+  });
+});
+
+describe('the backend switch', () => {
+  it('backend=webgpu|cpu|auto chooses the backend; anything else is said and leaves the choice to the app', () => {
+    expect(setupFromQuery('').backend).toBeNull();
+    expect(setupFromQuery('?backend=cpu').backend).toBe('cpu');
+    expect(setupFromQuery('?backend=webgpu&hidden=16').backend).toBe('webgpu');
+    expect(setupFromQuery('?backend=auto').problems).toEqual([]);
+    const bad = setupFromQuery('?backend=tpu');
+    expect(bad.backend).toBeNull();
+    expect(bad.problems).toEqual(['"backend=tpu": the backends are auto, webgpu, cpu; the app chooses (auto).']);
   });
 });
 

@@ -5,6 +5,7 @@
 import { DIFFICULTY, QUESTION_KINDS, type Difficulty, type QuestionKind } from '../data/shapes.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import type { MonitorMetric } from '../train/config.ts';
+import type { BackendChoice } from '../train/protocol.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import { DATA_SOURCES, defaultSetup, type Setup } from './settings.ts';
 
@@ -147,6 +148,20 @@ const FIELDS: Field[] = [
   intField('layers', 'the number of layers', 1, 8, (s) => s.model.text.numLayers, (s, v) => (s.model.text.numLayers = v)),
   intField('hidden', 'the hidden size', 1, 4096, (s) => s.model.text.hiddenSize, (s, v) => (s.model.text.hiddenSize = v)),
   boolField('bidir', 'bidirectional', (s) => s.model.text.bidirectional, (s, v) => (s.model.text.bidirectional = v)),
+  {
+    // Read after `cell`: peepholes exist only for the LSTM.
+    key: 'peephole',
+    label: 'peephole connections',
+    get: (s) => s.model.text.peephole ?? false,
+    format: (v) => (v ? '1' : '0'),
+    set(s, text) {
+      if (text !== '0' && text !== '1' && text !== 'true' && text !== 'false') return `"peephole=${text}": peephole connections must be 1 or 0.`;
+      const on = text === '1' || text === 'true';
+      if (on && s.model.text.cell !== 'lstm') return `"peephole=${text}": peephole connections need the LSTM cell (cell=lstm), not ${s.model.text.cell}.`;
+      s.model.text.peephole = on;
+      return null;
+    },
+  },
   intField('embed', 'the embedding size', 1, 4096, (s) => s.model.text.embeddingSize, (s, v) => (s.model.text.embeddingSize = v)),
   numberField('forgetbias', 'the memory-gate bias', -10, 10, (s) => s.model.text.forgetBias ?? 0, (s, v) => (s.model.text.forgetBias = v)),
   numberField('identity', 'the identity start of the recurrent weights', 0, 4, (s) => s.model.text.identityInit ?? 0, (s, v) => (s.model.text.identityInit = v)),
@@ -232,6 +247,8 @@ export function defaultSchedule(kind: Schedule['kind']): Schedule {
 export interface ParsedUrl {
   setup: Setup;
   tab: TabId | null;
+  /** `backend=webgpu|cpu|auto`: the backend to train on (absent: auto, the app chooses). */
+  backend: BackendChoice | null;
   /** One plain sentence per value that was ignored. */
   problems: string[];
 }
@@ -255,14 +272,22 @@ export function setupFromQuery(query: string): ParsedUrl {
     if (TABS.includes(tabText as TabId)) tab = tabText as TabId;
     else problems.push(`"tab=${clip(tabText)}": there is no such panel; the panels are ${TABS.join(', ')}.`);
   }
+  let backend: BackendChoice | null = null;
+  const backendText = params.get('backend');
+  if (backendText !== null) {
+    if ((BACKEND_CHOICES as readonly string[]).includes(backendText)) backend = backendText as BackendChoice;
+    else problems.push(`"backend=${clip(backendText)}": the backends are ${BACKEND_CHOICES.join(', ')}; the app chooses (auto).`);
+  }
   for (const key of new Set(params.keys())) {
     if (!known.has(key) && !PAGE_SWITCHES.has(key)) problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
-  return { setup, tab, problems };
+  return { setup, tab, backend, problems };
 }
 
-/** Parameters that are not settings: the open panel, the shader log, the benchmark page. */
-const PAGE_SWITCHES = new Set(['tab', 'debugShaders', 'bench']);
+/** Parameters that are not settings: the open panel, the backend, the shader log, the benchmark page. */
+const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench']);
+
+const BACKEND_CHOICES = ['auto', 'webgpu', 'cpu'] as const satisfies readonly BackendChoice[];
 
 /**
  * `?bench` opens the benchmark page instead of the app (the canonical configs);

@@ -49,8 +49,13 @@ export interface BenchTiming {
   gflops: number;
 }
 
-/** Training FLOPs per step: 24·B·T·H·(I+H) for an LSTM layer, 18·B·T·H·(I+H) for a GRU layer. */
-export const benchFlops = (c: BenchConfig) => (c.cell === 'lstm' ? 24 : 18) * c.B * c.T * c.H * (c.I + c.H);
+/**
+ * Training FLOPs a step computes, with G gates (LSTM 4, GRU 3): the forward products
+ * X·W_ihᵀ and h·W_hhᵀ (2·B·T·G·H·(I+H)), and in backward dW_ih, dW_hh and dh (another
+ * 2·B·T·G·H each of I, H and H). The input is a leaf, so dX is not computed and not
+ * counted: 2·G·B·T·H·(2I + 3H).
+ */
+export const benchFlops = (c: BenchConfig) => 2 * (c.cell === 'lstm' ? 4 : 3) * c.B * c.T * c.H * (2 * c.I + 3 * c.H);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -93,6 +98,7 @@ export async function benchmarkConfig(backend: Backend, c: BenchConfig, steps: n
     }, steps);
     return { trainMs, forwardMs, steps, gflops: benchFlops(c) / (trainMs * 1e6) };
   } finally {
+    opt.dispose();
     for (const t of [...params, x, y]) t.dispose();
   }
 }

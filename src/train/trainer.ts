@@ -820,6 +820,7 @@ export class Trainer {
   dispose(): void {
     this.state = 'stopped';
     this.ring.dispose();
+    this.optimizer.dispose();
     for (const t of this.lastGood ?? []) {
       t.persistent = false;
       t.dispose();

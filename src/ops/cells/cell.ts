@@ -22,13 +22,14 @@ export interface CellSpec {
   activationCode?: number;
   /**
    * Forward for unit j. `pre` = [A row (G·H) | W_hh h + b_hh (G·H)]. Writes the saved
-   * values at saved[so + g·H + j] and returns h_t[j].
+   * values at saved[so + g·H + j] and returns h_t[j]. `peep`: peephole weights [3·H]
+   * (p_i, p_f, p_o; LSTM only), absent for a cell without them.
    */
-  forwardUnit(H: number, j: number, pre: Float64Array, hPrevJ: number, cPrevJ: number, saved: FloatArray, so: number): number;
+  forwardUnit(H: number, j: number, pre: Float64Array, hPrevJ: number, cPrevJ: number, saved: FloatArray, so: number, peep?: FloatArray): number;
   /**
    * Backward for unit k given dh (carry + dy). Reads saved, writes dGx / dGh at
    * go + g·H + k, updates state.dc (LSTM) and sets state.dhDirect (the part of dh_{t-1}
-   * that does not go through W_hh).
+   * that does not go through W_hh). `peep` as in forwardUnit.
    */
   backwardUnit(
     H: number,
@@ -40,6 +41,7 @@ export interface CellSpec {
     dGx: FloatArray,
     dGh: FloatArray,
     go: number,
+    peep?: FloatArray,
   ): void;
 }
 

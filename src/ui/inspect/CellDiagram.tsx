@@ -2,7 +2,7 @@
 // unit at one timestep, plus the same equations as text with the numbers substituted.
 // Values come from what the forward pass saved (GateTrace); the gate pre-activations of
 // the LSTM and the GRU's reset/update gates are recovered by inverting σ or tanh.
-//   LSTM  c = f⊙c_prev + i⊙g,  h = o⊙tanh(c)
+//   LSTM  c = f⊙c_prev + i⊙g,  h = o⊙tanh(c)   (peephole: z_i, z_f + p⊙c_prev, z_o + p_o⊙c)
 //   GRU   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h = (1−z)⊙n + z⊙h_prev   (PyTorch)
 //   RNN   h = tanh(pre) or relu(pre),  pre = W_ih x + b_ih + W_hh h + b_hh
 import type { KeyboardEvent, ReactNode } from 'react';
@@ -24,6 +24,8 @@ export interface CellDiagramProps {
   fusion: FusionKind;
   /** e.g. "Layer 1 · forward". */
   traceLabel: string;
+  /** LSTM with peephole connections: the gates also see the cell state. */
+  peephole?: boolean;
   onChange(next: { t: number; unit: number }): void;
 }
 
@@ -66,7 +68,9 @@ function lstmGraph(p: CellDiagramProps, hPrev: number, token: string): Graph {
   const fc = fg * cPrev;
   const ig = i * g;
   const tc = Math.tanh(c);
-  return {
+  // Peephole terms in the pre-activations (their weights are not in the trace).
+  const peep = (term: string) => (p.peephole ? ` + ${term}` : '');
+  const graph: Graph = {
     nodes: [
       { id: 'c_prev', label: 'cₜ₋₁', value: cPrev, col: 0, row: 0, kind: 'input' },
       { id: 'h_prev', label: 'hₜ₋₁', value: hPrev, col: 0, row: 2.1, kind: 'input' },
@@ -88,10 +92,10 @@ function lstmGraph(p: CellDiagramProps, hPrev: number, token: string): Graph {
       ['fc', 'c'], ['ig', 'c'], ['c', 'tanh_c'], ['tanh_c', 'h'], ['o', 'h'],
     ],
     equations: [
-      { name: 'pre_f', lhs: 'z_f', formula: 'W_if·x + b_if + W_hf·hₜ₋₁ + b_hf', value: logit(fg) },
-      { name: 'pre_i', lhs: 'z_i', formula: 'W_ii·x + b_ii + W_hi·hₜ₋₁ + b_hi', value: logit(i) },
+      { name: 'pre_f', lhs: 'z_f', formula: `W_if·x + b_if + W_hf·hₜ₋₁ + b_hf${peep('p_f·cₜ₋₁')}`, value: logit(fg) },
+      { name: 'pre_i', lhs: 'z_i', formula: `W_ii·x + b_ii + W_hi·hₜ₋₁ + b_hi${peep('p_i·cₜ₋₁')}`, value: logit(i) },
       { name: 'pre_g', lhs: 'z_g', formula: 'W_ig·x + b_ig + W_hg·hₜ₋₁ + b_hg', value: Math.atanh(g) },
-      { name: 'pre_o', lhs: 'z_o', formula: 'W_io·x + b_io + W_ho·hₜ₋₁ + b_ho', value: logit(o) },
+      { name: 'pre_o', lhs: 'z_o', formula: `W_io·x + b_io + W_ho·hₜ₋₁ + b_ho${peep('p_o·cₜ')}`, value: logit(o) },
       { name: 'f', lhs: 'f', formula: 'σ(z_f)', value: fg },
       { name: 'i', lhs: 'i', formula: 'σ(z_i)', value: i },
       { name: 'g', lhs: 'g', formula: 'tanh(z_g)', value: g },
@@ -105,6 +109,12 @@ function lstmGraph(p: CellDiagramProps, hPrev: number, token: string): Graph {
     ],
     notes: ['z = pre-activations, recovered from the saved gates as σ⁻¹ and tanh⁻¹ (±∞ means the gate is saturated in float32).'],
   };
+  if (p.peephole) {
+    // Peephole connections (dashed): i and f see cₜ₋₁, o sees the new cₜ.
+    graph.edges.push(['c_prev', 'f', 'p_f'], ['c_prev', 'i', 'p_i'], ['c', 'o', 'p_o']);
+    graph.notes.push('Peephole LSTM: the gates also see the cell state — z_i and z_f include p·cₜ₋₁, z_o includes p_o·cₜ (the new state); the z shown include these terms.');
+  }
+  return graph;
 }
 
 function gruGraph(p: CellDiagramProps, token: string): Graph {
@@ -197,12 +207,31 @@ function DiagramSvg({ graph, title }: { graph: Graph; title: string }) {
       {graph.edges.map(([from, to, label], k) => {
         const a = at(byId.get(from)!);
         const b = at(byId.get(to)!);
+        // Peephole edges (labelled p_…) are dashed; one runs back from cₜ to o, below the boxes.
+        const peephole = label?.startsWith('p_') ?? false;
+        if (b.x < a.x) {
+          const y1 = a.y + BOX_H / 2;
+          const x2 = b.x + BOX_W / 2;
+          // Ends below the middle of the target's right side, clear of its outgoing edge.
+          const y2 = b.y + BOX_H / 4;
+          const low = Math.max(y1, y2) + 0.6 * BOX_H;
+          return (
+            <g key={k}>
+              <path className={`gs-diagram-edge${peephole ? ' gs-diagram-peephole' : ''}`} d={`M${a.x},${y1} C${a.x},${low} ${x2 + BOX_W / 2},${y2} ${x2},${y2}`} markerEnd="url(#gs-arrow)" />
+              {label && (
+                <text className="gs-diagram-edge-label" x={(a.x + x2) / 2} y={low - 4} textAnchor="middle">
+                  {label}
+                </text>
+              )}
+            </g>
+          );
+        }
         const x1 = a.x + BOX_W / 2;
         const x2 = b.x - BOX_W / 2;
         const mid = (x1 + x2) / 2;
         return (
           <g key={k}>
-            <path className="gs-diagram-edge" d={`M${x1},${a.y} C${mid},${a.y} ${mid},${b.y} ${x2},${b.y}`} markerEnd="url(#gs-arrow)" />
+            <path className={`gs-diagram-edge${peephole ? ' gs-diagram-peephole' : ''}`} d={`M${x1},${a.y} C${mid},${a.y} ${mid},${b.y} ${x2},${b.y}`} markerEnd="url(#gs-arrow)" />
             {label && (
               <text className="gs-diagram-edge-label" x={mid} y={(a.y + b.y) / 2 - 4} textAnchor="middle">
                 {label}

@@ -199,6 +199,32 @@ describe('InspectPanel', () => {
     check(1);
   });
 
+  it('the peephole LSTM diagram draws the peephole connections and puts them in the pre-activations', async () => {
+    const c = config('lstm');
+    c.text.peephole = true;
+    const { api } = cpuApi(data, c);
+    mounted = await mount(panel(api, c));
+    const root = mounted.container;
+    await waitFor(() => root.querySelector('[data-testid="cell-diagram"]') !== null, 'cell diagram');
+    const edges = root.querySelectorAll('[data-testid="cell-diagram-svg"] path.gs-diagram-peephole');
+    expect(edges.length).toBe(3);
+    const formula = (name: string) => root.querySelector(`[data-name="${name}"] .gs-eq-formula`)?.textContent ?? '';
+    expect(formula('pre_i')).toContain('p_i·cₜ₋₁');
+    expect(formula('pre_f')).toContain('p_f·cₜ₋₁');
+    expect(formula('pre_o')).toContain('p_o·cₜ');
+    expect(formula('pre_g')).not.toContain('p_');
+    expect(root.querySelector('[data-testid="cell-diagram"]')!.textContent).toContain('Peephole LSTM');
+    // The equations still hold for what is shown.
+    const [f, i, g, o, cp, cc, h] = ['f', 'i', 'g', 'o', 'c_prev', 'c', 'h'].map((n) => shown(root, n));
+    expect(Math.abs(cc - (f * cp + i * g))).toBeLessThan(5e-4);
+    expect(Math.abs(h - o * Math.tanh(cc))).toBeLessThan(5e-4);
+    // The plain LSTM has none.
+    await mounted.unmount();
+    mounted = await mount(panel(cpuApi(data, config('lstm')).api, config('lstm')));
+    await waitFor(() => mounted!.container.querySelector('[data-testid="cell-diagram"]') !== null, 'plain cell diagram');
+    expect(mounted.container.querySelectorAll('path.gs-diagram-peephole').length).toBe(0);
+  });
+
   it('the GRU and RNN diagrams satisfy h = (1 − z)·n + z·h_prev and h = tanh(pre)', async () => {
     for (const cell of ['gru', 'rnn_tanh'] as const) {
       const c = config(cell, 1, false);

@@ -200,6 +200,7 @@ export function InspectPanel(props: InspectPanelProps) {
               t={f.t}
               unit={f.unit}
               fusion={modelConfig.fusion}
+              peephole={!!modelConfig.text.peephole}
               traceLabel={labels[f.trace]}
               onChange={(next) => setFocus({ ...f, ...next })}
             />

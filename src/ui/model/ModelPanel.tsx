@@ -120,11 +120,26 @@ export function ModelPanel() {
         <fieldset>
           <legend>Text encoder</legend>
           <div className="field-grid">
-            <SelectField label="Cell" value={model.text.cell} options={CELLS} onChange={(v) => m((c) => (c.text.cell = v))} testId="model-cell" />
+            <SelectField
+              label="Cell"
+              value={model.text.cell}
+              options={CELLS}
+              onChange={(v) =>
+                m((c) => {
+                  c.text.cell = v;
+                  // Peepholes exist only for the LSTM; another cell drops them.
+                  if (v !== 'lstm') delete c.text.peephole;
+                })
+              }
+              testId="model-cell"
+            />
             <NumberField label="Layers" value={model.text.numLayers} onChange={(v) => m((c) => (c.text.numLayers = v))} min={1} max={8} integer testId="model-layers" />
             <NumberField label="Hidden size" value={model.text.hiddenSize} onChange={(v) => m((c) => (c.text.hiddenSize = v))} min={1} max={4096} integer testId="model-hidden" />
             <NumberField label="Embedding size" value={model.text.embeddingSize} onChange={(v) => m((c) => (c.text.embeddingSize = v))} min={1} max={4096} integer testId="model-embedding" />
             <CheckField label="Bidirectional" checked={model.text.bidirectional} onChange={(v) => m((c) => (c.text.bidirectional = v))} testId="model-bidirectional" />
+            {model.text.cell === 'lstm' && (
+              <CheckField label="Peephole connections" checked={!!model.text.peephole} onChange={(v) => m((c) => (c.text.peephole = v))} testId="model-peephole" />
+            )}
             {gated && (
               <NumberField
                 label={model.text.cell === 'lstm' ? 'Forget-gate bias' : 'Update-gate bias'}

@@ -7,16 +7,23 @@ import { useStore } from '../../state/store.ts';
 import { training } from '../../state/training.ts';
 import { comparisonText } from '../../state/for-ui.ts';
 
-/** "Tuning kernels for this GPU… 3/6" while the worker tunes (shown in the header). */
+/**
+ * "Tuning kernels for this GPU… 3/6" while the worker tunes, and "Timing this model on
+ * WebGPU and on the CPU…" while the backends are compared (shown in the header).
+ */
 export function TuningNote() {
   const progress = useStore((s) => s.tuningProgress);
-  if (!progress) return null;
+  const comparing = useStore((s) => s.comparisonStatus === 'running');
+  if (!progress && !comparing) return null;
   return (
     <p className="tuning-note muted" data-testid="tuning-note" role="status">
-      Tuning kernels for this GPU… {progress.done}/{progress.total}
+      {progress ? `Tuning kernels for this GPU… ${progress.done}/${progress.total}` : 'Timing this model on WebGPU and on the CPU to train on the faster…'}
     </p>
   );
 }
+
+/** "268,435,456" for a byte or count limit. */
+const limit = (n: number) => n.toLocaleString('en-US');
 
 function AdapterFacts() {
   const info = useStore((s) => s.runInfo);
@@ -33,6 +40,20 @@ function AdapterFacts() {
       <dd>{a.isFallbackAdapter ? 'yes (a software or low-power adapter)' : 'no'}</dd>
       <dt>Features</dt>
       <dd>{a.features.length ? a.features.join(', ') : 'none'}</dd>
+      {info.limits && (
+        <>
+          <dt>Limits</dt>
+          <dd data-testid="performance-limits">
+            <ul className="performance-limits">
+              {Object.entries(info.limits).map(([name, value]) => (
+                <li key={name}>
+                  <code>{name}</code> {limit(value)}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
     </dl>
   );
 }
@@ -136,7 +157,7 @@ export function PerformanceSection() {
             </tbody>
           </table>
           <p data-testid="performance-source">
-            {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s). `}
+            {tuned.fromCache ? 'From the cache of this adapter and browser (tuned earlier). ' : `Tuned in ${(tuned.elapsedMs / 1000).toFixed(1)} s (budget ${(tuned.budgetMs / 1000).toFixed(0)} s), after ${(tuned.warmMs / 1000).toFixed(1)} s compiling the built-in kernels the first step needs anyway. `}
             Timing: {tuned.timing === 'timestamp-query' ? 'GPU timestamps (timestamp-query)' : 'wall clock'}.
             {tuned.jobs.some((j) => j.measured === 0) ? ' Kernels not timed within the budget keep the built-in default; Re-run tuning times them.' : ''}
           </p>

@@ -3,7 +3,7 @@
 // saved: [r, z, n, r_n, h_{t-1}].
 // requires: sigmoid, tanh_stable, CellOut, CellGrad
 // provides: cell_forward, cell_backward
-fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32) -> CellOut {
+fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32, pp: vec4<f32>) -> CellOut {
   let rg = sigmoid(a[0] + r[0]);
   let z = sigmoid(a[1] + r[1]);
   let n = tanh_stable(a[2] + rg * r[2]);
@@ -13,7 +13,7 @@ fn cell_forward(a: vec4<f32>, r: vec4<f32>, h_prev: f32, c_prev: f32) -> CellOut
   return out;
 }
 
-fn cell_backward(sv: array<f32, 6>, dh: f32, dc: f32) -> CellGrad {
+fn cell_backward(sv: array<f32, 6>, dh: f32, dc: f32, pp: vec4<f32>) -> CellGrad {
   let rg = sv[0];
   let z = sv[1];
   let n = sv[2];
