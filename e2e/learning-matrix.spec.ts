@@ -96,6 +96,15 @@ async function importData(page: Page, what: { folder: string } | { file: string 
   await page.getByTestId('setting-early-stopping').uncheck();
 }
 
+test('Shapes & Questions with batch norm in the CNN (bn=1) shows the checkbox set, trains and learns', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto(`/?data=shapes&shapes.n=400&bn=1&${LONG}&tab=model`);
+  await expect(page.getByTestId('model-batch-norm')).toBeChecked({ timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  await trainsAndLearns(page);
+  check();
+});
+
 test('an imported image-only dataset gets the image-only model, says so, and learns; a fusion that reads text says what is missing', async ({ page }) => {
   const { check } = watchErrors(page);
   await importData(page, { folder: 'images-only' });

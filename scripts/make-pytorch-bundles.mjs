@@ -32,6 +32,8 @@ try {
     { fusion: 'film', cell: 'rnn_tanh', task: 'multilabel', bidirectional: true },
     { fusion: 'init', cell: 'lstm', task: 'captioning', numLayers: 2 },
     { fusion: 'early', cell: 'gru', task: 'captioning' },
+    { fusion: 'late', cell: 'lstm', batchNorm: true },
+    { fusion: 'init', cell: 'gru', task: 'captioning', batchNorm: true },
     // Peephole LSTM: the generated PeepholeLSTM module (random non-zero peephole weights).
     { fusion: 'late', cell: 'lstm', peephole: true },
     { fusion: 'additive', cell: 'lstm', peephole: true, bidirectional: true, numLayers: 2 },
@@ -45,7 +47,7 @@ try {
     const data = exportTestData(config.task, 7);
     const features = config.image.encoder === 'features' ? exportTestFeatures(data) : undefined;
     const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3, 4, 5, 6, 7], features);
-    const name = [config.task, k.fusion, k.peephole ? 'lstm-peephole' : k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '')].join('_');
+    const name = [config.task, k.fusion, k.peephole ? 'lstm-peephole' : k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '') + (config.image.batchNorm ? '-bn' : '')].join('_');
     const bytes = pytorchBundle({ config, weights, samples, vocabulary: data.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
     writeFileSync(join(outDir, `${name}.zip`), bytes);
     console.log(`${name}.zip  ${bytes.length} bytes`);

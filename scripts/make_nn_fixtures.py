@@ -1,9 +1,10 @@
 """Writes PyTorch golden values for GateScope's convolution, pooling, embedding and
-binary cross-entropy ops.
+binary cross-entropy and batch normalisation ops.
 
 Each case runs a torch op in float64 on seeded inputs, takes L = Σ w ⊙ output with
 fixed weights w (or the loss itself when the output is a scalar), and stores inputs,
-output and the gradient of every differentiable input as JSON in
+output and the gradient of every differentiable input (and, for batch norm in training
+mode, the running statistics after the update) as JSON in
 src/ops/fixtures/nn.json. Tests read the JSON; they never run Python.
 
 Run: python3 scripts/make_nn_fixtures.py   (PyTorch from the local wheel store)
@@ -95,6 +96,33 @@ def main():
     masked = (per * m[:, None]).sum() / (3 * m.sum())
     cases.append(finish("sigmoidCrossEntropy with row mask", "sigmoidCrossEntropy", {},
                         [("logits", z, "f32"), ("targets", y, "f32"), ("mask", m, "f32")], masked, scalar=True))
+
+    # Batch norm (torch.nn.BatchNorm2d, momentum 0.1, eps 1e-5) in training mode, then the
+    # same layer in evaluation mode with its updated running statistics. Added last so
+    # the random draws of the cases above stay the same.
+    for shape in ([4, 3, 5, 6], [3, 5, 7, 9]):
+        C = shape[1]
+        x, w, b = tensor(shape, 2.0), tensor([C], 0.5), tensor([C], 0.5)
+        with torch.no_grad():
+            w += 1.0
+            x += torch.arange(C, dtype=torch.float64).reshape(1, C, 1, 1)
+        bn = torch.nn.BatchNorm2d(C).double()
+        rm0, rv0 = 0.3 * torch.randn(C, dtype=torch.float64), torch.rand(C, dtype=torch.float64) + 0.5
+        with torch.no_grad():
+            bn.running_mean.copy_(rm0)
+            bn.running_var.copy_(rv0)
+        rm, rv = bn.running_mean.clone(), bn.running_var.clone()
+        y = F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.1, eps=1e-5)
+        fixture = finish(f"batchNorm2d training {shape}", "batchNorm2d", {"training": 1},
+                         [("x", x, "f32"), ("weight", w, "f32"), ("bias", b, "f32"),
+                          ("running_mean", rm0.clone(), "f32"), ("running_var", rv0.clone(), "f32")], y)
+        fixture["runningStats"] = {"running_mean": flat(rm), "running_var": flat(rv)}
+        cases.append(fixture)
+        x2, w2, b2 = x.detach().clone().requires_grad_(True), w.detach().clone().requires_grad_(True), b.detach().clone().requires_grad_(True)
+        y2 = F.batch_norm(x2, rm, rv, w2, b2, training=False, eps=1e-5)
+        cases.append(finish(f"batchNorm2d evaluation {shape}", "batchNorm2d", {"training": 0},
+                            [("x", x2, "f32"), ("weight", w2, "f32"), ("bias", b2, "f32"),
+                             ("running_mean", rm.clone(), "f32"), ("running_var", rv.clone(), "f32")], y2))
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

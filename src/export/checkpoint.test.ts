@@ -202,3 +202,33 @@ describe('dataset reference', () => {
     expect(compareDataset(ref, shuffled)).toEqual(['The dataset content differs from the one the checkpoint was trained on.']);
   });
 });
+
+describe('checkpoint of a cnn with batch norm', () => {
+  it('keeps the running statistics and resumes exactly', async () => {
+    const model = defaultModelConfig({
+      ...smallModel(),
+      image: { encoder: 'cnn', imageSize: 16, channels: [2, 3], batchNorm: true, mlpHidden: 6, inputFeatures: 0, featureSize: 4 },
+    });
+    const run = async (stopAt: number | null) => {
+      const trainer: Trainer = new Trainer(new CpuBackend(), data, model, smallTrain(), (e) => {
+        if (stopAt !== null && e.type === 'progress' && e.step === stopAt) trainer.pause();
+      });
+      await trainer.start();
+      return trainer.exportState();
+    };
+    const expected = await run(null);
+    const state = await run(5);
+    const bytes = saveCheckpoint({ model, train: smallTrain(), dataset: datasetReference(data), state });
+    const loaded = loadCheckpoint(bytes, 'bn.ckpt');
+    for (const n of ['running_mean', 'running_var', 'num_batches_tracked']) {
+      expect(Array.from(loaded.state.weights[`image_encoder.bn1.${n}`])).toEqual(Array.from(state.weights[`image_encoder.bn1.${n}`]));
+    }
+    expect(Array.from(loaded.state.weights['image_encoder.bn0.num_batches_tracked'])).toEqual([5]);
+    const backend = new CpuBackend();
+    const trainer = new Trainer(backend, data, loaded.model, loaded.train, () => {}, { model: modelFromWeights(backend, loaded.model, loaded.state.weights) });
+    trainer.restore(loaded.state);
+    await trainer.resume();
+    const got = await trainer.exportState();
+    for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), name).toEqual(Array.from(expected.weights[name]));
+  });
+});

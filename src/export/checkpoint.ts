@@ -130,9 +130,11 @@ export function saveCheckpoint(c: Omit<Checkpoint, 'version' | 'savedAt'> & { sa
     if (!w || w.length !== n) throw new CheckpointError(`cannot save: parameter "${spec.name}" ${w ? `has ${w.length} values, the model needs ${n}` : 'is missing from the training state'}`);
     tensors[`model.${spec.name}`] = { shape: spec.shape, data: w };
   }
+  // The optimizer's tensors are numbered over the trained parameters (buffers have none).
+  const trained = specs.filter((spec) => !spec.buffer);
   for (const [key, v] of Object.entries(s.optimizer.tensors)) {
     const i = Number(/^param(\d+)\./.exec(key)?.[1] ?? -1);
-    tensors[`optimizer.${key}`] = { shape: specs[i] && specs[i].shape.reduce((a, b) => a * b, 1) === v.length ? specs[i].shape : [v.length], data: v };
+    tensors[`optimizer.${key}`] = { shape: trained[i] && trained[i].shape.reduce((a, b) => a * b, 1) === v.length ? trained[i].shape : [v.length], data: v };
   }
   tensors['trainer.order'] = { shape: [s.order.length], data: s.order };
   const trainer = {
@@ -231,9 +233,12 @@ export function loadCheckpoint(bytes: Uint8Array, fileName = 'the checkpoint'): 
   }
 
   const specs = modelSpecs(model);
+  // The optimizer's tensors are numbered over the trained parameters (buffers have none).
+  const trained = specs.filter((spec) => !spec.buffer);
+  const trainedCount = trained.length;
   if (optimizerParamSteps != null) {
-    if (!Array.isArray(optimizerParamSteps) || optimizerParamSteps.length !== specs.length || !optimizerParamSteps.every((n) => isInt(n) && n <= (optimizerStep as number))) {
-      fail(`its per-parameter optimizer steps do not fit: it needs ${specs.length} whole numbers up to ${String(optimizerStep)}`);
+    if (!Array.isArray(optimizerParamSteps) || optimizerParamSteps.length !== trainedCount || !optimizerParamSteps.every((n) => isInt(n) && n <= (optimizerStep as number))) {
+      fail(`its per-parameter optimizer steps do not fit: it needs ${trainedCount} whole numbers up to ${String(optimizerStep)}`);
     }
   }
   const names = new Set(specs.map((s) => s.name));
@@ -255,8 +260,8 @@ export function loadCheckpoint(bytes: Uint8Array, fileName = 'the checkpoint'): 
     } else if (key.startsWith('optimizer.')) {
       const m = /^param(\d+)\.[A-Za-z_]+$/.exec(key.slice(10));
       if (!m) fail(`has optimizer state "${key.slice(10)}" that GateScope does not know`);
-      const spec = specs[Number(m[1])];
-      if (!spec) fail(`has optimizer state "${key.slice(10)}" for parameter ${m[1]}, but the model has ${specs.length} parameters`);
+      const spec = trained[Number(m[1])];
+      if (!spec) fail(`has optimizer state "${key.slice(10)}" for parameter ${m[1]}, but the model has ${trainedCount} parameters`);
       const n = spec.shape.reduce((a, b) => a * b, 1);
       if (t.dtype !== 'F32' || t.data.length !== n) fail(`optimizer state "${key.slice(10)}" has ${t.data.length} ${t.dtype} values; parameter "${spec.name}" has ${n}`);
       optimizer[key.slice(10)] = t.data as Float32Array;

@@ -22,6 +22,8 @@ export interface ExportCase {
   headHidden?: number;
   /** CNN pooling of the last feature map (default flatten). */
   pool?: CnnPooling;
+  /** Batch norm after each CNN conv. */
+  batchNorm?: boolean;
   /** Peephole LSTM (cell must be 'lstm'). */
   peephole?: boolean;
 }
@@ -33,7 +35,7 @@ export function exportTestConfig(k: ExportCase): ModelConfig {
     task,
     fusion: k.fusion,
     text: { cell: k.cell, vocabSize: 9, embeddingSize: 3, hiddenSize: 4, numLayers: k.numLayers ?? 1, bidirectional: k.bidirectional ?? false, dropout: 0.2, ...(k.peephole ? { peephole: true } : {}) },
-    image: { encoder: k.encoder ?? 'cnn', imageSize: 16, channels: [2, 3], mlpHidden: 6, inputFeatures: 7, featureSize: 5, ...(k.pool ? { pool: k.pool } : {}) },
+    image: { encoder: k.encoder ?? 'cnn', imageSize: 16, channels: [2, 3], mlpHidden: 6, inputFeatures: 7, featureSize: 5, ...(k.pool ? { pool: k.pool } : {}), ...(k.batchNorm ? { batchNorm: true } : {}) },
     head: { hiddenSize: k.headHidden ?? 7, dropout: 0.3 },
     fusionSize: 6,
     outputSize: task === 'regression' ? 1 : task === 'captioning' ? 9 : 3,
@@ -41,13 +43,17 @@ export function exportTestConfig(k: ExportCase): ModelConfig {
   });
 }
 
-/** Seeded weights; constant-initialised ones (missing vectors, α) get random values too. */
+/**
+ * Seeded weights; constant-initialised ones (missing vectors, α, batch norm's γ, β and
+ * running statistics) get random values too, running variances in [0.3, 1.5).
+ */
 export function randomWeights(config: ModelConfig, seed: number): Record<string, Float32Array> {
   const rng = new Random(seed);
   const weights: Record<string, Float32Array> = {};
   for (const s of modelSpecs(config)) {
     const v = initialValues(s, rng);
-    if (s.init.kind === 'constant') for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-0.8, 0.8);
+    const [lo, hi] = s.name.endsWith('.running_var') ? [0.3, 1.5] : [-0.8, 0.8];
+    if (s.init.kind === 'constant') for (let i = 0; i < v.length; i++) v[i] = rng.uniform(lo, hi);
     weights[s.name] = v;
   }
   return weights;

@@ -46,4 +46,8 @@ describe('ONNX Runtime Web vs GateScope WebGPU, every cell × fusion', () => {
     it(`peephole LSTM × ${fusion}, 2 bidirectional layers`, () => check({ fusion, cell: 'lstm', peephole: true, bidirectional: true, numLayers: 2 }));
   }
   it('peephole LSTM × early, 1 layer', () => check({ fusion: 'early', cell: 'lstm', peephole: true }));
+  // BatchNormalization in inference mode with the running statistics as initializers.
+  it('lstm × late, CNN with batch norm', () => check({ fusion: 'late', cell: 'lstm', batchNorm: true }));
+  it('gru × image, CNN with batch norm and global max pooling', () => check({ fusion: 'image', cell: 'gru', batchNorm: true, pool: 'max' }));
+  it('lstm captioning decoder (init) with a CNN with batch norm', () => check({ fusion: 'init', cell: 'lstm', task: 'captioning', batchNorm: true }));
 });

@@ -34,8 +34,8 @@ function step(k: number): StepStats {
   return { step: k, epoch: 0, loss: 1 / (k + 1), lr: 0.01, gradNorm: 0.5, layerNorms: [0.1, 0.2], timeNorms: [0.3] };
 }
 
-function session(): SessionInput {
-  const model = exportTestConfig({ fusion: 'late', cell: 'lstm' });
+function session(batchNorm = false): SessionInput {
+  const model = exportTestConfig({ fusion: 'late', cell: 'lstm', batchNorm });
   const weights = randomWeights(model, 1);
   const training: TrainingState = {
     weights,
@@ -69,6 +69,17 @@ function expectStorageError(e: unknown, reason: string, pattern: RegExp) {
 describe('session store (IndexedDB)', () => {
   it('returns null when nothing was saved', async () => {
     expect(await loadSession({ dbName })).toBeNull();
+  });
+
+  it("keeps a batch-norm cnn's running statistics", async () => {
+    const input = session(true);
+    await saveSession(input, { dbName });
+    const back = await loadSession({ dbName });
+    for (const n of ['running_mean', 'running_var', 'num_batches_tracked']) {
+      const name = `image_encoder.bn1.${n}`;
+      expect(back!.training!.weights[name], name).toEqual(input.training!.weights[name]);
+    }
+    expect(back!.model.image.batchNorm).toBe(true);
   });
 
   it('saves and restores the session, typed arrays included', async () => {

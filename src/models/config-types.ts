@@ -58,6 +58,11 @@ export interface ImageEncoderConfig {
    * serves every position — "is there a red square anywhere" is one unit, not s·s.
    */
   pool?: CnnPooling;
+  /**
+   * cnn only: batch normalisation after each conv (conv without bias → BatchNorm2d →
+   * ReLU → maxpool), torch.nn.BatchNorm2d's momentum 0.1 and ε 1e-5. Absent = false.
+   */
+  batchNorm?: boolean;
   /** Hidden units of the pixel MLP. */
   mlpHidden: number;
   /** Width of the precomputed features (features encoder). */

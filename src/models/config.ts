@@ -71,6 +71,7 @@ export function validateModelConfig(c: ModelConfig): string[] {
     const spatial = c.image.imageSize >> c.image.channels.length;
     if (spatial < 1) problems.push(`${c.image.channels.length} pooling steps shrink a ${c.image.imageSize}px image below 1 pixel.`);
     if (c.image.pool !== undefined && !CNN_POOLINGS.includes(c.image.pool)) problems.push(`Unknown CNN pooling "${c.image.pool as string}" (flatten or max).`);
+    if (c.image.batchNorm !== undefined && typeof c.image.batchNorm !== 'boolean') problems.push('Batch norm in the CNN must be true or false.');
   } else if (c.image.encoder === 'mlp') {
     int(c.image.mlpHidden, 1, 8192, 'MLP hidden size');
   } else if (c.image.encoder === 'features') {

@@ -39,6 +39,8 @@ function checkModel(config: ModelConfig, dataOptions: Parameters<typeof tinyData
     const v = initialValues(s, rng);
     // Constant-initialised parameters (missing vectors, α) get small random values so
     // their gradient paths are not degenerate.
+    // Buffers (batch norm's running statistics) are not differentiated.
+    if (s.buffer) return { data: v, shape: s.shape, grad: false };
     if (s.init.kind === 'constant') for (let i = 0; i < v.length; i++) v[i] = rng.uniform(-0.5, 0.5);
     return { data: v, shape: s.shape };
   });
@@ -93,6 +95,13 @@ describe('float64 gradient check of the whole model', () => {
     });
     config.text = { ...config.text, bidirectional: true, numLayers: 2 };
     const r = checkModel(config, { task: 'classification', size: 6, seed: 5 });
+    expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
+  });
+  it('cnn with batch norm, 2 blocks (training mode: gradients through the batch statistics)', () => {
+    const config = tinyConfig('late', 'gru', 'classification', {
+      image: { encoder: 'cnn', imageSize: 8, channels: [2, 3], batchNorm: true, mlpHidden: 4, inputFeatures: 0, featureSize: 3 },
+    });
+    const r = checkModel(config, { task: 'classification', size: 6, seed: 12 });
     expect(r.ok, r.reports.filter((x) => !x.ok).map((x) => x.message).join('\n')).toBe(true);
   });
   it('multi-label head (sigmoid cross-entropy)', () => {
@@ -203,5 +212,43 @@ describe('model configs', () => {
       expect(new Set(names).size).toBe(names.length);
       for (const n of names) expect(n).toMatch(/^[a-z_]+(\.[a-z0-9_]+)+$/);
     }
+  });
+});
+
+describe('batch norm in the cnn image encoder', () => {
+  const config = tinyConfig('image', 'gru', 'classification', {
+    image: { encoder: 'cnn', imageSize: 8, channels: [2], batchNorm: true, mlpHidden: 4, inputFeatures: 0, featureSize: 3 },
+  });
+  it('drops the conv bias, adds torch-named parameters and buffers, and counts only the parameters', () => {
+    const names = modelSpecs(config).map((s) => s.name);
+    expect(names).not.toContain('image_encoder.conv0.bias');
+    for (const n of ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']) expect(names).toContain(`image_encoder.bn0.${n}`);
+    const model = MultimodalModel.create(new CpuBackend(), config, 1);
+    expect(model.params.trainableNames().filter((n) => n.includes('running') || n.includes('num_batches'))).toEqual([]);
+    expect(parameterCount(config)).toBe(model.params.trainable().reduce((s, t) => s + t.size, 0));
+    expect(model.params.list().length - model.params.trainable().length).toBe(3);
+    model.dispose();
+  });
+  it('training steps update the running statistics; evaluation reads them and changes nothing', async () => {
+    const cpu = new CpuBackend();
+    const data = tinyDataset({ task: 'classification', size: 6 });
+    const model = MultimodalModel.create(cpu, config, 1);
+    const read = async (n: string) => Array.from(await model.params.get(`image_encoder.bn0.${n}`).read());
+    scope(() => model.forward(makeBatch(cpu, data, config, [0, 1, 2, 3]), { training: false, seed: 1 }));
+    expect(await read('running_mean')).toEqual([0, 0]);
+    expect(await read('num_batches_tracked')).toEqual([0]);
+    scope(() => model.forward(makeBatch(cpu, data, config, [0, 1, 2, 3]), { training: true, seed: 1 }));
+    scope(() => model.forward(makeBatch(cpu, data, config, [2, 3, 4, 5]), { training: true, seed: 2 }));
+    expect(await read('num_batches_tracked')).toEqual([2]);
+    expect((await read('running_mean')).every((v) => v !== 0)).toBe(true);
+    expect((await read('running_var')).every((v) => v !== 1 && v > 0)).toBe(true);
+    const before = await read('running_var');
+    const out = (rows: number[]) => scope(() => model.forward(makeBatch(cpu, data, config, rows), { training: false, seed: 1 }).output.read());
+    // Evaluation mode: an example's output does not depend on the rest of the batch.
+    const alone = await out([4]);
+    const inBatch = await out([0, 4]);
+    Array.from(alone).forEach((v, i) => expect(inBatch[3 + i]).toBeCloseTo(v, 5));
+    expect(await read('running_var')).toEqual(before);
+    model.dispose();
   });
 });

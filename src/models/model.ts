@@ -17,7 +17,7 @@ import { CELLS } from '../ops/recurrent.ts';
 import { FUSIONS, type FusionContext } from './fusion/index.ts';
 import { applyHead, headSpecs } from './heads.ts';
 import { encodeImage, imageEncoderSpecs, imageFeatureActivation } from './image-encoder.ts';
-import { allocateParams, countParameters, linear, linearSpecs, Params, type ParamSpec } from './params.ts';
+import { allocateParams, countParameters, linear, linearSpecs, Params, specTensor, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
 import { textWidth } from './fusion/types.ts';
 
@@ -204,7 +204,7 @@ export class MultimodalModel {
       image: () => {
         if (imageFeature) return imageFeature;
         if (!batch.pixels) throw new Error(`fusion "${c.fusion}" needs images but the batch has none`);
-        const v = encodeImage(params, c.image, batch.pixels);
+        const v = encodeImage(params, c.image, batch.pixels, 'relu', options.training);
         imageFeature = substituteMissing(v, batch.imageMissing, params.get('fusion.missing_image'));
         return imageFeature;
       },
@@ -222,14 +222,14 @@ export class MultimodalModel {
   private forwardCaption(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {
     if (!batch.pixels) throw new Error('captioning needs images but the batch has none');
     if (batch.target?.kind !== 'captioning') throw new Error('captioning batch has no caption target');
-    const v = this.captionImageFeature(batch.pixels);
+    const v = this.captionImageFeature(batch.pixels, options.training);
     const enc = this.decode(v, batch.target.input, this.initialStates(v), options);
     return { output: enc.logits, text: enc.text, imageFeature: v };
   }
 
-  /** The caption decoder's image feature v [B, F] (linear, see image-encoder.ts). */
-  captionImageFeature(pixels: Tensor): Tensor {
-    return encodeImage(this.params, this.config.image, pixels, imageFeatureActivation(this.config));
+  /** The caption decoder's image feature v [B, F] (linear, see image-encoder.ts); batch norm in evaluation mode unless `training`. */
+  captionImageFeature(pixels: Tensor, training = false): Tensor {
+    return encodeImage(this.params, this.config.image, pixels, imageFeatureActivation(this.config), training);
   }
 
   /**
@@ -270,7 +270,7 @@ export function modelFromWeights(backend: Backend, config: ModelConfig, weights:
     if (!w) throw new Error(`the saved weights have no parameter "${s.name}" required by this model`);
     const n = s.shape.reduce((a, b) => a * b, 1);
     if (w.length !== n) throw new Error(`saved parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
-    map.set(s.name, backend.fromArray(w, s.shape, 'f32', s.name).param());
+    map.set(s.name, specTensor(backend, s, w));
   }
   return MultimodalModel.fromParams(config, new Params(map));
 }

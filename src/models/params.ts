@@ -2,6 +2,9 @@
 // as ParamSpecs — the single list that building, parameter counts, checkpoints and the
 // PyTorch/ONNX export all read — and then allocates them on a backend, seeded.
 // Names follow PyTorch module paths (e.g. "text_encoder.rnn.weight_ih_l0").
+// A spec marked `buffer` is state that is saved and exported with the weights but not
+// trained (batch norm's running statistics, torch's register_buffer): it is allocated
+// without requiresGrad, and the optimizer, gradient norms and parameter counts skip it.
 import type { Backend } from '../backend/backend.ts';
 import { Random } from '../random.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
@@ -20,6 +23,8 @@ export interface ParamSpec {
   init: Init;
   /** Ranges [start, end) of the flattened values set to a constant after `init`. */
   overrides?: { start: number; end: number; value: number }[];
+  /** Saved and exported, never trained (torch buffer). */
+  buffer?: boolean;
 }
 
 /** Parameters by name, in creation order. */
@@ -44,6 +49,16 @@ export class Params {
     return [...this.tensors.keys()];
   }
 
+  /** The trained tensors (everything but buffers), in creation order. */
+  trainable(): Tensor[] {
+    return this.list().filter((t) => t.requiresGrad);
+  }
+
+  /** Names of `trainable()`, in the same order. */
+  trainableNames(): string[] {
+    return [...this.tensors].filter(([, t]) => t.requiresGrad).map(([n]) => n);
+  }
+
   dispose(): void {
     for (const t of this.tensors.values()) {
       t.persistent = false;
@@ -53,9 +68,15 @@ export class Params {
   }
 }
 
-/** Total number of scalars in a list of specs. */
+/** Total number of trained scalars in a list of specs (buffers are not counted, as in torch's parameters()). */
 export function countParameters(specs: readonly ParamSpec[]): number {
-  return specs.reduce((n, s) => n + sizeOf(s.shape), 0);
+  return specs.reduce((n, s) => n + (s.buffer ? 0 : sizeOf(s.shape)), 0);
+}
+
+/** A tensor for a spec: a trainable parameter, or a kept buffer without gradient. */
+export function specTensor(backend: Backend, spec: ParamSpec, values: ArrayLike<number>): Tensor {
+  const t = backend.fromArray(values, spec.shape, 'f32', spec.name);
+  return spec.buffer ? t.keep() : t.param();
 }
 
 /** Host values of one spec drawn from `rng` (the same order gives the same values everywhere). */
@@ -73,7 +94,7 @@ export function initialValues(spec: ParamSpec, rng: Random): Float32Array {
   return v;
 }
 
-/** Allocates every spec on `backend` as a trainable parameter, seeded. */
+/** Allocates every spec on `backend` (trainable parameters and buffers), seeded. */
 export function allocateParams(backend: Backend, specs: readonly ParamSpec[], seed: number): Params {
   const rng = new Random(seed);
   const names = new Set<string>();
@@ -81,7 +102,7 @@ export function allocateParams(backend: Backend, specs: readonly ParamSpec[], se
   for (const s of specs) {
     if (names.has(s.name)) throw new Error(`parameter "${s.name}" is declared twice`);
     names.add(s.name);
-    map.set(s.name, backend.fromArray(initialValues(s, rng), s.shape, 'f32', s.name).param());
+    map.set(s.name, specTensor(backend, s, initialValues(s, rng)));
   }
   return new Params(map);
 }

@@ -17,6 +17,7 @@ import { sigmoidCrossEntropyGradOp, sigmoidCrossEntropyOp, type BceGradAttrs } f
 import { conv2dInputGradOp, conv2dOp, conv2dWeightGradOp, type Conv2dAttrs, type Conv2dShapeAttrs, type Conv2dWeightGradAttrs } from './conv2d.ts';
 import { globalAvgPoolOp, maxPool2dGradOp, maxPool2dOp, type MaxPoolAttrs, type MaxPoolGradAttrs } from './pool.ts';
 import { timeNormsFromEndOp } from './norms.ts';
+import { batchNorm2dGradOp, batchNorm2dOp, type BatchNormAttrs, type BatchNormGradAttrs } from './batch-norm.ts';
 import { recurrentBackwardOp, recurrentLayerOp, type BackwardAttrs, type LayerAttrs } from './recurrent.ts';
 import type { Shape } from '../tensor.ts';
 
@@ -58,6 +59,8 @@ declare module './op.ts' {
     maxPool2dGrad: MaxPoolGradAttrs;
     globalAvgPool: object;
     timeNormsFromEnd: object;
+    batchNorm2d: BatchNormAttrs;
+    batchNorm2dGrad: BatchNormGradAttrs;
   }
 }
 
@@ -97,6 +100,8 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   maxPool2dGrad: maxPool2dGradOp,
   globalAvgPool: globalAvgPoolOp,
   timeNormsFromEnd: timeNormsFromEndOp,
+  batchNorm2d: batchNorm2dOp,
+  batchNorm2dGrad: batchNorm2dGradOp,
 };
 
 export * from './elementwise.ts';
@@ -115,4 +120,5 @@ export * from './bce.ts';
 export * from './conv2d.ts';
 export * from './pool.ts';
 export * from './norms.ts';
+export * from './batch-norm.ts';
 export { runOp, type OpAttrs, type OpDef, type OpName } from './op.ts';

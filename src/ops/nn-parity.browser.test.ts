@@ -1,4 +1,4 @@
-// conv2d, pooling, embedding and BCE against PyTorch (float64 fixtures) on WebGPU (f32).
+// conv2d, pooling, embedding, BCE and batch norm against PyTorch (float64 fixtures) on WebGPU (f32).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { TOLERANCES } from '../autograd/gradcheck.ts';

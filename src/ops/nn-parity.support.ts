@@ -1,5 +1,5 @@
-// PyTorch parity for conv2d, pooling, embedding and the binary
-// cross-entropy: runs each case of src/ops/fixtures/nn.json (made by
+// PyTorch parity for conv2d, pooling, embedding, the binary cross-entropy and batch
+// norm (with its running statistics after a training step): runs each case of src/ops/fixtures/nn.json (made by
 // scripts/make_nn_fixtures.py) on a backend and compares the output and every input
 // gradient with PyTorch's float64 values.
 import type { Backend } from '../backend/backend.ts';
@@ -13,6 +13,7 @@ import { mul } from './elementwise.ts';
 import { embedding } from './embedding.ts';
 import { globalAvgPool, maxPool2d } from './pool.ts';
 import { sum } from './reduce.ts';
+import { batchNorm2d } from './batch-norm.ts';
 
 interface FixtureInput {
   name: string;
@@ -29,6 +30,8 @@ export interface NnFixture {
   output: { shape: number[]; data: number[] };
   lossWeights: number[] | null;
   grads: Record<string, number[]>;
+  /** Batch norm in training mode: the buffers after the update, by torch name. */
+  runningStats?: Record<string, number[]>;
 }
 
 /** Every fixture case. */
@@ -48,6 +51,8 @@ function apply(f: NnFixture, t: Record<string, Tensor>): Tensor {
       return embedding(t.table, t.ids, Int32Array.from(f.inputs.find((i) => i.name === 'ids')!.data));
     case 'sigmoidCrossEntropy':
       return sigmoidCrossEntropy(t.logits, t.targets, t.mask);
+    case 'batchNorm2d':
+      return batchNorm2d(t.x, t.weight, t.bias, { runningMean: t.running_mean, runningVar: t.running_var }, { training: f.attrs.training === 1 });
     default:
       throw new Error(`nn fixture "${f.name}": unknown op ${f.op}`);
   }
@@ -67,10 +72,12 @@ export async function checkNnFixture(backend: Backend, f: NnFixture, tol: { atol
     backward(loss);
     const grads = Object.keys(f.grads).map((name) => [name, tensors[name].grad!.read()] as const);
     const output = out.read();
+    const stats = Object.keys(f.runningStats ?? {}).map((name) => [name, tensors[name].read()] as const);
     backend.flush();
-    return { output, grads };
+    return { output, grads, stats };
   });
   const reports = [allclose(await pending.output, f.output.data, tol.atol, tol.rtol, `${f.name} output`)];
   for (const [name, g] of pending.grads) reports.push(allclose(await g, f.grads[name], tol.atol, tol.rtol, `${f.name} d${name}`));
+  for (const [name, v] of pending.stats) reports.push(allclose(await v, f.runningStats![name], tol.atol, tol.rtol, `${f.name} ${name}`));
   return reports;
 }

@@ -1,4 +1,4 @@
-// conv2d, pooling, embedding and BCE against PyTorch (float64 fixtures) on the f64 CPU backend.
+// conv2d, pooling, embedding, BCE and batch norm against PyTorch (float64 fixtures) on the f64 CPU backend.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';

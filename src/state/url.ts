@@ -183,6 +183,7 @@ const FIELDS: Field[] = [
     },
   },
   enumField('imgpool', 'the CNN pooling', ['flatten', 'max'] as const, (s) => s.model.image.pool ?? 'flatten', (s, v) => (s.model.image.pool = v)),
+  boolField('bn', 'batch norm in the CNN', (s) => s.model.image.batchNorm ?? false, (s, v) => (s.model.image.batchNorm = v)),
   intField('mlp', 'the pixel MLP hidden size', 1, 8192, (s) => s.model.image.mlpHidden, (s, v) => (s.model.image.mlpHidden = v)),
   intField('imgfeat', 'the image feature size', 1, 4096, (s) => s.model.image.featureSize, (s, v) => (s.model.image.featureSize = v)),
   enumField('fusion', 'the fusion strategy', FUSION_KINDS, (s) => s.model.fusion, (s, v) => (s.model.fusion = v)),

@@ -55,37 +55,48 @@ describe('inspect', () => {
     expect(model.params.list().every((p) => p.grad === null)).toBe(true);
   });
 
-  it('saliency is |∂ predicted logit / ∂ pixel| (float64 finite differences)', async () => {
-    const f64 = new CpuBackend({ precision: 'f64' });
-    const c = config({ image: { encoder: 'mlp', imageSize: 8, channels: [2], mlpHidden: 6, inputFeatures: 0, featureSize: 4 } });
-    const model = MultimodalModel.create(f64, c, 6);
-    const r = await inspect(model, data, { example: 1 }, { saliency: true });
-    const logits = (images: Float32Array) =>
-      noGrad(() =>
-        scope(() => {
-          const d = { ...data, images };
-          const batch = makeBatch(f64, d, c, [1]);
-          return Array.from(f64.data(model.forward(batch, { training: false, seed: 0 }).output));
-        }),
-      );
-    const base = logits(data.images);
-    const best = base.indexOf(Math.max(...base));
-    const S = 8;
-    const grad = (pixel: number) =>
-      Math.max(
-        ...[0, 1, 2].map((ch) => {
-          const k = 1 * 3 * S * S + ch * S * S + pixel;
-          const up = Float32Array.from(data.images);
-          const down = Float32Array.from(data.images);
-          up[k] += 1e-3;
-          down[k] -= 1e-3;
-          return Math.abs((logits(up)[best] - logits(down)[best]) / 2e-3);
-        }),
-      );
-    const g = Array.from({ length: S * S }, (_, p) => grad(p));
-    const max = Math.max(...g);
-    g.forEach((v, p) => expect(r.saliency![p]).toBeCloseTo(v / max, 3));
-  });
+  const saliencyCases: [string, ModelConfig['image']][] = [
+    ['mlp', { encoder: 'mlp', imageSize: 8, channels: [2], mlpHidden: 6, inputFeatures: 0, featureSize: 4 }],
+    // Evaluation mode: one example is normalised with the running statistics.
+    ['cnn with batch norm', { encoder: 'cnn', imageSize: 8, channels: [3], batchNorm: true, mlpHidden: 6, inputFeatures: 0, featureSize: 4 }],
+  ];
+  for (const [name, image] of saliencyCases) {
+    it(`saliency is |∂ predicted logit / ∂ pixel| (float64 finite differences), ${name}`, async () => {
+      const f64 = new CpuBackend({ precision: 'f64' });
+      const c = config({ image });
+      const model = MultimodalModel.create(f64, c, 6);
+      if (c.image.batchNorm) {
+        f64.write(model.params.get('image_encoder.bn0.running_mean'), [0.2, -0.1, 0.05]);
+        f64.write(model.params.get('image_encoder.bn0.running_var'), [0.5, 2, 1.3]);
+      }
+      const r = await inspect(model, data, { example: 1 }, { saliency: true });
+      const logits = (images: Float32Array) =>
+        noGrad(() =>
+          scope(() => {
+            const d = { ...data, images };
+            const batch = makeBatch(f64, d, c, [1]);
+            return Array.from(f64.data(model.forward(batch, { training: false, seed: 0 }).output));
+          }),
+        );
+      const base = logits(data.images);
+      const best = base.indexOf(Math.max(...base));
+      const S = 8;
+      const grad = (pixel: number) =>
+        Math.max(
+          ...[0, 1, 2].map((ch) => {
+            const k = 1 * 3 * S * S + ch * S * S + pixel;
+            const up = Float32Array.from(data.images);
+            const down = Float32Array.from(data.images);
+            up[k] += 1e-3;
+            down[k] -= 1e-3;
+            return Math.abs((logits(up)[best] - logits(down)[best]) / 2e-3);
+          }),
+        );
+      const g = Array.from({ length: S * S }, (_, p) => grad(p));
+      const max = Math.max(...g);
+      g.forEach((v, p) => expect(r.saliency![p]).toBeCloseTo(v / max, 3));
+    });
+  }
 
   it('tokenises own text with the dataset vocabulary and runs it with a chosen image', async () => {
     const ids = tokenizeForModel(data, 'T0 t1, zebra');

@@ -354,3 +354,48 @@ describe('worker messages', () => {
     expect(list).not.toContain(shared);
   });
 });
+
+describe('Trainer with batch norm in the cnn encoder', () => {
+  const data = tinyDataset({ task: 'classification', size: 24, seed: 4 });
+  const bnModel = () =>
+    smallModel({ image: { encoder: 'cnn', imageSize: 8, channels: [3], batchNorm: true, mlpHidden: 8, inputFeatures: 0, featureSize: 4 } });
+  const stats = ['running_mean', 'running_var', 'num_batches_tracked'].map((n) => `image_encoder.bn0.${n}`);
+
+  it('the optimizer skips the buffers; the exported state carries them and resumes exactly', async () => {
+    const config = smallTrain({ epochs: 2 });
+    const straight = new Trainer(new CpuBackend(), data, bnModel(), config, () => {});
+    await straight.start();
+    const expected = await straight.exportState();
+    expect(Object.keys(expected.optimizer.tensors).some((n) => n.includes('running') || n.includes('num_batches'))).toBe(false);
+    expect(Array.from(expected.weights[stats[2]])).toEqual([expected.step]);
+    const paused: Trainer = new Trainer(new CpuBackend(), data, bnModel(), config, (e) => {
+      if (e.type === 'progress' && e.step === 5) paused.pause();
+    });
+    await paused.start();
+    const saved = await paused.exportState();
+    const backend = new CpuBackend();
+    const resumed = new Trainer(backend, data, bnModel(), config, () => {}, { model: modelFromWeights(backend, bnModel(), saved.weights) });
+    resumed.restore(saved);
+    await resumed.resume();
+    const got = await resumed.exportState();
+    for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), name).toEqual(Array.from(expected.weights[name]));
+  });
+
+  it('restoring the best epoch restores its running statistics', async () => {
+    const es = { enabled: true, metric: 'loss' as const, patience: 1, restoreBest: true };
+    const c = collect();
+    const early = new Trainer(new CpuBackend(), data, bnModel(), smallTrain({ epochs: 12, optimizer: { kind: 'adam', lr: 0.05 }, earlyStopping: es }), c.emit);
+    await early.start();
+    const restored = c.events.flatMap((e) => (e.type === 'log' ? [/Restored the weights of epoch (\d+)/.exec(e.message)] : [])).find((m) => m);
+    expect(restored, 'the run restores a best epoch').toBeTruthy();
+    const bestEpoch = Number(restored![1]);
+    expect(bestEpoch).toBeLessThan(early.epoch);
+    const got = await early.exportState();
+    // The same run stopped at the best epoch: its weights and statistics are the ones to get back.
+    const straight = new Trainer(new CpuBackend(), data, bnModel(), smallTrain({ epochs: bestEpoch, optimizer: { kind: 'adam', lr: 0.05 } }), () => {});
+    await straight.start();
+    const expected = await straight.exportState();
+    for (const name of Object.keys(expected.weights)) expect(Array.from(got.weights[name]), name).toEqual(Array.from(expected.weights[name]));
+    expect(Array.from(got.weights[stats[2]])).toEqual([expected.step]);
+  });
+});

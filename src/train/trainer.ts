@@ -259,8 +259,12 @@ export class Trainer {
   private order: Int32Array = new Int32Array(0);
   private rng: Random;
   private ring: StatsRing;
+  /** The trained tensors: the optimizer and the gradient norms see these. */
   private params: Tensor[];
   private paramNames: string[];
+  /** Everything saved: the trained tensors and the buffers (batch norm's running statistics). */
+  private weights: Tensor[];
+  private weightNames: string[];
   /** Layer groups and, per parameter, its group index. */
   readonly layerNames: string[];
   private layerIndex: number[];
@@ -316,8 +320,10 @@ export class Trainer {
     // Weight precision (src/ops/precision.ts) is a property of the GPU backend; the CPU backend ignores it.
     if (backend.kind === 'webgpu') setPrecision(backend as WebGpuBackend, config.precision ?? 'f32');
     this.model = options.model ?? MultimodalModel.create(backend, modelConfig, config.seed);
-    this.params = this.model.params.list();
-    this.paramNames = this.model.params.names();
+    this.params = this.model.params.trainable();
+    this.paramNames = this.model.params.trainableNames();
+    this.weights = this.model.params.list();
+    this.weightNames = this.model.params.names();
     this.optimizer = createOptimizer(this.params, config.optimizer);
     this.rng = new Random(config.seed ^ 0x5eed);
     this.stepDelayMs = config.stepDelayMs;
@@ -622,7 +628,7 @@ export class Trainer {
 
   /** Copies the weights (recorded now, after the steps being drained) as the next "last good" candidate. */
   private snapshotCandidate(): Tensor[] {
-    return this.params.map((p) => {
+    return this.weights.map((p) => {
       const t = this.backend.empty(p.shape, 'f32', `snapshot.${p.label}`).keep();
       this.backend.copy(p, t);
       return t;
@@ -641,7 +647,7 @@ export class Trainer {
   /** Puts back the weights of the last readback whose statistics were all finite. */
   restoreLastGood(): number {
     if (!this.lastGood) throw new Error('no finite weights were recorded yet');
-    this.params.forEach((p, i) => this.backend.copy(this.lastGood![i], p));
+    this.weights.forEach((p, i) => this.backend.copy(this.lastGood![i], p));
     // The optimizer's moments may hold the non-finite values: start them afresh.
     const { step, tensors } = this.optimizer.state();
     const zeros: Record<string, Float32Array> = {};
@@ -703,7 +709,7 @@ export class Trainer {
   private restoreBest(): void {
     const best = this.best;
     if (!best || best.epoch >= this.epoch || this.restoredBest) return;
-    this.params.forEach((p, i) => this.backend.copy(best.weights[i], p));
+    this.weights.forEach((p, i) => this.backend.copy(best.weights[i], p));
     this.backend.flush();
     this.restoredBest = true;
     this.emit({ type: 'log', message: `Restored the weights of epoch ${best.epoch} (best validation ${best.metric}).` });
@@ -725,8 +731,8 @@ export class Trainer {
     if (!Number.isFinite(value)) return false;
     const better = !this.best || (higherIsBetter(metric) ? value > this.best.value : value < this.best.value);
     if (better) {
-      const weights = this.best?.weights ?? this.params.map((p) => this.backend.empty(p.shape, 'f32', `best.${p.label}`).keep());
-      this.params.forEach((p, i) => this.backend.copy(p, weights[i]));
+      const weights = this.best?.weights ?? this.weights.map((p) => this.backend.empty(p.shape, 'f32', `best.${p.label}`).keep());
+      this.weights.forEach((p, i) => this.backend.copy(p, weights[i]));
       this.best = { metric, value, epoch: this.epoch, weights };
       this.epochsWithoutImprovement = 0;
       return false;
@@ -760,10 +766,10 @@ export class Trainer {
 
   /** Issues the reads of the state as it is now (no await before the last read is recorded). */
   private async readState(): Promise<TrainingState> {
-    const names = this.paramNames;
+    const names = this.weightNames;
     const opt = this.optimizer.state();
     const entries = Object.entries(opt.tensors);
-    const reads = Promise.all([...this.params.map((p) => p.read()), ...entries.map(([, t]) => t.read())]);
+    const reads = Promise.all([...this.weights.map((p) => p.read()), ...entries.map(([, t]) => t.read())]);
     const position = {
       step: this.step,
       epoch: this.epoch,

@@ -194,6 +194,14 @@ export function ModelPanel() {
                 testId="model-pool"
               />
             )}
+            {model.image.encoder === 'cnn' && (
+              <CheckField
+                label="Batch norm (conv → BN → ReLU; batch statistics while training, running ones otherwise)"
+                checked={model.image.batchNorm ?? false}
+                onChange={(v) => m((c) => (c.image.batchNorm = v))}
+                testId="model-batch-norm"
+              />
+            )}
             {model.image.encoder === 'mlp' && <NumberField label="MLP hidden size" value={model.image.mlpHidden} onChange={(v) => m((c) => (c.image.mlpHidden = v))} min={1} max={8192} integer />}
             <NumberField label="Image feature size" value={model.image.featureSize} onChange={(v) => m((c) => (c.image.featureSize = v))} min={1} max={4096} integer />
           </div>
