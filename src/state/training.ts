@@ -174,8 +174,10 @@ class TrainingController {
     const c = useStore.getState().backendComparison;
     // A failed comparison is said in the Performance section; training stays on WebGPU.
     if (!c) return true;
+    // Said after the move: a new session starts with an empty log.
+    const ready = c.faster === 'cpu' ? await this.newSession() : true;
     useStore.getState().addLog(`${comparisonText(c)}: this model trains on the ${c.faster === 'cpu' ? 'CPU' : 'WebGPU'} backend. The Performance section lets you switch.`);
-    return c.faster === 'cpu' ? this.newSession() : true;
+    return ready;
   }
 
   /**
