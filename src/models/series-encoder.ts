@@ -1,0 +1,32 @@
+// Series encoder: numeric frames [B, T, F] (time series now, audio frames later) → one
+// Linear per frame, x_t = W·f_t + b with W [E, F] → the text encoder's recurrent stack
+// (RNN | LSTM | GRU, ragged lengths) → the last layer's final state [B, D·H]. Only the
+// input differs from the text encoder (a projection instead of an embedding lookup), so
+// gate capture, the inspector and the time-gradient views work the same over frames.
+import type { Tensor } from '../tensor.ts';
+import { reshape } from '../ops/shape.ts';
+import type { SeriesEncoderConfig, TextEncoderConfig } from './config-types.ts';
+import { linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
+import { encodeSteps, recurrentSpecs, type TextEncoding } from './text-encoder.ts';
+
+/** Parameter prefix of the series encoder (the text encoder's is "text_encoder"). */
+export const SERIES_ENCODER = 'series_encoder';
+
+/** Frame projection (torch.nn.Linear init) and the recurrent stack. */
+export function seriesEncoderSpecs(prefix: string, s: SeriesEncoderConfig, t: TextEncoderConfig): ParamSpec[] {
+  return [...linearSpecs(`${prefix}.input`, s.frameSize, t.embeddingSize), ...recurrentSpecs(`${prefix}.rnn`, t, t.embeddingSize)];
+}
+
+export interface SeriesInputBatch {
+  /** f32 [B, T, F], standardised. */
+  frames: Tensor;
+  /** Real frames per example, each in [1, T]. */
+  lengths: Int32Array;
+}
+
+/** Runs the series encoder named `prefix`; `embedded` of the result is the projected frames [B, T, E]. */
+export function encodeSeries(params: Params, prefix: string, t: TextEncoderConfig, input: SeriesInputBatch, options: { training: boolean; seed: number }): TextEncoding {
+  const [B, T, F] = input.frames.shape;
+  const projected = reshape(linear(params, `${prefix}.input`, reshape(input.frames, [B * T, F])), [B, T, t.embeddingSize]);
+  return encodeSteps(params, prefix, t, projected, input.lengths, {}, options);
+}
