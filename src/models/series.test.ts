@@ -85,3 +85,22 @@ describe('series model', () => {
     for (let j = 0; j < 3; j++) expect(y[j]).toBeCloseTo((tg.values[5 * 3 + j] - tg.mean) / tg.std, 5);
   });
 });
+
+describe('inspecting a series model', () => {
+  it('traces every frame, labels the steps t=1…T and predicts all k values', async () => {
+    const { inspect, scanUnits } = await import('../train/inspect.ts');
+    const cpu = new CpuBackend();
+    const c = seriesConfig('gru');
+    const model = MultimodalModel.create(cpu, c, 4);
+    const r = await inspect(model, data, { example: 3 }, { saliency: false });
+    expect(r.tokens).toEqual(['t=1', 't=2', 't=3', 't=4', 't=5', 't=6']);
+    expect(r.traces).toHaveLength(1);
+    expect(r.traces[0].length).toBe(6);
+    expect(r.prediction.kind).toBe('value');
+    if (r.prediction.kind === 'value') expect(r.prediction.values).toHaveLength(3);
+    const scan = await scanUnits(model, data, { split: 'train', limit: 2, layer: 0, direction: 0, state: 'h', units: [0] });
+    expect(scan.examples[0].tokens).toHaveLength(6);
+    await expect(inspect(model, data, { text: 'hello', imageExample: null }, { saliency: false })).rejects.toThrow(/reads numbers/);
+    model.dispose();
+  });
+});

@@ -56,7 +56,8 @@ export function buildDataset(force = false): void {
     request = { source: 'import', preparation: settings.preparation };
     lastBuilt = key;
   } else {
-    request = settings.source === 'memory' ? { source: 'memory', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
+    request =
+      settings.source === 'memory' ? { source: 'memory', settings } : settings.source === 'series' ? { source: 'series', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
     lastBuilt = key;
   }
   const source = settings.source;

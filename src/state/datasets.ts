@@ -3,6 +3,7 @@
 // worker (dataset.worker.ts), and in tests on the main thread.
 import { generateClues } from '../data/clues.ts';
 import { generateLongMemory } from '../data/long-memory.ts';
+import { generateSeries } from '../data/series.ts';
 import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
 import { emptyReport } from '../data/report.ts';
@@ -22,6 +23,7 @@ export interface ImportedExamples {
 export type DatasetRequest =
   | { source: 'shapes' | 'openmoji' | 'clues'; settings: DataSettings; openMojiBaseUrl: string }
   | { source: 'memory'; settings: DataSettings }
+  | { source: 'series'; settings: DataSettings }
   | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
 
 /**
@@ -61,6 +63,11 @@ export class DatasetBuilder {
       const m = request.settings.memory;
       onProgress({ what: 'the long-memory task', stage: `generating ${count(m.count)} sequences of ${m.length} tokens`, step: 1, steps: 1 });
       return generateLongMemory({ count: m.count, length: m.length, seed: m.seed });
+    }
+    if (request.source === 'series') {
+      const o = request.settings.series;
+      onProgress({ what: 'the series task', stage: `generating ${count(o.count)} series of ${o.length + o.horizon} steps`, step: 1, steps: 1 });
+      return generateSeries(o);
     }
     if (request.source === 'import') {
       onProgress({ what: `your data (${request.imported.name})`, stage: preparingStage(request.imported.examples.length), step: 1, steps: 1 });
