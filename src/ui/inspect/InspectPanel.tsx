@@ -53,7 +53,8 @@ function defaultExample(d: PreparedDataset): number {
 export function InspectPanel(props: InspectPanelProps) {
   const { api, dataset, modelConfig, weightsVersion } = props;
   const uses = fusionUses(modelConfig.fusion);
-  const usesText = uses.text && modelConfig.task !== 'captioning';
+  // Own text can be typed for a text encoder only (a series model reads numbers).
+  const usesText = uses.text && modelConfig.task !== 'captioning' && !modelConfig.series;
   const usesImage = uses.image || modelConfig.task === 'captioning';
   const saliencyAvailable = usesImage && modelConfig.image.encoder !== 'features' && modelConfig.task !== 'captioning';
 
