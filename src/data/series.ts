@@ -178,6 +178,26 @@ export function generateSeries(options: Partial<SeriesOptions> = {}): PreparedDa
 }
 
 /**
+ * The frames of the examples at `indices`, standardised per feature with the training
+ * split's mean and std, [B, T, F] (steps past an example's length stay 0). The trainer,
+ * the ONNX feeds and the PyTorch samples all read the series this way.
+ */
+export function standardisedFrames(data: PreparedDataset, indices: ArrayLike<number>): Float32Array {
+  const s = data.series;
+  if (!s) throw new Error(`${data.name} has no series frames`);
+  const T = s.length;
+  const F = s.frameSize;
+  const out = new Float32Array(indices.length * T * F);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    for (let t = 0; t < data.lengths[i]; t++) {
+      for (let f = 0; f < F; f++) out[(k * T + t) * F + f] = (s.frames[(i * T + t) * F + f] - s.mean[f]) / (s.std[f] || 1);
+    }
+  }
+  return out;
+}
+
+/**
  * The naive forecast "repeat the last value": for each example, its last real frame's
  * first feature repeated k times, [N, k] in raw units (the baseline a forecaster must beat).
  */

@@ -7,7 +7,8 @@ import type { Tensor } from '../tensor.ts';
 import { reshape } from '../ops/shape.ts';
 import type { SeriesEncoderConfig, TextEncoderConfig } from './config-types.ts';
 import { linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
-import { encodeSteps, recurrentSpecs, type TextEncoding } from './text-encoder.ts';
+import { encodeSteps, recurrentSpecs, stepsEncoderOnnx, type OnnxTextEncoding, type TextEncoding } from './text-encoder.ts';
+import type { OnnxGraph } from './emitters.ts';
 
 /** Parameter prefix of the series encoder (the text encoder's is "text_encoder"). */
 export const SERIES_ENCODER = 'series_encoder';
@@ -29,4 +30,19 @@ export function encodeSeries(params: Params, prefix: string, t: TextEncoderConfi
   const [B, T, F] = input.frames.shape;
   const projected = reshape(linear(params, `${prefix}.input`, reshape(input.frames, [B * T, F])), [B, T, t.embeddingSize]);
   return encodeSteps(params, prefix, t, projected, input.lengths, {}, options);
+}
+
+/**
+ * The series encoder as ONNX nodes over `frames` f32 [batch, time, F] (standardised) and
+ * `lengths` i32 [batch]: MatMul by Wᵀ [F, E] + b → the recurrent stack (stepsEncoderOnnx).
+ */
+export function seriesEncoderOnnx(g: OnnxGraph, s: SeriesEncoderConfig, t: TextEncoderConfig, prefix: string, frames: string, lengths: string): OnnxTextEncoding {
+  const F = s.frameSize;
+  const E = t.embeddingSize;
+  const w = g.weight(`${prefix}.input.weight`); // [E, F]
+  const wt = new Float32Array(F * E);
+  for (let e = 0; e < E; e++) for (let f = 0; f < F; f++) wt[f * E + e] = w[e * F + f];
+  const mm = g.node('MatMul', [frames, g.init(`${prefix}.input.weight_t`, [F, E], wt)], `${prefix}.input.matmul`);
+  const projected = g.node('Add', [mm, g.param(`${prefix}.input.bias`)], `${prefix}.projected`); // [batch, time, E]
+  return stepsEncoderOnnx(g, t, prefix, projected, frames, lengths, {});
 }

@@ -6,6 +6,7 @@
 import type { Backend } from '../backend/backend.ts';
 import { UNK, type PreparedDataset } from '../data/types.ts';
 import { Random } from '../random.ts';
+import { standardisedFrames } from '../data/series.ts';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
 import type { BatchTarget, ModelBatch } from '../models/model.ts';
 
@@ -100,18 +101,7 @@ function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLi
       }
     }
   }
-  let frames: Float32Array | null = null;
-  const series = data.series;
-  if (uses.text && series) {
-    const F = series.frameSize;
-    frames = new Float32Array(B * T * F);
-    for (let k = 0; k < B; k++) {
-      const i = indices[k];
-      for (let t = 0; t < data.lengths[i]; t++) {
-        for (let f = 0; f < F; f++) frames[(k * T + t) * F + f] = (series.frames[(i * T + t) * F + f] - series.mean[f]) / (series.std[f] || 1);
-      }
-    }
-  }
+  const frames = uses.text && data.series ? standardisedFrames(data, indices) : null;
   return {
     size: B,
     frames,
