@@ -8,7 +8,8 @@ import { reshape } from '../ops/shape.ts';
 import type { SeriesEncoderConfig, TextEncoderConfig } from './config-types.ts';
 import { linear, linearSpecs, type ParamSpec, type Params } from './params.ts';
 import { encodeSteps, recurrentSpecs, stepsEncoderOnnx, type OnnxTextEncoding, type TextEncoding } from './text-encoder.ts';
-import type { OnnxGraph } from './emitters.ts';
+import type { OnnxGraph, PythonWriter } from './emitters.ts';
+import { CELLS } from '../ops/recurrent.ts';
 
 /** Parameter prefix of the series encoder (the text encoder's is "text_encoder"). */
 export const SERIES_ENCODER = 'series_encoder';
@@ -45,4 +46,35 @@ export function seriesEncoderOnnx(g: OnnxGraph, s: SeriesEncoderConfig, t: TextE
   const mm = g.node('MatMul', [frames, g.init(`${prefix}.input.weight_t`, [F, E], wt)], `${prefix}.input.matmul`);
   const projected = g.node('Add', [mm, g.param(`${prefix}.input.bias`)], `${prefix}.projected`); // [batch, time, E]
   return stepsEncoderOnnx(g, t, prefix, projected, frames, lengths, {});
+}
+
+/** The PyTorch `SeriesEncoder` class: nn.Linear per frame, then torch.nn.LSTM | GRU | RNN over packed sequences. */
+export function seriesEncoderPython(py: PythonWriter, s: SeriesEncoderConfig, t: TextEncoderConfig): void {
+  const out = (line: string) => py.line(line);
+  const D = t.bidirectional ? 2 : 1;
+  const H = t.hiddenSize;
+  const cell = CELLS[t.cell].naming;
+  out('class SeriesEncoder(nn.Module):');
+  out(`    """Linear(${s.frameSize} -> ${t.embeddingSize}) per frame -> ${cell.torchModule}(${t.numLayers} layer${t.numLayers > 1 ? 's' : ''}${t.bidirectional ? ', bidirectional' : ''}) over packed ragged sequences.`);
+  out('');
+  out(`    Returns the final hidden state of the last layer at each row's last real frame,`);
+  out(`    [N, ${D * H}]${D === 2 ? ' (forward state, then reverse state)' : ''}, and the packed outputs.`);
+  out('    """');
+  out('');
+  out('    def __init__(self):');
+  out('        super().__init__()');
+  out(`        self.input = nn.Linear(${s.frameSize}, ${t.embeddingSize})`);
+  out(
+    `        self.rnn = ${cell.torchModule}(${t.embeddingSize}, ${H}, num_layers=${t.numLayers}, batch_first=True, bidirectional=${t.bidirectional ? 'True' : 'False'}, dropout=${t.numLayers > 1 ? t.dropout : 0}${cell.torchArgs})`,
+  );
+  out('');
+  out('    def forward(self, frames, lengths, state=None):');
+  out('        x = self.input(frames)  # [N, T, E]');
+  out('        packed = pack_padded_sequence(x, lengths.to("cpu", torch.int64), batch_first=True, enforce_sorted=False)');
+  out('        outputs, final = self.rnn(packed, state)');
+  out(`        h_n = ${t.cell === 'lstm' ? 'final[0]' : 'final'}  # [layers * directions, N, H]`);
+  out(`        feature = ${D === 2 ? 'torch.cat([h_n[-2], h_n[-1]], dim=1)' : 'h_n[-1]'}`);
+  out('        return feature, outputs');
+  out('');
+  out('');
 }
