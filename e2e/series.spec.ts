@@ -1,7 +1,8 @@
 // Time series from the UI: choose the Sines generator in the Data panel, train a small
 // LSTM for about 200 steps, evaluate the validation split, and check that the forecast
 // beats the naive "repeat the last value" forecast; the forecast plots list their values
-// and the Inspect panel labels the steps t=1…T.
+// and the Inspect panel labels the steps t=1…T. Then a CSV import with two bad rows.
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { progressStep, watchErrors } from './helpers.ts';
 
@@ -51,5 +52,27 @@ test('Sines: trained from the Data panel, the forecast beats the naive one on va
   await expect(page.getByTestId('span-token').first()).toHaveText('t=1');
   await expect(page.getByTestId('span-token')).toHaveCount(24);
   await expect(page.getByTestId('prediction')).toContainText('Forecast:');
+  check();
+});
+
+test('a CSV with a sequence column imports; its bad rows are reported by file and row, the rest trains', async ({ page }) => {
+  const { check } = watchErrors(page);
+  await page.goto(`/?${MODEL}&epochs=2`);
+  await page.getByTestId('dataset-source-series').check();
+  await page.getByTestId('series-horizon').fill('4');
+  await page.getByTestId('series-import-input').setInputFiles(join(import.meta.dirname, 'fixtures', 'series', 'waves.csv'));
+  await expect(page.getByTestId('dataset-name')).toContainText('waves.csv (series, k = 4)', { timeout: 60_000 });
+  await expect(page.getByTestId('rows-kept')).toHaveText('58');
+  await expect(page.getByTestId('rows-skipped')).toHaveText('2');
+  const rows = page.getByTestId('report-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute('data-row', '12');
+  await expect(rows.nth(0)).toContainText('has "n/a" at step 3, which is not a number');
+  await expect(rows.nth(1)).toHaveAttribute('data-row', '32');
+  await expect(rows.nth(1)).toContainText('is empty');
+  await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 120_000 });
   check();
 });

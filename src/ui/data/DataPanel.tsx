@@ -7,7 +7,7 @@ import { useContext, useState } from 'react';
 import { PanelActive } from '../charts/useLive.ts';
 import type { QuestionKind } from '../../data/shapes.ts';
 import { QUESTION_KINDS } from '../../state/for-ui.ts';
-import { buildDataset } from '../../state/data-controller.ts';
+import { buildDataset, importSeriesFiles } from '../../state/data-controller.ts';
 import { DATA_SOURCES, type DataSettings, type DataSource } from '../../state/settings.ts';
 import { useStore } from '../../state/store.ts';
 import { ClassHistogram } from './ClassHistogram.tsx';
@@ -22,7 +22,7 @@ import '../data/data.css';
 import { ImportFlow } from './ImportFlow.tsx';
 import type { ImportFailure } from '../../state/import-controller.ts';
 import { CluesForm, MemoryForm } from './MemoryForm.tsx';
-import { SeriesForm, SeriesPreview } from '../series/SeriesForm.tsx';
+import { SeriesForm, SeriesImportForm, SeriesPreview } from '../series/SeriesForm.tsx';
 import '../series/series.css';
 
 const LABELS: Record<DataSource, string> = {
@@ -112,7 +112,16 @@ export function DataPanel() {
       {source === 'openmoji' && <OpenMojiForm value={settings.openMoji} onChange={(o) => update({ openMoji: { task: o.task, text: o.text ?? 'tags' } })} onLoad={() => buildDataset(true)} busy={busy} />}
       {source === 'clues' && <CluesForm value={settings.clues} onChange={(clues) => update({ clues })} onGenerate={() => buildDataset(true)} busy={busy} />}
       {source === 'memory' && <MemoryForm value={settings.memory} onChange={(memory) => update({ memory })} onGenerate={() => buildDataset(true)} busy={busy} />}
-      {source === 'series' && <SeriesForm value={settings.series} onChange={(series) => update({ series })} onGenerate={() => buildDataset(true)} busy={busy} />}
+      {source === 'series' && (
+        <>
+          <SeriesForm value={settings.series} onChange={(series) => update({ series })} onGenerate={() => buildDataset(true)} busy={busy} />
+          <SeriesImportForm
+            horizon={settings.series.horizon}
+            busy={busy}
+            onImport={(files, column, targetColumn) => void importSeriesFiles(files, { horizon: settings.series.horizon, column, targetColumn, split: settings.preparation.split })}
+          />
+        </>
+      )}
       {source === 'import' && <ImportFlow imageSize={settings.preparation.imageSize} onError={setImportError} />}
       <div className="data-status">
         {busy && <p data-testid="data-busy">Preparing the dataset…</p>}

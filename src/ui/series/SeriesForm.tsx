@@ -1,5 +1,6 @@
 // Options of the built-in series (Sines with regime changes, Remember the spike), and a
 // preview of a few generated windows with what follows them.
+import { useState } from 'react';
 import type { PreparedDataset } from '../../data/types.ts';
 import type { SeriesSettings } from '../../state/settings.ts';
 import { NumberField, SelectField } from '../common/fields.tsx';
@@ -69,5 +70,50 @@ export function SeriesPreview({ dataset, count = 4 }: { dataset: PreparedDataset
         })}
       </div>
     </section>
+  );
+}
+
+/**
+ * The user's series: one CSV / TSV / JSONL with a column holding a sequence per row, or
+ * one CSV per series. The target is the last k values (k from the form above) or a named
+ * column. Bad rows and files are listed in the validation report below.
+ */
+export function SeriesImportForm({ horizon, onImport, busy }: { horizon: number; onImport: (files: File[], column: string, targetColumn: string) => void; busy: boolean }) {
+  const [column, setColumn] = useState('');
+  const [target, setTarget] = useState('');
+  return (
+    <fieldset data-testid="series-import">
+      <legend>Your series</legend>
+      <p className="data-note">
+        One CSV, TSV or JSONL file with a column that holds a whole sequence per row — a JSON array (<code>[1, 2.5, 3]</code>, or <code>[[1, 2], [3, 4]]</code> for several values per
+        step) or numbers separated by spaces, semicolons or commas — or several CSV files with one series each (one number per line). The target is the last {horizon} values of each
+        sequence, or the values in a target column.
+      </p>
+      <div className="data-row">
+        <label className="field">
+          <span className="field-label">Sequence column</span>
+          <input type="text" value={column} placeholder="found by itself" onChange={(e) => setColumn(e.target.value)} data-testid="series-import-column" />
+        </label>
+        <label className="field">
+          <span className="field-label">Target column</span>
+          <input type="text" value={target} placeholder={`last ${horizon} values`} onChange={(e) => setTarget(e.target.value)} data-testid="series-import-target" />
+        </label>
+        <label className="field">
+          <span className="field-label">Files</span>
+          <input
+            type="file"
+            multiple
+            accept=".csv,.tsv,.tab,.jsonl,.ndjson"
+            disabled={busy}
+            data-testid="series-import-input"
+            onChange={(e) => {
+              const files = Array.from(e.target.files ?? []);
+              if (files.length) onImport(files, column, target);
+              e.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+    </fieldset>
   );
 }
