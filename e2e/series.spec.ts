@@ -1,7 +1,8 @@
 // Time series from the UI: choose the Sines generator in the Data panel, train a small
 // LSTM for about 200 steps, evaluate the validation split, and check that the forecast
 // beats the naive "repeat the last value" forecast; the forecast plots list their values
-// and the Inspect panel labels the steps t=1…T. Then a CSV import with two bad rows.
+// and the Inspect panel labels the steps t=1…T. Then a CSV import with two bad rows, whose
+// trained model is exported to ONNX and checked in ONNX Runtime Web in the page.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { progressStep, watchErrors } from './helpers.ts';
@@ -74,5 +75,10 @@ test('a CSV with a sequence column imports; its bad rows are reported by file an
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 120_000 });
+  // The trained series model exported to ONNX and run by ONNX Runtime Web in the page.
+  await page.getByRole('tab', { name: 'Export', exact: true }).click();
+  await page.getByTestId('verify-onnx').click();
+  await expect(page.getByTestId('verify-result')).toContainText('within 0.0001', { timeout: 120_000 });
+  console.log(`ONNX check: ${await page.getByTestId('verify-result').textContent()}`);
   check();
 });
