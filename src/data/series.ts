@@ -151,6 +151,10 @@ export const SPIKE_PRESET = {
   learningRate: 0.01,
   clipNorm: 1,
   batchSize: 32,
+  /** 1000 windows, 700 for training: 22 steps per epoch, 10 epochs = 220 steps. */
+  count: 1000,
+  horizon: 8,
+  epochs: 10,
 } as const;
 
 export const SERIES_TITLES: Record<SeriesGenerator, string> = { sines: 'Sines with regime changes', spike: 'Remember the spike' };
