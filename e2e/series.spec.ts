@@ -75,6 +75,13 @@ test('a CSV with a sequence column imports; its bad rows are reported by file an
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 120_000 });
+  // A reload brings the imported series back (saved whole, like an import) with the session.
+  await expect(page.getByTestId('session-saved')).toHaveAttribute('data-saved-step', String(await progressStep(page)), { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByTestId('session-notice')).toContainText('Session restored from', { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Data', exact: true }).click();
+  await expect(page.getByTestId('dataset-name')).toContainText('waves.csv (series, k = 4)');
+  await expect(page.getByTestId('rows-skipped')).toHaveText('2');
   // The trained series model exported to ONNX and run by ONNX Runtime Web in the page.
   await page.getByRole('tab', { name: 'Export', exact: true }).click();
   await page.getByTestId('verify-onnx').click();

@@ -218,5 +218,5 @@ export function importSeries(files: readonly SeriesFile[], o: SeriesImportOption
   const kept = into.windows.length;
   const report: ValidationReport = { issues: into.issues, rowsSeen: Math.max(into.rowsSeen, kept), rowsKept: kept, rowsSkipped: Math.max(into.rowsSeen, kept) - kept };
   if (kept < 2) return { dataset: null, report, name };
-  return { dataset: seriesDataset(into.windows, { name: `${name} (series, k = ${into.horizon})`, frameSize: into.frameSize!, split: o.split, report }), report, name };
+  return { dataset: seriesDataset(into.windows, { name: `${name} (series, k = ${into.horizon})`, frameSize: into.frameSize!, split: o.split, report, origin: 'files' }), report, name };
 }

@@ -57,7 +57,7 @@ function stats(indices: Int32Array, lengths: Int32Array): PerSplitStats {
  * [N, k] as regression of width k, split by `split` (no stratification), and the
  * training split's mean/std of the frames (per feature) and of the targets.
  */
-export function seriesDataset(windows: readonly SeriesWindow[], options: { name: string; frameSize: number; split: SplitConfig; report: ValidationReport }): PreparedDataset {
+export function seriesDataset(windows: readonly SeriesWindow[], options: { name: string; frameSize: number; split: SplitConfig; report: ValidationReport; origin?: 'files' }): PreparedDataset {
   const N = windows.length;
   if (N === 0) throw new Error(`${options.name}: no series to train on`);
   const F = options.frameSize;
@@ -98,7 +98,7 @@ export function seriesDataset(windows: readonly SeriesWindow[], options: { name:
     lengths,
     hasText: new Uint8Array(N).fill(1),
     targets: { kind: 'regression', values, mean: ys.mean, std: ys.std, width: k },
-    series: { frames, length: T, frameSize: F, mean, std },
+    series: { frames, length: T, frameSize: F, mean, std, ...(options.origin ? { origin: options.origin } : {}) },
     splits,
     stats: { train: stats(splits.train, lengths), validation: stats(splits.validation, lengths), test: stats(splits.test, lengths) },
     texts: new Array<string | null>(N).fill(null),

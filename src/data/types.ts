@@ -144,6 +144,8 @@ export interface SeriesInput {
   /** Per-feature mean and std (population) of the training split's real frames, for standardising. */
   mean: number[];
   std: number[];
+  /** 'files' when read from the user's files (a saved session keeps them whole); absent for a generator. */
+  origin?: 'files';
 }
 
 export interface PerSplitStats {

@@ -84,6 +84,16 @@ export async function importSeriesFiles(files: readonly File[], options: SeriesI
   runBuild({ source: 'series-files', files: read, options }, 'series');
 }
 
+/**
+ * Puts back a series dataset read from the user's files (a saved session): shown under
+ * "Time series", and the generator settings count as built so they do not replace it.
+ */
+export function restoreSeriesImport(dataset: PreparedDataset): void {
+  lastBuilt = JSON.stringify(useStore.getState().dataSettings);
+  ++buildSeq;
+  useStore.getState().datasetReady(dataset, 'series');
+}
+
 function runBuild(request: WorkerBuildRequest, source: DataSource): void {
   const store = useStore.getState();
   const seq = ++buildSeq;
