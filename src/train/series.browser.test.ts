@@ -64,6 +64,27 @@ describe('series model on WebGPU', () => {
     });
   });
 
+  // Measured: the ends of epochs 1 and 2 still allocate (88 → 115 → 124 buffers with these
+  // sizes; epoch ends run the validation pass and the last, smaller batch); from then on a
+  // whole epoch allocates nothing. The text models' test sees no allocation from epoch 2:
+  // why the series model's second epoch end allocates 9 more was not found yet.
+  it('allocates no new GPU buffers in an epoch once two epochs have run', async () => {
+    const gpu = await gpuPromise;
+    const data = generateSeries({ count: 60, length: 12, horizon: 3, seed: 6 });
+    const t = new Trainer(gpu, data, seriesModel(data, 'gru', { embeddingSize: 4, hiddenSize: 8 }), defaultTrainConfig({ batchSize: 8, epochs: 4, readbackEvery: 3 }), () => {});
+    const seen: number[] = [];
+    for (let k = 0; k < 2 * t.stepsPerEpoch + 1; k++) {
+      await t.stepOnce();
+      seen.push(gpu.pool.created);
+    }
+    const created = gpu.pool.created;
+    for (let k = 0; k < t.stepsPerEpoch; k++) await t.stepOnce();
+    console.log(`buffers created after each step (${t.stepsPerEpoch} per epoch): ${seen.join(' ')}, then ${gpu.pool.created}`);
+    expect(gpu.pool.created).toBe(created);
+    t.dispose();
+    t.model.dispose();
+  });
+
   it('Sines: an LSTM forecasts 8 steps at under half the naive RMSE within 300 steps', async () => {
     const data = generateSeries({ generator: 'sines', count: 1000, length: 48, horizon: 8, seed: 1 });
     const r = await trainFor(data, 'lstm', 300, { embeddingSize: 8, hiddenSize: 16, lr: 0.01, clipNorm: 1 });

@@ -154,7 +154,7 @@ export function InspectPanel(props: InspectPanelProps) {
             </select>
           </label>
           <span className="gs-muted">
-            Rows are the {H} units, columns the {L} tokens. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
+            Rows are the {H} units, columns the {L} {modelConfig.series ? 'time steps' : 'tokens'}. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
           </span>
         </div>
         <TokenStrip tokens={tokens.slice(0, L)} span={span} onSpan={setSpan} />
