@@ -2,7 +2,8 @@
 // LSTM for about 200 steps, evaluate the validation split, and check that the forecast
 // beats the naive "repeat the last value" forecast; the forecast plots list their values
 // and the Inspect panel labels the steps t=1…T. Then a CSV import with two bad rows, whose
-// trained model is exported to ONNX and checked in ONNX Runtime Web in the page.
+// trained model is exported to ONNX and checked in ONNX Runtime Web in the page; and the
+// "Why gates?" demo's LSTM step.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { progressStep, watchErrors } from './helpers.ts';
@@ -90,7 +91,7 @@ test('a CSV with a sequence column imports; its bad rows are reported by file an
   check();
 });
 
-test('the "Why LSTM? (numbers)" demo: the LSTM carries the spike across 100 steps', async ({ page }) => {
+test('the "Why gates?" demo (Why LSTM? with numbers): the LSTM carries the spike across 100 steps', async ({ page }) => {
   test.setTimeout(300_000);
   const { check } = watchErrors(page);
   await page.goto('/');

@@ -148,7 +148,7 @@ export function DataPanel() {
           {!error?.report && <ValidationReportView report={shown.report} name={shown.name} />}
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
-          <TextLengthHistogram dataset={shown} />
+          {!shown.series && <TextLengthHistogram dataset={shown} />}
           {shown.series ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
         </>
       )}

@@ -111,7 +111,7 @@ export const DEMOS: Record<DemoId, Demo> = {
   },
   'why-lstm-series': {
     id: 'why-lstm-series',
-    title: 'Why LSTM? (numbers)',
+    title: 'Why gates?',
     steps: [
       {
         text: `Each series is noise with one spike (±2 to ±4) in its first four steps; after ${SPIKE_PRESET.length} steps the model must forecast the next ${SPIKE_PRESET.horizon} values, which sit at half the spike’s height — one number to carry across the whole window.`,
