@@ -15,6 +15,7 @@ try {
   const { exportTestConfig, exportTestData, exportTestFeatures, randomWeights } = await load('/src/export/export.support.ts');
   const { bundleSamples } = await load('/src/export/reference-output.ts');
   const { pytorchBundle } = await load('/src/export/pytorch.ts');
+  const { seriesExportConfig, seriesExportData } = await load('/src/export/series-export.support.ts');
 
   const cases = [
     { fusion: 'late', cell: 'lstm' },
@@ -49,6 +50,23 @@ try {
     const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3, 4, 5, 6, 7], features);
     const name = [config.task, k.fusion, k.peephole ? 'lstm-peephole' : k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '') + (config.image.batchNorm ? '-bn' : '')].join('_');
     const bytes = pytorchBundle({ config, weights, samples, vocabulary: data.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
+    writeFileSync(join(outDir, `${name}.zip`), bytes);
+    console.log(`${name}.zip  ${bytes.length} bytes`);
+  }
+  // Series models (frames → Linear → recurrent stack → k values), ragged lengths, F = 2.
+  const seriesCases = [
+    { cell: 'lstm', layers: 1, bidirectional: false },
+    { cell: 'gru', layers: 2, bidirectional: true },
+    { cell: 'rnn_tanh', layers: 1, bidirectional: false },
+  ];
+  const seriesData = seriesExportData(7);
+  for (const k of seriesCases) {
+    const config = seriesExportConfig(seriesData, k.cell, k.layers, k.bidirectional);
+    const weights = randomWeights(config, 21);
+    const samples = await bundleSamples(cpu, config, weights, seriesData, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const name = ['series', k.cell, `${k.layers}l`, k.bidirectional ? 'bi' : 'uni'].join('_');
+    const t = seriesData.targets;
+    const bytes = pytorchBundle({ config, weights, samples, targetScale: { mean: t.mean, std: t.std }, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
     writeFileSync(join(outDir, `${name}.zip`), bytes);
     console.log(`${name}.zip  ${bytes.length} bytes`);
   }

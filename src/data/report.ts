@@ -41,6 +41,7 @@ export const ISSUE_CODES = {
   'encrypted-zip': { severity: 'error', meaning: 'a zip is password-protected; it cannot be opened' },
   'nested-zip': { severity: 'warning', meaning: 'a zip inside the import (or inside another zip) was opened, one level deep' },
   'unsupported-compression': { severity: 'error', meaning: 'zip entries use a compression method other than Deflate or Store (e.g. bzip2, LZMA)' },
+  'bad-series': { severity: 'error', meaning: 'a time series cannot be read: a value that is not a number, an empty or ragged sequence, too short for the forecast horizon, or longer than the stated limit' },
   'image-too-large': { severity: 'error', meaning: 'the image header declares more pixels than the stated limit; not decoded' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 

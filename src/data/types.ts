@@ -112,8 +112,11 @@ export interface Splits {
 export type EncodedTargets =
   | { kind: 'classification'; classes: string[]; labels: Int32Array /* [N] */ }
   | { kind: 'multilabel'; classes: string[]; labels: Float32Array /* [N, C] of 0/1 */ }
-  /** Raw values; mean and std (population) of the training split, for standardising. */
-  | { kind: 'regression'; values: Float32Array /* [N] */; mean: number; std: number }
+  /**
+   * Raw values [N, width] (width 1 when absent; forecasting k steps ahead has width k);
+   * mean and std (population, over every value of the training split), for standardising.
+   */
+  | { kind: 'regression'; values: Float32Array /* [N, width] */; mean: number; std: number; width?: number }
   | {
       kind: 'captioning';
       vocab: Vocabulary;
@@ -125,6 +128,25 @@ export type EncodedTargets =
       /** Caption text per example for BLEU references. */
       references: string[];
     };
+
+/**
+ * Numeric frames as the sequence input (time series now; audio frames later): each
+ * example is `length` frames of `frameSize` floats, raw units. The series encoder reads
+ * them instead of token ids (see src/models/series-encoder.ts).
+ */
+export interface SeriesInput {
+  /** [N, length, frameSize], row-major; steps past an example's length are 0. */
+  frames: Float32Array;
+  /** Frame slots per example (T). */
+  length: number;
+  /** Floats per frame (F; 1 for a univariate series). */
+  frameSize: number;
+  /** Per-feature mean and std (population) of the training split's real frames, for standardising. */
+  mean: number[];
+  std: number[];
+  /** 'files' when read from the user's files (a saved session keeps them whole); absent for a generator. */
+  origin?: 'files';
+}
 
 export interface PerSplitStats {
   count: number;
@@ -168,6 +190,12 @@ export interface PreparedDataset {
   ids: string[];
   tags: (Record<string, string> | undefined)[];
   report: ValidationReport;
+  /**
+   * Numeric frame sequences replacing the token ids as the recurrent input; `lengths`
+   * then counts real frames, `hasText` is 1 for every example with a series and
+   * `tokens` is all <pad> (the step views index steps the same way for both).
+   */
+  series?: SeriesInput;
   /**
    * Best accuracy one modality alone can reach, per question kind (`tags.kind`), where
    * the generator knows it exactly (Shapes & Questions: KindInfo.chance); else absent.

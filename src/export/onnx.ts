@@ -16,6 +16,10 @@
 //                                         `fusion.missing_image` vector replaces its feature)
 //   tokens         i32 [batch, time]      token ids, padded with anything in [0, V)
 //   lengths        i32 [batch]            real tokens per row, ≤ time
+//   frames         f32 [batch, time, F]   series models instead of tokens: numeric frames,
+//                                         standardised per feature ((x − mean)/std of the
+//                                         training split), zeros past each row's length;
+//                                         with `lengths` (1 ≤ length ≤ time), no text_present
 //   text_present   f32 [batch]            1 = the row has a text, 0 = missing. A row with
 //                                         text_present 0 or length 0 is read as one <unk>
 //                                         token, as GateScope does, and (for strategies that
@@ -23,7 +27,7 @@
 // Outputs:
 //   logits         f32 [batch, C]         classification / multilabel
 //   probabilities  f32 [batch, C]         softmax (classification) or sigmoid (multilabel)
-//   value          f32 [batch, 1]         regression, standardised as GateScope trains it
+//   value          f32 [batch, k]         regression (k = 1, or the forecast horizon), standardised as GateScope trains it
 //   value_in_target_units f32 [batch, 1]  value · std + mean (when the export is given them)
 // Captioning exports the image encoder and the teacher-forced decoder:
 //   inputs  image, tokens (the caption prefix: <bos> w₁ … w_k, padded), lengths (k + 1)
@@ -41,6 +45,8 @@ import { modelSpecs } from '../models/model.ts';
 import { imageEncoderOnnx, imageFeatureActivation } from '../models/image-encoder.ts';
 import type { ParamSpec } from '../models/params.ts';
 import { textEncoderOnnx } from '../models/text-encoder.ts';
+import { SERIES_ENCODER, seriesEncoderOnnx } from '../models/series-encoder.ts';
+import { standardisedFrames } from '../data/series.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
@@ -85,7 +91,10 @@ export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = 
     }
     if (!captioning) inputs.push({ name: 'image_present', type: 'float32', shape: ['batch'], description: '1 where the row has an image, 0 where it is missing' });
   }
-  if (uses.text) {
+  if (uses.text && c.series) {
+    inputs.push({ name: 'frames', type: 'float32', shape: ['batch', 'time', c.series.frameSize], description: 'numeric frames, standardised per feature with the training split’s mean and std; zeros past each row’s length' });
+    inputs.push({ name: 'lengths', type: 'int32', shape: ['batch'], description: 'real frames per row (1 ≤ length ≤ time)' });
+  } else if (uses.text) {
     inputs.push({
       name: 'tokens',
       type: 'int32',
@@ -107,8 +116,8 @@ export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = 
       outputs.push({ name: 'probabilities', type: 'float32', shape: ['batch', C], description: 'sigmoid of the logits, per label' });
       break;
     case 'regression':
-      outputs.push({ name: 'value', type: 'float32', shape: ['batch', 1], description: 'prediction, standardised ((y − mean)/std) as GateScope trains it' });
-      if (options.targetScale) outputs.push({ name: 'value_in_target_units', type: 'float32', shape: ['batch', 1], description: `value · ${options.targetScale.std} + ${options.targetScale.mean}` });
+      outputs.push({ name: 'value', type: 'float32', shape: ['batch', C], description: C > 1 ? `the next ${C} values, standardised ((y − mean)/std) as GateScope trains them` : 'prediction, standardised ((y − mean)/std) as GateScope trains it' });
+      if (options.targetScale) outputs.push({ name: 'value_in_target_units', type: 'float32', shape: ['batch', C], description: `value · ${options.targetScale.std} + ${options.targetScale.mean}` });
       break;
     case 'captioning':
       outputs.push({ name: 'logits', type: 'float32', shape: ['batch', 'time', C], description: 'scores of the token after each prefix position' });
@@ -285,7 +294,7 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
   let tokens = '';
   let lengths = '';
   let textPresent = '';
-  if (uses.text) {
+  if (uses.text && !c.series) {
     // Missing text (text_present 0 or length 0) → one <unk> token, as the batch builder does.
     const hasText = g.node(
       'And',
@@ -305,6 +314,8 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
     graph: g,
     image: () => v,
     text: (cond, substituted) => {
+      // A series row always has its frames: nothing to substitute (as in MultimodalModel.forward).
+      if (c.series) return seriesEncoderOnnx(g, c.series, c.text, SERIES_ENCODER, 'frames', 'lengths').feature;
       const u = textEncoderOnnx(g, c.text, 'text_encoder', tokens, lengths, cond).feature;
       return substituted ? substitute(u, textPresent, 'fusion.missing_text') : u;
     },
@@ -362,6 +373,10 @@ export function onnxFeeds(config: ModelConfig, data: PreparedDataset, indices: A
     }
     feeds.tokens = { type: 'int32', data: tokens, dims: [B, L] };
     feeds.lengths = { type: 'int32', data: lengths, dims: [B] };
+  } else if (uses.text && c.series) {
+    if (!data.series || data.series.frameSize !== c.series.frameSize) throw new Error(`ONNX feeds: the model reads frames of ${c.series.frameSize} values but the dataset has ${data.series ? data.series.frameSize : 'no series'}`);
+    feeds.frames = { type: 'float32', data: standardisedFrames(data, indices), dims: [B, data.series.length, c.series.frameSize] };
+    feeds.lengths = { type: 'int32', data: Int32Array.from({ length: B }, (_, k) => data.lengths[indices[k]]), dims: [B] };
   } else if (uses.text) {
     const T = data.maxLength;
     const tokens = new Int32Array(B * T);

@@ -40,6 +40,15 @@ export interface TextEncoderConfig {
   peephole?: boolean;
 }
 
+/**
+ * A model whose recurrent input is numeric frames instead of token ids (time series; see
+ * series-encoder.ts): each frame of `frameSize` floats is projected by one Linear to
+ * `text.embeddingSize`, then the same recurrent stack as the text encoder runs.
+ */
+export interface SeriesEncoderConfig {
+  frameSize: number;
+}
+
 export interface ImageEncoderConfig {
   /**
    * cnn: (conv3×3 → ReLU → maxpool 2×2) per entry of `channels`, then Linear → ReLU;
@@ -94,7 +103,9 @@ export interface ModelConfig {
   head: HeadConfig;
   /** Width of the projected features mixed by the gated fusion. */
   fusionSize: number;
-  /** Classes (classification, multilabel), 1 (regression) or the caption vocabulary size. */
+  /** Present when the recurrent input is numeric frames (series datasets) instead of tokens. */
+  series?: SeriesEncoderConfig;
+  /** Classes (classification, multilabel), 1 (regression; k when forecasting k steps) or the caption vocabulary size. */
   outputSize: number;
   /** Captioning only: the decoder uses `text` (cell, sizes) with the caption vocabulary. */
   caption: CaptionConfig;

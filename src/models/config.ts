@@ -5,7 +5,7 @@ import type { CellKind } from '../ops/recurrent.ts';
 import { FUSION_KINDS } from './fusion/index.ts';
 import type { CnnPooling, FusionKind, ImageEncoderConfig, ModelConfig } from './config-types.ts';
 
-export type { CaptionConfig, CnnPooling, FusionKind, HeadConfig, ImageEncoderConfig, ImageEncoderKind, ModelConfig, TextEncoderConfig } from './config-types.ts';
+export type { SeriesEncoderConfig, CaptionConfig, CnnPooling, FusionKind, HeadConfig, ImageEncoderConfig, ImageEncoderKind, ModelConfig, TextEncoderConfig } from './config-types.ts';
 export { FUSION_KINDS };
 export const CNN_POOLINGS: readonly CnnPooling[] = ['flatten', 'max'];
 
@@ -48,7 +48,7 @@ export function validateModelConfig(c: ModelConfig): string[] {
   if (!FUSION_KINDS.includes(c.fusion)) problems.push(`Unknown fusion strategy "${c.fusion}".`);
   if (!CELL_KINDS.includes(c.text.cell)) problems.push(`Unknown recurrent cell "${c.text.cell}".`);
   // The vocabulary only matters to a model that reads tokens (an image-only model has none).
-  if (c.task === 'captioning' || fusionUses(c.fusion).text) int(c.text.vocabSize, 5, 1_000_000, 'Vocabulary size');
+  if (c.task === 'captioning' || (fusionUses(c.fusion).text && !c.series)) int(c.text.vocabSize, 5, 1_000_000, 'Vocabulary size');
   int(c.text.embeddingSize, 1, 4096, 'Embedding size');
   int(c.text.hiddenSize, 1, 4096, 'Hidden size');
   int(c.text.numLayers, 1, 8, 'Number of layers');
@@ -79,7 +79,12 @@ export function validateModelConfig(c: ModelConfig): string[] {
   } else {
     problems.push(`Unknown image encoder "${c.image.encoder as string}".`);
   }
-  if (c.task === 'regression' && c.outputSize !== 1) problems.push('Regression predicts one number: the output size must be 1.');
+  if (c.task === 'regression' && c.outputSize !== 1 && !c.series) problems.push('Regression predicts one number: the output size must be 1.');
+  if (c.series) {
+    int(c.series.frameSize, 1, 4096, 'Values per series frame');
+    if (c.fusion !== 'text') problems.push(`A series model reads one sequence of numbers: it uses the sequence-only model (fusion "text"), not "${c.fusion}".`);
+    if (c.task !== 'regression') problems.push('A series model forecasts numbers: its task is regression.');
+  }
   if ((c.task === 'classification' || c.task === 'multilabel') && c.outputSize < 2 && c.task === 'classification') {
     problems.push('Classification needs at least 2 classes.');
   }

@@ -24,7 +24,7 @@ export function datasetModalities(dataset: PreparedDataset): { images: boolean; 
  */
 export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset, features: FeatureInfo | null): ModelConfig {
   const t = dataset.targets;
-  const outputSize = t.kind === 'classification' || t.kind === 'multilabel' ? t.classes.length : t.kind === 'regression' ? 1 : t.vocab.tokens.length;
+  const outputSize = t.kind === 'classification' || t.kind === 'multilabel' ? t.classes.length : t.kind === 'regression' ? (t.width ?? 1) : t.vocab.tokens.length;
   const vocabSize = t.kind === 'captioning' ? t.vocab.tokens.length : dataset.vocab.tokens.length;
   return {
     ...model,
@@ -32,6 +32,7 @@ export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset,
     text: { ...model.text, vocabSize },
     image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
     outputSize,
+    series: dataset.series ? { frameSize: dataset.series.frameSize } : undefined,
   };
 }
 
@@ -47,6 +48,10 @@ export function fittingFusion(model: ModelConfig, dataset: PreparedDataset): { f
     const fusion = model.caption.conditioning;
     const how = fusion === 'init' ? 'through its initial state' : 'at every step';
     return { fusion, reason: `Captioning feeds the image to the caption decoder, so the model now uses "${fusion}" conditioning (the image ${how}).` };
+  }
+  if (dataset.series) {
+    if (model.fusion === 'text') return null;
+    return { fusion: 'text', reason: 'This dataset is numeric series with no images, so the model now reads the series alone (fusion "text": the series encoder, then the head).' };
   }
   const has = datasetModalities(dataset);
   const uses = fusionUses(model.fusion);
@@ -75,7 +80,7 @@ export function datasetProblems(model: ModelConfig, dataset: PreparedDataset): s
   const problems: string[] = [];
   if (uses.text && !has.text) {
     problems.push(`This dataset has images but no text; choose the image-only model (fusion "image")${has.images ? ' or a captioning task' : ''}.`);
-  } else if (uses.text && dataset.vocab.tokens.length <= specials) {
+  } else if (uses.text && !dataset.series && dataset.vocab.tokens.length <= specials) {
     problems.push(
       `No ${dataset.vocab.level === 'char' ? 'character' : 'word'} of the training texts is frequent enough to enter the vocabulary: lower the minimum token frequency in the preparation settings.`,
     );

@@ -20,6 +20,7 @@ import { encodeImage, imageEncoderSpecs, imageFeatureActivation } from './image-
 import { allocateParams, countParameters, linear, linearSpecs, Params, specTensor, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
 import { textWidth } from './fusion/types.ts';
+import { encodeSeries, SERIES_ENCODER, seriesEncoderSpecs } from './series-encoder.ts';
 
 /** What a batch carries into the model; tensors live on the model's backend. */
 export interface ModelBatch {
@@ -38,7 +39,7 @@ export interface ModelBatch {
 export type BatchTarget =
   | { kind: 'classification'; labels: Tensor /* i32 [B] */ }
   | { kind: 'multilabel'; targets: Tensor /* f32 [B, C] of 0/1 */ }
-  | { kind: 'regression'; values: Tensor /* f32 [B, 1], standardised */ }
+  | { kind: 'regression'; values: Tensor /* f32 [B, k], standardised (k = 1, or the forecast horizon) */ }
   | {
       kind: 'captioning';
       /** Decoder inputs: <bos> w₁ … w_n (ids [B, L], lengths n + 1). */
@@ -50,7 +51,7 @@ export type BatchTarget =
     };
 
 export interface ForwardResult {
-  /** Logits [B, C] / standardised value [B, 1] / caption logits [B·L, V]. */
+  /** Logits [B, C] / standardised values [B, k] / caption logits [B·L, V]. */
   output: Tensor;
   /** The text encoder's (or caption decoder's) run, for gate capture and gradient views. */
   text: TextEncoding | null;
@@ -85,7 +86,8 @@ export function modelSpecs(c: ModelConfig): ParamSpec[] {
   const uses = fusionUses(c.fusion);
   const fusion = FUSIONS[c.fusion];
   if (uses.image) specs.push(...imageEncoderSpecs(c.image));
-  if (uses.text) specs.push(...textEncoderSpecs(TEXT, c.text, c.text.vocabSize, fusion.extraTextInput(c)));
+  if (uses.text && c.series) specs.push(...seriesEncoderSpecs(SERIES_ENCODER, c.series, c.text));
+  else if (uses.text) specs.push(...textEncoderSpecs(TEXT, c.text, c.text.vocabSize, fusion.extraTextInput(c)));
   const zero = { kind: 'constant' as const, value: 0 };
   if (uses.image) specs.push({ name: 'fusion.missing_image', shape: [c.image.featureSize], init: zero });
   if (uses.text) specs.push({ name: 'fusion.missing_text', shape: [textWidth(c)], init: zero });
@@ -144,7 +146,8 @@ export function modelCost(c: ModelConfig, batchSize: number, textLength: number)
   }
   // Fusion and head layers: one multiply-add per weight.
   const parameters = parameterCount(c);
-  const counted = new Set(['image_encoder', 'text_encoder', 'decoder']);
+  if (c.series) macs += c.series.frameSize * c.text.embeddingSize * textLength;
+  const counted = new Set(['image_encoder', 'text_encoder', SERIES_ENCODER, 'decoder']);
   for (const s of modelSpecs(c)) {
     if (s.shape.length === 2 && !counted.has(s.name.split('.')[0])) macs += s.shape[0] * s.shape[1];
   }
@@ -210,7 +213,10 @@ export class MultimodalModel {
       },
       text: (conditioning: TextConditioning, substitute: boolean) => {
         if (!batch.text) throw new Error(`fusion "${c.fusion}" needs text but the batch has none`);
-        text = encodeText(params, TEXT, c.text, batch.text, conditioning, options);
+        if (c.series) {
+          if (!batch.text.frames) throw new Error('this series model needs numeric frames but the batch has token ids only');
+          text = encodeSeries(params, SERIES_ENCODER, c.text, { frames: batch.text.frames, lengths: batch.text.lengths }, options);
+        } else text = encodeText(params, TEXT, c.text, batch.text, conditioning, options);
         return substitute ? substituteMissing(text.feature, batch.textMissing, params.get('fusion.missing_text')) : text.feature;
       },
       head: (prefix, x) => applyHead(params, prefix, x, c, options.training, options.seed + 17),

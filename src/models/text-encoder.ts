@@ -87,6 +87,11 @@ export interface TextInput {
   hostTokens: Int32Array;
   /** Real steps per example, each in [1, T]. */
   lengths: Int32Array;
+  /**
+   * f32 [B, T, F] standardised numeric frames (series datasets): a model with a series
+   * encoder reads these instead of the ids, which are then all <pad> and only index steps.
+   */
+  frames?: Tensor;
 }
 
 export function recurrentConfig(t: TextEncoderConfig, inputSize: number): RecurrentConfig {
@@ -114,8 +119,24 @@ export function encodeText(
   conditioning: TextConditioning,
   options: { training: boolean; seed: number },
 ): TextEncoding {
-  const T = input.tokens.shape[1];
   const embedded = embedding(params.get(`${prefix}.embedding.weight`), input.tokens, input.hostTokens);
+  return encodeSteps(params, prefix, t, embedded, input.lengths, conditioning, options);
+}
+
+/**
+ * The recurrent stack of the encoder named `prefix` over per-step inputs x [B, T, E]
+ * (token embeddings, or projected series frames: see series-encoder.ts).
+ */
+export function encodeSteps(
+  params: Params,
+  prefix: string,
+  t: TextEncoderConfig,
+  embedded: Tensor,
+  lengths: Int32Array,
+  conditioning: TextConditioning,
+  options: { training: boolean; seed: number },
+): TextEncoding {
+  const T = embedded.shape[1];
   let x = embedded;
   if (conditioning.extraInput) x = concat([embedded, expand(conditioning.extraInput, 1, T)]);
   const recurrentOptions: RecurrentOptions = {
@@ -125,7 +146,7 @@ export function encodeText(
     training: options.training,
     seed: options.seed,
   };
-  const result = recurrent(x, input.lengths, recurrentParamsOf(params, prefix, t), recurrentConfig(t, x.shape[2]), recurrentOptions);
+  const result = recurrent(x, lengths, recurrentParamsOf(params, prefix, t), recurrentConfig(t, x.shape[2]), recurrentOptions);
   const D = t.bidirectional ? 2 : 1;
   const last = (t.numLayers - 1) * D;
   const feature = D === 2 ? concat([result.hN[last], result.hN[last + 1]]) : result.hN[last];
@@ -160,17 +181,25 @@ export interface OnnxTextEncoding {
  * ragged batches) → Transpose / Reshape.
  */
 export function textEncoderOnnx(g: OnnxGraph, t: TextEncoderConfig, prefix: string, tokens: string, lengths: string, cond: OnnxTextConditioning): OnnxTextEncoding {
+  const embedded = g.node('Gather', [g.param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
+  return stepsEncoderOnnx(g, t, prefix, embedded, tokens, lengths, cond);
+}
+
+/**
+ * The recurrent stack of the encoder named `prefix` over per-step inputs `embedded`
+ * [batch, time, E] as ONNX nodes; `shaped` is any tensor whose dims 0–1 are [batch, time].
+ */
+export function stepsEncoderOnnx(g: OnnxGraph, t: TextEncoderConfig, prefix: string, embedded: string, shaped: string, lengths: string, cond: OnnxTextConditioning): OnnxTextEncoding {
   const D = t.bidirectional ? 2 : 1;
   const H = t.hiddenSize;
   const G = CELLS[t.cell].gates;
   const E = t.embeddingSize;
-  const embedded = g.node('Gather', [g.param(`${prefix}.embedding.weight`), tokens], `${prefix}.embedded`, { axis: 0 }); // [batch, time, E]
   let x = g.node('Transpose', [embedded], `${prefix}.embedded_tbe`, { perm: [1, 0, 2] }); // [time, batch, E]
   let inSize = E;
   if (cond.extra) {
     const F = cond.extraSize!;
     // [1, batch, F] expanded over time: Expand broadcasts it with [time, 1, 1].
-    const time = g.node('Slice', [g.node('Shape', [tokens], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
+    const time = g.node('Slice', [g.node('Shape', [shaped], `${prefix}.tokens_shape`), g.ints([1]), g.ints([2])], `${prefix}.time`);
     const shape = g.node('Concat', [time, g.ints([1, 1])], `${prefix}.expand_shape`, { axis: 0 });
     const v1 = g.node('Unsqueeze', [cond.extra, g.ints([0])], `${prefix}.extra_1bf`);
     const vt = g.node('Expand', [v1, shape], `${prefix}.extra_tbf`);

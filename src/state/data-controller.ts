@@ -12,7 +12,8 @@ import type { ColumnMapping } from '../data/manifest.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { DatasetClient, SupersededError, type LoadSummary, type PickedFile, type WorkerBuildRequest } from './dataset-client.ts';
 import { DatasetError } from './datasets.ts';
-import type { DataSettings } from './settings.ts';
+import type { DataSettings, DataSource } from './settings.ts';
+import type { SeriesImportOptions } from '../data/series-import.ts';
 import { useStore } from './store.ts';
 
 const client = new DatasetClient();
@@ -56,17 +57,46 @@ export function buildDataset(force = false): void {
     request = { source: 'import', preparation: settings.preparation };
     lastBuilt = key;
   } else {
-    request = settings.source === 'memory' ? { source: 'memory', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
+    request =
+      settings.source === 'memory' ? { source: 'memory', settings } : settings.source === 'series' ? { source: 'series', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
     lastBuilt = key;
   }
   const source = settings.source;
   // Refused before the worker generates or prepares anything: too many pictures at this size.
   const tooBig = datasetSizeProblem(request);
-  const seq = ++buildSeq;
   if (tooBig) {
+    ++buildSeq;
     store.datasetFailed({ message: tooBig, report: null, reportName: null });
     return;
   }
+  runBuild(request, source);
+}
+
+/**
+ * Reads the user's time-series files in the page and builds a series dataset from them
+ * in the dataset worker (src/data/series-import.ts); bad rows and files end up in its
+ * validation report. The Data panel's "Time series" source shows it.
+ */
+export async function importSeriesFiles(files: readonly File[], options: SeriesImportOptions): Promise<void> {
+  const read = await Promise.all(files.map(async (f) => ({ name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  // The generator settings stay as they are: only a change of them replaces the import.
+  lastBuilt = JSON.stringify(useStore.getState().dataSettings);
+  runBuild({ source: 'series-files', files: read, options }, 'series');
+}
+
+/**
+ * Puts back a series dataset read from the user's files (a saved session): shown under
+ * "Time series", and the generator settings count as built so they do not replace it.
+ */
+export function restoreSeriesImport(dataset: PreparedDataset): void {
+  lastBuilt = JSON.stringify(useStore.getState().dataSettings);
+  ++buildSeq;
+  useStore.getState().datasetReady(dataset, 'series');
+}
+
+function runBuild(request: WorkerBuildRequest, source: DataSource): void {
+  const store = useStore.getState();
+  const seq = ++buildSeq;
   store.datasetBuilding();
   client.build(request, (p) => useStore.getState().setDataProgress(p)).then(
     ({ dataset, spare }) => {
@@ -93,6 +123,7 @@ let importedRows = 0;
 
 /** Why the dataset of `request` would not fit in memory (pictures × image size), or null. */
 function datasetSizeProblem(request: WorkerBuildRequest): string | null {
+  if (request.source === 'series-files') return null; // no pictures
   const size = request.source === 'import' ? request.preparation.imageSize : request.settings.preparation.imageSize;
   if (request.source === 'shapes') return datasetMemoryProblem('Shapes & Questions', request.settings.shapes.count, size, 'the number of examples');
   if (request.source === 'clues') return datasetMemoryProblem('Complementary clues', request.settings.clues.count, size, 'the number of examples');

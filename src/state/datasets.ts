@@ -3,6 +3,8 @@
 // worker (dataset.worker.ts), and in tests on the main thread.
 import { generateClues } from '../data/clues.ts';
 import { generateLongMemory } from '../data/long-memory.ts';
+import { generateSeries } from '../data/series.ts';
+import { importSeries, type SeriesFile, type SeriesImportOptions } from '../data/series-import.ts';
 import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
 import { emptyReport } from '../data/report.ts';
@@ -22,6 +24,9 @@ export interface ImportedExamples {
 export type DatasetRequest =
   | { source: 'shapes' | 'openmoji' | 'clues'; settings: DataSettings; openMojiBaseUrl: string }
   | { source: 'memory'; settings: DataSettings }
+  | { source: 'series'; settings: DataSettings }
+  /** The user's time-series files (read in the page, parsed here). */
+  | { source: 'series-files'; files: SeriesFile[]; options: SeriesImportOptions }
   | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
 
 /**
@@ -61,6 +66,17 @@ export class DatasetBuilder {
       const m = request.settings.memory;
       onProgress({ what: 'the long-memory task', stage: `generating ${count(m.count)} sequences of ${m.length} tokens`, step: 1, steps: 1 });
       return generateLongMemory({ count: m.count, length: m.length, seed: m.seed });
+    }
+    if (request.source === 'series') {
+      const o = request.settings.series;
+      onProgress({ what: 'the series task', stage: `generating ${count(o.count)} series of ${o.length + o.horizon} steps`, step: 1, steps: 1 });
+      return generateSeries(o);
+    }
+    if (request.source === 'series-files') {
+      onProgress({ what: 'your series', stage: `reading ${count(request.files.length)} file${request.files.length === 1 ? '' : 's'}`, step: 1, steps: 1 });
+      const r = importSeries(request.files, request.options);
+      if (!r.dataset) throw new DatasetError(`Nothing to train on: fewer than 2 series of ${r.name} could be read. The validation report says why each row or file was skipped.`, r.report, r.name);
+      return r.dataset;
     }
     if (request.source === 'import') {
       onProgress({ what: `your data (${request.imported.name})`, stage: preparingStage(request.imported.examples.length), step: 1, steps: 1 });

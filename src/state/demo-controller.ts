@@ -3,6 +3,7 @@
 // controller, the training controller, the compare runner and the store's actions.
 import { WHY_CLIP_PRESET, WHY_LSTM_PRESET } from '../data/long-memory.ts';
 import { WHY_FUSE_PRESET } from '../data/shapes.ts';
+import { SERIES_DEFAULTS, SPIKE_PRESET } from '../data/series.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { buildDataset, datasetSettled } from './data-controller.ts';
 import { compareRunner, compareRuns } from './compare-runner.ts';
@@ -12,7 +13,7 @@ import { useStore } from './store.ts';
 import { training } from './training.ts';
 
 /** The demos' presets, whose numbers the demo steps quote. */
-export { WHY_CLIP_PRESET, WHY_FUSE_PRESET, WHY_LSTM_PRESET };
+export { SPIKE_PRESET, WHY_CLIP_PRESET, WHY_FUSE_PRESET, WHY_LSTM_PRESET };
 
 /** Text-only model of the "Why LSTM?" demo with the given cell. */
 function whyLstmSetup(cell: CellKind) {
@@ -20,6 +21,21 @@ function whyLstmSetup(cell: CellKind) {
   const model = defaultModelSettings();
   model.fusion = 'text';
   model.text = { ...model.text, cell, embeddingSize: p.embeddingSize, hiddenSize: p.hiddenSize, numLayers: 1, bidirectional: false, dropout: 0, forgetBias: p.forgetBias };
+  model.head = { hiddenSize: 0, dropout: 0 };
+  const train = defaultTrainSettings();
+  train.optimizer = { kind: 'adam', lr: p.learningRate };
+  train.clipNorm = p.clipNorm;
+  train.batchSize = p.batchSize;
+  train.epochs = p.epochs;
+  return { model, train };
+}
+
+/** Series model of the spike story ("Why LSTM?" with numbers) with the given cell. */
+function spikeSetup(cell: CellKind) {
+  const p = SPIKE_PRESET;
+  const model = defaultModelSettings();
+  model.fusion = 'text';
+  model.text = { ...model.text, cell, embeddingSize: p.embeddingSize, hiddenSize: p.hiddenSize, numLayers: 1, bidirectional: false, dropout: 0, forgetBias: p.forgetBias, identityInit: 0 };
   model.head = { hiddenSize: 0, dropout: 0 };
   const train = defaultTrainSettings();
   train.optimizer = { kind: 'adam', lr: p.learningRate };
@@ -51,13 +67,15 @@ function memoryData(d: DataSettings, length: number) {
 }
 
 /** The dataset a demo step loads: the long-memory task at a length, or the "Why fuse?" questions. */
-export type DemoData = { kind: 'memory'; length: number } | { kind: 'why-fuse' };
+export type DemoData = { kind: 'memory'; length: number } | { kind: 'why-fuse' } | { kind: 'spike' };
 
 /** What a demo step sets up; each field is optional. */
 export interface DemoSetup {
   data?: DemoData;
   /** The "Why LSTM?" model and training with this cell. */
   cell?: CellKind;
+  /** The spike story's series model and training with this cell. */
+  seriesCell?: CellKind;
   /** The "Why fuse?" model and training. */
   fuse?: boolean;
   /** The "Why clip?" model and training, with or without clipping. */
@@ -73,12 +91,18 @@ export async function applyDemoSetup(options: DemoSetup): Promise<void> {
   if (options.data) {
     const next = structuredClone(store.dataSettings);
     if (options.data.kind === 'memory') memoryData(next, options.data.length);
+    else if (options.data.kind === 'spike') spikeData(next);
     else whyFuseData(next);
     store.setDataSettings(next);
     buildDataset();
   }
   if (options.cell) {
     const setup = whyLstmSetup(options.cell);
+    store.setModel(setup.model);
+    store.setTrain(setup.train);
+  }
+  if (options.seriesCell) {
+    const setup = spikeSetup(options.seriesCell);
     store.setModel(setup.model);
     store.setTrain(setup.train);
   }
@@ -98,6 +122,13 @@ export async function applyDemoSetup(options: DemoSetup): Promise<void> {
     if (useStore.getState().runStatus !== 'idle' || training.isStale()) await training.newSession();
     await training.train();
   }
+}
+
+/** Remember the spike, at the story's length. */
+function spikeData(d: DataSettings) {
+  const p = SPIKE_PRESET;
+  d.source = 'series';
+  d.series = { ...SERIES_DEFAULTS, generator: 'spike', count: p.count, length: p.length, horizon: p.horizon, seed: 1 };
 }
 
 /** Shapes & Questions with the "Why fuse?" colour questions. */

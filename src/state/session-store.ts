@@ -13,7 +13,7 @@ import type { Checkpoint } from '../export/checkpoint.ts';
 import { compareDataset, datasetReference, type DatasetReference } from '../export/checkpoint.ts';
 import { clearSession, createAutosave, loadSession, SessionStorageError, type Autosave, type SessionInput, type SessionSnapshot } from '../export/persistence.ts';
 import type { PreparedDataset } from '../data/types.ts';
-import { buildDataset, datasetSettled } from './data-controller.ts';
+import { buildDataset, datasetSettled, restoreSeriesImport } from './data-controller.ts';
 import { compareLive } from './live.ts';
 import type { Setup } from './settings.ts';
 import type { CompareRun } from './slices/compare.ts';
@@ -75,7 +75,8 @@ async function snapshotInput(): Promise<SessionInput | null> {
   const saved: SavedSetup = { setup: { ...spec.setup, train }, features: spec.features };
   return {
     setup: saved,
-    dataset: spec.datasetSource === 'import' ? { source: 'import', name: spec.dataset.name, prepared: spec.dataset } : { source: 'generated', reference: referenceOf(spec.dataset) },
+    // The user's files (an import, or series read from files) are saved whole; a generated dataset by reference.
+    dataset: spec.datasetSource === 'import' || spec.dataset.series?.origin === 'files' ? { source: 'import', name: spec.dataset.name, prepared: spec.dataset } : { source: 'generated', reference: referenceOf(spec.dataset) },
     features: spec.featureValues,
     model: spec.model,
     train: spec.train,
@@ -98,7 +99,8 @@ async function apply(snapshot: SessionSnapshot): Promise<void> {
   store.setDataSettings(setup.data);
   store.setModel(setup.model);
   store.setTrain(setup.train);
-  if (snapshot.dataset?.source === 'import') store.datasetReady(snapshot.dataset.prepared, 'import');
+  if (snapshot.dataset?.source === 'import' && snapshot.dataset.prepared.series?.origin === 'files') restoreSeriesImport(snapshot.dataset.prepared);
+  else if (snapshot.dataset?.source === 'import') store.datasetReady(snapshot.dataset.prepared, 'import');
   else buildDataset();
   if (!(await datasetSettled())) throw new Error(`its dataset could not be rebuilt (${useStore.getState().dataError?.message ?? 'no dataset'})`);
   const after = useStore.getState();

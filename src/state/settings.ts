@@ -8,12 +8,13 @@ import type { SplitConfig, TokenizerConfig } from '../data/types.ts';
 import { DEFAULT_SPLIT } from '../data/prepare.ts';
 import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
 import { LONG_MEMORY_DEFAULTS } from '../data/long-memory.ts';
+import { SERIES_DEFAULTS, type SeriesOptions } from '../data/series.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
 import { defaultTrainConfig, type TrainConfig } from '../train/config.ts';
 
 /** Where the dataset comes from: the built-ins, the user's files, or one of the teaching tasks. */
-export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory';
-export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory'];
+export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory' | 'series';
+export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory', 'series'];
 
 export interface ShapesSettings {
   count: number;
@@ -43,6 +44,9 @@ export interface CluesSettings {
   seed: number;
 }
 
+/** Options of the built-in series (Sines, Spike): see src/data/series.ts. */
+export type SeriesSettings = SeriesOptions;
+
 /** How raw examples become model input (ignored by the long-memory task, which is built prepared). */
 export interface PreparationSettings {
   imageSize: number;
@@ -56,6 +60,7 @@ export interface DataSettings {
   openMoji: Required<OpenMojiOptions>;
   memory: MemorySettings;
   clues: CluesSettings;
+  series: SeriesSettings;
   preparation: PreparationSettings;
 }
 
@@ -73,6 +78,7 @@ export function defaultDataSettings(): DataSettings {
     openMoji: { task: 'group', text: 'tags' },
     memory: { count: LONG_MEMORY_DEFAULTS.count, length: LONG_MEMORY_DEFAULTS.length, seed: LONG_MEMORY_DEFAULTS.seed },
     clues: { count: 1800, seed: 1 },
+    series: { ...SERIES_DEFAULTS },
     preparation: { imageSize: 32, tokenizer: { ...DEFAULT_TOKENIZER }, split: { ...DEFAULT_SPLIT } },
   };
 }

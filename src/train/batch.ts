@@ -6,6 +6,7 @@
 import type { Backend } from '../backend/backend.ts';
 import { UNK, type PreparedDataset } from '../data/types.ts';
 import { Random } from '../random.ts';
+import { standardisedFrames } from '../data/series.ts';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
 import type { BatchTarget, ModelBatch } from '../models/model.ts';
 
@@ -28,6 +29,8 @@ export interface HostBatch {
   lengths: Int32Array | null;
   textMissing: Float32Array | null;
   T: number;
+  /** Standardised series frames [B, T, F] (series datasets), else null. */
+  frames: Float32Array | null;
 }
 
 /** Gathers host arrays for the examples at `indices`. */
@@ -98,8 +101,10 @@ function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLi
       }
     }
   }
+  const frames = uses.text && data.series ? standardisedFrames(data, indices) : null;
   return {
     size: B,
+    frames,
     pixels,
     pixelShape,
     imageMissing: imageMissing.some((m) => m > 0) ? imageMissing : null,
@@ -117,7 +122,12 @@ export function makeBatch(backend: Backend, data: PreparedDataset, config: Model
   const pixels = host.pixels ? backend.fromArray(host.pixels, host.pixelShape, 'f32', 'batch.pixels') : null;
   const text =
     host.tokens && host.lengths
-      ? { tokens: backend.fromArray(host.tokens, [B, host.T], 'i32', 'batch.tokens'), hostTokens: host.tokens, lengths: host.lengths }
+      ? {
+          tokens: backend.fromArray(host.tokens, [B, host.T], 'i32', 'batch.tokens'),
+          hostTokens: host.tokens,
+          lengths: host.lengths,
+          frames: host.frames ? backend.fromArray(host.frames, [B, host.T, data.series!.frameSize], 'f32', 'batch.frames') : undefined,
+        }
       : null;
   return { size: B, pixels, imageMissing: host.imageMissing, text, textMissing: host.textMissing, target: makeTarget(backend, data, indices) };
 }
@@ -138,9 +148,10 @@ function makeTarget(backend: Backend, data: PreparedDataset, indices: ArrayLike<
       return { kind: 'multilabel', targets: backend.fromArray(y, [B, C], 'f32', 'batch.targets') };
     }
     case 'regression': {
-      const y = new Float32Array(B);
-      for (let k = 0; k < B; k++) y[k] = (t.values[indices[k]] - t.mean) / (t.std || 1);
-      return { kind: 'regression', values: backend.fromArray(y, [B, 1], 'f32', 'batch.values') };
+      const W = t.width ?? 1;
+      const y = new Float32Array(B * W);
+      for (let k = 0; k < B; k++) for (let j = 0; j < W; j++) y[k * W + j] = (t.values[indices[k] * W + j] - t.mean) / (t.std || 1);
+      return { kind: 'regression', values: backend.fromArray(y, [B, W], 'f32', 'batch.values') };
     }
     case 'captioning': {
       const Lfull = t.tokens.length / data.size; // <bos> … <eos> <pad>…

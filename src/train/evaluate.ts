@@ -9,6 +9,8 @@ import { scope, type Tensor } from '../tensor.ts';
 import { classificationReport, argmaxRows, type ClassificationReport } from '../metrics/classification.ts';
 import { macroAuc, rocCurve, rocOneVsRest, type RocCurve } from '../metrics/roc.ts';
 import { regressionReport, type RegressionReport } from '../metrics/regression.ts';
+import { forecastReport, type ForecastReport } from '../metrics/forecast.ts';
+import { naiveForecast } from '../data/series.ts';
 import { multilabelReport, type MultilabelReport } from '../metrics/multilabel.ts';
 import { corpusBleu, exactMatch, type BleuReport } from '../metrics/caption.ts';
 import { taskLoss, type MultimodalModel } from '../models/model.ts';
@@ -30,13 +32,18 @@ export interface EvalResult {
   loss: number;
   /** Dataset indices evaluated, in order. */
   indices: Int32Array;
-  /** Predicted class per example (classification), or the prediction in target units (regression). */
+  /** Predicted class per example (classification), or the prediction in target units (regression; [count, k] when forecasting k steps). */
   predictions: Float32Array;
   /** Softmax / sigmoid probabilities [count, C] (classification, multilabel). */
   probabilities: Float32Array | null;
   classification?: ClassificationReport & { roc: RocCurve[]; auc: number };
   multilabel?: MultilabelReport;
   regression?: RegressionReport;
+  /**
+   * Series datasets: the model's forecast scored per horizon step, and the naive forecast
+   * "repeat the last input value" scored the same way (the baseline to beat).
+   */
+  forecast?: { model: ForecastReport; naive: ForecastReport; naivePredictions: Float32Array; horizon: number };
   captions?: { bleu: BleuReport; exactMatch: number; samples: CaptionSample[] };
 }
 
@@ -84,7 +91,8 @@ export async function evaluate(
   const targets = data.targets;
   const C = targets.kind === 'classification' || targets.kind === 'multilabel' ? targets.classes.length : 0;
   const probabilities = C ? new Float32Array(n * C) : null;
-  const predictions = new Float32Array(n);
+  const W = targets.kind === 'regression' ? (targets.width ?? 1) : 1;
+  const predictions = new Float32Array(n * W);
   for (let start = 0; start < n; start += options.batchSize) {
     const rows = indices.subarray(start, Math.min(n, start + options.batchSize));
     const pending = noGrad(() =>
@@ -106,7 +114,7 @@ export async function evaluate(
     } else if (targets.kind === 'multilabel') {
       probabilities!.set(scoreValues as Float32Array, start * C);
     } else if (targets.kind === 'regression') {
-      for (let k = 0; k < rows.length; k++) predictions[start + k] = scoreValues[k] * (targets.std || 1) + targets.mean;
+      for (let k = 0; k < rows.length * W; k++) predictions[start * W + k] = scoreValues[k] * (targets.std || 1) + targets.mean;
     }
   }
   const result: EvalResult = { split, count: n, loss: n ? lossSum / n : NaN, indices, predictions, probabilities };
@@ -120,7 +128,13 @@ export async function evaluate(
     indices.forEach((i, k) => truth.set(targets.labels.subarray(i * C, (i + 1) * C), k * C));
     result.multilabel = multilabelReport(probabilities!, truth, targets.classes);
   } else if (targets.kind === 'regression') {
-    result.regression = regressionReport(predictions, Float32Array.from(indices, (i) => targets.values[i]));
+    const truth = new Float32Array(n * W);
+    indices.forEach((i, k) => truth.set(targets.values.subarray(i * W, (i + 1) * W), k * W));
+    result.regression = regressionReport(predictions, truth);
+    if (data.series) {
+      const naivePredictions = naiveForecast(data, indices);
+      result.forecast = { model: forecastReport(predictions, truth, W), naive: forecastReport(naivePredictions, truth, W), naivePredictions, horizon: W };
+    }
   } else {
     const m = Math.min(n, options.captionExamples ?? 64);
     const sep = targets.vocab.level === 'char' ? '' : ' ';

@@ -32,6 +32,7 @@ function batchFor(model: MultimodalModel, data: PreparedDataset, target: Inspect
     const batch = makeBatch(backend, data, model.config, [target.example], { features });
     return { batch, tokens: batch.text?.hostTokens ?? null, length: batch.text?.lengths[0] ?? 0 };
   }
+  if (data.series) throw new Error('a series model reads numbers, not typed text: inspect one of the dataset\'s series instead');
   const imageExample = target.imageExample;
   const base = imageExample ?? 0;
   if (imageExample !== null && !(imageExample >= 0 && imageExample < data.size)) throw new Error(`no example ${imageExample} (the dataset has ${data.size})`);
@@ -103,7 +104,8 @@ export async function inspect(
         if (max > 0) for (let p = 0; p < saliency.length; p++) saliency[p] /= max;
       }
     }
-    const tokens = first.tokens ? Array.from(first.tokens.subarray(0, first.length), (id) => data.vocab.tokens[id] ?? '<unk>') : [];
+    // Series steps are labelled by time (t=1…T), tokens by their word.
+    const tokens = first.tokens ? Array.from(first.tokens.subarray(0, first.length), (id, k) => (data.series ? `t=${k + 1}` : (data.vocab.tokens[id] ?? '<unk>'))) : [];
     let prediction: Inspection['prediction'];
     const targets = data.targets;
     if (targets.kind === 'classification') {
@@ -111,7 +113,8 @@ export async function inspect(
     } else if (targets.kind === 'multilabel') {
       prediction = { kind: 'classes', classes: targets.classes, probabilities: Array.from(outputValues, (v) => 1 / (1 + Math.exp(-v))) };
     } else if (targets.kind === 'regression') {
-      prediction = { kind: 'value', value: outputValues[0] * (targets.std || 1) + targets.mean };
+      const values = Array.from(outputValues, (v) => v * (targets.std || 1) + targets.mean);
+      prediction = { kind: 'value', value: values[0], values: (targets.width ?? 1) > 1 ? values : undefined };
     } else {
       const generated = await greedyDecode(model, first.pixels!);
       prediction = { kind: 'caption', text: captionText(generated[0], targets.vocab.tokens, targets.vocab.level === 'char' ? '' : ' ') };
@@ -161,7 +164,7 @@ export async function scanUnits(model: MultimodalModel, data: PreparedDataset, r
           for (const u of request.units) sum += values[t * H + u];
           perToken.push(request.units.length ? sum / request.units.length : 0);
         }
-        const tokens = Array.from(handle.tokens.subarray(k * T, k * T + L), (id) => data.vocab.tokens[id] ?? '<unk>');
+        const tokens = Array.from(handle.tokens.subarray(k * T, k * T + L), (id, t) => (data.series ? `t=${t + 1}` : (data.vocab.tokens[id] ?? '<unk>')));
         examples.push({ index: rows[k], tokens, values: perToken });
       });
     } finally {

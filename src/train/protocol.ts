@@ -24,7 +24,7 @@ export interface Inspection {
   /** Gate traces per layer·direction (see GateTrace). Empty for image-only models. */
   traces: GateTrace[];
   /** Class probabilities, the predicted value, or a generated caption. */
-  prediction: { kind: 'classes'; classes: string[]; probabilities: number[] } | { kind: 'value'; value: number } | { kind: 'caption'; text: string };
+  prediction: { kind: 'classes'; classes: string[]; probabilities: number[] } | { kind: 'value'; value: number; /** Every predicted value when forecasting k steps (value is the first). */ values?: number[] } | { kind: 'caption'; text: string };
   /** |∂score/∂pixel| max over channels, [S·S] row-major, normalised to [0, 1]; null without an image. */
   saliency: Float32Array | null;
   imageSize: number;

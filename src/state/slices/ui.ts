@@ -6,7 +6,7 @@ import type { TabId } from '../url.ts';
 import type { Store } from '../store.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type DemoId = 'why-lstm' | 'why-fuse' | 'why-clip';
+export type DemoId = 'why-lstm' | 'why-fuse' | 'why-clip' | 'why-lstm-series';
 
 /** What the page found out about WebGPU before the worker reported its backend. */
 export interface BackendProbe {

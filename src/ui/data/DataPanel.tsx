@@ -7,7 +7,7 @@ import { useContext, useState } from 'react';
 import { PanelActive } from '../charts/useLive.ts';
 import type { QuestionKind } from '../../data/shapes.ts';
 import { QUESTION_KINDS } from '../../state/for-ui.ts';
-import { buildDataset } from '../../state/data-controller.ts';
+import { buildDataset, importSeriesFiles } from '../../state/data-controller.ts';
 import { DATA_SOURCES, type DataSettings, type DataSource } from '../../state/settings.ts';
 import { useStore } from '../../state/store.ts';
 import { ClassHistogram } from './ClassHistogram.tsx';
@@ -22,6 +22,8 @@ import '../data/data.css';
 import { ImportFlow } from './ImportFlow.tsx';
 import type { ImportFailure } from '../../state/import-controller.ts';
 import { CluesForm, MemoryForm } from './MemoryForm.tsx';
+import { SeriesForm, SeriesImportForm, SeriesPreview } from '../series/SeriesForm.tsx';
+import '../series/series.css';
 
 const LABELS: Record<DataSource, string> = {
   shapes: 'Shapes & Questions (built in)',
@@ -29,6 +31,7 @@ const LABELS: Record<DataSource, string> = {
   import: 'Your own files',
   clues: 'Complementary clues (built in)',
   memory: 'Remember the first word (text only)',
+  series: 'Time series (built in)',
 };
 
 function SourceChooser({ value, onChange }: { value: DataSource; onChange: (s: DataSource) => void }) {
@@ -99,7 +102,7 @@ export function DataPanel() {
           update({ source: s });
         }}
       />
-      {source !== 'memory' && <PreparationSettings value={settings.preparation} onChange={(preparation) => update({ preparation })} />}
+      {source !== 'memory' && source !== 'series' && <PreparationSettings value={settings.preparation} onChange={(preparation) => update({ preparation })} />}
       {source === 'shapes' && (
         <>
           <ShapesForm value={settings.shapes} onChange={(shapes) => update({ shapes: { ...settings.shapes, ...shapes } })} onGenerate={() => buildDataset(true)} busy={busy} />
@@ -109,6 +112,16 @@ export function DataPanel() {
       {source === 'openmoji' && <OpenMojiForm value={settings.openMoji} onChange={(o) => update({ openMoji: { task: o.task, text: o.text ?? 'tags' } })} onLoad={() => buildDataset(true)} busy={busy} />}
       {source === 'clues' && <CluesForm value={settings.clues} onChange={(clues) => update({ clues })} onGenerate={() => buildDataset(true)} busy={busy} />}
       {source === 'memory' && <MemoryForm value={settings.memory} onChange={(memory) => update({ memory })} onGenerate={() => buildDataset(true)} busy={busy} />}
+      {source === 'series' && (
+        <>
+          <SeriesForm value={settings.series} onChange={(series) => update({ series })} onGenerate={() => buildDataset(true)} busy={busy} />
+          <SeriesImportForm
+            horizon={settings.series.horizon}
+            busy={busy}
+            onImport={(files, column, targetColumn) => void importSeriesFiles(files, { horizon: settings.series.horizon, column, targetColumn, split: settings.preparation.split })}
+          />
+        </>
+      )}
       {source === 'import' && <ImportFlow imageSize={settings.preparation.imageSize} onError={setImportError} />}
       <div className="data-status">
         {busy && <p data-testid="data-busy">Preparing the dataset…</p>}
@@ -135,8 +148,8 @@ export function DataPanel() {
           {!error?.report && <ValidationReportView report={shown.report} name={shown.name} />}
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
-          <TextLengthHistogram dataset={shown} />
-          <PreviewGallery dataset={shown} />
+          {!shown.series && <TextLengthHistogram dataset={shown} />}
+          {shown.series ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
         </>
       )}
     </div>

@@ -28,8 +28,10 @@ export function targetText(d: PreparedDataset, i: number): string {
       return t.classes[t.labels[i]];
     case 'multilabel':
       return t.classes.filter((_, c) => t.labels[i * t.classes.length + c] === 1).join(', ');
-    case 'regression':
-      return String(t.values[i]);
+    case 'regression': {
+      const k = t.width ?? 1;
+      return k === 1 ? String(t.values[i]) : Array.from(t.values.subarray(i * k, (i + 1) * k), (v) => v.toFixed(3)).join(', ');
+    }
     case 'captioning':
       return t.references[i];
   }

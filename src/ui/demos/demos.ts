@@ -1,7 +1,7 @@
 // The guided demos. Each is a short list of steps, one sentence each; a step's action
 // drives the real app (settings, training, compare queue) through the demo controller
 // (state/demo-controller.ts) and shows a panel.
-import { applyDemoSetup, queueDemoComparison, WHY_CLIP_PRESET, WHY_FUSE_PRESET, WHY_LSTM_PRESET } from '../../state/demo-controller.ts';
+import { applyDemoSetup, queueDemoComparison, SPIKE_PRESET, WHY_CLIP_PRESET, WHY_FUSE_PRESET, WHY_LSTM_PRESET } from '../../state/demo-controller.ts';
 import type { DemoId } from '../../state/slices/ui.ts';
 import type { TabId } from '../../state/url.ts';
 
@@ -106,6 +106,38 @@ export const DEMOS: Record<DemoId, Demo> = {
         text: `Now clip the gradient to norm ${WHY_CLIP_PRESET.clipNorm} and change nothing else: the norms before clipping still reach about 10², but no single step can be larger than the clipped one, and the same model learns the task (about 100 % within ${WHY_CLIP_PRESET.epochs} epochs).`,
         tab: 'train',
         action: { label: 'Train with clipping', run: () => applyDemoSetup({ data: memoryData(WHY_CLIP_PRESET.length), clip: true, train: true }) },
+      },
+    ],
+  },
+  'why-lstm-series': {
+    id: 'why-lstm-series',
+    title: 'Why gates?',
+    steps: [
+      {
+        text: `Each series is noise with one spike (±2 to ±4) in its first four steps; after ${SPIKE_PRESET.length} steps the model must forecast the next ${SPIKE_PRESET.horizon} values, which sit at half the spike’s height — one number to carry across the whole window.`,
+        tab: 'data',
+        action: { label: 'Load the series', run: () => applyDemoSetup({ data: { kind: 'spike' }, seriesCell: 'rnn_tanh' }) },
+      },
+      {
+        text: 'Train a plain RNN: its loss stays where predicting 0 would leave it, because the gradient from the forecast fades long before it reaches the spike.',
+        tab: 'train',
+        action: { label: 'Train the RNN', run: () => applyDemoSetup({ data: { kind: 'spike' }, seriesCell: 'rnn_tanh', train: true }) },
+      },
+      {
+        text: `Now an LSTM with the same data and seed, its forget gate starting at σ(${SPIKE_PRESET.forgetBias}) ≈ 0.99: the cell state holds the spike, and the loss falls within a few epochs. The Evaluate panel then plots its forecasts next to the naive one.`,
+        tab: 'train',
+        action: { label: 'Train the LSTM', run: () => applyDemoSetup({ data: { kind: 'spike' }, seriesCell: 'lstm', train: true }) },
+      },
+      {
+        text: 'Queue RNN, LSTM and GRU one after another: the gated cells forecast the level, the RNN does not (README, “Time series”).',
+        tab: 'compare',
+        action: {
+          label: 'Compare RNN, LSTM, GRU',
+          run: async () => {
+            await applyDemoSetup({ data: { kind: 'spike' }, seriesCell: 'lstm' });
+            await queueDemoComparison('cell', ['rnn_tanh', 'lstm', 'gru'], SPIKE_PRESET.epochs);
+          },
+        },
       },
     ],
   },

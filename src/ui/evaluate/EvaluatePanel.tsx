@@ -14,6 +14,8 @@ import { formatValue } from '../inspect/traces.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { ExampleCards, type ExampleCard } from './ExampleCards.tsx';
 import { RegressionScatter } from './RegressionScatter.tsx';
+import { ForecastView } from '../series/ForecastView.tsx';
+import '../series/series.css';
 import { RocChart, aucText } from './RocChart.tsx';
 import '../inspect/inspect.css';
 import './evaluate.css';
@@ -64,6 +66,7 @@ function Results(props: EvaluatePanelProps & { result: EvalResult }) {
   const { result, dataset, onInspectExample } = props;
   if (result.classification && dataset.targets.kind === 'classification') return <ClassificationResults {...props} />;
   if (result.multilabel) return <MultilabelResults result={result} />;
+  if (result.forecast) return <ForecastView dataset={dataset} result={result} onInspectExample={onInspectExample} />;
   if (result.regression) {
     return <RegressionScatter dataset={dataset} indices={result.indices} predictions={result.predictions} report={result.regression} onInspectExample={onInspectExample} />;
   }

@@ -53,7 +53,8 @@ function defaultExample(d: PreparedDataset): number {
 export function InspectPanel(props: InspectPanelProps) {
   const { api, dataset, modelConfig, weightsVersion } = props;
   const uses = fusionUses(modelConfig.fusion);
-  const usesText = uses.text && modelConfig.task !== 'captioning';
+  // Own text can be typed for a text encoder only (a series model reads numbers).
+  const usesText = uses.text && modelConfig.task !== 'captioning' && !modelConfig.series;
   const usesImage = uses.image || modelConfig.task === 'captioning';
   const saliencyAvailable = usesImage && modelConfig.image.encoder !== 'features' && modelConfig.task !== 'captioning';
 
@@ -153,7 +154,7 @@ export function InspectPanel(props: InspectPanelProps) {
             </select>
           </label>
           <span className="gs-muted">
-            Rows are the {H} units, columns the {L} tokens. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
+            Rows are the {H} units, columns the {L} {modelConfig.series ? 'time steps' : 'tokens'}. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
           </span>
         </div>
         <TokenStrip tokens={tokens.slice(0, L)} span={span} onSpan={setSpan} />

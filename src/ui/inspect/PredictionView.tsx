@@ -58,11 +58,25 @@ export function PredictionView({ prediction, dataset, example }: PredictionViewP
     return (
       <div className="gs-prediction" data-testid="prediction">
         <p>
-          Predicted value: <b>{formatValue(prediction.value, 3)}</b>
-          {truth !== null && (
+          {prediction.values ? (
             <>
-              {' '}
-              · true: <b>{formatValue(Number(truth), 3)}</b>
+              Forecast: <b>{prediction.values.map((v) => formatValue(v, 3)).join(', ')}</b>
+              {truth !== null && (
+                <>
+                  {' '}
+                  · true: <b>{truth}</b>
+                </>
+              )}
+            </>
+          ) : (
+            <>
+              Predicted value: <b>{formatValue(prediction.value, 3)}</b>
+              {truth !== null && (
+                <>
+                  {' '}
+                  · true: <b>{formatValue(Number(truth), 3)}</b>
+                </>
+              )}
             </>
           )}
         </p>

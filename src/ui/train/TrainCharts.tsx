@@ -29,9 +29,10 @@ interface StepRows {
  * own — the layers whose gradients vanish or explode — and every other module as one.
  */
 function chartGroup(layer: string): string {
-  const rnn = layer.match(/^(?:text_encoder|decoder)\.rnn\.l(\d+)(_reverse)?$/);
+  const rnn = layer.match(/^(?:text_encoder|series_encoder|decoder)\.rnn\.l(\d+)(_reverse)?$/);
   if (rnn) return `recurrent layer ${Number(rnn[1]) + 1}${rnn[2] ? ' (reverse)' : ''}`;
   if (/^(text_encoder|decoder)\.embedding/.test(layer)) return 'embedding';
+  if (layer.startsWith('series_encoder.input')) return 'frame projection';
   if (layer.startsWith('image_encoder')) return 'image encoder';
   if (layer.startsWith('fusion')) return 'fusion';
   if (/(^|\.)head(_[tv])?(\.|$)|^decoder\.out/.test(layer)) return 'head';
