@@ -84,6 +84,7 @@ export function validateModelConfig(c: ModelConfig): string[] {
     int(c.series.frameSize, 1, 4096, 'Values per series frame');
     if (c.fusion !== 'text') problems.push(`A series model reads one sequence of numbers: it uses the sequence-only model (fusion "text"), not "${c.fusion}".`);
     if (c.task !== 'regression') problems.push('A series model forecasts numbers: its task is regression.');
+    if (c.text.peephole) problems.push('Peephole connections are for text encoders; a series model uses the plain LSTM (turn peephole off).');
   }
   if ((c.task === 'classification' || c.task === 'multilabel') && c.outputSize < 2 && c.task === 'classification') {
     problems.push('Classification needs at least 2 classes.');

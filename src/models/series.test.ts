@@ -36,6 +36,7 @@ describe('series model', () => {
     expect(modelSpecs(c).map((s) => s.name)).toContain('series_encoder.input.weight');
     expect(modelSpecs(c).some((s) => s.name.startsWith('text_encoder'))).toBe(false);
     expect(validateModelConfig({ ...c, fusion: 'late' })[0]).toMatch(/sequence-only model/);
+    expect(validateModelConfig({ ...c, text: { ...c.text, peephole: true } })).toEqual(['Peephole connections are for text encoders; a series model uses the plain LSTM (turn peephole off).']);
     expect(fittingFusion(defaultModelConfig({ fusion: 'gated' }), data)?.fusion).toBe('text');
   });
 
