@@ -97,7 +97,7 @@ function runInt8(dir) {
   }
   const results = join(dir, 'int8-results.json');
   spawnSync(python, ['scripts/check_int8_onnx.py', out, '--json', results], { stdio: 'inherit', timeout: 180_000 });
-  let list = null;
+  let list;
   try {
     list = JSON.parse(readFileSync(results, 'utf8'));
   } catch {
