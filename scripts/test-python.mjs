@@ -4,7 +4,8 @@
 // on each bundle, every python block of each bundle's README (a few training steps; the
 // DDP script as a one-process gloo world), the main README's python blocks in an
 // image-and-text classification bundle, and the DDP script under torchrun with two gloo
-// processes on one bundle.
+// processes on one bundle. Then the int8 ONNX exports are checked in Python (onnx.checker,
+// numpy's quantisation of the same tensors, onnxruntime): scripts/check_int8_onnx.py.
 // Python: $GATESCOPE_PYTHON, else .venv/bin/python (made by .ci/run), else python3. Without
 // Python or torch it prints "skipped: no torch" and counts the suite's tests as skipped.
 //   node scripts/test-python.mjs [--json results.json]
@@ -78,10 +79,41 @@ const probe = new Promise((resolve) => {
     resolve(error ? { ok: false, why: error.code === 'ENOENT' ? `${python} not found` : `${python} cannot import torch` } : { ok: true, version: stdout.trim() }),
   );
 });
+/**
+ * The int8 ONNX exports (scripts/make-int8-onnx.mjs) checked by scripts/check_int8_onnx.py:
+ * onnx.checker, the int8 values against numpy's own quantisation, onnxruntime runs.
+ */
+function runInt8(dir) {
+  const probeOnnx = spawnSync(python, ['-c', 'import onnx, onnxruntime, numpy'], { timeout: 120_000 });
+  if (probeOnnx.status !== 0) {
+    console.log('skipped: int8 ONNX checks (no onnx/onnxruntime in Python)');
+    return { passed: 0, failed: 0, skipped: 1 };
+  }
+  const out = join(dir, 'int8');
+  const make = spawnSync(process.execPath, ['scripts/make-int8-onnx.mjs', out], { stdio: 'inherit', timeout: 180_000 });
+  if (make.status !== 0) {
+    console.log('FAIL  scripts/make-int8-onnx.mjs could not write the models');
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const results = join(dir, 'int8-results.json');
+  spawnSync(python, ['scripts/check_int8_onnx.py', out, '--json', results], { stdio: 'inherit', timeout: 180_000 });
+  let list;
+  try {
+    list = JSON.parse(readFileSync(results, 'utf8'));
+  } catch {
+    console.log('FAIL  scripts/check_int8_onnx.py ended without results');
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const failed = list.filter((r) => !r.ok).length;
+  return { passed: list.length - failed, failed: list.length ? failed : 1, skipped: 0 };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'gatescope-bundles-'));
 let result;
 try {
   result = await runBundles(dir);
+  const int8 = runInt8(dir);
+  result = { passed: result.passed + int8.passed, failed: result.failed + int8.failed, skipped: result.skipped + int8.skipped };
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

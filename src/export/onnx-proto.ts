@@ -93,6 +93,7 @@ const ModelProto = root.lookupType('onnx.ModelProto');
 export const ONNX_FLOAT = 1;
 export const ONNX_INT32 = 6;
 export const ONNX_INT64 = 7;
+export const ONNX_INT8 = 3;
 
 /** AttributeProto.AttributeType values. */
 const ATTR = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
@@ -110,7 +111,7 @@ export interface OnnxNode {
 export interface OnnxTensor {
   name: string;
   dims: number[];
-  /** Float32 data (dataType FLOAT) or integer data (INT32 / INT64). */
+  /** Float32 data (dataType FLOAT) or integer data (INT8 / INT32 / INT64). */
   data: ArrayLike<number>;
   dataType?: number;
 }
@@ -152,6 +153,7 @@ function tensor(t: OnnxTensor): Record<string, unknown> {
     const f = Float32Array.from(t.data);
     return { ...base, rawData: new Uint8Array(f.buffer) };
   }
+  if (dataType === ONNX_INT8) return { ...base, rawData: new Uint8Array(Int8Array.from(t.data).buffer) };
   if (dataType === ONNX_INT32) return { ...base, int32Data: Array.from(t.data) };
   return { ...base, int64Data: Array.from(t.data) };
 }

@@ -48,8 +48,9 @@ import { textEncoderOnnx } from '../models/text-encoder.ts';
 import { SERIES_ENCODER, seriesEncoderOnnx } from '../models/series-encoder.ts';
 import { standardisedFrames } from '../data/series.ts';
 import type { CellKind } from '../ops/recurrent.ts';
-import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
+import { encodeModel, ONNX_FLOAT, ONNX_INT8, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
+import { quantizeRows } from './quantize.ts';
 
 /** One documented input or output of the exported graph. */
 export interface OnnxIoDoc {
@@ -64,6 +65,12 @@ export interface OnnxExportOptions {
   /** Regression: the target's mean and standard deviation, adds `value_in_target_units`. */
   targetScale?: { mean: number; std: number };
   producerVersion?: string;
+  /**
+   * Store the weight matrices (every parameter of two or more axes, and the recurrent W
+   * and R) as int8 with one float scale per output row, each read through a
+   * DequantizeLinear node (export/quantize.ts). The rest of the graph stays float32.
+   */
+  int8Weights?: boolean;
 }
 
 export interface OnnxExport {
@@ -71,6 +78,8 @@ export interface OnnxExport {
   bytes: Uint8Array;
   inputs: OnnxIoDoc[];
   outputs: OnnxIoDoc[];
+  /** With int8Weights: the initializers stored as int8 (GateScope parameter or recurrent W / R names). */
+  int8?: string[];
 }
 
 /** Host tensors to feed the exported graph, by input name. */
@@ -134,11 +143,40 @@ class GraphBuilder implements OnnxGraph {
   private readonly used = new Set<string>();
   private readonly added = new Set<string>();
   private constants = 0;
+  /** Recurrent W / R arrays made by recurrentWeights, to be stored as int8 when init() gets them. */
+  private readonly pendingInt8 = new Map<ArrayLike<number>, number>();
+  /** Names of the initializers stored as int8. */
+  readonly int8: string[] = [];
 
   constructor(
     private readonly specs: Map<string, ParamSpec>,
     private readonly weights: Record<string, Float32Array>,
+    private readonly int8Weights = false,
   ) {}
+
+  /**
+   * `name` as DequantizeLinear(name.int8, name.scale) with one scale per row of `rows`:
+   * the int8 tensor is [rows, n / rows], reshaped to `dims` when they differ.
+   */
+  private int8Init(name: string, dims: number[], data: ArrayLike<number>, rows: number): string {
+    const { q, scale } = quantizeRows(data, rows);
+    const qName = this.fresh(`${name}.int8`);
+    const sName = this.fresh(`${name}.scale`);
+    const flat = [rows, data.length / rows];
+    this.initializers.push({ name: qName, dims: flat, data: q, dataType: ONNX_INT8 });
+    this.initializers.push({ name: sName, dims: [rows], data: scale });
+    this.int8.push(name);
+    if (dims.length === 2 && dims[0] === rows) {
+      this.used.add(name);
+      this.nodes.push({ opType: 'DequantizeLinear', inputs: [qName, sName], outputs: [name], attributes: { axis: 0 }, name: this.fresh(`DequantizeLinear:${name}`) });
+      return name;
+    }
+    const deq = this.node('DequantizeLinear', [qName, sName], `${name}.dequantized`, { axis: 0 });
+    const shape = this.ints(dims);
+    this.used.add(name);
+    this.nodes.push({ opType: 'Reshape', inputs: [deq, shape], outputs: [name], name: this.fresh(`Reshape:${name}`) });
+    return name;
+  }
 
   /** A value name not used yet, derived from `base`. */
   fresh(base: string): string {
@@ -161,6 +199,8 @@ class GraphBuilder implements OnnxGraph {
 
   init(name: string, dims: number[], data: ArrayLike<number>): string {
     if (this.used.has(name)) throw new Error(`ONNX export: initializer "${name}" is defined twice`);
+    const rows = this.pendingInt8.get(data);
+    if (rows !== undefined) return this.int8Init(name, dims, data, rows);
     this.used.add(name);
     this.initializers.push({ name, dims, data });
     return name;
@@ -169,7 +209,10 @@ class GraphBuilder implements OnnxGraph {
   param(name: string): string {
     const spec = this.specs.get(name);
     if (!spec) throw new Error(`ONNX export: model has no parameter "${name}"`);
-    if (!this.added.has(name)) this.init(name, spec.shape, this.weights[name]);
+    if (!this.added.has(name)) {
+      if (this.int8Weights && spec.shape.length >= 2) this.int8Init(name, spec.shape, this.weights[name], spec.shape[0]);
+      else this.init(name, spec.shape, this.weights[name]);
+    }
     this.added.add(name);
     return name;
   }
@@ -205,7 +248,15 @@ class GraphBuilder implements OnnxGraph {
   }
 
   recurrentWeights(cell: CellKind, H: number, I: number, directions: RecurrentDirectionWeights[]) {
-    return onnxRecurrentWeights(cell, H, I, directions);
+    const w = onnxRecurrentWeights(cell, H, I, directions);
+    if (this.int8Weights) {
+      // W [D, G·H, I] and R [D, G·H, H]: one scale per gate row of each direction. A gate
+      // row of ours moves whole to its ONNX place, so its scale is the one of our row.
+      const rows = w.B.length / 2;
+      this.pendingInt8.set(w.W, rows);
+      this.pendingInt8.set(w.R, rows);
+    }
+    return w;
   }
 
   recurrent(cell: CellKind, H: number, bidirectional: boolean, inputs: string[], outputs: [string, string]): [string, string] {
@@ -225,7 +276,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     if (!w) throw new Error(`ONNX export: the weights have no parameter "${s.name}" required by this model`);
     if (w.length !== n) throw new Error(`ONNX export: parameter "${s.name}" has ${w.length} values but the model needs [${s.shape.join(', ')}] (${n})`);
   }
-  const g = new GraphBuilder(new Map(modelSpecs(c).map((s) => [s.name, s])), weights);
+  const g = new GraphBuilder(new Map(modelSpecs(c).map((s) => [s.name, s])), weights, options.int8Weights);
   const io = onnxInterface(c, options);
   for (const v of [...io.inputs, ...io.outputs]) g.fresh(v.name);
   const outputs: string[] = [];
@@ -264,7 +315,7 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
     17,
     options.producerVersion,
   );
-  return { bytes, inputs: io.inputs, outputs: outputDocs };
+  return { bytes, inputs: io.inputs, outputs: outputDocs, ...(options.int8Weights ? { int8: g.int8 } : {}) };
 }
 
 /**

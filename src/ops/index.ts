@@ -10,6 +10,7 @@ import { reshapeOp } from './shape.ts';
 import { matmulOp, type MatmulAttrs } from './matmul.ts';
 import { concatOp, splitOp } from './concat.ts';
 import { softmaxCrossEntropyGradOp, softmaxCrossEntropyOp } from './loss.ts';
+import { distillKlGradOp, distillKlOp, type DistillAttrs } from './distill.ts';
 import { dropoutOp, type DropoutAttrs } from './dropout.ts';
 import { embeddingGradOp, embeddingOp, type EmbeddingAttrs, type EmbeddingGradAttrs } from './embedding.ts';
 import { expandOp, sumAxisOp, type ExpandAttrs, type SumAxisAttrs } from './expand.ts';
@@ -45,6 +46,8 @@ declare module './op.ts' {
     split: { sizes: number[] };
     softmaxCrossEntropy: object;
     softmaxCrossEntropyGrad: object;
+    distillKl: DistillAttrs;
+    distillKlGrad: DistillAttrs;
     dropout: DropoutAttrs;
     embedding: EmbeddingAttrs;
     embeddingGrad: EmbeddingGradAttrs;
@@ -86,6 +89,8 @@ export const OPS: { [K in OpName]: OpDef<OpAttrs[K]> } = {
   split: splitOp,
   softmaxCrossEntropy: softmaxCrossEntropyOp,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradOp,
+  distillKl: distillKlOp,
+  distillKlGrad: distillKlGradOp,
   dropout: dropoutOp,
   embedding: embeddingOp,
   embeddingGrad: embeddingGradOp,

@@ -16,7 +16,7 @@ import { uniformLayout } from '../gpu/uniform-layout.ts';
 
 const SOFTMAX_XENT_PARAMS = uniformLayout('nn/softmax_xent', { N: 'u32', C: 'u32' });
 const SOFTMAX_XENT_BACKWARD_PARAMS = uniformLayout('nn/softmax_xent_backward', { N: 'u32', C: 'u32' });
-const SOFTMAX_XENT_REDUCE_PARAMS = uniformLayout('nn/softmax_xent_reduce', { N: 'u32' });
+export const SOFTMAX_XENT_REDUCE_PARAMS = uniformLayout('nn/softmax_xent_reduce', { N: 'u32' });
 
 /** Outputs: [loss [], probabilities [N, C], stats [2] = (loss, Σ w)]. */
 export const softmaxCrossEntropyOp: OpDef<object> = {

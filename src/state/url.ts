@@ -236,7 +236,29 @@ const FIELDS: Field[] = [
 ];
 
 /** Every parameter name (the README's table lists them; a test keeps them in sync). */
-export const URL_KEYS: readonly string[] = [...FIELDS.map((f) => f.key), 'tab'];
+export const URL_KEYS: readonly string[] = [...FIELDS.map((f) => f.key), 'tab', 'compress.int8', 'compress.sparsity'];
+
+/**
+ * The Export panel's Compression controls from the URL: `compress.int8=1|0` and
+ * `compress.sparsity=0…95` (percent, multiples of 5). Values that do not parse are left
+ * out and described in `problems`.
+ */
+export function compressionFromQuery(query: string): { int8?: boolean; sparsityPct?: number; problems: string[] } {
+  const params = new URLSearchParams(query);
+  const out: { int8?: boolean; sparsityPct?: number; problems: string[] } = { problems: [] };
+  const int8 = params.get('compress.int8');
+  if (int8 !== null) {
+    if (int8 === '1' || int8 === '0') out.int8 = int8 === '1';
+    else out.problems.push(`"compress.int8=${clip(int8)}": int8 weights must be 1 or 0. Kept 0.`);
+  }
+  const sparsity = params.get('compress.sparsity');
+  if (sparsity !== null) {
+    const v = Number(sparsity);
+    if (sparsity.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= 95 && v % 5 === 0) out.sparsityPct = v;
+    else out.problems.push(`"compress.sparsity=${clip(sparsity)}": the pruning sparsity must be a multiple of 5 from 0 to 95 (percent). Kept 0.`);
+  }
+  return out;
+}
 
 /** A schedule of `kind` with sensible parameters (totalSteps is set when a run starts). */
 export function defaultSchedule(kind: Schedule['kind']): Schedule {
@@ -286,6 +308,7 @@ export function setupFromQuery(query: string): ParsedUrl {
     if ((BACKEND_CHOICES as readonly string[]).includes(backendText)) backend = backendText as BackendChoice;
     else problems.push(`"backend=${clip(backendText)}": the backends are ${BACKEND_CHOICES.join(', ')}; the app chooses (auto).`);
   }
+  problems.push(...compressionFromQuery(query).problems);
   for (const key of new Set(params.keys())) {
     if (!known.has(key) && !PAGE_SWITCHES.has(key)) problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
@@ -293,7 +316,7 @@ export function setupFromQuery(query: string): ParsedUrl {
 }
 
 /** Parameters that are not settings: the open panel, the backend, the shader log, the benchmark page. */
-const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench']);
+const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench', 'compress.int8', 'compress.sparsity']);
 
 const BACKEND_CHOICES = ['auto', 'webgpu', 'cpu'] as const satisfies readonly BackendChoice[];
 

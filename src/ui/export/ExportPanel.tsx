@@ -15,6 +15,7 @@ import type { Checkpoint } from '../../export/checkpoint.ts';
 import type { VerifyResult } from '../../export/verify.ts';
 import { checkpointFile, onnxFile, pytorchFile, readCheckpoint, verifyOnnx, type ExportSource } from '../../state/export-controller.ts';
 import { downloadBytes } from './download.ts';
+import { CompressionSection } from './CompressionSection.tsx';
 import './export.css';
 
 export interface ExportPanelProps {
@@ -43,6 +44,8 @@ export interface ExportPanelProps {
   wasmOnly?: boolean;
   /** Written into exported files. */
   appVersion?: string;
+  /** Starting state of the Compression controls (URL: compress.int8, compress.sparsity). */
+  compression?: { int8?: boolean; sparsityPct?: number };
 }
 
 type Status = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'ok'; message: string } | { kind: 'error'; message: string };
@@ -194,6 +197,16 @@ export function ExportPanel(props: ExportPanelProps) {
           </p>
         )}
       </fieldset>
+      <CompressionSection
+        source={source}
+        dataset={dataset}
+        disabled={busy}
+        save={save}
+        wasmOnly={props.wasmOnly}
+        appVersion={props.appVersion}
+        initialInt8={props.compression?.int8}
+        initialSparsityPct={props.compression?.sparsityPct}
+      />
       <fieldset>
         <legend>PyTorch</legend>
         <p className="export-note">A .zip with gatescope_model.py (a torch.nn.Module for this model), the weights as safetensors, config.json and sample outputs to check against.</p>

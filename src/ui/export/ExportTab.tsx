@@ -4,6 +4,7 @@
 import { useStore } from '../../state/store.ts';
 import { training } from '../../state/training.ts';
 import { applyCheckpoint, clearSavedSession } from '../../state/session-store.ts';
+import { compressionFromQuery } from '../../state/url.ts';
 import { ExportPanel } from './ExportPanel.tsx';
 
 export function ExportTab() {
@@ -22,6 +23,7 @@ export function ExportTab() {
       onLoadCheckpoint={(checkpoint) => applyCheckpoint(checkpoint)}
       onClearSession={() => clearSavedSession()}
       appVersion={__APP_VERSION__}
+      compression={compressionFromQuery(window.location.search)}
     />
   );
 }
