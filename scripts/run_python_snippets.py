@@ -5,8 +5,9 @@ Every fenced ```python block is executed in a fresh namespace with the bundle fo
 working directory and import path (one Python process for all, so torch loads once). A
 block passes when it runs without an exception, ends with a finite `loss`, and its
 `model` holds weights that differ from the bundle's: the training steps really ran. A
-block that starts a process group (the DDP script) runs here as a world of one process
-with the gloo backend; with --torchrun it also runs under
+block that starts a process group (the DDP script) runs in a process of its own, a world
+of one process with the gloo backend, and must save a trained model.pt; with --torchrun it
+also runs under
 `python -m torch.distributed.run --standalone --nproc_per_node=2` (torchrun), where it
 must exit 0 and save a trained model.pt.
 
@@ -20,6 +21,7 @@ BUNDLE_NAME is the .zip's file name without the folder. Exit status 1 when any b
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -76,13 +78,77 @@ def changed(state, original):
     return [k for k, v in state.items() if k in original and not torch.equal(v.detach().cpu(), original[k])]
 
 
+DDP_BLOCK_TIMEOUT = 60
+
+# Blocks that start a process group run in processes forked from a server that imported
+# torch once and never ran a parallel region (so forking is safe): see run_distributed_block.
+DDP_PROCESSES = multiprocessing.get_context("forkserver")
+# torch._dynamo: DistributedDataParallel imports it at its first construction (~3.4 s here).
+DDP_PROCESSES.set_forkserver_preload(["torch", "torch._dynamo"])
+
+
+def ddp_child(directory, code, port, result_path):
+    """Runs a distributed block as rank 0 of a one-process gloo world; writes its error or None."""
+    os.environ.update(RANK="0", LOCAL_RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    sys.path.insert(0, directory)
+    os.chdir(directory)
+    namespace = {"__name__": "__main__"}
+    try:
+        exec(compile(code, "<snippet>", "exec"), namespace)
+        loss = namespace.get("loss")
+        error = None if isinstance(loss, torch.Tensor) and math.isfinite(loss.item()) else f"no finite training loss after the block (loss = {loss!r})"
+    except BaseException:
+        error = traceback.format_exc(limit=4)
+    with open(result_path + ".part", "w", encoding="utf-8") as f:
+        json.dump({"error": error}, f)
+    os.replace(result_path + ".part", result_path)
+
+
+def run_distributed_block(directory, code, original):
+    """A block that starts a process group (the DDP script) runs in a process of its own, a
+    one-process gloo world. Run in this process, process-group state carried over from
+    bundle to bundle, and once (one block of 23, in a full test run) a block hung holding
+    the interpreter lock, so not even the watchdog could report it. A child that does not
+    finish in DDP_BLOCK_TIMEOUT seconds is killed and reported. Rank 0 saves model.pt: it
+    must differ from the bundle's weights."""
+    saved = os.path.join(directory, "model.pt")
+    result_path = os.path.join(directory, "_ddp_result.json")
+    for path in (saved, result_path):
+        if os.path.exists(path):
+            os.remove(path)
+    child = DDP_PROCESSES.Process(target=ddp_child, args=(directory, code, free_port(), result_path))
+    child.start()
+    deadline = time.time() + DDP_BLOCK_TIMEOUT
+    # The child reports before it exits; its interpreter's teardown (gloo's threads) can take
+    # seconds more, which nothing here needs: after a short grace it is killed.
+    while child.is_alive() and not os.path.exists(result_path) and time.time() < deadline:
+        child.join(0.05)
+    if not os.path.exists(result_path) and child.is_alive():
+        child.kill()
+        child.join()
+        return f"the block did not finish within {DDP_BLOCK_TIMEOUT} s (its process was killed)"
+    child.join(1.0)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    if not os.path.exists(result_path):
+        return f"the block's process ended with exit code {child.exitcode} and reported nothing"
+    with open(result_path, encoding="utf-8") as f:
+        error = json.load(f)["error"]
+    if error:
+        return error
+    if not os.path.exists(saved):
+        return "the block saved no model.pt"
+    if not changed(torch.load(saved, weights_only=True), original):
+        return "training left every weight as it was"
+    return None
+
+
 def run_block(directory, code, original):
     """Executes one block in the bundle folder; returns None or the reason it failed."""
+    if "init_process_group" in code:
+        return run_distributed_block(directory, code, original)
     cwd = os.getcwd()
-    env = dict(os.environ)
-    distributed = "init_process_group" in code
-    if distributed:
-        os.environ.update(RANK="0", LOCAL_RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(free_port()))
     sys.path.insert(0, directory)
     sys.modules.pop("gatescope_model", None)
     namespace = {"__name__": "__main__"}
@@ -95,10 +161,6 @@ def run_block(directory, code, original):
         os.chdir(cwd)
         sys.path.remove(directory)
         sys.modules.pop("gatescope_model", None)
-        os.environ.clear()
-        os.environ.update(env)
-        if distributed and torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
     loss = namespace.get("loss")
     if not isinstance(loss, torch.Tensor) or not math.isfinite(loss.item()):
         return f"no finite training loss after the block (loss = {loss!r})"
