@@ -17,7 +17,7 @@ export function TuningNote() {
   if (!progress && !comparing) return null;
   return (
     <p className="tuning-note muted" data-testid="tuning-note" role="status">
-      {progress ? `Tuning kernels for this GPU… ${progress.done}/${progress.total}` : 'Timing this model on WebGPU and on the CPU to train on the faster…'}
+      {progress ? `Tuning kernels for this GPU… ${progress.done}/${progress.total}` : 'Timing this model on WebGPU and on the CPU…'}
     </p>
   );
 }
