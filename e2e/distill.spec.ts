@@ -2,7 +2,8 @@
 // word, then the Compare panel's "Distil the trained model" trains an 8-unit student on the
 // teacher's softened logits (T = 3, α = 0.5, from the URL) and the same student on the
 // labels alone. The table shows the three side by side; the student must have learned the
-// task and agree with the teacher, with far fewer parameters.
+// task and agree with the teacher, with far fewer parameters; made the app's model, it
+// exports to ONNX and matches GateScope in ONNX Runtime ("Verify").
 import { expect, test } from '@playwright/test';
 import { progressStep, watchErrors } from './helpers.ts';
 
@@ -41,5 +42,15 @@ test('a student distilled from a trained teacher, against the labels-only studen
   expect(await params(1)).toBeLessThan(0.2 * (await params(0)));
   expect(await params(2)).toBe(await params(1));
   await expect(page.getByTestId('distill-summary')).toContainText('The same student trained on the labels alone');
+
+  // The student becomes the app's model and exports like any other: its ONNX file matches
+  // GateScope's outputs in ONNX Runtime.
+  await page.getByTestId('distill-use-student').click();
+  await expect(page.getByTestId('distill-use-status')).toHaveText(/The student is now the model/, { timeout: 60_000 });
+  await expect(page.getByTestId('settings-change')).toContainText('32 → 8');
+  await page.getByRole('tab', { name: 'Export', exact: true }).click();
+  await page.getByTestId('verify-onnx').click();
+  await expect(page.getByTestId('verify-result')).toContainText('within 0.0001', { timeout: 120_000 });
+  console.log(`student export: ${await page.getByTestId('verify-result').innerText()}`);
   check();
 });

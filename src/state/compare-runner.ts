@@ -6,7 +6,7 @@
 import { kFoldSplits } from '../data/splits.ts';
 import { TrainingClient } from '../train/client.ts';
 import { saveTuningEntry, storedTuningEntries } from './tuning-storage.ts';
-import type { FromWorker } from '../train/protocol.ts';
+import type { FromWorker, TrainingState } from '../train/protocol.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import type { TrainConfig } from '../train/config.ts';
@@ -184,6 +184,8 @@ class CompareRunner {
   private current: string | null = null;
   /** The teacher of a distillation queue: its logits for every example, [N, C], and the dataset they index. */
   private teacher: { logits: Float32Array; dataset: PreparedDataset } | null = null;
+  /** Trained weights of a distillation's students, by run id, for "Use … as the model" (this page only, not saved). */
+  private kept = new Map<string, TrainingState>();
 
   /**
    * Trains the queued runs one after another (rows already done, like a distillation's
@@ -267,9 +269,11 @@ class CompareRunner {
               if (!run.distill || !this.teacher) finish(done);
               else {
                 const teacherLogits = this.teacher.logits;
-                client
-                  .request({ type: 'outputs', indices: Array.from(dataset.splits.validation) })
-                  .then((out) => finish({ ...done, distill: { ...run.distill!, agreement: agreement(out, teacherLogits, dataset.splits.validation) } }))
+                Promise.all([client.request({ type: 'outputs', indices: Array.from(dataset.splits.validation) }), client.request({ type: 'exportState' })])
+                  .then(([out, state]) => {
+                    this.kept.set(run.id, state);
+                    finish({ ...done, distill: { ...run.distill!, agreement: agreement(out, teacherLogits, dataset.splits.validation) } });
+                  })
                   .catch((err: unknown) => finish({ ...done, note: `agreement with the teacher not measured: ${err instanceof Error ? err.message : String(err)}` }));
               }
             }
@@ -297,6 +301,11 @@ class CompareRunner {
       const teacher = run.distill?.role === 'student' && this.teacher ? { logits: this.teacher.logits, temperature: run.distill.temperature, alpha: run.distill.alpha } : undefined;
       client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures, tuningEntries: storedTuningEntries(), teacher });
     });
+  }
+
+  /** The trained state of a distillation's student (null after a reload: only the page keeps it). */
+  keptState(runId: string): TrainingState | null {
+    return this.kept.get(runId) ?? null;
   }
 
   /** Id of the run being trained. */

@@ -10,7 +10,9 @@ import type { CellKind } from '../ops/recurrent.ts';
 import { validateModelConfig, type ModelConfig } from '../models/config.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { EpochRecord } from '../train/trainer.ts';
+import { CHECKPOINT_VERSION, datasetReference } from '../export/checkpoint.ts';
 import { compareRunner } from './compare-runner.ts';
+import { applyCheckpoint } from './session-store.ts';
 import type { CompareRun } from './slices/compare.ts';
 import type { SessionSpec } from './slices/run.ts';
 import { resolveTrainConfig } from './target.ts';
@@ -129,5 +131,25 @@ export async function startDistillation(settings: DistillSettings): Promise<stri
     return `Could not read the teacher's outputs: ${e instanceof Error ? e.message : String(e)}`;
   }
   void compareRunner.start(planned.runs, { logits, dataset: session.dataset });
+  return null;
+}
+
+/**
+ * Makes a trained student (or the labels-only student) the app's model, as loading its
+ * checkpoint would: the Model and Train settings become the student's and the session
+ * continues from its weights, so Inspect, Evaluate and Export work on it like on any
+ * model. The teacher's session is replaced (its row stays in the compare table).
+ */
+export async function adoptStudent(runId: string): Promise<string | null> {
+  const s = useStore.getState();
+  const run = s.compareRuns.find((r) => r.id === runId);
+  const state = compareRunner.keptState(runId);
+  if (!run || !state) return 'The student’s weights are kept only in the page that trained it: train the student again to use it.';
+  if (!s.dataset) return 'No dataset is ready.';
+  try {
+    await applyCheckpoint({ version: CHECKPOINT_VERSION, savedAt: new Date().toISOString(), model: run.model, train: run.train, dataset: datasetReference(s.dataset), state });
+  } catch (e) {
+    return `The student could not become the model: ${e instanceof Error ? e.message : String(e)}`;
+  }
   return null;
 }

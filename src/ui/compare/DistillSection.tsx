@@ -3,7 +3,7 @@
 // the button reads the teacher's logits and queues the student and its labels-only
 // baseline (src/state/distill.ts). Starting values come from the URL (distill.*).
 import { useMemo, useState } from 'react';
-import { defaultDistillSettings, startDistillation, teacherProblem, type DistillSettings } from '../../state/distill.ts';
+import { adoptStudent, defaultDistillSettings, startDistillation, teacherProblem, type DistillSettings } from '../../state/distill.ts';
 import { CELL_KINDS } from '../../state/for-ui.ts';
 import { useStore } from '../../state/store.ts';
 import { distillFromQuery } from '../../state/url-distill.ts';
@@ -73,6 +73,8 @@ export function DistillSection() {
 
 /** One sentence under the table of a distillation queue: student vs labels-only baseline vs teacher, as measured. */
 export function DistillSummary({ runs }: { runs: CompareRun[] }) {
+  const running = useStore((s) => s.compareRunning);
+  const [adopting, setAdopting] = useState<'busy' | 'done' | string | null>(null);
   const role = (r: 'teacher' | 'student' | 'baseline') => runs.find((x) => x.distill?.role === r);
   const teacher = role('teacher');
   const student = role('student');
@@ -82,7 +84,12 @@ export function DistillSummary({ runs }: { runs: CompareRun[] }) {
   const d = student.distill!;
   const smaller = teacher.parameters && student.parameters ? teacher.parameters / student.parameters : null;
   const diff = baseline?.status === 'done' && acc(student) !== undefined && acc(baseline) !== undefined ? acc(student)! - acc(baseline)! : null;
+  const adopt = async () => {
+    setAdopting('busy');
+    setAdopting((await adoptStudent(student.id)) ?? 'done');
+  };
   return (
+    <>
     <p className="muted" data-testid="distill-summary">
       Teacher ({d.teacher}): validation accuracy {percent(acc(teacher))}. Student (T = {d.temperature}, α = {d.alpha}
       {smaller ? `, ${smaller.toFixed(1)}× fewer parameters` : ''}): {percent(acc(student))}, agrees with the teacher on {percent(d.agreement)} of the validation examples
@@ -92,5 +99,18 @@ export function DistillSummary({ runs }: { runs: CompareRun[] }) {
           }.`
         : '.'}
     </p>
+    <div className="field-row">
+      <button type="button" data-testid="distill-use-student" disabled={running || adopting === 'busy'} onClick={() => void adopt()}>
+        Use the student as the model
+      </button>
+      <p className="muted small" role="status" data-testid="distill-use-status">
+        {adopting === 'busy'
+          ? 'Building the student’s session…'
+          : adopting === 'done'
+            ? 'The student is now the model: Inspect, Evaluate and Export work on it.'
+            : (adopting ?? 'Replaces the teacher’s session (download its checkpoint in Export first to keep it); the student’s weights are kept in this page only.')}
+      </p>
+    </div>
+    </>
   );
 }
