@@ -5,7 +5,7 @@
 // task and agree with the teacher, with far fewer parameters; made the app's model, it
 // exports to ONNX and matches GateScope in ONNX Runtime ("Verify").
 import { expect, test } from '@playwright/test';
-import { progressStep, watchErrors } from './helpers.ts';
+import { chartValues, progressStep, watchErrors } from './helpers.ts';
 
 const QUERY = 'data=memory&memory.n=300&memory.length=6&fusion=text&cell=lstm&hidden=32&embed=16&head=0&lr=0.01&batch=16&epochs=60&readback=2';
 const DISTILL = 'distill.hidden=8&distill.T=3&distill.alpha=0.5&distill.epochs=4';
@@ -42,6 +42,11 @@ test('a student distilled from a trained teacher, against the labels-only studen
   expect(await params(1)).toBeLessThan(0.2 * (await params(0)));
   expect(await params(2)).toBe(await params(1));
   await expect(page.getByTestId('distill-summary')).toContainText('The same student trained on the labels alone');
+  // The student's run is charted like any compared run: its training loss by step falls.
+  const studentId = (await rows.nth(1).getAttribute('data-run'))!;
+  await expect.poll(async () => (await chartValues(page, 'chart-compare-train', studentId)).length).toBeGreaterThanOrEqual(10);
+  const loss = await chartValues(page, 'chart-compare-train', studentId);
+  expect(loss[loss.length - 1]).toBeLessThan(0.5 * loss[0]);
 
   // The student becomes the app's model and exports like any other: its ONNX file matches
   // GateScope's outputs in ONNX Runtime.
