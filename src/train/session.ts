@@ -183,6 +183,7 @@ export class TrainingSession {
       features: m.features,
       model,
       hostCopyEvery: m.hostCopyEvery,
+      teacher: m.teacher,
     });
     if (state) trainer.restore(state);
     void trainer.refreshHostCopy();
