@@ -12,7 +12,7 @@ import type { OptimizerKind } from '../optim/optimizer.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { compareLive } from './live.ts';
 import { resolveModelConfig } from './settings.ts';
-import { FOLD_RANGE, type CompareRun, type CompareSetting, type CompareVaried } from './slices/compare.ts';
+import { FOLD_RANGE, queuedRun, type CompareRun, type CompareSetting, type CompareVaried } from './slices/compare.ts';
 import { resolveTrainConfig, setupProblems } from './target.ts';
 import { training } from './training.ts';
 import { useStore } from './store.ts';
@@ -109,19 +109,15 @@ export function compareRuns(
       problems.push(`${COMPARE_SETTINGS[setting]} = ${value}: ${issues.join(' ')}`);
       return;
     }
-    runs.push({
-      id: `run-${Date.now().toString(36)}-${k}`,
-      setting,
-      value,
-      model: resolveModelConfig(applied.model, dataset, features),
-      train: resolveTrainConfig(applied.train, dataset),
-      status: 'queued',
-      parameters: null,
-      history: [],
-      seconds: null,
-      steps: 0,
-      note: null,
-    });
+    runs.push(
+      queuedRun({
+        id: `run-${Date.now().toString(36)}-${k}`,
+        setting,
+        value,
+        model: resolveModelConfig(applied.model, dataset, features),
+        train: resolveTrainConfig(applied.train, dataset),
+      }),
+    );
   });
   return { runs, problems };
 }
@@ -159,21 +155,8 @@ export function foldRuns(
   const model = resolveModelConfig(base.model, dataset, features);
   const resolved = resolveTrainConfig(train, { ...dataset, splits: folds[0] });
   const stamp = Date.now().toString(36);
-  const runs = folds.map(
-    (splits, i): CompareRun => ({
-      id: `fold-${stamp}-${i}`,
-      setting: 'fold',
-      value: String(i + 1),
-      fold: { index: i, count: k, splits, datasetVersion },
-      model,
-      train: resolved,
-      status: 'queued',
-      parameters: null,
-      history: [],
-      seconds: null,
-      steps: 0,
-      note: null,
-    }),
+  const runs = folds.map((splits, i) =>
+    queuedRun({ id: `fold-${stamp}-${i}`, setting: 'fold', value: String(i + 1), fold: { index: i, count: k, splits, datasetVersion }, model, train: resolved }),
   );
   return { runs, problems: [] };
 }

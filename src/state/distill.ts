@@ -13,7 +13,7 @@ import type { EpochRecord } from '../train/trainer.ts';
 import { CHECKPOINT_VERSION, datasetReference } from '../export/checkpoint.ts';
 import { compareRunner } from './compare-runner.ts';
 import { applyCheckpoint } from './session-store.ts';
-import type { CompareRun } from './slices/compare.ts';
+import { queuedRun, type CompareRun } from './slices/compare.ts';
 import type { SessionSpec } from './slices/run.ts';
 import { resolveTrainConfig } from './target.ts';
 import { training } from './training.ts';
@@ -80,20 +80,7 @@ export function distillRuns(
   const stamp = Date.now().toString(36);
   const name = teacherName(session.model, teacher.steps);
   const common = { temperature: settings.temperature, alpha: settings.alpha, teacher: name };
-  const row = (role: 'student' | 'baseline', value: string): CompareRun => ({
-    id: `distill-${stamp}-${role}`,
-    setting: 'distill',
-    value,
-    model,
-    train,
-    status: 'queued',
-    parameters: null,
-    history: [],
-    seconds: null,
-    steps: 0,
-    note: null,
-    distill: { role, ...common },
-  });
+  const row = (role: 'student' | 'baseline', value: string): CompareRun => queuedRun({ id: `distill-${stamp}-${role}`, setting: 'distill', value, model, train, distill: { role, ...common } });
   const teacherRow: CompareRun = {
     id: `distill-${stamp}-teacher`,
     setting: 'distill',

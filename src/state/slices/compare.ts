@@ -58,6 +58,11 @@ export interface CompareRun {
   distill?: DistillRecord;
 }
 
+/** A run waiting in the queue, nothing trained yet. */
+export function queuedRun(run: Pick<CompareRun, 'id' | 'setting' | 'value' | 'model' | 'train'> & Partial<CompareRun>): CompareRun {
+  return { status: 'queued', parameters: null, history: [], seconds: null, steps: 0, note: null, ...run };
+}
+
 export interface CompareSlice {
   compareSetting: CompareSetting;
   /** Values chosen per setting (kept when switching between settings). */
