@@ -299,16 +299,21 @@ export class TrainingSession {
   }
 
   start(): void {
+    this.run('start');
+  }
+
+  resume(): void {
+    this.run('resume');
+  }
+
+  /** Starts or resumes the loop once the kernels are tuned; during a recovery, the rebuilt trainer trains on. */
+  private run(how: 'start' | 'resume'): void {
     if (this.recovering) {
       this.recovering.train = true;
       return;
     }
     this.requireTrainer();
-    this.afterTuning((trainer, generation) =>
-      trainer
-        .start()
-        .catch((e: unknown) => this.loopFailed(e, generation)),
-    );
+    this.afterTuning((trainer, generation) => trainer[how]().catch((e: unknown) => this.loopFailed(e, generation)));
   }
 
   /** Runs `go` once the kernels are tuned (at once when they are), unless a pause or a new trainer came first. */
@@ -338,19 +343,6 @@ export class TrainingSession {
     }
     this.startPending = false;
     this.requireTrainer().pause();
-  }
-
-  resume(): void {
-    if (this.recovering) {
-      this.recovering.train = true;
-      return;
-    }
-    this.requireTrainer();
-    this.afterTuning((trainer, generation) =>
-      trainer
-        .resume()
-        .catch((e: unknown) => this.loopFailed(e, generation)),
-    );
   }
 
   async stepOnce(): Promise<void> {
