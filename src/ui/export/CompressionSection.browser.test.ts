@@ -5,18 +5,16 @@
 // to the unpruned accuracy and leaves the trained weights untouched, and the compressed
 // download holds int8 weight tensors read through DequantizeLinear.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { CpuBackend } from '../../backend/cpu.ts';
 import { tinyDataset } from '../../models/models.support.ts';
 import { defaultTrainConfig } from '../../train/config.ts';
 import type { TrainingState } from '../../train/protocol.ts';
-import { Trainer } from '../../train/trainer.ts';
 import { decodeModel } from '../../export/onnx-proto.ts';
 import { gatescopeForward } from '../../export/reference-output.ts';
 import { exportTestConfig } from '../../export/export.support.ts';
 import { compressionExamples, SWEEP_SPARSITIES } from '../../export/compress.ts';
-import { ExportPanel, type ExportPanelProps } from './ExportPanel.tsx';
+import type { ExportPanelProps } from './ExportPanel.tsx';
+import { mountExportPanel, trainedState, unmountExportPanel } from './export-panel.support.ts';
 
 const config = exportTestConfig({ fusion: 'late', cell: 'lstm', bidirectional: true });
 const train = defaultTrainConfig({ batchSize: 8, epochs: 1, readbackEvery: 1, optimizer: { kind: 'adam', lr: 0.01 } });
@@ -24,41 +22,15 @@ const data = tinyDataset({ task: 'classification', size: 60, imageSize: 16, maxL
 let state: TrainingState;
 
 beforeAll(async () => {
-  const trainer: Trainer = new Trainer(new CpuBackend(), data, config, train, (e) => {
-    if (e.type === 'progress' && e.step === 3) trainer.pause();
-  });
-  await trainer.start();
-  state = await trainer.exportState();
+  state = await trainedState(data, config, train, 3);
 });
 
-let root: Root | null = null;
-let container: HTMLDivElement | null = null;
-afterEach(() => {
-  root?.unmount();
-  container?.remove();
-  root = null;
-});
+afterEach(unmountExportPanel);
 
 function mount(overrides: Partial<ExportPanelProps> = {}) {
   const downloads: { name: string; bytes: Uint8Array }[] = [];
-  const props: ExportPanelProps = {
-    model: config,
-    trainConfig: train,
-    dataset: data,
-    getTrainingState: async () => state,
-    gatescopeOutputs: (indices) => gatescopeForward(new CpuBackend(), config, state.weights, data, indices),
-    onLoadCheckpoint: () => undefined,
-    onClearSession: () => undefined,
-    onDownload: (name, bytes) => downloads.push({ name, bytes }),
-    wasmOnly: true,
-    ...overrides,
-  };
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-  root.render(createElement(ExportPanel, props));
-  const byId = (id: string) => container!.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
-  return { downloads, byId, all: (id: string) => Array.from(container!.querySelectorAll(`[data-testid="${id}"]`)) };
+  const panel = mountExportPanel({ model: config, train, data, state: () => state }, { onDownload: (name, bytes) => downloads.push({ name, bytes }), wasmOnly: true, ...overrides });
+  return { downloads, ...panel };
 }
 
 /** GateScope's own accuracy (CPU forward) on the examples the Compression checks use. */
@@ -101,7 +73,7 @@ describe('Compression section', () => {
 
   it('runs the pruning sweep: every sparsity listed, 0 % equals the unpruned accuracy, weights untouched', async () => {
     const before = Object.fromEntries(Object.entries(state.weights).map(([k, v]) => [k, Float32Array.from(v)]));
-    const { byId, all } = mount();
+    const { byId, all, container } = mount();
     await vi.waitFor(() => expect(byId('compress-sweep')).not.toBeNull());
     byId('compress-sweep')!.click();
     await vi.waitFor(() => expect(byId('compress-sweep-result')).not.toBeNull(), { timeout: 90_000, interval: 100 });
@@ -109,7 +81,7 @@ describe('Compression section', () => {
     expect(rows.map((r) => Number(/^(\d+)%/.exec(r)![1]))).toEqual(SWEEP_SPARSITIES.map((s) => Math.round(s * 100)));
     const at0 = Number(/^0%([\d.]+)%/.exec(rows[0])![1]);
     expect(at0.toFixed(1)).toBe((100 * (await gatescopeAccuracy())).toFixed(1));
-    await vi.waitFor(() => expect(container!.querySelectorAll('[data-testid="compress-sweep-result"] .recharts-line').length).toBe(1));
+    await vi.waitFor(() => expect(container.querySelectorAll('[data-testid="compress-sweep-result"] .recharts-line').length).toBe(1));
     for (const [k, v] of Object.entries(before)) expect(Array.from(state.weights[k]), k).toEqual(Array.from(v));
   });
 

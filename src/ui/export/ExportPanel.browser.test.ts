@@ -4,19 +4,15 @@
 // checkpoint; loading that checkpoint applies it; a corrupt one shows an error and
 // leaves the session alone; clearing asks first.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { unzipSync } from 'fflate';
-import { CpuBackend } from '../../backend/cpu.ts';
 import { tinyDataset } from '../../models/models.support.ts';
 import { defaultTrainConfig } from '../../train/config.ts';
 import type { TrainingState } from '../../train/protocol.ts';
-import { Trainer } from '../../train/trainer.ts';
 import { decodeModel } from '../../export/onnx-proto.ts';
-import { gatescopeForward } from '../../export/reference-output.ts';
 import { exportTestConfig } from '../../export/export.support.ts';
 import type { Checkpoint } from '../../export/checkpoint.ts';
-import { ExportPanel, type ExportPanelProps } from './ExportPanel.tsx';
+import type { ExportPanelProps } from './ExportPanel.tsx';
+import { mountExportPanel, trainedState, unmountExportPanel } from './export-panel.support.ts';
 
 const config = exportTestConfig({ fusion: 'late', cell: 'gru', bidirectional: true });
 const train = defaultTrainConfig({ batchSize: 4, epochs: 1, readbackEvery: 1, optimizer: { kind: 'adam', lr: 0.01 } });
@@ -24,43 +20,26 @@ const data = tinyDataset({ task: 'classification', size: 16, imageSize: 16, maxL
 let state: TrainingState;
 
 beforeAll(async () => {
-  const trainer: Trainer = new Trainer(new CpuBackend(), data, config, train, (e) => {
-    if (e.type === 'progress' && e.step === 2) trainer.pause();
-  });
-  await trainer.start();
-  state = await trainer.exportState();
+  state = await trainedState(data, config, train, 2);
   expect(state.step).toBe(2);
 });
 
-let root: Root | null = null;
-let container: HTMLDivElement | null = null;
-afterEach(() => {
-  root?.unmount();
-  container?.remove();
-  root = null;
-});
+afterEach(unmountExportPanel);
 
 function mount(overrides: Partial<ExportPanelProps> = {}) {
   const downloads: { name: string; bytes: Uint8Array; type: string }[] = [];
   const loaded: { checkpoint: Checkpoint; notes: string[] }[] = [];
   const cleared: number[] = [];
-  const props: ExportPanelProps = {
-    model: config,
-    trainConfig: train,
-    dataset: data,
-    getTrainingState: async () => state,
-    gatescopeOutputs: (indices) => gatescopeForward(new CpuBackend(), config, state.weights, data, indices),
-    onLoadCheckpoint: (checkpoint, notes) => void loaded.push({ checkpoint, notes }),
-    onClearSession: () => void cleared.push(1),
-    onDownload: (name, bytes, type) => downloads.push({ name, bytes, type }),
-    ...overrides,
-  };
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-  root.render(createElement(ExportPanel, props));
-  const byId = (id: string) => container!.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
-  return { downloads, loaded, cleared, byId };
+  const { byId, container } = mountExportPanel(
+    { model: config, train, data, state: () => state },
+    {
+      onLoadCheckpoint: (checkpoint, notes) => void loaded.push({ checkpoint, notes }),
+      onClearSession: () => void cleared.push(1),
+      onDownload: (name, bytes, type) => downloads.push({ name, bytes, type }),
+      ...overrides,
+    },
+  );
+  return { downloads, loaded, cleared, byId, container };
 }
 
 function chooseFile(input: HTMLElement, bytes: Uint8Array, name: string) {
@@ -141,10 +120,10 @@ describe('ExportPanel', () => {
   });
 
   it('without a model, the exports are disabled and say why', async () => {
-    const { byId } = mount({ model: null, getTrainingState: null });
+    const { byId, container } = mount({ model: null, getTrainingState: null });
     await vi.waitFor(() => expect(byId('export-onnx')).not.toBeNull());
     expect((byId('export-onnx') as HTMLButtonElement).disabled).toBe(true);
     expect((byId('export-pytorch') as HTMLButtonElement).disabled).toBe(true);
-    expect(container!.textContent).toMatch(/Build or train a model to export it/);
+    expect(container.textContent).toMatch(/Build or train a model to export it/);
   });
 });
