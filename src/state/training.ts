@@ -5,7 +5,7 @@
 import { TrainingClient } from '../train/client.ts';
 import { transferables, type FromWorker, type InspectTarget, type Inspection, type TrainingState, type UnitScanRequest, type UnitScanResult } from '../train/protocol.ts';
 import type { SplitName } from '../train/evaluate.ts';
-import type { StepStats } from '../train/trainer.ts';
+import type { EpochRecord, StepStats } from '../train/trainer.ts';
 import { MAX_SAVED_STEPS } from '../export/persistence.ts';
 import { validateTrainConfig } from '../train/config.ts';
 import { continuedEpochs, nextRun } from './continuation.ts';
@@ -35,6 +35,11 @@ const KEPT_TIME_NORMS = 64;
 
 /** Store updates of throughput at most this often. */
 const THROUGHPUT_INTERVAL_MS = 250;
+/**
+ * Least time between two additions of epoch records to the store: a tiny dataset on a fast
+ * backend ends ~15 epochs a second, and each addition re-renders the panels that chart them.
+ */
+const EPOCHS_INTERVAL_MS = 250;
 /** The weights version changes at most this often while training. */
 const WEIGHTS_INTERVAL_MS = 1000;
 
@@ -44,6 +49,10 @@ class TrainingController {
   private ready: Promise<boolean> = Promise.resolve(false);
   private resolveReady: (ok: boolean) => void = () => {};
   private lastThroughput = 0;
+  /** Epoch records not in the store yet (see EPOCHS_INTERVAL_MS). */
+  private pendingEpochs: EpochRecord[] = [];
+  private epochsTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastEpochs = -Infinity;
   private lastWeights = 0;
   private weightsTimer: ReturnType<typeof setTimeout> | null = null;
   private api: InspectApi | null = null;
@@ -66,6 +75,10 @@ class TrainingController {
     if (!target) return Promise.resolve(false);
     this.closeClient();
     const serial = ++this.serial;
+    // Records of the old session still held are dropped with it.
+    if (this.epochsTimer) clearTimeout(this.epochsTimer);
+    this.epochsTimer = null;
+    this.pendingEpochs = [];
     liveRun.reset([]);
     this.resume = resume;
     this.steps = resume ? resume.steps.slice(-MAX_SAVED_STEPS) : [];
@@ -389,7 +402,20 @@ class TrainingController {
     }, WEIGHTS_INTERVAL_MS - (now - this.lastWeights));
   }
 
+  /** Adds the held epoch records to the store. */
+  private flushEpochs(): void {
+    if (this.epochsTimer) clearTimeout(this.epochsTimer);
+    this.epochsTimer = null;
+    if (this.pendingEpochs.length === 0) return;
+    const records = this.pendingEpochs;
+    this.pendingEpochs = [];
+    this.lastEpochs = performance.now();
+    useStore.getState().addEpochs(records);
+  }
+
   private onEvent(e: FromWorker): void {
+    // Held epoch records reach the store before any event that may read them (a pause, a result).
+    if (e.type !== 'epoch' && e.type !== 'steps' && e.type !== 'progress') this.flushEpochs();
     const store = useStore.getState();
     switch (e.type) {
       case 'ready':
@@ -439,7 +465,9 @@ class TrainingController {
         store.setProgress({ epoch: e.epoch, step: e.step, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, etaSeconds: e.etaSeconds });
         break;
       case 'epoch':
-        store.addEpoch(e.record);
+        this.pendingEpochs.push(e.record);
+        if (performance.now() - this.lastEpochs >= EPOCHS_INTERVAL_MS) this.flushEpochs();
+        else this.epochsTimer ??= setTimeout(() => this.flushEpochs(), EPOCHS_INTERVAL_MS);
         break;
       case 'state':
         store.setRunStatus(e.state, e.reason ?? null);

@@ -73,6 +73,8 @@ export interface RunSlice {
   setProgress(progress: Progress): void;
   setThroughput(throughput: ThroughputStats): void;
   addEpoch(record: EpochRecord): void;
+  /** Several records at once (one render for a burst of short epochs). */
+  addEpochs(records: EpochRecord[]): void;
   setNan(nan: NanNotice | null): void;
   addLog(message: string): void;
   setDeviceNotice(message: string | null): void;
@@ -131,6 +133,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   setProgress: (progress) => set({ progress }),
   setThroughput: (throughput) => set({ throughput }),
   addEpoch: (record) => set((s) => ({ history: [...s.history, record] })),
+  addEpochs: (records) => set((s) => ({ history: s.history.concat(records) })),
   setNan: (nan) => set({ nan }),
   addLog: (message) => set((s) => ({ runLog: [...s.runLog.slice(-(LOG_LINES - 1)), message] })),
   setDeviceNotice: (message) => set({ deviceNotice: message }),
