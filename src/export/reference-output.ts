@@ -77,5 +77,9 @@ export async function bundleSamples(
   features?: Float32Array,
 ): Promise<BundleSamples> {
   const inputs = onnxFeeds(config, data, indices, { features });
-  return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
+  const tasks = config.extraTasks ?? [];
+  if (tasks.length === 0) return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
+  const { primary, extras } = await gatescopeTaskOutputs(backend, config, weights, data, indices, features);
+  const taskOutputs = Object.fromEntries(tasks.map((t, k) => [t.name, { data: extras[k], dims: [indices.length, t.outputSize] }]));
+  return { ...samplesFrom(config, inputs, primary), taskOutputs };
 }
