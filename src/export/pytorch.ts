@@ -393,7 +393,8 @@ export function bundleReadme(config: ModelConfig): string {
   // substitute a missing text's feature read it; DDP must be told about unused parameters.
   const fusion = c.task === 'captioning' ? undefined : FUSIONS[c.fusion];
   // A series model never reads fusion.missing_text either (every row has its frames).
-  const unused = fusion !== undefined && fusionUses(c.fusion).text && (!fusion.substitutesMissingText || c.series !== undefined);
+  // A multi-task model's auxiliary heads get no gradient from the primary loss these snippets train.
+  const unused = (fusion !== undefined && fusionUses(c.fusion).text && (!fusion.substitutesMissingText || c.series !== undefined)) || (c.extraTasks?.length ?? 0) > 0;
   const unusedNote = unused ? ', find_unused_parameters=True' : '';
   const step = (indent: string, output: string) =>
     [
