@@ -2,7 +2,7 @@
 // small model, two heads (the pair, 9 classes; the shape, 3 classes), trained a bounded
 // number of steps; both tasks' validation accuracies are read from the Evaluate panel's
 // per-task table and must show both solved. The Train panel shows each task's loss weight
-// and the per-task charts. A manifest whose second label column has an empty cell: the
+// and the per-task charts; a reload restores the session with its tasks. A manifest whose second label column has an empty cell: the
 // row is named in the report and the rest imports with both tasks.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -42,6 +42,21 @@ test('Complementary clues with a second head learns both tasks', async ({ page }
   // Solved: chance is 1/9 for the pair and 1/3 for the shape.
   expect(primary).toBeGreaterThanOrEqual(0.9);
   expect(shape).toBeGreaterThanOrEqual(0.9);
+
+  // The session keeps it: after a reload the tasks, their charts and the trained heads are back.
+  await expect(page.getByTestId('session-saved')).toHaveAttribute('data-saved-step', String(STEPS), { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByTestId('session-notice')).toContainText('Session restored from', { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  await expect.poll(() => chartValues(page, 'chart-task-loss', 'task1'), { timeout: 30_000 }).toEqual(shapeLoss);
+  await expect(page.getByTestId('task-weight-shape')).toHaveValue('1');
+  await page.getByRole('tab', { name: 'Evaluate', exact: true }).click();
+  await page.getByTestId('evaluate-split').selectOption('validation');
+  await page.getByTestId('evaluate-run').click();
+  await expect(page.getByTestId('evaluate-task')).toHaveCount(2, { timeout: 60_000 });
+  expect(await accuracy('shape')).toBeCloseTo(shape, 6);
+  expect(await accuracy('primary')).toBeCloseTo(primary, 6);
+  console.log(`with the reload and restore: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   check();
 });
 
