@@ -136,9 +136,9 @@ const FIELDS: Field[] = [
     key: 'clues.also',
     label: 'the auxiliary tasks of Complementary clues',
     get: (s) => s.data.clues.also ?? [],
-    format: (v) => (v as string[]).join(','),
+    format: (v) => (v as string[]).join(',') || 'none',
     set(s, text) {
-      const tasks = text.split(',').filter(Boolean);
+      const tasks = text === 'none' ? [] : text.split(',').filter(Boolean);
       if (tasks.some((k) => !CLUES_TASKS.includes(k as CluesTask)) || new Set(tasks).size !== tasks.length) {
         return `"clues.also=${text}": the auxiliary tasks of Complementary clues must be some of ${CLUES_TASKS.join(', ')}, separated by commas.`;
       }
@@ -154,10 +154,10 @@ const FIELDS: Field[] = [
       Object.entries(v as Record<string, number>)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, w]) => `${k}:${w}`)
-        .join(','),
+        .join(',') || 'none',
     set(s, text) {
       const weights: Record<string, number> = {};
-      for (const part of text.split(',').filter(Boolean)) {
+      for (const part of text === 'none' ? [] : text.split(',').filter(Boolean)) {
         const [name, value, ...rest] = part.split(':');
         const w = Number(value);
         if (rest.length || !/^[a-z][a-z0-9_]{0,31}$/u.test(name ?? '') || value === undefined || value.trim() === '' || !(w >= 0 && w <= 100) || name in weights) {
