@@ -22,6 +22,7 @@ describe('ONNX Runtime Web vs GateScope WebGPU, multi-task heads', () => {
   for (const [fusion, cell] of MULTITASK_CASES) {
     it(`${cell} × ${fusion}`, async () => {
       const r = await runMultiTaskOnnx(gpu, ort, fusion, cell);
+  console.log(`${cell} × ${fusion}: max |Δ| ${Object.entries(r.diffs).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}`);
   expect(r.exported.outputs.map((o) => o.name)).toEqual(['logits', 'probabilities', 'shape_logits', 'shape_probabilities', 'size_value', 'tags_logits', 'tags_probabilities']);
   for (const [name, diff] of Object.entries(r.diffs)) expect(diff, `${name}: max |Δ| = ${diff}`).toBeLessThanOrEqual(TOLERANCE);
   // The heads differ across rows: agreement is not an accident of a constant output.

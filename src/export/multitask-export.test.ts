@@ -18,6 +18,7 @@ describe('ONNX export of a multi-task model vs GateScope (CPU)', () => {
   for (const [fusion, cell] of MULTITASK_CASES) {
     it(`${cell} × ${fusion}`, async () => {
       const r = await runMultiTaskOnnx(cpu, ort, fusion, cell);
+  console.log(`${cell} × ${fusion}: max |Δ| ${Object.entries(r.diffs).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}`);
   expect(r.exported.outputs.map((o) => o.name)).toEqual(['logits', 'probabilities', 'shape_logits', 'shape_probabilities', 'size_value', 'tags_logits', 'tags_probabilities']);
   for (const [name, diff] of Object.entries(r.diffs)) expect(diff, `${name}: max |Δ| = ${diff}`).toBeLessThanOrEqual(TOLERANCE);
   // The heads differ across rows: agreement is not an accident of a constant output.
