@@ -8,6 +8,9 @@ export function TaskWeights() {
   const dataset = useStore((s) => s.dataset);
   const settings = useStore((s) => s.dataSettings);
   const setSettings = useStore((s) => s.setDataSettings);
+  const status = useStore((s) => s.runStatus);
+  // A weight prepares the data again: not while a run is using it.
+  const live = status === 'running' || status === 'paused';
   const tasks = dataset?.extraTargets ?? [];
   if (tasks.length === 0) return null;
   const weights = settings.preparation.taskWeights ?? {};
@@ -34,6 +37,8 @@ export function TaskWeights() {
             max={100}
             step="any"
             testId={`task-weight-${t.name}`}
+            disabled={live}
+            hint={live ? 'stop the run to change it' : undefined}
           />
         ))}
       </div>
