@@ -28,7 +28,9 @@ const tuningNotes = (page: Page) => page.evaluate(() => (window as unknown as { 
 test('tunes at the first training, reads the cache after a reload, re-runs on request', async ({ page }) => {
   test.setTimeout(60_000);
   const { check } = watchErrors(page);
-  await page.goto('/?tab=train');
+  // WebGPU chosen in the link: left to the app, the first Train on this fallback adapter
+  // would also time the CPU (the next test).
+  await page.goto('/?backend=webgpu&tab=train');
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 30_000 });
   await expect(perfLimits(page)).toContainText('maxStorageBufferBindingSize');
   await watchTuningNote(page);
@@ -104,6 +106,27 @@ test('the benchmark page runs and downloads its results as JSON', async ({ page 
       expect(kernels.timing).toBe('timestamp-query');
     } else expect(r.kernels).toBeNull();
   }
+  check();
+});
+
+test('on a fallback adapter the first Train times both backends for this model and trains on the faster', async ({ page }) => {
+  test.setTimeout(60_000);
+  const { check } = watchErrors(page);
+  await page.goto('/?data=memory&cell=gru&fusion=text&hidden=16&embed=8&tab=train');
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 30_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · /);
+  await watchTuningNote(page);
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => progressStep(page), { timeout: 40_000 }).toBeGreaterThanOrEqual(2);
+  expect(await tuningNotes(page)).toContain('Timing this model on WebGPU and on the CPU…');
+  // WebGPU kept: the comparison sentence; moved to the CPU: the reason it was chosen.
+  const said = (await page.locator('[data-testid="backend-comparison"], [data-testid="backend-chosen"]').first().innerText()).replace(/\.$/, '');
+  const faster = /^CPU chosen|^CPU is faster/.test(said) ? 'CPU' : 'WebGPU';
+  await expect(page.getByTestId('run-log')).toContainText(`this model trains on the ${faster} backend`);
+  if (faster === 'CPU') await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU chosen: \d+ ms\/step vs \d+ ms\/step on the fallback GPU/);
+  else await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · .* · WebGPU is faster for this model/);
+  // Once per model shape: the result is cached, a second Train (after a reload) does not time again.
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('gatescope.tuning|backend|')).length)).toBe(1);
   check();
 });
 

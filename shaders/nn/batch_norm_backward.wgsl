@@ -5,8 +5,10 @@
 //   training (μ, σ² are the batch's, so they depend on x; n = N·H·W):
 //     dx = γ·inv·(d − dβ/n − x̂·dγ/n)
 //   evaluation (running statistics are constants): dx = γ·inv·d
-// Lane slices and the tree are fixed, as in batch_norm_train.wgsl (deterministic sums).
+// Lane slices and the tree are fixed (batch_norm_channel.wgsl): the sums are deterministic.
 // dy, x, y: [N, C, HW] f32, gamma/mean/invstd: [C] → dx: [N, C, HW], dgamma/dbeta: [C]
+// requires: WG, workgroup_sum, Walk, walk_start, walk_next, walk_index
+// provides: p
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> gamma: array<f32>;
@@ -24,46 +26,6 @@ override RELU: bool = false;
 
 struct Params { N: u32, C: u32, HW: u32 }
 @group(1) @binding(0) var<uniform> p: Params;
-
-const WG: u32 = 256u;
-var<workgroup> partial: array<f32, WG>;
-
-fn workgroup_sum(lane: u32, v: f32) -> f32 {
-  partial[lane] = v;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) { partial[lane] += partial[lane + stride]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
-
-/**
- * Walks channel c's values i = lane, lane + WG, … < N·HW as indices into x without a
- * division per value: i = b·HW + j is carried as (b, j), and each stride of WG adds
- * step = (WG / HW, WG % HW) with a carry.
- */
-struct Walk { b: u32, j: u32 }
-
-fn walk_start(lane: u32) -> Walk {
-  return Walk(lane / p.HW, lane % p.HW);
-}
-
-fn walk_next(w: Walk, step: Walk) -> Walk {
-  var b = w.b + step.b;
-  var j = w.j + step.j;
-  if (j >= p.HW) {
-    j -= p.HW;
-    b += 1u;
-  }
-  return Walk(b, j);
-}
-
-fn walk_index(c: u32, w: Walk) -> u32 {
-  return (w.b * p.C + c) * p.HW + w.j;
-}
 
 /** The gradient at the normalised value: dy, masked by the fused ReLU. */
 fn grad_at(k: u32) -> f32 {

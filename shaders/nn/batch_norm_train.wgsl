@@ -5,6 +5,8 @@
 // Every lane sums a fixed strided slice, then a fixed tree adds the lanes: the order of
 // the additions does not depend on timing, so results are the same on every run.
 // x: [N, C, HW] f32, gamma/beta: [C] → y: [N, C, HW], mean/invstd/variance: [C]
+// requires: WG, workgroup_sum, Walk, walk_start, walk_next, walk_index
+// provides: p
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> gamma: array<f32>;
 @group(0) @binding(2) var<storage, read> beta: array<f32>;
@@ -18,47 +20,6 @@ override RELU: bool = false;
 
 struct Params { N: u32, C: u32, HW: u32, eps: f32 }
 @group(1) @binding(0) var<uniform> p: Params;
-
-const WG: u32 = 256u;
-var<workgroup> partial: array<f32, WG>;
-
-/** Σ over the workgroup of every lane's v, added in a fixed tree order. */
-fn workgroup_sum(lane: u32, v: f32) -> f32 {
-  partial[lane] = v;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) { partial[lane] += partial[lane + stride]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
-
-/**
- * Walks channel c's values i = lane, lane + WG, … < N·HW as indices into x without a
- * division per value: i = b·HW + j is carried as (b, j), and each stride of WG adds
- * step = (WG / HW, WG % HW) with a carry.
- */
-struct Walk { b: u32, j: u32 }
-
-fn walk_start(lane: u32) -> Walk {
-  return Walk(lane / p.HW, lane % p.HW);
-}
-
-fn walk_next(w: Walk, step: Walk) -> Walk {
-  var b = w.b + step.b;
-  var j = w.j + step.j;
-  if (j >= p.HW) {
-    j -= p.HW;
-    b += 1u;
-  }
-  return Walk(b, j);
-}
-
-fn walk_index(c: u32, w: Walk) -> u32 {
-  return (w.b * p.C + c) * p.HW + w.j;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32) {

@@ -20,6 +20,7 @@ import {
   type SessionInput,
 } from './persistence.ts';
 import { exportTestConfig, randomWeights } from './export.support.ts';
+import { packSteps } from './step-columns.ts';
 
 let dbName = '';
 let counter = 0;
@@ -162,7 +163,7 @@ describe('session store (IndexedDB)', () => {
     await db.put('session', { ...session(), version: SESSION_VERSION + 1, savedAt: 1 }, 'current');
     let error: unknown = null;
     await loadSession({ dbName }).catch((e) => (error = e));
-    expectStorageError(error, 'newer', /newer GateScope \(session version 2; this one reads up to 1\)/);
+    expectStorageError(error, 'newer', new RegExp(`newer GateScope \\(session version ${SESSION_VERSION + 1}; this one reads up to ${SESSION_VERSION}\\)`));
     const broken = session();
     broken.training!.weights['head.fc1.weight'] = new Float32Array(2);
     await db.put('session', { ...broken, version: SESSION_VERSION, savedAt: 1 }, 'current');
@@ -173,7 +174,24 @@ describe('session store (IndexedDB)', () => {
     error = null;
     await loadSession({ dbName }).catch((e) => (error = e));
     expectStorageError(error, 'newer', /model config is unusable: This model config is version 7/);
+    const damaged = session();
+    await db.put('session', { ...damaged, metrics: { epochs: [], steps: { ...packSteps(damaged.metrics.steps), loss: new Float64Array(1) } }, version: SESSION_VERSION, savedAt: 1 }, 'current');
+    error = null;
+    await loadSession({ dbName }).catch((e) => (error = e));
+    expectStorageError(error, 'corrupt', /training statistics are damaged/);
     db.close();
+  });
+
+  it('stores the step statistics as columns and still reads a version 1 record (steps as objects)', async () => {
+    const input = session();
+    await saveSession(input, { dbName });
+    const db = await openDB(dbName, 1);
+    const raw = (await db.get('session', 'current')) as { metrics: { steps: { format: string; loss: Float64Array } } };
+    expect(raw.metrics.steps.format).toBe('columns');
+    expect(Array.from(raw.metrics.steps.loss)).toEqual(input.metrics.steps.map((s) => s.loss));
+    await db.put('session', { ...session(), version: 1, savedAt: 1 }, 'current');
+    db.close();
+    expect((await loadSession({ dbName }))!.metrics.steps).toEqual(input.metrics.steps);
   });
 });
 

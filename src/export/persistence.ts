@@ -12,9 +12,14 @@ import type { TrainConfig } from '../train/config.ts';
 import type { TrainingState } from '../train/protocol.ts';
 import type { DatasetReference } from './checkpoint.ts';
 import type { EpochRecord, StepStats } from '../train/trainer.ts';
+import { packSteps, unpackSteps, validStoredSteps, type StepColumns } from './step-columns.ts';
 
-/** Bump when older GateScope versions can no longer read the sessions this one saves. */
-export const SESSION_VERSION = 1;
+/**
+ * Bump when older GateScope versions can no longer read the sessions this one saves.
+ * 2: the per-step statistics are stored as columns (step-columns.ts); version 1 records
+ * (steps as objects) are still read.
+ */
+export const SESSION_VERSION = 2;
 /** Largest session saved by default (typed arrays counted by their bytes). */
 export const DEFAULT_MAX_SESSION_BYTES = 512 * 1024 * 1024;
 /** Per-step records kept in a saved session (the most recent ones). */
@@ -163,7 +168,8 @@ function boundedMetrics(m: SessionMetrics): SessionMetrics {
 export async function saveSession(input: SessionInput, options: SessionStoreOptions = {}): Promise<SessionSnapshot> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SESSION_BYTES;
   const snapshot: SessionSnapshot = { ...input, metrics: boundedMetrics(input.metrics), version: SESSION_VERSION, savedAt: Date.now() };
-  const bytes = snapshotBytes(snapshot);
+  const stored = { ...snapshot, metrics: { epochs: snapshot.metrics.epochs, steps: packSteps(snapshot.metrics.steps) } };
+  const bytes = snapshotBytes(stored);
   if (bytes > maxBytes) {
     throw new SessionStorageError(
       `The session is ${megabytes(bytes)}, more than the ${megabytes(maxBytes)} GateScope keeps in the browser (${largestParts(snapshot)}). It was not saved; download a checkpoint to keep the model.`,
@@ -173,7 +179,7 @@ export async function saveSession(input: SessionInput, options: SessionStoreOpti
   const db = await open(options.dbName ?? DB_NAME);
   try {
     const tx = db.transaction(STORE, 'readwrite');
-    await Promise.all([tx.store.put(snapshot, KEY), tx.done]);
+    await Promise.all([tx.store.put(stored, KEY), tx.done]);
     return snapshot;
   } catch (e) {
     if (isQuotaError(e)) {
@@ -199,6 +205,7 @@ export function checkSnapshot(s: unknown): { reason: 'newer' | 'corrupt'; messag
   if (typeof snap.savedAt !== 'number' || !snap.model || !snap.train || !snap.metrics || !Array.isArray(snap.compareRuns)) {
     return { reason: 'corrupt', message: 'The saved session is incomplete.' };
   }
+  if (!Array.isArray(snap.metrics.epochs) || !validStoredSteps(snap.metrics.steps)) return { reason: 'corrupt', message: "The saved session's training statistics are damaged." };
   const problems = validateModelConfig(snap.model);
   if (problems.length) return { reason: problems.some((p) => /version/.test(p)) ? 'newer' : 'corrupt', message: `The saved session's model config is unusable: ${problems.join(' ')}` };
   if (snap.training) {
@@ -229,7 +236,8 @@ export async function loadSession(options: SessionStoreOptions = {}): Promise<Se
   if (value === undefined) return null;
   const problem = checkSnapshot(value);
   if (problem) throw new SessionStorageError(problem.message, problem.reason);
-  return value as SessionSnapshot;
+  const snap = value as SessionSnapshot;
+  return { ...snap, metrics: { epochs: snap.metrics.epochs, steps: unpackSteps(snap.metrics.steps as StepColumns | StepStats[]) } };
 }
 
 /** Removes the saved session (the database itself stays). */

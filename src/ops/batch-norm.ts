@@ -13,8 +13,10 @@
 import trainWgsl from '../../shaders/nn/batch_norm_train.wgsl?raw';
 import evalWgsl from '../../shaders/nn/batch_norm_eval.wgsl?raw';
 import backwardWgsl from '../../shaders/nn/batch_norm_backward.wgsl?raw';
+import channelWgsl from '../../shaders/nn/batch_norm_channel.wgsl?raw';
 import { grid1d } from '../gpu/grid.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { composeWgsl, wgslFragment } from '../gpu/wgsl.ts';
 import { noGrad } from '../autograd/tape.ts';
 import type { FloatArray, Tensor } from '../tensor.ts';
 import { add } from './elementwise.ts';
@@ -36,6 +38,19 @@ export interface BatchNormAttrs {
 export interface BatchNormGradAttrs {
   training: boolean;
   relu: boolean;
+}
+
+/** The two per-channel passes, each joined with the reduction they share. */
+const CHANNEL = wgslFragment('nn/batch_norm_channel', channelWgsl);
+const TRAIN_CODE = composeWgsl('nn/batch_norm_train', [CHANNEL, wgslFragment('nn/batch_norm_train', trainWgsl)]);
+const BACKWARD_CODE = composeWgsl('nn/batch_norm_backward', [CHANNEL, wgslFragment('nn/batch_norm_backward', backwardWgsl)]);
+
+/** The composed batch-norm modules, for the kernel registry. */
+export function batchNormModules(): { key: string; code: string }[] {
+  return [
+    { key: 'nn/batch_norm_train', code: TRAIN_CODE },
+    { key: 'nn/batch_norm_backward', code: BACKWARD_CODE },
+  ];
 }
 
 const TRAIN_PARAMS = uniformLayout('nn/batch_norm_train', { N: 'u32', C: 'u32', HW: 'u32', eps: 'f32' });
@@ -116,7 +131,7 @@ export const batchNorm2dOp: OpDef<BatchNormAttrs> = {
       gpu.dispatch({
         label: 'batchNorm2d.train',
         shaderKey: 'nn/batch_norm_train',
-        code: trainWgsl,
+        code: TRAIN_CODE,
         constants: { RELU: attrs.relu ? 1 : 0 },
         reads: inputs.map((t) => gpu.buffer(t)),
         writes: outputs.map((t) => gpu.buffer(t)),
@@ -193,7 +208,7 @@ export const batchNorm2dGradOp: OpDef<BatchNormGradAttrs> = {
     gpu.dispatch({
       label: 'batchNorm2d.backward',
       shaderKey: 'nn/batch_norm_backward',
-      code: backwardWgsl,
+      code: BACKWARD_CODE,
       constants: { TRAINING: attrs.training ? 1 : 0, RELU: attrs.relu ? 1 : 0 },
       reads: inputs.map((t) => gpu.buffer(t)),
       writes: outputs.map((t) => gpu.buffer(t)),

@@ -2,12 +2,13 @@
 // (src/ops/kernels.browser.test.ts) and scripts/write-wgsl.mjs: each .wgsl file that
 // compiles alone, each composed module of src/ops/wgsl-modules.ts, every GEMM variant
 // (and the half-precision ones of src/ops/gemm-f16.ts), every implicit-GEMM convolution
-// kernel (src/ops/conv2d-kernels.ts), and every recurrent module (cell × forward/backward
+// kernel (src/ops/conv2d-kernels.ts), the batch-norm passes (src/ops/batch-norm.ts), and every recurrent module (cell × forward/backward
 // × every per-step kernel that recurrent-selection.ts can choose, and the forward with
 // f16 W_hh of src/ops/recurrent-f16.ts). Built from the same lists the ops use, so a new
 // variant is listed without editing this file; a new .wgsl file is found by the glob.
 import { isWgslFragment } from '../gpu/wgsl.ts';
 import { convKernelModules } from './conv2d-kernels.ts';
+import { batchNormModules } from './batch-norm.ts';
 import { GEMM_VARIANTS } from './gemm-kernels.ts';
 import { F16_ARITHMETIC_GEMM_VARIANTS, F16_STORAGE_GEMM_VARIANTS, F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS, F16_WEIGHT_GEMM_VARIANTS } from './gemm-f16.ts';
 import { recurrentForwardF16Wgsl } from './recurrent-f16.ts';
@@ -43,6 +44,7 @@ export function kernelModules(): KernelModule[] {
   for (const v of GEMM_VARIANTS) add(`linalg/gemm_${v.name}`, v.code);
   for (const v of [...F16_STORAGE_GEMM_VARIANTS, ...F16_ARITHMETIC_GEMM_VARIANTS, ...F16_WEIGHT_GEMM_VARIANTS, ...F16_WEIGHT_ARITHMETIC_GEMM_VARIANTS]) add(`linalg/gemm_${v.name}`, v.code);
   for (const k of convKernelModules()) add(k.key, k.code);
+  for (const k of batchNormModules()) add(k.key, k.code);
   for (const kind of Object.keys(CELLS) as CellKind[]) {
     const cell = CELLS[kind];
     for (const pair of stepKernelChoices(cell.gates)) {

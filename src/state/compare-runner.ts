@@ -6,13 +6,13 @@
 import { kFoldSplits } from '../data/splits.ts';
 import { TrainingClient } from '../train/client.ts';
 import { saveTuningEntry, storedTuningEntries } from './tuning-storage.ts';
-import type { FromWorker } from '../train/protocol.ts';
+import type { FromWorker, TrainingState } from '../train/protocol.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { compareLive } from './live.ts';
 import { resolveModelConfig } from './settings.ts';
-import { FOLD_RANGE, type CompareRun, type CompareSetting, type CompareVaried } from './slices/compare.ts';
+import { FOLD_RANGE, queuedRun, type CompareRun, type CompareSetting, type CompareVaried } from './slices/compare.ts';
 import { resolveTrainConfig, setupProblems } from './target.ts';
 import { training } from './training.ts';
 import { useStore } from './store.ts';
@@ -34,6 +34,7 @@ export const COMPARE_SETTINGS: Record<CompareSetting, string> = {
 
 /** What a queue varies, in words. */
 export function variedName(varied: CompareVaried): string {
+  if (varied === 'distill') return 'model';
   return varied === 'fold' ? 'fold' : COMPARE_SETTINGS[varied];
 }
 
@@ -108,19 +109,15 @@ export function compareRuns(
       problems.push(`${COMPARE_SETTINGS[setting]} = ${value}: ${issues.join(' ')}`);
       return;
     }
-    runs.push({
-      id: `run-${Date.now().toString(36)}-${k}`,
-      setting,
-      value,
-      model: resolveModelConfig(applied.model, dataset, features),
-      train: resolveTrainConfig(applied.train, dataset),
-      status: 'queued',
-      parameters: null,
-      history: [],
-      seconds: null,
-      steps: 0,
-      note: null,
-    });
+    runs.push(
+      queuedRun({
+        id: `run-${Date.now().toString(36)}-${k}`,
+        setting,
+        value,
+        model: resolveModelConfig(applied.model, dataset, features),
+        train: resolveTrainConfig(applied.train, dataset),
+      }),
+    );
   });
   return { runs, problems };
 }
@@ -158,21 +155,8 @@ export function foldRuns(
   const model = resolveModelConfig(base.model, dataset, features);
   const resolved = resolveTrainConfig(train, { ...dataset, splits: folds[0] });
   const stamp = Date.now().toString(36);
-  const runs = folds.map(
-    (splits, i): CompareRun => ({
-      id: `fold-${stamp}-${i}`,
-      setting: 'fold',
-      value: String(i + 1),
-      fold: { index: i, count: k, splits, datasetVersion },
-      model,
-      train: resolved,
-      status: 'queued',
-      parameters: null,
-      history: [],
-      seconds: null,
-      steps: 0,
-      note: null,
-    }),
+  const runs = folds.map((splits, i) =>
+    queuedRun({ id: `fold-${stamp}-${i}`, setting: 'fold', value: String(i + 1), fold: { index: i, count: k, splits, datasetVersion }, model, train: resolved }),
   );
   return { runs, problems: [] };
 }
@@ -181,14 +165,23 @@ class CompareRunner {
   private client: TrainingClient | null = null;
   private cancelled = false;
   private current: string | null = null;
+  /** The teacher of a distillation queue: its logits for every example, [N, C], and the dataset they index. */
+  private teacher: { logits: Float32Array; dataset: PreparedDataset } | null = null;
+  /** Trained weights of a distillation's students, by run id, for "Use … as the model" (this page only, not saved). */
+  private kept = new Map<string, TrainingState>();
 
-  /** Trains the queued runs one after another. The main run is paused first. */
-  async start(runs: CompareRun[]): Promise<void> {
+  /**
+   * Trains the queued runs one after another (rows already done, like a distillation's
+   * teacher, are shown, not trained). The main run is paused first. `teacher`: the
+   * teacher's logits for a distillation queue (src/state/distill.ts).
+   */
+  async start(runs: CompareRun[], teacher: { logits: Float32Array; dataset: PreparedDataset } | null = null): Promise<void> {
     const store = useStore.getState();
     if (store.compareRunning || runs.length === 0) return;
     if (store.runStatus === 'running') training.pause();
     compareLive.clear();
     this.cancelled = false;
+    this.teacher = teacher;
     store.compareQueued(runs);
     for (const run of runs) {
       if (this.cancelled) break;
@@ -206,7 +199,10 @@ class CompareRunner {
   }
 
   private runOne(run: CompareRun): Promise<void> {
-    const { dataset, features, datasetVersion } = useStore.getState();
+    if (run.status === 'done') return Promise.resolve();
+    const { features, datasetVersion } = useStore.getState();
+    // A distillation's students train on the data the teacher's logits index.
+    const dataset = run.distill ? this.teacher?.dataset : useStore.getState().dataset;
     if (!dataset) return Promise.resolve();
     const update = (patch: Partial<CompareRun>) => useStore.getState().compareUpdate(run.id, patch);
     if (run.fold && run.fold.datasetVersion !== datasetVersion) {
@@ -251,7 +247,19 @@ class CompareRunner {
             store.compareAddEpoch(run.id, e.record);
             break;
           case 'state':
-            if (e.state === 'finished') finish({ status: 'done', note: e.reason && e.reason !== 'all epochs done' ? e.reason : null });
+            if (e.state === 'finished') {
+              const done = { status: 'done' as const, note: e.reason && e.reason !== 'all epochs done' ? e.reason : null };
+              if (!run.distill || !this.teacher) finish(done);
+              else {
+                const teacherLogits = this.teacher.logits;
+                Promise.all([client.request({ type: 'outputs', indices: Array.from(dataset.splits.validation) }), client.request({ type: 'exportState' })])
+                  .then(([out, state]) => {
+                    this.kept.set(run.id, state);
+                    finish({ ...done, distill: { ...run.distill!, agreement: agreement(out, teacherLogits, dataset.splits.validation) } });
+                  })
+                  .catch((err: unknown) => finish({ ...done, note: `agreement with the teacher not measured: ${err instanceof Error ? err.message : String(err)}` }));
+              }
+            }
             else if (e.state === 'stopped') finish({ status: 'cancelled', note: 'stopped by you' });
             else if (e.state === 'paused') {
               // A compare run pauses only on its own (NaN or an error): it cannot continue.
@@ -273,14 +281,37 @@ class CompareRunner {
       const client = new TrainingClient(onEvent);
       this.client = client;
       const useFeatures = run.model.image.encoder === 'features' && features?.datasetVersion === datasetVersion ? features.features : undefined;
-      client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures, tuningEntries: storedTuningEntries() });
+      const teacher = run.distill?.role === 'student' && this.teacher ? { logits: this.teacher.logits, temperature: run.distill.temperature, alpha: run.distill.alpha } : undefined;
+      client.send({ type: 'init', dataset: data, model: run.model, train: run.train, backend: 'auto', features: useFeatures, tuningEntries: storedTuningEntries(), teacher });
     });
+  }
+
+  /** The trained state of a distillation's student (null after a reload: only the page keeps it). */
+  keptState(runId: string): TrainingState | null {
+    return this.kept.get(runId) ?? null;
   }
 
   /** Id of the run being trained. */
   get running(): string | null {
     return this.current;
   }
+}
+
+/**
+ * Share of the examples `indices` whose argmax of `outputs` ([indices.length, C], in that
+ * order) equals the argmax of the teacher's row ([N, C] by example index).
+ */
+export function agreement(outputs: Float32Array, teacherLogits: Float32Array, indices: ArrayLike<number>): number {
+  if (indices.length === 0) return NaN;
+  const C = outputs.length / indices.length;
+  const argmax = (z: Float32Array, o: number) => {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (z[o + c] > z[o + best]) best = c;
+    return best;
+  };
+  let same = 0;
+  for (let k = 0; k < indices.length; k++) if (argmax(outputs, k * C) === argmax(teacherLogits, indices[k] * C)) same++;
+  return same / indices.length;
 }
 
 /** The one compare queue of the page. */

@@ -151,8 +151,33 @@ class TrainingController {
     } else if (now.runStatus !== 'idle' || this.isStale()) {
       if (!(await this.newSession())) return;
     }
+    if (!(await this.chooseFasterBackend())) return;
     this.syncLive();
     this.client?.send({ type: 'start' });
+  }
+
+  /**
+   * The first Train of an untrained model on a fallback adapter (a software GPU such as
+   * SwiftShader), with the backend left to the app: the worker times a few steps of this
+   * model on WebGPU and on the CPU (once: the result is cached per model shape, adapter
+   * and browser, and the next session of this shape is built on the faster backend at
+   * once), and the session moves to the CPU when that is faster. False when the run must
+   * not start (a comparison is already running, or the session could not be rebuilt).
+   */
+  private async chooseFasterBackend(): Promise<boolean> {
+    const s = useStore.getState();
+    if (s.comparisonStatus === 'running') return false;
+    const info = s.runInfo;
+    if (s.backendChoice !== 'auto' || info?.backendKind !== 'webgpu' || !info.adapter?.isFallbackAdapter) return true;
+    if (s.backendComparison || (s.progress?.step ?? 0) > 0) return true;
+    await this.compareBackends();
+    const c = useStore.getState().backendComparison;
+    // A failed comparison is said in the Performance section; training stays on WebGPU.
+    if (!c) return true;
+    // Said after the move: a new session starts with an empty log.
+    const ready = c.faster === 'cpu' ? await this.newSession() : true;
+    useStore.getState().addLog(`${comparisonText(c)}: this model trains on the ${c.faster === 'cpu' ? 'CPU' : 'WebGPU'} backend. The Performance section lets you switch.`);
+    return ready;
   }
 
   /**

@@ -9,6 +9,7 @@ import type { BackendChoice } from '../train/protocol.ts';
 import { PRECISIONS } from '../ops/precision-names.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
 import { CLUES_TASKS, DATA_SOURCES, defaultSetup, type CluesTask, type Setup } from './settings.ts';
+import { DISTILL_URL_KEYS, distillFromQuery } from './url-distill.ts';
 
 /** One URL parameter: how to read it from a Setup, parse it and write it back. */
 interface Field {
@@ -273,7 +274,7 @@ const FIELDS: Field[] = [
 ];
 
 /** Every parameter name (the README's table lists them; a test keeps them in sync). */
-export const URL_KEYS: readonly string[] = [...FIELDS.map((f) => f.key), 'tab', 'compress.int8', 'compress.sparsity'];
+export const URL_KEYS: readonly string[] = [...FIELDS.map((f) => f.key), 'tab', 'compress.int8', 'compress.sparsity', ...DISTILL_URL_KEYS];
 
 /**
  * The Export panel's Compression controls from the URL: `compress.int8=1|0` and
@@ -346,6 +347,7 @@ export function setupFromQuery(query: string): ParsedUrl {
     else problems.push(`"backend=${clip(backendText)}": the backends are ${BACKEND_CHOICES.join(', ')}; the app chooses (auto).`);
   }
   problems.push(...compressionFromQuery(query).problems);
+  problems.push(...distillFromQuery(query).problems);
   for (const key of new Set(params.keys())) {
     if (!known.has(key) && !PAGE_SWITCHES.has(key)) problems.push(`"${clip(key)}" is not a GateScope setting; it was ignored.`);
   }
@@ -353,7 +355,7 @@ export function setupFromQuery(query: string): ParsedUrl {
 }
 
 /** Parameters that are not settings: the open panel, the backend, the shader log, the benchmark page. */
-const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench', 'compress.int8', 'compress.sparsity']);
+const PAGE_SWITCHES = new Set(['tab', 'backend', 'debugShaders', 'bench', 'compress.int8', 'compress.sparsity', ...DISTILL_URL_KEYS]);
 
 const BACKEND_CHOICES = ['auto', 'webgpu', 'cpu'] as const satisfies readonly BackendChoice[];
 

@@ -2,9 +2,11 @@
 // and model shape, ignored when corrupt or from another browser version, and worded as
 // the badge shows it.
 import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig } from '../models/config.ts';
+import { tinyDataset } from '../models/models.support.ts';
 import { defaultTrainConfig } from './config.ts';
-import { comparisonKey, comparisonText, readComparison, type BackendComparison } from './backend-race.ts';
+import { compareBackends, comparisonKey, comparisonText, RACE_MIN_MS, readComparison, type BackendComparison } from './backend-race.ts';
 import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
 
 const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: '' };
@@ -23,6 +25,7 @@ describe('backend comparison cache', () => {
     expect(comparisonKey(adapter, { ...model, text: { ...model.text, hiddenSize: model.text.hiddenSize * 2 } }, train, data)).not.toBe(key);
     expect(comparisonKey(adapter, model, { ...train, batchSize: train.batchSize + 1 }, data)).not.toBe(key);
     expect(comparisonKey(adapter, model, train, { ...data, maxLength: 13 })).not.toBe(key);
+    expect(comparisonKey(adapter, model, { ...train, readbackEvery: train.readbackEvery + 1 }, data)).not.toBe(key);
   });
 
   it('reads back valid entries and ignores corrupt or other-browser ones', () => {
@@ -37,5 +40,40 @@ describe('backend comparison cache', () => {
   it('says which backend is faster, with both figures', () => {
     expect(comparisonText(c)).toBe('CPU is faster for this model: 140 ms/step vs 210 ms/step on the fallback GPU (SwiftShader)');
     expect(comparisonText({ ...c, faster: 'webgpu', webgpuMs: 90 })).toBe('WebGPU is faster for this model: 90 ms/step on the fallback GPU (SwiftShader) vs 140 ms/step on the CPU');
+  });
+});
+
+/** A CPU backend behind a slow device: each submitted step completes `ms` after the one before. */
+class LaggingBackend extends CpuBackend {
+  private done = 0;
+  constructor(private ms: number) {
+    super();
+  }
+  override async sync(): Promise<void> {
+    this.done = Math.max(this.done, performance.now()) + this.ms;
+    await new Promise((r) => setTimeout(r, this.done - performance.now()));
+  }
+}
+
+describe('backend race', () => {
+  const dataset = tinyDataset({ task: 'classification', size: 24, seed: 3 });
+  const model = defaultModelConfig({
+    fusion: 'text',
+    text: { cell: 'gru', vocabSize: 8, embeddingSize: 4, hiddenSize: 6, numLayers: 1, bidirectional: false, dropout: 0 },
+    outputSize: 3,
+  });
+  const train = defaultTrainConfig({ batchSize: 4, epochs: 1, readbackEvery: 1 });
+
+  it('times the run loop of each backend and names the faster, however the device lags', async () => {
+    const c = await compareBackends(new LaggingBackend(25), new CpuBackend(), 'lagging', UA, { dataset, model, train });
+    expect(c.faster).toBe('cpu');
+    // Many steps in the allowance, one epoch of 6 steps notwithstanding (the race trains on).
+    expect(c.cpuSteps).toBeGreaterThan(6);
+    expect(c.webgpuSteps).toBeGreaterThanOrEqual(3);
+    expect(c.webgpuMs).toBeGreaterThan(0);
+    // Timed for at least the least time (the clock stops after the last step's statistics).
+    expect(c.cpuMs * c.cpuSteps).toBeGreaterThanOrEqual(RACE_MIN_MS);
+    const swapped = await compareBackends(new CpuBackend(), new LaggingBackend(25), 'lagging', UA, { dataset, model, train });
+    expect(swapped.faster).toBe('webgpu');
   });
 });

@@ -1,8 +1,9 @@
 // Which backend trains a model faster on a fallback adapter (`isFallbackAdapter`, e.g.
-// SwiftShader, a software rasteriser): a few training steps of the user's model, built
-// afresh from its config, on the WebGPU backend and on the CPU backend (one warm-up step
-// each, then up to three timed ones within a time allowance), compared by median ms per
-// step. The result is cached per model shape, adapter and browser in the page's
+// SwiftShader, a software rasteriser): the user's model, built afresh from its config,
+// trained for a moment on the WebGPU backend and on the CPU backend by the trainer's own
+// run loop (statistics read back as configured), compared by ms per step. Timing bare
+// single steps instead misjudged small models: a single step waits for the device, the
+// run loop keeps two steps in flight. The result is cached per model shape, adapter and browser in the page's
 // localStorage (under the tuning prefix, so it travels to the worker with the tuning
 // entries).
 import type { Backend } from '../backend/backend.ts';
@@ -12,7 +13,7 @@ import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
 import type { TrainConfig } from './config.ts';
-import { Trainer } from './trainer.ts';
+import { Trainer, type TrainerEvent } from './trainer.ts';
 
 export interface BackendComparison {
   webgpuMs: number;
@@ -29,9 +30,9 @@ export interface BackendComparison {
 /** Time allowance of the timed steps per backend, ms (at least one step is timed). */
 export const RACE_MS_PER_BACKEND = 3000;
 
-/** localStorage key of a comparison: adapter and model shape (model config, batch size, text length). */
+/** localStorage key of a comparison: adapter and model shape (model config, batch size, readback interval, text length). */
 export function comparisonKey(adapter: AdapterIdentity, model: ModelConfig, train: TrainConfig, dataset: Pick<PreparedDataset, 'maxLength' | 'imageSize'>): string {
-  const shape = JSON.stringify({ model, batch: train.batchSize, maxLength: dataset.maxLength, imageSize: dataset.imageSize });
+  const shape = JSON.stringify({ model, batch: train.batchSize, readback: train.readbackEvery, maxLength: dataset.maxLength, imageSize: dataset.imageSize });
   return `${TUNING_KEY_PREFIX}backend|${adapter.vendor}|${adapter.architecture}|${adapter.device}|${adapter.description}|${hashBytes(new TextEncoder().encode(shape))}`;
 }
 
@@ -47,21 +48,40 @@ export function readComparison(raw: string | undefined, userAgent: string): Back
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Least time the run loop is timed per backend (ms), once at least MIN_TIMED_STEPS are done. */
+export const RACE_MIN_MS = 400;
+/** Steps timed at least (unless RACE_MS_PER_BACKEND runs out first). */
+const MIN_TIMED_STEPS = 3;
 
-/** Median ms per training step of a fresh model on `backend`. */
+/**
+ * Ms per training step of a fresh model on `backend`, timed as the run will train: one
+ * warm-up step (it compiles the GPU pipelines), then the trainer's own run loop — with its
+ * statistics read back every `readbackEvery` steps, its host copies and any epoch end that
+ * falls in the timed steps — until at least MIN_TIMED_STEPS steps and RACE_MIN_MS have
+ * passed, or RACE_MS_PER_BACKEND. The clock stops when the loop has wound down and the
+ * last step's statistics are read, so work still queued on the device is counted.
+ */
 async function msPerStep(backend: Backend, dataset: PreparedDataset, model: ModelConfig, train: TrainConfig, features: Float32Array | undefined): Promise<{ ms: number; steps: number }> {
-  const trainer = new Trainer(backend, dataset, model, train, () => {}, { features });
+  let t0 = 0;
+  let first = -1;
+  let last = -1;
+  let trainer: Trainer | null = null;
+  const onEvent = (e: TrainerEvent) => {
+    if (e.type !== 'progress' || first < 0 || !trainer) return;
+    last = e.step;
+    const elapsed = performance.now() - t0;
+    if ((last - first >= MIN_TIMED_STEPS && elapsed >= RACE_MIN_MS) || elapsed >= RACE_MS_PER_BACKEND) trainer.pause();
+  };
+  trainer = new Trainer(backend, dataset, model, { ...train, epochs: Math.max(train.epochs, 1000) }, onEvent, { features });
   try {
-    await trainer.stepOnce(); // warm-up: compiles the GPU pipelines
-    const times: number[] = [];
-    const start = performance.now();
-    while (times.length < 3 && (times.length === 0 || performance.now() - start < RACE_MS_PER_BACKEND)) {
-      const t0 = performance.now();
-      await trainer.stepOnce();
-      times.push(performance.now() - t0);
-    }
-    return { ms: median(times), steps: times.length };
+    await trainer.stepOnce();
+    first = last = trainer.step;
+    t0 = performance.now();
+    await trainer.start();
+    await trainer.flushStats();
+    const steps = last - first;
+    if (steps < 1) throw new Error(`the timed run on the ${backend.kind} backend took no step`);
+    return { ms: (performance.now() - t0) / steps, steps };
   } finally {
     trainer.dispose();
     trainer.model.dispose();

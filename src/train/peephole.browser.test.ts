@@ -1,13 +1,14 @@
 // Training a peephole LSTM model on WebGPU: the trainer matches the CPU backend step for
 // step (losses and gradient norms), and the peephole weights, which start at 0, are
 // trained (they move, and the later steps run with non-zero peepholes).
+import { expectSameSteps, stepStats } from './trainer.support.ts';
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { CpuBackend } from '../backend/cpu.ts';
 import { defaultModelConfig } from '../models/config.ts';
 import { tinyDataset } from '../models/models.support.ts';
 import { defaultTrainConfig } from './config.ts';
-import { Trainer, type StepStats } from './trainer.ts';
+import { Trainer } from './trainer.ts';
 
 describe('trainer on WebGPU, peephole LSTM', () => {
   it('gives the same losses and norms as the CPU backend and trains the peephole weights', async () => {
@@ -21,23 +22,13 @@ describe('trainer on WebGPU, peephole LSTM', () => {
       outputSize: 3,
     });
     const config = defaultTrainConfig({ batchSize: 8, epochs: 2, readbackEvery: 2, optimizer: { kind: 'adam', lr: 0.02 } });
-    const run = async (backend: CpuBackend | WebGpuBackend) => {
-      const stats: StepStats[] = [];
-      const t = new Trainer(backend, data, model, config, (e) => e.type === 'steps' && stats.push(...e.stats));
-      for (let k = 0; k < 6; k++) await t.stepOnce();
-      const peephole = Array.from(await t.model.params.get('text_encoder.rnn.weight_peephole_l1_reverse').read());
-      t.dispose();
-      t.model.dispose();
-      return { stats, peephole };
-    };
-    const cpu = await run(new CpuBackend());
-    const web = await run(gpu);
-    console.log(`losses cpu ${cpu.stats.map((s) => s.loss.toFixed(5)).join(' ')} | webgpu ${web.stats.map((s) => s.loss.toFixed(5)).join(' ')}`);
+    const peephole = async (t: Trainer) => Array.from(await t.model.params.get('text_encoder.rnn.weight_peephole_l1_reverse').read());
+    const cpuRun = await stepStats(new CpuBackend(), data, model, config, 6, { read: peephole });
+    const webRun = await stepStats(gpu, data, model, config, 6, { read: peephole });
+    const cpu = { stats: cpuRun.stats, peephole: cpuRun.read };
+    const web = { stats: webRun.stats, peephole: webRun.read };
     expect(web.stats).toHaveLength(6);
-    web.stats.forEach((s, k) => {
-      expect(s.loss).toBeCloseTo(cpu.stats[k].loss, 4);
-      expect(Math.abs(s.gradNorm - cpu.stats[k].gradNorm)).toBeLessThan(1e-3 * cpu.stats[k].gradNorm + 1e-5);
-    });
+    expectSameSteps(web.stats, cpu.stats, 'peephole');
     // Adam moves every weight with a gradient by about lr per step: the peepholes left 0.
     expect(Math.max(...web.peephole.map(Math.abs))).toBeGreaterThan(0.02);
     web.peephole.forEach((v, i) => expect(Math.abs(v - cpu.peephole[i])).toBeLessThan(2e-3));

@@ -6,7 +6,7 @@ import type { ModelConfig } from '../models/config.ts';
 import type { GateTrace } from '../ops/recurrent.ts';
 import type { EarlyStoppingConfig, TrainConfig } from './config.ts';
 import type { EvalResult, SplitName } from './evaluate.ts';
-import type { TrainerEvent, TrainingState } from './trainer.ts';
+import type { TeacherTargets, TrainerEvent, TrainingState } from './trainer.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { KernelTuning } from '../ops/gemm-tuning.ts';
 import type { BackendComparison } from './backend-race.ts';
@@ -62,6 +62,8 @@ export type ToWorker =
       tuningEntries?: Record<string, string>;
       /** Tuning's time allowance, ms (tests); default TUNING_BUDGET_MS. */
       tuningBudgetMs?: number;
+      /** Train as a student of these teacher logits (knowledge distillation, see TeacherTargets). */
+      teacher?: TeacherTargets;
     }
   | { type: 'start' }
   | { type: 'pause' }

@@ -1,7 +1,10 @@
 // The training session behind the worker: owns the backend and the Trainer, answers
 // requests, and throttles what it posts so the page renders smoothly at any training
-// speed (step statistics are batched by the trainer's readback interval; progress is
-// sent at most every `progressIntervalMs`). Pure: tests drive it without a worker.
+// speed: step statistics and progress are posted together at most every
+// `progressIntervalMs` (a tiny model on a fast backend takes ~1,000 steps a second, and one
+// message per step kept the page's main thread busy for up to 0.9 s at a time). Any other
+// event first posts what is pending, so the page sees events in the trainer's order.
+// Pure: tests drive it without a worker.
 //
 // Device loss: the trainer keeps a host copy of its last good state (Trainer.hostCopy).
 // When the GPU device is lost, the session answers saves from that copy, acquires a new
@@ -37,6 +40,8 @@ export class TrainingSession {
   private trainer: Trainer | null = null;
   private lastProgress = 0;
   private pendingProgress: Extract<TrainerEvent, { type: 'progress' }> | null = null;
+  /** Step statistics not posted yet (in step order) and the newest throughput. */
+  private pendingSteps: Extract<TrainerEvent, { type: 'steps' }> | null = null;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   /** What the session was built from (to rebuild it on a new device). */
   private built: InitMessage | null = null;
@@ -178,6 +183,7 @@ export class TrainingSession {
       features: m.features,
       model,
       hostCopyEvery: m.hostCopyEvery,
+      teacher: m.teacher,
     });
     if (state) trainer.restore(state);
     void trainer.refreshHostCopy();
@@ -266,12 +272,16 @@ export class TrainingSession {
       }, LOSS_ANNOUNCE_GRACE_MS);
       return;
     }
-    if (e.type !== 'progress') {
-      if (e.type === 'state' || e.type === 'epoch') this.flushProgress();
+    if (e.type === 'steps') {
+      if (this.pendingSteps) this.pendingSteps = { type: 'steps', stats: this.pendingSteps.stats.concat(e.stats), throughput: e.throughput };
+      else this.pendingSteps = e;
+    } else if (e.type === 'progress') {
+      this.pendingProgress = e;
+    } else {
+      this.flushProgress();
       this.post(e);
       return;
     }
-    this.pendingProgress = e;
     const now = Date.now();
     if (now - this.lastProgress >= this.progressIntervalMs) this.flushProgress();
     else if (!this.progressTimer) this.progressTimer = setTimeout(() => this.flushProgress(), this.progressIntervalMs);
@@ -280,23 +290,30 @@ export class TrainingSession {
   private flushProgress(): void {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
-    if (!this.pendingProgress) return;
-    this.post(this.pendingProgress);
+    if (!this.pendingProgress && !this.pendingSteps) return;
+    if (this.pendingSteps) this.post(this.pendingSteps);
+    if (this.pendingProgress) this.post(this.pendingProgress);
+    this.pendingSteps = null;
     this.pendingProgress = null;
     this.lastProgress = Date.now();
   }
 
   start(): void {
+    this.run('start');
+  }
+
+  resume(): void {
+    this.run('resume');
+  }
+
+  /** Starts or resumes the loop once the kernels are tuned; during a recovery, the rebuilt trainer trains on. */
+  private run(how: 'start' | 'resume'): void {
     if (this.recovering) {
       this.recovering.train = true;
       return;
     }
     this.requireTrainer();
-    this.afterTuning((trainer, generation) =>
-      trainer
-        .start()
-        .catch((e: unknown) => this.loopFailed(e, generation)),
-    );
+    this.afterTuning((trainer, generation) => trainer[how]().catch((e: unknown) => this.loopFailed(e, generation)));
   }
 
   /** Runs `go` once the kernels are tuned (at once when they are), unless a pause or a new trainer came first. */
@@ -328,19 +345,6 @@ export class TrainingSession {
     this.requireTrainer().pause();
   }
 
-  resume(): void {
-    if (this.recovering) {
-      this.recovering.train = true;
-      return;
-    }
-    this.requireTrainer();
-    this.afterTuning((trainer, generation) =>
-      trainer
-        .resume()
-        .catch((e: unknown) => this.loopFailed(e, generation)),
-    );
-  }
-
   async stepOnce(): Promise<void> {
     this.requireTrainer();
     await this.tune();
@@ -370,6 +374,8 @@ export class TrainingSession {
   async answer<K extends keyof ResultValues>(requestId: number, work: () => Promise<ResultValues[K]> | ResultValues[K]): Promise<void> {
     try {
       const value = await work();
+      // Statistics of the steps the answer may describe arrive first.
+      this.flushProgress();
       this.post({ type: 'result', requestId, ok: true, value });
     } catch (e) {
       this.post({ type: 'result', requestId, ok: false, error: e instanceof Error ? e.message : String(e) });

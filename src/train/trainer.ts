@@ -22,7 +22,8 @@ import { createOptimizer, type Optimizer } from '../optim/optimizer.ts';
 import { learningRate } from '../optim/schedule.ts';
 import { Random } from '../random.ts';
 import type { ModelConfig } from '../models/config.ts';
-import { MultimodalModel, multiTaskLoss, type ModelBatch } from '../models/model.ts';
+import { MultimodalModel, multiTaskLoss, type ForwardResult, type ModelBatch } from '../models/model.ts';
+import { distillationLoss } from '../ops/distill.ts';
 import { makeBatch } from './batch.ts';
 import { higherIsBetter, type EarlyStoppingConfig, type MonitorMetric, type TrainConfig } from './config.ts';
 import { EtaEstimator } from './eta.ts';
@@ -126,6 +127,35 @@ export interface TrainerOptions {
   model?: MultimodalModel;
   /** Steps between two refreshes of the host copy (see Trainer.hostCopy); default HOST_COPY_EVERY. */
   hostCopyEvery?: number;
+  /** Train as a student of a teacher's logits (knowledge distillation; classification only). */
+  teacher?: TeacherTargets;
+}
+
+/**
+ * A teacher's logits for every example of the dataset, [N, C] row-major by example index
+ * (computed once in evaluation mode: a batch's inputs are the same every epoch, so the
+ * teacher's outputs are too), and the distillation settings. A step's loss is then
+ * α · T² · KL(softmax(teacher / T) ‖ softmax(student / T)) + (1 − α) · CE(student, labels)
+ * (ops/distill.ts).
+ */
+export interface TeacherTargets {
+  logits: Float32Array;
+  temperature: number;
+  alpha: number;
+}
+
+/** Problems with teacher targets for this dataset and model (empty when they fit). */
+export function teacherProblems(teacher: TeacherTargets, data: PreparedDataset, modelConfig: ModelConfig): string[] {
+  const problems: string[] = [];
+  if (modelConfig.task !== 'classification' || data.targets.kind !== 'classification') {
+    problems.push(`Distillation needs a classification task (the teacher's softened class probabilities are the targets); this task is ${modelConfig.task}.`);
+    return problems;
+  }
+  const C = modelConfig.outputSize;
+  if (teacher.logits.length !== data.size * C) problems.push(`The teacher's logits hold ${teacher.logits.length} values; ${data.size} examples × ${C} classes = ${data.size * C} are needed.`);
+  if (!(teacher.temperature > 0 && Number.isFinite(teacher.temperature))) problems.push(`The distillation temperature must be a positive number (got ${teacher.temperature}).`);
+  if (!(teacher.alpha >= 0 && teacher.alpha <= 1)) problems.push(`The distillation weight α must be from 0 to 1 (got ${teacher.alpha}).`);
+  return problems;
 }
 
 /**
@@ -334,6 +364,10 @@ export class Trainer {
     private options: TrainerOptions = {},
   ) {
     if (data.splits.train.length === 0) throw new Error(`dataset "${data.name}" has no training examples`);
+    if (options.teacher) {
+      const problems = teacherProblems(options.teacher, data, modelConfig);
+      if (problems.length) throw new Error(problems.join(' '));
+    }
     // Weight precision (src/ops/precision.ts) is a property of the GPU backend; the CPU backend ignores it.
     if (backend.kind === 'webgpu') setPrecision(backend as WebGpuBackend, config.precision ?? 'f32');
     this.model = options.model ?? MultimodalModel.create(backend, modelConfig, config.seed);
@@ -405,7 +439,7 @@ export class Trainer {
         features: this.options.features,
       });
       const out = this.model.forward(batch, { training: true, seed });
-      const { loss } = multiTaskLoss(this.modelConfig, batch, out);
+      const loss = this.stepLoss(batch, out, rows);
       const embedded = out.text?.embedded ?? null;
       backward(loss, undefined, embedded ? [embedded] : undefined);
       noGrad(() => {
@@ -427,6 +461,19 @@ export class Trainer {
     this.step++;
     this.cursor += B;
     if (this.cursor >= this.order.length) this.epochPending = true;
+  }
+
+  /** The task's loss, or the distillation loss when the run has a teacher. */
+  private stepLoss(batch: ModelBatch, out: ForwardResult, rows: Int32Array): Tensor {
+    const teacher = this.options.teacher;
+    // Without a teacher: the task loss (L_primary + Σ w_k · L_k for a multi-task model).
+    if (!teacher || batch.target?.kind !== 'classification') return multiTaskLoss(this.modelConfig, batch, out).loss;
+    const output = out.output;
+    const C = output.shape[1];
+    const logits = new Float32Array(rows.length * C);
+    rows.forEach((example, b) => logits.set(teacher.logits.subarray(example * C, example * C + C), b * C));
+    const teacherLogits = this.backend.fromArray(logits, [rows.length, C], 'f32', 'trainer.teacherLogits');
+    return distillationLoss(output, teacherLogits, batch.target.labels, teacher.temperature, teacher.alpha);
   }
 
   /** Runs steps until paused, stopped or finished. A loop that is still winding down finishes first. */

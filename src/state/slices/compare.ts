@@ -13,8 +13,23 @@ import type { Progress } from './run.ts';
 /** Settings a comparison can vary. */
 export type CompareSetting = 'cell' | 'fusion' | 'optimizer' | 'learningRate' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'encoder' | 'batchSize';
 
-/** What a queue varies: one setting, or the fold of a k-fold cross-validation. */
-export type CompareVaried = CompareSetting | 'fold';
+/** What a queue varies: one setting, the fold of a k-fold cross-validation, or a distillation (teacher, student, labels-only student). */
+export type CompareVaried = CompareSetting | 'fold' | 'distill';
+
+/**
+ * A row of a distillation queue (src/state/distill.ts): the trained model (teacher, not
+ * trained again), the student trained on its softened logits, or the same student trained
+ * on the labels alone (the baseline). T and α are the student's settings.
+ */
+export interface DistillRecord {
+  role: 'teacher' | 'student' | 'baseline';
+  temperature: number;
+  alpha: number;
+  /** The teacher in words ("LSTM, 32 units, 1 layer, 60 steps"). */
+  teacher: string;
+  /** Share of validation examples whose predicted class is the teacher's (1 for the teacher). */
+  agreement?: number;
+}
 
 /** Cross-validation folds the Compare panel offers. */
 export const FOLD_RANGE = { min: 3, max: 10 } as const;
@@ -39,6 +54,13 @@ export interface CompareRun {
   steps: number;
   /** Why it failed or stopped early. */
   note: string | null;
+  /** Set on the rows of a distillation queue. */
+  distill?: DistillRecord;
+}
+
+/** A run waiting in the queue, nothing trained yet. */
+export function queuedRun(run: Pick<CompareRun, 'id' | 'setting' | 'value' | 'model' | 'train'> & Partial<CompareRun>): CompareRun {
+  return { status: 'queued', parameters: null, history: [], seconds: null, steps: 0, note: null, ...run };
 }
 
 export interface CompareSlice {

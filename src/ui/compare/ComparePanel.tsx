@@ -19,6 +19,7 @@ import { NumberField, SelectField } from '../common/fields.tsx';
 import { compact, duration, metric, percent } from '../common/format.ts';
 import { CELL_LABELS } from '../common/labels.ts';
 import { CrossValidationSetup, FoldSummaryRow, type MetricColumn } from './CrossValidation.tsx';
+import { DistillSection, DistillSummary } from './DistillSection.tsx';
 
 /** Choices of the categorical settings; the numeric ones are typed as a list. */
 const CHOICES: Partial<Record<CompareSetting, readonly (readonly [string, string])[]>> = {
@@ -66,6 +67,7 @@ function foldMetrics(task: TaskKind | undefined): MetricColumn[] {
 /** How a compared value is shown: the choice's label, the value as typed, or the fold. */
 function valueLabel(setting: CompareVaried, value: string): string {
   if (setting === 'fold') return `fold ${value}`;
+  if (setting === 'distill') return value;
   return CHOICES[setting]?.find(([v]) => v === value)?.[1] ?? value;
 }
 
@@ -159,6 +161,7 @@ export function ComparePanel() {
   // The queue's own setting (the chooser above may already show another one).
   const varied: CompareVaried = runs[0]?.setting ?? setting;
   const folds = varied === 'fold';
+  const distilling = varied === 'distill';
   // Fold queues show every metric of the task (their mean ± std is the point); others the main one and its best epoch.
   const columns: MetricColumn[] = folds ? foldMetrics(task) : [{ key: main.key, name: main.name, format: main.format }];
   return (
@@ -190,7 +193,7 @@ export function ComparePanel() {
           </button>
           <p className="muted" data-testid="compare-progress" role="status">
             {running && current >= 0
-              ? `Run ${current + 1} of ${runs.length} (${folds ? valueLabel(varied, runs[current].value) : `${variedName(varied)} = ${valueLabel(varied, runs[current].value)}`}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, epochs)}/${epochs}` : 'building the model…'}`
+              ? `Run ${current + 1} of ${runs.length} (${folds ? valueLabel(varied, runs[current].value) : `${variedName(varied)} = ${valueLabel(varied, runs[current].value)}`}): ${progress ? `step ${progress.step}/${progress.totalSteps}, epoch ${Math.min(progress.epoch + 1, runs[current].train.epochs)}/${runs[current].train.epochs}` : 'building the model…'}`
               : runs.length
                 ? `${runs.filter((r) => r.status === 'done').length} of ${runs.length} runs done.`
                 : 'No runs yet.'}
@@ -198,6 +201,7 @@ export function ComparePanel() {
         </div>
       </fieldset>
       <CrossValidationSetup />
+      <DistillSection />
       {runs.length > 0 && (
         <>
           <table className="compare-table" data-testid="compare-table">
@@ -207,6 +211,7 @@ export function ComparePanel() {
                 <th scope="col">{variedName(varied)}</th>
                 <th scope="col">status</th>
                 <th scope="col">parameters</th>
+                {distilling && <th scope="col">size (float32)</th>}
                 <th scope="col">steps</th>
                 <th scope="col">time</th>
                 <th scope="col">validation loss</th>
@@ -216,6 +221,7 @@ export function ComparePanel() {
                   </th>
                 ))}
                 {!folds && <th scope="col">best {main.name}</th>}
+                {distilling && <th scope="col">agreement with the teacher</th>}
               </tr>
             </thead>
             <tbody>
@@ -233,6 +239,7 @@ export function ComparePanel() {
                       {r.note ? ` — ${r.note}` : ''}
                     </td>
                     <td>{r.parameters === null ? '—' : compact(r.parameters)}</td>
+                    {distilling && <td data-testid="compare-size">{r.parameters === null ? '—' : `${((4 * r.parameters) / 1024).toFixed(1)} KB`}</td>}
                     <td>{r.steps || '—'}</td>
                     <td>{duration(r.seconds)}</td>
                     <td>{metric(last?.loss)}</td>
@@ -242,12 +249,14 @@ export function ComparePanel() {
                       </td>
                     ))}
                     {!folds && <td>{main.format(best)}</td>}
+                    {distilling && <td data-testid="compare-agreement">{percent(r.distill?.agreement)}</td>}
                   </tr>
                 );
               })}
               {folds && <FoldSummaryRow runs={runs} lossFormat={(v) => metric(v)} columns={columns} before={3} />}
             </tbody>
           </table>
+          {distilling && <DistillSummary runs={runs} />}
           <div className="chart-grid">
             <LineChartCard title="Validation loss by epoch" testId="chart-compare-loss" rows={valLoss} series={series} xKey="epoch" xLabel="epoch" yLabel="loss" summary={`${runs.length} runs`} empty="After each run's first epoch." />
             <LineChartCard

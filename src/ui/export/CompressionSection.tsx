@@ -11,6 +11,7 @@ import type { PreparedDataset } from '../../data/types.ts';
 import type { Int8Comparison, SweepPoint, TaskScore } from '../../export/compress.ts';
 import type { ExportSource } from '../../state/export-controller.ts';
 import { compressedOnnxFile, int8Comparison, pruningCurve } from '../../state/compression-controller.ts';
+import { useStore } from '../../state/store.ts';
 
 export interface CompressionSectionProps {
   source: ExportSource | null;
@@ -50,6 +51,7 @@ export function CompressionSection(props: CompressionSectionProps) {
   const [int8, setInt8] = useState(props.initialInt8 ?? false);
   const [sparsityPct, setSparsityPct] = useState(Math.min(95, Math.max(0, Math.round((props.initialSparsityPct ?? 0) / 5) * 5)));
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const setTab = useStore((s) => s.setTab);
   const [comparison, setComparison] = useState<Int8Comparison | null>(null);
   const [curve, setCurve] = useState<SweepPoint[] | null>(null);
   const busy = status.kind === 'busy';
@@ -102,6 +104,13 @@ export function CompressionSection(props: CompressionSectionProps) {
       <p className="export-note">
         int8 weights: every weight matrix (Linear, Conv, embedding, recurrent W and R) is stored as int8 with one scale per output row and read through DequantizeLinear; the graph
         computes in float32. Pruning sets the given share of each weight matrix’s smallest-magnitude values to 0, on a copy: the trained model is not changed.
+      </p>
+      <p className="export-note" data-testid="compress-distill-link">
+        Knowledge distillation — a smaller student trained on this model’s softened outputs, compared with it — is in the{' '}
+        <button type="button" className="link-button" onClick={() => setTab('compare')}>
+          Compare panel
+        </button>
+        .
       </p>
       <div className="export-row">
         <label>
