@@ -1,4 +1,4 @@
-// Multi-task learning from the UI. Complementary clues with "also predict the shape": one
+// Multi-task learning from the UI, on WebGPU (backend=webgpu). Complementary clues with "also predict the shape": one
 // small model, two heads (the pair, 9 classes; the shape, 3 classes), trained a bounded
 // number of steps; both tasks' validation accuracies are read from the Evaluate panel's
 // per-task table and must show both solved. The Train panel shows each task's loss weight
@@ -10,7 +10,7 @@ import { chartValues, progressStep, watchErrors } from './helpers.ts';
 
 /** 300 examples → 210 for training, batch 16: 14 steps per epoch; 10 epochs = 140 steps. */
 const STEPS = 140;
-const LINK = `data=clues&clues.n=300&clues.also=shape&img=16&cell=gru&hidden=16&embed=8&channels=8&imgfeat=16&head=32&lr=0.01&batch=16&epochs=10&readback=2`;
+const LINK = `data=clues&clues.n=300&clues.also=shape&img=16&cell=gru&hidden=16&embed=8&channels=8&imgfeat=16&head=32&lr=0.01&batch=16&epochs=10&readback=2&backend=webgpu`;
 
 test('Complementary clues with a second head learns both tasks', async ({ page }) => {
   const { check } = watchErrors(page);
