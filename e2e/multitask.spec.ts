@@ -1,8 +1,9 @@
 // Multi-task learning from the UI, on WebGPU (backend=webgpu). Complementary clues with
-// "also predict the shape": one small model, two heads (the pair, 9 classes; the shape, 3 classes), trained a bounded
-// number of steps; both tasks' validation accuracies are read from the Evaluate panel's
-// per-task table and must show both solved. The Train panel shows each task's loss weight
-// and the per-task charts; a reload restores the session with its tasks. A manifest whose second label column has an empty cell: the
+// "also predict the shape": one small model, two heads (the pair, 9 classes; the shape,
+// 3 classes), trained a bounded number of steps; both tasks' validation accuracies are
+// read from the Evaluate panel's per-task table and must show both solved. The Train
+// panel shows each task's loss weight and the per-task charts; a reload restores the
+// session with its tasks. A manifest whose second label column has an empty cell: the
 // row is named in the report and the rest imports with both tasks.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
