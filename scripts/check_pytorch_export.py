@@ -5,6 +5,9 @@ For every bundle it also checks that the module's parameter names and shapes are
 config.json lists, that the pure-Python safetensors reader gives the same tensors as the
 safetensors package, and that one training step yields gradients for the weights.
 
+For a multi-task bundle (samples hold "task_output.<task>"), forward(..., return_tasks=True)
+must give the same primary output and every auxiliary head's output within the tolerance.
+
 It also checks that a positional call in the order config.json lists the inputs (the
 ONNX graph's) gives the same output as the keyword call. `npm test` runs these checks
 through scripts/test-python.mjs (scripts/run_python_snippets.py --check). By hand:
@@ -69,6 +72,22 @@ def check(path, tolerance):
             raise AssertionError(f"output shape {tuple(got.shape)} != GateScope's {tuple(expected.shape)}")
         diff = (got - expected).abs().max().item()
 
+        # Multi-task models: forward(..., return_tasks=True) gives the same primary output
+        # and every auxiliary head's, compared with GateScope's ("task_output.<task>").
+        task_names = sorted(k[len("task_output."):] for k in samples if k.startswith("task_output."))
+        if task_names:
+            with torch.no_grad():
+                primary, tasks = model(**inputs, return_tasks=True)
+            if not torch.equal(primary, got):
+                raise AssertionError("return_tasks=True changed the primary output")
+            if sorted(tasks) != task_names:
+                raise AssertionError(f"the module's tasks {sorted(tasks)} differ from the samples' {task_names}")
+            for name in task_names:
+                want = samples["task_output." + name]
+                if tasks[name].shape != want.shape:
+                    raise AssertionError(f"task {name}: output shape {tuple(tasks[name].shape)} != GateScope's {tuple(want.shape)}")
+                diff = max(diff, (tasks[name] - want).abs().max().item())
+
         # forward takes the inputs positionally in the ONNX order config.json lists.
         order = [i["name"] for i in config["inputs"]]
         if sorted(order) != sorted(inputs):
@@ -81,7 +100,11 @@ def check(path, tolerance):
         # One training step: gradients reach the weights.
         model.train()
         model.zero_grad()
-        model(**inputs).float().pow(2).mean().backward()
+        if task_names:
+            y, tasks = model(**inputs, return_tasks=True)
+            (y.float().pow(2).mean() + sum(t.float().pow(2).mean() for t in tasks.values())).backward()
+        else:
+            model(**inputs).float().pow(2).mean().backward()
         without = [n for n, p in model.named_parameters() if p.grad is None and "missing" not in n]
         if without:
             raise AssertionError(f"no gradient for {without}")

@@ -39,16 +39,21 @@ try {
     { fusion: 'late', cell: 'lstm', peephole: true },
     { fusion: 'additive', cell: 'lstm', peephole: true, bidirectional: true, numLayers: 2 },
     { fusion: 'init', cell: 'lstm', peephole: true, bidirectional: true, numLayers: 2 },
+    // Multi-task: auxiliary heads (classification, regression, multi-label) on the fused feature.
+    { fusion: 'late', cell: 'lstm', multitask: true },
+    { fusion: 'init', cell: 'gru', multitask: true },
+    { fusion: 'film', cell: 'rnn_tanh', task: 'multilabel', multitask: true },
   ];
+  const { MULTITASK_TASKS } = await load('/src/export/multitask-export.support.ts');
   mkdirSync(outDir, { recursive: true });
   const cpu = new CpuBackend();
   for (const k of cases) {
-    const config = exportTestConfig(k);
+    const config = k.multitask ? { ...exportTestConfig(k), extraTasks: MULTITASK_TASKS } : exportTestConfig(k);
     const weights = randomWeights(config, 21);
     const data = exportTestData(config.task, 7);
     const features = config.image.encoder === 'features' ? exportTestFeatures(data) : undefined;
     const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3, 4, 5, 6, 7], features);
-    const name = [config.task, k.fusion, k.peephole ? 'lstm-peephole' : k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '') + (config.image.batchNorm ? '-bn' : '')].join('_');
+    const name = [config.task, k.fusion, k.peephole ? 'lstm-peephole' : k.cell, `${config.text.numLayers}l`, config.text.bidirectional ? 'bi' : 'uni', config.image.encoder + (config.image.pool === 'max' ? '-maxpool' : '') + (config.image.batchNorm ? '-bn' : ''), ...(k.multitask ? ['multitask'] : [])].join('_');
     const bytes = pytorchBundle({ config, weights, samples, vocabulary: data.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
     writeFileSync(join(outDir, `${name}.zip`), bytes);
     console.log(`${name}.zip  ${bytes.length} bytes`);

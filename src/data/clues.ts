@@ -7,6 +7,8 @@
 // how the two modalities interact and where a weighted average of unimodal predictions
 // cannot beat chance — this task is solved by every fusion strategy, including the
 // weighted average (late score fusion).
+// Each example also carries its shape and its colour as auxiliary targets (`extraTargets`
+// "shape" and "colour"), the built-in multi-task case: one model, a head per task.
 import { Random } from '../random.ts';
 import { DIFFICULTY, renderScene, SHAPE_TYPES, type Colour, type ShapeType } from './shapes.ts';
 import type { RawExample } from './types.ts';
@@ -33,6 +35,8 @@ export function generateClues(options: { count: number; seed: number; imageSize?
       target: { kind: 'class', label: `${colour} ${type}` },
       source: { file: 'generator' },
       tags: { kind: 'clues' },
+      // The two halves as labels of their own, for multi-task learning ("also predict the shape / colour").
+      extraTargets: { shape: { kind: 'class', label: type }, colour: { kind: 'class', label: colour } },
     });
   }
   return out;

@@ -9,10 +9,10 @@ import { abortError, type ImageDecoder } from './decode.ts';
 import { basename, collectFiles, DEFAULT_LIMITS, dirname, extension, formatBytes, resolvePath, toImportFile, type ImportFile, type ImportInput, type ImportLimits } from './files.ts';
 import { hashBytes } from './hash.ts';
 import { checkImageBytes, IMAGE_EXTENSIONS, imageDimensions } from './image.ts';
-import { cellText, emptyManifestReason, guessMapping, isNumeric, manifestFormat, parseManifest, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
+import { cellText, emptyManifestReason, guessMapping, isNumeric, manifestFormat, parseManifest, taskNameOfColumn, type ColumnMapping, type ManifestRow, type ParsedManifest, type TargetKind } from './manifest.ts';
 import { issue, singleExampleClassIssues, type IssueCode } from './report.ts';
 import { decodeText, encodingName, listLines } from './text.ts';
-import type { RawExample, RawTarget, RgbaImage, TaskKind, ValidationIssue, ValidationReport } from './types.ts';
+import type { ExtraTaskKind, RawExample, RawTarget, RgbaImage, TaskKind, ValidationIssue, ValidationReport } from './types.ts';
 
 export type Layout = 'manifest' | 'image-folder';
 
@@ -67,6 +67,8 @@ export interface ImportResult {
   report: ValidationReport;
   /** The task the target kind implies. */
   task: TaskKind;
+  /** Auxiliary tasks from the mapping's extra target columns (their targets are in each example's `extraTargets`). */
+  extraTasks?: { name: string; kind: ExtraTaskKind }[];
 }
 
 /** Task implied by a target kind. */
@@ -201,6 +203,7 @@ interface Candidate {
   target: RawTarget;
   image: ImportFile | null;
   tags?: Record<string, string>;
+  extraTargets?: Record<string, RawTarget>;
 }
 
 function fileIndex(files: readonly ImportFile[]) {
@@ -217,6 +220,15 @@ function checkMapping(m: ParsedManifest, mapping: ColumnMapping): string | null 
   }
   if (mapping.target === null) return `no target column is mapped (label, labels, target or caption); the columns are: ${m.columns.join(', ') || '(none)'}`;
   if (mapping.image === null && mapping.text === null) return 'neither an image nor a text column is mapped';
+  const names = new Set<string>();
+  for (const x of mapping.extraTargets ?? []) {
+    if (!m.columns.includes(x.column)) return `the extra target column "${x.column}" is not in the manifest; its columns are: ${m.columns.join(', ') || '(none)'}`;
+    if (x.column === mapping.target) return `the column "${x.column}" is the target already; choose another column for the extra task`;
+    if (mapping.targetKind === 'caption') return 'extra target columns need a class, labels or number target, not captions';
+    const name = taskNameOfColumn(x.column);
+    if (names.has(name)) return `two extra target columns give the same task name "${name}"; rename one of them`;
+    names.add(name);
+  }
   return null;
 }
 
@@ -248,6 +260,21 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
       issues.push(issue('missing-target', m.file, `column "${mapping.target}" is empty; skipped`, r.row));
       continue;
     }
+    // Auxiliary targets: an empty or unreadable one skips the row (named by column and task).
+    let extraTargets: Record<string, RawTarget> | undefined;
+    let badExtra = false;
+    for (const x of mapping.extraTargets ?? []) {
+      const name = taskNameOfColumn(x.column);
+      const t = readTarget(cell(r, x.column), x.kind);
+      if (typeof t === 'string' || 'missing' in t) {
+        const why = typeof t === 'string' ? t : 'it is empty';
+        issues.push(issue('extra-target-invalid', m.file, `column "${x.column}" (task "${name}"): ${why}; skipped`, r.row));
+        badExtra = true;
+        break;
+      }
+      (extraTargets ??= {})[name] = t;
+    }
+    if (badExtra) continue;
     const rawTarget = cell(r, mapping.target);
     if (target.kind === 'class' && typeof rawTarget === 'string' && rawTarget !== target.label) spaced.push({ row: r.row, raw: rawTarget, label: target.label });
     let text: string | null = null;
@@ -297,7 +324,7 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
       issues.push(issue('no-input', m.file, 'the row has neither an image nor a text; skipped', r.row));
       continue;
     }
-    out.push({ file: m.file, row: r.row, text, target, image });
+    out.push({ file: m.file, row: r.row, text, target, image, ...(extraTargets ? { extraTargets } : {}) });
   }
   if (spaced.length > 0) {
     const [first] = spaced;
@@ -475,7 +502,7 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
       image = d.image;
       hash = d.hash;
     }
-    const key = `${hash}\u0000${c.text ?? ''}\u0000${JSON.stringify(c.target)}`;
+    const key = `${hash}\u0000${c.text ?? ''}\u0000${JSON.stringify(c.target)}${c.extraTargets ? `\u0000${JSON.stringify(c.extraTargets)}` : ''}`;
     const earlier = firstSeen.get(key);
     if (earlier) {
       const where = earlier.row !== undefined ? `row ${earlier.row}` : earlier.file;
@@ -494,7 +521,7 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
       }
     }
     const i = examples.length;
-    examples.push({ id: `import-${i}`, image, text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags });
+    examples.push({ id: `import-${i}`, image, text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags, ...(c.extraTargets ? { extraTargets: c.extraTargets } : {}) });
   }
   issues.push(...singleExampleClassIssues(examples));
   issues.push(...labelCaseIssues(examples));
@@ -509,6 +536,9 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
     examples,
     report: { issues, rowsSeen, rowsKept: examples.length, rowsSkipped: rowsSeen - examples.length },
     task: TASK_FOR_TARGET[mapping.targetKind],
+    ...(plan.layout === 'manifest' && mapping.extraTargets?.length
+      ? { extraTasks: mapping.extraTargets.map((x) => ({ name: taskNameOfColumn(x.column), kind: TASK_FOR_TARGET[x.kind] as ExtraTaskKind })) }
+      : {}),
   };
 }
 

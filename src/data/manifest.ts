@@ -226,6 +226,21 @@ export interface ColumnMapping {
   text: string | null;
   target: string | null;
   targetKind: TargetKind;
+  /**
+   * More target columns, one auxiliary task each (multi-task learning): a head of its own
+   * on the same model. Captions cannot be auxiliary. Absent or empty: one task.
+   */
+  extraTargets?: { column: string; kind: Exclude<TargetKind, 'caption'> }[];
+}
+
+/** The task name an auxiliary target column gets ("Colour Label" → "colour_label"): parameter and ONNX output names use it. */
+export function taskNameOfColumn(column: string): string {
+  const base = column
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/gu, '_')
+    .replace(/^_+|_+$/gu, '')
+    .slice(0, 30);
+  return /^[a-z]/u.test(base) ? base : `t_${base}`.slice(0, 32);
 }
 
 const simplify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');

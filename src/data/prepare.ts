@@ -10,6 +10,8 @@ import { buildVocabulary, encode } from './tokenizer.ts';
 import {
   PAD,
   type EncodedTargets,
+  type ExtraTarget,
+  type ExtraTaskSpec,
   type PerSplitStats,
   type PreparedDataset,
   type RawExample,
@@ -29,6 +31,11 @@ export interface PrepareOptions {
   name: string;
   /** The loader's report; prepareDataset returns a copy with its own findings added. */
   report: ValidationReport;
+  /**
+   * Auxiliary tasks (multi-task learning), read from each example's `extraTargets[name]`.
+   * An example without a valid target for one of them is skipped and reported.
+   */
+  extraTasks?: readonly ExtraTaskSpec[];
 }
 
 /** Smallest and largest image side the models accept. */
@@ -46,7 +53,18 @@ const TARGET_FOR_TASK: Record<TaskKind, RawExample['target']['kind'][]> = {
   captioning: ['caption'],
 };
 
+/** Task names become parameter names (`head_<name>`) and ONNX outputs: letters, digits, underscores. */
+export const TASK_NAME = /^[a-z][a-z0-9_]{0,31}$/u;
+
 function checkOptions(o: PrepareOptions): void {
+  const names = new Set<string>();
+  for (const t of o.extraTasks ?? []) {
+    if (!TASK_NAME.test(t.name)) throw new Error(`prepareDataset("${o.name}"): task name "${t.name}" must be lower-case letters, digits and underscores, starting with a letter (at most 32)`);
+    if (names.has(t.name)) throw new Error(`prepareDataset("${o.name}"): task "${t.name}" is chosen twice`);
+    if (!(t.weight >= 0 && Number.isFinite(t.weight))) throw new Error(`prepareDataset("${o.name}"): the loss weight of task "${t.name}" must be a number ≥ 0, got ${t.weight}`);
+    names.add(t.name);
+  }
+  if (o.extraTasks?.length && o.task === 'captioning') throw new Error(`prepareDataset("${o.name}"): auxiliary tasks need a classification, multi-label or regression primary task, not captioning`);
   const [lo, hi] = IMAGE_SIZE_RANGE;
   if (!Number.isInteger(o.imageSize) || o.imageSize < lo || o.imageSize > hi) {
     throw new Error(`prepareDataset("${o.name}"): imageSize must be an integer in ${lo}–${hi}, got ${o.imageSize}`);
@@ -75,6 +93,23 @@ function encodeTargets(task: TaskKind, kept: RawExample[]): Exclude<EncodedTarge
     return { kind: 'regression', values: Float32Array.from(kept, (e) => (e.target as { value: number }).value), mean: 0, std: 1 };
   }
   return null;
+}
+
+function fitsExtraTask(kind: ExtraTaskSpec['kind'], t: RawExample['target'] | undefined): boolean {
+  if (!t) return false;
+  if (kind === 'regression') return t.kind === 'number' && Number.isFinite(t.value);
+  return TARGET_FOR_TASK[kind].includes(t.kind);
+}
+
+/** An auxiliary task's targets, encoded as the primary task of that kind would be (regression statistics from the training split). */
+function encodeExtraTarget(spec: ExtraTaskSpec, kept: readonly RawExample[], train: Int32Array): ExtraTarget {
+  const asPrimary = kept.map((e) => ({ ...e, target: e.extraTargets![spec.name] }));
+  const encoded = encodeTargets(spec.kind, asPrimary)!;
+  if (encoded.kind !== 'regression') return { name: spec.name, weight: spec.weight, targets: encoded };
+  const v = Array.from(train, (i) => encoded.values[i]);
+  const mean = v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
+  const variance = v.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, v.length);
+  return { name: spec.name, weight: spec.weight, targets: { ...encoded, mean, std: Math.sqrt(variance) || 1 } };
 }
 
 function splitStats(
@@ -139,6 +174,7 @@ function nothingPrepared(name: string, task: TaskKind, raw: readonly RawExample[
 export function prepareDataset(raw: readonly RawExample[], options: PrepareOptions): PreparedDataset {
   checkOptions(options);
   const { task, tokenizer, imageSize: S, name } = options;
+  const extraTasks = options.extraTasks ?? [];
   const issues: ValidationIssue[] = [];
   const kept: RawExample[] = [];
   for (const e of raw) {
@@ -146,7 +182,14 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
       issues.push(issue('target-mismatch', e.source.file, `the target holds ${TARGET_WORDS[e.target.kind]}, which ${TASK_WORDS[task]} cannot use; skipped`, e.source.row));
     } else if (e.image === null && (e.text === null || e.text.trim() === '')) {
       issues.push(issue('no-input', e.source.file, 'the example has neither an image nor a text; skipped', e.source.row));
-    } else kept.push(e);
+    } else {
+      const bad = extraTasks.find((t) => !fitsExtraTask(t.kind, e.extraTargets?.[t.name]));
+      if (bad) {
+        const got = e.extraTargets?.[bad.name];
+        const what = !got || got.kind === 'none' ? 'is empty' : `holds ${TARGET_WORDS[got.kind]}, which ${TASK_WORDS[bad.kind]} cannot use`;
+        issues.push(issue('extra-target-invalid', e.source.file, `the target of task "${bad.name}" ${what}; skipped`, e.source.row));
+      } else kept.push(e);
+    }
   }
   if (kept.length === 0) {
     throw new Error(nothingPrepared(name, task, raw));
@@ -206,6 +249,7 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
     const variance = v.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, v.length);
     targets = { ...classTargets, mean, std: Math.sqrt(variance) || 1 };
   } else targets = classTargets;
+  const extraTargets = extraTasks.map((t) => encodeExtraTarget(t, kept, splits.train));
 
   // images: [N, 3, S, S]; zeros (and hasImage 0) where the image is missing.
   const images = new Float32Array(n * 3 * S * S);
@@ -235,6 +279,7 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
     lengths,
     hasText,
     targets,
+    ...(extraTargets.length ? { extraTargets } : {}),
     splits,
     stats,
     texts: kept.map((e, i) => (hasText[i] ? e.text : null)),

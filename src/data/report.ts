@@ -14,6 +14,7 @@ export const ISSUE_CODES = {
   'empty-text': { severity: 'warning', meaning: 'the text is empty; the example is kept without text' },
   'no-input': { severity: 'error', meaning: 'the row has neither an image nor a text' },
   'missing-target': { severity: 'error', meaning: 'the row has no label / target / caption' },
+  'extra-target-invalid': { severity: 'error', meaning: 'the target of an auxiliary task (multi-task learning) is empty or does not fit its kind' },
   'unknown-label-type': { severity: 'error', meaning: 'the target value cannot be read as the chosen kind (class, labels, number, caption)' },
   'single-example-class': { severity: 'warning', meaning: 'a class has one example: it cannot appear in both training and evaluation' },
   'non-utf8': { severity: 'warning', meaning: 'text is not valid UTF-8; decoded with U+FFFD replacement characters' },

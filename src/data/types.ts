@@ -46,6 +46,29 @@ export interface RawExample {
    * land in the same split (the Shapes generator uses it for its balanced families).
    */
   tags?: Record<string, string>;
+  /**
+   * Targets of auxiliary tasks (multi-task learning), by task name; the primary task
+   * reads `target`. An example a chosen auxiliary task has no valid target for is skipped.
+   */
+  extraTargets?: Record<string, RawTarget>;
+}
+
+/** What an auxiliary task of a multi-task model predicts (captioning is primary only). */
+export type ExtraTaskKind = 'classification' | 'multilabel' | 'regression';
+
+/** An auxiliary task chosen for preparation: its name (a target column or a generator label), kind and loss weight. */
+export interface ExtraTaskSpec {
+  name: string;
+  kind: ExtraTaskKind;
+  /** Weight w of its loss: total loss = L_primary + Σ w_k · L_k. */
+  weight: number;
+}
+
+/** An auxiliary task's encoded targets (same layouts as the primary `EncodedTargets`). */
+export interface ExtraTarget {
+  name: string;
+  weight: number;
+  targets: Exclude<EncodedTargets, { kind: 'captioning' }>;
 }
 
 export type Severity = 'error' | 'warning';
@@ -183,6 +206,8 @@ export interface PreparedDataset {
   lengths: Int32Array;
   hasText: Uint8Array;
   targets: EncodedTargets;
+  /** Auxiliary tasks' targets (multi-task learning), in the order chosen; absent for one task. */
+  extraTargets?: ExtraTarget[];
   splits: Splits;
   stats: { train: PerSplitStats; validation: PerSplitStats; test: PerSplitStats };
   /** Raw texts and ids for display (never rendered as HTML). */

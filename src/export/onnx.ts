@@ -41,7 +41,7 @@ import type { LinearActivation, OnnxGraph, RecurrentDirectionWeights } from '../
 import { captionDecoderOnnx } from '../models/caption-decoder.ts';
 import { FUSIONS } from '../models/fusion/index.ts';
 import { headOnnx } from '../models/heads.ts';
-import { modelSpecs } from '../models/model.ts';
+import { extraHeadName, modelSpecs } from '../models/model.ts';
 import { imageEncoderOnnx, imageFeatureActivation } from '../models/image-encoder.ts';
 import type { ParamSpec } from '../models/params.ts';
 import { textEncoderOnnx } from '../models/text-encoder.ts';
@@ -133,7 +133,24 @@ export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = 
       outputs.push({ name: 'next_logits', type: 'float32', shape: ['batch', C], description: 'scores of the token after each whole prefix (position lengths − 1)' });
       break;
   }
+  outputs.push(...extraTaskOutputs(c));
   return { inputs, outputs };
+}
+
+/**
+ * The outputs of a multi-task model's auxiliary heads, after the primary ones (whose names
+ * do not change): `<task>_logits` and `<task>_probabilities`, or `<task>_value`.
+ */
+function extraTaskOutputs(c: ModelConfig): OnnxIoDoc[] {
+  return (c.extraTasks ?? []).flatMap((t): OnnxIoDoc[] => {
+    const shape = ['batch', t.outputSize];
+    if (t.kind === 'regression') return [{ name: `${t.name}_value`, type: 'float32', shape, description: `task "${t.name}": prediction, standardised ((y − mean)/std) with its training split's mean and std` }];
+    const multi = t.kind === 'multilabel';
+    return [
+      { name: `${t.name}_logits`, type: 'float32', shape, description: `task "${t.name}": ${multi ? 'per-label scores before the sigmoid' : 'class scores before softmax'}` },
+      { name: `${t.name}_probabilities`, type: 'float32', shape, description: `task "${t.name}": ${multi ? 'sigmoid of the logits, per label' : 'softmax of the logits'}` },
+    ];
+  });
 }
 
 /** Builds nodes and initializers with unique value names; the model's parts emit into it. */
@@ -287,7 +304,14 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
   if (c.task === 'captioning') {
     captionDecoderOnnx(g, c, imageEncoderOnnx(g, c.image, imageFeatureActivation(c)), emit);
   } else {
-    const y = fusionModelOnnx(g, c);
+    const { output: y, extras } = fusionModelOnnx(g, c);
+    (c.extraTasks ?? []).forEach((t, k) => {
+      if (t.kind === 'regression') emit(extras[k], `${t.name}_value`);
+      else {
+        emit(extras[k], `${t.name}_logits`);
+        emit(g.node(t.kind === 'multilabel' ? 'Sigmoid' : 'Softmax', [extras[k]], `${t.name}_probabilities.out`, t.kind === 'multilabel' ? undefined : { axis: 1 }), `${t.name}_probabilities`);
+      }
+    });
     if (c.task === 'regression') {
       emit(y, 'value');
       if (options.targetScale) {
@@ -321,9 +345,10 @@ export function exportOnnx(config: ModelConfig, weights: Record<string, Float32A
 /**
  * The classification / multilabel / regression model: the inputs it reads (presence as
  * exact 0/1, a missing text as one <unk> token), then its fusion strategy's nodes, which
- * run the encoders and heads through the context. Returns ŷ [batch, outputSize].
+ * run the encoders and heads through the context. Returns ŷ [batch, outputSize] and the
+ * auxiliary heads' outputs (config.extraTasks order), read from the primary head's input.
  */
-function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
+function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): { output: string; extras: string[] } {
   const uses = fusionUses(c.fusion);
   let oneName = '';
   /** The f32 scalar 1 (added on first use). */
@@ -360,7 +385,8 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
     tokens = g.node('Where', [rowHasText, 'tokens', g.int32s([UNK], [], 'unk')], 'text.tokens');
     lengths = g.node('Where', [hasText, 'lengths', g.int32s([1], [], 'one_i32')], 'text.lengths');
   }
-  return FUSIONS[c.fusion].onnx({
+  let fused = '';
+  const output = FUSIONS[c.fusion].onnx({
     config: c,
     graph: g,
     image: () => v,
@@ -370,8 +396,13 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): string {
       const u = textEncoderOnnx(g, c.text, 'text_encoder', tokens, lengths, cond).feature;
       return substituted ? substitute(u, textPresent, 'fusion.missing_text') : u;
     },
-    head: (prefix, x) => headOnnx(g, prefix, x, c),
+    head: (prefix, x) => {
+      fused = x;
+      return headOnnx(g, prefix, x, c);
+    },
   });
+  const extras = (c.extraTasks ?? []).map((t) => headOnnx(g, extraHeadName(t.name), fused, c));
+  return { output, extras };
 }
 
 export interface FeedOptions {

@@ -173,3 +173,29 @@ describe('generated gatescope_model.py', () => {
     expect(source).toContain('gh = 12');
   });
 });
+
+describe('PyTorch bundle of a multi-task model', () => {
+  it('declares a head per auxiliary task, returns the primary output unless return_tasks, and bundles every head\'s sample output', async () => {
+    const { MULTITASK_TASKS } = await import('./multitask-export.support.ts');
+    const config = { ...exportTestConfig({ fusion: 'gated', cell: 'gru' }), extraTasks: MULTITASK_TASKS };
+    const weights = randomWeights(config, 3);
+    const data = exportTestData(config.task);
+    const samples = await bundleSamples(cpu, config, weights, data, [0, 1, 2, 3]);
+    const files = unzipSync(pytorchBundle({ config, weights, samples }));
+    const code = strFromU8(files['gatescope_model.py']);
+    expect(code).toContain('self.head_shape = Head(6, 4)');
+    expect(code).toContain('self.head_size = Head(6, 1)');
+    expect(code).toContain('return_tasks=False):');
+    expect(code).toContain('        fused = hv + z * (ht - hv)  # z * ht + (1 - z) * hv');
+    expect(code).toContain('return y, {"shape": self.head_shape(fused), "size": self.head_size(fused), "tags": self.head_tags(fused)}');
+    const { tensors } = parseSafetensors(files['samples.safetensors']);
+    expect(tensors['output.logits'].shape).toEqual([4, 3]);
+    expect(tensors['task_output.shape'].shape).toEqual([4, 4]);
+    expect(tensors['task_output.size'].shape).toEqual([4, 1]);
+    expect(tensors['task_output.tags'].data).toEqual(samples.taskOutputs!.tags.data);
+    // A single-task module is unchanged: no return_tasks, a Head without out_features.
+    const single = pytorchModule(exportTestConfig({ fusion: 'gated', cell: 'gru' }));
+    expect(single).not.toContain('return_tasks');
+    expect(single).toContain('    def __init__(self, in_features):');
+  });
+});

@@ -19,7 +19,7 @@ import { captionDecoderPython } from '../models/caption-decoder.ts';
 import { FUSIONS, type FusionDef } from '../models/fusion/index.ts';
 import { textWidth } from '../models/fusion/types.ts';
 import { headPython } from '../models/heads.ts';
-import { modelSpecs } from '../models/model.ts';
+import { extraHeadName, modelSpecs } from '../models/model.ts';
 import { imageEncoderPython, imageFeatureActivation } from '../models/image-encoder.ts';
 import { textEncoderPython, torchCellName } from '../models/text-encoder.ts';
 import { SERIES_ENCODER, seriesEncoderPython } from '../models/series-encoder.ts';
@@ -31,6 +31,8 @@ export interface BundleSamples {
   inputs: OnnxFeeds;
   /** Output name (logits / value) → values and shape. */
   outputs: Record<string, { data: Float32Array; dims: number[] }>;
+  /** Multi-task models: each auxiliary head's output (logits, or the standardised value) by task name; stored as "task_output.<name>". */
+  taskOutputs?: Record<string, { data: Float32Array; dims: number[] }>;
 }
 
 export interface PytorchBundleInput {
@@ -224,6 +226,13 @@ function loadingAndSelfCheckPython(py: PythonWriter, c: ModelConfig): void {
   out('    with torch.no_grad():');
   out('        got = model(**inputs)');
   out('    diff = (got - expected).abs().max().item()');
+  if (c.extraTasks?.length) {
+    out('    # Every auxiliary head against GateScope\'s output for it (samples "task_output.<task>").');
+    out('    with torch.no_grad():');
+    out('        _, tasks = model(**inputs, return_tasks=True)');
+    out('    for name, value in tasks.items():');
+    out('        diff = max(diff, (value - samples["task_output." + name]).abs().max().item())');
+  }
   out('    print(f"{len(expected)} samples: max |PyTorch - GateScope| = {diff:.3g} (tolerance {tolerance:g})")');
   out('    return diff');
   out('');
@@ -309,9 +318,18 @@ function fusionModelPython(py: PythonWriter, c: ModelConfig, fusion: FusionDef, 
   else if (uses.text) out(`        self.text_encoder = TextEncoder(${c.text.vocabSize})`);
   out('        self.fusion = Fusion()');
   for (const [prefix, width] of Object.entries(fusion.heads(c))) out(`        self.${prefix} = Head(${width})`);
+  const tasks = c.extraTasks ?? [];
+  const fusedWidth = Object.values(fusion.heads(c))[0];
+  for (const t of tasks) out(`        self.${extraHeadName(t.name)} = Head(${fusedWidth}, ${t.outputSize})  # task "${t.name}" (${t.kind})`);
   out('');
-  out(`    def forward(self, ${forwardParameters(inputs.map((i) => i.name)).join(', ')}):`);
-  out(`        """The inputs in the ONNX graph's order; a presence flag of None means every row has it."""`);
+  out(`    def forward(self, ${[...forwardParameters(inputs.map((i) => i.name)), ...(tasks.length ? ['return_tasks=False'] : [])].join(', ')}):`);
+  out(`        """The inputs in the ONNX graph's order; a presence flag of None means every row has it.`);
+  if (tasks.length) {
+    out('');
+    out('        Returns the primary output. With return_tasks=True: (primary output, {task: output}),');
+    out(`        each auxiliary head read from the same fused feature: ${tasks.map((t) => `"${t.name}" ${t.kind === 'regression' ? 'standardised value [batch, 1]' : `logits [batch, ${t.outputSize}]`}`).join(', ')}.`);
+  }
+  out('        """');
   if (uses.image) {
     const x = c.image.encoder === 'features' ? 'image_features' : 'image';
     out(`        if image_present is None:`);
@@ -328,7 +346,7 @@ function fusionModelPython(py: PythonWriter, c: ModelConfig, fusion: FusionDef, 
   const text = (args = '') => (c.series ? `self.${SERIES_ENCODER}(frames, lengths)[0]` : `self.text_encoder(tokens, lengths${args})[0]`);
   fusion.pytorch.forward({
     config: c,
-    line: body,
+    line: tasks.length ? (code) => multiTaskReturn(code, tasks, body) : body,
     text,
     substitutedText: () => {
       // A series row always has its frames: nothing to substitute (as in MultimodalModel.forward).
@@ -336,6 +354,25 @@ function fusionModelPython(py: PythonWriter, c: ModelConfig, fusion: FusionDef, 
       return 'u';
     },
   });
+}
+
+/**
+ * A multi-task model's forward: the strategy's `return self.head(<fused>)` becomes the
+ * fused feature, the primary head on it, and the auxiliary heads on the same feature
+ * when `return_tasks` is set. Other lines pass through.
+ */
+function multiTaskReturn(code: string, tasks: readonly { name: string }[], body: (code: string) => void): void {
+  const m = code.match(/^return self\.head\((.*)\)(\s+#.*)?$/u);
+  if (!m) {
+    if (code.startsWith('return')) throw new Error(`PyTorch export: a multi-task model needs the fusion's forward to end with "return self.head(...)", got "${code}"`);
+    body(code);
+    return;
+  }
+  body(`fused = ${m[1]}${m[2] ?? ''}`);
+  body('y = self.head(fused)');
+  body('if not return_tasks:');
+  body('    return y');
+  body(`return y, {${tasks.map((t) => `"${t.name}": self.${extraHeadName(t.name)}(fused)`).join(', ')}}`);
 }
 
 /** The bundle's README (how to load, check, continue training, and go multi-GPU). */
@@ -356,7 +393,8 @@ export function bundleReadme(config: ModelConfig): string {
   // substitute a missing text's feature read it; DDP must be told about unused parameters.
   const fusion = c.task === 'captioning' ? undefined : FUSIONS[c.fusion];
   // A series model never reads fusion.missing_text either (every row has its frames).
-  const unused = fusion !== undefined && fusionUses(c.fusion).text && (!fusion.substitutesMissingText || c.series !== undefined);
+  // A multi-task model's auxiliary heads get no gradient from the primary loss these snippets train.
+  const unused = (fusion !== undefined && fusionUses(c.fusion).text && (!fusion.substitutesMissingText || c.series !== undefined)) || (c.extraTasks?.length ?? 0) > 0;
   const unusedNote = unused ? ', find_unused_parameters=True' : '';
   const step = (indent: string, output: string) =>
     [
@@ -484,6 +522,7 @@ export function pytorchBundle(input: PytorchBundleInput): Uint8Array {
     const sampleTensors: Record<string, { shape: number[]; data: Float32Array | Int32Array }> = {};
     for (const [name, f] of Object.entries(input.samples.inputs)) sampleTensors[`input.${name}`] = { shape: f.dims, data: f.data };
     for (const [name, o] of Object.entries(input.samples.outputs)) sampleTensors[`output.${name}`] = { shape: o.dims, data: o.data };
+    for (const [name, o] of Object.entries(input.samples.taskOutputs ?? {})) sampleTensors[`task_output.${name}`] = { shape: o.dims, data: o.data };
     files['samples.safetensors'] = writeSafetensors(sampleTensors, { producer });
   }
   return zipSync(files, { level: 6 });

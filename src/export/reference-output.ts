@@ -5,6 +5,9 @@ import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
 import { modelFromWeights } from '../models/model.ts';
 import { forwardOutputs } from '../train/evaluate.ts';
+import { makeBatch } from '../train/batch.ts';
+import { noGrad } from '../autograd/tape.ts';
+import { scope } from '../tensor.ts';
 import { onnxFeeds } from './onnx.ts';
 import { samplesFrom, type BundleSamples } from './pytorch.ts';
 
@@ -28,6 +31,42 @@ export async function gatescopeForward(
   }
 }
 
+/**
+ * Every head's output (evaluation mode) of a multi-task model for `indices`: the primary
+ * output as gatescopeForward gives it, then each auxiliary task's logits [B, C_k] or
+ * standardised value [B, 1] (config.extraTasks order).
+ */
+export async function gatescopeTaskOutputs(
+  backend: Backend,
+  config: ModelConfig,
+  weights: Record<string, Float32Array>,
+  data: PreparedDataset,
+  indices: ArrayLike<number>,
+  features?: Float32Array,
+): Promise<{ primary: Float32Array; extras: Float32Array[] }> {
+  const model = modelFromWeights(backend, config, weights);
+  try {
+    const out = noGrad(() =>
+      scope(() => {
+        const batch = makeBatch(backend, data, config, indices, { features });
+        const r = model.forward(batch, { training: false, seed: 0 });
+        return [r.output, ...(r.extraOutputs ?? [])].map((t) => t.keep());
+      }),
+    );
+    try {
+      const [primary, ...extras] = await Promise.all(out.map(async (t) => Float32Array.from(await t.read())));
+      return { primary, extras };
+    } finally {
+      for (const t of out) {
+        t.persistent = false;
+        t.dispose();
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
 /** Sample inputs (ONNX input names) and GateScope's output for them, for the PyTorch bundle. */
 export async function bundleSamples(
   backend: Backend,
@@ -38,5 +77,9 @@ export async function bundleSamples(
   features?: Float32Array,
 ): Promise<BundleSamples> {
   const inputs = onnxFeeds(config, data, indices, { features });
-  return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
+  const tasks = config.extraTasks ?? [];
+  if (tasks.length === 0) return samplesFrom(config, inputs, await gatescopeForward(backend, config, weights, data, indices, features));
+  const { primary, extras } = await gatescopeTaskOutputs(backend, config, weights, data, indices, features);
+  const taskOutputs = Object.fromEntries(tasks.map((t, k) => [t.name, { data: extras[k], dims: [indices.length, t.outputSize] }]));
+  return { ...samplesFrom(config, inputs, primary), taskOutputs };
 }

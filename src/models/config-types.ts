@@ -1,7 +1,7 @@
 // The types of the model configuration, below the fusion registry: the strategies read
 // ModelConfig, and config.ts (which validates a config against the registry) re-exports
 // everything here.
-import type { TaskKind } from '../data/types.ts';
+import type { ExtraTaskKind, TaskKind } from '../data/types.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import type { FusionKind } from './fusion/kinds.ts';
 
@@ -94,6 +94,18 @@ export interface CaptionConfig {
   maxLength: number;
 }
 
+/**
+ * An auxiliary task of a multi-task model: a head `head_<name>` of the same kind as the
+ * primary head, on the same fused feature, with `outputSize` outputs (classes, or 1).
+ */
+export interface ExtraTaskConfig {
+  name: string;
+  kind: ExtraTaskKind;
+  outputSize: number;
+  /** Weight w of its loss: the trainer minimises L_primary + Σ w_k · L_k. */
+  weight: number;
+}
+
 export interface ModelConfig {
   version: number;
   task: TaskKind;
@@ -114,4 +126,6 @@ export interface ModelConfig {
    * model learns to cope with a missing one. 0 disables it.
    */
   modalityDropout: number;
+  /** Auxiliary tasks (multi-task learning); absent or empty for a single-task model. */
+  extraTasks?: ExtraTaskConfig[];
 }

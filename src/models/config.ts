@@ -2,10 +2,10 @@
 // strategy, head and task. Everything else (parameters, forward, export) is built from
 // it. `validateModelConfig` explains invalid combinations instead of fixing them.
 import type { CellKind } from '../ops/recurrent.ts';
-import { FUSION_KINDS } from './fusion/index.ts';
+import { FUSION_KINDS, FUSIONS } from './fusion/index.ts';
 import type { CnnPooling, FusionKind, ImageEncoderConfig, ModelConfig } from './config-types.ts';
 
-export type { SeriesEncoderConfig, CaptionConfig, CnnPooling, FusionKind, HeadConfig, ImageEncoderConfig, ImageEncoderKind, ModelConfig, TextEncoderConfig } from './config-types.ts';
+export type { SeriesEncoderConfig, CaptionConfig, ExtraTaskConfig, CnnPooling, FusionKind, HeadConfig, ImageEncoderConfig, ImageEncoderKind, ModelConfig, TextEncoderConfig } from './config-types.ts';
 export { FUSION_KINDS };
 export const CNN_POOLINGS: readonly CnnPooling[] = ['flatten', 'max'];
 
@@ -97,6 +97,30 @@ export function validateModelConfig(c: ModelConfig): string[] {
     int(c.caption.maxLength, 1, 256, 'Maximum caption length');
   }
   if (c.fusion === 'additive' && c.text.numLayers < 1) problems.push('Additive fusion needs a recurrent layer.');
+  problems.push(...extraTaskProblems(c));
+  return problems;
+}
+
+/** What is wrong with a config's auxiliary tasks (multi-task learning), in plain words. */
+function extraTaskProblems(c: ModelConfig): string[] {
+  const tasks = c.extraTasks ?? [];
+  if (tasks.length === 0) return [];
+  const problems: string[] = [];
+  if (c.task === 'captioning') problems.push('Auxiliary tasks need a classification, multi-label or regression primary task, not captioning.');
+  else if (FUSION_KINDS.includes(c.fusion) && Object.keys(FUSIONS[c.fusion].heads(c)).length !== 1) {
+    problems.push(`Auxiliary tasks put a second head on the fused feature; "${c.fusion}" fusion has one head per modality and no fused feature. Choose another fusion.`);
+  }
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    if (!/^[a-z][a-z0-9_]{0,31}$/u.test(t.name)) problems.push(`Task name "${t.name}" must be lower-case letters, digits and underscores, starting with a letter.`);
+    if (seen.has(t.name)) problems.push(`Task "${t.name}" appears twice.`);
+    seen.add(t.name);
+    if (!['classification', 'multilabel', 'regression'].includes(t.kind)) problems.push(`Task "${t.name}": unknown kind "${t.kind as string}".`);
+    if (!(t.weight >= 0 && Number.isFinite(t.weight))) problems.push(`Task "${t.name}": the loss weight must be a number ≥ 0 (got ${t.weight}).`);
+    if (!Number.isInteger(t.outputSize) || t.outputSize < 1 || t.outputSize > 1_000_000) problems.push(`Task "${t.name}": output size must be a whole number from 1 (got ${t.outputSize}).`);
+    else if (t.kind === 'classification' && t.outputSize < 2) problems.push(`Task "${t.name}": classification needs at least 2 classes.`);
+    else if (t.kind === 'regression' && t.outputSize !== 1) problems.push(`Task "${t.name}": regression predicts one number (output size 1).`);
+  }
   return problems;
 }
 

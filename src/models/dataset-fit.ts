@@ -33,6 +33,14 @@ export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset,
     image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
     outputSize,
     series: dataset.series ? { frameSize: dataset.series.frameSize } : undefined,
+    extraTasks: dataset.extraTargets?.length
+      ? dataset.extraTargets.map((e) => ({
+          name: e.name,
+          kind: e.targets.kind,
+          outputSize: e.targets.kind === 'regression' ? 1 : e.targets.classes.length,
+          weight: e.weight,
+        }))
+      : undefined,
   };
 }
 

@@ -26,20 +26,25 @@ export function headOnnx(g: OnnxGraph, prefix: string, x: string, c: ModelConfig
   return c.head.hiddenSize > 0 ? g.linear(`${prefix}.fc2`, g.linear(`${prefix}.fc1`, x, 'relu')) : g.linear(`${prefix}.fc`, x);
 }
 
-/** The PyTorch `Head` class (one per model; each head is an instance). */
+/**
+ * The PyTorch `Head` class (one per model; each head is an instance). A multi-task model's
+ * heads differ in width: the class then takes `out_features` (default: the primary's).
+ */
 export function headPython(py: PythonWriter, c: ModelConfig): void {
   const hh = c.head.hiddenSize;
+  const multi = (c.extraTasks?.length ?? 0) > 0;
+  const outSize = multi ? 'out_features' : String(c.outputSize);
   py.line('class Head(nn.Module):');
-  py.line(hh > 0 ? `    """Dropout -> Linear(${hh}) -> ReLU -> Linear(${c.outputSize})."""` : `    """Dropout -> Linear(${c.outputSize})."""`);
+  py.line(hh > 0 ? `    """Dropout -> Linear(${hh}) -> ReLU -> Linear(${outSize})."""` : `    """Dropout -> Linear(${outSize})."""`);
   py.line('');
-  py.line('    def __init__(self, in_features):');
+  py.line(multi ? `    def __init__(self, in_features, out_features=${c.outputSize}):` : '    def __init__(self, in_features):');
   py.line('        super().__init__()');
   py.line(`        self.dropout = nn.Dropout(${c.head.dropout})`);
   if (hh > 0) {
     py.line(`        self.fc1 = nn.Linear(in_features, ${hh})`);
-    py.line(`        self.fc2 = nn.Linear(${hh}, ${c.outputSize})`);
+    py.line(`        self.fc2 = nn.Linear(${hh}, ${outSize})`);
   } else {
-    py.line(`        self.fc = nn.Linear(in_features, ${c.outputSize})`);
+    py.line(`        self.fc = nn.Linear(in_features, ${outSize})`);
   }
   py.line('');
   py.line('    def forward(self, x):');

@@ -34,6 +34,8 @@ export interface ModelBatch {
   /** Host [B]: 1 where the example has no text; null when none is missing. */
   textMissing: Float32Array | null;
   target: BatchTarget | null;
+  /** Targets of the auxiliary tasks, in `config.extraTasks` order (multi-task models with targets). */
+  extraTargets?: BatchTarget[];
 }
 
 export type BatchTarget =
@@ -57,6 +59,8 @@ export interface ForwardResult {
   text: TextEncoding | null;
   /** Image feature v [B, F] when computed. */
   imageFeature: Tensor | null;
+  /** Auxiliary tasks' outputs, in `config.extraTasks` order: logits [B, C_k] or standardised values [B, 1]. */
+  extraOutputs?: Tensor[];
 }
 
 /** How the caption decoder reads the image, per conditioning (the Model panel shows it). */
@@ -93,7 +97,15 @@ export function modelSpecs(c: ModelConfig): ParamSpec[] {
   if (uses.text) specs.push({ name: 'fusion.missing_text', shape: [textWidth(c)], init: zero });
   specs.push(...fusion.specs(c));
   for (const [prefix, width] of Object.entries(fusion.heads(c))) specs.push(...headSpecs(prefix, width, c));
+  // Auxiliary heads last, so that a single-task model's parameters are unchanged.
+  const fused = Object.values(fusion.heads(c))[0];
+  for (const t of c.extraTasks ?? []) specs.push(...headSpecs(extraHeadName(t.name), fused, { ...c, outputSize: t.outputSize }));
   return specs;
+}
+
+/** Parameter prefix of an auxiliary task's head: `head_<task>` (e.g. head_kind.fc.weight). */
+export function extraHeadName(task: string): string {
+  return `head_${task}`;
 }
 
 /** Number of trainable scalars of a config. */
@@ -219,10 +231,20 @@ export class MultimodalModel {
         } else text = encodeText(params, TEXT, c.text, batch.text, conditioning, options);
         return substitute ? substituteMissing(text.feature, batch.textMissing, params.get('fusion.missing_text')) : text.feature;
       },
-      head: (prefix, x) => applyHead(params, prefix, x, c, options.training, options.seed + 17),
+      head: (prefix, x) => {
+        fused = x;
+        return applyHead(params, prefix, x, c, options.training, options.seed + 17);
+      },
     };
+    // The fused feature: the input of the strategy's one head (auxiliary heads read it too).
+    let fused: Tensor | null = null;
     const output = FUSIONS[c.fusion].forward(ctx);
-    return { output, text, imageFeature };
+    const tasks = c.extraTasks ?? [];
+    if (tasks.length === 0) return { output, text, imageFeature };
+    const x = fused as Tensor | null;
+    if (!x) throw new Error(`fusion "${c.fusion}" applied no head, so auxiliary heads have no feature to read`);
+    const extraOutputs = tasks.map((t, k) => applyHead(params, extraHeadName(t.name), x, c, options.training, options.seed + 31 + k));
+    return { output, text, imageFeature, extraOutputs };
   }
 
   private forwardCaption(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {
@@ -288,10 +310,40 @@ export interface TaskLoss {
   scores: Tensor;
 }
 
+export interface MultiTaskLoss extends TaskLoss {
+  /** Primary task's own loss (equal to `loss` for a single-task model). */
+  primary: Tensor;
+  /** Auxiliary tasks' own (unweighted) losses and scores, in `config.extraTasks` order. */
+  extras: TaskLoss[];
+}
+
+/**
+ * The loss a multi-task model trains on: L = L_primary + Σ_k w_k · L_k, each L the
+ * task's own loss (taskLoss) of its head, w_k the task's weight. A single-task model
+ * (or a batch without auxiliary targets) gets its task loss unchanged.
+ */
+export function multiTaskLoss(config: ModelConfig, batch: ModelBatch, out: ForwardResult): MultiTaskLoss {
+  const primary = taskLoss(batch, out.output);
+  const tasks = config.extraTasks ?? [];
+  if (tasks.length === 0 || !batch.extraTargets || !out.extraOutputs) return { ...primary, primary: primary.loss, extras: [] };
+  let total = primary.loss;
+  const extras = tasks.map((t, k) => {
+    const r = targetLoss(batch.extraTargets![k], out.extraOutputs![k]);
+    const w = total.backend.fromArray(new Float32Array([t.weight]), [], 'f32', `loss.weight_${t.name}`);
+    total = add(total, mul(r.loss, w));
+    return r;
+  });
+  return { loss: total, scores: primary.scores, primary: primary.loss, extras };
+}
+
 /** The task's loss of a forward output against the batch target. */
 export function taskLoss(batch: ModelBatch, output: Tensor): TaskLoss {
   const target = batch.target;
   if (!target) throw new Error('the batch has no target to compute a loss against');
+  return targetLoss(target, output);
+}
+
+function targetLoss(target: BatchTarget, output: Tensor): TaskLoss {
   switch (target.kind) {
     case 'classification': {
       const r = softmaxCrossEntropy(output, target.labels);

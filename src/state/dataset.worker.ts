@@ -63,7 +63,7 @@ async function load(id: number, mapping: Parameters<typeof loadImport>[1], image
         self.postMessage({ id, importProgress: p } satisfies DatasetWorkerReply);
       },
     });
-    imported = { name: result.name, examples: result.examples, report: result.report, task: result.task };
+    imported = { name: result.name, examples: result.examples, report: result.report, task: result.task, extraTasks: result.extraTasks };
     self.postMessage({ id, ok: true, loaded: { name: result.name, task: result.task, report: result.report } } satisfies DatasetWorkerReply);
   } finally {
     pool.dispose();

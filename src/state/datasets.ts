@@ -9,7 +9,7 @@ import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
 import { emptyReport } from '../data/report.ts';
 import { generateShapes } from '../data/shapes.ts';
-import type { PreparedDataset, RawExample, TaskKind, ValidationReport } from '../data/types.ts';
+import type { ExtraTaskKind, PreparedDataset, RawExample, TaskKind, ValidationReport } from '../data/types.ts';
 import type { DataSettings, PreparationSettings } from './settings.ts';
 
 /** Raw examples of the user's import, as the importer returned them. */
@@ -18,6 +18,8 @@ export interface ImportedExamples {
   examples: RawExample[];
   report: ValidationReport;
   task: TaskKind;
+  /** Auxiliary tasks whose targets the examples carry (extra target columns, or a built-in's "also predict"). */
+  extraTasks?: { name: string; kind: ExtraTaskKind }[];
 }
 
 /** What to build: a built-in from its settings, or an import. */
@@ -84,7 +86,8 @@ export class DatasetBuilder {
     }
     const raw = await this.rawBuiltIn(request, onProgress);
     onProgress({ what: raw.name, stage: preparingStage(raw.examples.length), step: 2, steps: 2 });
-    const prepared = prepare(raw, request.settings.preparation);
+    const also = request.source === 'clues' ? (request.settings.clues.also ?? []) : [];
+    const prepared = prepare(also.length ? { ...raw, extraTasks: also.map((name) => ({ name, kind: 'classification' as const })) } : raw, request.settings.preparation);
     if (raw.kindCeilings) prepared.kindCeilings = raw.kindCeilings;
     return prepared;
   }
@@ -130,7 +133,8 @@ function preparingStage(n: number): string {
 
 function prepare(raw: ImportedExamples, p: PreparationSettings): PreparedDataset {
   try {
-    return prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report });
+    const extraTasks = raw.extraTasks?.map((t) => ({ ...t, weight: p.taskWeights?.[t.name] ?? 1 }));
+    return prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report, ...(extraTasks?.length ? { extraTasks } : {}) });
   } catch (e) {
     throw new DatasetError(`Nothing to train on: ${(e as Error).message}`, raw.report, raw.name);
   }

@@ -42,7 +42,13 @@ export interface MemorySettings {
 export interface CluesSettings {
   count: number;
   seed: number;
+  /** Multi-task learning: auxiliary tasks, each a second head ("shape": from the image, "colour": from the text). */
+  also?: CluesTask[];
 }
+
+/** The auxiliary tasks Complementary clues offers (the halves of its label). */
+export type CluesTask = 'shape' | 'colour';
+export const CLUES_TASKS: readonly CluesTask[] = ['shape', 'colour'];
 
 /** Options of the built-in series (Sines, Spike): see src/data/series.ts. */
 export type SeriesSettings = SeriesOptions;
@@ -52,6 +58,8 @@ export interface PreparationSettings {
   imageSize: number;
   tokenizer: TokenizerConfig;
   split: SplitConfig;
+  /** Loss weight per auxiliary task name (multi-task learning); absent names weigh 1. */
+  taskWeights?: Record<string, number>;
 }
 
 export interface DataSettings {

@@ -8,7 +8,7 @@ import type { MonitorMetric } from '../train/config.ts';
 import type { BackendChoice } from '../train/protocol.ts';
 import { PRECISIONS } from '../ops/precision-names.ts';
 import type { OptimizerKind } from '../optim/optimizer.ts';
-import { DATA_SOURCES, defaultSetup, type Setup } from './settings.ts';
+import { CLUES_TASKS, DATA_SOURCES, defaultSetup, type CluesTask, type Setup } from './settings.ts';
 import { DISTILL_URL_KEYS, distillFromQuery } from './url-distill.ts';
 
 /** One URL parameter: how to read it from a Setup, parse it and write it back. */
@@ -133,6 +133,43 @@ const FIELDS: Field[] = [
   enumField('emoji.text', 'the OpenMoji text', ['tags', 'annotation', 'none'] as const, (s) => s.data.openMoji.text, (s, v) => (s.data.openMoji.text = v)),
   intField('clues.n', 'the number of clue examples', 18, 50000, (s) => s.data.clues.count, (s, v) => (s.data.clues.count = v)),
   intField('clues.seed', 'the clues seed', 0, 2 ** 31 - 1, (s) => s.data.clues.seed, (s, v) => (s.data.clues.seed = v)),
+  {
+    key: 'clues.also',
+    label: 'the auxiliary tasks of Complementary clues',
+    get: (s) => s.data.clues.also ?? [],
+    format: (v) => (v as string[]).join(',') || 'none',
+    set(s, text) {
+      const tasks = text === 'none' ? [] : text.split(',').filter(Boolean);
+      if (tasks.some((k) => !CLUES_TASKS.includes(k as CluesTask)) || new Set(tasks).size !== tasks.length) {
+        return `"clues.also=${text}": the auxiliary tasks of Complementary clues must be some of ${CLUES_TASKS.join(', ')}, separated by commas.`;
+      }
+      s.data.clues.also = CLUES_TASKS.filter((k) => tasks.includes(k));
+      return null;
+    },
+  },
+  {
+    key: 'taskWeights',
+    label: 'the loss weights of the auxiliary tasks',
+    get: (s) => s.data.preparation.taskWeights ?? {},
+    format: (v) =>
+      Object.entries(v as Record<string, number>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, w]) => `${k}:${w}`)
+        .join(',') || 'none',
+    set(s, text) {
+      const weights: Record<string, number> = {};
+      for (const part of text === 'none' ? [] : text.split(',').filter(Boolean)) {
+        const [name, value, ...rest] = part.split(':');
+        const w = Number(value);
+        if (rest.length || !/^[a-z][a-z0-9_]{0,31}$/u.test(name ?? '') || value === undefined || value.trim() === '' || !(w >= 0 && w <= 100) || name in weights) {
+          return `"taskWeights=${text}": the loss weights must be task:weight pairs separated by commas (task names in lower case, weights from 0 to 100), e.g. shape:0.5.`;
+        }
+        weights[name] = w;
+      }
+      s.data.preparation.taskWeights = weights;
+      return null;
+    },
+  },
   intField('memory.n', 'the number of long-memory examples', 100, 20000, (s) => s.data.memory.count, (s, v) => (s.data.memory.count = v)),
   intField('memory.length', 'the long-memory text length', 2, 400, (s) => s.data.memory.length, (s, v) => (s.data.memory.length = v)),
   intField('memory.seed', 'the long-memory seed', 0, 2 ** 31 - 1, (s) => s.data.memory.seed, (s, v) => (s.data.memory.seed = v)),

@@ -4,7 +4,7 @@
 // and are flagged; modality dropout (training only) hides one modality of randomly
 // chosen examples that have both.
 import type { Backend } from '../backend/backend.ts';
-import { UNK, type PreparedDataset } from '../data/types.ts';
+import { UNK, type EncodedTargets, type PreparedDataset } from '../data/types.ts';
 import { Random } from '../random.ts';
 import { standardisedFrames } from '../data/series.ts';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
@@ -129,29 +129,35 @@ export function makeBatch(backend: Backend, data: PreparedDataset, config: Model
           frames: host.frames ? backend.fromArray(host.frames, [B, host.T, data.series!.frameSize], 'f32', 'batch.frames') : undefined,
         }
       : null;
-  return { size: B, pixels, imageMissing: host.imageMissing, text, textMissing: host.textMissing, target: makeTarget(backend, data, indices) };
+  const batch: ModelBatch = { size: B, pixels, imageMissing: host.imageMissing, text, textMissing: host.textMissing, target: makeTarget(backend, data, data.targets, indices) };
+  const tasks = config.extraTasks ?? [];
+  if (tasks.length) {
+    // Auxiliary targets by task name, in the config's order (a dataset without them trains the primary task only).
+    const byName = new Map((data.extraTargets ?? []).map((e) => [e.name, e]));
+    if (tasks.every((t) => byName.has(t.name))) batch.extraTargets = tasks.map((t) => makeTarget(backend, data, byName.get(t.name)!.targets, indices, `_${t.name}`));
+  }
+  return batch;
 }
 
-function makeTarget(backend: Backend, data: PreparedDataset, indices: ArrayLike<number>): BatchTarget {
+function makeTarget(backend: Backend, data: PreparedDataset, t: EncodedTargets, indices: ArrayLike<number>, labelSuffix = ''): BatchTarget {
   const B = indices.length;
-  const t = data.targets;
   switch (t.kind) {
     case 'classification': {
       const labels = new Int32Array(B);
       for (let k = 0; k < B; k++) labels[k] = t.labels[indices[k]];
-      return { kind: 'classification', labels: backend.fromArray(labels, [B], 'i32', 'batch.labels') };
+      return { kind: 'classification', labels: backend.fromArray(labels, [B], 'i32', `batch.labels${labelSuffix}`) };
     }
     case 'multilabel': {
       const C = t.classes.length;
       const y = new Float32Array(B * C);
       for (let k = 0; k < B; k++) y.set(t.labels.subarray(indices[k] * C, (indices[k] + 1) * C), k * C);
-      return { kind: 'multilabel', targets: backend.fromArray(y, [B, C], 'f32', 'batch.targets') };
+      return { kind: 'multilabel', targets: backend.fromArray(y, [B, C], 'f32', `batch.targets${labelSuffix}`) };
     }
     case 'regression': {
       const W = t.width ?? 1;
       const y = new Float32Array(B * W);
       for (let k = 0; k < B; k++) for (let j = 0; j < W; j++) y[k * W + j] = (t.values[indices[k] * W + j] - t.mean) / (t.std || 1);
-      return { kind: 'regression', values: backend.fromArray(y, [B, W], 'f32', 'batch.values') };
+      return { kind: 'regression', values: backend.fromArray(y, [B, W], 'f32', `batch.values${labelSuffix}`) };
     }
     case 'captioning': {
       const Lfull = t.tokens.length / data.size; // <bos> … <eos> <pad>…

@@ -13,7 +13,8 @@ import { forecastReport, type ForecastReport } from '../metrics/forecast.ts';
 import { naiveForecast } from '../data/series.ts';
 import { multilabelReport, type MultilabelReport } from '../metrics/multilabel.ts';
 import { corpusBleu, exactMatch, type BleuReport } from '../metrics/caption.ts';
-import { taskLoss, type MultimodalModel } from '../models/model.ts';
+import { multiTaskLoss, type MultimodalModel } from '../models/model.ts';
+import type { EncodedTargets } from '../data/types.ts';
 import { greedyDecode } from '../models/decode.ts';
 import { makeBatch, type BatchOptions } from './batch.ts';
 import type { MonitorMetric } from './config.ts';
@@ -45,7 +46,30 @@ export interface EvalResult {
    */
   forecast?: { model: ForecastReport; naive: ForecastReport; naivePredictions: Float32Array; horizon: number };
   captions?: { bleu: BleuReport; exactMatch: number; samples: CaptionSample[] };
+  /**
+   * Multi-task models: every task scored on its own head, the primary first (its loss is
+   * the primary loss alone; `loss` above is the weighted total L_primary + Σ w_k · L_k).
+   */
+  tasks?: TaskEval[];
 }
+
+/** One task of a multi-task model on a split: its own loss and its metric. */
+export interface TaskEval {
+  name: string;
+  kind: 'classification' | 'multilabel' | 'regression';
+  weight: number;
+  loss: number;
+  /** Classification: accuracy; multi-label: subset accuracy. */
+  accuracy?: number;
+  macroF1?: number;
+  /** Regression, in target units. */
+  rmse?: number;
+  /** Predicted class per example (classification) or value in target units (regression); multi-label: sigmoid scores [count, C]. */
+  predictions: Float32Array;
+}
+
+/** Name of the primary task in per-task lists (its head keeps the name `head`). */
+export const PRIMARY_TASK = 'primary';
 
 /** The value early stopping and comparisons read from an evaluation. */
 export function metricValue(r: EvalResult, metric: MonitorMetric): number {
@@ -93,20 +117,34 @@ export async function evaluate(
   const probabilities = C ? new Float32Array(n * C) : null;
   const W = targets.kind === 'regression' ? (targets.width ?? 1) : 1;
   const predictions = new Float32Array(n * W);
+  // Auxiliary tasks the dataset has targets for: loss sums and scores per task.
+  const extraTargets = new Map((data.extraTargets ?? []).map((e) => [e.name, e.targets]));
+  const tasks = (model.config.extraTasks ?? []).filter((t) => extraTargets.has(t.name));
+  const multi = tasks.length > 0 && tasks.length === (model.config.extraTasks ?? []).length;
+  const taskLossSums = new Float64Array(tasks.length + 1);
+  const taskScores = multi ? tasks.map((t) => new Float32Array(n * t.outputSize)) : [];
   for (let start = 0; start < n; start += options.batchSize) {
     const rows = indices.subarray(start, Math.min(n, start + options.batchSize));
     const pending = noGrad(() =>
       scope(() => {
         const batch = makeBatch(backend, data, model.config, rows, batchOptions);
         const out = model.forward(batch, { training: false, seed: 0 });
-        const { loss, scores } = taskLoss(batch, out.output);
-        return { loss, scores };
+        const { loss, scores, primary, extras } = multiTaskLoss(model.config, batch, out);
+        return { loss, scores, parts: multi ? [primary, ...extras.flatMap((e) => [e.loss, e.scores])] : [] };
       }),
     );
-    const [lossValue, scoreValues] = await Promise.all([pending.loss.read(), pending.scores.read()]);
+    const [lossValue, scoreValues, ...partValues] = await Promise.all([pending.loss.read(), pending.scores.read(), ...pending.parts.map((t) => t.read())]);
     pending.loss.dispose();
     pending.scores.dispose();
+    pending.parts.forEach((t) => t.dispose());
     lossSum += lossValue[0] * rows.length;
+    if (multi) {
+      taskLossSums[0] += partValues[0][0] * rows.length;
+      tasks.forEach((t, k) => {
+        taskLossSums[k + 1] += partValues[1 + 2 * k][0] * rows.length;
+        taskScores[k].set(partValues[2 + 2 * k] as Float32Array, start * t.outputSize);
+      });
+    }
     if (targets.kind === 'classification') {
       probabilities!.set(scoreValues as Float32Array, start * C);
       const arg = argmaxRows(scoreValues, C);
@@ -158,7 +196,38 @@ export async function evaluate(
     }
     result.captions = { bleu: corpusBleu(hyps, refs), exactMatch: exactMatch(hyps, refs), samples };
   }
+  if (multi && targets.kind !== 'captioning') {
+    const primary = scoreTask(PRIMARY_TASK, 1, targets, indices, targets.kind === 'multilabel' ? probabilities! : predictions, taskLossSums[0] / n, true);
+    const extras = tasks.map((t, k) => scoreTask(t.name, t.weight, extraTargets.get(t.name)!, indices, taskScores[k], taskLossSums[k + 1] / n, false));
+    result.tasks = [primary, ...extras];
+  }
   return result;
+}
+
+/**
+ * One task's metric from its head's scores: `scores` are probabilities [n, C]
+ * (classification, multi-label) or standardised values [n, 1] (regression) — or, with
+ * `decoded`, the primary's predictions already decoded (class ids / target units).
+ */
+function scoreTask(name: string, weight: number, t: Exclude<EncodedTargets, { kind: 'captioning' }>, indices: Int32Array, scores: Float32Array, loss: number, decoded: boolean): TaskEval {
+  const n = indices.length;
+  if (t.kind === 'classification') {
+    const predictions = decoded ? scores : Float32Array.from(argmaxRows(scores, t.classes.length));
+    const report = classificationReport(Int32Array.from(indices, (i) => t.labels[i]), predictions, t.classes);
+    return { name, kind: t.kind, weight, loss, accuracy: report.accuracy, macroF1: report.macroF1, predictions };
+  }
+  if (t.kind === 'multilabel') {
+    const C = t.classes.length;
+    const truth = new Float32Array(n * C);
+    indices.forEach((i, k) => truth.set(t.labels.subarray(i * C, (i + 1) * C), k * C));
+    const report = multilabelReport(scores, truth, t.classes);
+    return { name, kind: t.kind, weight, loss, accuracy: report.subsetAccuracy, macroF1: report.macroF1, predictions: scores };
+  }
+  const W = t.width ?? 1;
+  const predictions = decoded ? scores : Float32Array.from(scores, (v) => v * (t.std || 1) + t.mean);
+  const truth = new Float32Array(n * W);
+  indices.forEach((i, k) => truth.set(t.values.subarray(i * W, (i + 1) * W), k * W));
+  return { name, kind: t.kind, weight, loss, rmse: regressionReport(predictions, truth).rmse, predictions };
 }
 
 /**

@@ -22,7 +22,7 @@ import { createOptimizer, type Optimizer } from '../optim/optimizer.ts';
 import { learningRate } from '../optim/schedule.ts';
 import { Random } from '../random.ts';
 import type { ModelConfig } from '../models/config.ts';
-import { MultimodalModel, taskLoss, type ModelBatch } from '../models/model.ts';
+import { MultimodalModel, multiTaskLoss, type ForwardResult, type ModelBatch } from '../models/model.ts';
 import { distillationLoss } from '../ops/distill.ts';
 import { makeBatch } from './batch.ts';
 import { higherIsBetter, type EarlyStoppingConfig, type MonitorMetric, type TrainConfig } from './config.ts';
@@ -64,6 +64,8 @@ export interface EpochRecord {
   step: number;
   trainLoss: number;
   validation: EvalSummary;
+  /** Multi-task models: the validation split scored per task, the primary first. */
+  tasks?: TaskSummary[];
 }
 
 /** Weights by parameter name plus optimizer state: enough to resume exactly (train/protocol.ts re-exports it). */
@@ -92,6 +94,21 @@ export interface EvalSummary {
   rmse?: number;
   mae?: number;
   bleu?: number;
+}
+
+/** One task of a multi-task model at the end of an epoch (validation split): its own loss and metric. */
+export interface TaskSummary {
+  name: string;
+  loss: number;
+  /** Classification: accuracy; multi-label: subset accuracy. */
+  accuracy?: number;
+  /** Regression, target units. */
+  rmse?: number;
+}
+
+/** Per-task summaries of a multi-task evaluation, the primary first; undefined for one task. */
+export function summarizeTasks(r: EvalResult): TaskSummary[] | undefined {
+  return r.tasks?.map((t) => ({ name: t.name, loss: t.loss, accuracy: t.accuracy, rmse: t.rmse }));
 }
 
 export type TrainerEvent =
@@ -422,7 +439,7 @@ export class Trainer {
         features: this.options.features,
       });
       const out = this.model.forward(batch, { training: true, seed });
-      const loss = this.stepLoss(batch, out.output, rows);
+      const loss = this.stepLoss(batch, out, rows);
       const embedded = out.text?.embedded ?? null;
       backward(loss, undefined, embedded ? [embedded] : undefined);
       noGrad(() => {
@@ -447,9 +464,11 @@ export class Trainer {
   }
 
   /** The task's loss, or the distillation loss when the run has a teacher. */
-  private stepLoss(batch: ModelBatch, output: Tensor, rows: Int32Array): Tensor {
+  private stepLoss(batch: ModelBatch, out: ForwardResult, rows: Int32Array): Tensor {
     const teacher = this.options.teacher;
-    if (!teacher || batch.target?.kind !== 'classification') return taskLoss(batch, output).loss;
+    // Without a teacher: the task loss (L_primary + Σ w_k · L_k for a multi-task model).
+    if (!teacher || batch.target?.kind !== 'classification') return multiTaskLoss(this.modelConfig, batch, out).loss;
+    const output = out.output;
     const C = output.shape[1];
     const logits = new Float32Array(rows.length * C);
     rows.forEach((example, b) => logits.set(teacher.logits.subarray(example * C, example * C + C), b * C));
@@ -708,7 +727,8 @@ export class Trainer {
     this.epoch++;
     const validationSplit: SplitName = this.data.splits.validation.length > 0 ? 'validation' : 'train';
     const result = await this.evaluate(validationSplit);
-    const record: EpochRecord = { epoch: this.epoch, step: this.step, trainLoss, validation: summarize(result) };
+    const tasks = summarizeTasks(result);
+    const record: EpochRecord = { epoch: this.epoch, step: this.step, trainLoss, validation: summarize(result), ...(tasks ? { tasks } : {}) };
     this.history.push(record);
     this.epochPending = false;
     this.emit({ type: 'epoch', record });

@@ -1,6 +1,6 @@
 // The mapping step: which manifest column is the image path, the text and the target,
 // and what kind of target it is. Image folders have a fixed mapping and only confirm.
-import { visibleText } from '../../state/for-ui.ts';
+import { taskNameOfColumn, visibleText } from '../../state/for-ui.ts';
 import type { PlanSummary } from '../../data/importer.ts';
 import type { ColumnMapping, TargetKind } from '../../data/manifest.ts';
 
@@ -24,6 +24,53 @@ function ColumnSelect({ label, value, columns, onChange, testId }: { label: stri
         ))}
       </select>
     </label>
+  );
+}
+
+type ExtraKind = Exclude<TargetKind, 'caption'>;
+
+/**
+ * Multi-task learning: more target columns, each an auxiliary task with a head of its own
+ * (named after the column). Rows where one of them is empty or unreadable are skipped and
+ * listed in the report.
+ */
+function ExtraTargets({ columns, mapping, onChange }: { columns: string[]; mapping: ColumnMapping; onChange: (m: ColumnMapping) => void }) {
+  const extra = mapping.extraTargets ?? [];
+  const set = (next: { column: string; kind: ExtraKind }[]) => onChange({ ...mapping, extraTargets: next });
+  const free = columns.filter((c) => !extra.some((x) => x.column === c));
+  return (
+    <div className="data-row" role="group" aria-label="More targets (multi-task)" data-testid="mapping-extra-targets">
+      {extra.map((x, i) => (
+        <span key={x.column} className="data-row" data-testid="mapping-extra-target">
+          <span>
+            Also predict <b>{visibleText(x.column)}</b> (task “{taskNameOfColumn(x.column)}”) as
+          </span>
+          <select value={x.kind} onChange={(e) => set(extra.map((y, k) => (k === i ? { ...y, kind: e.target.value as ExtraKind } : y)))} data-testid={`mapping-extra-kind-${i}`} aria-label={`Kind of ${x.column}`}>
+            {(['class', 'labels', 'number'] as ExtraKind[]).map((k) => (
+              <option key={k} value={k}>
+                {KINDS[k]}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={() => set(extra.filter((_, k) => k !== i))} aria-label={`Do not predict ${x.column}`}>
+            Remove
+          </button>
+        </span>
+      ))}
+      {free.length > 0 && (
+        <label>
+          Also predict (a second head)
+          <select value="" onChange={(e) => e.target.value && set([...extra, { column: e.target.value, kind: 'class' }])} data-testid="mapping-extra-add">
+            <option value="">(choose a column)</option>
+            {free.map((c) => (
+              <option key={c} value={c}>
+                {visibleText(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
   );
 }
 
@@ -57,6 +104,7 @@ export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }:
           </label>
         </div>
       )}
+      {m && mapping.target !== null && mapping.targetKind !== 'caption' && <ExtraTargets columns={m.columns.filter((c) => c !== mapping.target && c !== mapping.image && c !== mapping.text)} mapping={mapping} onChange={onChange} />}
       {missingTarget && <p className="data-error">Choose the column that holds the label, labels, number or caption.</p>}
       {missingInput && <p className="data-error">Choose an image column, a text column or both.</p>}
       <div className="data-row">

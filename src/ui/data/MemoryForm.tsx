@@ -1,7 +1,13 @@
 // Options of the two teaching tasks: "Remember the first word" (text only, for the
 // "Why LSTM?" demo) and "Complementary clues" (each modality holds half of the answer).
-import type { CluesSettings, MemorySettings } from '../../state/settings.ts';
-import { NumberField } from '../common/fields.tsx';
+import { CLUES_TASKS, type CluesSettings, type CluesTask, type MemorySettings } from '../../state/settings.ts';
+import { CheckField, NumberField } from '../common/fields.tsx';
+
+/** What each auxiliary task of Complementary clues reads its answer from. */
+const CLUES_TASK_LABELS: Record<CluesTask, string> = {
+  shape: 'Also predict the shape (a second head; the image says it)',
+  colour: 'Also predict the colour (a second head; the text says it)',
+};
 
 export function MemoryForm({ value, onChange, onGenerate, busy }: { value: MemorySettings; onChange: (v: MemorySettings) => void; onGenerate: () => void; busy: boolean }) {
   return (
@@ -37,6 +43,17 @@ export function CluesForm({ value, onChange, onGenerate, busy }: { value: CluesS
         <button type="button" onClick={onGenerate} disabled={busy} data-testid="clues-generate">
           Generate
         </button>
+      </div>
+      <div className="data-row" role="group" aria-label="Multi-task learning">
+        {CLUES_TASKS.map((task) => (
+          <CheckField
+            key={task}
+            label={CLUES_TASK_LABELS[task]}
+            checked={(value.also ?? []).includes(task)}
+            onChange={(on) => onChange({ ...value, also: CLUES_TASKS.filter((k) => (k === task ? on : (value.also ?? []).includes(k))) })}
+            testId={`clues-also-${task}`}
+          />
+        ))}
       </div>
     </fieldset>
   );

@@ -19,6 +19,7 @@ import '../series/series.css';
 import { RocChart, aucText } from './RocChart.tsx';
 import '../inspect/inspect.css';
 import './evaluate.css';
+import { TaskMetrics } from './TaskMetrics.tsx';
 
 export type EvalSplit = 'train' | 'validation' | 'test';
 
@@ -57,6 +58,7 @@ export function EvaluatePanel(props: EvaluatePanelProps) {
           {busy ? `Evaluating the ${split} split…` : result ? `Showing the ${result.split} split: ${result.count} examples, loss ${formatValue(result.loss, 4)}` : 'Not evaluated yet.'}
         </span>
       </div>
+      {result && <TaskMetrics result={result} />}
       {result ? <Results {...props} result={result} /> : <p className="gs-empty">Choose a split and press Evaluate to score the current weights.</p>}
     </div>
   );

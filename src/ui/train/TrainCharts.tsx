@@ -15,6 +15,7 @@ import { useChartColors } from '../charts/colors.ts';
 import { useLive } from '../charts/useLive.ts';
 import { TimeNormStrip } from '../charts/TimeNormStrip.tsx';
 import { metric } from '../common/format.ts';
+import { TaskCharts } from './TaskCharts.tsx';
 
 interface StepRows {
   version: number;
@@ -200,6 +201,7 @@ export function TrainCharts() {
         yDomain={task === 'regression' ? ['auto', 'auto'] : [0, 1]}
         empty="Measured on the validation split after each epoch."
       />
+      <TaskCharts />
       <LineChartCard
         title="Learning rate"
         testId="chart-lr"

@@ -7,6 +7,7 @@ import type { TrainConfig, MonitorMetric } from '../../train/config.ts';
 import type { OptimizerKind } from '../../optim/optimizer.ts';
 import type { ModelConfig } from '../../models/config.ts';
 import { CheckField, NumberField, SelectField } from '../common/fields.tsx';
+import { TaskWeights } from './TaskWeights.tsx';
 import { PRECISIONS, PRECISION_LABELS, precisionUnavailableFor } from '../../state/for-ui.ts';
 import type { Precision } from '../../ops/precision-names.ts';
 
@@ -146,6 +147,7 @@ export function TrainSettings() {
         </label>
         <NumberField label="Statistics every (steps)" value={train.readbackEvery} onChange={(readbackEvery) => t({ readbackEvery })} min={1} integer hint="readback interval" />
       </fieldset>
+      <TaskWeights />
     </div>
   );
 }
