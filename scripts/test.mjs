@@ -103,17 +103,24 @@ if (want('e2e')) {
   if (b.status !== 0) {
     results.push({ suite: 'build', passed: 0, failed: 1, skipped: 0, seconds: b.seconds });
   } else {
-    const out = `${reports}/e2e.json`;
-    if (existsSync(out)) rmSync(out);
-    const r = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-    const j = readJson(out);
-    if (j?.stats) {
-      // A preview server that did not start, or any other error outside the tests, makes
-      // Playwright exit non-zero with no failing test: count it as a failure.
-      const failed = j.stats.unexpected === 0 && r.status !== 0 ? 1 : j.stats.unexpected;
-      results.push({ suite: 'e2e', passed: j.stats.expected + j.stats.flaky, failed, skipped: j.stats.skipped, seconds: r.seconds });
-    } else {
-      results.push({ suite: 'e2e', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+    // Two runs: the specs that share the machine (two at a time), then those that time the
+    // page and run alone (playwright.config.ts).
+    for (const [project, workers] of [['shared', null], ['alone', '1']]) {
+      const out = `${reports}/e2e-${project}.json`;
+      if (existsSync(out)) rmSync(out);
+      const args = ['playwright', 'test', '--reporter=list,json', '--project', project];
+      if (workers) args.push('--workers', workers);
+      const r = run('npx', args, { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+      const j = readJson(out);
+      const suite = `e2e ${project}`;
+      if (j?.stats) {
+        // A preview server that did not start, or any other error outside the tests, makes
+        // Playwright exit non-zero with no failing test: count it as a failure.
+        const failed = j.stats.unexpected === 0 && r.status !== 0 ? 1 : j.stats.unexpected;
+        results.push({ suite, passed: j.stats.expected + j.stats.flaky, failed, skipped: j.stats.skipped, seconds: r.seconds });
+      } else {
+        results.push({ suite, passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+      }
     }
   }
 }
