@@ -86,6 +86,11 @@ export function validateModelConfig(c: ModelConfig): string[] {
     if (c.task !== 'regression') problems.push('A series model forecasts numbers: its task is regression.');
     if (c.text.peephole) problems.push('Peephole connections are for text encoders; a series model uses the plain LSTM (turn peephole off).');
   }
+  if (c.audio) {
+    int(c.audio.frameSize, 1, 4096, 'Values per audio frame');
+    if (c.task === 'captioning') problems.push('Captioning describes images; an audio model answers about its clips (classification).');
+    if (c.series) problems.push('A model reads either audio or a numeric series next to its text, not both.');
+  }
   if ((c.task === 'classification' || c.task === 'multilabel') && c.outputSize < 2 && c.task === 'classification') {
     problems.push('Classification needs at least 2 classes.');
   }

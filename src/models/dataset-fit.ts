@@ -33,6 +33,7 @@ export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset,
     image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
     outputSize,
     series: dataset.series ? { frameSize: dataset.series.frameSize } : undefined,
+    audio: dataset.audio ? { frameSize: dataset.audio.frameSize } : undefined,
   };
 }
 
