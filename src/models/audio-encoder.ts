@@ -52,8 +52,8 @@ export function audioEncoderPython(py: PythonWriter, c: ModelConfig, a: SeriesEn
   out('');
   out('    The module takes log-mel frames, not the waveform: 16 kHz mono, 25 ms Hann windows every');
   out(`    10 ms in a 512-point FFT (torch.stft center=False), ${a.frameSize} HTK mel bands up to 8 kHz,`);
-  out("    log(mel + 1e-6), standardised per band with the training split's mean and std (config.json).");
-  out('    GateScope computes them in src/data/audio-features.ts.');
+  out("    log(mel + 1e-6), then standardised per band with the mean and std of GateScope's training split.");
+  out('    GateScope computes them in src/data/audio-features.ts; samples.safetensors holds frames made so.');
   out('    """');
   out('');
   out('    def __init__(self):');
