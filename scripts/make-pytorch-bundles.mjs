@@ -72,7 +72,7 @@ try {
     console.log(`${name}.zip  ${bytes.length} bytes`);
   }
   // Audio models (log-mel frames → AudioEncoder in the image's place, with the question):
-  // ragged clips of 1–6 frames, one row without a clip, one without a text.
+  // ragged clips of 1–6 frames, one row without a clip.
   const audioData = audioExportData(7);
   for (const k of AUDIO_EXPORT_CASES.filter((c) => ['late', 'gated', 'init', 'additive'].includes(c.fusion))) {
     const config = audioExportConfig(audioData, k.fusion, k.cell, k.layers, k.bidirectional);

@@ -1,7 +1,7 @@
 // The exported audio model (log-mel frames → MatMul/Add → LSTM | GRU | RNN → Gemm/Relu in
 // the image feature's place, fused with the question) in ONNX Runtime Web (wasm EP)
-// against GateScope's WebGPU forward: ragged clips of 1–6 frames, a row without a clip and
-// one without a text; max |Δ| ≤ 1e-4.
+// against GateScope's WebGPU forward: ragged clips of 1–6 frames and a row without a clip;
+// max |Δ| ≤ 1e-4.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { WebGpuBackend } from '../backend/webgpu.ts';
