@@ -38,6 +38,8 @@ export interface RawExample {
   image: RgbaImage | null;
   /** Text as the user wrote it (never rendered as HTML), or null when absent. */
   text: string | null;
+  /** A decoded audio clip, mono at 16 kHz (an import's `audio` column); absent or null when none. */
+  audio?: Float32Array | null;
   target: RawTarget;
   source: SourceRef;
   /**

@@ -4,7 +4,7 @@
 import { generateClues } from '../data/clues.ts';
 import { generateLongMemory } from '../data/long-memory.ts';
 import { generateSeries } from '../data/series.ts';
-import { soundsDataset, SOUNDS_DEFAULTS } from '../data/sounds-dataset.ts';
+import { soundsDataset, SOUNDS_DEFAULTS, withAudio } from '../data/sounds-dataset.ts';
 import { importSeries, type SeriesFile, type SeriesImportOptions } from '../data/series-import.ts';
 import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
@@ -142,6 +142,15 @@ function preparingStage(n: number): string {
 
 function prepare(raw: ImportedExamples, p: PreparationSettings): PreparedDataset {
   try {
+    if (raw.examples.some((e) => e.audio)) {
+      // Audio imports: the clips (16 kHz, decoded in the page) become log-mel frames in the image's place.
+      const prepared = prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report });
+      const byId = new Map(raw.examples.map((e) => [e.id, e.audio ?? null]));
+      return withAudio(
+        prepared,
+        prepared.ids.map((id) => byId.get(id) ?? null),
+      );
+    }
     return prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report });
   } catch (e) {
     throw new DatasetError(`Nothing to train on: ${(e as Error).message}`, raw.report, raw.name);
