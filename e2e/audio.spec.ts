@@ -2,8 +2,11 @@
 // last?" questions, 400 clips) and a small LSTM; the Data panel shows a spectrogram and
 // the question as text for each example; training from the Train panel reaches a stated
 // validation accuracy within 12 epochs (108 steps); the Inspect panel shows the audio
-// encoder's gates over the clip's frames, labelled by time.
+// encoder's gates over the clip's frames, labelled by time. Then a zip of WAV files with a
+// manifest `audio` column: decoded in the page, bad files reported by row.
 import { expect, test } from '@playwright/test';
+import { zipSync } from 'fflate';
+import { wavBytes } from '../src/data/wav.support.ts';
 import { chartValues, progressStep, watchErrors } from './helpers.ts';
 
 // 400 clips: 280 for training, 9 steps per epoch at batch 32; 12 epochs = 108 steps.
@@ -47,5 +50,43 @@ test('Sounds & Questions: "what comes last?" is learned from the UI; spectrogram
   await page.getByTestId('inspect-gates-text').check();
   await expect(page.getByTestId('span-token').first()).toHaveText('what', { timeout: 30_000 });
   console.log(`whole test ${((Date.now() - opened) / 1000).toFixed(1)} s`);
+  check();
+});
+
+test('a zip with a manifest audio column imports: clips decoded in the page, bad files reported by row, the rest shown as spectrograms', async ({ page }) => {
+  const { check } = watchErrors(page);
+  const started = Date.now();
+  const tone = (hz: number, rate: number) => Float32Array.from({ length: rate / 2 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
+  const rows = ['audio,question,answer'];
+  const files: Record<string, Uint8Array> = {};
+  for (let k = 0; k < 6; k++) {
+    files[`clips/ok${k}.wav`] = wavBytes([tone(400 + 300 * k, 16000)], 16000); // distinct clips (equal ones would be duplicate rows)
+    rows.push(`clips/ok${k}.wav,what is it?,${k % 2 ? 'low' : 'high'}`);
+  }
+  files['clips/cd.wav'] = wavBytes([tone(440, 44100), tone(440, 44100)], 44100);
+  rows.push('clips/cd.wav,what is it?,low');
+  files['clips/bad.wav'] = Uint8Array.from({ length: 400 }, (_, i) => (i * 29) % 256);
+  rows.push('clips/bad.wav,what is it?,high');
+  files['manifest.csv'] = new TextEncoder().encode(rows.join('\n') + '\n');
+  await page.goto('/');
+  await page.getByTestId('dataset-source-import').check();
+  await page.getByTestId('import-file-input').setInputFiles({ name: 'sounds.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
+  await expect(page.getByTestId('column-mapping')).toBeVisible();
+  await expect(page.getByTestId('mapping-audio')).toHaveValue('audio');
+  await page.getByTestId('import-load').click();
+  const report = page.getByTestId('validation-report');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(report.getByTestId('rows-kept')).toHaveText('7');
+  await expect(report.getByTestId('rows-skipped')).toHaveText('1');
+  const issues = await page.getByTestId('report-row').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-code'), r.getAttribute('data-row'), r.textContent ?? '']));
+  expect(issues.map(([code, row]) => [code, row])).toEqual([
+    ['resampled-audio', '8'],
+    ['undecodable-audio', '9'],
+  ]);
+  expect(issues[0][2]).toContain('audio clips/cd.wav: recorded at 44100 Hz, resampled to 16000 Hz');
+  expect(issues[1][2]).toContain('audio clips/bad.wav: it cannot be decoded');
+  await expect(page.getByTestId('spectrogram')).toHaveCount(7, { timeout: 60_000 });
+  await expect(page.getByTestId('spectrogram').first()).toHaveAttribute('width', '47');
+  console.log(`audio import test ${((Date.now() - started) / 1000).toFixed(1)} s`);
   check();
 });
