@@ -6,8 +6,7 @@
 // manifest `audio` column: decoded in the page, bad files reported by row.
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
-import { wavBytes } from '../src/data/wav.support.ts';
-import { chartValues, progressStep, watchErrors } from './helpers.ts';
+import { chartValues, progressStep, watchErrors, wavBytes } from './helpers.ts';
 
 // 400 clips: 280 for training, 9 steps per epoch at batch 32; 12 epochs = 108 steps.
 const SETUP = 'data=sounds&sounds.n=400&sounds.kinds=last&fusion=late&cell=lstm&hidden=16&embed=8&imgfeat=16&head=16&lr=0.01&batch=32&epochs=12&clip=5&readback=9';
