@@ -2,7 +2,8 @@
 // last?" questions, 400 clips) and a small LSTM; the Data panel shows a spectrogram and
 // the question as text for each example; training from the Train panel reaches a stated
 // validation accuracy within 12 epochs (108 steps); the Inspect panel shows the audio
-// encoder's gates over the clip's frames, labelled by time. Then a zip of WAV files with a
+// encoder's gates over the clip's frames, labelled by time, and the Export panel's ONNX
+// Runtime Web check passes. Then a zip of WAV files with a
 // manifest `audio` column: decoded in the page, bad files reported by row.
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
@@ -48,6 +49,11 @@ test('Sounds & Questions: "what comes last?" is learned from the UI; spectrogram
   // The text encoder's gates over the question, on request.
   await page.getByTestId('inspect-gates-text').check();
   await expect(page.getByTestId('span-token').first()).toHaveText('what', { timeout: 30_000 });
+  // The trained audio model exported to ONNX and run by ONNX Runtime Web in the page.
+  await page.getByRole('tab', { name: 'Export', exact: true }).click();
+  await page.getByTestId('verify-onnx').click();
+  await expect(page.getByTestId('verify-result')).toContainText('within 0.0001', { timeout: 60_000 });
+  console.log(`ONNX check: ${await page.getByTestId('verify-result').textContent()}`);
   console.log(`whole test ${((Date.now() - opened) / 1000).toFixed(1)} s`);
   check();
 });
