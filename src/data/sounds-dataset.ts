@@ -79,6 +79,7 @@ export function standardisedAudio(data: PreparedDataset, indices: ArrayLike<numb
 export function withAudio(prepared: PreparedDataset, clips: readonly (Float32Array | null)[]): PreparedDataset {
   if (clips.length !== prepared.size) throw new Error(`${prepared.name}: ${clips.length} clips for ${prepared.size} examples`);
   const audio = audioInput(clips, prepared.splits.train);
+  if (prepared.hasImage.some((h) => h === 1)) return audioInSequenceSlot(prepared, audio);
   const hasImage = Uint8Array.from(audio.lengths, (l) => (l > 0 ? 1 : 0));
   const withImage = (idx: Int32Array) => idx.reduce((s, i) => s + hasImage[i], 0);
   const stats = {
@@ -87,6 +88,35 @@ export function withAudio(prepared: PreparedDataset, clips: readonly (Float32Arr
     test: { ...prepared.stats.test, withImage: withImage(prepared.splits.test) },
   };
   return { ...prepared, audio, hasImage, stats };
+}
+
+/**
+ * Audio next to images: the clips take the sequence slot, as a series does (the series
+ * encoder over F = 40 frames; `series` and `audio` hold the same frames, `lengths` counts
+ * frames, `hasText` marks the examples with a clip). A text column is then not read by the
+ * model (a model fuses two inputs); its texts stay for display.
+ */
+function audioInSequenceSlot(prepared: PreparedDataset, audio: AudioInput): PreparedDataset {
+  const N = prepared.size;
+  const T = audio.length;
+  const hasText = Uint8Array.from(audio.lengths, (l) => (l > 0 ? 1 : 0));
+  const stats = (idx: Int32Array) => ({
+    count: idx.length,
+    textLengths: Array.from(idx, (i) => audio.lengths[i]).filter((l) => l > 0),
+    withImage: idx.reduce((s, i) => s + prepared.hasImage[i], 0),
+    withText: idx.reduce((s, i) => s + hasText[i], 0),
+    truncated: 0,
+  });
+  return {
+    ...prepared,
+    audio,
+    series: { frames: audio.frames, length: T, frameSize: audio.frameSize, mean: audio.mean, std: audio.std },
+    maxLength: T,
+    tokens: new Int32Array(N * T),
+    lengths: audio.lengths,
+    hasText,
+    stats: { train: stats(prepared.splits.train), validation: stats(prepared.splits.validation), test: stats(prepared.splits.test) },
+  };
 }
 
 /** Raw examples of Sounds & Questions (no image; the clip travels beside them). */

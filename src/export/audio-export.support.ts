@@ -66,3 +66,29 @@ export const AUDIO_EXPORT_CASES: { fusion: FusionKind; cell: CellKind; layers: n
   { fusion: 'weighted', cell: 'rnn_relu', layers: 1, bidirectional: false },
   { fusion: 'image', cell: 'lstm', layers: 1, bidirectional: false },
 ];
+
+/**
+ * Audio next to images (the audio in the sequence slot): 8 examples with a 16 × 16
+ * picture and a clip of 1–6 frames each, no text.
+ */
+export function audioImageExportData(seed = 3): PreparedDataset {
+  const rng = new Random(seed);
+  const frames = [6, 1, 4, 3, 2, 5, 3, 6];
+  const examples: RawExample[] = frames.map((_, i) => ({
+    id: `ai${i}`,
+    image: { width: 16, height: 16, data: Uint8ClampedArray.from({ length: 16 * 16 * 4 }, (_, k) => (k % 4 === 3 ? 255 : Math.floor(rng.uniform(0, 256)))) },
+    text: null,
+    target: { kind: 'class', label: ANSWERS[i % ANSWERS.length] },
+    source: { file: 'audio-image-export' },
+  }));
+  const clips = frames.map((n) => Float32Array.from({ length: 512 + 160 * (n - 1) }, (_, k) => rng.uniform(-1, 1) * (0.1 + 0.8 * Math.abs(Math.sin(k / 300)))));
+  const prepared = prepareDataset(examples, {
+    task: 'classification',
+    tokenizer: { level: 'word', minFrequency: 1, maxVocab: 100, maxLength: 8 },
+    imageSize: 16,
+    split: { train: 0.5, validation: 0.25, seed: 1, stratify: false },
+    name: 'audio + image export',
+    report: { issues: [], rowsSeen: 8, rowsKept: 8, rowsSkipped: 0 },
+  });
+  return withAudio(prepared, clips);
+}

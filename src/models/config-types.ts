@@ -47,6 +47,11 @@ export interface TextEncoderConfig {
  */
 export interface SeriesEncoderConfig {
   frameSize: number;
+  /**
+   * The frames are audio (log-mel) next to images: the model classifies (or regresses)
+   * with any fusion that reads the encoders' features (late, gated, FiLM, weighted).
+   */
+  audio?: boolean;
 }
 
 export interface ImageEncoderConfig {

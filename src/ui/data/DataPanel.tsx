@@ -153,7 +153,7 @@ export function DataPanel() {
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
           {!shown.series && <TextLengthHistogram dataset={shown} />}
-          {shown.series ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
+          {shown.series && !shown.audio ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
         </>
       )}
     </div>

@@ -62,8 +62,10 @@ export function PreviewGallery({ dataset }: { dataset: PreparedDataset }) {
       <div className="gallery">
         {indices.map((i) => (
           <figure key={dataset.ids[i]} data-testid="preview-item">
+            {/* Audio next to images (the sequence slot): the picture, then the clip. */}
+            {dataset.audio && dataset.series && dataset.hasImage[i] ? <Thumbnail dataset={dataset} index={i} /> : null}
             {dataset.audio ? (
-              dataset.hasImage[i] ? (
+              dataset.audio.lengths[i] > 0 ? (
                 <Spectrogram audio={dataset.audio} index={i} label={`example ${dataset.ids[i]}`} />
               ) : (
                 <div className="no-image">no audio</div>
