@@ -4,7 +4,10 @@
 // validation accuracy within 12 epochs (108 steps); the Inspect panel shows the audio
 // encoder's gates over the clip's frames, labelled by time, and the Export panel's ONNX
 // Runtime Web check passes. Then a zip of WAV files with a
-// manifest `audio` column: decoded in the page, bad files reported by row.
+// manifest `audio` column: decoded in the page, bad files reported by row; and one with
+// an image and an audio column (the clips in the sequence slot) that trains.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { chartValues, progressStep, watchErrors, wavBytes } from './helpers.ts';
@@ -93,5 +96,39 @@ test('a zip with a manifest audio column imports: clips decoded in the page, bad
   await expect(page.getByTestId('spectrogram')).toHaveCount(7, { timeout: 60_000 });
   await expect(page.getByTestId('spectrogram').first()).toHaveAttribute('width', '47');
   console.log(`audio import test ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  check();
+});
+
+test('a manifest with an image and an audio column: the clips take the sequence slot next to the pictures, and a small model trains', async ({ page }) => {
+  const { check } = watchErrors(page);
+  const started = Date.now();
+  const pics = ['tsv-captions/pics/1.png', 'tsv-captions/pics/2.png', 'tsv-captions/pics/3.png', 'tsv-captions/pics/4.png', 'jsonl-multilabel/a.png'];
+  const files: Record<string, Uint8Array> = {};
+  const rows = ['image,audio,label'];
+  for (let k = 0; k < 10; k++) {
+    const pic = `pics/${k % pics.length}.png`;
+    files[pic] = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', pics[k % pics.length])));
+    const hz = 400 + 250 * k;
+    files[`clips/${k}.wav`] = wavBytes([Float32Array.from({ length: 8000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 16000))], 16000);
+    rows.push(`${pic},clips/${k}.wav,${k < 5 ? 'low' : 'high'}`);
+  }
+  files['manifest.csv'] = new TextEncoder().encode(rows.join('\n') + '\n');
+  await page.goto('/?epochs=3&batch=4&hidden=8&embed=4&imgfeat=8&head=8&readback=1&fusion=gated');
+  await page.getByTestId('dataset-source-import').check();
+  await page.getByTestId('import-file-input').setInputFiles({ name: 'pictures-and-sounds.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
+  await expect(page.getByTestId('mapping-audio')).toHaveValue('audio');
+  await expect(page.getByTestId('mapping-image')).toHaveValue('image');
+  await page.getByTestId('import-load').click();
+  await expect(page.getByTestId('validation-report').getByTestId('rows-kept')).toHaveText('10', { timeout: 60_000 });
+  // Each example shows its picture and its clip.
+  const first = page.getByTestId('preview-item').first();
+  await expect(first.locator('canvas[aria-label^="image of example"]')).toHaveCount(1);
+  await expect(first.getByTestId('spectrogram')).toHaveCount(1);
+  await page.getByRole('tab', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 60_000 });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 60_000 });
+  expect(await progressStep(page)).toBeGreaterThan(0);
+  console.log(`audio + image import test ${((Date.now() - started) / 1000).toFixed(1)} s`);
   check();
 });

@@ -100,7 +100,8 @@ function audioInSequenceSlot(prepared: PreparedDataset, audio: AudioInput): Prep
   const N = prepared.size;
   const T = audio.length;
   const hasText = Uint8Array.from(audio.lengths, (l) => (l > 0 ? 1 : 0));
-  const stats = (idx: Int32Array) => ({
+  const stats = (idx: Int32Array, before: PreparedDataset['stats']['train']) => ({
+    ...before,
     count: idx.length,
     textLengths: Array.from(idx, (i) => audio.lengths[i]).filter((l) => l > 0),
     withImage: idx.reduce((s, i) => s + prepared.hasImage[i], 0),
@@ -115,7 +116,7 @@ function audioInSequenceSlot(prepared: PreparedDataset, audio: AudioInput): Prep
     tokens: new Int32Array(N * T),
     lengths: audio.lengths,
     hasText,
-    stats: { train: stats(prepared.splits.train), validation: stats(prepared.splits.validation), test: stats(prepared.splits.test) },
+    stats: { train: stats(prepared.splits.train, prepared.stats.train), validation: stats(prepared.splits.validation, prepared.stats.validation), test: stats(prepared.splits.test, prepared.stats.test) },
   };
 }
 

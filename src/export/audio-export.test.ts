@@ -62,6 +62,8 @@ describe('audio next to images (the sequence slot)', () => {
     expect(data.series!.length).toBe(6);
     expect(Array.from(data.lengths)).toEqual([6, 1, 4, 3, 2, 5, 3, 6]);
     expect(Array.from(data.hasImage)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    // The class counts of preparation are kept (the Data panel's class histogram reads them).
+    expect(data.stats.train.classCounts).toBeDefined();
     const config = audioExportConfig(data, 'late', 'lstm');
     expect(config.series).toEqual({ frameSize: 40, audio: true });
     expect(config.audio).toBeUndefined();
