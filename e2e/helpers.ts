@@ -36,3 +36,29 @@ export async function screenshotPanel(page: Page, tab: string, file: string): Pr
   await page.waitForTimeout(400); // let the charts read their buffers once
   await page.screenshot({ path: `e2e/screenshots/${file}.png` });
 }
+
+/**
+ * A 16-bit PCM WAV file of `channels` at `sampleRate`, for the audio import test (the
+ * unit tests' writer is src/data/wav.support.ts, which e2e may not import).
+ */
+export function wavBytes(channels: readonly Float32Array[], sampleRate: number): Uint8Array {
+  const C = channels.length;
+  const n = channels[0]?.length ?? 0;
+  const out = new Uint8Array(44 + n * C * 2);
+  const v = new DataView(out.buffer);
+  const text = (at: number, s: string) => [...s].forEach((ch, k) => (out[at + k] = ch.charCodeAt(0)));
+  text(0, 'RIFF');
+  v.setUint32(4, 36 + n * C * 2, true);
+  text(8, 'WAVEfmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true);
+  v.setUint16(22, C, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * C * 2, true);
+  v.setUint16(32, C * 2, true);
+  v.setUint16(34, 16, true);
+  text(36, 'data');
+  v.setUint32(40, n * C * 2, true);
+  for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) v.setInt16(44 + (i * C + c) * 2, Math.round(Math.max(-1, Math.min(1, channels[c][i])) * 32767), true);
+  return out;
+}

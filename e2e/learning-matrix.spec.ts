@@ -48,6 +48,7 @@ const LINKS: [string, string][] = [
   ['Remember the first word', `data=memory&memory.n=300&memory.length=6&${LONG}`],
   ['Time series: Sines', `data=series&series.gen=sines&series.n=300&series.length=24&series.horizon=4&${LONG}`],
   ['Time series: Remember the spike', `data=series&series.gen=spike&series.n=300&series.length=12&series.horizon=4&forgetbias=3&${LONG}`],
+  ['Sounds & Questions (audio)', `data=sounds&sounds.n=300&${LONG}`],
 ];
 
 for (const [name, query] of LINKS) {

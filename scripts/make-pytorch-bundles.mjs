@@ -16,6 +16,7 @@ try {
   const { bundleSamples } = await load('/src/export/reference-output.ts');
   const { pytorchBundle } = await load('/src/export/pytorch.ts');
   const { seriesExportConfig, seriesExportData } = await load('/src/export/series-export.support.ts');
+  const { AUDIO_EXPORT_CASES, audioExportConfig, audioExportData, audioImageExportData } = await load('/src/export/audio-export.support.ts');
 
   const cases = [
     { fusion: 'late', cell: 'lstm' },
@@ -72,6 +73,29 @@ try {
     const name = ['series', k.cell, `${k.layers}l`, k.bidirectional ? 'bi' : 'uni'].join('_');
     const t = seriesData.targets;
     const bytes = pytorchBundle({ config, weights, samples, targetScale: { mean: t.mean, std: t.std }, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
+    writeFileSync(join(outDir, `${name}.zip`), bytes);
+    console.log(`${name}.zip  ${bytes.length} bytes`);
+  }
+  // Audio models (log-mel frames → AudioEncoder in the image's place, with the question):
+  // ragged clips of 1–6 frames, one row without a clip.
+  const audioData = audioExportData(7);
+  for (const k of AUDIO_EXPORT_CASES.filter((c) => ['late', 'gated', 'init', 'additive'].includes(c.fusion))) {
+    const config = audioExportConfig(audioData, k.fusion, k.cell, k.layers, k.bidirectional);
+    const weights = randomWeights(config, 21);
+    const samples = await bundleSamples(cpu, config, weights, audioData, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const name = ['audio', k.fusion, k.cell, `${k.layers}l`, k.bidirectional ? 'bi' : 'uni'].join('_');
+    const bytes = pytorchBundle({ config, weights, samples, vocabulary: audioData.vocab.tokens, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
+    writeFileSync(join(outDir, `${name}.zip`), bytes);
+    console.log(`${name}.zip  ${bytes.length} bytes`);
+  }
+  // Audio next to images: the clips in the sequence slot (SeriesEncoder over F = 40), late and gated fusion.
+  const audioImageData = audioImageExportData(7);
+  for (const [fusion, cell] of [['late', 'lstm'], ['gated', 'gru']]) {
+    const config = audioExportConfig(audioImageData, fusion, cell, 1, true);
+    const weights = randomWeights(config, 21);
+    const samples = await bundleSamples(cpu, config, weights, audioImageData, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const name = ['audio-image', fusion, cell, '1l_bi'].join('_');
+    const bytes = pytorchBundle({ config, weights, samples, producer: 'GateScope (scripts/make-pytorch-bundles.mjs)' });
     writeFileSync(join(outDir, `${name}.zip`), bytes);
     console.log(`${name}.zip  ${bytes.length} bytes`);
   }

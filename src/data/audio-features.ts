@@ -70,6 +70,22 @@ export function melFilterbank(c: LogMelConfig): Float64Array {
   return f;
 }
 
+let twiddleTable: { n: number; cos: Float64Array; sin: Float64Array } | null = null;
+
+/** cos and sin of −2πj/n for j < n/2, kept for the last n (a spectrogram runs many FFTs of one size). */
+function twiddles(n: number): [Float64Array, Float64Array] {
+  if (twiddleTable?.n !== n) {
+    const cos = new Float64Array(n / 2);
+    const sin = new Float64Array(n / 2);
+    for (let j = 0; j < n / 2; j++) {
+      cos[j] = Math.cos((-2 * Math.PI * j) / n);
+      sin[j] = Math.sin((-2 * Math.PI * j) / n);
+    }
+    twiddleTable = { n, cos, sin };
+  }
+  return [twiddleTable.cos, twiddleTable.sin];
+}
+
 /** In-place iterative radix-2 FFT of (re, im), length a power of two. */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
@@ -83,13 +99,14 @@ export function fft(re: Float64Array, im: Float64Array): void {
       [im[i], im[j]] = [im[j], im[i]];
     }
   }
+  const [cos, sin] = twiddles(n);
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1;
-    const step = (-2 * Math.PI) / size;
+    const stride = n / size;
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < half; k++) {
-        const wr = Math.cos(step * k);
-        const wi = Math.sin(step * k);
+        const wr = cos[k * stride];
+        const wi = sin[k * stride];
         const i = start + k;
         const j = i + half;
         const tr = re[j] * wr - im[j] * wi;
@@ -103,13 +120,38 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
+/** Window, filterbank and each filter's non-zero bins of the last config used (a dataset calls logMel per clip). */
+let tables: { c: LogMelConfig; window: Float64Array; filters: Float64Array; from: Int32Array; to: Int32Array } | null = null;
+
+function tablesFor(c: LogMelConfig): NonNullable<typeof tables> {
+  if (tables && JSON.stringify(tables.c) === JSON.stringify(c)) return tables;
+  const bins = c.nFft / 2 + 1;
+  const filters = melFilterbank(c);
+  const from = new Int32Array(c.nMels);
+  const to = new Int32Array(c.nMels);
+  for (let m = 0; m < c.nMels; m++) {
+    let lo = bins;
+    let hi = 0;
+    for (let k = 0; k < bins; k++) {
+      if (filters[m * bins + k] !== 0) {
+        lo = Math.min(lo, k);
+        hi = k + 1;
+      }
+    }
+    from[m] = lo;
+    to[m] = Math.max(lo, hi);
+  }
+  tables = { c: { ...c }, window: hannWindow(c), filters, from, to };
+  return tables;
+}
+
 /** Log-mel frames of a mono signal at c.sampleRate: [frames, nMels] row-major (float32). */
 export function logMel(signal: ArrayLike<number>, c: LogMelConfig = LOG_MEL): { frames: number; data: Float32Array } {
   if (c.win > c.nFft) throw new Error(`logMel: the window (${c.win}) is longer than the FFT (${c.nFft})`);
   const frames = frameCount(signal.length, c);
   const bins = c.nFft / 2 + 1;
-  const window = hannWindow(c);
-  const filters = melFilterbank(c);
+  // The zero weights outside a filter's triangle are skipped (adding them changes nothing).
+  const { window, filters, from, to } = tablesFor(c);
   const out = new Float32Array(frames * c.nMels);
   const re = new Float64Array(c.nFft);
   const im = new Float64Array(c.nFft);
@@ -125,7 +167,7 @@ export function logMel(signal: ArrayLike<number>, c: LogMelConfig = LOG_MEL): { 
     for (let m = 0; m < c.nMels; m++) {
       let e = 0;
       const row = m * bins;
-      for (let k = 0; k < bins; k++) e += filters[row + k] * power[k];
+      for (let k = from[m]; k < to[m]; k++) e += filters[row + k] * power[k];
       out[t * c.nMels + m] = Math.log(e + LOG_FLOOR);
     }
   }

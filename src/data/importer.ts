@@ -54,6 +54,8 @@ export interface ImportProgress {
 
 export interface LoadOptions {
   decode: ImageDecoder;
+  /** Needed when the mapping has an audio column. */
+  decodeAudio?: AudioClipDecoder;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
   limits?: ImportLimits;
@@ -81,6 +83,15 @@ const TASK_FOR_TARGET: Record<TargetKind, TaskKind> = {
 
 const isImage = (p: string) => IMAGE_EXTENSIONS.has(extension(p));
 const isText = (p: string) => extension(p) === 'txt';
+/** Audio files a manifest's `audio` column may name (the browser decodes them; audio-decode.ts). */
+const AUDIO_EXTENSIONS = new Set(['wav', 'mp3', 'ogg', 'oga', 'opus', 'flac', 'm4a', 'webm']);
+const isAudio = (p: string) => AUDIO_EXTENSIONS.has(extension(p));
+
+/**
+ * Decodes one audio file to a 16 kHz mono clip in the page (Web Audio exists only there):
+ * the clip, or null, and the problems found (audio-decode.ts's decodeClip).
+ */
+export type AudioClipDecoder = (bytes: Uint8Array, where: { path: string; file: string; row?: number }) => Promise<{ clip: Float32Array | null; issues: ValidationIssue[] }>;
 
 const FLAT_IMAGES =
   'The images are directly in the folder you picked, not in class folders, so their classes are unknown and nothing can be trained. Put each class in its own subfolder (e.g. cats/…, dogs/…) and pick the folder that holds them, or add a manifest (CSV) with an image and a label column.';
@@ -202,6 +213,8 @@ interface Candidate {
   text: string | null;
   target: RawTarget;
   image: ImportFile | null;
+  /** The file of the row's `audio` column (manifests only). */
+  audio?: ImportFile | null;
   tags?: Record<string, string>;
   extraTargets?: Record<string, RawTarget>;
 }
@@ -219,7 +232,8 @@ function checkMapping(m: ParsedManifest, mapping: ColumnMapping): string | null 
     if (c !== null && !m.columns.includes(c)) return `the ${role} column "${c}" is not in the manifest; its columns are: ${m.columns.join(', ') || '(none)'}`;
   }
   if (mapping.target === null) return `no target column is mapped (label, labels, target or caption); the columns are: ${m.columns.join(', ') || '(none)'}`;
-  if (mapping.image === null && mapping.text === null) return 'neither an image nor a text column is mapped';
+  if (mapping.audio && !m.columns.includes(mapping.audio)) return `the audio column "${mapping.audio}" is not in the manifest; its columns are: ${m.columns.join(', ') || '(none)'}`;
+  if (mapping.image === null && mapping.text === null && !mapping.audio) return 'neither an image, an audio nor a text column is mapped';
   const names = new Set<string>();
   for (const x of mapping.extraTargets ?? []) {
     if (!m.columns.includes(x.column)) return `the extra target column "${x.column}" is not in the manifest; its columns are: ${m.columns.join(', ') || '(none)'}`;
@@ -246,7 +260,7 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
   const cell = (r: ManifestRow, column: string | null) => (column === null ? undefined : r.values[column]);
   const lacks = (r: ManifestRow, column: string | null) => column !== null && !(column in r.values && r.values[column] !== undefined);
   for (const r of m.rows) {
-    const missing = [mapping.image, mapping.text, mapping.target].filter((c) => c !== null && lacks(r, c) && !(m.format === 'jsonl' && c !== mapping.target));
+    const missing = [mapping.image, mapping.audio ?? null, mapping.text, mapping.target].filter((c) => c !== null && lacks(r, c) && !(m.format === 'jsonl' && c !== mapping.target));
     if (missing.length > 0) {
       issues.push(issue('missing-column', m.file, `the row has no value for column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; skipped`, r.row));
       continue;
@@ -314,7 +328,24 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
         continue;
       }
     }
-    if (mapping.text !== null && text === null) {
+    let audio: ImportFile | null = null;
+    const audioRef = mapping.audio ? cellText(cell(r, mapping.audio)) : null;
+    if (mapping.audio && audioRef !== null && audioRef.trim() !== '') {
+      const resolved = resolvePath(audioRef, base);
+      if (!resolved.ok) {
+        issues.push(issue(resolved.reason === 'url' ? 'image-not-found' : 'path-traversal', m.file, `audio ${resolved.message}; skipped`, r.row));
+        continue;
+      }
+      audio = index.exact.get(resolved.path) ?? index.folded.get(resolved.path.toLowerCase()) ?? null;
+      if (!audio) {
+        issues.push(issue('image-not-found', m.file, `audio "${audioRef}" is not among the imported files (looked for ${resolved.path}); skipped`, r.row));
+        continue;
+      }
+      if (audio.path !== resolved.path) issues.push(issue('path-case-mismatch', m.file, `"${audioRef}" matched "${audio.path}" only when ignoring letter case`, r.row));
+    }
+    if (audio !== null && text === null && image === null) {
+      // An audio-only row.
+    } else if (mapping.text !== null && text === null) {
       if (image === null) {
         issues.push(issue('no-input', m.file, 'the row has neither an image nor a text; skipped', r.row));
         continue;
@@ -324,7 +355,7 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
       issues.push(issue('no-input', m.file, 'the row has neither an image nor a text; skipped', r.row));
       continue;
     }
-    out.push({ file: m.file, row: r.row, text, target, image, ...(extraTargets ? { extraTargets } : {}) });
+    out.push({ file: m.file, row: r.row, text, target, image, ...(mapping.audio ? { audio } : {}), ...(extraTargets ? { extraTargets } : {}) });
   }
   if (spaced.length > 0) {
     const [first] = spaced;
@@ -341,7 +372,7 @@ function manifestCandidates(plan: ImportPlan, mapping: ColumnMapping, issues: Va
     }
   }
   for (const f of plan.files) {
-    if (f.path !== m.file && !isImage(f.path) && manifestFormat(f.path) === null) issues.push(issue('unsupported-file', f.path, 'not an image or a manifest; ignored'));
+    if (f.path !== m.file && !isImage(f.path) && !(mapping.audio && isAudio(f.path)) && manifestFormat(f.path) === null) issues.push(issue('unsupported-file', f.path, 'not an image or a manifest; ignored'));
   }
   return out;
 }
@@ -481,14 +512,44 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
   );
   if (signal?.aborted) throw abortError();
 
+  // Decode each distinct audio file once, in the page (options.decodeAudio); messages name the first row that uses it.
+  const clips = new Map<string, { clip: Float32Array | null; issues: ValidationIssue[]; hash: string }>();
+  const audioRows = candidates.filter((c) => c.audio);
+  if (audioRows.length > 0) {
+    if (!options.decodeAudio) throw new Error('this import has an audio column but no audio decoder was given');
+    for (const c of audioRows) {
+      const file = c.audio!;
+      if (clips.has(file.path)) continue;
+      if (signal?.aborted) throw abortError();
+      const bytes = file.size > limits.maxFileBytes ? null : await file.read();
+      const decoded = bytes
+        ? await options.decodeAudio(bytes, { path: file.path, file: c.file, row: c.row })
+        : { clip: null, issues: [issue('oversized-file', c.file, `audio ${file.path}: the file is ${formatBytes(file.size)}, the limit is ${formatBytes(limits.maxFileBytes)}; skipped`, c.row)] };
+      clips.set(file.path, { ...decoded, hash: bytes ? hashBytes(bytes) : '-' });
+    }
+  }
+
   // Assemble in row order; skip failed images and duplicates.
   const examples: RawExample[] = [];
   const firstSeen = new Map<string, Candidate>();
   const reportedFiles = new Set<string>();
   const labelOf = new Map<string, Candidate>(); // image content + text → first candidate
+  const reportedClips = new Set<string>();
   for (const c of candidates) {
     let image: RgbaImage | null = null;
     let hash = '-';
+    let audio: Float32Array | null = null;
+    if (c.audio) {
+      const d = clips.get(c.audio.path)!;
+      // A file's problems are reported once (with the first row that names it); a broken clip skips every row that names it.
+      if (!reportedClips.has(c.audio.path)) {
+        issues.push(...d.issues);
+        reportedClips.add(c.audio.path);
+      } else if (!d.clip) issues.push(issue(d.issues[0]?.code === 'empty-audio' ? 'empty-audio' : 'undecodable-audio', c.file, `audio ${c.audio.path}: see the first row that names it; skipped`, c.row));
+      if (!d.clip) continue;
+      audio = d.clip;
+      hash = `audio:${d.hash}`;
+    }
     if (c.image) {
       const d = decoded.get(c.image.path)!;
       if ('error' in d) {
@@ -500,7 +561,7 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
         continue;
       }
       image = d.image;
-      hash = d.hash;
+      hash = `${hash}+${d.hash}`;
     }
     const key = `${hash}\u0000${c.text ?? ''}\u0000${JSON.stringify(c.target)}${c.extraTargets ? `\u0000${JSON.stringify(c.extraTargets)}` : ''}`;
     const earlier = firstSeen.get(key);
@@ -521,7 +582,7 @@ export async function loadImport(plan: ImportPlan, mapping: ColumnMapping, optio
       }
     }
     const i = examples.length;
-    examples.push({ id: `import-${i}`, image, text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags, ...(c.extraTargets ? { extraTargets: c.extraTargets } : {}) });
+    examples.push({ id: `import-${i}`, image, ...(audio ? { audio } : {}), text: c.text, target: c.target, source: c.row !== undefined ? { file: c.file, row: c.row } : { file: c.file }, tags: c.tags, ...(c.extraTargets ? { extraTargets: c.extraTargets } : {}) });
   }
   issues.push(...singleExampleClassIssues(examples));
   issues.push(...labelCaseIssues(examples));
@@ -600,7 +661,8 @@ function singleClassIssues(plan: ImportPlan, mapping: ColumnMapping, examples: r
 /** Warnings when a whole input (images or texts) is missing, with what can be trained. */
 function missingModalityIssues(plan: ImportPlan, mapping: ColumnMapping, examples: readonly RawExample[]): ValidationIssue[] {
   const n = examples.length;
-  const withImage = examples.filter((e) => e.image !== null).length;
+  // Audio takes the image's place in the model (src/models/audio-encoder.ts).
+  const withImage = examples.filter((e) => e.image !== null || e.audio).length;
   const withText = examples.filter((e) => e.text !== null).length;
   const folders = plan.layout === 'image-folder';
   const out: ValidationIssue[] = [];

@@ -223,6 +223,8 @@ export type TargetKind = 'class' | 'labels' | 'number' | 'caption';
 /** Which column plays which role; null when the role is not used. */
 export interface ColumnMapping {
   image: string | null;
+  /** The column with the path of an audio file (absent or null: none). */
+  audio?: string | null;
   text: string | null;
   target: string | null;
   targetKind: TargetKind;
@@ -247,6 +249,7 @@ const simplify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 const NAMES = {
   image: ['image', 'imagepath', 'img', 'imagefile', 'imagename', 'file', 'filename', 'filepath', 'path', 'picture', 'photo'],
+  audio: ['audio', 'audiopath', 'audiofile', 'sound', 'soundfile', 'clip', 'wav', 'recording'],
   text: ['text', 'question', 'sentence', 'description', 'prompt', 'query', 'review', 'comment', 'utterance'],
   class: ['label', 'class', 'category', 'answer', 'classname', 'labelname'],
   labels: ['labels', 'tags', 'categories', 'classes'],
@@ -289,7 +292,8 @@ export function guessMapping(m: Pick<ParsedManifest, 'columns' | 'rows'>): Colum
     [find(m.columns, NAMES.number), undefined],
   ];
   const [target, nameKind] = candidates.find(([c]) => c !== null) ?? [null, undefined];
-  return { image, text, target, targetKind: target ? guessTargetKind(m.rows, target, nameKind) : 'class' };
+  const audio = find(m.columns, NAMES.audio);
+  return { image, ...(audio ? { audio } : {}), text, target, targetKind: target ? guessTargetKind(m.rows, target, nameKind) : 'class' };
 }
 
 /** A cell as text: strings as they are, numbers and booleans printed, null/undefined → null. */

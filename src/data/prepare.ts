@@ -180,7 +180,7 @@ export function prepareDataset(raw: readonly RawExample[], options: PrepareOptio
   for (const e of raw) {
     if (!TARGET_FOR_TASK[task].includes(e.target.kind)) {
       issues.push(issue('target-mismatch', e.source.file, `the target holds ${TARGET_WORDS[e.target.kind]}, which ${TASK_WORDS[task]} cannot use; skipped`, e.source.row));
-    } else if (e.image === null && (e.text === null || e.text.trim() === '')) {
+    } else if (e.image === null && !e.audio && (e.text === null || e.text.trim() === '')) {
       issues.push(issue('no-input', e.source.file, 'the example has neither an image nor a text; skipped', e.source.row));
     } else {
       const bad = extraTasks.find((t) => !fitsExtraTask(t.kind, e.extraTargets?.[t.name]));

@@ -44,6 +44,10 @@ export const ISSUE_CODES = {
   'unsupported-compression': { severity: 'error', meaning: 'zip entries use a compression method other than Deflate or Store (e.g. bzip2, LZMA)' },
   'bad-series': { severity: 'error', meaning: 'a time series cannot be read: a value that is not a number, an empty or ragged sequence, too short for the forecast horizon, or longer than the stated limit' },
   'image-too-large': { severity: 'error', meaning: 'the image header declares more pixels than the stated limit; not decoded' },
+  'undecodable-audio': { severity: 'error', meaning: 'the audio file is corrupt, truncated or in a format the browser cannot decode' },
+  'empty-audio': { severity: 'error', meaning: 'the audio file decodes to 0 samples' },
+  'audio-too-long': { severity: 'error', meaning: 'the audio clip is longer than the stated limit (30 s)' },
+  'resampled-audio': { severity: 'warning', meaning: 'the audio was not at 16 kHz and was resampled (the source rate is named)' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

@@ -38,6 +38,8 @@ export interface RawExample {
   image: RgbaImage | null;
   /** Text as the user wrote it (never rendered as HTML), or null when absent. */
   text: string | null;
+  /** A decoded audio clip, mono at 16 kHz (an import's `audio` column); absent or null when none. */
+  audio?: Float32Array | null;
   target: RawTarget;
   source: SourceRef;
   /**
@@ -171,6 +173,16 @@ export interface SeriesInput {
   origin?: 'files';
 }
 
+/**
+ * Log-mel frames of audio clips (src/data/audio-features.ts), the modality that takes the
+ * image's place next to a text (see src/models/audio-encoder.ts): frames as SeriesInput
+ * (frameSize = the mel bands) plus the real frame count of each clip.
+ */
+export interface AudioInput extends SeriesInput {
+  /** [N]: real frames per clip (0 for an example without a clip). */
+  lengths: Int32Array;
+}
+
 export interface PerSplitStats {
   count: number;
   /** Classification/multilabel: examples per class (index = class id). */
@@ -221,6 +233,11 @@ export interface PreparedDataset {
    * `tokens` is all <pad> (the step views index steps the same way for both).
    */
   series?: SeriesInput;
+  /**
+   * Audio clips as log-mel frames, read by the audio encoder in the image's place:
+   * `hasImage` is then 1 for every example with a clip and `images` is all zeros.
+   */
+  audio?: AudioInput;
   /**
    * Best accuracy one modality alone can reach, per question kind (`tags.kind`), where
    * the generator knows it exactly (Shapes & Questions: KindInfo.chance); else absent.

@@ -20,6 +20,11 @@
 //                                         standardised per feature ((x − mean)/std of the
 //                                         training split), zeros past each row's length;
 //                                         with `lengths` (1 ≤ length ≤ time), no text_present
+//   audio_frames   f32 [batch, audio_time, F]  audio models instead of `image`: log-mel frames
+//                                         (F bands), standardised per band with the training
+//                                         split's mean and std, zeros past each row's length
+//   audio_lengths  i32 [batch]            real frames per row (1 ≤ length ≤ audio_time)
+//   audio_present  f32 [batch]            1 = the row has a clip, 0 = missing (`fusion.missing_image`)
 //   text_present   f32 [batch]            1 = the row has a text, 0 = missing. A row with
 //                                         text_present 0 or length 0 is read as one <unk>
 //                                         token, as GateScope does, and (for strategies that
@@ -47,6 +52,8 @@ import type { ParamSpec } from '../models/params.ts';
 import { textEncoderOnnx } from '../models/text-encoder.ts';
 import { SERIES_ENCODER, seriesEncoderOnnx } from '../models/series-encoder.ts';
 import { standardisedFrames } from '../data/series.ts';
+import { standardisedAudio } from '../data/sounds-dataset.ts';
+import { audioEncoderOnnx } from '../models/audio-encoder.ts';
 import type { CellKind } from '../ops/recurrent.ts';
 import { encodeModel, ONNX_FLOAT, ONNX_INT8, ONNX_INT32, ONNX_INT64, type AttributeValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 import { ONNX_OP, onnxRecurrentAttributes, onnxRecurrentWeights } from './onnx-recurrent.ts';
@@ -92,7 +99,11 @@ export function onnxInterface(config: ModelConfig, options: OnnxExportOptions = 
   const uses = captioning ? { text: true, image: true } : fusionUses(c.fusion);
   const S = c.image.imageSize;
   const inputs: OnnxIoDoc[] = [];
-  if (uses.image) {
+  if (uses.image && c.audio && !captioning) {
+    inputs.push({ name: 'audio_frames', type: 'float32', shape: ['batch', 'audio_time', c.audio.frameSize], description: 'log-mel frames, standardised per band with the training split’s mean and std; zeros past each row’s length' });
+    inputs.push({ name: 'audio_lengths', type: 'int32', shape: ['batch'], description: 'real frames per row (1 ≤ length ≤ audio_time)' });
+    inputs.push({ name: 'audio_present', type: 'float32', shape: ['batch'], description: '1 where the row has a clip, 0 where it is missing' });
+  } else if (uses.image) {
     if (c.image.encoder === 'features') {
       inputs.push({ name: 'image_features', type: 'float32', shape: ['batch', c.image.inputFeatures], description: 'precomputed image features (the features encoder)' });
     } else {
@@ -362,7 +373,10 @@ function fusionModelOnnx(g: GraphBuilder, c: ModelConfig): { output: string; ext
     return g.node('Add', [kept, fill], `${vectorName}.out`);
   };
   let v = '';
-  if (uses.image) {
+  if (uses.image && c.audio) {
+    const audioPresent = g.node('Cast', [g.node('Greater', ['audio_present', g.floats([0.5], [], 'half')], 'audio_present.bool')], 'audio_present.01', { to: ONNX_FLOAT });
+    v = substitute(audioEncoderOnnx(g, c, c.audio, 'audio_frames', 'audio_lengths'), audioPresent, 'fusion.missing_image');
+  } else if (uses.image) {
     // Presence as exact 0/1 floats: image_present > 0.5.
     const imagePresent = g.node('Cast', [g.node('Greater', ['image_present', g.floats([0.5], [], 'half')], 'image_present.bool')], 'image_present.01', { to: ONNX_FLOAT });
     v = substitute(imageEncoderOnnx(g, c.image, imageFeatureActivation(c)), imagePresent, 'fusion.missing_image');
@@ -423,7 +437,13 @@ export function onnxFeeds(config: ModelConfig, data: PreparedDataset, indices: A
   const captioning = c.task === 'captioning';
   const uses = captioning ? { text: true, image: true } : fusionUses(c.fusion);
   const feeds: OnnxFeeds = {};
-  if (uses.image) {
+  if (uses.image && c.audio && !captioning) {
+    if (!data.audio || data.audio.frameSize !== c.audio.frameSize) throw new Error(`ONNX feeds: the model reads audio frames of ${c.audio.frameSize} values but the dataset has ${data.audio ? data.audio.frameSize : 'no audio'}`);
+    const a = standardisedAudio(data, indices);
+    feeds.audio_frames = { type: 'float32', data: a.frames, dims: [B, data.audio.length, c.audio.frameSize] };
+    feeds.audio_lengths = { type: 'int32', data: a.lengths, dims: [B] };
+    feeds.audio_present = { type: 'float32', data: Float32Array.from({ length: B }, (_, k) => (data.hasImage[indices[k]] ? 1 : 0)), dims: [B] };
+  } else if (uses.image) {
     if (c.image.encoder === 'features') {
       const F = c.image.inputFeatures;
       const f = options.features;

@@ -47,6 +47,11 @@ export interface TextEncoderConfig {
  */
 export interface SeriesEncoderConfig {
   frameSize: number;
+  /**
+   * The frames are audio (log-mel) next to images: the model classifies (or regresses)
+   * with any fusion that reads the encoders' features (late, gated, FiLM, weighted).
+   */
+  audio?: boolean;
 }
 
 export interface ImageEncoderConfig {
@@ -117,6 +122,11 @@ export interface ModelConfig {
   fusionSize: number;
   /** Present when the recurrent input is numeric frames (series datasets) instead of tokens. */
   series?: SeriesEncoderConfig;
+  /**
+   * Present when the second modality is audio (log-mel frames of `frameSize` bands) instead
+   * of images: the audio encoder (audio-encoder.ts) gives the feature in v's place.
+   */
+  audio?: SeriesEncoderConfig;
   /** Classes (classification, multilabel), 1 (regression; k when forecasting k steps) or the caption vocabulary size. */
   outputSize: number;
   /** Captioning only: the decoder uses `text` (cell, sizes) with the caption vocabulary. */

@@ -9,6 +9,12 @@ export type { SeriesEncoderConfig, CaptionConfig, ExtraTaskConfig, CnnPooling, F
 export { FUSION_KINDS };
 export const CNN_POOLINGS: readonly CnnPooling[] = ['flatten', 'max'];
 
+/**
+ * Fusions for audio in the sequence slot (audio next to images): those that read the
+ * sequence encoder's final feature; the others condition a text encoder's recurrence.
+ */
+export const SEQUENCE_AUDIO_FUSIONS: readonly FusionKind[] = ['late', 'gated', 'film', 'weighted', 'text', 'image'];
+
 export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
 
 /** Bump when a saved config can no longer be read by older code. */
@@ -82,9 +88,18 @@ export function validateModelConfig(c: ModelConfig): string[] {
   if (c.task === 'regression' && c.outputSize !== 1 && !c.series) problems.push('Regression predicts one number: the output size must be 1.');
   if (c.series) {
     int(c.series.frameSize, 1, 4096, 'Values per series frame');
-    if (c.fusion !== 'text') problems.push(`A series model reads one sequence of numbers: it uses the sequence-only model (fusion "text"), not "${c.fusion}".`);
-    if (c.task !== 'regression') problems.push('A series model forecasts numbers: its task is regression.');
+    if (c.series.audio) {
+      if (!SEQUENCE_AUDIO_FUSIONS.includes(c.fusion)) problems.push(`Audio next to images takes the sequence slot: it fuses with ${SEQUENCE_AUDIO_FUSIONS.join(', ')}, not "${c.fusion}".`);
+    } else {
+      if (c.fusion !== 'text') problems.push(`A series model reads one sequence of numbers: it uses the sequence-only model (fusion "text"), not "${c.fusion}".`);
+      if (c.task !== 'regression') problems.push('A series model forecasts numbers: its task is regression.');
+    }
     if (c.text.peephole) problems.push('Peephole connections are for text encoders; a series model uses the plain LSTM (turn peephole off).');
+  }
+  if (c.audio) {
+    int(c.audio.frameSize, 1, 4096, 'Values per audio frame');
+    if (c.task === 'captioning') problems.push('Captioning describes images; an audio model answers about its clips (classification).');
+    if (c.series) problems.push('A model reads either audio or a numeric series next to its text, not both.');
   }
   if ((c.task === 'classification' || c.task === 'multilabel') && c.outputSize < 2 && c.task === 'classification') {
     problems.push('Classification needs at least 2 classes.');

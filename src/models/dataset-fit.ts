@@ -4,7 +4,7 @@
 // user's words. The app and the acceptance tests derive their models through these.
 import type { PreparedDataset } from '../data/types.ts';
 import { SPECIAL_TOKENS } from '../data/types.ts';
-import { fusionUses, type FusionKind, type ModelConfig } from './config.ts';
+import { fusionUses, SEQUENCE_AUDIO_FUSIONS, type FusionKind, type ModelConfig } from './config.ts';
 
 /** Width of the precomputed image features the model would read, or null when none were extracted. */
 export interface FeatureInfo {
@@ -32,7 +32,8 @@ export function resolveModelConfig(model: ModelConfig, dataset: PreparedDataset,
     text: { ...model.text, vocabSize },
     image: { ...model.image, imageSize: dataset.imageSize, inputFeatures: features?.featureSize ?? 0 },
     outputSize,
-    series: dataset.series ? { frameSize: dataset.series.frameSize } : undefined,
+    series: dataset.series ? { frameSize: dataset.series.frameSize, ...(dataset.audio ? { audio: true } : {}) } : undefined,
+    audio: dataset.audio && !dataset.series ? { frameSize: dataset.audio.frameSize } : undefined,
     extraTasks: dataset.extraTargets?.length
       ? dataset.extraTargets.map((e) => ({
           name: e.name,
@@ -56,6 +57,10 @@ export function fittingFusion(model: ModelConfig, dataset: PreparedDataset): { f
     const fusion = model.caption.conditioning;
     const how = fusion === 'init' ? 'through its initial state' : 'at every step';
     return { fusion, reason: `Captioning feeds the image to the caption decoder, so the model now uses "${fusion}" conditioning (the image ${how}).` };
+  }
+  if (dataset.series && dataset.audio) {
+    if (SEQUENCE_AUDIO_FUSIONS.includes(model.fusion)) return null;
+    return { fusion: 'late', reason: `This dataset has audio next to images: the audio takes the sequence slot, which "${model.fusion}" fusion cannot condition, so the model now uses late fusion.` };
   }
   if (dataset.series) {
     if (model.fusion === 'text') return null;

@@ -20,7 +20,8 @@ import { encodeImage, imageEncoderSpecs, imageFeatureActivation } from './image-
 import { allocateParams, countParameters, linear, linearSpecs, Params, specTensor, type ParamSpec } from './params.ts';
 import { encodeText, textEncoderSpecs, type TextConditioning, type TextEncoding, type TextInput } from './text-encoder.ts';
 import { textWidth } from './fusion/types.ts';
-import { encodeSeries, SERIES_ENCODER, seriesEncoderSpecs } from './series-encoder.ts';
+import { encodeSeries, SERIES_ENCODER, seriesEncoderSpecs, type SeriesInputBatch } from './series-encoder.ts';
+import { AUDIO_ENCODER, audioEncoderSpecs, encodeAudio } from './audio-encoder.ts';
 
 /** What a batch carries into the model; tensors live on the model's backend. */
 export interface ModelBatch {
@@ -36,6 +37,8 @@ export interface ModelBatch {
   target: BatchTarget | null;
   /** Targets of the auxiliary tasks, in `config.extraTasks` order (multi-task models with targets). */
   extraTargets?: BatchTarget[];
+  /** Standardised log-mel frames and lengths (audio models read them in the image's place); absent otherwise. */
+  audio?: SeriesInputBatch | null;
 }
 
 export type BatchTarget =
@@ -57,10 +60,12 @@ export interface ForwardResult {
   output: Tensor;
   /** The text encoder's (or caption decoder's) run, for gate capture and gradient views. */
   text: TextEncoding | null;
-  /** Image feature v [B, F] when computed. */
+  /** Image feature v [B, F] when computed (an audio model: the audio feature). */
   imageFeature: Tensor | null;
   /** Auxiliary tasks' outputs, in `config.extraTasks` order: logits [B, C_k] or standardised values [B, 1]. */
   extraOutputs?: Tensor[];
+  /** The audio encoder's recurrent run (audio models), for gate capture over frames. */
+  audio?: TextEncoding | null;
 }
 
 /** How the caption decoder reads the image, per conditioning (the Model panel shows it). */
@@ -89,7 +94,7 @@ export function modelSpecs(c: ModelConfig): ParamSpec[] {
   }
   const uses = fusionUses(c.fusion);
   const fusion = FUSIONS[c.fusion];
-  if (uses.image) specs.push(...imageEncoderSpecs(c.image));
+  if (uses.image) specs.push(...(c.audio ? audioEncoderSpecs(c, c.audio) : imageEncoderSpecs(c.image)));
   if (uses.text && c.series) specs.push(...seriesEncoderSpecs(SERIES_ENCODER, c.series, c.text));
   else if (uses.text) specs.push(...textEncoderSpecs(TEXT, c.text, c.text.vocabSize, fusion.extraTextInput(c)));
   const zero = { kind: 'constant' as const, value: 0 };
@@ -159,7 +164,15 @@ export function modelCost(c: ModelConfig, batchSize: number, textLength: number)
   // Fusion and head layers: one multiply-add per weight.
   const parameters = parameterCount(c);
   if (c.series) macs += c.series.frameSize * c.text.embeddingSize * textLength;
-  const counted = new Set(['image_encoder', 'text_encoder', SERIES_ENCODER, 'decoder']);
+  // Audio in the image's place: the frame projection and the recurrence, over ~1 s (97 frames) of audio.
+  if (c.audio && uses.image) {
+    const t = c.text;
+    const D = t.bidirectional ? 2 : 1;
+    const frames = 97;
+    macs += frames * c.audio.frameSize * t.embeddingSize;
+    for (let l = 0; l < t.numLayers; l++) macs += D * CELLS[t.cell].gates * t.hiddenSize * ((l === 0 ? t.embeddingSize : D * t.hiddenSize) + t.hiddenSize) * frames;
+  }
+  const counted = new Set(['image_encoder', 'text_encoder', SERIES_ENCODER, AUDIO_ENCODER, 'decoder']);
   for (const s of modelSpecs(c)) {
     if (s.shape.length === 2 && !counted.has(s.name.split('.')[0])) macs += s.shape[0] * s.shape[1];
   }
@@ -210,6 +223,7 @@ export class MultimodalModel {
     if (c.task === 'captioning') return this.forwardCaption(batch, options);
     let text: TextEncoding | null = null;
     let imageFeature: Tensor | null = null;
+    let audio: TextEncoding | null = null;
     const params = this.params;
     const ctx: FusionContext = {
       config: c,
@@ -218,6 +232,13 @@ export class MultimodalModel {
       seed: options.seed,
       image: () => {
         if (imageFeature) return imageFeature;
+        if (c.audio) {
+          if (!batch.audio) throw new Error(`fusion "${c.fusion}" needs audio but the batch has none`);
+          const a = encodeAudio(params, c, batch.audio, options);
+          audio = a.encoding;
+          imageFeature = substituteMissing(a.feature, batch.imageMissing, params.get('fusion.missing_image'));
+          return imageFeature;
+        }
         if (!batch.pixels) throw new Error(`fusion "${c.fusion}" needs images but the batch has none`);
         const v = encodeImage(params, c.image, batch.pixels, 'relu', options.training);
         imageFeature = substituteMissing(v, batch.imageMissing, params.get('fusion.missing_image'));
@@ -240,11 +261,11 @@ export class MultimodalModel {
     let fused: Tensor | null = null;
     const output = FUSIONS[c.fusion].forward(ctx);
     const tasks = c.extraTasks ?? [];
-    if (tasks.length === 0) return { output, text, imageFeature };
+    if (tasks.length === 0) return { output, text, imageFeature, audio };
     const x = fused as Tensor | null;
     if (!x) throw new Error(`fusion "${c.fusion}" applied no head, so auxiliary heads have no feature to read`);
     const extraOutputs = tasks.map((t, k) => applyHead(params, extraHeadName(t.name), x, c, options.training, options.seed + 31 + k));
-    return { output, text, imageFeature, extraOutputs };
+    return { output, text, imageFeature, audio, extraOutputs };
   }
 
   private forwardCaption(batch: ModelBatch, options: { training: boolean; seed: number }): ForwardResult {

@@ -59,6 +59,11 @@ export function seriesEncoderPython(py: PythonWriter, s: SeriesEncoderConfig, t:
   out('');
   out(`    Returns the final hidden state of the last layer at each row's last real frame,`);
   out(`    [N, ${D * H}]${D === 2 ? ' (forward state, then reverse state)' : ''}, and the packed outputs.`);
+  if (s.audio) {
+    out('');
+    out('    Here the frames are audio: log-mel frames, not the waveform (16 kHz mono, 25 ms Hann windows every');
+    out(`    10 ms, ${s.frameSize} HTK mel bands, log(mel + 1e-6), standardised per band; GateScope's src/data/audio-features.ts).`);
+  }
   out('    """');
   out('');
   out('    def __init__(self):');

@@ -58,7 +58,9 @@ export function buildDataset(force = false): void {
     lastBuilt = key;
   } else {
     request =
-      settings.source === 'memory' ? { source: 'memory', settings } : settings.source === 'series' ? { source: 'series', settings } : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
+      settings.source === 'memory' || settings.source === 'series' || settings.source === 'sounds'
+        ? { source: settings.source, settings }
+        : { source: settings.source, settings, openMojiBaseUrl: openMojiBaseUrl() };
     lastBuilt = key;
   }
   const source = settings.source;

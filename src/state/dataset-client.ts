@@ -7,6 +7,7 @@ import type { ImportProgress, PlanSummary } from '../data/importer.ts';
 import type { ColumnMapping } from '../data/manifest.ts';
 import type { PreparedDataset, TaskKind, ValidationIssue, ValidationReport } from '../data/types.ts';
 import { DatasetError, type DatasetProgress, type DatasetRequest } from './datasets.ts';
+import { decodeClip, webAudioDecoder } from '../data/audio-decode.ts';
 import type { PreparationSettings } from './settings.ts';
 
 /** A picked file and its path relative to what was picked (a File crosses to a worker as a handle). */
@@ -22,7 +23,9 @@ export type DatasetWorkerRequest =
   | { id: number; request: WorkerBuildRequest }
   | { id: number; plan: { files: PickedFile[]; fromFolder: boolean; folders?: string[] } }
   | { id: number; load: { mapping: ColumnMapping; imageSize: number } }
-  | { id: number; cancel: true };
+  | { id: number; cancel: true }
+  /** The page's answer to a `decodeAudio` request of the load `id`. */
+  | { id: number; decodedAudio: { request: number; clip: Float32Array | null; issues: ValidationIssue[] } };
 
 /** The outcome of a load: the examples stay in the worker. */
 export interface LoadSummary {
@@ -34,6 +37,8 @@ export interface LoadSummary {
 export type DatasetWorkerReply =
   | { id: number; progress: DatasetProgress }
   | { id: number; importProgress: ImportProgress }
+  /** The worker asks the page to decode an audio file (Web Audio exists only in the page). */
+  | { id: number; decodeAudio: { request: number; bytes: Uint8Array; where: { path: string; file: string; row?: number } } }
   /** A built dataset; its spare copy follows in a message of its own. */
   | { id: number; ok: true; dataset: PreparedDataset }
   | { id: number; spare: PreparedDataset }
@@ -74,6 +79,14 @@ export class DatasetClient {
     const worker = new Worker(new URL('./dataset.worker.ts', import.meta.url), { type: 'module', name: 'gatescope-datasets' });
     worker.onmessage = (e: MessageEvent<DatasetWorkerReply>) => {
       const m = e.data;
+      if ('decodeAudio' in m) {
+        const { request, bytes, where } = m.decodeAudio;
+        void decodeClip(bytes, where, webAudioDecoder).then((r) => {
+          const reply: DatasetWorkerRequest = { id: m.id, decodedAudio: { request, clip: r.clip, issues: r.issues } };
+          worker.postMessage(reply, r.clip ? [r.clip.buffer] : []);
+        });
+        return;
+      }
       const p = this.builds.get(m.id) ?? this.imports.get(m.id);
       if (!p) return;
       if ('progress' in m || 'importProgress' in m) {

@@ -9,6 +9,7 @@ import { createDecoderPool } from '../data/decode.ts';
 import { fileFromFileLike } from '../data/files.ts';
 import { ImportError, loadImport, planImport, summarisePlan, type ImportPlan, type ImportProgress } from '../data/importer.ts';
 import { transferables } from '../train/protocol.ts';
+import type { ValidationIssue } from '../data/types.ts';
 import { DatasetBuilder, DatasetError, type DatasetProgress, type DatasetRequest, type ImportedExamples } from './datasets.ts';
 import type { DatasetWorkerReply, DatasetWorkerRequest, WorkerBuildRequest } from './dataset-client.ts';
 
@@ -18,6 +19,9 @@ const builder = new DatasetBuilder();
 let plan: ImportPlan | null = null;
 let imported: ImportedExamples | null = null;
 const running = new Map<number, AbortController>();
+/** Audio decodes the page was asked for, by request number. */
+const audioRequests = new Map<number, (r: { clip: Float32Array | null; issues: ValidationIssue[] }) => void>();
+let audioRequest = 0;
 
 /** Progress is posted at most this often (the last one always). */
 const PROGRESS_INTERVAL_MS = 50;
@@ -55,6 +59,12 @@ async function load(id: number, mapping: Parameters<typeof loadImport>[1], image
   try {
     const result = await loadImport(plan, mapping, {
       decode: pool.decode,
+      decodeAudio: (bytes, where) =>
+        new Promise((resolve) => {
+          const request = ++audioRequest;
+          audioRequests.set(request, resolve);
+          self.postMessage({ id, decodeAudio: { request, bytes, where } } satisfies DatasetWorkerReply);
+        }),
       signal: abort.signal,
       onProgress: (p: ImportProgress) => {
         const now = performance.now();
@@ -84,7 +94,12 @@ self.onmessage = (event: MessageEvent<DatasetWorkerRequest>) => {
       self.postMessage({ id: m.id, ok: true, planned: summarisePlan(p) } satisfies DatasetWorkerReply);
     });
   } else if ('load' in m) work = load(m.id, m.load.mapping, m.load.imageSize);
-  else {
+  else if ('decodedAudio' in m) {
+    const { request, clip, issues } = m.decodedAudio;
+    audioRequests.get(request)?.({ clip, issues });
+    audioRequests.delete(request);
+    return;
+  } else {
     running.get(m.id)?.abort();
     return;
   }

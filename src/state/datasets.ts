@@ -4,6 +4,7 @@
 import { generateClues } from '../data/clues.ts';
 import { generateLongMemory } from '../data/long-memory.ts';
 import { generateSeries } from '../data/series.ts';
+import { soundsDataset, SOUNDS_DEFAULTS, withAudio } from '../data/sounds-dataset.ts';
 import { importSeries, type SeriesFile, type SeriesImportOptions } from '../data/series-import.ts';
 import { loadOpenMoji } from '../data/openmoji.ts';
 import { prepareDataset } from '../data/prepare.ts';
@@ -27,6 +28,7 @@ export type DatasetRequest =
   | { source: 'shapes' | 'openmoji' | 'clues'; settings: DataSettings; openMojiBaseUrl: string }
   | { source: 'memory'; settings: DataSettings }
   | { source: 'series'; settings: DataSettings }
+  | { source: 'sounds'; settings: DataSettings }
   /** The user's time-series files (read in the page, parsed here). */
   | { source: 'series-files'; files: SeriesFile[]; options: SeriesImportOptions }
   | { source: 'import'; imported: ImportedExamples; preparation: PreparationSettings };
@@ -73,6 +75,16 @@ export class DatasetBuilder {
       const o = request.settings.series;
       onProgress({ what: 'the series task', stage: `generating ${count(o.count)} series of ${o.length + o.horizon} steps`, step: 1, steps: 1 });
       return generateSeries(o);
+    }
+    if (request.source === 'sounds') {
+      // A session saved before Sounds & Questions existed has no settings for it.
+      const o = request.settings.sounds ?? SOUNDS_DEFAULTS;
+      onProgress({ what: 'Sounds & Questions', stage: `generating ${count(o.count)} one-second clips and their log-mel frames`, step: 1, steps: 1 });
+      try {
+        return soundsDataset(o, request.settings.preparation);
+      } catch (e) {
+        throw new DatasetError(`Nothing to train on: ${(e as Error).message}`, null, null);
+      }
     }
     if (request.source === 'series-files') {
       onProgress({ what: 'your series', stage: `reading ${count(request.files.length)} file${request.files.length === 1 ? '' : 's'}`, step: 1, steps: 1 });
@@ -134,7 +146,16 @@ function preparingStage(n: number): string {
 function prepare(raw: ImportedExamples, p: PreparationSettings): PreparedDataset {
   try {
     const extraTasks = raw.extraTasks?.map((t) => ({ ...t, weight: p.taskWeights?.[t.name] ?? 1 }));
-    return prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report, ...(extraTasks?.length ? { extraTasks } : {}) });
+    const prepared = prepareDataset(raw.examples, { task: raw.task, tokenizer: p.tokenizer, imageSize: p.imageSize, split: p.split, name: raw.name, report: raw.report, ...(extraTasks?.length ? { extraTasks } : {}) });
+    if (raw.examples.some((e) => e.audio)) {
+      // Audio imports: the clips (16 kHz, decoded in the page) become log-mel frames in the image's place.
+      const byId = new Map(raw.examples.map((e) => [e.id, e.audio ?? null]));
+      return withAudio(
+        prepared,
+        prepared.ids.map((id) => byId.get(id) ?? null),
+      );
+    }
+    return prepared;
   } catch (e) {
     throw new DatasetError(`Nothing to train on: ${(e as Error).message}`, raw.report, raw.name);
   }

@@ -11,6 +11,7 @@ export { countIssues, reportToCsv } from '../data/report.ts';
 export { OPENMOJI_ATTRIBUTION, OPENMOJI_LICENSE, OPENMOJI_LICENSE_URL, OPENMOJI_URL } from '../data/openmoji.ts';
 export { QUESTION_KINDS } from '../data/shapes.ts';
 export { taskNameOfColumn } from '../data/manifest.ts';
+export { SOUND_QUESTIONS } from '../data/sounds.ts';
 
 // Models: the choices, what each fusion is, and what a model costs.
 export { CELL_KINDS, FUSION_KINDS, fusionUses } from '../models/config.ts';

@@ -15,7 +15,7 @@ import { clearSession, createAutosave, loadSession, SessionStorageError, type Au
 import type { PreparedDataset } from '../data/types.ts';
 import { buildDataset, datasetSettled, restoreSeriesImport } from './data-controller.ts';
 import { compareLive } from './live.ts';
-import type { Setup } from './settings.ts';
+import { defaultDataSettings, type Setup } from './settings.ts';
 import type { CompareRun } from './slices/compare.ts';
 import type { SessionSpec } from './slices/run.ts';
 import { currentTarget } from './target.ts';
@@ -96,7 +96,8 @@ async function apply(snapshot: SessionSnapshot): Promise<void> {
   if (!isSavedSetup(snapshot.setup)) throw new Error('it was saved without the app settings');
   const { setup, features } = snapshot.setup;
   const store = useStore.getState();
-  store.setDataSettings(setup.data);
+  // A session saved before a built-in existed has no settings for it: those keep their defaults.
+  store.setDataSettings({ ...defaultDataSettings(), ...setup.data });
   store.setModel(setup.model);
   store.setTrain(setup.train);
   if (snapshot.dataset?.source === 'import' && snapshot.dataset.prepared.series?.origin === 'files') restoreSeriesImport(snapshot.dataset.prepared);

@@ -9,12 +9,13 @@ import { DEFAULT_SPLIT } from '../data/prepare.ts';
 import { DEFAULT_TOKENIZER } from '../data/tokenizer.ts';
 import { LONG_MEMORY_DEFAULTS } from '../data/long-memory.ts';
 import { SERIES_DEFAULTS, type SeriesOptions } from '../data/series.ts';
+import { SOUNDS_DEFAULTS, type SoundsSettings } from '../data/sounds-dataset.ts';
 import { defaultModelConfig, type ModelConfig } from '../models/config.ts';
 import { defaultTrainConfig, type TrainConfig } from '../train/config.ts';
 
 /** Where the dataset comes from: the built-ins, the user's files, or one of the teaching tasks. */
-export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory' | 'series';
-export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory', 'series'];
+export type DataSource = 'shapes' | 'openmoji' | 'import' | 'clues' | 'memory' | 'series' | 'sounds';
+export const DATA_SOURCES: readonly DataSource[] = ['shapes', 'openmoji', 'import', 'clues', 'memory', 'series', 'sounds'];
 
 export interface ShapesSettings {
   count: number;
@@ -69,6 +70,8 @@ export interface DataSettings {
   memory: MemorySettings;
   clues: CluesSettings;
   series: SeriesSettings;
+  /** Sounds & Questions (audio + a question): see src/data/sounds.ts. */
+  sounds: SoundsSettings;
   preparation: PreparationSettings;
 }
 
@@ -87,6 +90,7 @@ export function defaultDataSettings(): DataSettings {
     memory: { count: LONG_MEMORY_DEFAULTS.count, length: LONG_MEMORY_DEFAULTS.length, seed: LONG_MEMORY_DEFAULTS.seed },
     clues: { count: 1800, seed: 1 },
     series: { ...SERIES_DEFAULTS },
+    sounds: { ...SOUNDS_DEFAULTS, kinds: [...SOUNDS_DEFAULTS.kinds] },
     preparation: { imageSize: 32, tokenizer: { ...DEFAULT_TOKENIZER }, split: { ...DEFAULT_SPLIT } },
   };
 }

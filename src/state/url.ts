@@ -3,6 +3,7 @@
 // value that does not parse, is out of range or is unknown is reported in plain words
 // and the default is kept.
 import { DIFFICULTY, QUESTION_KINDS, type Difficulty, type QuestionKind } from '../data/shapes.ts';
+import { SOUND_QUESTIONS, type SoundQuestion } from '../data/sounds.ts';
 import { CELL_KINDS, FUSION_KINDS } from '../models/config.ts';
 import type { MonitorMetric } from '../train/config.ts';
 import type { BackendChoice } from '../train/protocol.ts';
@@ -179,6 +180,22 @@ const FIELDS: Field[] = [
   intField('series.horizon', 'the forecast horizon', 1, 64, (s) => s.data.series.horizon, (s, v) => (s.data.series.horizon = v)),
   numberField('series.noise', 'the series noise', 0, 10, (s) => s.data.series.noise, (s, v) => (s.data.series.noise = v)),
   intField('series.seed', 'the series seed', 0, 2 ** 31 - 1, (s) => s.data.series.seed, (s, v) => (s.data.series.seed = v)),
+  intField('sounds.n', 'the number of Sounds & Questions examples', 50, 10000, (s) => s.data.sounds.count, (s, v) => (s.data.sounds.count = v)),
+  intField('sounds.seed', 'the Sounds & Questions seed', 0, 2 ** 31 - 1, (s) => s.data.sounds.seed, (s, v) => (s.data.sounds.seed = v)),
+  {
+    key: 'sounds.kinds',
+    label: 'the Sounds & Questions question kinds',
+    get: (s) => s.data.sounds.kinds,
+    format: (v) => (v as string[]).join(','),
+    set(s, text) {
+      const kinds = text.split(',').filter(Boolean);
+      if (kinds.length === 0 || kinds.some((k) => !SOUND_QUESTIONS.includes(k as SoundQuestion)) || new Set(kinds).size !== kinds.length) {
+        return `"sounds.kinds=${text}": the Sounds & Questions question kinds must be some of ${SOUND_QUESTIONS.join(', ')}, separated by commas.`;
+      }
+      s.data.sounds.kinds = SOUND_QUESTIONS.filter((k) => kinds.includes(k));
+      return null;
+    },
+  },
   enumField('img', 'the image size', ['16', '24', '32', '48', '64', '96', '128'] as const, (s) => String(s.data.preparation.imageSize) as '32', (s, v) => (s.data.preparation.imageSize = Number(v))),
   enumField('tokens', 'the token level', ['word', 'char'] as const, (s) => s.data.preparation.tokenizer.level, (s, v) => (s.data.preparation.tokenizer.level = v)),
   intField('maxlen', 'the maximum text length', 1, 512, (s) => s.data.preparation.tokenizer.maxLength, (s, v) => (s.data.preparation.tokenizer.maxLength = v)),

@@ -7,6 +7,7 @@ import type { Backend } from '../backend/backend.ts';
 import { UNK, type EncodedTargets, type PreparedDataset } from '../data/types.ts';
 import { Random } from '../random.ts';
 import { standardisedFrames } from '../data/series.ts';
+import { standardisedAudio } from '../data/sounds-dataset.ts';
 import { fusionUses, type ModelConfig } from '../models/config.ts';
 import type { BatchTarget, ModelBatch } from '../models/model.ts';
 
@@ -31,6 +32,8 @@ export interface HostBatch {
   T: number;
   /** Standardised series frames [B, T, F] (series datasets), else null. */
   frames: Float32Array | null;
+  /** Standardised log-mel frames [B, Ta, F] and frame counts (audio models), else null. */
+  audio: { frames: Float32Array; lengths: Int32Array } | null;
 }
 
 /** Gathers host arrays for the examples at `indices`. */
@@ -61,7 +64,15 @@ function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLi
   }
   let pixels: Float32Array | null = null;
   let pixelShape: number[] = [];
-  if (uses.image) {
+  let audio: HostBatch['audio'] = null;
+  if (uses.image && config.audio) {
+    if (!data.audio || data.audio.frameSize !== config.audio.frameSize) throw new Error(`the model reads audio frames of ${config.audio.frameSize} values but the dataset has ${data.audio ? data.audio.frameSize : 'no audio'}`);
+    audio = standardisedAudio(data, indices);
+    // A hidden clip (modality dropout) reads as silence; the model substitutes its learned vector.
+    const T = data.audio.length;
+    const F = data.audio.frameSize;
+    for (let k = 0; k < B; k++) if (imageMissing[k]) audio.frames.fill(0, k * T * F, (k + 1) * T * F);
+  } else if (uses.image) {
     if (config.image.encoder === 'features') {
       const F = config.image.inputFeatures;
       const features = options.features;
@@ -105,6 +116,7 @@ function gatherHost(data: PreparedDataset, config: ModelConfig, indices: ArrayLi
   return {
     size: B,
     frames,
+    audio,
     pixels,
     pixelShape,
     imageMissing: imageMissing.some((m) => m > 0) ? imageMissing : null,
@@ -129,7 +141,8 @@ export function makeBatch(backend: Backend, data: PreparedDataset, config: Model
           frames: host.frames ? backend.fromArray(host.frames, [B, host.T, data.series!.frameSize], 'f32', 'batch.frames') : undefined,
         }
       : null;
-  const batch: ModelBatch = { size: B, pixels, imageMissing: host.imageMissing, text, textMissing: host.textMissing, target: makeTarget(backend, data, data.targets, indices) };
+  const audio = host.audio ? { frames: backend.fromArray(host.audio.frames, [B, data.audio!.length, data.audio!.frameSize], 'f32', 'batch.audio'), lengths: host.audio.lengths } : null;
+  const batch: ModelBatch = { size: B, pixels, imageMissing: host.imageMissing, text, textMissing: host.textMissing, target: makeTarget(backend, data, data.targets, indices), audio };
   const tasks = config.extraTasks ?? [];
   if (tasks.length) {
     // Auxiliary targets by task name, in the config's order (a dataset without them trains the primary task only).

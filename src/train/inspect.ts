@@ -65,7 +65,12 @@ export async function inspect(
       const { batch, tokens, length } = batchFor(model, data, target, options.features);
       const out = model.forward(batch, { training: false, seed: 0 });
       const pixels = batch.pixels?.keep() ?? null;
-      return { output: out.output, capture: out.text?.recurrent.capture ?? null, pixels, tokens, length };
+      if (target.encoder === 'audio') {
+        if (!out.audio) throw new Error('this model has no audio encoder to show');
+        // Audio frames are labelled by their start time (10 ms apart).
+        return { output: out.output, capture: out.audio.recurrent.capture, pixels, tokens: null, length: 0, frames: batch.audio!.lengths[0] };
+      }
+      return { output: out.output, capture: out.text?.recurrent.capture ?? null, pixels, tokens, length, frames: 0 };
     }),
   );
   const kept: Tensor[] = [first.output, ...(first.capture ? [...first.capture.saved, ...first.capture.outputs] : [])];
@@ -105,7 +110,11 @@ export async function inspect(
       }
     }
     // Series steps are labelled by time (t=1…T), tokens by their word.
-    const tokens = first.tokens ? Array.from(first.tokens.subarray(0, first.length), (id, k) => (data.series ? `t=${k + 1}` : (data.vocab.tokens[id] ?? '<unk>'))) : [];
+    const tokens = first.frames
+      ? Array.from({ length: first.frames }, (_, k) => `${(k / 100).toFixed(2)} s`)
+      : first.tokens
+        ? Array.from(first.tokens.subarray(0, first.length), (id, k) => (data.series ? `t=${k + 1}` : (data.vocab.tokens[id] ?? '<unk>')))
+        : [];
     let prediction: Inspection['prediction'];
     const targets = data.targets;
     if (targets.kind === 'classification') {

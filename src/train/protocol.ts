@@ -16,7 +16,8 @@ export type { TrainingState };
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
 /** What to inspect: a dataset example, or the user's own text with a dataset image (or none). */
-export type InspectTarget = { example: number } | { text: string; imageExample: number | null };
+/** `encoder: 'audio'`: the gates of the audio encoder over the clip's frames (audio models), else the text encoder's. */
+export type InspectTarget = { example: number; encoder?: 'audio' } | { text: string; imageExample: number | null; encoder?: 'audio' };
 
 export interface Inspection {
   /** Token strings of the text as the model saw it. */

@@ -78,7 +78,7 @@ function ExtraTargets({ columns, mapping, onChange }: { columns: string[]; mappi
 export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }: { plan: PlanSummary; mapping: ColumnMapping; onChange: (m: ColumnMapping) => void; onLoad: () => void; onCancel: () => void }) {
   const m = plan.manifest;
   const missingTarget = m !== null && mapping.target === null;
-  const missingInput = m !== null && mapping.image === null && mapping.text === null;
+  const missingInput = m !== null && mapping.image === null && mapping.text === null && !mapping.audio;
   return (
     <fieldset data-testid="column-mapping">
       <legend>{m ? `Columns of ${plan.name}` : 'Image folders'}</legend>
@@ -90,6 +90,7 @@ export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }:
       {m && (
         <div className="data-row">
           <ColumnSelect label="Image path" value={mapping.image} columns={m.columns} onChange={(image) => onChange({ ...mapping, image })} testId="mapping-image" />
+          <ColumnSelect label="Audio path" value={mapping.audio ?? null} columns={m.columns} onChange={(audio) => onChange({ ...mapping, audio })} testId="mapping-audio" />
           <ColumnSelect label="Text" value={mapping.text} columns={m.columns} onChange={(text) => onChange({ ...mapping, text })} testId="mapping-text" />
           <ColumnSelect label="Target" value={mapping.target} columns={m.columns} onChange={(target) => onChange({ ...mapping, target })} testId="mapping-target" />
           <label>
@@ -106,7 +107,7 @@ export function ColumnMappingForm({ plan, mapping, onChange, onLoad, onCancel }:
       )}
       {m && mapping.target !== null && mapping.targetKind !== 'caption' && <ExtraTargets columns={m.columns.filter((c) => c !== mapping.target && c !== mapping.image && c !== mapping.text)} mapping={mapping} onChange={onChange} />}
       {missingTarget && <p className="data-error">Choose the column that holds the label, labels, number or caption.</p>}
-      {missingInput && <p className="data-error">Choose an image column, a text column or both.</p>}
+      {missingInput && <p className="data-error">Choose an image or audio column, a text column, or both.</p>}
       <div className="data-row">
         <button type="button" onClick={onLoad} disabled={missingTarget || missingInput} data-testid="import-load">
           Load

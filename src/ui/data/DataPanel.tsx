@@ -24,6 +24,8 @@ import type { ImportFailure } from '../../state/import-controller.ts';
 import { CluesForm, MemoryForm } from './MemoryForm.tsx';
 import { SeriesForm, SeriesImportForm, SeriesPreview } from '../series/SeriesForm.tsx';
 import '../series/series.css';
+import { SoundsForm } from '../audio/SoundsForm.tsx';
+import '../audio/audio.css';
 
 const LABELS: Record<DataSource, string> = {
   shapes: 'Shapes & Questions (built in)',
@@ -32,6 +34,7 @@ const LABELS: Record<DataSource, string> = {
   clues: 'Complementary clues (built in)',
   memory: 'Remember the first word (text only)',
   series: 'Time series (built in)',
+  sounds: 'Sounds & Questions (audio, built in)',
 };
 
 function SourceChooser({ value, onChange }: { value: DataSource; onChange: (s: DataSource) => void }) {
@@ -102,7 +105,7 @@ export function DataPanel() {
           update({ source: s });
         }}
       />
-      {source !== 'memory' && source !== 'series' && <PreparationSettings value={settings.preparation} onChange={(preparation) => update({ preparation })} />}
+      {source !== 'memory' && source !== 'series' && source !== 'sounds' && <PreparationSettings value={settings.preparation} onChange={(preparation) => update({ preparation })} />}
       {source === 'shapes' && (
         <>
           <ShapesForm value={settings.shapes} onChange={(shapes) => update({ shapes: { ...settings.shapes, ...shapes } })} onGenerate={() => buildDataset(true)} busy={busy} />
@@ -122,6 +125,7 @@ export function DataPanel() {
           />
         </>
       )}
+      {source === 'sounds' && <SoundsForm value={settings.sounds} onChange={(sounds) => update({ sounds })} onGenerate={() => buildDataset(true)} busy={busy} />}
       {source === 'import' && <ImportFlow imageSize={settings.preparation.imageSize} onError={setImportError} />}
       <div className="data-status">
         {busy && <p data-testid="data-busy">Preparing the dataset…</p>}
@@ -149,7 +153,7 @@ export function DataPanel() {
           <SplitSizes dataset={shown} />
           <ClassHistogram dataset={shown} />
           {!shown.series && <TextLengthHistogram dataset={shown} />}
-          {shown.series ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
+          {shown.series && !shown.audio ? <SeriesPreview dataset={shown} /> : <PreviewGallery dataset={shown} />}
         </>
       )}
     </div>

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { tensorToImage } from '../../state/for-ui.ts';
 import type { PreparedDataset } from '../../data/types.ts';
 import { ShownText } from './ShownText.tsx';
+import { Spectrogram } from '../audio/Spectrogram.tsx';
 
 const PAGE = 24;
 
@@ -61,7 +62,19 @@ export function PreviewGallery({ dataset }: { dataset: PreparedDataset }) {
       <div className="gallery">
         {indices.map((i) => (
           <figure key={dataset.ids[i]} data-testid="preview-item">
-            {dataset.hasImage[i] ? <Thumbnail dataset={dataset} index={i} /> : <div className="no-image">no image</div>}
+            {/* Audio next to images (the sequence slot): the picture, then the clip. */}
+            {dataset.audio && dataset.series && dataset.hasImage[i] ? <Thumbnail dataset={dataset} index={i} /> : null}
+            {dataset.audio ? (
+              dataset.audio.lengths[i] > 0 ? (
+                <Spectrogram audio={dataset.audio} index={i} label={`example ${dataset.ids[i]}`} />
+              ) : (
+                <div className="no-image">no audio</div>
+              )
+            ) : dataset.hasImage[i] ? (
+              <Thumbnail dataset={dataset} index={i} />
+            ) : (
+              <div className="no-image">no image</div>
+            )}
             <figcaption>
               {dataset.texts[i] !== null ? (
                 <div className="text" data-testid="preview-text">

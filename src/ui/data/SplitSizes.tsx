@@ -16,7 +16,7 @@ export function SplitSizes({ dataset }: { dataset: PreparedDataset }) {
           <tr>
             <th>split</th>
             <th>examples</th>
-            <th>with image</th>
+            <th>{dataset.audio ? 'with audio' : 'with image'}</th>
             <th>with text</th>
             <th>truncated texts</th>
           </tr>
@@ -34,7 +34,7 @@ export function SplitSizes({ dataset }: { dataset: PreparedDataset }) {
         </tbody>
       </table>
       <p className="data-note">
-        {dataset.size} examples · task {dataset.task} · vocabulary {dataset.vocab.tokens.length} tokens (from the training split) · images {dataset.imageSize}×{dataset.imageSize}
+        {dataset.size} examples · task {dataset.task} · vocabulary {dataset.vocab.tokens.length} tokens (from the training split) · {dataset.audio ? `audio: up to ${dataset.audio.length} log-mel frames of ${dataset.audio.frameSize} bands (10 ms apart)` : `images ${dataset.imageSize}×${dataset.imageSize}`}
       </p>
     </fieldset>
   );

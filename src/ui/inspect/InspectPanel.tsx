@@ -20,6 +20,8 @@ import { scaleFor, statesFor, traceTitle } from './traces.ts';
 import { UnitChart } from './UnitChart.tsx';
 import { useInspection, type InspectApi } from './useInspection.ts';
 import './inspect.css';
+import { Spectrogram } from '../audio/Spectrogram.tsx';
+import '../audio/audio.css';
 
 export type { InspectApi };
 
@@ -56,7 +58,7 @@ export function InspectPanel(props: InspectPanelProps) {
   // Own text can be typed for a text encoder only (a series model reads numbers).
   const usesText = uses.text && modelConfig.task !== 'captioning' && !modelConfig.series;
   const usesImage = uses.image || modelConfig.task === 'captioning';
-  const saliencyAvailable = usesImage && modelConfig.image.encoder !== 'features' && modelConfig.task !== 'captioning';
+  const saliencyAvailable = usesImage && !modelConfig.audio && modelConfig.image.encoder !== 'features' && modelConfig.task !== 'captioning';
 
   const [mode, setMode] = useState<PickerMode>('example');
   const [own, setOwn] = useState<{ text: string; imageExample: number | null } | null>(null);
@@ -67,9 +69,13 @@ export function InspectPanel(props: InspectPanelProps) {
   const [focus, setFocus] = useState<Focus | null>(null);
   const [chart, setChart] = useState<{ trace: number; state: string; units: number[] }>({ trace: 0, state: 'h', units: [] });
   const [span, setSpan] = useState<[number, number] | null>(null);
+  // Audio models: whose gates are shown, the question's (text encoder) or the clip's (audio encoder).
+  const [gatesOf, setGatesOf] = useState<'text' | 'audio'>('audio');
+  const audioGates = !!modelConfig.audio && uses.image && (gatesOf === 'audio' || !uses.text);
 
   const example = props.selectedExample !== null && props.selectedExample >= 0 && props.selectedExample < dataset.size ? props.selectedExample : defaultExample(dataset);
-  const target: InspectTarget | null = mode === 'example' ? { example } : own ? { text: own.text, imageExample: own.imageExample } : null;
+  const encoder = audioGates ? { encoder: 'audio' as const } : {};
+  const target: InspectTarget | null = mode === 'example' ? { example, ...encoder } : own ? { text: own.text, imageExample: own.imageExample, ...encoder } : null;
   const targetKey = target ? JSON.stringify(target) : '';
   const { inspection, target: shownTarget, error, loading, version } = useInspection(api, target, saliencyAvailable && showSaliency, weightsVersion);
 
@@ -89,7 +95,8 @@ export function InspectPanel(props: InspectPanelProps) {
   const shownImage = inRange(shownTarget ? ('example' in shownTarget ? shownTarget.example : shownTarget.imageExample) : null);
   // An inspection made before the model or dataset changed does not fit the new shapes:
   // wait for the refresh instead of drawing it wrongly.
-  const stale = traces.some((tr) => states.some((s) => tr.values[s.name]?.length !== dataset.maxLength * H));
+  const steps = audioGates && dataset.audio ? dataset.audio.length : dataset.maxLength;
+  const stale = traces.some((tr) => states.some((s) => tr.values[s.name]?.length !== steps * H));
 
   const focusNow: Focus | null = traces.length && L > 0 ? (focus ? { ...focus, trace: clamp(focus.trace, 0, traces.length - 1), t: clamp(focus.t, 0, L - 1), unit: clamp(focus.unit, 0, H - 1) } : { trace: 0, state: 'h', t: 0, unit: 0 }) : null;
   const chartTrace = clamp(chart.trace, 0, Math.max(0, traces.length - 1));
@@ -154,7 +161,7 @@ export function InspectPanel(props: InspectPanelProps) {
             </select>
           </label>
           <span className="gs-muted">
-            Rows are the {H} units, columns the {L} {modelConfig.series ? 'time steps' : 'tokens'}. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
+            Rows are the {H} units, columns the {L} {audioGates ? 'audio frames (10 ms apart, labelled by start time)' : modelConfig.series ? 'time steps' : 'tokens'}. Gates 0…1 in {sequential}; states in cool–warm (blue −, grey 0, red +).
           </span>
         </div>
         <TokenStrip tokens={tokens.slice(0, L)} span={span} onSpan={setSpan} />
@@ -201,7 +208,7 @@ export function InspectPanel(props: InspectPanelProps) {
               t={f.t}
               unit={f.unit}
               fusion={modelConfig.fusion}
-              peephole={!!modelConfig.text.peephole}
+              peephole={!!modelConfig.text.peephole && !audioGates}
               traceLabel={labels[f.trace]}
               onChange={(next) => setFocus({ ...f, ...next })}
             />
@@ -222,6 +229,8 @@ export function InspectPanel(props: InspectPanelProps) {
               onClear={() => setChart((c) => ({ ...c, units: [] }))}
             />
           </div>
+          {/* The dataset-wide matching scans the text encoder: not offered over audio frames. */}
+          {!audioGates && (
           <div className="gs-card">
             <h3>Span → units → matches</h3>
             <SpanRanking
@@ -244,13 +253,28 @@ export function InspectPanel(props: InspectPanelProps) {
               }}
             />
           </div>
+          )}
         </div>
       </>
     );
   }
 
+  const gatesChooser =
+    modelConfig.audio && uses.image && uses.text ? (
+      <fieldset className="gs-row" data-testid="inspect-gates-of">
+        <legend>Gates of</legend>
+        {(['audio', 'text'] as const).map((g) => (
+          <label key={g}>
+            <input type="radio" name="inspect-gates-of" checked={gatesOf === g} onChange={() => setGatesOf(g)} data-testid={`inspect-gates-${g}`} />
+            {g === 'audio' ? 'the audio encoder (over the clip’s frames)' : 'the text encoder (over the question)'}
+          </label>
+        ))}
+      </fieldset>
+    ) : null;
+
   return (
     <div className="gs-inspect" data-testid="inspect-panel">
+      {gatesChooser}
       <div className="gs-inspect-top">
         <div className="gs-card">
           <TargetPicker
@@ -275,7 +299,13 @@ export function InspectPanel(props: InspectPanelProps) {
             {error && inspection ? ` · last refresh failed: ${error}` : ''}
           </p>
         </div>
-        {usesImage && (
+        {usesImage && modelConfig.audio && dataset.audio && shownImage !== null && (
+          <div className="gs-card">
+            <h3>Clip</h3>
+            <Spectrogram audio={dataset.audio} index={shownImage} label={`example ${dataset.ids[shownImage]}`} />
+          </div>
+        )}
+        {usesImage && !modelConfig.audio && (
           <div className="gs-card">
             <h3>Image</h3>
             <SaliencyView

@@ -207,6 +207,12 @@ export function ModelPanel() {
           </div>
           {model.image.encoder === 'features' && <OnnxEncoderPicker />}
           {!hasImages && <p className="muted small">This dataset has no images: every example uses the learned “missing image” vector.</p>}
+          {dataset?.audio && (
+            <p className="muted small" data-testid="model-audio-note">
+              This dataset is audio: its clips go through the audio encoder instead (one Linear per log-mel frame, then the recurrent cell and sizes set above with its own weights, then
+              Linear → ReLU to the “Image feature size”), and its feature takes the image’s place in the fusion. The image encoder settings here are not used.
+            </p>
+          )}
         </fieldset>
         <fieldset className="fusion-fieldset">
           <legend>Fusion: how text and image meet</legend>
