@@ -12,7 +12,8 @@ import { defaultModelConfig, type FusionKind } from '../models/config.ts';
 import { resolveModelConfig } from '../models/dataset-fit.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import { defaultTrainConfig } from './config.ts';
-import { Trainer, type StepStats } from './trainer.ts';
+import { Trainer } from './trainer.ts';
+import { expectSameSteps, stepStats } from './trainer.support.ts';
 
 const gpuPromise = WebGpuBackend.create();
 
@@ -50,22 +51,10 @@ describe('audio model on WebGPU', () => {
     const data = sounds({ count: 40, seed: 5 });
     const model = audioModel(data, 'film', { embeddingSize: 4, hiddenSize: 6, featureSize: 5, head: 4, bidirectional: true });
     const config = defaultTrainConfig({ batchSize: 8, epochs: 1, readbackEvery: 2, clipNorm: 0.5 });
-    const run = async (backend: CpuBackend | WebGpuBackend) => {
-      const stats: StepStats[] = [];
-      const t = new Trainer(backend, data, model, config, (e) => e.type === 'steps' && stats.push(...e.stats));
-      for (let k = 0; k < 3; k++) await t.stepOnce();
-      t.dispose();
-      t.model.dispose();
-      return stats;
-    };
-    const cpu = await run(new CpuBackend());
-    const web = await run(gpu);
-    console.log(`audio losses cpu ${cpu.map((s) => s.loss.toFixed(5)).join(' ')} | webgpu ${web.map((s) => s.loss.toFixed(5)).join(' ')}`);
+    const cpu = (await stepStats(new CpuBackend(), data, model, config, 3)).stats;
+    const web = (await stepStats(gpu, data, model, config, 3)).stats;
     expect(web).toHaveLength(3);
-    web.forEach((s, k) => {
-      expect(s.loss).toBeCloseTo(cpu[k].loss, 4);
-      expect(Math.abs(s.gradNorm - cpu[k].gradNorm)).toBeLessThan(1e-3 * cpu[k].gradNorm + 1e-5);
-    });
+    expectSameSteps(web, cpu, 'audio');
   });
 
   // Measured (seed 1, 1,200 examples, validation 180): a bidirectional LSTM of 32 units
