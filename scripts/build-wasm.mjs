@@ -50,7 +50,12 @@ export function wasmStale() {
 }
 
 export async function buildWasm() {
-  const { default: asc } = await import('assemblyscript/asc');
+  let asc;
+  try {
+    ({ default: asc } = await import('assemblyscript/asc'));
+  } catch (e) {
+    throw new Error(`build-wasm: cannot load the AssemblyScript compiler (assemblyscript/asc): run \`npm install\` (${e.message})`, { cause: e });
+  }
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   for (const v of variants) {
