@@ -52,13 +52,16 @@ try {
     const gflops = (ms) => (2 * n ** 3) / (ms * 1e6);
     const row = { n };
     for (const { name, engine } of engines) {
-      engine.gemm(a, b, n, n, n); // lays out A, B, C, workspace from heapBase
+      const mark = engine.mark();
+      const pa = engine.alloc(n * n);
+      const pb = engine.alloc(n * n);
+      const pc = engine.alloc(n * n);
+      engine.f32(pa, n * n).set(a);
+      engine.f32(pb, n * n).set(b);
       const x = engine.exports;
-      const pa = (x.heapBase() + 15) & ~15;
-      const pb = pa + n * n * 4;
-      const pc = pb + n * n * 4;
-      const pw = pc + n * n * 4;
+      const pw = engine.alloc(x.workspaceBytes(n, n, n) / 4);
       row[`${name} kernel`] = gflops(time(() => x.gemm(pa, pb, pc, n, n, n, 0, 0, 0, pw)));
+      engine.release(mark);
       const out = new Float32Array(n * n);
       row[`${name} loader`] = gflops(time(() => engine.gemm(a, b, n, n, n, false, false, out)));
     }

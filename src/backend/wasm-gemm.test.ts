@@ -93,6 +93,28 @@ describe('wasm SIMD GEMM (gemm.wasm, plain memory)', () => {
     expect(Array.from(second)).toEqual(Array.from(first));
   });
 
+  it('gemmAt with accumulate adds op(A)·op(B) to C in place; release frees what was allocated', () => {
+    const rng = new Random(11);
+    const [M, N, K] = [19, 37, 41];
+    const a = randomArray(K * M, rng); // stored [K, M]: transA
+    const b = randomArray(N * K, rng); // stored [N, K]: transB
+    const c0 = randomArray(M * N, rng);
+    const mark = engine.mark();
+    const pa = engine.alloc(a.length);
+    const pb = engine.alloc(b.length);
+    const pc = engine.alloc(c0.length);
+    engine.f32(pa, a.length).set(a);
+    engine.f32(pb, b.length).set(b);
+    engine.f32(pc, c0.length).set(c0);
+    engine.gemmAt(pa, pb, pc, M, N, K, true, true, true);
+    const got = engine.f32(pc, M * N).slice();
+    engine.release(mark);
+    expect(engine.mark()).toBe(mark);
+    const ref = new Float64Array(M * N);
+    cpuGemm({ data: a, trans: true }, { data: b, trans: true }, ref, M, N, K);
+    for (let i = 0; i < M * N; i++) expect(Math.abs(got[i] - (c0[i] + ref[i]))).toBeLessThan(1e-5 * (K + 1));
+  });
+
   it('rejects arrays that do not match the sizes', () => {
     expect(() => engine.gemm(new Float32Array(5), new Float32Array(6), 2, 3, 2)).toThrow(/A has 5 values, M·K = 2·2 = 4/);
   });
