@@ -1,4 +1,6 @@
 // `npm test`: the one command for every test. Runs, in order:
+//   0. builds the WebAssembly modules (scripts/build-wasm.mjs) when missing or older than
+//      wasm/*.ts
 //   1. tsc --noEmit (typecheck), then ESLint (`npm run lint`) and the layering check
 //      (`npm run deps`: dependency-cruiser with .dependency-cruiser.cjs), each counted as
 //      one check that fails on any error or warning
@@ -13,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './browser.mjs';
+import { buildWasm, wasmStale } from './build-wasm.mjs';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const want = (suite) => only === null || only === suite;
@@ -20,6 +23,9 @@ const reports = '.vitest-reports';
 mkdirSync(reports, { recursive: true });
 
 const results = []; // { suite, passed, failed, skipped, seconds }
+
+// 0. The WebAssembly modules the node tests load (wasm/build/, not committed).
+if (wasmStale()) await buildWasm();
 
 function run(cmd, args, env = {}) {
   const started = Date.now();

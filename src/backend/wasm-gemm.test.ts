@@ -1,0 +1,147 @@
+// The WebAssembly SIMD GEMM (wasm/gemm.ts via src/backend/wasm-gemm.ts) against the CPU
+// backend's matmul kernel (src/ops/matmul-cpu.ts, float64 accumulation) on the same f32
+// inputs: every transpose, odd sizes (tile edges in M and N), K across the 256-step
+// blocks, M across the 64-row blocks.
+//
+// Tolerance: the f32 error bound of a length-K sum of products,
+//   |c − ref| ≤ 2·(K + 1)·2⁻²⁴·Σₖ |a_ik·b_kj|,
+// per element. A wrong index or a missed edge gives errors of the size of the values
+// themselves, far outside it.
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
+import { gemm as cpuGemm, pack } from '../ops/matmul-cpu.ts';
+import { Random } from '../random.ts';
+
+const build = (name: string) => new URL(`../../wasm/build/${name}.wasm`, import.meta.url);
+
+function bytesOf(name: string): Uint8Array<ArrayBuffer> {
+  const url = build(name);
+  if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`node scripts/build-wasm.mjs\` (npm install and npm test build it)`);
+  return new Uint8Array(readFileSync(url));
+}
+
+function randomArray(n: number, rng: Random): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+/** Checks wasm's C against the float64 reference for one shape and transpose pair. */
+function check(engine: WasmGemm, M: number, N: number, K: number, transA: boolean, transB: boolean, rng: Random): void {
+  const a = randomArray(M * K, rng);
+  const b = randomArray(K * N, rng);
+  const got = engine.gemm(a, b, M, N, K, transA, transB);
+  const ref = new Float64Array(M * N);
+  cpuGemm({ data: a, trans: transA }, { data: b, trans: transB }, ref, M, N, K);
+  // Σₖ |a_ik·b_kj|: the same GEMM on absolute values.
+  const absRef = new Float64Array(M * N);
+  cpuGemm({ data: pack({ data: a.map(Math.abs), trans: transA }, M, K), trans: false }, { data: b.map(Math.abs), trans: transB }, absRef, M, N, K);
+  const unit = 2 ** -24;
+  let worst = 0;
+  let worstAt = -1;
+  for (let i = 0; i < M * N; i++) {
+    const bound = 2 * (K + 1) * unit * absRef[i] + 1e-30;
+    const ratio = Math.abs(got[i] - ref[i]) / bound;
+    if (ratio > worst) {
+      worst = ratio;
+      worstAt = i;
+    }
+  }
+  const where = `M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`;
+  expect(worst, `${where}: C[${Math.floor(worstAt / N)}, ${worstAt % N}] = ${got[worstAt]}, reference ${ref[worstAt]}`).toBeLessThanOrEqual(1);
+}
+
+const sizes = [1, 3, 8, 17, 33, 65, 127];
+const ks = [1, 3, 17, 127, 257, 300];
+const transposes: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+
+function sweep(engine: () => WasmGemm, seed: number): void {
+  for (const [transA, transB] of transposes) {
+    it(`every M, N in [${sizes.join(', ')}] and K in [${ks.join(', ')}], transA=${transA} transB=${transB}`, () => {
+      const rng = new Random(seed);
+      for (const M of sizes) for (const N of sizes) for (const K of ks) check(engine(), M, N, K, transA, transB, rng);
+    });
+  }
+}
+
+describe('wasm SIMD GEMM (gemm.wasm, plain memory)', () => {
+  let engine: WasmGemm;
+  beforeAll(async () => {
+    engine = await loadWasmGemm(bytesOf('gemm'));
+  });
+  sweep(() => engine, 17);
+
+  it('larger shapes across several row and k blocks (200×300·300×130, 512³)', () => {
+    const rng = new Random(5);
+    check(engine, 200, 130, 300, false, false, rng);
+    check(engine, 200, 130, 300, true, true, rng);
+    check(engine, 512, 512, 512, false, true, rng);
+  });
+
+  it('overwrites C: the same call twice gives the same result', () => {
+    const rng = new Random(9);
+    const a = randomArray(33 * 17, rng);
+    const b = randomArray(17 * 65, rng);
+    const first = engine.gemm(a, b, 33, 65, 17);
+    const second = engine.gemm(a, b, 33, 65, 17);
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+
+  it('gemmAt with accumulate adds op(A)·op(B) to C in place; release frees what was allocated', () => {
+    const rng = new Random(11);
+    const [M, N, K] = [19, 37, 41];
+    const a = randomArray(K * M, rng); // stored [K, M]: transA
+    const b = randomArray(N * K, rng); // stored [N, K]: transB
+    const c0 = randomArray(M * N, rng);
+    const mark = engine.mark();
+    const pa = engine.alloc(a.length);
+    const pb = engine.alloc(b.length);
+    const pc = engine.alloc(c0.length);
+    engine.f32(pa, a.length).set(a);
+    engine.f32(pb, b.length).set(b);
+    engine.f32(pc, c0.length).set(c0);
+    engine.gemmAt(pa, pb, pc, M, N, K, true, true, true);
+    const got = engine.f32(pc, M * N).slice();
+    engine.release(mark);
+    expect(engine.mark()).toBe(mark);
+    const ref = new Float64Array(M * N);
+    cpuGemm({ data: a, trans: true }, { data: b, trans: true }, ref, M, N, K);
+    for (let i = 0; i < M * N; i++) expect(Math.abs(got[i] - (c0[i] + ref[i]))).toBeLessThan(1e-5 * (K + 1));
+  });
+
+  it('rejects arrays that do not match the sizes', () => {
+    expect(() => engine.gemm(new Float32Array(5), new Float32Array(6), 2, 3, 2)).toThrow(/A has 5 values, M·K = 2·2 = 4/);
+  });
+});
+
+describe('wasm SIMD GEMM (gemm-shared.wasm, shared memory)', () => {
+  let engine: WasmGemm;
+  beforeAll(async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
+    engine = await loadWasmGemm(bytesOf('gemm-shared'), { memory });
+  });
+  it('runs on a SharedArrayBuffer', () => {
+    expect(engine.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+  sweep(() => engine, 23);
+});
+
+// Relaxed SIMD: Node 20 validates these builds only with --experimental-wasm-relaxed-simd
+// (Chrome ≥ 114 by default); where the runtime lacks it the block is skipped. To run it:
+//   node --experimental-wasm-relaxed-simd node_modules/vitest/vitest.mjs run --pool=threads \
+//     --project node src/backend/wasm-gemm.test.ts
+// (threads: V8 flags are per process, and vitest's default forks do not get them).
+const relaxed = WebAssembly.validate(bytesOf('gemm-relaxed'));
+describe.skipIf(!relaxed)('wasm SIMD GEMM (gemm-relaxed.wasm, f32x4.relaxed_madd)', () => {
+  let engine: WasmGemm;
+  beforeAll(async () => {
+    engine = await loadWasmGemm(bytesOf('gemm-relaxed'));
+  });
+  sweep(() => engine, 29);
+});

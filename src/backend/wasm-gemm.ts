@@ -1,0 +1,109 @@
+// Loader of the WebAssembly SIMD GEMM (wasm/gemm.ts, built by scripts/build-wasm.mjs into
+// wasm/build/*.wasm). Not wired into any backend yet: the first piece of the SIMD engine
+// (issue 17). Takes the module's bytes, so that Node tests (fs) and a browser worker (fetch)
+// load it alike.
+//
+// Memory: the module imports env.memory. Pass `memory` to share one WebAssembly.Memory
+// between instances (the shared builds need a shared one: `new WebAssembly.Memory({
+// initial, maximum: 16384, shared: true })`); without it the loader creates a plain one.
+// Arrays live in the module's memory from heapBase() on, placed by a bump allocator
+// (alloc, mark/release; the memory grows on demand and never shrinks). `gemm` copies JS
+// arrays in and out; `gemmAt` works on arrays already there.
+
+/** The module's exports (wasm/gemm.ts). Pointers and sizes are byte offsets / counts. */
+export interface GemmExports {
+  heapBase(): number;
+  workspaceBytes(M: number, N: number, K: number): number;
+  gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
+}
+
+export interface WasmGemmOptions {
+  /** Memory to import (must be shared for the shared builds). Default: a new plain one. */
+  memory?: WebAssembly.Memory;
+}
+
+const PAGE = 65536;
+const align16 = (n: number) => (n + 15) & ~15;
+
+export class WasmGemm {
+  /** Next free byte of the bump allocator (16-byte aligned). */
+  private top: number;
+
+  constructor(
+    readonly exports: GemmExports,
+    readonly memory: WebAssembly.Memory,
+  ) {
+    this.top = align16(exports.heapBase());
+  }
+
+  /** Grows the memory so that bytes [0, end) exist. */
+  ensureBytes(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+  }
+
+  /** Reserves `floats` f32 values in the module's memory; returns their byte offset. */
+  alloc(floats: number): number {
+    const ptr = this.top;
+    this.top = align16(ptr + floats * 4);
+    this.ensureBytes(this.top);
+    return ptr;
+  }
+
+  /** The allocator's position, to free everything allocated after it with release(). */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /**
+   * A view of `length` f32 values at byte offset ptr. Take a new view after any alloc: a
+   * plain memory's ArrayBuffer is replaced when it grows.
+   */
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  /**
+   * C (+)= op(A)·op(B) on arrays already in the module's memory (byte offsets from
+   * alloc); C is overwritten unless `accumulate`. The workspace is allocated and released
+   * here.
+   */
+  gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
+    const mark = this.top;
+    const pw = this.alloc(this.exports.workspaceBytes(M, N, K) / 4);
+    this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, pw);
+    this.release(mark);
+  }
+
+  /**
+   * C[M, N] = op(A)·op(B) in f32 (row-major; A stored [M, K] or, with transA, [K, M]; B
+   * stored [K, N] or, with transB, [N, K]). Copies A and B into the module's memory and C
+   * out (all released after); returns `out` (or a new array).
+   */
+  gemm(a: Float32Array, b: Float32Array, M: number, N: number, K: number, transA = false, transB = false, out = new Float32Array(M * N)): Float32Array {
+    if (a.length !== M * K) throw new Error(`WasmGemm.gemm: A has ${a.length} values, M·K = ${M}·${K} = ${M * K}`);
+    if (b.length !== K * N) throw new Error(`WasmGemm.gemm: B has ${b.length} values, K·N = ${K}·${N} = ${K * N}`);
+    if (out.length !== M * N) throw new Error(`WasmGemm.gemm: C has ${out.length} values, M·N = ${M}·${N} = ${M * N}`);
+    const mark = this.top;
+    const pa = this.alloc(a.length);
+    const pb = this.alloc(b.length);
+    const pc = this.alloc(out.length);
+    this.f32(pa, a.length).set(a);
+    this.f32(pb, b.length).set(b);
+    this.gemmAt(pa, pb, pc, M, N, K, transA, transB);
+    out.set(this.f32(pc, out.length));
+    this.release(mark);
+    return out;
+  }
+}
+
+/** Instantiates a GEMM module (the bytes of one of wasm/build/gemm*.wasm). */
+export async function loadWasmGemm(bytes: BufferSource, options: WasmGemmOptions = {}): Promise<WasmGemm> {
+  const memory = options.memory ?? new WebAssembly.Memory({ initial: 1 });
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  return new WasmGemm(instance.exports as unknown as GemmExports, memory);
+}
