@@ -28,14 +28,22 @@ export function audioExportData(seed = 3): PreparedDataset {
     target: { kind: 'class', label: ANSWERS[i % ANSWERS.length] },
     source: { file: 'audio-export' },
   }));
-  // A clip of n frames has 512 + 160·(n − 1) samples (audio-features.ts); noise of varying loudness.
-  const clips = FRAMES.map((n) => (n === 0 ? null : Float32Array.from({ length: 512 + 160 * (n - 1) }, (_, k) => rng.uniform(-1, 1) * (0.1 + 0.8 * Math.abs(Math.sin(k / 300))))));
+  return withClips(examples, FRAMES.map((n) => (n === 0 ? null : noiseClip(rng, n))), 'audio export');
+}
+
+/** A clip of n frames: 512 + 160·(n − 1) samples (audio-features.ts) of noise of varying loudness. */
+function noiseClip(rng: Random, n: number): Float32Array {
+  return Float32Array.from({ length: 512 + 160 * (n - 1) }, (_, k) => rng.uniform(-1, 1) * (0.1 + 0.8 * Math.abs(Math.sin(k / 300))));
+}
+
+/** The 8 examples prepared (half training, a quarter validation) with their clips. */
+function withClips(examples: RawExample[], clips: (Float32Array | null)[], name: string): PreparedDataset {
   const prepared = prepareDataset(examples, {
     task: 'classification',
     tokenizer: { level: 'word', minFrequency: 1, maxVocab: 100, maxLength: 8 },
     imageSize: 16,
     split: { train: 0.5, validation: 0.25, seed: 1, stratify: false },
-    name: 'audio export',
+    name,
     report: { issues: [], rowsSeen: 8, rowsKept: 8, rowsSkipped: 0 },
   });
   return withAudio(prepared, clips);
@@ -81,14 +89,5 @@ export function audioImageExportData(seed = 3): PreparedDataset {
     target: { kind: 'class', label: ANSWERS[i % ANSWERS.length] },
     source: { file: 'audio-image-export' },
   }));
-  const clips = frames.map((n) => Float32Array.from({ length: 512 + 160 * (n - 1) }, (_, k) => rng.uniform(-1, 1) * (0.1 + 0.8 * Math.abs(Math.sin(k / 300)))));
-  const prepared = prepareDataset(examples, {
-    task: 'classification',
-    tokenizer: { level: 'word', minFrequency: 1, maxVocab: 100, maxLength: 8 },
-    imageSize: 16,
-    split: { train: 0.5, validation: 0.25, seed: 1, stratify: false },
-    name: 'audio + image export',
-    report: { issues: [], rowsSeen: 8, rowsKept: 8, rowsSkipped: 0 },
-  });
-  return withAudio(prepared, clips);
+  return withClips(examples, frames.map((n) => noiseClip(rng, n)), 'audio + image export');
 }

@@ -3,7 +3,7 @@
 import type { Backend } from '../backend/backend.ts';
 import type { PreparedDataset } from '../data/types.ts';
 import type { ModelConfig } from '../models/config.ts';
-import { modelFromWeights } from '../models/model.ts';
+import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
 import { forwardOutputs } from '../train/evaluate.ts';
 import { makeBatch } from '../train/batch.ts';
 import { noGrad } from '../autograd/tape.ts';
@@ -23,9 +23,14 @@ export async function gatescopeForward(
   indices: ArrayLike<number>,
   features?: Float32Array,
 ): Promise<Float32Array> {
+  return withModel(backend, config, weights, (model) => forwardOutputs(backend, model, data, indices, features));
+}
+
+/** Runs `run` on a model built from `weights`, disposed afterwards. */
+async function withModel<T>(backend: Backend, config: ModelConfig, weights: Record<string, Float32Array>, run: (model: MultimodalModel) => Promise<T>): Promise<T> {
   const model = modelFromWeights(backend, config, weights);
   try {
-    return await forwardOutputs(backend, model, data, indices, features);
+    return await run(model);
   } finally {
     model.dispose();
   }
@@ -44,8 +49,7 @@ export async function gatescopeTaskOutputs(
   indices: ArrayLike<number>,
   features?: Float32Array,
 ): Promise<{ primary: Float32Array; extras: Float32Array[] }> {
-  const model = modelFromWeights(backend, config, weights);
-  try {
+  return withModel(backend, config, weights, async (model) => {
     const out = noGrad(() =>
       scope(() => {
         const batch = makeBatch(backend, data, config, indices, { features });
@@ -62,9 +66,7 @@ export async function gatescopeTaskOutputs(
         t.dispose();
       }
     }
-  } finally {
-    model.dispose();
-  }
+  });
 }
 
 /** Sample inputs (ONNX input names) and GateScope's output for them, for the PyTorch bundle. */
