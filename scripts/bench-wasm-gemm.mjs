@@ -40,8 +40,8 @@ try {
   const { loadWasmGemm } = await server.ssrLoadModule('/src/backend/wasm-gemm.ts');
   const { gemm: jsGemm } = await server.ssrLoadModule('/src/ops/matmul-cpu.ts');
   const bytes = (name) => new Uint8Array(readFileSync(resolve(root, `wasm/build/${name}.wasm`)));
-  const engines = [{ name: 'wasm SIMD', engine: await loadWasmGemm(bytes('gemm')) }];
-  const relaxedBytes = bytes('gemm-relaxed');
+  const engines = [{ name: 'wasm SIMD', engine: await loadWasmGemm(bytes('engine')) }];
+  const relaxedBytes = bytes('engine-relaxed');
   if (WebAssembly.validate(relaxedBytes)) engines.push({ name: 'wasm relaxed-SIMD', engine: await loadWasmGemm(relaxedBytes) });
   else console.log('(relaxed SIMD not available in this runtime: run node with --experimental-wasm-relaxed-simd to include it)');
 

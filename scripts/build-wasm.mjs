@@ -1,9 +1,9 @@
 // Builds the WebAssembly SIMD engine (wasm/*.ts, AssemblyScript) with asc from npm:
-//   wasm/build/gemm.wasm         memory imported from env.memory, not shared: runs anywhere
-//   wasm/build/gemm-shared.wasm  memory imported and shared (threads feature): one
+//   wasm/build/engine.wasm       memory imported from env.memory, not shared: runs anywhere
+//   wasm/build/engine-shared.wasmmemory imported and shared (threads feature): one
 //                                SharedArrayBuffer that a later worker pool instantiates the
 //                                same module on, so every worker sees the same tensors
-//   wasm/build/gemm-relaxed.wasm, gemm-relaxed-shared.wasm  the same with relaxed SIMD
+//   wasm/build/engine-relaxed.wasm, engine-relaxed-shared.wasm  the same with relaxed SIMD
 //                                (f32x4 relaxed_madd): Chrome ≥ 114 runs them; Node 20 only
 //                                with --experimental-wasm-relaxed-simd
 //   and a .wat beside each (text format, for reading which instructions are used).
@@ -31,10 +31,10 @@ const SHARED = ['--sharedMemory', '--maximumMemory', String(SHARED_MAX_PAGES), '
 const RELAXED = ['--enable', 'relaxed-simd'];
 
 const variants = [
-  { name: 'gemm', entry: 'gemm.ts', flags: [] },
-  { name: 'gemm-shared', entry: 'gemm.ts', flags: SHARED },
-  { name: 'gemm-relaxed', entry: 'gemm.ts', flags: RELAXED },
-  { name: 'gemm-relaxed-shared', entry: 'gemm.ts', flags: [...RELAXED, ...SHARED] },
+  { name: 'engine', entry: 'engine.ts', flags: [] },
+  { name: 'engine-shared', entry: 'engine.ts', flags: SHARED },
+  { name: 'engine-relaxed', entry: 'engine.ts', flags: RELAXED },
+  { name: 'engine-relaxed-shared', entry: 'engine.ts', flags: [...RELAXED, ...SHARED] },
 ];
 
 export const wasmOutputs = variants.map((v) => join(outDir, `${v.name}.wasm`));

@@ -1,21 +1,29 @@
 // CPU backend: storage is a typed array. With precision 'f64' float tensors are
-// Float64Array, which makes it the oracle for float64 gradient checks.
+// Float64Array, which makes it the oracle for float64 gradient checks. With an `engine`
+// (the WebAssembly SIMD engine, f32 only) the ops that have a `wasm` implementation run
+// there and the rest run their plain reference; without one every op runs the reference.
 import type { Backend } from './backend.ts';
+import type { WasmGemm } from './wasm-gemm.ts';
 import { Tensor, sizeOf, type DType, type HostArray, type Shape } from '../tensor.ts';
 
 export interface CpuOptions {
   /** Storage for float tensors; 'f64' for gradient checks. Default 'f32'. */
   precision?: 'f32' | 'f64';
+  /** The WebAssembly SIMD engine to run ops on (f32 only). */
+  engine?: WasmGemm;
 }
 
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly precision: 'f32' | 'f64';
   readonly description: string;
+  readonly engine: WasmGemm | null;
 
   constructor(options: CpuOptions = {}) {
     this.precision = options.precision ?? 'f32';
-    this.description = `CPU (${this.precision})`;
+    if (options.engine && this.precision !== 'f32') throw new Error('CpuBackend: the WebAssembly engine computes in f32; the f64 backend is the plain reference');
+    this.engine = options.engine ?? null;
+    this.description = this.engine ? `CPU (WebAssembly SIMD, ${this.engine.describe()})` : `CPU (${this.precision})`;
   }
 
   private alloc(size: number, dtype: DType): HostArray {

@@ -15,8 +15,8 @@ async function bytesOf(url: URL): Promise<ArrayBuffer> {
 }
 
 const builds = {
-  plain: new URL('../../wasm/build/gemm.wasm', import.meta.url),
-  relaxed: new URL('../../wasm/build/gemm-relaxed.wasm', import.meta.url),
+  plain: new URL('../../wasm/build/engine.wasm', import.meta.url),
+  relaxed: new URL('../../wasm/build/engine-relaxed.wasm', import.meta.url),
 };
 
 describe('wasm SIMD GEMM in Chromium', () => {

@@ -7,19 +7,11 @@
 //   |c − ref| ≤ 2·(K + 1)·2⁻²⁴·Σₖ |a_ik·b_kj|,
 // per element. A wrong index or a missed edge gives errors of the size of the values
 // themselves, far outside it.
-import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
 import { gemm as cpuGemm, pack } from '../ops/matmul-cpu.ts';
 import { Random } from '../random.ts';
-
-const build = (name: string) => new URL(`../../wasm/build/${name}.wasm`, import.meta.url);
-
-function bytesOf(name: string): Uint8Array<ArrayBuffer> {
-  const url = build(name);
-  if (!existsSync(url)) throw new Error(`${url.pathname} is missing: run \`node scripts/build-wasm.mjs\` (npm install and npm test build it)`);
-  return new Uint8Array(readFileSync(url));
-}
+import { engineBytes as bytesOf } from './wasm-engine.support.ts';
 
 function randomArray(n: number, rng: Random): Float32Array {
   const a = new Float32Array(n);
@@ -70,10 +62,10 @@ function sweep(engine: () => WasmGemm, seed: number): void {
   }
 }
 
-describe('wasm SIMD GEMM (gemm.wasm, plain memory)', () => {
+describe('wasm SIMD GEMM (engine.wasm, plain memory)', () => {
   let engine: WasmGemm;
   beforeAll(async () => {
-    engine = await loadWasmGemm(bytesOf('gemm'));
+    engine = await loadWasmGemm(bytesOf('engine'));
   });
   sweep(() => engine, 17);
 
@@ -120,11 +112,11 @@ describe('wasm SIMD GEMM (gemm.wasm, plain memory)', () => {
   });
 });
 
-describe('wasm SIMD GEMM (gemm-shared.wasm, shared memory)', () => {
+describe('wasm SIMD GEMM (engine-shared.wasm, shared memory)', () => {
   let engine: WasmGemm;
   beforeAll(async () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
-    engine = await loadWasmGemm(bytesOf('gemm-shared'), { memory });
+    engine = await loadWasmGemm(bytesOf('engine-shared'), { memory });
   });
   it('runs on a SharedArrayBuffer', () => {
     expect(engine.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -137,11 +129,11 @@ describe('wasm SIMD GEMM (gemm-shared.wasm, shared memory)', () => {
 //   node --experimental-wasm-relaxed-simd node_modules/vitest/vitest.mjs run --pool=threads \
 //     --project node src/backend/wasm-gemm.test.ts
 // (threads: V8 flags are per process, and vitest's default forks do not get them).
-const relaxed = WebAssembly.validate(bytesOf('gemm-relaxed'));
-describe.skipIf(!relaxed)('wasm SIMD GEMM (gemm-relaxed.wasm, f32x4.relaxed_madd)', () => {
+const relaxed = WebAssembly.validate(bytesOf('engine-relaxed'));
+describe.skipIf(!relaxed)('wasm SIMD GEMM (engine-relaxed.wasm, f32x4.relaxed_madd)', () => {
   let engine: WasmGemm;
   beforeAll(async () => {
-    engine = await loadWasmGemm(bytesOf('gemm-relaxed'));
+    engine = await loadWasmGemm(bytesOf('engine-relaxed'));
   });
   sweep(() => engine, 29);
 });

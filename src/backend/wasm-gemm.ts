@@ -20,6 +20,8 @@ export interface GemmExports {
 export interface WasmGemmOptions {
   /** Memory to import (must be shared for the shared builds). Default: a new plain one. */
   memory?: WebAssembly.Memory;
+  /** Whether the bytes are a relaxed-SIMD build (for describe()). */
+  relaxed?: boolean;
 }
 
 const PAGE = 65536;
@@ -32,8 +34,20 @@ export class WasmGemm {
   constructor(
     readonly exports: GemmExports,
     readonly memory: WebAssembly.Memory,
+    readonly relaxed = false,
   ) {
     this.top = align16(exports.heapBase());
+  }
+
+  /** Threads that run the engine's kernels. */
+  get threads(): number {
+    return 1;
+  }
+
+  /** For the backend badge: "relaxed FMA, 1 thread". */
+  describe(): string {
+    const t = this.threads;
+    return `${this.relaxed ? 'relaxed FMA, ' : ''}${t} thread${t === 1 ? '' : 's'}`;
   }
 
   /** Grows the memory so that bytes [0, end) exist. */
@@ -84,7 +98,7 @@ export class WasmGemm {
    * stored [K, N] or, with transB, [N, K]). Copies A and B into the module's memory and C
    * out (all released after); returns `out` (or a new array).
    */
-  gemm(a: Float32Array, b: Float32Array, M: number, N: number, K: number, transA = false, transB = false, out = new Float32Array(M * N)): Float32Array {
+  gemm(a: Float32Array, b: Float32Array, M: number, N: number, K: number, transA = false, transB = false, out: Float32Array = new Float32Array(M * N)): Float32Array {
     if (a.length !== M * K) throw new Error(`WasmGemm.gemm: A has ${a.length} values, M·K = ${M}·${K} = ${M * K}`);
     if (b.length !== K * N) throw new Error(`WasmGemm.gemm: B has ${b.length} values, K·N = ${K}·${N} = ${K * N}`);
     if (out.length !== M * N) throw new Error(`WasmGemm.gemm: C has ${out.length} values, M·N = ${M}·${N} = ${M * N}`);
@@ -101,9 +115,9 @@ export class WasmGemm {
   }
 }
 
-/** Instantiates a GEMM module (the bytes of one of wasm/build/gemm*.wasm). */
+/** Instantiates a GEMM module (the bytes of one of wasm/build/engine*.wasm). */
 export async function loadWasmGemm(bytes: BufferSource, options: WasmGemmOptions = {}): Promise<WasmGemm> {
   const memory = options.memory ?? new WebAssembly.Memory({ initial: 1 });
   const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
-  return new WasmGemm(instance.exports as unknown as GemmExports, memory);
+  return new WasmGemm(instance.exports as unknown as GemmExports, memory, options.relaxed ?? false);
 }

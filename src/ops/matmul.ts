@@ -5,7 +5,7 @@
 // Backward (Z = op(A)·op(B) + bias, C = act(Z), dZ = dC ⊙ act'(Z)):
 //   dA = dZ·op(B)ᵀ (or op(B)·dZᵀ when A is transposed), dB = op(A)ᵀ·dZ (or dZᵀ·op(A)),
 //   dbias = Σ_rows dZ.
-import type { FloatArray, Tensor } from '../tensor.ts';
+import type { FloatArray, Shape, Tensor } from '../tensor.ts';
 import { activate, activationGrad, type Activation } from './activation.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { sumRows } from './reduce.ts';
@@ -184,6 +184,25 @@ export function matmulDims(inputs: readonly Tensor[], attrs: MatmulAttrs): { M: 
   return { M, N, K: Ka };
 }
 
+/** M, N, K of a matmul from its input shapes and host array lengths. */
+function hostDims(inputShapes: readonly Shape[], aLength: number, cLength: number, attrs: MatmulAttrs): { M: number; N: number; K: number } {
+  const aCols = inputShapes[0][inputShapes[0].length - 1];
+  const aRows = aLength / Math.max(1, aCols);
+  const M = attrs.transA ? aCols : aRows;
+  return { M, N: cLength / Math.max(1, M), K: attrs.transA ? aRows : aCols };
+}
+
+/** c = activation(out + bias), row by row (out may be c itself). */
+function epilogue(out: ArrayLike<number>, c: FloatArray, bias: FloatArray | undefined, M: number, N: number, activation: Activation | 'none'): void {
+  for (let i = 0; i < M; i++) {
+    const co = i * N;
+    for (let j = 0; j < N; j++) {
+      const v = bias ? out[co + j] + bias[j] : out[co + j];
+      c[co + j] = activation === 'none' ? v : activate(activation, v);
+    }
+  }
+}
+
 export const matmulOp: OpDef<MatmulAttrs> = {
   outputs(inputs, attrs) {
     const { M, N } = matmulDims(inputs, attrs);
@@ -193,21 +212,17 @@ export const matmulOp: OpDef<MatmulAttrs> = {
   },
   reference(inputs, [c], { attrs, inputShapes }) {
     const [a, b, bias] = inputs as FloatArray[];
-    const aCols = inputShapes[0][inputShapes[0].length - 1];
-    const aRows = a.length / Math.max(1, aCols);
-    const M = attrs.transA ? aCols : aRows;
-    const K = attrs.transA ? aRows : aCols;
-    const N = c.length / Math.max(1, M);
+    const { M, N, K } = hostDims(inputShapes, a.length, c.length, attrs);
     // Float64 accumulation over k (src/ops/matmul-cpu.ts), then the epilogue.
     const out = new Float64Array(M * N);
     gemm({ data: a, trans: attrs.transA }, { data: b, trans: attrs.transB }, out, M, N, K);
-    for (let i = 0; i < M; i++) {
-      const co = i * N;
-      for (let j = 0; j < N; j++) {
-        const v = bias ? out[co + j] + bias[j] : out[co + j];
-        c[co + j] = attrs.activation === 'none' ? v : activate(attrs.activation, v);
-      }
-    }
+    epilogue(out, c as FloatArray, bias, M, N, attrs.activation);
+  },
+  wasm(engine, inputs, [c], { attrs, inputShapes }) {
+    const [a, b, bias] = inputs as Float32Array[];
+    const { M, N, K } = hostDims(inputShapes, a.length, c.length, attrs);
+    engine.gemm(a, b, M, N, K, attrs.transA, attrs.transB, c as Float32Array);
+    if (bias || attrs.activation !== 'none') epilogue(c, c as FloatArray, bias, M, N, attrs.activation);
   },
   webgpu(gpu, inputs, [c], attrs) {
     const dims = matmulDims(inputs, attrs);

@@ -4,6 +4,7 @@
 import type { Backend } from '../backend/backend.ts';
 import { ShapeError } from '../backend/backend.ts';
 import type { CpuBackend } from '../backend/cpu.ts';
+import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { isGradEnabled, needsGrad, record } from '../autograd/tape.ts';
 import { shapeString, type DType, type HostArray, type Shape, type Tensor } from '../tensor.ts';
@@ -33,6 +34,11 @@ export interface OpDef<A> {
    * arrays are Float32Array or Float64Array (the f64 CPU backend for gradient checks).
    */
   reference(inputs: readonly HostArray[], outputs: HostArray[], ctx: ReferenceContext<A>): void;
+  /**
+   * Optional: the same computation on the WebAssembly SIMD engine, for a CPU backend that
+   * has one (f32 only). Same contract as `reference`; ops without it run `reference`.
+   */
+  wasm?(engine: WasmGemm, inputs: readonly HostArray[], outputs: HostArray[], ctx: ReferenceContext<A>): void;
   /** Records the WebGPU kernels that fully write every output. */
   webgpu(gpu: WebGpuBackend, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A): void;
   /**
@@ -95,11 +101,11 @@ export function runOp<K extends OpName>(name: K, def: OpDef<OpAttrs[K]>, inputs:
   const outputs = specs.map((s, i) => backend.empty(s.shape, s.dtype, `${name}.${s.role ?? `out${i}`}`));
   if (backend.kind === 'cpu') {
     const cpu = backend as CpuBackend;
-    def.reference(
-      inputs.map((t) => cpu.data(t)),
-      outputs.map((t) => cpu.data(t)),
-      { attrs, inputShapes: inputs.map((t) => t.shape), outputShapes: outputs.map((t) => t.shape) },
-    );
+    const ctx = { attrs, inputShapes: inputs.map((t) => t.shape), outputShapes: outputs.map((t) => t.shape) };
+    const hostIn = inputs.map((t) => cpu.data(t));
+    const hostOut = outputs.map((t) => cpu.data(t));
+    if (cpu.engine && def.wasm) def.wasm(cpu.engine, hostIn, hostOut, ctx);
+    else def.reference(hostIn, hostOut, ctx);
   } else {
     def.webgpu(backend as WebGpuBackend, inputs, outputs, attrs);
   }

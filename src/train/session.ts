@@ -13,6 +13,7 @@
 // state the run already reached, so waiting for a click would only leave a run standing.
 import type { Backend } from '../backend/backend.ts';
 import { CpuBackend } from '../backend/cpu.ts';
+import { createCpuBackend } from '../backend/cpu-engine.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
 import { validateModelConfig } from '../models/config.ts';
@@ -98,6 +99,7 @@ export class TrainingSession {
         this.backend = null;
       }
     }
+    this.backend ??= await createCpuBackend();
     this.built = m;
     this.stepDelayMs = null;
     this.earlyStopping = null;
@@ -161,7 +163,7 @@ export class TrainingSession {
     if (!(gpu instanceof WebGpuBackend) || !this.built) throw new Error('training runs on the CPU backend: there is no GPU to compare with');
     if (this.trainer?.state === 'running' || this.startPending) throw new Error('pause training before comparing the backends');
     await this.tune();
-    return compareBackends(gpu, new CpuBackend(), gpu.gpu.info.description || `${gpu.gpu.info.vendor} / ${gpu.gpu.info.architecture}`, userAgent(), this.built);
+    return compareBackends(gpu, await createCpuBackend(), gpu.gpu.info.description || `${gpu.gpu.info.vendor} / ${gpu.gpu.info.architecture}`, userAgent(), this.built);
   }
 
   /** "Re-run tuning": times the kernels again (refused while training runs: the timings would include its steps). */
@@ -231,6 +233,7 @@ export class TrainingSession {
       this.backend = await WebGpuBackend.create();
     } catch (e) {
       fallbackReason = `a new GPU device could not be created (${e instanceof Error ? e.message : String(e)})`;
+      this.backend = await createCpuBackend();
     }
     // Kernel choices belong to a backend: the new one takes them from the cache (or tunes) before its first step.
     this.tuning = null;

@@ -1,0 +1,38 @@
+// Op suite on the WebAssembly SIMD engine (a CpuBackend with an engine, f32): every case's
+// forward outputs and input gradients against the float64 CPU reference, with the same f32
+// tolerances as WebGPU. Ops without a `wasm` implementation run their f32 reference here, so
+// the list below names the ops the engine itself must implement; the suite fails if one of
+// them loses its implementation or is never reached by a case.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu.ts';
+import type { WasmGemm } from '../backend/wasm-gemm.ts';
+import { nodeEngine } from '../backend/wasm-engine.support.ts';
+import { OPS } from './index.ts';
+import type { OpName } from './op.ts';
+import { allCases, compareWithReference } from './ops.support.ts';
+
+/** Ops that run on the engine (the rest are cheap elementwise or bookkeeping ops). */
+export const ENGINE_OPS: OpName[] = ['matmul'];
+
+let engine: WasmGemm;
+
+beforeAll(async () => {
+  engine = await nodeEngine();
+});
+
+describe('WebAssembly engine vs CPU reference', () => {
+  it('implements the engine ops, and the cases reach each of them', () => {
+    const cases = allCases();
+    for (const op of ENGINE_OPS) {
+      expect(OPS[op].wasm, `${op} has no wasm implementation`).toBeTypeOf('function');
+      expect(cases.some((c) => c.ops.includes(op)), `no case exercises ${op}`).toBe(true);
+    }
+  });
+  for (const c of allCases()) {
+    it(c.name, async () => {
+      const reports = await compareWithReference(c, new CpuBackend({ engine }));
+      expect(reports.length).toBeGreaterThan(0);
+      for (const r of reports) expect(r.ok, r.message).toBe(true);
+    });
+  }
+});
