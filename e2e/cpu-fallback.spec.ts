@@ -23,7 +23,10 @@ test('without WebGPU the app says so and trains on the CPU', async ({ page, cont
   expect(await page.evaluate(() => 'gpu' in navigator)).toBe(false);
 
   const badge = page.getByTestId('backend-badge');
-  const cpuWords = /^CPU — WebGPU unavailable: this browser has no WebGPU \(navigator\.gpu is missing\)/;
+  // Before the training worker reports, the page's own probe says "CPU — …"; once it has, the
+  // badge names the CPU engine it trains on: the WebAssembly SIMD engine, not the JS reference.
+  const cpuWords = /^CPU( \(WebAssembly SIMD[^)]*\))? — WebGPU unavailable: this browser has no WebGPU \(navigator\.gpu is missing\)/;
+  const engineWords = /^CPU \(WebAssembly SIMD, relaxed FMA, \d+ threads?[^)]*\) — WebGPU unavailable: this browser has no WebGPU \(navigator\.gpu is missing\)/;
   await expect(badge).toHaveText(cpuWords);
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 60_000 });
 
@@ -31,7 +34,7 @@ test('without WebGPU the app says so and trains on the CPU', async ({ page, cont
   await expect.poll(() => progressStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   // The training worker reported the CPU backend and why (a worker that found WebGPU would
   // have replaced this with the adapter's name).
-  await expect(badge).toHaveText(cpuWords);
+  await expect(badge).toHaveText(engineWords);
   await expect(badge).toHaveClass(/\bbackend-cpu\b/);
 
   await expect.poll(async () => (await chartValues(page, 'chart-loss', 'loss')).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(STEPS);

@@ -121,9 +121,9 @@ test('on a fallback adapter the first Train times both backends for this model a
   expect(await tuningNotes(page)).toContain('Timing this model on WebGPU and on the CPU…');
   // WebGPU kept: the comparison sentence; moved to the CPU: the reason it was chosen.
   const said = (await page.locator('[data-testid="backend-comparison"], [data-testid="backend-chosen"]').first().innerText()).replace(/\.$/, '');
-  const faster = /^CPU chosen|^CPU is faster/.test(said) ? 'CPU' : 'WebGPU';
+  const faster = /^CPU \(WebAssembly SIMD[^)]*\) (chosen|is faster)/.test(said) ? 'CPU' : 'WebGPU';
   await expect(page.getByTestId('run-log')).toContainText(`this model trains on the ${faster} backend`);
-  if (faster === 'CPU') await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU chosen: \d+ ms\/step vs \d+ ms\/step on the fallback GPU/);
+  if (faster === 'CPU') await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU \(WebAssembly SIMD[^)]*\) chosen: \d+ ms\/step vs \d+ ms\/step on the fallback GPU/);
   else await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · .* · WebGPU is faster for this model/);
   // Once per model shape: the result is cached, a second Train (after a reload) does not time again.
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('gatescope.tuning|backend|')).length)).toBe(1);
@@ -138,13 +138,15 @@ test('on a fallback adapter: compares WebGPU with the CPU for this model, says w
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 30_000 });
   await expect(page.getByTestId('performance-adapter')).toContainText('Fallback adapteryes');
   await page.getByTestId('compare-backends').click();
-  const sentence = /(CPU is faster for this model: \d+ ms\/step vs \d+ ms\/step on the fallback GPU \(.+\)|WebGPU is faster for this model: \d+ ms\/step on the fallback GPU \(.+\) vs \d+ ms\/step on the CPU)/;
+  // The CPU side is the WebAssembly SIMD engine, named with its threads.
+  const sentence = /(CPU \(WebAssembly SIMD[^)]*\) is faster for this model: \d+ ms\/step vs \d+ ms\/step on the fallback GPU \(.+\)|WebGPU is faster for this model: \d+ ms\/step on the fallback GPU \(.+\) vs \d+ ms\/step on the CPU \(WebAssembly SIMD[^)]*\))/;
   await expect(page.getByTestId('backend-comparison')).toHaveText(sentence, { timeout: 40_000 });
   const said = (await page.getByTestId('backend-comparison').innerText()).replace(/\.$/, '');
   await expect(page.getByTestId('backend-badge')).toHaveText(new RegExp(`^WebGPU · .* · ${said.replace(/[()/.]/g, '\\$&')}$`));
   // The user overrides: the model trains on the CPU, and back.
   await page.getByTestId('use-cpu').click();
-  await expect(page.getByTestId('backend-badge')).toHaveText(`CPU — chosen for this model: ${said}`);
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU \(WebAssembly SIMD[^)]*\) — chosen for this model: /);
+  await expect(page.getByTestId('backend-badge')).toContainText(`— chosen for this model: ${said}`);
   await page.getByTestId('train-start').click();
   await expect.poll(() => progressStep(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
   await page.getByTestId('train-pause').click();
@@ -154,8 +156,8 @@ test('on a fallback adapter: compares WebGPU with the CPU for this model, says w
   // The comparison is cached per model and adapter: after a reload the app uses the faster
   // backend by itself, without measuring again, and says why.
   await page.reload();
-  const cpu = said.match(/^CPU is faster for this model: (\d+) ms\/step vs (\d+) ms\/step on the fallback GPU (\(.+\))$/);
-  if (cpu) await expect(page.getByTestId('backend-badge')).toHaveText(`CPU chosen: ${cpu[1]} ms/step vs ${cpu[2]} ms/step on the fallback GPU ${cpu[3]}`, { timeout: 30_000 });
+  const cpu = said.match(/^(CPU \(WebAssembly SIMD[^)]*\)) is faster for this model: (\d+) ms\/step vs (\d+) ms\/step on the fallback GPU (\(.+\))$/);
+  if (cpu) await expect(page.getByTestId('backend-badge')).toHaveText(`${cpu[1]} chosen: ${cpu[2]} ms/step vs ${cpu[3]} ms/step on the fallback GPU ${cpu[4]}`, { timeout: 30_000 });
   else await expect(page.getByTestId('backend-badge')).toContainText(said, { timeout: 30_000 });
 
   // A cached comparison in which the CPU is faster makes the app train this model on the
@@ -167,9 +169,9 @@ test('on a fallback adapter: compares WebGPU with the CPU for this model, says w
     localStorage.setItem(key, JSON.stringify({ ...c, cpuMs: 140, webgpuMs: 210, faster: 'cpu' }));
   });
   await page.reload();
-  await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU chosen: 140 ms\/step vs 210 ms\/step on the fallback GPU \(.+\)$/, { timeout: 30_000 });
-  await expect(page.getByTestId('backend-chosen')).toHaveText(/^CPU chosen: 140 ms\/step vs 210 ms\/step/);
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^CPU \(WebAssembly SIMD[^)]*\) chosen: 140 ms\/step vs 210 ms\/step on the fallback GPU \(.+\)$/, { timeout: 30_000 });
+  await expect(page.getByTestId('backend-chosen')).toHaveText(/^CPU \(WebAssembly SIMD[^)]*\) chosen: 140 ms\/step vs 210 ms\/step/);
   await page.getByTestId('use-webgpu').click();
-  await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · .* · CPU is faster for this model: 140 ms\/step vs 210 ms\/step/);
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU · .* · CPU \(WebAssembly SIMD[^)]*\) is faster for this model: 140 ms\/step vs 210 ms\/step/);
   check();
 });

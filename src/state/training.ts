@@ -294,7 +294,7 @@ class TrainingController {
   }
 
   /** The backend badge's words for a ready session (and the cached backend comparison on a fallback adapter). */
-  private showBackend(info: ReadyInfo, lostPrefix = 'CPU — WebGPU unavailable: '): void {
+  private showBackend(info: ReadyInfo, lostPrefix = 'WebGPU unavailable: '): void {
     const store = useStore.getState();
     const session = store.session;
     const cached =
@@ -302,8 +302,8 @@ class TrainingController {
     if (info.adapter?.isFallbackAdapter || store.backendChoice === 'auto') store.setBackendComparison(cached);
     const comparison = useStore.getState().backendComparison;
     if (info.chosenReason) store.setBackendProbe({ kind: 'cpu', text: info.chosenReason });
-    else if (store.backendChoice === 'cpu') store.setBackendProbe({ kind: 'cpu', text: `CPU — chosen for this model${comparison ? `: ${comparisonText(comparison)}` : ''}` });
-    else if (info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `${lostPrefix}${info.fallbackReason}` });
+    else if (store.backendChoice === 'cpu') store.setBackendProbe({ kind: 'cpu', text: `${info.backend} — chosen for this model${comparison ? `: ${comparisonText(comparison)}` : ''}` });
+    else if (info.fallbackReason) store.setBackendProbe({ kind: 'cpu', text: `${info.backend} — ${lostPrefix}${info.fallbackReason}` });
     else store.setBackendProbe({ kind: 'webgpu', text: comparison ? `${info.backend} · ${comparisonText(comparison)}` : info.backend });
   }
 
@@ -439,7 +439,7 @@ class TrainingController {
         liveRun.reset(e.info.layerNames);
         liveRun.push(this.steps);
         store.sessionRestored(e.info, e.position);
-        this.showBackend(e.info, 'CPU — ');
+        this.showBackend(e.info, '');
         store.setDeviceNotice(deviceLossMessage(e.lostAtStep, from, e.resumed ? 'resumed' : useStore.getState().runStatus === 'finished' ? 'finished' : 'paused', e.info.fallbackReason));
         break;
       }

@@ -11,7 +11,7 @@ import { TUNING_KEY_PREFIX } from '../ops/tuning-cache.ts';
 
 const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: '' };
 const UA = 'test-browser/1';
-const c: BackendComparison = { webgpuMs: 210, cpuMs: 140, webgpuSteps: 3, cpuSteps: 3, faster: 'cpu', adapter: 'SwiftShader', userAgent: UA };
+const c: BackendComparison = { webgpuMs: 210, cpuMs: 140, webgpuSteps: 3, cpuSteps: 3, faster: 'cpu', adapter: 'SwiftShader', cpu: 'CPU (WebAssembly SIMD, 1 thread)', userAgent: UA };
 
 describe('backend comparison cache', () => {
   it('keys by adapter and model shape, under the prefix the page sends to the worker', () => {
@@ -28,8 +28,12 @@ describe('backend comparison cache', () => {
     expect(comparisonKey(adapter, model, { ...train, readbackEvery: train.readbackEvery + 1 }, data)).not.toBe(key);
   });
 
-  it('reads back valid entries and ignores corrupt or other-browser ones', () => {
+  it('reads back valid entries and ignores corrupt, other-browser or other-engine ones', () => {
     expect(readComparison(JSON.stringify(c), UA)).toEqual(c);
+    expect(readComparison(JSON.stringify(c), UA, c.cpu)).toEqual(c);
+    expect(readComparison(JSON.stringify(c), UA, 'CPU (WebAssembly SIMD, 2 threads)')).toBeNull();
+    const { cpu: _, ...plainCpu } = c;
+    expect(readComparison(JSON.stringify(plainCpu), UA), 'a comparison from before the engine').toBeNull();
     expect(readComparison(undefined, UA)).toBeNull();
     expect(readComparison('{oops', UA)).toBeNull();
     expect(readComparison(JSON.stringify(c), 'test-browser/2')).toBeNull();
@@ -38,8 +42,8 @@ describe('backend comparison cache', () => {
   });
 
   it('says which backend is faster, with both figures', () => {
-    expect(comparisonText(c)).toBe('CPU is faster for this model: 140 ms/step vs 210 ms/step on the fallback GPU (SwiftShader)');
-    expect(comparisonText({ ...c, faster: 'webgpu', webgpuMs: 90 })).toBe('WebGPU is faster for this model: 90 ms/step on the fallback GPU (SwiftShader) vs 140 ms/step on the CPU');
+    expect(comparisonText(c)).toBe('CPU (WebAssembly SIMD, 1 thread) is faster for this model: 140 ms/step vs 210 ms/step on the fallback GPU (SwiftShader)');
+    expect(comparisonText({ ...c, faster: 'webgpu', webgpuMs: 90 })).toBe('WebGPU is faster for this model: 90 ms/step on the fallback GPU (SwiftShader) vs 140 ms/step on the CPU (WebAssembly SIMD, 1 thread)');
   });
 });
 

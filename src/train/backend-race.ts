@@ -24,6 +24,8 @@ export interface BackendComparison {
   faster: 'webgpu' | 'cpu';
   /** The adapter's description, for the sentence shown ("SwiftShader Device (Subzero)"). */
   adapter: string;
+  /** The CPU backend's description ("CPU (WebAssembly SIMD, 1 thread)"): a comparison holds only for that engine. */
+  cpu: string;
   userAgent: string;
 }
 
@@ -36,12 +38,16 @@ export function comparisonKey(adapter: AdapterIdentity, model: ModelConfig, trai
   return `${TUNING_KEY_PREFIX}backend|${adapter.vendor}|${adapter.architecture}|${adapter.device}|${adapter.description}|${hashBytes(new TextEncoder().encode(shape))}`;
 }
 
-/** A cached comparison, or null when missing, corrupt or from another browser version. */
-export function readComparison(raw: string | undefined, userAgent: string): BackendComparison | null {
+/**
+ * A cached comparison, or null when missing, corrupt, from another browser version, or (when
+ * `cpu` is given) timed on another CPU engine (e.g. one thread where there are now more).
+ */
+export function readComparison(raw: string | undefined, userAgent: string, cpu?: string): BackendComparison | null {
   if (!raw) return null;
   try {
     const v = JSON.parse(raw) as Partial<BackendComparison>;
     if (v.userAgent !== userAgent || !(Number(v.webgpuMs) > 0) || !(Number(v.cpuMs) > 0) || (v.faster !== 'webgpu' && v.faster !== 'cpu')) return null;
+    if (typeof v.cpu !== 'string' || (cpu !== undefined && v.cpu !== cpu)) return null;
     return v as BackendComparison;
   } catch {
     return null;
@@ -98,13 +104,13 @@ export async function compareBackends(
 ): Promise<BackendComparison> {
   const g = await msPerStep(gpu, m.dataset, m.model, m.train, m.features);
   const c = await msPerStep(cpu, m.dataset, m.model, m.train, m.features);
-  return { webgpuMs: g.ms, cpuMs: c.ms, webgpuSteps: g.steps, cpuSteps: c.steps, faster: c.ms < g.ms ? 'cpu' : 'webgpu', adapter, userAgent };
+  return { webgpuMs: g.ms, cpuMs: c.ms, webgpuSteps: g.steps, cpuSteps: c.steps, faster: c.ms < g.ms ? 'cpu' : 'webgpu', adapter, cpu: cpu.description, userAgent };
 }
 
 /** The sentence shown in the badge and the Performance section. */
 export function comparisonText(c: BackendComparison): string {
   const gpu = `on the fallback GPU (${c.adapter})`;
   return c.faster === 'cpu'
-    ? `CPU is faster for this model: ${c.cpuMs.toFixed(0)} ms/step vs ${c.webgpuMs.toFixed(0)} ms/step ${gpu}`
-    : `WebGPU is faster for this model: ${c.webgpuMs.toFixed(0)} ms/step ${gpu} vs ${c.cpuMs.toFixed(0)} ms/step on the CPU`;
+    ? `${c.cpu} is faster for this model: ${c.cpuMs.toFixed(0)} ms/step vs ${c.webgpuMs.toFixed(0)} ms/step ${gpu}`
+    : `WebGPU is faster for this model: ${c.webgpuMs.toFixed(0)} ms/step ${gpu} vs ${c.cpuMs.toFixed(0)} ms/step on the ${c.cpu}`;
 }

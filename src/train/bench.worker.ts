@@ -2,7 +2,7 @@
 // the shared cache), then times every config on GateScope's WebGPU backend and on its
 // CPU backend, posting each row as it is measured. A switch over one message.
 /// <reference lib="webworker" />
-import { CpuBackend } from '../backend/cpu.ts';
+import { createCpuBackend } from '../backend/cpu-engine.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { tuneKernels } from '../ops/gemm-tuning.ts';
 import { recordStorage } from '../ops/tuning-cache.ts';
@@ -54,7 +54,7 @@ async function run(m: ToBenchWorker): Promise<void> {
           };
           row.timing = await benchmarkConfig(gpu, c, steps);
         } else {
-          row.timing = await benchmarkConfig(new CpuBackend(), c, steps);
+          row.timing = await benchmarkConfig(await createCpuBackend(), c, steps);
         }
       } catch (e) {
         row.error = e instanceof Error ? e.message : String(e);

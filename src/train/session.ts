@@ -92,11 +92,12 @@ export class TrainingSession {
     if (m.backend === 'auto' && this.backend instanceof WebGpuBackend && this.backend.gpu.info.isFallbackAdapter) {
       // A measured comparison for this model on this fallback adapter (backend-race.ts) picks the faster backend.
       const gpu = this.backend;
-      const c = readComparison(m.tuningEntries?.[comparisonKey(gpu.gpu.info, m.model, m.train, m.dataset)], userAgent());
+      const cpu = await createCpuBackend();
+      const c = readComparison(m.tuningEntries?.[comparisonKey(gpu.gpu.info, m.model, m.train, m.dataset)], userAgent(), cpu.description);
       if (c?.faster === 'cpu') {
-        chosenReason = `CPU chosen: ${c.cpuMs.toFixed(0)} ms/step vs ${c.webgpuMs.toFixed(0)} ms/step on the fallback GPU (${c.adapter})`;
+        chosenReason = `${cpu.description} chosen: ${c.cpuMs.toFixed(0)} ms/step vs ${c.webgpuMs.toFixed(0)} ms/step on the fallback GPU (${c.adapter})`;
         gpu.device.destroy();
-        this.backend = null;
+        this.backend = cpu;
       }
     }
     this.backend ??= await createCpuBackend();
