@@ -2,14 +2,16 @@
 // forward outputs and input gradients against the float64 CPU reference, with the same f32
 // tolerances as WebGPU. Ops without a `wasm` implementation run their f32 reference here, so
 // the list below names the ops the engine itself must implement; the suite fails if one of
-// them loses its implementation or is never reached by a case.
+// them loses its implementation or is never reached by a case. Then the PyTorch fixtures of
+// the nn ops (conv2d, pooling, embedding, BCE, batch norm) on the engine, as on WebGPU.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { nodeEngine } from '../backend/wasm-engine.support.ts';
 import { OPS } from './index.ts';
 import type { OpName } from './op.ts';
-import { allCases, compareWithReference } from './ops.support.ts';
+import { allCases, compareWithReference, TOLERANCES } from './ops.support.ts';
+import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';
 
 /** Ops that run on the engine (the rest are cheap elementwise or bookkeeping ops). */
 export const ENGINE_OPS: OpName[] = ['matmul'];
@@ -32,6 +34,15 @@ describe('WebAssembly engine vs CPU reference', () => {
     it(c.name, async () => {
       const reports = await compareWithReference(c, new CpuBackend({ engine }));
       expect(reports.length).toBeGreaterThan(0);
+      for (const r of reports) expect(r.ok, r.message).toBe(true);
+    });
+  }
+});
+
+describe('nn ops match PyTorch (WebAssembly engine, f32)', () => {
+  for (const fixture of nnFixtures()) {
+    it(fixture.name, async () => {
+      const reports = await checkNnFixture(new CpuBackend({ engine }), fixture, TOLERANCES.gpuVsCpu);
       for (const r of reports) expect(r.ok, r.message).toBe(true);
     });
   }
