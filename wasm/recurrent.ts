@@ -33,6 +33,183 @@ function sigmoid(x: f32): f32 {
   return e / (1 + e);
 }
 
+// f32x4 e^x, σ and tanh for the vector loops (four units at a time). e^x as Cephes expf:
+// x = n·ln2 + r (|r| ≤ ln2/2), e^r by a degree-5 polynomial, times 2^n written into the
+// exponent bits; x clamped to [−87.3, 88.3] so that 2^n stays a normal float (relative
+// error about 2e-7). tanh: the odd polynomial of Cephes tanhf for |x| < 0.625, else
+// 1 − 2/(e^{2|x|} + 1) with x's sign.
+function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504089)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, scale);
+}
+
+function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+function tanh4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const one = f32x4.splat(1);
+  const large = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(exp4(f32x4.add(ax, ax)), one)));
+  const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** v128 at p + 4·i bytes. */
+function ld4(p: usize, i: i32): v128 {
+  return v128.load(p + (<usize>i << 2));
+}
+
+function st4(p: usize, i: i32, v: v128): void {
+  v128.store(p + (<usize>i << 2), v);
+}
+
+/** a + (r + b): the gate pre-activation of four units (same order as the scalar loop). */
+function pre4(ap: usize, rp: usize, bHh: usize, i: i32): v128 {
+  return f32x4.add(ld4(ap, i), f32x4.add(ld4(rp, i), ld4(bHh, i)));
+}
+
+// Forward of units 0 .. H & ~3 of one row, four at a time; returns where the scalar loop
+// continues. Pointers as in recurrentForwardStep, already offset to the row / example.
+function forwardVector(cell: i32, H: i32, ap: usize, rp: usize, bHh: usize, hp: usize, cp: usize, sp: usize, hPrevRow: usize, yp: usize, peep: usize): i32 {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= H; j += 4) {
+    const hOld = ld4(hp, j);
+    st4(hPrevRow, j, hOld);
+    let hNew: v128;
+    if (cell == LSTM) {
+      const cOld = ld4(cp, j);
+      const pi = peep != 0 ? ld4(peep, j) : zero;
+      const pf = peep != 0 ? ld4(peep, H + j) : zero;
+      const po = peep != 0 ? ld4(peep, 2 * H + j) : zero;
+      const i = sigmoid4(f32x4.add(pre4(ap, rp, bHh, j), f32x4.mul(pi, cOld)));
+      const f = sigmoid4(f32x4.add(pre4(ap, rp, bHh, H + j), f32x4.mul(pf, cOld)));
+      const g = tanh4(pre4(ap, rp, bHh, 2 * H + j));
+      const cNew = f32x4.add(f32x4.mul(f, cOld), f32x4.mul(i, g));
+      const o = sigmoid4(f32x4.add(pre4(ap, rp, bHh, 3 * H + j), f32x4.mul(po, cNew)));
+      hNew = f32x4.mul(o, tanh4(cNew));
+      st4(sp, j, i);
+      st4(sp, H + j, f);
+      st4(sp, 2 * H + j, g);
+      st4(sp, 3 * H + j, o);
+      st4(sp, 4 * H + j, cNew);
+      st4(sp, 5 * H + j, cOld);
+      st4(cp, j, cNew);
+    } else if (cell == GRU) {
+      const rg = sigmoid4(pre4(ap, rp, bHh, j));
+      const z = sigmoid4(pre4(ap, rp, bHh, H + j));
+      const hn = f32x4.add(ld4(rp, 2 * H + j), ld4(bHh, 2 * H + j));
+      const nn = tanh4(f32x4.add(ld4(ap, 2 * H + j), f32x4.mul(rg, hn)));
+      hNew = f32x4.add(f32x4.mul(f32x4.sub(one, z), nn), f32x4.mul(z, hOld));
+      st4(sp, j, rg);
+      st4(sp, H + j, z);
+      st4(sp, 2 * H + j, nn);
+      st4(sp, 3 * H + j, hn);
+      st4(sp, 4 * H + j, hOld);
+    } else {
+      const p = pre4(ap, rp, bHh, j);
+      hNew = cell == RNN_TANH ? tanh4(p) : f32x4.max(p, zero);
+      st4(sp, j, p);
+      st4(sp, H + j, hNew);
+    }
+    st4(hp, j, hNew);
+    st4(yp, j, hNew);
+  }
+  return j;
+}
+
+// Backward of units 0 .. H & ~3 of one row, four at a time; returns where the scalar loop
+// continues. Pointers as in recurrentBackwardStep, offset to the row / example (dyp 0: no dy;
+// gh 0: no separate hidden side).
+function backwardVector(cell: i32, H: i32, sp: usize, dyp: usize, carry: usize, dcp: usize, dir: usize, gx: usize, gh: usize, gq: usize, peep: usize): i32 {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= H; k += 4) {
+    const dh = dyp != 0 ? f32x4.add(ld4(carry, k), ld4(dyp, k)) : ld4(carry, k);
+    if (cell == LSTM) {
+      const i = ld4(sp, k);
+      const f = ld4(sp, H + k);
+      const g = ld4(sp, 2 * H + k);
+      const o = ld4(sp, 3 * H + k);
+      const cc = ld4(sp, 4 * H + k);
+      const cPrev = ld4(sp, 5 * H + k);
+      const tc = tanh4(cc);
+      const dO = f32x4.mul(f32x4.mul(f32x4.mul(dh, tc), o), f32x4.sub(one, o));
+      let dct = f32x4.add(ld4(dcp, k), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      if (peep != 0) dct = f32x4.add(dct, f32x4.mul(dO, ld4(peep, 2 * H + k)));
+      const di = f32x4.mul(f32x4.mul(f32x4.mul(dct, g), i), f32x4.sub(one, i));
+      const df = f32x4.mul(f32x4.mul(f32x4.mul(dct, cPrev), f), f32x4.sub(one, f));
+      const dgg = f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g)));
+      st4(gx, k, di);
+      st4(gx, H + k, df);
+      st4(gx, 2 * H + k, dgg);
+      st4(gx, 3 * H + k, dO);
+      st4(gq, k, di);
+      st4(gq, H + k, df);
+      st4(gq, 2 * H + k, dgg);
+      st4(gq, 3 * H + k, dO);
+      let dcNext = f32x4.mul(dct, f);
+      if (peep != 0) dcNext = f32x4.add(dcNext, f32x4.add(f32x4.mul(di, ld4(peep, k)), f32x4.mul(df, ld4(peep, H + k))));
+      st4(dcp, k, dcNext);
+      st4(dir, k, zero);
+    } else if (cell == GRU) {
+      const rg = ld4(sp, k);
+      const z = ld4(sp, H + k);
+      const nn = ld4(sp, 2 * H + k);
+      const hn = ld4(sp, 3 * H + k);
+      const hp = ld4(sp, 4 * H + k);
+      const dnPre = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(nn, nn)));
+      const drPre = f32x4.mul(f32x4.mul(f32x4.mul(dnPre, hn), rg), f32x4.sub(one, rg));
+      const dzPre = f32x4.mul(f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, nn)), z), f32x4.sub(one, z));
+      const dnh = f32x4.mul(dnPre, rg);
+      st4(gx, k, drPre);
+      st4(gx, H + k, dzPre);
+      st4(gx, 2 * H + k, dnPre);
+      st4(gh, k, drPre);
+      st4(gh, H + k, dzPre);
+      st4(gh, 2 * H + k, dnh);
+      st4(gq, k, drPre);
+      st4(gq, H + k, dzPre);
+      st4(gq, 2 * H + k, dnh);
+      st4(dir, k, f32x4.mul(dh, z));
+    } else {
+      let d: v128;
+      if (cell == RNN_TANH) {
+        const hh = ld4(sp, H + k);
+        d = f32x4.mul(dh, f32x4.sub(one, f32x4.mul(hh, hh)));
+      } else {
+        d = v128.and(dh, f32x4.gt(ld4(sp, k), zero));
+      }
+      st4(gx, k, d);
+      st4(gq, k, d);
+      st4(dir, k, zero);
+    }
+  }
+  return k;
+}
+
 /**
  * A[r, :] += b_ih (+ inBias[r / T, :]) for the B·T rows of the input projection A [B·T, G·H].
  * inBias: the first layer's per-example input bias [B, G·H], or 0.
@@ -86,7 +263,8 @@ export function recurrentForwardStep(
     const cp = c + (<usize>(b * H) << 2);
     const hPrevRow = hPrev + (<usize>(row * H) << 2);
     const yp = y + (<usize>(row * DH + dOff) << 2);
-    for (let j = 0; j < H; j++) {
+    // Four units at a time, then the last H mod 4 one by one.
+    for (let j = forwardVector(cell, H, ap, rp, bHh, hp, cp, sp, hPrevRow, yp, peep); j < H; j++) {
       const hOld = ld(hp, j);
       st(hPrevRow, j, hOld);
       let hNew: f32;
@@ -164,7 +342,9 @@ export function recurrentBackwardStep(
     const gx = dGx + (<usize>(row * GH) << 2);
     const gq = dg + (<usize>(q * GH) << 2);
     const dyp = dy + (<usize>(row * DH + dOff) << 2);
-    for (let k = 0; k < H; k++) {
+    const gh = dGh != 0 ? dGh + (<usize>(row * GH) << 2) : 0;
+    // Four units at a time, then the last H mod 4 one by one.
+    for (let k = backwardVector(cell, H, sp, dy != 0 ? dyp : 0, carry, dcp, dir, gx, gh, gq, peep); k < H; k++) {
       const dh = ld(carry, k) + (dy != 0 ? ld(dyp, k) : <f32>0);
       if (cell == LSTM) {
         const i = ld(sp, k);
@@ -204,7 +384,6 @@ export function recurrentBackwardStep(
         st(gx, k, drPre);
         st(gx, H + k, dzPre);
         st(gx, 2 * H + k, dnPre);
-        const gh = dGh + (<usize>(row * GH) << 2);
         st(gh, k, drPre);
         st(gh, H + k, dzPre);
         st(gh, 2 * H + k, dnPre * rg);
