@@ -1,7 +1,8 @@
 // Benchmark of the CPU backend with and without the WebAssembly engine (issue 17) on the
 // canonical training step of bench/bench.ts gatescope(): one recurrent layer (B 32, T 32,
 // I 64, H 128), a linear classifier head on h_N, softmax cross-entropy, Adam; LSTM and GRU.
-// Prints ms per step (median of the timed steps after two warm-ups) for
+// Prints ms per step (median of the timed steps after two warm-ups; wall time, and the
+// process's CPU time, which other load on the machine inflates less) for
 // CpuBackend({ engine }) and the plain CpuBackend(), and where a step's time goes: each
 // op's share (wall time inside its reference / wasm call, summed over the step) and the
 // rest (tape, autograd bookkeeping, allocation). Not part of npm test.
@@ -23,7 +24,7 @@ const C = { B: 32, T: 32, I: 64, H: 128 };
 
 if (wasmStale()) await buildWasm();
 
-const server = await createServer({ configFile: false, root, server: { middlewareMode: true, hmr: false, ws: false }, appType: 'custom', logLevel: 'error' });
+const server = await createServer({ configFile: false, root, server: { middlewareMode: true, hmr: false, ws: false, watch: null }, appType: 'custom', logLevel: 'error' });
 const load = (path) => server.ssrLoadModule(path);
 try {
   const { CpuBackend } = await load('/src/backend/cpu.ts');
@@ -89,17 +90,21 @@ try {
     step();
     opMs.clear();
     const times = [];
+    const cpuTimes = [];
     for (let i = 0; i < STEPS; i++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       step();
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuTimes.push((c.user + c.system) / 1000);
     }
     const total = times.reduce((a, b) => a + b, 0);
     const perOp = [...opMs].map(([op, ms]) => ({ op, ms: ms / STEPS })).sort((a, b) => b.ms - a.ms);
     const rec = perOp.filter((o) => RECURRENT.has(o.op)).reduce((a, o) => a + o.ms, 0);
     const ops = perOp.reduce((a, o) => a + o.ms, 0);
     for (const t of [...all, x, y]) t.dispose();
-    return { ms: median(times), mean: total / STEPS, rec, ops, perOp, loss };
+    return { ms: median(times), best: Math.min(...times), cpu: median(cpuTimes), mean: total / STEPS, rec, ops, perOp, loss };
   }
 
   const backends = [['engine', () => new CpuBackend({ engine })]];
@@ -108,7 +113,7 @@ try {
     for (const [label, make] of backends) {
       const r = await measure(make(), cell);
       const pct = (v) => `${((100 * v) / r.mean).toFixed(0)}%`;
-      console.log(`\n${cell} ${label} CPU: ${r.ms.toFixed(1)} ms/step (median; mean ${r.mean.toFixed(1)}), loss ${r.loss.toFixed(4)}`);
+      console.log(`\n${cell} ${label} CPU: ${r.ms.toFixed(1)} ms/step (median wall; best ${r.best.toFixed(1)}, mean ${r.mean.toFixed(1)}), process CPU time ${r.cpu.toFixed(1)} ms/step (median), loss ${r.loss.toFixed(4)}`);
       console.log(`  recurrent ops (forward + BPTT): ${r.rec.toFixed(1)} ms (${pct(r.rec)}); other ops ${(r.ops - r.rec).toFixed(1)} ms (${pct(r.ops - r.rec)}); outside ops ${(r.mean - r.ops).toFixed(1)} ms (${pct(r.mean - r.ops)})`);
       console.log(`  per op: ${r.perOp.filter((o) => o.ms >= 0.05).map((o) => `${o.op} ${o.ms.toFixed(2)}`).join(', ')} ms`);
     }

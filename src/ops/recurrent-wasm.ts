@@ -43,6 +43,20 @@ function put(engine: WasmGemm, data: Float32Array): number {
   return p;
 }
 
+/**
+ * Copies the transpose of `data` [rows, cols] into the engine at a new allocation, as
+ * [cols, rows]; returns its byte offset. The GEMM packs op(B) fastest when it is stored
+ * untransposed, and W_hh is packed again at every step.
+ */
+function putTransposed(engine: WasmGemm, data: Float32Array, rows: number, cols: number): number {
+  const p = engine.alloc(data.length);
+  const dst = engine.f32(p, data.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = data[r * cols + c];
+  }
+  return p;
+}
+
 /** A new allocation of `floats` zeros. */
 function zeros(engine: WasmGemm, floats: number): number {
   const p = engine.alloc(floats);
@@ -120,8 +134,9 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
     const pRows = engine.alloc(B);
     directions.forEach((dir, d) => {
       const inner = engine.mark();
-      const pWih = put(engine, dir.wIh);
-      const pWhh = put(engine, dir.wHh);
+      // W_ihᵀ [I, G·H] and W_hhᵀ [H, G·H].
+      const pWihT = putTransposed(engine, dir.wIh, GH, I);
+      const pWhhT = putTransposed(engine, dir.wHh, GH, H);
       const pBih = put(engine, dir.bIh);
       const pBhh = put(engine, dir.bHh);
       const pInBias = dir.inputBias ? put(engine, dir.inputBias) : 0;
@@ -132,7 +147,7 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
       if (dir.c0) engine.f32(pC, B * H).set(dir.c0);
       else engine.f32(pC, B * H).fill(0);
       // A = X·W_ihᵀ + b_ih (+ input bias) for every timestep, [B·T, G·H]: one GEMM.
-      engine.gemmAt(pX, pWih, pA, B * T, GH, I, false, true);
+      engine.gemmAt(pX, pWihT, pA, B * T, GH, I);
       k.recurrentInputBias(pA, B * T, T, GH, pBih, pInBias);
       const reverse = d === 1;
       for (let s = 0; s < steps; s++) {
@@ -143,7 +158,7 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
           k.recurrentGather(n, H, pExamples, pH, pHs);
           pHs0 = pHs;
         }
-        engine.gemmAt(pHs0, pWhh, pR, n, GH, H, false, true);
+        engine.gemmAt(pHs0, pWhhT, pR, n, GH, H);
         k.recurrentForwardStep(CELL_CODE[cellKind], n, H, pRows, pExamples, pA, pR, pBhh, pH, pC, pSaved, pHPrev, pY, DH, d * H, pPeep);
       }
       // Final states: each example's state after its last real step.
