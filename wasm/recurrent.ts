@@ -35,12 +35,14 @@ function sigmoid(x: f32): f32 {
 
 // f32x4 e^x, σ and tanh for the vector loops (four units at a time). e^x as Cephes expf:
 // x = n·ln2 + r (|r| ≤ ln2/2), e^r by a degree-5 polynomial, times 2^n written into the
-// exponent bits; x clamped to [−87.3, 88.3] so that 2^n stays a normal float (relative
+// exponent bits (n rounded by adding 1.5·2^23); x clamped to [−87.3, 88.3] so that 2^n stays a normal float (relative
 // error about 2e-7). tanh: the odd polynomial of Cephes tanhf for |x| < 0.625, else
 // 1 − 2/(e^{2|x|} + 1) with x's sign.
 function exp4(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504089)));
+  // t = x·log2(e) + 1.5·2^23 rounds to an integer n held in t's low mantissa bits.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504089)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let y = f32x4.splat(1.9875691500e-4);
@@ -50,7 +52,8 @@ function exp4(x: v128): v128 {
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n: t's bits are 0x4B400000 + n, and shifting left by 23 keeps only n·2^23.
+  const scale = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3f800000));
   return f32x4.mul(y, scale);
 }
 
