@@ -1,18 +1,14 @@
-// The recurrent ops on the WebAssembly engine (recurrent-wasm.ts, wasm/recurrent.ts):
-// PyTorch parity of every committed fixture, and every output of the layer op and the
-// BPTT op — including saved, hPrev (what the gate inspector and backward read) and the
-// per-example and peephole gradients — against the f32 CPU reference, op by op.
+// The recurrent ops on the WebAssembly engine (recurrent-wasm.ts, wasm/recurrent.ts), in
+// Node: PyTorch parity of every committed fixture, and every output of the layer op and
+// the BPTT op — including saved, hPrev (what the gate inspector and backward read) and
+// the per-example and peephole gradients — against the f32 CPU reference, op by op
+// (cases in recurrent-wasm.support.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { nodeEngine } from '../backend/wasm-engine.support.ts';
-import { allclose } from '../autograd/gradcheck.ts';
-import type { HostArray, Tensor } from '../tensor.ts';
-import { CELLS, type CellKind } from './cells/index.ts';
-import { runOp } from './op.ts';
-import { seededValues } from './ops.support.ts';
 import { compareWithPytorch, recurrentFixtures } from './recurrent-parity.support.ts';
-import { layerLayout, recurrentBackwardOp, recurrentLayerOp, type LayerAttrs } from './recurrent.ts';
+import { expectEngineMatches, specName, specs } from './recurrent-wasm.support.ts';
 
 let engine: WasmGemm;
 
@@ -30,115 +26,6 @@ describe('PyTorch parity, WebAssembly engine', () => {
   }
 });
 
-interface OpCaseSpec {
-  cell: CellKind;
-  directions: 1 | 2;
-  lengths: number[];
-  inputBias?: boolean;
-  peephole?: boolean;
-  /** Backward without an output gradient (dy = [0]). */
-  noDy?: boolean;
-  /** Backward without dh_0, dc_0. */
-  noStateGrads?: boolean;
-}
-
-// B = 5, T = 6, I = 7, H = 9: H is not a multiple of 4 (the SIMD loops' scalar tails run).
-const T = 6;
-const I = 7;
-const H = 9;
-const RAGGED = [6, 3, 1, 6, 4];
-const EQUAL = [6, 6, 6, 6, 6];
-
-const specs: OpCaseSpec[] = [];
-for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
-  for (const directions of [1, 2] as const) {
-    specs.push({ cell, directions, lengths: EQUAL });
-    specs.push({ cell, directions, lengths: RAGGED, inputBias: true });
-  }
-  specs.push({ cell, directions: 2, lengths: RAGGED, noDy: true, noStateGrads: true });
-}
-specs.push({ cell: 'lstm', directions: 1, lengths: EQUAL, peephole: true });
-specs.push({ cell: 'lstm', directions: 2, lengths: RAGGED, peephole: true, inputBias: true });
-
-function specName(s: OpCaseSpec): string {
-  const extras = [s.inputBias && 'input bias', s.peephole && 'peephole', s.noDy && 'no dy', s.noStateGrads && 'no state grads'].filter(Boolean);
-  return `${s.cell} ${s.directions === 2 ? 'bi' : 'uni'} ${s.lengths === RAGGED ? 'ragged' : 'equal'}${extras.length ? ` ${extras.join(', ')}` : ''}`;
-}
-
-/** Runs the layer op and then each direction's BPTT op on `backend`; returns every output's values by name. */
-function runOps(backend: CpuBackend, s: OpCaseSpec): Map<string, HostArray> {
-  const B = s.lengths.length;
-  const cell = CELLS[s.cell];
-  const GH = cell.gates * H;
-  const attrs: LayerAttrs = {
-    cell: s.cell,
-    hidden: H,
-    directions: s.directions,
-    lengths: Int32Array.from(s.lengths),
-    name: `${s.cell} test`,
-    path: 'auto',
-    inputBias: s.inputBias,
-    peephole: s.peephole,
-  };
-  const lay = layerLayout(attrs);
-  let seed = 1;
-  const values = (shape: number[]) => backend.fromArray(seededValues(shape.reduce((a, b) => a * b, 1), seed++), shape);
-  const inputs: Tensor[] = new Array(lay.inputCount);
-  inputs[0] = values([B, T, I]);
-  inputs[1] = backend.fromArray(s.lengths, [B], 'i32');
-  for (let d = 0; d < lay.D; d++) {
-    const w = lay.weights(d);
-    inputs[w] = values([GH, I]);
-    inputs[w + 1] = values([GH, H]);
-    inputs[w + 2] = values([GH]);
-    inputs[w + 3] = values([GH]);
-    inputs[lay.h0(d)] = values([B, H]);
-    if (lay.hasCell) inputs[lay.c0(d)] = values([B, H]);
-    if (s.inputBias) inputs[lay.inputBias(d)] = values([B, GH]);
-    if (s.peephole) inputs[lay.peephole(d)] = values([3 * H]);
-  }
-  const op = s.cell === 'rnn_tanh' || s.cell === 'rnn_relu' ? 'rnn' : s.cell;
-  const outs = runOp(op, recurrentLayerOp, inputs, attrs);
-  const result = new Map<string, HostArray>();
-  const roles = ['output', ...Array.from({ length: lay.D }, (_, d) => [`hN${d}`, ...(lay.hasCell ? [`cN${d}`] : []), `saved${d}`, `hPrev${d}`]).flat()];
-  outs.forEach((t, i) => result.set(roles[i], backend.data(t)));
-  const dy = s.noDy ? backend.zeros([0]) : values([B, T, lay.D * H]);
-  for (let d = 0; d < lay.D; d++) {
-    const peep = s.peephole ? [inputs[lay.peephole(d)]] : [];
-    const grads = runOp('recurrentBackward', recurrentBackwardOp, [inputs[1], outs[lay.saved(d)], inputs[lay.weights(d) + 1], dy, values([B, H]), values([B, H]), ...peep], {
-      cell: s.cell,
-      hidden: H,
-      directions: lay.D,
-      direction: d,
-      lengths: attrs.lengths,
-      name: `${attrs.name} d${d}`,
-      inputBias: s.inputBias,
-      stateGrads: !s.noStateGrads,
-      peephole: s.peephole,
-    });
-    ['dGx', 'dGh', 'dh0', 'dc0', 'dbIh', 'dbHh', 'dInputBias', 'dPeephole'].forEach((role, i) => result.set(`${role}${d}`, backend.data(grads[i])));
-  }
-  return result;
-}
-
 describe('recurrent ops, WebAssembly engine vs f32 reference (every output)', () => {
-  for (const s of specs) {
-    it(specName(s), () => {
-      const expected = runOps(new CpuBackend(), s);
-      const actual = runOps(new CpuBackend({ engine }), s);
-      expect([...actual.keys()]).toEqual([...expected.keys()]);
-      for (const [role, want] of expected) {
-        const got = actual.get(role)!;
-        const r = allclose(got, want, 2e-5, 2e-4, `${specName(s)} ${role}`);
-        expect(r.ok, r.message).toBe(true);
-      }
-      // Padded steps are zero in the saved gates and the gate gradients.
-      if (s.lengths === RAGGED) {
-        const S = CELLS[s.cell].saved * H;
-        const row = 2 * T + 5; // example 2 has length 1: step 5 is padding
-        expect(actual.get('saved0')!.subarray(row * S, (row + 1) * S).every((v) => v === 0)).toBe(true);
-        expect(actual.get('dGx0')!.subarray(row * CELLS[s.cell].gates * H, (row + 1) * CELLS[s.cell].gates * H).every((v) => v === 0)).toBe(true);
-      }
-    });
-  }
+  for (const s of specs) it(specName(s), () => expectEngineMatches(engine, s));
 });
