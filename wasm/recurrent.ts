@@ -1,7 +1,9 @@
 // Pointwise recurrent-cell kernels of the WebAssembly engine (AssemblyScript; exported
 // through wasm/engine.ts). The driver src/ops/recurrent-wasm.ts runs the GEMMs (input
 // projection, h·W_hhᵀ, dG·W_hh) and calls these per timestep on the active rows. The
-// math is that of the cells' forwardUnit / backwardUnit (src/ops/cells/*/*.ts), in f32.
+// math is that of the cells' forwardUnit / backwardUnit (src/ops/cells/*/*.ts), in f32:
+// four units at a time in f32x4 (forwardVector / backwardVector, with e^x, σ and tanh
+// below), the last H mod 4 units by the scalar loops (Mathf).
 //
 // Cells: 0 rnn_tanh, 1 rnn_relu, 2 lstm, 3 gru. Per active row q (0 ≤ q < n):
 // examples[q] = b (its example) and rows[q] = b·T + t (its row of the [B, T, ·] arrays),
