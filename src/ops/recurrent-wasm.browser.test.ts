@@ -1,10 +1,10 @@
 // The recurrent ops on the WebAssembly engine in Chromium, loaded as the app loads it
 // (loadCpuEngine: the relaxed-SIMD build where it validates, as here): every output of
-// the layer and BPTT ops against the f32 CPU reference (cases in recurrent-wasm.support.ts).
+// the layer and BPTT ops against the f32 CPU reference (cases in recurrent-wasm-parity.support.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCpuEngine } from '../backend/cpu-engine.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
-import { expectEngineMatches, specName, specs } from './recurrent-wasm.support.ts';
+import { expectEngineMatches, specName, specs } from './recurrent-wasm-parity.support.ts';
 
 let engine: WasmGemm;
 

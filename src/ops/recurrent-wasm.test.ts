@@ -2,13 +2,13 @@
 // Node: PyTorch parity of every committed fixture, and every output of the layer op and
 // the BPTT op — including saved, hPrev (what the gate inspector and backward read) and
 // the per-example and peephole gradients — against the f32 CPU reference, op by op
-// (cases in recurrent-wasm.support.ts).
+// (cases in recurrent-wasm-parity.support.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { nodeEngine } from '../backend/wasm-engine.support.ts';
 import { compareWithPytorch, recurrentFixtures } from './recurrent-parity.support.ts';
-import { expectEngineMatches, specName, specs } from './recurrent-wasm.support.ts';
+import { expectEngineMatches, specName, specs } from './recurrent-wasm-parity.support.ts';
 
 let engine: WasmGemm;
 

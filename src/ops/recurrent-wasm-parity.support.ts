@@ -1,6 +1,8 @@
-// Cases for the recurrent ops on the WebAssembly engine (recurrent-wasm.test.ts in Node,
-// recurrent-wasm.browser.test.ts in Chromium): the layer op and each direction's BPTT op
-// run on a CPU backend, every output returned by role, and compared with the f32 reference.
+// Engine-vs-reference cases for the recurrent ops on the WebAssembly engine, used by
+// recurrent-wasm.test.ts (Node) and recurrent-wasm.browser.test.ts (Chromium): the layer op
+// and each direction's BPTT op run on a CPU backend, every output returned by role and
+// compared with the f32 reference. Named *-parity.support.ts so that allCases()
+// (ops.support.ts), which collects `cases` from the other support files, skips it.
 import { expect } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
