@@ -222,11 +222,14 @@ function backwardVector(cell: i32, H: i32, sp: usize, dyp: usize, carry: usize, 
 export function recurrentInputBias(a: usize, rowsBT: i32, T: i32, GH: i32, bIh: usize, inBias: usize): void {
   for (let r = 0; r < rowsBT; r++) {
     const ar = a + (<usize>(r * GH) << 2);
+    let m = 0;
     if (inBias != 0) {
       const ib = inBias + (<usize>((r / T) * GH) << 2);
-      for (let m = 0; m < GH; m++) st(ar, m, ld(ar, m) + (ld(bIh, m) + ld(ib, m)));
+      for (; m + 4 <= GH; m += 4) st4(ar, m, f32x4.add(ld4(ar, m), f32x4.add(ld4(bIh, m), ld4(ib, m))));
+      for (; m < GH; m++) st(ar, m, ld(ar, m) + (ld(bIh, m) + ld(ib, m)));
     } else {
-      for (let m = 0; m < GH; m++) st(ar, m, ld(ar, m) + ld(bIh, m));
+      for (; m + 4 <= GH; m += 4) st4(ar, m, f32x4.add(ld4(ar, m), ld4(bIh, m)));
+      for (; m < GH; m++) st(ar, m, ld(ar, m) + ld(bIh, m));
     }
   }
 }
