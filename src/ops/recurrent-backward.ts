@@ -11,6 +11,7 @@ import { CELLS, type CellKind } from './cells/index.ts';
 import { recurrentConstants, stepKernels } from './recurrent-selection.ts';
 import { RECURRENT_BACKWARD_PARAMS, recurrentWgsl } from './wgsl-modules.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { recurrentBackwardWasm } from './recurrent-wasm.ts';
 
 const BIAS_GRAD_PARAMS = uniformLayout('recurrent/bias_grad', { B: 'u32', T: 'u32', GH: 'u32' });
 const PEEPHOLE_GRAD_PARAMS = uniformLayout('recurrent/peephole_grad', { rows: 'u32', H: 'u32' });
@@ -150,6 +151,27 @@ export const recurrentBackwardOp: OpDef<BackwardAttrs> = {
         }
       }
     }
+  },
+  wasm(engine, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias, dPeep], { attrs, inputShapes }) {
+    const [B, T] = inputShapes[1];
+    const f32 = (a: unknown) => a as Float32Array;
+    const stateGrads = attrs.stateGrads !== false;
+    recurrentBackwardWasm(engine, attrs.cell, { B, T, H: attrs.hidden, directions: attrs.directions, direction: attrs.direction }, attrs.lengths, {
+      saved: f32(inputs[1]),
+      wHh: f32(inputs[2]),
+      dy: f32(inputs[3]),
+      dhN: f32(inputs[4]),
+      dcN: f32(inputs[5]),
+      peephole: attrs.peephole ? f32(inputs[6]) : null,
+      dGx: f32(dGx),
+      dGh: separateHiddenGradient(attrs.cell) ? f32(dGhOut) : null,
+      dh0: stateGrads ? f32(dh0) : null,
+      dc0: stateGrads ? f32(dc0) : null,
+      dbIh: f32(dbIh),
+      dbHh: f32(dbHh),
+      dInputBias: attrs.inputBias ? f32(dInputBias) : null,
+      dPeephole: attrs.peephole ? f32(dPeep) : null,
+    });
   },
   webgpu(gpu, inputs, [dGx, dGhOut, dh0, dc0, dbIh, dbHh, dInputBias, dPeep], attrs) {
     const cell = CELLS[attrs.cell];

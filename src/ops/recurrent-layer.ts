@@ -19,6 +19,7 @@ import { uniformLayout } from '../gpu/uniform-layout.ts';
 import { recurrentBackwardOp, separateHiddenGradient } from './recurrent-backward.ts';
 import { encodePackF16, encodeRoundF16, recurrentWeights } from './recurrent-f16.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
+import { recurrentForwardWasm } from './recurrent-wasm.ts';
 
 const FINALIZE_PARAMS = uniformLayout('recurrent/finalize', { B: 'u32', T: 'u32', DH: 'u32', d_off: 'u32', reverse: 'u32' });
 
@@ -233,6 +234,30 @@ export const recurrentLayerOp: OpDef<LayerAttrs> = {
         if (cN) cN[i] = c[i];
       }
     }
+  },
+
+  wasm(engine, inputs, outputs, { attrs, inputShapes }) {
+    const lay = layerLayout(attrs);
+    const [B, T, I] = inputShapes[0];
+    const f32 = (a: unknown) => a as Float32Array;
+    const directions = Array.from({ length: lay.D }, (_, d) => {
+      const w = lay.weights(d);
+      return {
+        wIh: f32(inputs[w]),
+        wHh: f32(inputs[w + 1]),
+        bIh: f32(inputs[w + 2]),
+        bHh: f32(inputs[w + 3]),
+        h0: f32(inputs[lay.h0(d)]),
+        c0: lay.hasCell ? f32(inputs[lay.c0(d)]) : null,
+        inputBias: attrs.inputBias ? f32(inputs[lay.inputBias(d)]) : null,
+        peephole: attrs.peephole ? f32(inputs[lay.peephole(d)]) : null,
+        hN: f32(outputs[lay.hN(d)]),
+        cN: lay.hasCell ? f32(outputs[lay.cN(d)]) : null,
+        saved: f32(outputs[lay.saved(d)]),
+        hPrev: f32(outputs[lay.hPrev(d)]),
+      };
+    });
+    recurrentForwardWasm(engine, attrs.cell, { B, T, I, H: attrs.hidden }, attrs.lengths, f32(inputs[0]), f32(outputs[0]), directions);
   },
 
   webgpu(gpu, inputs, outputs, attrs) {
