@@ -10,7 +10,6 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fourWideSubgroups } from '../src/backend/subgroups.ts';
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
-import { createCpuBackend } from '../src/backend/cpu-engine.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { backward, zeroGrad } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
@@ -244,8 +243,6 @@ async function main() {
         },
       ],
       ['gatescope-cpu', () => gatescope(new CpuBackend(), c)],
-      // The app's CPU backend: the WebAssembly SIMD engine (relaxed SIMD where the browser has it).
-      ['gatescope-cpu-engine', async () => gatescope(await createCpuBackend(), c)],
     ];
     if (!skipTf) {
       engines.push(['tfjs-wasm', () => tfjs('wasm', c)], ['tfjs-cpu', () => tfjs('cpu', c)]);
