@@ -1,0 +1,150 @@
+// Convolution helpers for the WebAssembly SIMD engine (AssemblyScript; exported through
+// wasm/engine.ts, driven by the `wasm` implementations in src/ops/conv2d.ts). The products
+// themselves are GEMMs (wasm/gemm.ts, called by the loader's gemmAt); these functions move
+// data between the image layout and the GEMM layout, one image at a time:
+//   x   [C, H, W]            one image of the batch (NCHW)
+//   col [C·K·K, OH·OW]       row (c, kh, kw), column (oy, ox): x[c, oy·S − P + kh, ox·S − P + kw],
+//                            0 where that falls in the padding
+// so that y[n] = w[O, C·K·K] · col (forward), dcol = wᵀ · dz[n] and dx[n] = col2im(dcol)
+// (input gradient), dw += dz[n] · colᵀ (weight gradient). All arrays are f32 at byte offsets.
+
+// The output columns ox whose input column ix = ox·S − P + kw lies in [0, W) are [lo, hi).
+function columnsFrom(kw: i32, S: i32, P: i32): i32 {
+  return kw >= P ? 0 : (P - kw + S - 1) / S;
+}
+
+function columnsTo(kw: i32, S: i32, P: i32, W: i32, OW: i32, lo: i32): i32 {
+  const last = W - 1 + P - kw;
+  return last < 0 ? lo : max(lo, min(OW, last / S + 1));
+}
+
+/** col[C·K·K, OH·OW] = the patches of x[C, H, W] (stride S, zero padding P). */
+export function im2col(x: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, col: usize): void {
+  let d = col;
+  for (let c = 0; c < C; c++) {
+    for (let kh = 0; kh < K; kh++) {
+      for (let kw = 0; kw < K; kw++) {
+        const lo = columnsFrom(kw, S, P);
+        const hi = columnsTo(kw, S, P, W, OW, lo);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * S - P + kh;
+          if (iy < 0 || iy >= H) {
+            memory.fill(d, 0, <usize>OW * 4);
+          } else {
+            const row = x + <usize>((c * H + iy) * W) * 4;
+            if (lo > 0) memory.fill(d, 0, <usize>lo * 4);
+            if (S == 1) {
+              memory.copy(d + <usize>lo * 4, row + <usize>(lo - P + kw) * 4, <usize>(hi - lo) * 4);
+            } else {
+              for (let ox = lo; ox < hi; ox++) store<f32>(d + <usize>ox * 4, load<f32>(row + <usize>(ox * S - P + kw) * 4));
+            }
+            if (hi < OW) memory.fill(d + <usize>hi * 4, 0, <usize>(OW - hi) * 4);
+          }
+          d += <usize>OW * 4;
+        }
+      }
+    }
+  }
+}
+
+/** dst[0 .. n) += src[0 .. n) (any alignment). */
+function addRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/**
+ * dx[C, H, W] = the sum of col[C·K·K, OH·OW] back onto the input positions each column
+ * read (the adjoint of im2col); positions in the padding are dropped. Overwrites dx.
+ */
+export function col2im(col: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, dx: usize): void {
+  memory.fill(dx, 0, <usize>(C * H * W) * 4);
+  let s = col;
+  for (let c = 0; c < C; c++) {
+    for (let kh = 0; kh < K; kh++) {
+      for (let kw = 0; kw < K; kw++) {
+        const lo = columnsFrom(kw, S, P);
+        const hi = columnsTo(kw, S, P, W, OW, lo);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * S - P + kh;
+          if (iy >= 0 && iy < H) {
+            const row = dx + <usize>((c * H + iy) * W) * 4;
+            if (S == 1) {
+              addRun(row + <usize>(lo - P + kw) * 4, s + <usize>lo * 4, hi - lo);
+            } else {
+              for (let ox = lo; ox < hi; ox++) {
+                const p = row + <usize>(ox * S - P + kw) * 4;
+                store<f32>(p, load<f32>(p) + load<f32>(s + <usize>ox * 4));
+              }
+            }
+          }
+          s += <usize>OW * 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The forward epilogue over y[N, O, R] (R = OH·OW): y += b[o] when hasBias, then
+ * y = max(y, 0) when relu (NaN stays NaN only without relu, as in the reference: !(y > 0) → 0).
+ */
+export function biasRelu(y: usize, N: i32, O: i32, R: i32, b: usize, hasBias: i32, relu: i32): void {
+  const zero = f32x4.splat(0);
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const bias: f32 = hasBias != 0 ? load<f32>(b + <usize>o * 4) : 0;
+      const bv = f32x4.splat(bias);
+      const base = y + <usize>((n * O + o) * R) * 4;
+      let i = 0;
+      for (; i + 4 <= R; i += 4) {
+        const p = base + <usize>i * 4;
+        let v = f32x4.add(v128.load(p), bv);
+        // Keep v where v > 0 (a NaN compares false and becomes 0, as in the reference).
+        if (relu != 0) v = v128.and(v, f32x4.gt(v, zero));
+        v128.store(p, v);
+      }
+      for (; i < R; i++) {
+        const p = base + <usize>i * 4;
+        const v = load<f32>(p) + bias;
+        store<f32>(p, relu != 0 && !(v > 0) ? 0 : v);
+      }
+    }
+  }
+}
+
+/** dz[0 .. n) = dy where y > 0, else 0 (the gradient through a fused ReLU). */
+export function reluMask(dz: usize, dy: usize, y: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(dz + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(dz + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}
+
+/** db[o] = Σ_{n, r} dz[n, o, r] over dz[N, O, R]. Overwrites db. */
+export function channelSums(dz: usize, N: i32, O: i32, R: i32, db: usize): void {
+  for (let o = 0; o < O; o++) {
+    let acc = f32x4.splat(0);
+    let tail: f32 = 0;
+    for (let n = 0; n < N; n++) {
+      const base = dz + <usize>((n * O + o) * R) * 4;
+      let i = 0;
+      for (; i + 4 <= R; i += 4) acc = f32x4.add(acc, v128.load(base + <usize>i * 4));
+      for (; i < R; i++) tail += load<f32>(base + <usize>i * 4);
+    }
+    store<f32>(db + <usize>o * 4, f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3) + tail);
+  }
+}
