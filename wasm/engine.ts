@@ -3,3 +3,4 @@
 // functions; this file only gathers them into one module, so every kernel shares one memory.
 export * from './gemm';
 export * from './conv';
+export * from './optim';

@@ -21,6 +21,13 @@ export interface GemmExports {
   biasRelu(y: number, N: number, O: number, R: number, b: number, hasBias: number, relu: number): void;
   reluMask(dz: number, dy: number, y: number, n: number): void;
   channelSums(dz: number, N: number, O: number, R: number, db: number): void;
+  // Optimizer updates (wasm/optim.ts); every array padded to a multiple of 4 values.
+  adamUpdate(
+    param: number, grad: number, m: number, v: number, n: number,
+    scale: number, lr: number, wd: number, l1: number, beta1: number, beta2: number, eps: number, stepSize: number, bc2Sqrt: number, decoupled: number,
+  ): void;
+  sgdUpdate(param: number, grad: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, momentum: number, decay: number, gradWeight: number, nesterov: number): void;
+  rmspropUpdate(param: number, grad: number, square: number, avg: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, alpha: number, eps: number, momentum: number): void;
 }
 
 export interface WasmGemmOptions {
