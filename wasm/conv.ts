@@ -1,7 +1,8 @@
-// Convolution helpers for the WebAssembly SIMD engine (AssemblyScript; exported through
-// wasm/engine.ts, driven by the `wasm` implementations in src/ops/conv2d.ts). The products
-// themselves are GEMMs (wasm/gemm.ts, called by the loader's gemmAt); these functions move
-// data between the image layout and the GEMM layout, one image at a time:
+// Convolution and max-pooling kernels for the WebAssembly SIMD engine (AssemblyScript;
+// exported through wasm/engine.ts, driven by the `wasm` implementations in src/ops/conv2d.ts
+// and src/ops/pool.ts). The convolutions' products themselves are GEMMs (wasm/gemm.ts,
+// called by the loader's gemmAt); the functions below move data between the image layout
+// and the GEMM layout, one image at a time:
 //   x   [C, H, W]            one image of the batch (NCHW)
 //   col [C·K·K, OH·OW]       row (c, kh, kw), column (oy, ox): x[c, oy·S − P + kh, ox·S − P + kw],
 //                            0 where that falls in the padding
@@ -146,5 +147,93 @@ export function channelSums(dz: usize, N: i32, O: i32, R: i32, db: usize): void 
       for (; i < R; i++) tail += load<f32>(base + <usize>i * 4);
     }
     store<f32>(db + <usize>o * 4, f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3) + tail);
+  }
+}
+
+/**
+ * Max pooling over x[planes, H, W] (windows size × size, stride S, no padding) into
+ * y[planes, OH, OW] and argmax[planes, OH, OW] (i32, index in the H·W plane): the first
+ * maximum of each window; a NaN wins over numbers and a later NaN over an earlier one, as
+ * in src/ops/pool.ts's reference.
+ */
+export function maxPool2d(x: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32, size: i32, S: i32, y: usize, arg: usize): void {
+  let o: usize = 0;
+  // 2×2 windows at stride 2 (the CNN encoder's pooling): four windows per step in f32x4.
+  const pairs = size == 2 && S == 2 ? OW & ~3 : 0;
+  for (let q = 0; q < planes; q++) {
+    const plane = x + <usize>(q * H * W) * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < pairs; ox += 4) {
+        maxPool4(plane, W, oy, ox, y + o, arg + o);
+        o += 16;
+      }
+      for (let ox = pairs; ox < OW; ox++) {
+        let at = oy * S * W + ox * S;
+        let best = load<f32>(plane + <usize>at * 4);
+        for (let kh = 0; kh < size; kh++) {
+          const row = (oy * S + kh) * W + ox * S;
+          for (let kw = 0; kw < size; kw++) {
+            const v = load<f32>(plane + <usize>(row + kw) * 4);
+            // Branch-free (select): on real data which value wins is unpredictable.
+            const take = (v > best) | (v != v);
+            best = select<f32>(v, best, take);
+            at = select<i32>(row + kw, at, take);
+          }
+        }
+        store<f32>(y + o, best);
+        store<i32>(arg + o, at);
+        o += 4;
+      }
+    }
+  }
+}
+
+/**
+ * The 2×2, stride-2 windows ox .. ox+3 of output row oy of one plane: their maxima to y and
+ * argmaxes to arg (4 values each), visiting each window's values in the scalar order
+ * (row 0: left, right; row 1: left, right) with the same tie and NaN rules.
+ */
+function maxPool4(plane: usize, W: i32, oy: i32, ox: i32, y: usize, arg: usize): void {
+  const top = 2 * oy * W + 2 * ox;
+  const r0 = plane + <usize>top * 4;
+  const r1 = r0 + <usize>W * 4;
+  // The 8 values of each row split into the windows' left (even) and right (odd) columns.
+  const a0 = v128.load(r0);
+  const a1 = v128.load(r0, 16);
+  const b0 = v128.load(r1);
+  const b1 = v128.load(r1, 16);
+  const topLeft = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+  const topRight = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+  const bottomLeft = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+  const bottomRight = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+  // Index in the plane of each candidate: top + 2·lane (+1 right, +W bottom).
+  const lanes = i32x4.add(i32x4.splat(top), i32x4(0, 2, 4, 6));
+  let best = topLeft;
+  let at = lanes;
+  let take = v128.or(f32x4.gt(topRight, best), f32x4.ne(topRight, topRight));
+  best = v128.bitselect(topRight, best, take);
+  at = v128.bitselect(i32x4.add(lanes, i32x4.splat(1)), at, take);
+  take = v128.or(f32x4.gt(bottomLeft, best), f32x4.ne(bottomLeft, bottomLeft));
+  best = v128.bitselect(bottomLeft, best, take);
+  at = v128.bitselect(i32x4.add(lanes, i32x4.splat(W)), at, take);
+  take = v128.or(f32x4.gt(bottomRight, best), f32x4.ne(bottomRight, bottomRight));
+  best = v128.bitselect(bottomRight, best, take);
+  at = v128.bitselect(i32x4.add(lanes, i32x4.splat(W + 1)), at, take);
+  v128.store(y, best);
+  v128.store(arg, at);
+}
+
+/** dx[planes, H, W] = dy[planes, OH, OW] added at each window's argmax (maxPool2d's backward). Overwrites dx. */
+export function maxPool2dGrad(dy: usize, arg: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32, dx: usize): void {
+  memory.fill(dx, 0, <usize>(planes * H * W) * 4);
+  const R = OH * OW;
+  for (let q = 0; q < planes; q++) {
+    const plane = dx + <usize>(q * H * W) * 4;
+    const base = <usize>(q * R) * 4;
+    for (let i = 0; i < R; i++) {
+      const o = base + <usize>i * 4;
+      const p = plane + <usize>load<i32>(arg + o) * 4;
+      store<f32>(p, load<f32>(p) + load<f32>(dy + o));
+    }
   }
 }

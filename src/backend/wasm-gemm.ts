@@ -15,12 +15,14 @@ export interface GemmExports {
   heapBase(): number;
   workspaceBytes(M: number, N: number, K: number): number;
   gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
-  // Convolution helpers (wasm/conv.ts).
+  // Convolution and max-pooling helpers (wasm/conv.ts).
   im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number): void;
   col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number): void;
   biasRelu(y: number, N: number, O: number, R: number, b: number, hasBias: number, relu: number): void;
   reluMask(dz: number, dy: number, y: number, n: number): void;
   channelSums(dz: number, N: number, O: number, R: number, db: number): void;
+  maxPool2d(x: number, planes: number, H: number, W: number, OH: number, OW: number, size: number, S: number, y: number, arg: number): void;
+  maxPool2dGrad(dy: number, arg: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
   // Optimizer updates (wasm/optim.ts); every array padded to a multiple of 4 values.
   adamUpdate(
     param: number, grad: number, m: number, v: number, n: number,

@@ -9,6 +9,7 @@
 // the outputs copied back, and everything allocated here is released before returning.
 // A 1×1 convolution with stride 1 and no padding reads x[n] as its own col_n (no copy).
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
+import { copyIn, copyOut, scoped } from './wasm-arrays.ts';
 
 /** Sizes of one convolution (conv2d.ts's ConvGeometry; declared here so the two files do not import each other). */
 export interface ConvGeometry {
@@ -22,23 +23,6 @@ export interface ConvGeometry {
   OW: number;
   stride: number;
   padding: number;
-}
-
-/** Copies `data` into the engine's memory; returns its byte offset. */
-function copyIn(engine: WasmGemm, data: Float32Array): number {
-  const ptr = engine.alloc(data.length);
-  engine.f32(ptr, data.length).set(data);
-  return ptr;
-}
-
-/** Runs `body` and frees everything it allocated in the engine's memory. */
-function scoped<T>(engine: WasmGemm, body: () => T): T {
-  const mark = engine.mark();
-  try {
-    return body();
-  } finally {
-    engine.release(mark);
-  }
 }
 
 const isPointwise = (g: ConvGeometry) => g.K === 1 && g.stride === 1 && g.padding === 0;
@@ -70,7 +54,7 @@ export function conv2dForwardWasm(engine: WasmGemm, g: ConvGeometry, x: Float32A
     const pcol = isPointwise(g) ? 0 : engine.alloc(taps * R);
     for (let n = 0; n < g.N; n++) engine.gemmAt(pw, colOf(engine, g, px, n, pcol), py + n * g.O * R * 4, g.O, R, taps);
     if (b || relu) engine.exports.biasRelu(py, g.N, g.O, R, pb, b ? 1 : 0, relu ? 1 : 0);
-    y.set(engine.f32(py, y.length));
+    copyOut(engine, py, y);
   });
 }
 
@@ -90,7 +74,7 @@ export function conv2dInputGradWasm(engine: WasmGemm, g: ConvGeometry, dy: Float
       engine.gemmAt(pw, pdz + n * g.O * R * 4, isPointwise(g) ? pdxn : pcol, taps, R, g.O, true);
       if (!isPointwise(g)) engine.exports.col2im(pcol, g.C, g.H, g.W, g.K, g.stride, g.padding, g.OH, g.OW, pdxn);
     }
-    dx.set(engine.f32(pdx, dx.length));
+    copyOut(engine, pdx, dx);
   });
 }
 
@@ -113,11 +97,11 @@ export function conv2dWeightGradWasm(
     const pcol = isPointwise(g) ? 0 : engine.alloc(taps * R);
     // dw (+)= dz[n] · col_nᵀ: [O, OH·OW] · [OH·OW, C·K·K].
     for (let n = 0; n < g.N; n++) engine.gemmAt(pdz + n * g.O * R * 4, colOf(engine, g, px, n, pcol), pdw, g.O, taps, R, false, true, n > 0);
-    dw.set(engine.f32(pdw, dw.length));
+    copyOut(engine, pdw, dw);
     if (db) {
       const pdb = engine.alloc(db.length);
       engine.exports.channelSums(pdz, g.N, g.O, R, pdb);
-      db.set(engine.f32(pdb, db.length));
+      copyOut(engine, pdb, db);
     }
   });
 }

@@ -12,7 +12,7 @@ import type { OpName } from './op.ts';
 import { allCases, compareWithReference } from './ops.support.ts';
 
 /** Ops that run on the engine (the rest are cheap elementwise or bookkeeping ops). */
-export const ENGINE_OPS: OpName[] = ['matmul', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'];
+export const ENGINE_OPS: OpName[] = ['matmul', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d', 'maxPool2dGrad'];
 
 let engine: WasmGemm;
 

@@ -7,6 +7,7 @@
 // An UpdateRule (./sgd.ts, ./rmsprop.ts, ./adam.ts) supplies the kind's math.
 import type { CpuBackend } from '../backend/cpu.ts';
 import type { GemmExports, WasmGemm } from '../backend/wasm-gemm.ts';
+import { copyIn, copyOut, scoped } from '../ops/wasm-arrays.ts';
 import type { WebGpuBackend } from '../backend/webgpu.ts';
 import { grid1d } from '../gpu/grid.ts';
 import { shapeString, type FloatArray, type Tensor } from '../tensor.ts';
@@ -63,20 +64,12 @@ function updateOnEngine(
   scale: number,
   slots: (Float32Array | null)[],
 ): void {
-  const mark = engine.mark();
-  try {
-    const copyIn = (a: Float32Array): number => {
-      const ptr = engine.alloc(a.length);
-      engine.f32(ptr, a.length).set(a);
-      return ptr;
-    };
-    const at: EngineArrays = { param: copyIn(param), grad: copyIn(grad), slots: slots.map((s) => (s ? copyIn(s) : 0)), n: param.length };
+  scoped(engine, () => {
+    const at: EngineArrays = { param: copyIn(engine, param), grad: copyIn(engine, grad), slots: slots.map((s) => (s ? copyIn(engine, s) : 0)), n: param.length };
     rule.wasm!(engine.exports, c, lr, t, at, scale);
-    param.set(engine.f32(at.param, param.length));
-    slots.forEach((s, k) => s?.set(engine.f32(at.slots[k], s.length)));
-  } finally {
-    engine.release(mark);
-  }
+    copyOut(engine, at.param, param);
+    slots.forEach((s, k) => s && copyOut(engine, at.slots[k], s));
+  });
 }
 
 /** Fills torch.optim's defaults and checks the values, naming the optimizer. */
