@@ -1,13 +1,15 @@
 // Convolution and max-pooling kernels for the WebAssembly SIMD engine (AssemblyScript;
 // exported through wasm/engine.ts, driven by the `wasm` implementations in src/ops/conv2d.ts
 // and src/ops/pool.ts). The convolutions' products themselves are GEMMs (wasm/gemm.ts,
-// called by the loader's gemmAt); the functions below move data between the image layout
-// and the GEMM layout, one image at a time:
-//   x   [C, H, W]            one image of the batch (NCHW)
-//   col [C·K·K, OH·OW]       row (c, kh, kw), column (oy, ox): x[c, oy·S − P + kh, ox·S − P + kw],
-//                            0 where that falls in the padding
-// so that y[n] = w[O, C·K·K] · col (forward), dcol = wᵀ · dz[n] and dx[n] = col2im(dcol)
-// (input gradient), dw += dz[n] · colᵀ (weight gradient). All arrays are f32 at byte offsets.
+// called by the loader's gemmAt) over chunks of nb images of the batch; the functions
+// below move data between the image layout and the GEMM layout:
+//   x   [N, C, H, W]            the batch (NCHW)
+//   col [C·K·K, nb·OH·OW]       row (c, kh, kw), column (n, oy, ox) of the chunk:
+//                               x[n, c, oy·S − P + kh, ox·S − P + kw], 0 in the padding
+// im2col fills the block of one image (its OH·OW columns), col2im sums one back. With
+// dzᵀ = the chunk's dz as [O, nb·OH·OW] (swapLeadingDims), y = w[O, C·K·K] · col (then
+// swapped to [nb, O, OH, OW]), dx = col2im(wᵀ · dzᵀ), dw += dzᵀ · colᵀ. All arrays are f32
+// at byte offsets.
 
 // The output columns ox whose input column ix = ox·S − P + kw lies in [0, W) are [lo, hi).
 function columnsFrom(kw: i32, S: i32, P: i32): i32 {
@@ -19,12 +21,17 @@ function columnsTo(kw: i32, S: i32, P: i32, W: i32, OW: i32, lo: i32): i32 {
   return last < 0 ? lo : max(lo, min(OW, last / S + 1));
 }
 
-/** col[C·K·K, OH·OW] = the patches of x[C, H, W] (stride S, zero padding P). */
-export function im2col(x: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, col: usize): void {
-  let d = col;
+/**
+ * col[C·K·K, OH·OW] = the patches of x[C, H, W] (stride S, zero padding P); the rows of
+ * col are ld values apart (ld ≥ OH·OW: the block of one image in a batch-wide col).
+ */
+export function im2col(x: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, col: usize, ld: i32): void {
+  let rowStart = col;
   for (let c = 0; c < C; c++) {
     for (let kh = 0; kh < K; kh++) {
       for (let kw = 0; kw < K; kw++) {
+        let d = rowStart;
+        rowStart += <usize>ld * 4;
         const lo = columnsFrom(kw, S, P);
         const hi = columnsTo(kw, S, P, W, OW, lo);
         for (let oy = 0; oy < OH; oy++) {
@@ -48,6 +55,14 @@ export function im2col(x: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32,
   }
 }
 
+/** dst[B, A, R] = src[A, B, R]: swaps the two leading dimensions, moving blocks of R values. */
+export function swapLeadingDims(src: usize, A: i32, B: i32, R: i32, dst: usize): void {
+  const block = <usize>R * 4;
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) memory.copy(dst + <usize>(b * A + a) * block, src + <usize>(a * B + b) * block, block);
+  }
+}
+
 /** dst[0 .. n) += src[0 .. n) (any alignment). */
 function addRun(dst: usize, src: usize, n: i32): void {
   let i = 0;
@@ -62,15 +77,18 @@ function addRun(dst: usize, src: usize, n: i32): void {
 }
 
 /**
- * dx[C, H, W] = the sum of col[C·K·K, OH·OW] back onto the input positions each column
- * read (the adjoint of im2col); positions in the padding are dropped. Overwrites dx.
+ * dx[C, H, W] = the sum of col[C·K·K, OH·OW] (rows ld values apart) back onto the input
+ * positions each column read (the adjoint of im2col); positions in the padding are
+ * dropped. Overwrites dx.
  */
-export function col2im(col: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, dx: usize): void {
+export function col2im(col: usize, C: i32, H: i32, W: i32, K: i32, S: i32, P: i32, OH: i32, OW: i32, dx: usize, ld: i32): void {
   memory.fill(dx, 0, <usize>(C * H * W) * 4);
-  let s = col;
+  let rowStart = col;
   for (let c = 0; c < C; c++) {
     for (let kh = 0; kh < K; kh++) {
       for (let kw = 0; kw < K; kw++) {
+        let s = rowStart;
+        rowStart += <usize>ld * 4;
         const lo = columnsFrom(kw, S, P);
         const hi = columnsTo(kw, S, P, W, OW, lo);
         for (let oy = 0; oy < OH; oy++) {

@@ -16,8 +16,9 @@ export interface GemmExports {
   workspaceBytes(M: number, N: number, K: number): number;
   gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
   // Convolution and max-pooling helpers (wasm/conv.ts).
-  im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number): void;
-  col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number): void;
+  im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number, ld: number): void;
+  col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number, ld: number): void;
+  swapLeadingDims(src: number, A: number, B: number, R: number, dst: number): void;
   biasRelu(y: number, N: number, O: number, R: number, b: number, hasBias: number, relu: number): void;
   reluMask(dz: number, dy: number, y: number, n: number): void;
   channelSums(dz: number, N: number, O: number, R: number, db: number): void;
