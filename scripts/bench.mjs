@@ -142,7 +142,7 @@ function pytorchRows() {
     steps: results.minSteps,
     cpuMs: null,
     gflops: null,
-    note: `${r.threads} threads`,
+    note: `${r.threads} thread${r.threads === 1 ? '' : 's'}`,
   }));
 }
 results.rows.push(...pytorchRows());

@@ -67,7 +67,7 @@ def measure(torch, c, steps, threads):
     train_ms = median_ms(train)
     forward_ms = median_ms(forward)
     print(
-        f"{c['name']} {c['cell']} (B {c['B']}, T {c['T']}, I {c['I']}, H {c['H']}), {threads} threads: "
+        f"{c['name']} {c['cell']} (B {c['B']}, T {c['T']}, I {c['I']}, H {c['H']}), {threads} thread{'' if threads == 1 else 's'}: "
         f"train {train_ms:.2f} ms/step, forward {forward_ms:.2f} ms"
     )
     return {"config": c["name"], "cell": c["cell"], "trainMs": train_ms, "forwardMs": forward_ms, "threads": threads}
@@ -91,7 +91,7 @@ def main() -> int:
     for count in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(count)
         threads = torch.get_num_threads()
-        print(f"PyTorch {torch.__version__}, CPU, {threads} threads")
+        print(f"PyTorch {torch.__version__}, CPU, {threads} thread{'' if threads == 1 else 's'}")
         for c in configs:
             results.append(measure(torch, c, args.steps, threads))
     print("RESULTS " + json.dumps(results))

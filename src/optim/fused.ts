@@ -51,7 +51,7 @@ export interface EngineArrays {
  * One parameter's update on the engine: param, grad and the slots are copied into its
  * memory, `rule.wasm` runs, and param and the slots are copied back. The canonical LSTM's
  * Adam update (100,618 values in 6 tensors, Node 2 cores, median of 10 steps) takes
- * 0.47–0.53 ms so, copies included, against 1.47 ms for the reference rule.
+ * 0.47–0.53 ms, copies included, against 1.47 ms for the reference rule.
  */
 function updateOnEngine(
   engine: WasmGemm,
