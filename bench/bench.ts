@@ -1,8 +1,9 @@
 // Benchmark page (opened by scripts/bench.mjs in headless Chromium). Tunes and measures
 // our GEMM variants at 1024³, then training steps of a recurrent classifier
 //   x [B, T, I] → RNN layer (LSTM | GRU, H) → h_T → Linear(10) → softmax cross-entropy → Adam
-// on GateScope (WebGPU, CPU) and on TensorFlow.js 4.22 (webgpu, wasm, cpu) with the same
-// model. Every engine: warm-up steps, then at least MIN_STEPS timed steps (GPU work
+// on GateScope (WebGPU; the CPU backend on the WebAssembly engine as the app loads it,
+// `gatescope-wasm`; the plain JavaScript CPU backend, `gatescope-cpu`) and on TensorFlow.js
+// 4.22 (webgpu, wasm, cpu) with the same model. Every engine: warm-up steps, then at least MIN_STEPS timed steps (GPU work
 // awaited), median. Results go to window.__benchResults; progress to the console.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -10,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fourWideSubgroups } from '../src/backend/subgroups.ts';
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
+import { createCpuBackend } from '../src/backend/cpu-engine.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { backward, zeroGrad } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
@@ -210,6 +212,9 @@ async function main() {
   log(`tuner: ${tuning.variant.name} in ${tuneMs.toFixed(0)} ms (${tuning.timings.map((t) => `${t.name} ${t.ms.toFixed(1)} ms, first ${t.firstMs.toFixed(0)} ms`).join(', ')})`);
   const kernels = stepKernels(gpu, 32);
   log(`step kernels: ${kernels.forward.name} / ${kernels.backward.name}`);
+  // The app's CPU backend (src/backend/cpu-engine.ts): the engine build it loads and its threads.
+  const wasmBackend = await createCpuBackend();
+  log(`CPU backend: ${wasmBackend.description}; cross-origin isolated: ${self.crossOriginIsolated}`);
   const gemm = await gemmRates(gpu);
   const bestGemm = Math.max(...gemm.map((g) => g.gflops));
   const configs: Config[] = [];
@@ -240,6 +245,13 @@ async function main() {
             await tuneGemm(gpu, tuningStorage);
           }
           return gatescope(gpu, c);
+        },
+      ],
+      [
+        'gatescope-wasm',
+        async () => {
+          if (!wasmBackend.engine) throw new Error(`no WebAssembly engine (${wasmBackend.description})`);
+          return gatescope(wasmBackend, c);
         },
       ],
       ['gatescope-cpu', () => gatescope(new CpuBackend(), c)],
@@ -283,6 +295,9 @@ async function main() {
     gemm,
     bestGemm,
     rows,
+    configs,
+    cpuBackend: wasmBackend.description,
+    crossOriginIsolated: self.crossOriginIsolated,
     quick,
     minSteps: MIN_STEPS,
   };

@@ -6,10 +6,16 @@
 //   --profile   per-dispatch timings of one training step (bench/profile.html)
 //   --lab       GEMM / step-kernel variants side by side (bench/lab.html)
 //   --query q   extra URL query for those pages, e.g. "cells=lstm&gemm=sg16x8cs2x2"
+//   --no-pytorch  skip scripts/bench_pytorch.py (run otherwise when $GATESCOPE_PYTHON or
+//               .venv/bin/python exists, after the browser has closed: PyTorch CPU rows)
+// The server sends Cross-Origin-Opener-Policy / -Embedder-Policy headers, so the page is
+// cross-origin isolated (SharedArrayBuffer: threads for the WebAssembly engine and for
+// TF.js wasm, which then loads its threaded SIMD build).
 // The port is $GATESCOPE_BENCH_PORT (default 5183). Besides wall time the pages can ask
 // for CPU time of the browser (all processes) or of its GPU process (where SwiftShader
 // runs): on a shared machine it changes much less with other load than wall time.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
@@ -20,6 +26,7 @@ const quick = arg('--quick');
 const noTf = arg('--no-tfjs');
 const profile = arg('--profile');
 const lab = arg('--lab');
+const noPytorch = arg('--no-pytorch');
 const extraQuery = arg('--query') ? process.argv[process.argv.indexOf('--query') + 1] : '';
 const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5183);
 
@@ -75,7 +82,8 @@ function browserCpuMs(gpuOnly) {
 }
 
 const load0 = loadavg();
-const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true, headers: isolation }, logLevel: 'error' });
 await server.listen();
 // Unquantised timestamps for the profile page.
 const args = profile || lab ? [...browserArgs(), '--enable-dawn-features=allow_unsafe_apis', '--disable-dawn-features=timestamp_quantization'] : browserArgs();
@@ -101,14 +109,53 @@ if (results.error) {
 if (profile || lab) process.exit(0);
 const load1 = loadavg();
 
+/**
+ * PyTorch CPU rows from scripts/bench_pytorch.py (same model, shapes and steps), run after
+ * the browser has closed so that the two do not share the cores; [] without Python or torch.
+ * Two threads (`pytorch-cpu`, issue 17's reference) and one (`pytorch-cpu-1t`): on a loaded
+ * 2-core machine two threads have been 5–60× slower than one (they wait on each other).
+ */
+function pytorchRows() {
+  const python = process.env.GATESCOPE_PYTHON ?? (existsSync('.venv/bin/python') ? '.venv/bin/python' : null);
+  if (noPytorch || !python) {
+    console.log(noPytorch ? 'PyTorch: --no-pytorch' : 'PyTorch: skipped (no $GATESCOPE_PYTHON or .venv/bin/python)');
+    return [];
+  }
+  const configs = JSON.stringify(results.configs);
+  const run = spawnSync(python, ['scripts/bench_pytorch.py', '--steps', String(results.minSteps), '--threads', '2,1', '--configs', configs], {
+    encoding: 'utf8',
+    timeout: 1_800_000,
+  });
+  const out = run.stdout ?? '';
+  for (const line of out.split('\n')) if (line && !line.startsWith('RESULTS ')) console.log(`[pytorch] ${line}`);
+  const last = out.split('\n').find((l) => l.startsWith('RESULTS '));
+  if (run.status !== 0 || !last) {
+    console.log(`PyTorch: scripts/bench_pytorch.py failed (exit ${run.status}): ${(run.stderr ?? '').slice(-600)}`);
+    return [];
+  }
+  return JSON.parse(last.slice('RESULTS '.length)).map((r) => ({
+    config: r.config,
+    cell: r.cell,
+    engine: r.threads === 2 ? 'pytorch-cpu' : `pytorch-cpu-${r.threads}t`,
+    trainMs: r.trainMs,
+    forwardMs: r.forwardMs,
+    steps: results.minSteps,
+    cpuMs: null,
+    gflops: null,
+    note: `${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+  }));
+}
+results.rows.push(...pytorchRows());
+
 const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
 console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architecture} ${results.adapter.description ?? ''}`);
 console.log(`GEMM tuner: ${results.tuning.variant} in ${results.tuning.ms.toFixed(0)} ms; step kernels ${results.stepKernels.forward} / ${results.stepKernels.backward}`);
 console.log(`GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})`);
+console.log(`CPU backend: ${results.cpuBackend}; page cross-origin isolated: ${results.crossOriginIsolated}`);
 console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after 2 warm-up steps\n`);
 // Ratios are other engine's time / this row's time (> 1×: this row is faster), same run.
 // '% best GEMM': the row's training GFLOP/s over the best GEMM rate at 1024³ measured above.
-const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'fwd vs tfjs-wasm', 'vs gatescope-cpu', 'CPU ms/step', 'steps'];
+const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'fwd vs tfjs-wasm', 'vs gatescope-cpu', 'vs pytorch-cpu', 'CPU ms/step', 'steps'];
 const lines = [header];
 for (const r of results.rows) {
   const other = (engine) => results.rows.find((o) => o.config === r.config && o.cell === r.cell && o.engine === engine);
@@ -126,7 +173,8 @@ for (const r of results.rows) {
     ours ? ratio('tfjs-wasm') : '',
     ours ? ratio('tfjs-cpu') : '',
     ours ? ratio('tfjs-wasm', 'forwardMs') : '',
-    r.engine === 'gatescope-webgpu' ? ratio('gatescope-cpu') : '',
+    r.engine === 'gatescope-webgpu' || r.engine === 'gatescope-wasm' ? ratio('gatescope-cpu') : '',
+    ours ? ratio('pytorch-cpu') : '',
     fmt(r.cpuMs, 0),
     r.note ?? String(r.steps),
   ]);
@@ -135,5 +183,35 @@ const widths = header.map((_, i) => Math.max(...lines.map((l) => String(l[i]).le
 const table = lines.map((l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`);
 table.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
 for (const l of table) console.log(l);
+
+// Issue 17's targets for the WebAssembly engine on the canonical config: a training step
+// within 5× of PyTorch CPU (its faster thread count here) and at least 10× faster than
+// TF.js wasm; and where it stands
+// against GateScope on WebGPU. Ratios for the other configs without targets.
+console.log('');
+for (const r of results.rows.filter((x) => x.engine === 'gatescope-wasm' && x.trainMs)) {
+  const other = (engine) => results.rows.find((o) => o.config === r.config && o.cell === r.cell && o.engine === engine && o.trainMs);
+  const canonical = r.config === 'canonical';
+  const parts = [];
+  // The faster PyTorch row (the stricter comparison).
+  const torch = results.rows
+    .filter((o) => o.config === r.config && o.cell === r.cell && o.engine.startsWith('pytorch-cpu') && o.trainMs)
+    .sort((a, b) => a.trainMs - b.trainMs)[0];
+  if (torch) {
+    const slower = r.trainMs / torch.trainMs;
+    parts.push(`${slower.toFixed(1)}× PyTorch CPU's ${fmt(torch.trainMs)} ms (${torch.note})${canonical ? ` — target ≤ 5×: ${slower <= 5 ? 'met' : 'NOT met'}` : ''}`);
+  } else parts.push('PyTorch CPU not measured');
+  const wasm = other('tfjs-wasm');
+  if (wasm) {
+    const faster = wasm.trainMs / r.trainMs;
+    parts.push(`${faster.toFixed(1)}× faster than TF.js wasm's ${fmt(wasm.trainMs)} ms${canonical ? ` — target ≥ 10×: ${faster >= 10 ? 'met' : 'NOT met'}` : ''}`);
+  } else parts.push('TF.js wasm not measured');
+  const webgpu = other('gatescope-webgpu');
+  if (webgpu) {
+    const faster = webgpu.trainMs / r.trainMs;
+    parts.push(faster >= 1 ? `${faster.toFixed(1)}× faster than GateScope webgpu's ${fmt(webgpu.trainMs)} ms` : `${(1 / faster).toFixed(1)}× slower than GateScope webgpu's ${fmt(webgpu.trainMs)} ms`);
+  }
+  console.log(`${r.config} ${r.cell}: gatescope-wasm ${fmt(r.trainMs)} ms/step: ${parts.join('; ')}`);
+}
 writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), loadavg: { start: load0, end: load1 }, ...results }, null, 2));
 console.log('\nwrote bench/results.json');

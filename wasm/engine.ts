@@ -3,3 +3,5 @@
 // functions; this file only gathers them into one module, so every kernel shares one memory.
 export * from './gemm';
 export * from './recurrent';
+export * from './conv';
+export * from './optim';

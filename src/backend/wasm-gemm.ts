@@ -15,6 +15,22 @@ export interface GemmExports {
   heapBase(): number;
   workspaceBytes(M: number, N: number, K: number): number;
   gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
+  // Convolution and max-pooling helpers (wasm/conv.ts).
+  im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number, ld: number): void;
+  col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number, ld: number): void;
+  swapLeadingDims(src: number, A: number, B: number, R: number, dst: number): void;
+  biasRelu(y: number, N: number, O: number, R: number, b: number, hasBias: number, relu: number): void;
+  reluMask(dz: number, dy: number, y: number, n: number): void;
+  channelSums(dz: number, N: number, O: number, R: number, db: number): void;
+  maxPool2d(x: number, planes: number, H: number, W: number, OH: number, OW: number, size: number, S: number, y: number, arg: number): void;
+  maxPool2dGrad(dy: number, arg: number, planes: number, H: number, W: number, OH: number, OW: number, dx: number): void;
+  // Optimizer updates (wasm/optim.ts); every array padded to a multiple of 4 values.
+  adamUpdate(
+    param: number, grad: number, m: number, v: number, n: number,
+    scale: number, lr: number, wd: number, l1: number, beta1: number, beta2: number, eps: number, stepSize: number, bc2Sqrt: number, decoupled: number,
+  ): void;
+  sgdUpdate(param: number, grad: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, momentum: number, decay: number, gradWeight: number, nesterov: number): void;
+  rmspropUpdate(param: number, grad: number, square: number, avg: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, alpha: number, eps: number, momentum: number): void;
 }
 
 export interface WasmGemmOptions {

@@ -1,6 +1,6 @@
 // Cases for conv2d (implicit-GEMM kernels on WebGPU): padding, stride, non-square
 // inputs, channel counts that are not multiples of the 4- and 8-wide register blocks,
-// batch 1, kernel sizes 1, 3 and 5, with and without bias, with and without the fused
+// batch 1, kernel sizes 1, 3 and 5, an input 1 wide (kernel columns wholly in the padding), with and without bias, with and without the fused
 // ReLU (its gradient is applied inside conv2dInputGrad / conv2dWeightGrad), an input that
 // needs no gradient (images); the suite checks each output and gradient against the CPU
 // reference and float64 finite differences. Also the encoder's first convolution at
@@ -56,6 +56,18 @@ function reluCases(relu: boolean): OpCase[] {
 export const cases: OpCase[] = [
   ...reluCases(false),
   ...reluCases(true),
+  {
+    ops: OPS,
+    name: 'conv2d: [2,3,4,1] * [4,3,3,3] + bias, stride 2, pad 1 (width 1: kernel columns that read only padding)',
+    inputs: [{ shape: [2, 3, 4, 1] }, { shape: [4, 3, 3, 3] }, { shape: [4] }],
+    run: ([x, w, b]) => conv2d(x, w, b, { stride: 2, padding: 1 }),
+  },
+  {
+    ops: OPS,
+    name: 'conv2d + ReLU: 1×1 kernel, no padding, input with gradient [2,5,3,4] * [3,5,1,1]',
+    inputs: [{ shape: [2, 5, 3, 4] }, { shape: [3, 5, 1, 1] }, { shape: [3] }],
+    run: ([x, w, b]) => conv2d(x, w, b, { relu: true }),
+  },
   {
     ops: OPS,
     name: 'conv2d + ReLU: [2,3,32,32] * [16,3,3,3] + bias, pad 1 (the encoder’s first layer, 8 split-K chunks)',

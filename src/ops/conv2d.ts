@@ -8,7 +8,8 @@
 // On WebGPU all three are implicit GEMMs (src/ops/conv2d-kernels.ts): the patches of x and
 // the gather of dz are read in place, so there is no im2col / col2im buffer and no
 // layout transpose; x, y and the weights stay NCHW / [O, C, K, K] as in PyTorch. No
-// atomics: dx is a gather, dw sums split-K partials in a fixed order.
+// atomics: dx is a gather, dw sums split-K partials in a fixed order. On the WebAssembly
+// engine (a CPU backend with one) they are im2col + GEMM (src/ops/conv2d-wasm.ts).
 import { convKernel, convTile, tileExtent, type ConvPass } from './conv2d-kernels.ts';
 import { fourWideSubgroups } from '../backend/subgroups.ts';
 import weightGradReduceWgsl from '../../shaders/nn/conv2d_weight_grad_reduce.wgsl?raw';
@@ -18,6 +19,7 @@ import { needsGrad } from '../autograd/tape.ts';
 import type { FloatArray, Shape, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { conv2dForwardWasm, conv2dInputGradWasm, conv2dWeightGradWasm } from './conv2d-wasm.ts';
 
 const CONV2D_PARAMS = uniformLayout(['nn/conv2d_forward', 'nn/conv2d_input_grad'], { N: 'u32' });
 const CONV2D_WEIGHT_GRAD_PARAMS = uniformLayout('nn/conv2d_weight_grad', { N: 'u32', chunk: 'u32' });
@@ -159,6 +161,11 @@ export const conv2dOp: OpDef<Conv2dAttrs> = {
       }
     }
   },
+  wasm(engine, inputs, [y], { attrs, inputShapes }) {
+    const [x, w, b] = inputs as Float32Array[];
+    const g = convGeometry('conv2d', [], inputShapes[0], inputShapes[1], attrs);
+    conv2dForwardWasm(engine, g, x, w, b, attrs.relu, y as Float32Array);
+  },
   webgpu(gpu, inputs, [y], attrs) {
     const [x, w, b] = inputs;
     const g = convGeometry('conv2d', inputs, x.shape, w.shape, attrs);
@@ -225,6 +232,11 @@ export const conv2dInputGradOp: OpDef<Conv2dShapeAttrs> = {
       }
     }
   },
+  wasm(engine, inputs, [dx], { attrs }) {
+    const [dy, w, y] = inputs as Float32Array[];
+    const g = convGeometry('conv2dInputGrad', [], attrs.inputShape, attrs.weightShape, attrs);
+    conv2dInputGradWasm(engine, g, dy, w, y, dx as Float32Array);
+  },
   webgpu(gpu, inputs, [dx], attrs) {
     const [dy, w, y] = inputs;
     const g = convGeometry('conv2dInputGrad', inputs, attrs.inputShape, attrs.weightShape, attrs);
@@ -280,6 +292,11 @@ export const conv2dWeightGradOp: OpDef<Conv2dWeightGradAttrs> = {
         }
       }
     }
+  },
+  wasm(engine, inputs, [dw, db], { attrs }) {
+    const [dy, x, y] = inputs as Float32Array[];
+    const g = convGeometry('conv2dWeightGrad', [], attrs.inputShape, attrs.weightShape, attrs);
+    conv2dWeightGradWasm(engine, g, dy, x, y, dw as Float32Array, db as Float32Array | undefined);
   },
   webgpu(gpu, inputs, outputs, attrs) {
     const [dy, x, y] = inputs;

@@ -14,7 +14,7 @@ import { allCases, compareWithReference, TOLERANCES } from './ops.support.ts';
 import { checkNnFixture, nnFixtures } from './nn-parity.support.ts';
 
 /** Ops that run on the engine (the rest are cheap elementwise or bookkeeping ops). */
-export const ENGINE_OPS: OpName[] = ['matmul', 'rnn', 'lstm', 'gru', 'recurrentBackward'];
+export const ENGINE_OPS: OpName[] = ['matmul', 'rnn', 'lstm', 'gru', 'recurrentBackward', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d', 'maxPool2dGrad'];
 
 let engine: WasmGemm;
 

@@ -12,6 +12,12 @@ export const cases: OpCase[] = [
     inputs: [{ shape: [1, 2, 7, 9] }],
     run: ([x]) => maxPool2d(x, { size: 3, stride: 2 }),
   },
+  {
+    ops: ['maxPool2d', 'maxPool2dGrad'],
+    name: 'maxPool2d 2×2 stride 2, [2, 3, 4, 21] (10 windows a row: the engine’s four-wide steps and leftovers)',
+    inputs: [{ shape: [2, 3, 4, 21] }],
+    run: ([x]) => maxPool2d(x, { size: 2 }),
+  },
   { ops: ['maxPool2d', 'maxPool2dGrad'], name: 'maxPool2d 2×2 floor mode, [2, 2, 5, 7]', inputs: [{ shape: [2, 2, 5, 7] }], run: ([x]) => maxPool2d(x, { size: 2 }) },
   { ops: ['maxPool2d', 'maxPool2dGrad'], name: 'maxPool2d 3×3 stride 3 floor mode, [1, 2, 7, 8]', inputs: [{ shape: [1, 2, 7, 8] }], run: ([x]) => maxPool2d(x, { size: 3 }) },
   { ops: ['maxPool2d', 'maxPool2dGrad'], name: 'maxPool2d over the whole plane (global max), [3, 2, 4, 4]', inputs: [{ shape: [3, 2, 4, 4] }], run: ([x]) => maxPool2d(x, { size: 4 }) },

@@ -3,6 +3,7 @@
 // over H·W, torch.nn.AdaptiveAvgPool2d(1) flattened to [N, C]).
 //   maxPool2d:     y = max over each SIZE×SIZE window, stride S; dx = dy routed to the argmax
 //   globalAvgPool: y[n, c] = mean_{h, w} x[n, c, h, w];       dx = dy[n, c] / (H·W)
+// maxPool2d and its gradient also run on the WebAssembly engine (wasm/conv.ts).
 import maxPoolWgsl from '../../shaders/nn/max_pool2d.wgsl?raw';
 import maxPoolBackwardWgsl from '../../shaders/nn/max_pool2d_backward.wgsl?raw';
 import avgPoolWgsl from '../../shaders/nn/global_avg_pool.wgsl?raw';
@@ -12,6 +13,7 @@ import { scale } from './scale.ts';
 import { expand } from './expand.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
+import { copyIn, copyOut, scoped } from './wasm-arrays.ts';
 
 const GLOBAL_AVG_POOL_PARAMS = uniformLayout('nn/global_avg_pool', { planes: 'u32', HW: 'u32' });
 
@@ -92,6 +94,17 @@ export const maxPool2dOp: OpDef<MaxPoolAttrs> = {
       }
     }
   },
+  wasm(engine, [x], [y, arg], { attrs, inputShapes }) {
+    const { planes, H, W, OH, OW } = poolGeometry('maxPool2d', [], inputShapes[0], attrs);
+    scoped(engine, () => {
+      const px = copyIn(engine, x as Float32Array);
+      const py = engine.alloc(y.length);
+      const parg = engine.alloc(arg.length);
+      engine.exports.maxPool2d(px, planes, H, W, OH, OW, attrs.size, attrs.stride, py, parg);
+      copyOut(engine, py, y as Float32Array);
+      copyOut(engine, parg, arg as Int32Array);
+    });
+  },
   webgpu(gpu, [x], [y, arg], attrs) {
     const g = poolGeometry('maxPool2d', [x], x.shape, attrs);
     gpu.dispatch({
@@ -128,6 +141,14 @@ export const maxPool2dGradOp: OpDef<MaxPoolGradAttrs> = {
     for (let q = 0; q < planes; q++) {
       for (let o = 0; o < OH * OW; o++) dx[q * H * W + arg[q * OH * OW + o]] += dy[q * OH * OW + o];
     }
+  },
+  wasm(engine, [dy, arg], [dx], { attrs }) {
+    const { planes, H, W, OH, OW } = poolGeometry('maxPool2dGrad', [], attrs.inputShape, attrs);
+    scoped(engine, () => {
+      const pdx = engine.alloc(dx.length);
+      engine.exports.maxPool2dGrad(copyIn(engine, dy as Float32Array), copyIn(engine, arg as Int32Array), planes, H, W, OH, OW, pdx);
+      copyOut(engine, pdx, dx as Float32Array);
+    });
   },
   webgpu(gpu, [dy, arg], [dx], attrs) {
     const g = poolGeometry('maxPool2dGrad', [dy, arg], attrs.inputShape, attrs);

@@ -31,6 +31,11 @@ export const ADAM_RULE: UpdateRule = {
       param[i] = theta - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + c.eps);
     }
   },
+  wasm(engine, c, lr, t, at, scale) {
+    const [m, v] = at.slots;
+    const decoupled = c.kind === 'adamw' ? 1 : 0;
+    engine.adamUpdate(at.param, at.grad, m, v, at.n, scale, lr, c.weightDecay, c.l1, c.beta1, c.beta2, c.eps, lr / (1 - c.beta1 ** t), Math.sqrt(1 - c.beta2 ** t), decoupled);
+  },
 };
 
 export interface AdamOptions {

@@ -37,4 +37,8 @@ export const RMSPROP_RULE: UpdateRule = {
       }
     }
   },
+  wasm(engine, c, lr, _t, at, scale) {
+    const [square, avg, buf] = at.slots;
+    engine.rmspropUpdate(at.param, at.grad, square, avg, buf, at.n, scale, lr, c.weightDecay, c.l1, c.alpha, c.eps, c.momentum);
+  },
 };

@@ -29,4 +29,8 @@ export const SGD_RULE: UpdateRule = {
       param[i] = theta - lr * g;
     }
   },
+  wasm(engine, c, lr, t, at, scale) {
+    const [buf] = at.slots;
+    engine.sgdUpdate(at.param, at.grad, buf, at.n, scale, lr, c.weightDecay, c.l1, c.momentum, t === 1 ? 0 : c.momentum, t === 1 ? 1 : 1 - c.dampening, c.nesterov ? 1 : 0);
+  },
 };
