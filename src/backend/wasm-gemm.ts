@@ -29,6 +29,8 @@ export interface GemmSplitter {
    * true, or returns false without touching anything when the GEMM is too small to split.
    */
   tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): boolean;
+  /** Chunks of split GEMMs each thread has run (index 0: the calling thread). */
+  chunksDone(): number[];
 }
 
 export interface WasmGemmOptions {
@@ -44,7 +46,7 @@ const align16 = (n: number) => (n + 15) & ~15;
 export class WasmGemm {
   /** Next free byte of the bump allocator (16-byte aligned). */
   private top: number;
-  private splitter: GemmSplitter | null = null;
+  private pool: GemmSplitter | null = null;
   /** Why the engine runs on one thread, for describe(); null when that is not worth saying. */
   singleThreadReason: string | null = null;
 
@@ -58,12 +60,17 @@ export class WasmGemm {
 
   /** Threads that run the engine's kernels. */
   get threads(): number {
-    return this.splitter?.threads ?? 1;
+    return this.pool?.threads ?? 1;
+  }
+
+  /** The attached worker pool, if any. */
+  get splitter(): GemmSplitter | null {
+    return this.pool;
   }
 
   /** Attaches the worker pool that gemmAt and gemm split large GEMMs with (null: detach). */
   setSplitter(splitter: GemmSplitter | null): void {
-    this.splitter = splitter;
+    this.pool = splitter;
   }
 
   /** For the backend badge: "relaxed FMA, 2 threads", "1 thread: the page is not cross-origin isolated". */
@@ -110,7 +117,7 @@ export class WasmGemm {
    * here. Split between the pool's threads when one is attached and the GEMM is large.
    */
   gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
-    if (this.splitter?.tryGemm(pa, pb, pc, M, N, K, transA, transB, accumulate)) return;
+    if (this.pool?.tryGemm(pa, pb, pc, M, N, K, transA, transB, accumulate)) return;
     const mark = this.top;
     const pw = this.alloc(this.exports.workspaceBytes(M, N, K) / 4);
     this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, pw);
