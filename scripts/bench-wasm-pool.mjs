@@ -4,7 +4,7 @@
 // (default 2), in Node with worker_threads helpers on one shared memory. Prints µs and
 // GFLOP/s (2·M·N·K flops) and the share of chunks the helpers ran. Not part of npm test.
 //   node scripts/bench-wasm-pool.mjs [--threads 2] [--spin 20000] [--chunks-per-thread 2]
-// Each figure is the median of 10-call batches over MIN_MS after a warm-up; on a machine
+// Each figure is the median of 10-call batches (1 thread and split alternating); on a machine
 // shared with other work the helpers' share (and so the speed-up) drops: the load average
 // is printed with the figures.
 import { loadavg } from 'node:os';
@@ -17,20 +17,26 @@ const option = (name, fallback) => (process.argv.includes(name) ? Number(process
 const threads = option('--threads', 2);
 const spin = option('--spin', 20_000);
 const chunksPerThread = option('--chunks-per-thread', 2);
-const MIN_MS = 400;
+const MIN_MS = 1000;
 
 if (wasmStale()) await buildWasm();
 
-function median(fn) {
-  for (const start = performance.now(); performance.now() - start < 100; ) fn();
-  const times = [];
+/**
+ * Median µs per call of `one` (on 1 thread) and `split` (between the threads), timed in
+ * alternating 10-call batches over MIN_MS after a warm-up, so that both see the same
+ * load from other processes.
+ */
+function medians(one, split) {
+  for (const start = performance.now(); performance.now() - start < 100; ) one(), split();
+  const times = [[], []];
   for (const start = performance.now(); performance.now() - start < MIN_MS; ) {
-    const t0 = performance.now();
-    for (let r = 0; r < 10; r++) fn();
-    times.push((performance.now() - t0) / 10);
+    [one, split].forEach((fn, i) => {
+      const t0 = performance.now();
+      for (let r = 0; r < 10; r++) fn();
+      times[i].push((performance.now() - t0) / 10);
+    });
   }
-  times.sort((x, y) => x - y);
-  return times[times.length >> 1];
+  return times.map((t) => t.sort((x, y) => x - y)[t.length >> 1]);
 }
 
 const shapes = [
@@ -60,12 +66,12 @@ try {
     const pc = engine.alloc(M * N);
     engine.f32(pa, M * K).forEach((_, i, x) => (x[i] = Math.random() - 0.5));
     engine.f32(pb, K * N).forEach((_, i, x) => (x[i] = Math.random() - 0.5));
-    const run = () => engine.gemmAt(pa, pb, pc, M, N, K, transA, transB);
-    pool.splitMinFlops = Infinity;
-    const one = median(run);
-    pool.splitMinFlops = 0;
+    const run = (minFlops) => () => {
+      pool.splitMinFlops = minFlops;
+      engine.gemmAt(pa, pb, pc, M, N, K, transA, transB);
+    };
     const before = pool.chunksDone();
-    const split = median(run);
+    const [one, split] = medians(run(Infinity), run(0));
     const after = pool.chunksDone();
     const all = after.reduce((s, x, t) => s + x - before[t], 0);
     const helpers = all - (after[0] - before[0]);

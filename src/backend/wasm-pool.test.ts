@@ -3,7 +3,8 @@
 // sweep on the pooled engine is in wasm-gemm.test.ts; this file checks the pool itself:
 // that helpers really run chunks, that every chunk runs exactly once, that a failing chunk
 // is an error rather than a hang, and that helper instances write nothing at start.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { threadPlan } from './cpu-engine.ts';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
 import { startPool, type GemmPool } from './wasm-pool.ts';
 import { partRange } from './wasm-pool-helper.ts';
@@ -162,5 +163,34 @@ describe('startPool', () => {
     const bytes = engineBytes('engine');
     const engine = await loadWasmGemm(bytes);
     await expect(startPool(engine, await WebAssembly.compile(bytes), { threads: 2, spawn: () => nodeHelper() })).rejects.toThrow(/memory is not shared/);
+  });
+});
+
+describe('threadPlan: how many threads the app engine loads with, or why one', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  it('one thread where the page is not cross-origin isolated, and describe() says so', async () => {
+    vi.stubGlobal('crossOriginIsolated', false);
+    expect(threadPlan()).toEqual({ problem: 'the page is not cross-origin isolated' });
+    const engine = await loadWasmGemm(engineBytes('engine'));
+    engine.singleThreadReason = 'the page is not cross-origin isolated';
+    expect(engine.describe()).toBe('1 thread: the page is not cross-origin isolated');
+  });
+  it('one thread where workers cannot be started, or on one core', () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('Worker', undefined);
+    expect(threadPlan()).toEqual({ problem: 'this context cannot start workers' });
+    vi.stubGlobal('Worker', class {});
+    vi.stubGlobal('navigator', { hardwareConcurrency: 1 });
+    expect(threadPlan()).toEqual({ problem: 'this device reports one core' });
+  });
+  it('min(hardwareConcurrency, 4) threads where isolated, in a thread that may wait', () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('Worker', class {});
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    expect(threadPlan()).toEqual({ threads: 2 });
+    vi.stubGlobal('navigator', { hardwareConcurrency: 16 });
+    expect(threadPlan()).toEqual({ threads: 4 });
   });
 });
