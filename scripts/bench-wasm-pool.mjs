@@ -27,7 +27,10 @@ if (wasmStale()) await buildWasm();
  * load from other processes.
  */
 function medians(one, split) {
-  for (const start = performance.now(); performance.now() - start < 100; ) one(), split();
+  for (const start = performance.now(); performance.now() - start < 100; ) {
+    one();
+    split();
+  }
   const times = [[], []];
   for (const start = performance.now(); performance.now() - start < MIN_MS; ) {
     [one, split].forEach((fn, i) => {
