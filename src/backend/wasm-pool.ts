@@ -1,10 +1,11 @@
 // The WebAssembly engine's worker pool, calling side: threads − 1 helper workers run the
 // shared-memory build of the engine on the SAME WebAssembly.Memory as the calling thread,
-// and each large GEMM is cut into one block of rows or columns of C per thread (the
-// calling thread runs block 0 itself). Synchronisation is with Atomics on a control block
-// in that memory (layout and the helpers' loop: wasm-pool-helper.ts). The calling thread
-// sleeps in Atomics.wait until the helpers are done, so a pool belongs in a worker (the
-// training session's), never on a page's main thread, where Atomics.wait throws.
+// and each large GEMM is cut into chunks (blocks of rows or columns of C, chunksPerThread
+// per thread) that the threads claim, the calling thread included. Synchronisation is with
+// Atomics on a control block in that memory (layout, claiming and the helpers' loop:
+// wasm-pool-helper.ts). The calling thread sleeps in Atomics.wait until the chunks the
+// helpers claimed are done, so a pool belongs in a worker (the training session's), never
+// on a page's main thread, where Atomics.wait throws.
 //
 // How helpers are started is the caller's: a browser Worker (src/backend/cpu-engine.ts,
 // wasm-pool.worker.ts) or a Node worker_threads Worker (wasm-pool.support.ts, tests).
@@ -41,7 +42,7 @@ export interface PoolOptions {
   spawn: (index: number) => PoolHelper;
   /** Smallest GEMM to split, in flops (default SPLIT_MIN_FLOPS). */
   splitMinFlops?: number;
-  /** Iterations a thread polls before it sleeps in Atomics.wait (default 20000, ~20–50 µs). */
+  /** Iterations a thread polls before it sleeps in Atomics.wait (default 20000: ~130 µs here). */
   spin?: number;
   /** Chunks per thread a GEMM is cut into (default 2): more balance late or slow helpers better, fewer pack A or B fewer times. */
   chunksPerThread?: number;
