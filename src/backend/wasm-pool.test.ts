@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { threadPlan } from './cpu-engine.ts';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
-import { startPool, type GemmPool } from './wasm-pool.ts';
+import { SPLIT_MIN_FLOPS, startPool, type GemmPool } from './wasm-pool.ts';
 import { partRange } from './wasm-pool-helper.ts';
 import { nodeHelper, nodePooledEngine } from './wasm-pool.support.ts';
 import { engineBytes } from './wasm-engine.support.ts';
@@ -114,6 +114,26 @@ describe('worker pool of 2 threads', () => {
       expect(relativeError(c, a, b, M, N, K)).toBeLessThan(1e-5);
     }
     expect(helperChunks, 'the helper thread never ran a chunk').toBeGreaterThan(0);
+  });
+
+  it('a split GEMM gives bit for bit the result of the same GEMM on one thread', () => {
+    // Each element of C sees the same sums in the same order whichever chunk computes it,
+    // so results do not depend on the thread count.
+    const rng = new Random(13);
+    for (const [M, N, K] of [[32, 512, 128], [1024, 64, 300], [33, 129, 17]]) {
+      for (const [transA, transB] of [[false, false], [true, true], [false, true], [true, false]]) {
+        const a = randomArray(M * K, rng);
+        const b = randomArray(K * N, rng);
+        pool.splitMinFlops = Infinity;
+        const alone = engine.gemm(a, b, M, N, K, transA, transB);
+        pool.splitMinFlops = 0;
+        const before = sum(pool.chunksDone());
+        const split = engine.gemm(a, b, M, N, K, transA, transB);
+        expect(sum(pool.chunksDone()), `M=${M} N=${N} K=${K}: split`).toBeGreaterThan(before);
+        expect(Buffer.from(split.buffer).equals(Buffer.from(alone.buffer)), `M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`).toBe(true);
+      }
+    }
+    pool.splitMinFlops = SPLIT_MIN_FLOPS;
   });
 
   it('a chunk that traps is an error, not a hang, and the pool still works after it', () => {
