@@ -36,5 +36,11 @@ describe('WebAssembly engine threads in Chromium', () => {
     expect(result.worstError).toBeLessThan(1e-5);
     const helpers = (result.chunksDone ?? []).slice(1).reduce((x, y) => x + y, 0);
     expect(helpers, `chunks per thread ${JSON.stringify(result.chunksDone)} after ${result.rounds} GEMMs`).toBeGreaterThan(0);
+    // Speed in this browser, for the record (not asserted: it depends on other load).
+    for (const t of result.timings ?? []) {
+      const [M, N, K] = t.shape.split('×').map(Number);
+      const gflops = (us: number) => ((2 * M * N * K) / us / 1000).toFixed(1);
+      console.log(`${result.description}: ${t.shape} 1 thread ${t.oneUs.toFixed(0)} µs (${gflops(t.oneUs)} GFLOP/s), split ${t.splitUs.toFixed(0)} µs (${gflops(t.splitUs)} GFLOP/s)`);
+    }
   });
 });

@@ -3,6 +3,8 @@
 // cross-origin isolated), runs split GEMMs against a float64 reference and reports what
 // it found.
 import { loadCpuEngine } from './cpu-engine.ts';
+import type { WasmGemm } from './wasm-gemm.ts';
+import type { GemmPool } from './wasm-pool.ts';
 import { Random } from '../random.ts';
 
 /** C = op(A)·op(B) in float64, the plain triple loop (the ops floor's kernel is above this one). */
@@ -30,6 +32,30 @@ export interface PoolCheck {
   chunksDone?: number[];
   /** Split GEMMs run until a helper had run a chunk. */
   rounds?: number;
+  /** For the record (not asserted): µs per GEMM on one thread and split, per shape. */
+  timings?: { shape: string; oneUs: number; splitUs: number }[];
+}
+
+/** Median µs per call on one thread and split, in alternating 10-call batches over ~600 ms. */
+function timeSplit(engine: WasmGemm, pool: GemmPool, M: number, N: number, K: number): { oneUs: number; splitUs: number } {
+  const mark = engine.mark();
+  const pa = engine.alloc(M * K);
+  const pb = engine.alloc(K * N);
+  const pc = engine.alloc(M * N);
+  const saved = pool.splitMinFlops;
+  const times: number[][] = [[], []];
+  for (const start = performance.now(); performance.now() - start < 600; ) {
+    for (const [i, minFlops] of [Infinity, 0].entries()) {
+      pool.splitMinFlops = minFlops;
+      const t0 = performance.now();
+      for (let r = 0; r < 10; r++) engine.gemmAt(pa, pb, pc, M, N, K);
+      times[i].push(((performance.now() - t0) / 10) * 1000);
+    }
+  }
+  pool.splitMinFlops = saved;
+  engine.release(mark);
+  const [oneUs, splitUs] = times.map((t) => t.sort((x, y) => x - y)[t.length >> 1]);
+  return { oneUs, splitUs };
 }
 
 const scope = self as unknown as { onmessage: (() => void) | null; postMessage(m: PoolCheck): void };
@@ -59,7 +85,10 @@ scope.onmessage = async () => {
       }
       worstError = Math.max(worstError, err / scale);
     }
-    scope.postMessage({ ok: true, crossOriginIsolated: self.crossOriginIsolated, description: engine.describe(), threads: engine.threads, worstError, chunksDone: engine.splitter?.chunksDone() ?? [], rounds });
+    const chunksDone = engine.splitter?.chunksDone() ?? [];
+    const pool = engine.splitter as GemmPool | null;
+    const timings = pool ? ([[32, 512, 128], [1024, 512, 64], [512, 128, 1024]] as const).map(([M, N, K]) => ({ shape: `${M}×${N}×${K}`, ...timeSplit(engine, pool, M, N, K) })) : [];
+    scope.postMessage({ ok: true, crossOriginIsolated: self.crossOriginIsolated, description: engine.describe(), threads: engine.threads, worstError, chunksDone, rounds, timings });
   } catch (e) {
     scope.postMessage({ ok: false, message: String((e as Error).stack ?? e) });
   }
