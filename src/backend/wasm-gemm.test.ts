@@ -130,7 +130,7 @@ describe('wasm SIMD GEMM split between 2 threads (engine-shared.wasm, worker poo
   let engine: WasmGemm;
   let pool: GemmPool;
   beforeAll(async () => {
-    ({ engine, pool } = await nodePooledEngine('engine-shared', { threads: 2 }));
+    ({ engine, pool } = await nodePooledEngine('engine-shared', { threads: 2, adaptive: false }));
   });
   afterAll(() => pool.close());
 

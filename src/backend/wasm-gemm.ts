@@ -118,6 +118,11 @@ export class WasmGemm {
    */
   gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
     if (this.pool?.tryGemm(pa, pb, pc, M, N, K, transA, transB, accumulate)) return;
+    this.gemmAlone(pa, pb, pc, M, N, K, transA, transB, accumulate);
+  }
+
+  /** gemmAt on the calling thread alone, whatever pool is attached. */
+  gemmAlone(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
     const mark = this.top;
     const pw = this.alloc(this.exports.workspaceBytes(M, N, K) / 4);
     this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, pw);

@@ -42,7 +42,8 @@ function timeSplit(engine: WasmGemm, pool: GemmPool, M: number, N: number, K: nu
   const pa = engine.alloc(M * K);
   const pb = engine.alloc(K * N);
   const pc = engine.alloc(M * N);
-  const saved = pool.splitMinFlops;
+  const saved = [pool.splitMinFlops, pool.adaptive] as const;
+  pool.adaptive = false;
   const times: number[][] = [[], []];
   for (const start = performance.now(); performance.now() - start < 600; ) {
     for (const [i, minFlops] of [Infinity, 0].entries()) {
@@ -52,7 +53,7 @@ function timeSplit(engine: WasmGemm, pool: GemmPool, M: number, N: number, K: nu
       times[i].push(((performance.now() - t0) / 10) * 1000);
     }
   }
-  pool.splitMinFlops = saved;
+  [pool.splitMinFlops, pool.adaptive] = saved;
   engine.release(mark);
   const [oneUs, splitUs] = times.map((t) => t.sort((x, y) => x - y)[t.length >> 1]);
   return { oneUs, splitUs };

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { threadPlan } from './cpu-engine.ts';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
-import { SPLIT_MIN_FLOPS, startPool, type GemmPool } from './wasm-pool.ts';
+import { chooseSplit, RECHECK_EVERY, SPLIT_MIN_FLOPS, startPool, type GemmPool } from './wasm-pool.ts';
 import { partRange } from './wasm-pool-helper.ts';
 import { nodeHelper, nodePooledEngine } from './wasm-pool.support.ts';
 import { engineBytes } from './wasm-engine.support.ts';
@@ -87,7 +87,7 @@ describe('worker pool of 2 threads', () => {
   let engine: WasmGemm;
   let pool: GemmPool;
   beforeAll(async () => {
-    ({ engine, pool } = await nodePooledEngine('engine-shared', { threads: 2 }));
+    ({ engine, pool } = await nodePooledEngine('engine-shared', { threads: 2, adaptive: false }));
   });
   afterAll(() => pool.close());
 
@@ -147,7 +147,7 @@ describe('worker pool of 2 threads', () => {
   });
 
   it('close() stops the helpers; GEMMs then run on the calling thread alone', async () => {
-    const other = await nodePooledEngine('engine-shared', { threads: 2 });
+    const other = await nodePooledEngine('engine-shared', { threads: 2, adaptive: false });
     other.pool.close();
     expect(other.engine.threads).toBe(1);
     const rng = new Random(7);
@@ -159,9 +159,41 @@ describe('worker pool of 2 threads', () => {
   });
 });
 
+describe('adaptive choice between split and alone', () => {
+  it('chooseSplit: split first, then alone, then the faster, rechecking the slower every RECHECK_EVERY calls', () => {
+    expect(chooseSplit({ split: NaN, alone: NaN, calls: 0 })).toBe(true);
+    expect(chooseSplit({ split: 100, alone: NaN, calls: 1 })).toBe(false);
+    const faster = (split: number, alone: number) =>
+      Array.from({ length: 2 * RECHECK_EVERY }, (_, i) => chooseSplit({ split, alone, calls: 2 + i })).filter((x) => x === split < alone).length;
+    // Of 2·RECHECK_EVERY calls, all but 2 take the faster way.
+    expect(faster(60, 100)).toBe(2 * RECHECK_EVERY - 2);
+    expect(faster(140, 100)).toBe(2 * RECHECK_EVERY - 2);
+  });
+
+  it('an adaptive pool times both ways per shape and keeps every result right', async () => {
+    const { engine, pool } = await nodePooledEngine('engine-shared', { threads: 2 });
+    try {
+      const rng = new Random(17);
+      const [M, N, K] = [32, 512, 128];
+      const a = randomArray(M * K, rng);
+      const b = randomArray(K * N, rng);
+      for (let i = 0; i < 40; i++) expect(relativeError(engine.gemm(a, b, M, N, K), a, b, M, N, K)).toBeLessThan(1e-5);
+      const times = pool.shapeTimes.get(`${M},${N},${K},000`);
+      expect(times?.calls).toBe(40);
+      expect(times?.split).toBeGreaterThan(0);
+      expect(times?.alone).toBeGreaterThan(0);
+      // Below the threshold nothing is timed: those GEMMs never split.
+      engine.gemm(new Float32Array(4 * 4), new Float32Array(4 * 4), 4, 4, 4);
+      expect(pool.shapeTimes.size).toBe(1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 describe('worker pool of 4 threads (more threads than this machine may have cores)', () => {
   it('gives the same results, whichever thread runs which chunk', async () => {
-    const { engine, pool } = await nodePooledEngine('engine-shared', { threads: 4, splitMinFlops: 0 });
+    const { engine, pool } = await nodePooledEngine('engine-shared', { threads: 4, splitMinFlops: 0, adaptive: false });
     try {
       const rng = new Random(11);
       for (const [M, N, K] of [[32, 512, 128], [100, 36, 70], [257, 9, 33], [8, 64, 300]]) {

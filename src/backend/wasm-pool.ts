@@ -46,7 +46,37 @@ export interface PoolOptions {
   spin?: number;
   /** Chunks per thread a GEMM is cut into (default 2): more balance late or slow helpers better, fewer pack A or B fewer times. */
   chunksPerThread?: number;
+  /** Choose per shape between split and alone by timing both (default true; see chooseSplit). */
+  adaptive?: boolean;
 }
+
+/** Times of one GEMM shape, split and alone (µs, running averages; NaN: not timed yet). */
+export interface ShapeTimes {
+  split: number;
+  alone: number;
+  /** Calls of this shape so far. */
+  calls: number;
+}
+
+/** One call in this many runs the way that is currently slower, to notice when that changes. */
+export const RECHECK_EVERY = 16;
+
+/**
+ * Whether the next GEMM of a shape is split: first split once, then alone once, then the
+ * faster on average, except every RECHECK_EVERY-th call, which runs the slower way. On a
+ * machine whose cores are busy with other work, a helper that the OS preempts in the
+ * middle of a chunk keeps the calling thread waiting; then splitting loses and the pool
+ * stops doing it for that shape until a recheck says otherwise. Results are the same bit
+ * for bit either way (wasm-pool.test.ts), so the choice changes only speed.
+ */
+export function chooseSplit(times: ShapeTimes): boolean {
+  if (Number.isNaN(times.split)) return true;
+  if (Number.isNaN(times.alone)) return false;
+  return times.split <= times.alone !== (times.calls % RECHECK_EVERY === 0);
+}
+
+/** Shapes whose times are kept (a training step uses a few dozen); beyond it the record starts again. */
+const MAX_SHAPES = 256;
 
 /** The longest the helpers may take to start (fetch their script, instantiate the engine). */
 const START_MS = 30_000;
@@ -60,6 +90,9 @@ export class GemmPool implements GemmSplitter {
   private closed = false;
   splitMinFlops: number;
   chunksPerThread: number;
+  adaptive: boolean;
+  /** Per shape (M, N, K, transposes, accumulate): split and alone times, for chooseSplit. */
+  readonly shapeTimes = new Map<string, ShapeTimes>();
 
   constructor(
     private readonly engine: WasmGemm,
@@ -67,12 +100,13 @@ export class GemmPool implements GemmSplitter {
     readonly controlOffset: number,
     readonly threads: number,
     private readonly helpers: PoolHelper[],
-    options: { splitMinFlops?: number; spin?: number; chunksPerThread?: number } = {},
+    options: { splitMinFlops?: number; spin?: number; chunksPerThread?: number; adaptive?: boolean } = {},
   ) {
     this.control = new Int32Array(engine.memory.buffer, controlOffset, CONTROL_INTS);
     this.gemmPart = engine.exports.gemmPart;
     this.splitMinFlops = options.splitMinFlops ?? SPLIT_MIN_FLOPS;
     this.chunksPerThread = options.chunksPerThread ?? 2;
+    this.adaptive = options.adaptive ?? true;
     Atomics.store(this.control, CONTROL.SPIN, options.spin ?? 20_000);
   }
 
@@ -87,6 +121,30 @@ export class GemmPool implements GemmSplitter {
     const units = byColumns ? columnUnits : rowUnits;
     const chunks = Math.min(units, MAX_CHUNKS, this.threads * this.chunksPerThread);
     if (chunks < 2) return false;
+    if (!this.adaptive) {
+      this.split(pa, pb, pc, M, N, K, transA, transB, accumulate, byColumns, units, chunks);
+      return true;
+    }
+    const key = `${M},${N},${K},${+transA}${+transB}${+accumulate}`;
+    let times = this.shapeTimes.get(key);
+    if (!times) {
+      if (this.shapeTimes.size >= MAX_SHAPES) this.shapeTimes.clear();
+      times = { split: NaN, alone: NaN, calls: 0 };
+      this.shapeTimes.set(key, times);
+    }
+    const split = chooseSplit(times);
+    times.calls++;
+    const started = performance.now();
+    if (split) this.split(pa, pb, pc, M, N, K, transA, transB, accumulate, byColumns, units, chunks);
+    else this.engine.gemmAlone(pa, pb, pc, M, N, K, transA, transB, accumulate);
+    const us = (performance.now() - started) * 1000;
+    const way = split ? 'split' : 'alone';
+    times[way] = Number.isNaN(times[way]) ? us : times[way] + (us - times[way]) / 4;
+    return true;
+  }
+
+  /** Runs the GEMM cut into `chunks` blocks of `units` row blocks or column panels. */
+  private split(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, byColumns: boolean, units: number, chunks: number): void {
     const per = Math.ceil(units / chunks);
     const chunkM = byColumns ? M : Math.min(M, per * ROW_UNIT);
     const chunkN = byColumns ? Math.min(N, per * COLUMN_UNIT) : N;
@@ -119,7 +177,6 @@ export class GemmPool implements GemmSplitter {
     }
     const failed = Atomics.load(c, CONTROL.FAILED);
     if (failed !== 0) throw new Error(`worker pool: a chunk of a GEMM (M=${M} N=${N} K=${K}) failed on thread ${failed - 1} (a WebAssembly trap: an array outside the memory?)`);
-    return true;
   }
 
   /** Waits until `chunks` chunks of the current job are finished (the helpers run the last ones). */

@@ -45,7 +45,7 @@ describe('WebAssembly engine with a 2-thread worker pool, every GEMM split, vs C
   let pooled: WasmGemm;
   let pool: GemmPool;
   beforeAll(async () => {
-    ({ engine: pooled, pool } = await nodePooledEngine('engine-shared', { threads: 2, splitMinFlops: 0 }));
+    ({ engine: pooled, pool } = await nodePooledEngine('engine-shared', { threads: 2, splitMinFlops: 0, adaptive: false }));
   });
   afterAll(() => pool.close());
   for (const c of allCases()) {
