@@ -25,8 +25,9 @@ export interface GemmSplitter {
   /** Threads that share a split GEMM, the calling one included. */
   readonly threads: number;
   /**
-   * Runs C (+)= op(A)·op(B) (gemmAt's arguments) split between the threads and returns
-   * true, or returns false without touching anything when the GEMM is too small to split.
+   * Runs C (+)= op(A)·op(B) (gemmAt's arguments), split between the threads or alone as
+   * the pool chooses, and returns true; or returns false without touching anything when
+   * the GEMM is too small to split (the caller then runs it alone).
    */
   tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): boolean;
   /** Chunks of split GEMMs each thread has run (index 0: the calling thread). */
