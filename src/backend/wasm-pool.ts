@@ -13,10 +13,13 @@ import type { GemmSplitter, WasmGemm } from './wasm-gemm.ts';
 import { claimWord, COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, ROW_UNIT, workOn, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
 
 /**
- * Smallest GEMM (2·M·N·K flops) that is split between threads; smaller ones run on the
- * calling thread alone. Measured on the 2-core development machine (see the pool
- * benchmark in wasm-pool.test.ts): waking a helper and waiting for it costs ~10–30 µs,
- * which a GEMM of 1 MFLOP (~30 µs on one thread) does not win back.
+ * Smallest GEMM (2·M·N·K flops) that may be split between threads; smaller ones always
+ * run on the calling thread alone. Measured with scripts/bench-wasm-pool.mjs on the 2-core
+ * development machine, 2 threads: 32×128×64 (0.5 MFLOP) 17.7 µs alone vs 18.1 split,
+ * 32×128×128 (1 MFLOP) 34.6 vs 29.3, 32×512×128 (4 MFLOP) 173 vs 109; announcing a job
+ * costs the calling thread ~0.7 µs, and a helper's wake-up, its share of packing and the
+ * uneven last chunk ~20 µs more, which a GEMM under 1 MFLOP (~30 µs alone) does not win
+ * back. Above it the adaptive choice (chooseSplit) decides per shape.
  */
 export const SPLIT_MIN_FLOPS = 2 ** 20;
 
