@@ -9,11 +9,24 @@ import pkg from './package.json' with { type: 'json' };
 
 const executablePath = findBrowser() ?? undefined;
 
+/**
+ * Cross-origin isolation (README "Deploying"): with these two headers the page and its
+ * workers may create SharedArrayBuffer, which the WebAssembly engine's worker pool needs
+ * (src/backend/wasm-pool.ts); without them the engine runs on one thread. require-corp
+ * blocks cross-origin subresources that do not opt in; the app loads none (OpenMoji, the
+ * ONNX Runtime and TF.js wasm files are all served from this origin). Vitest's browser
+ * mode sends server.headers too, so browser tests run isolated.
+ */
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react()],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
+  server: { host: '127.0.0.1', port: 5173, headers: crossOriginIsolation },
+  preview: { host: '127.0.0.1', port: 4173, headers: crossOriginIsolation },
   // Pre-bundle the app's dependencies up front: a dependency discovered in the middle of
   // a test run is bundled again, and two copies of React then break every hook.
   optimizeDeps: {

@@ -11,7 +11,8 @@
 // only their valid part is added to C.
 // Memory use: workspaceBytes(M, N, K) bytes at `work` (packed B block, packed A block,
 // scratch tile). The module has no runtime and allocates nothing: the caller lays out
-// memory from heapBase() on.
+// memory from heapBase() on. gemmPart computes one block of rows or columns of C, so
+// that several threads can share one GEMM (src/backend/wasm-pool.ts).
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -156,19 +157,43 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: i32, c
  * (transB != 0); all row-major f32. work: workspaceBytes(M, N, K) bytes, 16-byte aligned.
  */
 export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, accumulate: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
-  if (accumulate == 0) memory.fill(c, 0, <usize>M * <usize>N * 4);
-  if (K <= 0) return;
-  // Element strides of op(A)(i, k) and op(B)(k, j).
+  gemmPart(a, b, c, M, N, K, transA, transB, accumulate, work, 0, M, 0, N);
+}
+
+/**
+ * The block C[i0 .. i1, j0 .. j1] of gemm(a, b, c, M, N, K, transA, transB, accumulate):
+ * the worker pool (src/backend/wasm-pool.ts) gives each thread its own block of rows or
+ * columns and its own workspace of workspaceBytes(i1 - i0, j1 - j0, K) bytes. Blocks of
+ * different calls never overlap in C, so the threads write disjoint memory.
+ */
+export function gemmPart(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, accumulate: i32, work: usize, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  // Element strides of op(A)(i, k) and op(B)(k, j) in the full arrays.
   const aRs = transA != 0 ? 1 : K;
   const aCs = transA != 0 ? M : 1;
   const bRs = transB != 0 ? 1 : N;
   const bCs = transB != 0 ? K : 1;
+  block(
+    a + <usize>(i0 * aRs) * 4, aRs, aCs,
+    b + <usize>(j0 * bCs) * 4, bRs, bCs,
+    c + (<usize>i0 * <usize>N + <usize>j0) * 4, N,
+    i1 - i0, j1 - j0, K, accumulate, work,
+  );
+}
+
+// C[M, N] (+)= op(A)·op(B) where op(A)(i, k) is at a + (i * aRs + k * aCs) * 4, op(B)(k, j)
+// at b + (k * bRs + j * bCs) * 4 and C(i, j) at c + (i * ldc + j) * 4.
+function block(a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, accumulate: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const ldcBytes = <usize>ldc * 4;
+  if (accumulate == 0) {
+    if (ldc == N) memory.fill(c, 0, <usize>M * <usize>N * 4);
+    else for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldcBytes, 0, <usize>N * 4);
+  }
+  if (K <= 0) return;
   const kcMax = min(K, KC);
   const packedB = work;
   const packedA = packedB + <usize>(kcMax * roundUp(N, NR)) * 4;
   const tile = packedA + <usize>(min(roundUp(M, MR), MC) * kcMax) * 4;
-  const ldc = <usize>N * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     packB(b, bRs, bCs, k0, kc, N, packedB);
@@ -180,8 +205,8 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
         const cols = min(NR, N - j0);
         for (let i = 0; i < mc; i += MR) {
           const pa = packedA + <usize>(i * kc) * 4;
-          const c0 = c + <usize>((i0 + i) * N + j0) * 4;
-          micro(kc, pa, pb, c0, ldc, min(MR, mc - i), cols, tile);
+          const c0 = c + (<usize>(i0 + i) * ldcBytes) + <usize>j0 * 4;
+          micro(kc, pa, pb, c0, ldcBytes, min(MR, mc - i), cols, tile);
         }
       }
     }

@@ -3,7 +3,7 @@
 // projection, h·W_hhᵀ, dG·W_hh) and calls these per timestep on the active rows. The
 // math is that of the cells' forwardUnit / backwardUnit (src/ops/cells/*/*.ts), in f32:
 // four units at a time in f32x4 (forwardVector / backwardVector, with e^x, σ and tanh
-// below), the last H mod 4 units by the scalar loops (Mathf).
+// below), the last H mod 4 units by the scalar loops (the same functions on one lane).
 //
 // Cells: 0 rnn_tanh, 1 rnn_relu, 2 lstm, 3 gru. Per active row q (0 ≤ q < n):
 // examples[q] = b (its example) and rows[q] = b·T + t (its row of the [B, T, ·] arrays),
@@ -28,11 +28,16 @@ function ldi(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
 }
 
-/** σ(x) without overflow: e^{-|x|} never exceeds 1. */
+// The scalar loops use the same approximations as the vector ones (one lane), so a unit's
+// value does not depend on whether H mod 4 put it in the tail; and the module then needs no
+// lookup tables (Mathf.exp has one), so the shared build has no data segment that a
+// helper thread's instantiation would write into the shared memory again.
 function sigmoid(x: f32): f32 {
-  if (x >= 0) return 1 / (1 + Mathf.exp(-x));
-  const e = Mathf.exp(x);
-  return e / (1 + e);
+  return f32x4.extract_lane(sigmoid4(f32x4.splat(x)), 0);
+}
+
+function tanhf(x: f32): f32 {
+  return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
 }
 
 // f32x4 e^x, σ and tanh for the vector loops (four units at a time). e^x as Cephes expf:
@@ -283,10 +288,10 @@ export function recurrentForwardStep(
         const po: f32 = peep != 0 ? ld(peep, 2 * H + j) : 0;
         const i = sigmoid(ld(ap, j) + (ld(rp, j) + ld(bHh, j)) + pi * cOld);
         const f = sigmoid(ld(ap, H + j) + (ld(rp, H + j) + ld(bHh, H + j)) + pf * cOld);
-        const g = Mathf.tanh(ld(ap, 2 * H + j) + (ld(rp, 2 * H + j) + ld(bHh, 2 * H + j)));
+        const g = tanhf(ld(ap, 2 * H + j) + (ld(rp, 2 * H + j) + ld(bHh, 2 * H + j)));
         const cNew = f * cOld + i * g;
         const o = sigmoid(ld(ap, 3 * H + j) + (ld(rp, 3 * H + j) + ld(bHh, 3 * H + j)) + po * cNew);
-        hNew = o * Mathf.tanh(cNew);
+        hNew = o * tanhf(cNew);
         st(sp, j, i);
         st(sp, H + j, f);
         st(sp, 2 * H + j, g);
@@ -298,7 +303,7 @@ export function recurrentForwardStep(
         const rg = sigmoid(ld(ap, j) + (ld(rp, j) + ld(bHh, j)));
         const z = sigmoid(ld(ap, H + j) + (ld(rp, H + j) + ld(bHh, H + j)));
         const hn = ld(rp, 2 * H + j) + ld(bHh, 2 * H + j);
-        const nn = Mathf.tanh(ld(ap, 2 * H + j) + rg * hn);
+        const nn = tanhf(ld(ap, 2 * H + j) + rg * hn);
         hNew = (1 - z) * nn + z * hOld;
         st(sp, j, rg);
         st(sp, H + j, z);
@@ -307,7 +312,7 @@ export function recurrentForwardStep(
         st(sp, 4 * H + j, hOld);
       } else {
         const p = ld(ap, j) + (ld(rp, j) + ld(bHh, j));
-        hNew = cell == RNN_TANH ? Mathf.tanh(p) : p > 0 ? p : 0;
+        hNew = cell == RNN_TANH ? tanhf(p) : p > 0 ? p : 0;
         st(sp, j, p);
         st(sp, H + j, hNew);
       }
@@ -361,7 +366,7 @@ export function recurrentBackwardStep(
         const o = ld(sp, 3 * H + k);
         const cc = ld(sp, 4 * H + k);
         const cPrev = ld(sp, 5 * H + k);
-        const tc = Mathf.tanh(cc);
+        const tc = tanhf(cc);
         const dO = dh * tc * o * (1 - o);
         let dct = ld(dcp, k) + dh * o * (1 - tc * tc);
         if (peep != 0) dct += dO * ld(peep, 2 * H + k);

@@ -7,11 +7,13 @@
 //   |c − ref| ≤ 2·(K + 1)·2⁻²⁴·Σₖ |a_ik·b_kj|,
 // per element. A wrong index or a missed edge gives errors of the size of the values
 // themselves, far outside it.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
 import { gemm as cpuGemm, pack } from '../ops/matmul-cpu.ts';
 import { Random } from '../random.ts';
 import { engineBytes as bytesOf } from './wasm-engine.support.ts';
+import { nodePooledEngine } from './wasm-pool.support.ts';
+import { SPLIT_MIN_FLOPS, type GemmPool } from './wasm-pool.ts';
 
 function randomArray(n: number, rng: Random): Float32Array {
   const a = new Float32Array(n);
@@ -122,6 +124,49 @@ describe('wasm SIMD GEMM (engine-shared.wasm, shared memory)', () => {
     expect(engine.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
   sweep(() => engine, 23);
+});
+
+describe('wasm SIMD GEMM split between 2 threads (engine-shared.wasm, worker pool)', () => {
+  let engine: WasmGemm;
+  let pool: GemmPool;
+  beforeAll(async () => {
+    ({ engine, pool } = await nodePooledEngine('engine-shared', { threads: 2, adaptive: false }));
+  });
+  afterAll(() => pool.close());
+
+  describe('every GEMM split (split threshold 0)', () => {
+    beforeAll(() => {
+      pool.splitMinFlops = 0;
+    });
+    afterAll(() => {
+      pool.splitMinFlops = Infinity;
+    });
+    sweep(() => engine, 31);
+    it('larger shapes, split by rows and by columns, with accumulate', () => {
+      const rng = new Random(37);
+      check(engine, 200, 130, 300, false, false, rng);
+      check(engine, 200, 130, 300, true, true, rng);
+      check(engine, 32, 512, 128, false, false, rng);
+      check(engine, 1024, 512, 64, false, true, rng);
+      check(engine, 512, 128, 1024, true, false, rng);
+    });
+  });
+
+  it('splits GEMMs at and above the default threshold, not below, and each result is right', () => {
+    pool.splitMinFlops = SPLIT_MIN_FLOPS;
+    const rng = new Random(41);
+    // 2·M·N·K around the threshold: M = 32, N = 128, K = kAt − 1 / kAt / kAt + 1.
+    const kAt = Math.ceil(SPLIT_MIN_FLOPS / (2 * 32 * 128));
+    for (const [K, split] of [[kAt - 1, false], [kAt, true], [kAt + 1, true]] as const) {
+      for (const [transA, transB] of transposes) {
+        const before = pool.chunksDone().reduce((x, y) => x + y, 0);
+        check(engine, 32, 128, K, transA, transB, rng);
+        const ran = pool.chunksDone().reduce((x, y) => x + y, 0) - before;
+        // Split: N = 128 has 16 column panels, M = 32 has 8 row blocks: 2 threads × 2 chunks.
+        expect(ran, `K=${K} transA=${transA} transB=${transB}`).toBe(split ? 4 : 0);
+      }
+    }
+  });
 });
 
 // Relaxed SIMD: Node 20 validates these builds only with --experimental-wasm-relaxed-simd

@@ -1,7 +1,8 @@
-// Loader of the WebAssembly SIMD GEMM (wasm/gemm.ts, built by scripts/build-wasm.mjs into
-// wasm/build/*.wasm). Not wired into any backend yet: the first piece of the SIMD engine
-// (issue 17). Takes the module's bytes, so that Node tests (fs) and a browser worker (fetch)
-// load it alike.
+// Loader of the WebAssembly SIMD engine (wasm/engine.ts, built by scripts/build-wasm.mjs into
+// wasm/build/*.wasm) and its handle, WasmGemm, which the CPU backend's wasm ops use. Takes
+// the module's bytes, so that Node tests (fs) and a browser worker (fetch) load it alike.
+// With a worker pool attached (src/backend/wasm-pool.ts, shared builds only), gemmAt and
+// gemm split large GEMMs between threads; callers see the same methods either way.
 //
 // Memory: the module imports env.memory. Pass `memory` to share one WebAssembly.Memory
 // between instances (the shared builds need a shared one: `new WebAssembly.Memory({
@@ -15,6 +16,8 @@ export interface GemmExports {
   heapBase(): number;
   workspaceBytes(M: number, N: number, K: number): number;
   gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
+  /** The block C[i0 .. i1, j0 .. j1] of the same GEMM (one thread's part). */
+  gemmPart(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number, i0: number, i1: number, j0: number, j1: number): void;
   // Convolution and max-pooling helpers (wasm/conv.ts).
   im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number, ld: number): void;
   col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number, ld: number): void;
@@ -33,6 +36,20 @@ export interface GemmExports {
   rmspropUpdate(param: number, grad: number, square: number, avg: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, alpha: number, eps: number, momentum: number): void;
 }
 
+/** Splits GEMMs between threads (src/backend/wasm-pool.ts implements it). */
+export interface GemmSplitter {
+  /** Threads that share a split GEMM, the calling one included. */
+  readonly threads: number;
+  /**
+   * Runs C (+)= op(A)·op(B) (gemmAt's arguments), split between the threads or alone as
+   * the pool chooses, and returns true; or returns false without touching anything when
+   * the GEMM is too small to split (the caller then runs it alone).
+   */
+  tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): boolean;
+  /** Chunks of split GEMMs each thread has run (index 0: the calling thread). */
+  chunksDone(): number[];
+}
+
 export interface WasmGemmOptions {
   /** Memory to import (must be shared for the shared builds). Default: a new plain one. */
   memory?: WebAssembly.Memory;
@@ -46,6 +63,9 @@ const align16 = (n: number) => (n + 15) & ~15;
 export class WasmGemm {
   /** Next free byte of the bump allocator (16-byte aligned). */
   private top: number;
+  private pool: GemmSplitter | null = null;
+  /** Why the engine runs on one thread, for describe(); null when that is not worth saying. */
+  singleThreadReason: string | null = null;
 
   constructor(
     readonly exports: GemmExports,
@@ -57,13 +77,24 @@ export class WasmGemm {
 
   /** Threads that run the engine's kernels. */
   get threads(): number {
-    return 1;
+    return this.pool?.threads ?? 1;
   }
 
-  /** For the backend badge: "relaxed FMA, 1 thread". */
+  /** The attached worker pool, if any. */
+  get splitter(): GemmSplitter | null {
+    return this.pool;
+  }
+
+  /** Attaches the worker pool that gemmAt and gemm split large GEMMs with (null: detach). */
+  setSplitter(splitter: GemmSplitter | null): void {
+    this.pool = splitter;
+  }
+
+  /** For the backend badge: "relaxed FMA, 2 threads", "1 thread: the page is not cross-origin isolated". */
   describe(): string {
     const t = this.threads;
-    return `${this.relaxed ? 'relaxed FMA, ' : ''}${t} thread${t === 1 ? '' : 's'}`;
+    const why = t === 1 && this.singleThreadReason ? `: ${this.singleThreadReason}` : '';
+    return `${this.relaxed ? 'relaxed FMA, ' : ''}${t} thread${t === 1 ? '' : 's'}${why}`;
   }
 
   /** Grows the memory so that bytes [0, end) exist. */
@@ -100,9 +131,15 @@ export class WasmGemm {
   /**
    * C (+)= op(A)·op(B) on arrays already in the module's memory (byte offsets from
    * alloc); C is overwritten unless `accumulate`. The workspace is allocated and released
-   * here.
+   * here. Split between the pool's threads when one is attached and the GEMM is large.
    */
   gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
+    if (this.pool?.tryGemm(pa, pb, pc, M, N, K, transA, transB, accumulate)) return;
+    this.gemmAlone(pa, pb, pc, M, N, K, transA, transB, accumulate);
+  }
+
+  /** gemmAt on the calling thread alone, whatever pool is attached. */
+  gemmAlone(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
     const mark = this.top;
     const pw = this.alloc(this.exports.workspaceBytes(M, N, K) / 4);
     this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, pw);
@@ -131,9 +168,10 @@ export class WasmGemm {
   }
 }
 
-/** Instantiates a GEMM module (the bytes of one of wasm/build/engine*.wasm). */
-export async function loadWasmGemm(bytes: BufferSource, options: WasmGemmOptions = {}): Promise<WasmGemm> {
+/** Instantiates the engine (the bytes of one of wasm/build/engine*.wasm, or that module compiled). */
+export async function loadWasmGemm(source: BufferSource | WebAssembly.Module, options: WasmGemmOptions = {}): Promise<WasmGemm> {
   const memory = options.memory ?? new WebAssembly.Memory({ initial: 1 });
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return new WasmGemm(instance.exports as unknown as GemmExports, memory, options.relaxed ?? false);
 }

@@ -4,10 +4,12 @@
 // the list below names the ops the engine itself must implement; the suite fails if one of
 // them loses its implementation or is never reached by a case. Then the PyTorch fixtures of
 // the nn ops (conv2d, pooling, embedding, BCE, batch norm) on the engine, as on WebGPU.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu.ts';
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { nodeEngine } from '../backend/wasm-engine.support.ts';
+import { nodePooledEngine } from '../backend/wasm-pool.support.ts';
+import type { GemmPool } from '../backend/wasm-pool.ts';
 import { OPS } from './index.ts';
 import type { OpName } from './op.ts';
 import { allCases, compareWithReference, TOLERANCES } from './ops.support.ts';
@@ -46,4 +48,25 @@ describe('nn ops match PyTorch (WebAssembly engine, f32)', () => {
       for (const r of reports) expect(r.ok, r.message).toBe(true);
     });
   }
+});
+
+// The same cases on a 2-thread engine (worker pool, src/backend/wasm-pool.ts) that splits
+// every GEMM however small (threshold 0): ops reach the threads through gemmAt/gemm alone.
+describe('WebAssembly engine with a 2-thread worker pool, every GEMM split, vs CPU reference', () => {
+  let pooled: WasmGemm;
+  let pool: GemmPool;
+  beforeAll(async () => {
+    ({ engine: pooled, pool } = await nodePooledEngine('engine-shared', { threads: 2, splitMinFlops: 0, adaptive: false }));
+  });
+  afterAll(() => pool.close());
+  for (const c of allCases()) {
+    it(c.name, async () => {
+      const reports = await compareWithReference(c, new CpuBackend({ engine: pooled }));
+      expect(reports.length).toBeGreaterThan(0);
+      for (const r of reports) expect(r.ok, r.message).toBe(true);
+    });
+  }
+  it('split the GEMMs of the cases between the threads', () => {
+    expect(pool.chunksDone().reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+  });
 });
