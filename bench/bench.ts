@@ -1,8 +1,9 @@
 // Benchmark page (opened by scripts/bench.mjs in headless Chromium). Tunes and measures
 // our GEMM variants at 1024³, then training steps of a recurrent classifier
 //   x [B, T, I] → RNN layer (LSTM | GRU, H) → h_T → Linear(10) → softmax cross-entropy → Adam
-// on GateScope (WebGPU; the CPU backend on the WebAssembly engine as the app loads it,
-// `gatescope-wasm`; the plain JavaScript CPU backend, `gatescope-cpu`) and on TensorFlow.js
+// on GateScope (WebGPU; the CPU backend on the WebAssembly engine as the app loads it, in a
+// worker as the app trains, `gatescope-wasm`; the plain JavaScript CPU backend,
+// `gatescope-cpu`; the step itself is bench/step.ts) and on TensorFlow.js
 // 4.22 (webgpu, wasm, cpu) with the same model. Every engine: warm-up steps, then at least MIN_STEPS timed steps (GPU work
 // awaited), median. Results go to window.__benchResults; progress to the console.
 import * as tf from '@tensorflow/tfjs';
@@ -11,27 +12,18 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fourWideSubgroups } from '../src/backend/subgroups.ts';
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
-import { createCpuBackend } from '../src/backend/cpu-engine.ts';
+import { benchStep, makeData, type StepConfig } from './step.ts';
+import type { FromEngineWorker, ToEngineWorker } from './engine.worker.ts';
 import type { Backend } from '../src/backend/backend.ts';
-import { backward, zeroGrad } from '../src/ops/grad.ts';
 import { noGrad } from '../src/autograd/tape.ts';
-import { scope, type Tensor } from '../src/tensor.ts';
+import { scope } from '../src/tensor.ts';
 import { matmul, matmulVariant, setMatmulVariant } from '../src/ops/matmul.ts';
 import { GEMM_VARIANTS, type GemmVariant } from '../src/ops/gemm-kernels.ts';
-import { chooseRecurrencePath, initRecurrentParams, recurrent, stepKernels, type RecurrentConfig } from '../src/ops/recurrent.ts';
-import { softmaxCrossEntropy } from '../src/ops/loss.ts';
-import { Adam } from '../src/optim/adam.ts';
+import { chooseRecurrencePath, stepKernels } from '../src/ops/recurrent.ts';
 import { Random } from '../src/random.ts';
 import { tuneGemm } from '../src/ops/gemm-tuning.ts';
 
-interface Config {
-  name: string;
-  cell: 'lstm' | 'gru';
-  B: number;
-  T: number;
-  I: number;
-  H: number;
-}
+type Config = StepConfig;
 
 interface Measured {
   trainMs: number | null;
@@ -130,42 +122,44 @@ async function gemmRates(gpu: WebGpuBackend): Promise<{ name: string; gflops: nu
   return out;
 }
 
-function makeData(c: Config) {
-  const rng = new Random(7);
-  const x = Float32Array.from({ length: c.B * c.T * c.I }, () => rng.uniform(-1, 1));
-  const y = Int32Array.from({ length: c.B }, () => rng.int(10));
-  return { x, y };
+
+/** Times the benchmark step on a backend in this page. */
+async function gatescope(backend: Backend, c: Config): Promise<Measured> {
+  const step = benchStep(backend, c);
+  try {
+    const t = await timeSteps(() => step.train(), MIN_STEPS);
+    const f = await timeSteps(() => step.forward(), MIN_STEPS);
+    return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
+  } finally {
+    step.dispose();
+  }
 }
 
-async function gatescope(backend: Backend, c: Config): Promise<Measured> {
-  const config: RecurrentConfig = { cell: c.cell, inputSize: c.I, hiddenSize: c.H, numLayers: 1, bidirectional: false, dropout: 0 };
-  const p = initRecurrentParams(backend, config, 1);
-  const rng = new Random(3);
-  const w = backend.fromArray(Float32Array.from({ length: c.H * 10 }, () => rng.uniform(-0.1, 0.1)), [c.H, 10]).param();
-  const bias = backend.zeros([10]).param();
-  const all: Tensor[] = [...p.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), w, bias];
-  const opt = new Adam(all, { lr: 1e-3 });
-  const { x: xData, y: yData } = makeData(c);
-  const x = backend.fromArray(xData, [c.B, c.T, c.I]).keep();
-  const y = backend.fromArray(yData, [c.B], 'i32').keep();
-  const train = async () => {
-    scope(() => {
-      const r = recurrent(x, null, p, config);
-      const { loss } = softmaxCrossEntropy(matmul(r.hN[0], w, { bias }), y);
-      backward(loss);
-      opt.update();
-      zeroGrad(all);
+/** The engine worker (bench/engine.worker.ts): one request, one answer. */
+class EngineWorker {
+  private readonly worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+  private pending: ((m: FromEngineWorker) => void) | null = null;
+  constructor() {
+    this.worker.onmessage = (e: MessageEvent<FromEngineWorker>) => this.pending?.(e.data);
+  }
+  request(m: ToEngineWorker): Promise<FromEngineWorker> {
+    return new Promise((resolve, reject) => {
+      this.pending = (r) => (r.type === 'failed' ? reject(new Error(r.message)) : resolve(r));
+      this.worker.postMessage(m);
     });
-    await backend.sync();
-  };
-  const forward = async () => {
-    noGrad(() => scope(() => void softmaxCrossEntropy(matmul(recurrent(x, null, p, config).hN[0], w, { bias }), y)));
-    await backend.sync();
-  };
-  const t = await timeSteps(train, MIN_STEPS);
-  const f = await timeSteps(forward, MIN_STEPS);
-  for (const tensor of [...all, x, y]) tensor.dispose();
-  return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
+  }
+}
+
+/** Times the benchmark step on the app's CPU backend in the engine worker. */
+async function gatescopeInWorker(w: EngineWorker, c: Config): Promise<Measured> {
+  await w.request({ type: 'model', config: c });
+  try {
+    const t = await timeSteps(async () => void (await w.request({ type: 'train' })), MIN_STEPS);
+    const f = await timeSteps(async () => void (await w.request({ type: 'forward' })), MIN_STEPS);
+    return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
+  } finally {
+    await w.request({ type: 'dispose' });
+  }
 }
 
 async function tfjs(backendName: string, c: Config, limitMs = Infinity): Promise<Measured> {
@@ -213,8 +207,10 @@ async function main() {
   const kernels = stepKernels(gpu, 32);
   log(`step kernels: ${kernels.forward.name} / ${kernels.backward.name}`);
   // The app's CPU backend (src/backend/cpu-engine.ts): the engine build it loads and its threads.
-  const wasmBackend = await createCpuBackend();
-  log(`CPU backend: ${wasmBackend.description}; cross-origin isolated: ${self.crossOriginIsolated}`);
+  const engineWorker = new EngineWorker();
+  const engineInfo = await engineWorker.request({ type: 'init' });
+  const cpuBackend = engineInfo.type === 'ready' ? engineInfo : { description: 'not loaded', hasEngine: false };
+  log(`CPU backend (in a worker): ${cpuBackend.description}; cross-origin isolated: ${self.crossOriginIsolated}`);
   const gemm = await gemmRates(gpu);
   const bestGemm = Math.max(...gemm.map((g) => g.gflops));
   const configs: Config[] = [];
@@ -250,8 +246,8 @@ async function main() {
       [
         'gatescope-wasm',
         async () => {
-          if (!wasmBackend.engine) throw new Error(`no WebAssembly engine (${wasmBackend.description})`);
-          return gatescope(wasmBackend, c);
+          if (!cpuBackend.hasEngine) throw new Error(`no WebAssembly engine (${cpuBackend.description})`);
+          return gatescopeInWorker(engineWorker, c);
         },
       ],
       ['gatescope-cpu', () => gatescope(new CpuBackend(), c)],
@@ -296,7 +292,7 @@ async function main() {
     bestGemm,
     rows,
     configs,
-    cpuBackend: wasmBackend.description,
+    cpuBackend: cpuBackend.description,
     crossOriginIsolated: self.crossOriginIsolated,
     quick,
     minSteps: MIN_STEPS,
