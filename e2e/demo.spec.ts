@@ -25,7 +25,8 @@ test('Why LSTM? drives the app and shows the vanishing gradient', async ({ page 
   expect(profile[59]).toBeLessThan(profile[0] / 10);
   await expect(page.getByTestId('chart-time')).toContainText('vanishing —');
   await expect(page.getByTestId('chart-time-note')).toContainText('padding never counts');
-  await page.getByTestId('train-pause').click();
+  // The demo's four epochs (176 steps) take seconds on either backend: let them finish.
+  await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 120_000 });
   await page.screenshot({ path: 'e2e/screenshots/demo-why-lstm-train.png', fullPage: true });
   await page.getByRole('button', { name: 'Close the demo' }).click();
   await expect(page.getByTestId('demo-guide')).toHaveCount(0);

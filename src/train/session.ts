@@ -1,8 +1,9 @@
 // The training session behind the worker: owns the backend and the Trainer, answers
 // requests, and throttles what it posts so the page renders smoothly at any training
 // speed: step statistics and progress are posted together at most every
-// `progressIntervalMs` (a tiny model on a fast backend takes ~1,000 steps a second, and one
-// message per step kept the page's main thread busy for up to 0.9 s at a time). Any other
+// `progressIntervalMs`, except a trainer's first statistics, which go out at once (a tiny
+// model on a fast backend takes ~1,000 steps a second, and one message per step kept the
+// page's main thread busy for up to 0.9 s at a time). Any other
 // event first posts what is pending, so the page sees events in the trainer's order.
 // Pure: tests drive it without a worker.
 //
@@ -40,6 +41,8 @@ export class TrainingSession {
   private backend: Backend | null = null;
   private trainer: Trainer | null = null;
   private lastProgress = 0;
+  /** Whether this trainer's first step statistics have been posted (they go out at once). */
+  private firstStatsPosted = false;
   private pendingProgress: Extract<TrainerEvent, { type: 'progress' }> | null = null;
   /** Step statistics not posted yet (in step order) and the newest throughput. */
   private pendingSteps: Extract<TrainerEvent, { type: 'steps' }> | null = null;
@@ -180,6 +183,7 @@ export class TrainingSession {
     const m = this.built!;
     const backend = (this.backend ??= new CpuBackend());
     const generation = ++this.generation;
+    this.firstStatsPosted = false;
     let model: MultimodalModel | undefined;
     if (state) model = modelFromWeights(backend, m.model, state.weights);
     const trainer = new Trainer(backend, m.dataset, m.model, m.train, (e) => generation === this.generation && this.onEvent(e), {
@@ -287,7 +291,11 @@ export class TrainingSession {
       return;
     }
     const now = Date.now();
-    if (now - this.lastProgress >= this.progressIntervalMs) this.flushProgress();
+    // The first loss point is drawn as soon as it exists, on every backend (a fast one would
+    // otherwise be several steps further when the throttle lets it out).
+    const first = e.type === 'steps' && !this.firstStatsPosted;
+    if (first) this.firstStatsPosted = true;
+    if (first || now - this.lastProgress >= this.progressIntervalMs) this.flushProgress();
     else if (!this.progressTimer) this.progressTimer = setTimeout(() => this.flushProgress(), this.progressIntervalMs);
   }
 
