@@ -4,7 +4,7 @@
 // on GateScope (WebGPU; the CPU backend on the WebAssembly engine as the app loads it, in a
 // worker as the app trains, `gatescope-wasm`; the plain JavaScript CPU backend,
 // `gatescope-cpu`; the step itself is bench/step.ts) and on TensorFlow.js
-// 4.22 (webgpu, wasm, cpu) with the same model. Every engine: warm-up steps, then at least MIN_STEPS timed steps (GPU work
+// 4.22 (webgpu, wasm, cpu) with the same model. Every engine: warm-up steps (WARMUP_*), then at least MIN_STEPS timed steps (GPU work
 // awaited), median. Results go to window.__benchResults; progress to the console.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -71,13 +71,21 @@ async function browserCpuMs(): Promise<number> {
 
 class SlowStep extends Error {}
 
+/** Warm-up: at least this many steps (the first compiles) ... */
+const WARMUP_STEPS = 2;
+/** ... and, up to WARMUP_MAX_STEPS, until this much time has passed: a WebAssembly engine's
+ * hot functions move from the baseline compiler to the optimizing one only after some calls. */
+const WARMUP_MS = 1000;
+const WARMUP_MAX_STEPS = 20;
+
 /**
- * Two warm-up steps (the first compiles), then `steps` timed ones; the median wall time
- * and the median browser CPU time per step. `limitMs`: give up after a warm-up step that
- * long (throws SlowStep).
+ * Warm-up steps (see WARMUP_*), then `steps` timed ones; the median wall time and the
+ * median browser CPU time per step. `limitMs`: give up after a warm-up step that long
+ * (throws SlowStep).
  */
 async function timeSteps(step: () => Promise<void>, steps: number, limitMs = Infinity): Promise<{ ms: number; cpu: number; steps: number }> {
-  for (let i = 0; i < 2; i++) {
+  const warm0 = performance.now();
+  for (let i = 0; i < WARMUP_MAX_STEPS && (i < WARMUP_STEPS || performance.now() - warm0 < WARMUP_MS); i++) {
     const t0 = performance.now();
     await step();
     const ms = performance.now() - t0;

@@ -152,7 +152,7 @@ console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architectu
 console.log(`GEMM tuner: ${results.tuning.variant} in ${results.tuning.ms.toFixed(0)} ms; step kernels ${results.stepKernels.forward} / ${results.stepKernels.backward}`);
 console.log(`GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})`);
 console.log(`CPU backend: ${results.cpuBackend}; page cross-origin isolated: ${results.crossOriginIsolated}`);
-console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after 2 warm-up steps\n`);
+console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after at least 2 warm-up steps (up to 20, for 1 s)\n`);
 // Ratios are other engine's time / this row's time (> 1×: this row is faster), same run.
 // '% best GEMM': the row's training GFLOP/s over the best GEMM rate at 1024³ measured above.
 const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'fwd vs tfjs-wasm', 'vs gatescope-cpu', 'vs pytorch-cpu', 'CPU ms/step', 'steps'];
