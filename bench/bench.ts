@@ -3,7 +3,8 @@
 //   x [B, T, I] → RNN layer (LSTM | GRU, H) → h_T → Linear(10) → softmax cross-entropy → Adam
 // on GateScope (WebGPU; the CPU backend on the WebAssembly engine as the app loads it, in a
 // worker as the app trains, `gatescope-wasm`; the plain JavaScript CPU backend,
-// `gatescope-cpu`; the step itself is bench/step.ts) and on TensorFlow.js
+// `gatescope-cpu`; the step itself is src/train/benchmark.ts's benchStep, the in-app
+// benchmark's) and on TensorFlow.js
 // 4.22 (webgpu, wasm, cpu) with the same model. Every engine: warm-up steps (WARMUP_*), then at least MIN_STEPS timed steps (GPU work
 // awaited), median. Results go to window.__benchResults; progress to the console.
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +13,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fourWideSubgroups } from '../src/backend/subgroups.ts';
 import { WebGpuBackend } from '../src/backend/webgpu.ts';
 import { CpuBackend } from '../src/backend/cpu.ts';
-import { benchStep, makeData, type StepConfig } from './step.ts';
+import { benchData as makeData, benchStep, type BenchConfig } from '../src/train/benchmark.ts';
 import type { FromEngineWorker, ToEngineWorker } from './engine.worker.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { noGrad } from '../src/autograd/tape.ts';
@@ -23,7 +24,7 @@ import { chooseRecurrencePath, stepKernels } from '../src/ops/recurrent.ts';
 import { Random } from '../src/random.ts';
 import { tuneGemm } from '../src/ops/gemm-tuning.ts';
 
-type Config = StepConfig;
+type Config = BenchConfig;
 
 interface Measured {
   trainMs: number | null;

@@ -4,9 +4,9 @@
 // times the round trip, so every timed step includes one message each way (~0.1 ms).
 import { createCpuBackend } from '../src/backend/cpu-engine.ts';
 import type { CpuBackend } from '../src/backend/cpu.ts';
-import { benchStep, type BenchStep, type StepConfig } from './step.ts';
+import { benchStep, type BenchConfig, type BenchStep } from '../src/train/benchmark.ts';
 
-export type ToEngineWorker = { type: 'init' } | { type: 'model'; config: StepConfig } | { type: 'train' } | { type: 'forward' } | { type: 'dispose' };
+export type ToEngineWorker = { type: 'init' } | { type: 'model'; config: BenchConfig } | { type: 'train' } | { type: 'forward' } | { type: 'dispose' };
 export type FromEngineWorker = { type: 'ready'; description: string; hasEngine: boolean } | { type: 'done' } | { type: 'failed'; message: string };
 
 let backend: CpuBackend | null = null;

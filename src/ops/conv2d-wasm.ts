@@ -17,7 +17,7 @@
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { copyIn, copyOut, scoped } from './wasm-arrays.ts';
 
-/** Sizes of one convolution (conv2d.ts's ConvGeometry; declared here so the two files do not import each other). */
+/** Sizes of one convolution (conv2d.ts imports and re-exports it: this file must not import conv2d.ts). */
 export interface ConvGeometry {
   N: number;
   C: number;

@@ -19,7 +19,7 @@ import { needsGrad } from '../autograd/tape.ts';
 import type { FloatArray, Shape, Tensor } from '../tensor.ts';
 import { expectDtype, runOp, shapeError, type OpDef } from './op.ts';
 import { uniformLayout } from '../gpu/uniform-layout.ts';
-import { conv2dForwardWasm, conv2dInputGradWasm, conv2dWeightGradWasm } from './conv2d-wasm.ts';
+import { conv2dForwardWasm, conv2dInputGradWasm, conv2dWeightGradWasm, type ConvGeometry } from './conv2d-wasm.ts';
 
 const CONV2D_PARAMS = uniformLayout(['nn/conv2d_forward', 'nn/conv2d_input_grad'], { N: 'u32' });
 const CONV2D_WEIGHT_GRAD_PARAMS = uniformLayout('nn/conv2d_weight_grad', { N: 'u32', chunk: 'u32' });
@@ -54,19 +54,7 @@ export interface Conv2dWeightGradAttrs extends Conv2dShapeAttrs {
   bias: boolean;
 }
 
-/** Sizes of one convolution. */
-export interface ConvGeometry {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  O: number;
-  K: number;
-  OH: number;
-  OW: number;
-  stride: number;
-  padding: number;
-}
+export type { ConvGeometry };
 
 export function convGeometry(op: string, inputs: readonly Tensor[], xShape: Shape, wShape: Shape, attrs: Conv2dAttrs): ConvGeometry {
   const { stride, padding } = attrs;

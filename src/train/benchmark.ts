@@ -70,8 +70,24 @@ async function timeSteps(step: () => Promise<void>, steps: number): Promise<numb
   return median(times);
 }
 
-/** Times the canonical model of `c` on `backend`. */
-export async function benchmarkConfig(backend: Backend, c: BenchConfig, steps: number): Promise<BenchTiming> {
+/** The benchmark's input and labels for config `c` (seeded; TF.js in `npm run bench` uses the same). */
+export function benchData(c: BenchConfig): { x: Float32Array; y: Int32Array } {
+  const data = new Random(7);
+  const x = Float32Array.from({ length: c.B * c.T * c.I }, () => data.uniform(-1, 1));
+  const y = Int32Array.from({ length: c.B }, () => data.int(10));
+  return { x, y };
+}
+
+export interface BenchStep {
+  /** One training step (forward, backward, Adam) with the GPU work awaited. */
+  train(): Promise<void>;
+  /** One forward pass with the loss, no gradients. */
+  forward(): Promise<void>;
+  dispose(): void;
+}
+
+/** The canonical model of `c` on `backend`, seeded, and its steps (also `npm run bench`'s). */
+export function benchStep(backend: Backend, c: BenchConfig): BenchStep {
   const config: RecurrentConfig = { cell: c.cell, inputSize: c.I, hiddenSize: c.H, numLayers: 1, bidirectional: false, dropout: 0 };
   const p = initRecurrentParams(backend, config, 1);
   const rng = new Random(3);
@@ -79,27 +95,39 @@ export async function benchmarkConfig(backend: Backend, c: BenchConfig, steps: n
   const bias = backend.zeros([10], 'f32', 'bench.bias').param();
   const params: Tensor[] = [...p.layers.flatMap((l) => [l.wIh, l.wHh, l.bIh, l.bHh]), w, bias];
   const opt = new Adam(params, { lr: 1e-3 });
-  const data = new Random(7);
-  const x = backend.fromArray(Float32Array.from({ length: c.B * c.T * c.I }, () => data.uniform(-1, 1)), [c.B, c.T, c.I], 'f32', 'bench.x').keep();
-  const y = backend.fromArray(Int32Array.from({ length: c.B }, () => data.int(10)), [c.B], 'i32', 'bench.y').keep();
+  const data = benchData(c);
+  const x = backend.fromArray(data.x, [c.B, c.T, c.I], 'f32', 'bench.x').keep();
+  const y = backend.fromArray(data.y, [c.B], 'i32', 'bench.y').keep();
   const logits = () => matmul(recurrent(x, null, p, config).hN[0], w, { bias });
-  try {
-    const trainMs = await timeSteps(async () => {
+  return {
+    async train() {
       scope(() => {
         backward(softmaxCrossEntropy(logits(), y).loss);
         opt.update();
         zeroGrad(params);
       });
       await backend.sync();
-    }, steps);
-    const forwardMs = await timeSteps(async () => {
+    },
+    async forward() {
       noGrad(() => scope(() => void softmaxCrossEntropy(logits(), y)));
       await backend.sync();
-    }, steps);
+    },
+    dispose() {
+      opt.dispose();
+      for (const t of [...params, x, y]) t.dispose();
+    },
+  };
+}
+
+/** Times the canonical model of `c` on `backend`. */
+export async function benchmarkConfig(backend: Backend, c: BenchConfig, steps: number): Promise<BenchTiming> {
+  const step = benchStep(backend, c);
+  try {
+    const trainMs = await timeSteps(() => step.train(), steps);
+    const forwardMs = await timeSteps(() => step.forward(), steps);
     return { trainMs, forwardMs, steps, gflops: benchFlops(c) / (trainMs * 1e6) };
   } finally {
-    opt.dispose();
-    for (const t of [...params, x, y]) t.dispose();
+    step.dispose();
   }
 }
 
