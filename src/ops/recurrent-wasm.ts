@@ -6,6 +6,7 @@
 // recurrent-backward.ts (active rows per step, padding, reverse direction), in f32.
 import type { WasmGemm } from '../backend/wasm-gemm.ts';
 import { CELLS, type CellKind } from './cells/index.ts';
+import { copyIn } from './wasm-arrays.ts';
 
 /** The exports of wasm/recurrent.ts (pointers are byte offsets; 0 means absent). */
 interface RecurrentExports {
@@ -34,13 +35,6 @@ function kernels(engine: WasmGemm): RecurrentExports {
   const k = engine.exports as unknown as RecurrentExports;
   if (typeof k.recurrentForwardStep !== 'function') throw new Error('WebAssembly engine: this build has no recurrent kernels (wasm/recurrent.ts); rebuild with `node scripts/build-wasm.mjs`');
   return k;
-}
-
-/** Copies `data` into the engine at a new allocation; returns its byte offset. */
-function put(engine: WasmGemm, data: Float32Array): number {
-  const p = engine.alloc(data.length);
-  engine.f32(p, data.length).set(data);
-  return p;
 }
 
 /**
@@ -122,7 +116,7 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
   const padded = lengths.some((L) => L !== T);
   const mark = engine.mark();
   try {
-    const pX = put(engine, x);
+    const pX = copyIn(engine, x);
     // Without padding every element of y, saved and hPrev is written by the steps.
     const pY = padded ? zeros(engine, B * T * DH) : engine.alloc(B * T * DH);
     const pA = engine.alloc(B * T * GH);
@@ -137,10 +131,10 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
       // W_ihᵀ [I, G·H] and W_hhᵀ [H, G·H].
       const pWihT = putTransposed(engine, dir.wIh, GH, I);
       const pWhhT = putTransposed(engine, dir.wHh, GH, H);
-      const pBih = put(engine, dir.bIh);
-      const pBhh = put(engine, dir.bHh);
-      const pInBias = dir.inputBias ? put(engine, dir.inputBias) : 0;
-      const pPeep = dir.peephole ? put(engine, dir.peephole) : 0;
+      const pBih = copyIn(engine, dir.bIh);
+      const pBhh = copyIn(engine, dir.bHh);
+      const pInBias = dir.inputBias ? copyIn(engine, dir.inputBias) : 0;
+      const pPeep = dir.peephole ? copyIn(engine, dir.peephole) : 0;
       const pSaved = padded ? zeros(engine, B * T * S) : engine.alloc(B * T * S);
       const pHPrev = padded ? zeros(engine, B * T * H) : engine.alloc(B * T * H);
       engine.f32(pH, B * H).set(dir.h0);
@@ -216,12 +210,12 @@ export function recurrentBackwardWasm(
   const reverse = dims.direction === 1;
   const mark = engine.mark();
   try {
-    const pSaved = put(engine, io.saved);
-    const pWhh = put(engine, io.wHh);
-    const pDy = io.dy.length > 0 ? put(engine, io.dy) : 0;
-    const pPeep = io.peephole ? put(engine, io.peephole) : 0;
-    const pCarry = put(engine, io.dhN);
-    const pDc = put(engine, io.dcN);
+    const pSaved = copyIn(engine, io.saved);
+    const pWhh = copyIn(engine, io.wHh);
+    const pDy = io.dy.length > 0 ? copyIn(engine, io.dy) : 0;
+    const pPeep = io.peephole ? copyIn(engine, io.peephole) : 0;
+    const pCarry = copyIn(engine, io.dhN);
+    const pDc = copyIn(engine, io.dcN);
     const pDirect = zeros(engine, B * H);
     // Padded steps keep zero gradients; without padding the steps write every row.
     const pDGx = padded ? zeros(engine, B * T * GH) : engine.alloc(B * T * GH);

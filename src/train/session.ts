@@ -13,7 +13,6 @@
 // when the run was training, trains on at once: the user pressed Train and the copy is a
 // state the run already reached, so waiting for a click would only leave a run standing.
 import type { Backend } from '../backend/backend.ts';
-import { CpuBackend } from '../backend/cpu.ts';
 import { createCpuBackend } from '../backend/cpu-engine.ts';
 import { WebGpuBackend } from '../backend/webgpu.ts';
 import { modelFromWeights, type MultimodalModel } from '../models/model.ts';
@@ -181,7 +180,8 @@ export class TrainingSession {
   /** A trainer on the current backend, continuing from `state` (or freshly initialised). */
   private buildTrainer(state: TrainingState | null): Trainer {
     const m = this.built!;
-    const backend = (this.backend ??= new CpuBackend());
+    const backend = this.backend;
+    if (!backend) throw new Error('the training session has no backend yet');
     const generation = ++this.generation;
     this.firstStatsPosted = false;
     let model: MultimodalModel | undefined;
