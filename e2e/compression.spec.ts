@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { progressStep, watchErrors } from './helpers.ts';
 
-const QUERY = 'data=memory&memory.n=300&memory.length=6&fusion=text&cell=lstm&hidden=32&embed=16&head=32&lr=0.01&batch=16&epochs=60&readback=2';
+const QUERY = 'data=memory&memory.n=300&memory.length=6&fusion=text&cell=lstm&hidden=32&embed=16&head=32&lr=0.01&batch=16&epochs=5&readback=2';
 const STEPS = 60;
 
 test('int8 export and pruning sweep of a trained model', async ({ page }) => {
@@ -13,9 +13,12 @@ test('int8 export and pruning sweep of a trained model', async ({ page }) => {
   await page.goto(`/?${QUERY}&compress.int8=1&tab=train`);
   await expect(page.getByTestId('run-status')).toHaveText('Ready to train', { timeout: 90_000 });
   await page.getByTestId('train-start').click();
-  await expect.poll(() => progressStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(STEPS);
-  await page.getByTestId('train-pause').click();
-  await expect(page.getByTestId('run-status')).toHaveText(/^Paused/, { timeout: 30_000 });
+  // The run ends by itself after its epochs (a pause after N steps would race a fast
+  // backend to the end of the run).
+  await expect(page.getByTestId('run-status')).toHaveText(/^Finished/, { timeout: 120_000 });
+  const trained = await progressStep(page);
+  console.log(`trained ${trained} steps`);
+  expect(trained).toBeGreaterThanOrEqual(STEPS);
 
   await page.getByRole('tab', { name: 'Export', exact: true }).click();
   await expect(page.getByTestId('compress-int8')).toBeChecked(); // from the URL

@@ -560,13 +560,18 @@ export class Trainer {
     this.inflight.push(done);
     if (this.inflight.length > 2) await this.inflight.shift();
     this.eta.record(performance.now());
-    // The first step's statistics are read at once: its loss is the first point on the
-    // chart, instead of waiting for `readbackEvery` steps of pipeline building.
+    // The first step's statistics are read at once and waited for: its loss is the first
+    // point on the chart, posted before step 2 is taken, instead of after `readbackEvery`
+    // steps of pipeline building (or, on a loaded CPU, whenever the read gets its turn).
+    let first: Promise<void> | null = null;
     if (this.ring.full || !this.firstReadback) {
+      const drained = this.startDrain();
+      if (!this.firstReadback) first = drained;
       this.firstReadback = true;
-      this.startDrain();
     }
     this.emitProgress();
+    // A failed read is reported by flushStats, like every other drain's.
+    if (first) await first.catch(() => {});
     await this.finishEpochIfDone();
   }
 
@@ -593,9 +598,10 @@ export class Trainer {
     });
   }
 
-  private startDrain(): void {
+  /** Starts reading the recorded statistics; returns the read (null when nothing was recorded). */
+  private startDrain(): Promise<void> | null {
     const pending = this.ring.drain();
-    if (!pending) return;
+    if (!pending) return null;
     const snapshot = this.snapshotCandidate();
     // The host copy is read in stream order right after the drained steps, so it holds
     // exactly the state their statistics describe.
@@ -642,6 +648,7 @@ export class Trainer {
     // A lost device rejects the reads; flushStats still sees the rejection.
     drained.catch(() => {});
     this.drains.push(drained);
+    return drained;
   }
 
   /**

@@ -6,22 +6,33 @@ import { createContext, useContext, useEffect, useRef, useState } from 'react';
 /** False inside panels that are hidden: their live readers stop polling. */
 export const PanelActive = createContext(true);
 
-/** `read()` of a versioned source, refreshed on animation frames while it changes. */
-export function useLive<T>(source: { version: number }, read: () => T, minIntervalMs = 250): T {
+/**
+ * `read()` of a versioned source, refreshed on animation frames while it changes. While
+ * `urgent(shown)` holds for the value shown (a chart with no point yet), a change is read
+ * on the next frame, without waiting out the interval: a run's first point is drawn the
+ * moment it exists.
+ */
+export function useLive<T>(source: { version: number }, read: () => T, minIntervalMs = 250, urgent?: (shown: T) => boolean): T {
   const active = useContext(PanelActive);
   const [value, setValue] = useState(read);
   const readRef = useRef(read);
   readRef.current = read;
+  const urgentRef = useRef(urgent);
+  urgentRef.current = urgent;
+  const shownRef = useRef(value);
+  shownRef.current = value;
   useEffect(() => {
     if (!active) return;
     let raf = 0;
     let seen = -1;
     let last = -Infinity;
     const tick = (now: number) => {
-      if (source.version !== seen && now - last >= minIntervalMs) {
+      if (source.version !== seen && (now - last >= minIntervalMs || urgentRef.current?.(shownRef.current))) {
         seen = source.version;
         last = now;
-        setValue(readRef.current());
+        const next = readRef.current();
+        shownRef.current = next;
+        setValue(next);
       }
       raf = requestAnimationFrame(tick);
     };

@@ -146,11 +146,14 @@ function taskMetrics(task: TaskKind | undefined): { key: keyof EpochRecord['vali
   }
 }
 
+/** The loss chart has no point yet: its first one is read on the next frame. */
+const noSteps = (shown: ReturnType<typeof readSteps>) => shown.steps.length === 0;
+
 export function TrainCharts() {
   const history = useStore((s) => s.history);
   const task = useStore((s) => s.session?.model.task);
   const colors = useChartColors();
-  const live = useLive(liveRun, readSteps);
+  const live = useLive(liveRun, readSteps, 250, noSteps);
   const time = useLive(liveRun, readTime, 300);
   const c = colors.series;
 
