@@ -45,6 +45,8 @@ interface Row extends Measured {
 const params = new URLSearchParams(location.search);
 const quick = params.has('quick');
 const skipTf = params.has('noTf');
+/** `engines=gatescope-wasm,tfjs-wasm`: only these rows (all when absent). */
+const onlyEngines = params.get('engines')?.split(',') ?? null;
 /** Timed steps per engine and config (after warm-up). */
 const MIN_STEPS = quick ? 5 : 10;
 /** TF.js webgpu configs whose warm-up step takes longer than this are skipped (noted in the table). */
@@ -164,6 +166,12 @@ async function gatescopeInWorker(w: EngineWorker, c: Config): Promise<Measured> 
   await w.request({ type: 'model', config: c });
   try {
     const t = await timeSteps(async () => void (await w.request({ type: 'train' })), MIN_STEPS);
+    const pool = await w.request({ type: 'pool' });
+    if (pool.type === 'pool' && pool.shapes.length > 0) {
+      // What the worker pool chose for each GEMM of the training step (µs, running averages).
+      const lines = pool.shapes.map((s) => `${s.shape}: split ${s.split.toFixed(0)} µs, alone ${s.alone.toFixed(0)} µs (${s.calls} calls)`);
+      log(`    pool, per GEMM shape (M,N,K,transA transB accumulate): ${lines.join('; ')}`);
+    }
     const f = await timeSteps(async () => void (await w.request({ type: 'forward' })), MIN_STEPS);
     return { trainMs: t.ms, forwardMs: f.ms, steps: t.steps, cpuMs: t.cpu, gflops: flops(c) / (t.ms * 1e6) };
   } finally {
@@ -282,6 +290,7 @@ async function main() {
     }
     log(`\n${c.name} ${c.cell} (B ${c.B}, T ${c.T}, I ${c.I}, H ${c.H}; path ${chooseRecurrencePath(c.B, c.T, c.H, fourWideSubgroups(gpu))})`);
     for (const [engine, run] of engines) {
+      if (onlyEngines && !onlyEngines.includes(engine)) continue;
       try {
         const r = await run();
         rows.push({ config: c.name, cell: c.cell, engine, ...r });

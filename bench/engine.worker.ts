@@ -4,10 +4,22 @@
 // times the round trip, so every timed step includes one message each way (~0.1 ms).
 import { createCpuBackend } from '../src/backend/cpu-engine.ts';
 import type { CpuBackend } from '../src/backend/cpu.ts';
+import { GemmPool } from '../src/backend/wasm-pool.ts';
 import { benchStep, type BenchConfig, type BenchStep } from '../src/train/benchmark.ts';
 
-export type ToEngineWorker = { type: 'init' } | { type: 'model'; config: BenchConfig } | { type: 'train' } | { type: 'forward' } | { type: 'dispose' };
-export type FromEngineWorker = { type: 'ready'; description: string; hasEngine: boolean } | { type: 'done' } | { type: 'failed'; message: string };
+export type ToEngineWorker = { type: 'init' } | { type: 'model'; config: BenchConfig } | { type: 'train' } | { type: 'forward' } | { type: 'dispose' } | { type: 'pool' };
+/** One GEMM shape the worker pool timed: key "M,N,K,flags", µs split and alone (running averages), calls. */
+export interface PoolShape {
+  shape: string;
+  split: number;
+  alone: number;
+  calls: number;
+}
+export type FromEngineWorker =
+  | { type: 'ready'; description: string; hasEngine: boolean }
+  | { type: 'done' }
+  | { type: 'pool'; shapes: PoolShape[] }
+  | { type: 'failed'; message: string };
 
 let backend: CpuBackend | null = null;
 let step: BenchStep | null = null;
@@ -27,6 +39,14 @@ async function handle(m: ToEngineWorker): Promise<FromEngineWorker> {
     case 'forward':
       await step!.forward();
       return { type: 'done' };
+    case 'pool': {
+      // The pool's per-shape times since the last request (then cleared): which GEMMs it split.
+      const pool = backend?.engine?.splitter;
+      if (!(pool instanceof GemmPool)) return { type: 'pool', shapes: [] };
+      const shapes = [...pool.shapeTimes].map(([shape, t]) => ({ shape, ...t }));
+      pool.shapeTimes.clear();
+      return { type: 'pool', shapes };
+    }
     case 'dispose':
       step?.dispose();
       step = null;

@@ -5,7 +5,8 @@
 //   --no-tfjs   GateScope only
 //   --profile   per-dispatch timings of one training step (bench/profile.html)
 //   --lab       GEMM / step-kernel variants side by side (bench/lab.html)
-//   --query q   extra URL query for those pages, e.g. "cells=lstm&gemm=sg16x8cs2x2"
+//   --query q   extra URL query for those pages, e.g. "cells=lstm&gemm=sg16x8cs2x2", or
+//               "engines=gatescope-wasm,tfjs-wasm" for only those rows of the table
 //   --no-pytorch  skip scripts/bench_pytorch.py (run otherwise when $GATESCOPE_PYTHON or
 //               .venv/bin/python exists, after the browser has closed: PyTorch CPU rows)
 // The server sends Cross-Origin-Opener-Policy / -Embedder-Policy headers, so the page is

@@ -151,10 +151,32 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: i32, c
   }
 }
 
+/** transB value of a B already packed whole by packBAll (gemm and gemmPart). */
+const PACKED_B: i32 = 2;
+
+/** Bytes packBAll writes for op(B) [K, N]. */
+export function packedBBytes(N: i32, K: i32): i32 {
+  return K * roundUp(N, NR) * 4;
+}
+
+/**
+ * Packs all of op(B) [K, N] (B stored [K, N], or [N, K] when transB != 0) at dst, as the
+ * GEMM packs it block by block: the block of k0 .. k0 + kc at dst + k0·roundUp(N, 8)·4,
+ * in panels of 8 columns. A GEMM given transB = 2 and this array skips packing: a
+ * recurrent layer multiplies by the same W_hh at every step, and packs it once.
+ */
+export function packBAll(b: usize, N: i32, K: i32, transB: i32, dst: usize): void {
+  const bRs = transB != 0 ? 1 : N;
+  const bCs = transB != 0 ? K : 1;
+  const stride = roundUp(N, NR);
+  for (let k0 = 0; k0 < K; k0 += KC) packB(b, bRs, bCs, k0, min(KC, K - k0), N, dst + <usize>(k0 * stride) * 4);
+}
+
 /**
  * C[M, N] = op(A)·op(B), or C += op(A)·op(B) when accumulate != 0. A is stored [M, K]
  * (transA = 0) or [K, M] (transA != 0); B is stored [K, N] (transB = 0) or [N, K]
- * (transB != 0); all row-major f32. work: workspaceBytes(M, N, K) bytes, 16-byte aligned.
+ * (transB = 1), or was packed by packBAll (transB = 2); all row-major f32. work:
+ * workspaceBytes(M, N, K) bytes, 16-byte aligned.
  */
 export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, accumulate: i32, work: usize): void {
   gemmPart(a, b, c, M, N, K, transA, transB, accumulate, work, 0, M, 0, N);
@@ -164,25 +186,30 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
  * The block C[i0 .. i1, j0 .. j1] of gemm(a, b, c, M, N, K, transA, transB, accumulate):
  * the worker pool (src/backend/wasm-pool.ts) gives each thread its own block of rows or
  * columns and its own workspace of workspaceBytes(i1 - i0, j1 - j0, K) bytes. Blocks of
- * different calls never overlap in C, so the threads write disjoint memory.
+ * different calls never overlap in C, so the threads write disjoint memory. With a packed
+ * B (transB = 2), j0 is a multiple of 8 (the pool cuts columns in panels of 8).
  */
 export function gemmPart(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, accumulate: i32, work: usize, i0: i32, i1: i32, j0: i32, j1: i32): void {
   // Element strides of op(A)(i, k) and op(B)(k, j) in the full arrays.
   const aRs = transA != 0 ? 1 : K;
   const aCs = transA != 0 ? M : 1;
-  const bRs = transB != 0 ? 1 : N;
-  const bCs = transB != 0 ? K : 1;
+  const packed = transB == PACKED_B;
+  const bRs = transB == 1 ? 1 : N;
+  const bCs = transB == 1 ? K : 1;
   block(
     a + <usize>(i0 * aRs) * 4, aRs, aCs,
-    b + <usize>(j0 * bCs) * 4, bRs, bCs,
+    packed ? b : b + <usize>(j0 * bCs) * 4, bRs, bCs,
     c + (<usize>i0 * <usize>N + <usize>j0) * 4, N,
     i1 - i0, j1 - j0, K, accumulate, work,
+    packed, roundUp(N, NR), j0,
   );
 }
 
 // C[M, N] (+)= op(A)·op(B) where op(A)(i, k) is at a + (i * aRs + k * aCs) * 4, op(B)(k, j)
-// at b + (k * bRs + j * bCs) * 4 and C(i, j) at c + (i * ldc + j) * 4.
-function block(a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, accumulate: i32, work: usize): void {
+// at b + (k * bRs + j * bCs) * 4 and C(i, j) at c + (i * ldc + j) * 4. packed: b is
+// packBAll's array of the whole op(B) (stride: its padded width), and this block's
+// columns start at column jb of it.
+function block(a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, accumulate: i32, work: usize, packed: bool, stride: i32, jb: i32): void {
   if (M <= 0 || N <= 0) return;
   const ldcBytes = <usize>ldc * 4;
   if (accumulate == 0) {
@@ -191,12 +218,13 @@ function block(a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32, c: us
   }
   if (K <= 0) return;
   const kcMax = min(K, KC);
-  const packedB = work;
-  const packedA = packedB + <usize>(kcMax * roundUp(N, NR)) * 4;
+  const packedA = work + <usize>(kcMax * roundUp(N, NR)) * 4;
   const tile = packedA + <usize>(min(roundUp(M, MR), MC) * kcMax) * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    packB(b, bRs, bCs, k0, kc, N, packedB);
+    let packedB = work;
+    if (packed) packedB = b + <usize>(k0 * stride + jb * kc) * 4;
+    else packB(b, bRs, bCs, k0, kc, N, packedB);
     for (let i0 = 0; i0 < M; i0 += MC) {
       const mc = min(MC, M - i0);
       packA(a, aRs, aCs, i0, mc, k0, kc, packedA);

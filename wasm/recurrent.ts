@@ -40,25 +40,36 @@ function tanhf(x: f32): f32 {
   return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
 }
 
+// a·b + c: fused (or not: the engine chooses) in the relaxed-SIMD builds, else a multiply
+// and an add. The polynomials below use it; the results differ from the plain build's in
+// the last bits only.
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f32>(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 // f32x4 e^x, σ and tanh for the vector loops (four units at a time). e^x as Cephes expf:
 // x = n·ln2 + r (|r| ≤ ln2/2), e^r by a degree-5 polynomial, times 2^n written into the
 // exponent bits (n rounded by adding 1.5·2^23); x clamped to [−87.3, 88.3] so that 2^n stays a normal float (relative
 // error about 2e-7). tanh: the odd polynomial of Cephes tanhf for |x| < 0.625, else
 // 1 − 2/(e^{2|x|} + 1) with x's sign.
 function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  // pmax / pmin (x < lo ? lo : x) compile to one instruction and keep a NaN a NaN.
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
   // t = x·log2(e) + 1.5·2^23 rounds to an integer n held in t's low mantissa bits.
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504089)), f32x4.splat(12582912.0));
+  const t = madd(x, f32x4.splat(1.44269504089), f32x4.splat(12582912.0));
   const n = f32x4.sub(t, f32x4.splat(12582912.0));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let r = madd(n, f32x4.splat(-0.693359375), x);
+  r = madd(n, f32x4.splat(2.12194440e-4), r);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), f32x4.splat(1));
+  y = madd(y, r, f32x4.splat(1.3981999507e-3));
+  y = madd(y, r, f32x4.splat(8.3334519073e-3));
+  y = madd(y, r, f32x4.splat(4.1665795894e-2));
+  y = madd(y, r, f32x4.splat(1.6666665459e-1));
+  y = madd(y, r, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(madd(y, f32x4.mul(r, r), r), f32x4.splat(1));
   // 2^n: t's bits are 0x4B400000 + n, and shifting left by 23 keeps only n·2^23.
   const scale = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3f800000));
   return f32x4.mul(y, scale);
@@ -76,11 +87,11 @@ function tanh4(x: v128): v128 {
   const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
   const z = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 

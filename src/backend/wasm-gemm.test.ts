@@ -46,6 +46,31 @@ function check(engine: WasmGemm, M: number, N: number, K: number, transA: boolea
   expect(worst, `${where}: C[${Math.floor(worstAt / N)}, ${worstAt % N}] = ${got[worstAt]}, reference ${ref[worstAt]}`).toBeLessThanOrEqual(1);
 }
 
+/**
+ * B packed once (WasmGemm.packB) gives C bit for bit equal to the same GEMM packing B
+ * itself (checked against the reference above), in every block of k and columns.
+ */
+function checkPacked(engine: WasmGemm, M: number, N: number, K: number, transA: boolean, transB: boolean, rng: Random): void {
+  const a = randomArray(M * K, rng);
+  const b = randomArray(K * N, rng);
+  const mark = engine.mark();
+  const pa = engine.alloc(a.length);
+  const pb = engine.alloc(b.length);
+  engine.f32(pa, a.length).set(a);
+  engine.f32(pb, b.length).set(b);
+  const pc = engine.alloc(M * N);
+  engine.gemmAt(pa, pb, pc, M, N, K, transA, transB);
+  const plain = engine.f32(pc, M * N).slice();
+  const packed = engine.packB(pb, N, K, transB);
+  const pc2 = engine.alloc(M * N);
+  engine.gemmAt(pa, packed, pc2, M, N, K, transA, 'packed');
+  const got = engine.f32(pc2, M * N).slice();
+  engine.release(mark);
+  let differ = 0;
+  for (let i = 0; i < M * N; i++) if (!Object.is(got[i], plain[i])) differ++;
+  expect(differ, `M=${M} N=${N} K=${K} transA=${transA} transB=${transB}: ${differ} of ${M * N} values differ`).toBe(0);
+}
+
 const sizes = [1, 3, 8, 17, 33, 65, 127];
 const ks = [1, 3, 17, 127, 257, 300];
 const transposes: [boolean, boolean][] = [
@@ -76,6 +101,13 @@ describe('wasm SIMD GEMM (engine.wasm, plain memory)', () => {
     check(engine, 200, 130, 300, false, false, rng);
     check(engine, 200, 130, 300, true, true, rng);
     check(engine, 512, 512, 512, false, true, rng);
+  });
+
+  it('a B packed once (packB, transB = packed) gives the same C as packing it in each GEMM', () => {
+    const rng = new Random(7);
+    for (const [transA, transB] of transposes) {
+      for (const M of [1, 5, 32, 70]) for (const N of [1, 8, 13, 128, 512]) for (const K of [1, 17, 128, 256, 300, 512]) checkPacked(engine, M, N, K, transA, transB, rng);
+    }
   });
 
   it('overwrites C: the same call twice gives the same result', () => {
@@ -149,6 +181,12 @@ describe('wasm SIMD GEMM split between 2 threads (engine-shared.wasm, worker poo
       check(engine, 32, 512, 128, false, false, rng);
       check(engine, 1024, 512, 64, false, true, rng);
       check(engine, 512, 128, 1024, true, false, rng);
+    });
+    it('a B packed once, split by rows and by columns: the same C as packing it in each part', () => {
+      const rng = new Random(43);
+      for (const [transA, transB] of transposes) {
+        for (const [M, N, K] of [[32, 512, 128], [32, 128, 512], [200, 130, 300], [7, 77, 260]]) checkPacked(engine, M, N, K, transA, transB, rng);
+      }
     });
   });
 

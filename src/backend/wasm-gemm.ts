@@ -18,6 +18,9 @@ export interface GemmExports {
   gemm(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number): void;
   /** The block C[i0 .. i1, j0 .. j1] of the same GEMM (one thread's part). */
   gemmPart(a: number, b: number, c: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number, work: number, i0: number, i1: number, j0: number, j1: number): void;
+  /** Bytes of op(B) [K, N] packed whole; packs it (gemm then takes transB = 2: packed). */
+  packedBBytes(N: number, K: number): number;
+  packBAll(b: number, N: number, K: number, transB: number, dst: number): void;
   // Convolution and max-pooling helpers (wasm/conv.ts).
   im2col(x: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, col: number, ld: number): void;
   col2im(col: number, C: number, H: number, W: number, K: number, S: number, P: number, OH: number, OW: number, dx: number, ld: number): void;
@@ -36,6 +39,17 @@ export interface GemmExports {
   rmspropUpdate(param: number, grad: number, square: number, avg: number, buf: number, n: number, scale: number, lr: number, wd: number, l1: number, alpha: number, eps: number, momentum: number): void;
 }
 
+/**
+ * How op(B) [K, N] is stored: B [K, N] (false), B [N, K] (true), or packed whole by
+ * WasmGemm.packB ('packed'), for a B that several GEMMs multiply by.
+ */
+export type BLayout = boolean | 'packed';
+
+/** The engine's transB argument for a layout. */
+export function transBCode(transB: BLayout): number {
+  return transB === 'packed' ? 2 : transB ? 1 : 0;
+}
+
 /** Splits GEMMs between threads (src/backend/wasm-pool.ts implements it). */
 export interface GemmSplitter {
   /** Threads that share a split GEMM, the calling one included. */
@@ -45,7 +59,7 @@ export interface GemmSplitter {
    * the pool chooses, and returns true; or returns false without touching anything when
    * the GEMM is too small to split (the caller then runs it alone).
    */
-  tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): boolean;
+  tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: BLayout, accumulate: boolean): boolean;
   /** Chunks of split GEMMs each thread has run (index 0: the calling thread). */
   chunksDone(): number[];
 }
@@ -133,17 +147,28 @@ export class WasmGemm {
    * alloc); C is overwritten unless `accumulate`. The workspace is allocated and released
    * here. Split between the pool's threads when one is attached and the GEMM is large.
    */
-  gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
+  gemmAt(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB: BLayout = false, accumulate = false): void {
     if (this.pool?.tryGemm(pa, pb, pc, M, N, K, transA, transB, accumulate)) return;
     this.gemmAlone(pa, pb, pc, M, N, K, transA, transB, accumulate);
   }
 
   /** gemmAt on the calling thread alone, whatever pool is attached. */
-  gemmAlone(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB = false, accumulate = false): void {
+  gemmAlone(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA = false, transB: BLayout = false, accumulate = false): void {
     const mark = this.top;
     const pw = this.alloc(this.exports.workspaceBytes(M, N, K) / 4);
-    this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, pw);
+    this.exports.gemm(pa, pb, pc, M, N, K, transA ? 1 : 0, transBCode(transB), accumulate ? 1 : 0, pw);
     this.release(mark);
+  }
+
+  /**
+   * Packs op(B) [K, N] (B at pb, stored [K, N] or, with transB, [N, K]) whole into a new
+   * allocation, as every GEMM would pack it; returns its byte offset, for gemmAt with
+   * transB = 'packed'. Worth it for a B that many GEMMs share (W_hh at every timestep).
+   */
+  packB(pb: number, N: number, K: number, transB = false): number {
+    const dst = this.alloc(this.exports.packedBBytes(N, K) / 4);
+    this.exports.packBAll(pb, N, K, transB ? 1 : 0, dst);
+    return dst;
   }
 
   /**

@@ -9,7 +9,7 @@
 //
 // How helpers are started is the caller's: a browser Worker (src/backend/cpu-engine.ts,
 // wasm-pool.worker.ts) or a Node worker_threads Worker (wasm-pool.support.ts, tests).
-import type { GemmSplitter, WasmGemm } from './wasm-gemm.ts';
+import { transBCode, type BLayout, type GemmSplitter, type WasmGemm } from './wasm-gemm.ts';
 import { claimWord, COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, ROW_UNIT, workOn, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
 
 /**
@@ -113,7 +113,7 @@ export class GemmPool implements GemmSplitter {
     Atomics.store(this.control, CONTROL.SPIN, options.spin ?? 20_000);
   }
 
-  tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): boolean {
+  tryGemm(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: BLayout, accumulate: boolean): boolean {
     const flops = 2 * M * N * K;
     if (this.closed || flops < this.splitMinFlops) return false;
     // Cut along the dimension with more blocks: columns for the per-timestep GEMM
@@ -128,7 +128,7 @@ export class GemmPool implements GemmSplitter {
       this.split(pa, pb, pc, M, N, K, transA, transB, accumulate, byColumns, units, chunks);
       return true;
     }
-    const key = `${M},${N},${K},${+transA}${+transB}${+accumulate}`;
+    const key = `${M},${N},${K},${+transA}${transBCode(transB)}${+accumulate}`;
     let times = this.shapeTimes.get(key);
     if (!times) {
       if (this.shapeTimes.size >= MAX_SHAPES) this.shapeTimes.clear();
@@ -147,7 +147,7 @@ export class GemmPool implements GemmSplitter {
   }
 
   /** Runs the GEMM cut into `chunks` blocks of `units` row blocks or column panels. */
-  private split(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, byColumns: boolean, units: number, chunks: number): void {
+  private split(pa: number, pb: number, pc: number, M: number, N: number, K: number, transA: boolean, transB: BLayout, accumulate: boolean, byColumns: boolean, units: number, chunks: number): void {
     const per = Math.ceil(units / chunks);
     const chunkM = byColumns ? M : Math.min(M, per * ROW_UNIT);
     const chunkN = byColumns ? Math.min(N, per * COLUMN_UNIT) : N;
@@ -162,7 +162,7 @@ export class GemmPool implements GemmSplitter {
     c[CONTROL.N] = N;
     c[CONTROL.K] = K;
     c[CONTROL.TRANS_A] = transA ? 1 : 0;
-    c[CONTROL.TRANS_B] = transB ? 1 : 0;
+    c[CONTROL.TRANS_B] = transBCode(transB);
     c[CONTROL.ACCUMULATE] = accumulate ? 1 : 0;
     c[CONTROL.AXIS] = byColumns ? 1 : 0;
     c[CONTROL.CHUNKS] = chunks;

@@ -40,7 +40,7 @@ function kernels(engine: WasmGemm): RecurrentExports {
 /**
  * Copies the transpose of `data` [rows, cols] into the engine at a new allocation, as
  * [cols, rows]; returns its byte offset. The GEMM packs op(B) fastest when it is stored
- * untransposed, and W_hh is packed again at every step.
+ * untransposed.
  */
 function putTransposed(engine: WasmGemm, data: Float32Array, rows: number, cols: number): number {
   const p = engine.alloc(data.length);
@@ -130,7 +130,8 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
       const inner = engine.mark();
       // W_ihᵀ [I, G·H] and W_hhᵀ [H, G·H].
       const pWihT = putTransposed(engine, dir.wIh, GH, I);
-      const pWhhT = putTransposed(engine, dir.wHh, GH, H);
+      // W_hhᵀ packed once for the T per-step GEMMs (W_hh is stored [G·H, H]: transposed).
+      const pWhhT = engine.packB(copyIn(engine, dir.wHh), GH, H, true);
       const pBih = copyIn(engine, dir.bIh);
       const pBhh = copyIn(engine, dir.bHh);
       const pInBias = dir.inputBias ? copyIn(engine, dir.inputBias) : 0;
@@ -152,7 +153,7 @@ export function recurrentForwardWasm(engine: WasmGemm, cellKind: CellKind, dims:
           k.recurrentGather(n, H, pExamples, pH, pHs);
           pHs0 = pHs;
         }
-        engine.gemmAt(pHs0, pWhhT, pR, n, GH, H);
+        engine.gemmAt(pHs0, pWhhT, pR, n, GH, H, false, 'packed');
         k.recurrentForwardStep(CELL_CODE[cellKind], n, H, pRows, pExamples, pA, pR, pBhh, pH, pC, pSaved, pHPrev, pY, DH, d * H, pPeep);
       }
       // Final states: each example's state after its last real step.
@@ -211,7 +212,8 @@ export function recurrentBackwardWasm(
   const mark = engine.mark();
   try {
     const pSaved = copyIn(engine, io.saved);
-    const pWhh = copyIn(engine, io.wHh);
+    // W_hh [G·H, H] packed once for the per-step GEMMs dG·W_hh.
+    const pWhh = engine.packB(copyIn(engine, io.wHh), H, GH);
     const pDy = io.dy.length > 0 ? copyIn(engine, io.dy) : 0;
     const pPeep = io.peephole ? copyIn(engine, io.peephole) : 0;
     const pCarry = copyIn(engine, io.dhN);
@@ -230,7 +232,7 @@ export function recurrentBackwardWasm(
       k.recurrentBackwardStep(CELL_CODE[cellKind], n, H, pRows, pExamples, pSaved, pDy, DH, dims.direction * H, pCarry, pDc, pDirect, pDGx, pDGh, pDg, pPeep);
       // dh_{t-1} = direct + dGh_t·W_hh for the running examples; after step 0 only dh_0 needs it.
       if (s > 0 || wantState) {
-        engine.gemmAt(pDg, pWhh, pThrough, n, H, GH, false, false);
+        engine.gemmAt(pDg, pWhh, pThrough, n, H, GH, false, 'packed');
         k.recurrentCarry(n, H, pExamples, pDirect, pThrough, pCarry);
       }
     }
