@@ -43,8 +43,6 @@ function tanhf(x: f32): f32 {
 // a·b + c: fused (or not: the engine chooses) in the relaxed-SIMD builds, else a multiply
 // and an add. The polynomials below use it; the results differ from the plain build's in
 // the last bits only.
-// @ts-ignore: decorator
-@inline
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f32>(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
