@@ -5,9 +5,11 @@
 //
 // With the engine, the f32 arrays of disposed tensors are kept and handed out again
 // (zeroed) for tensors of the same size (SpareArrays). A training step allocates tens of
-// MB of activations and gradients and frees them by the end; in Chrome every new large
-// ArrayBuffer is fresh memory from the OS, zeroed page by page on first touch, which cost
-// the canonical LSTM step ~5 ms of its ~25 (README, "The CPU engine").
+// MB of activations and gradients and frees them by the end. In Chrome allocating them
+// anew cost the canonical LSTM step ~5 ms of its ~25 (measured: reuse took it to ~20 ms);
+// large new ArrayBuffers there appear to be fresh pages from the OS, zeroed on first
+// touch, where Node's allocator reuses freed blocks and shows no such cost (README, "The
+// CPU engine").
 import type { Backend } from './backend.ts';
 import type { WasmGemm } from './wasm-gemm.ts';
 import { Tensor, sizeOf, type DType, type HostArray, type Shape } from '../tensor.ts';
