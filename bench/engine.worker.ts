@@ -4,16 +4,13 @@
 // times the round trip, so every timed step includes one message each way (~0.1 ms).
 import { createCpuBackend } from '../src/backend/cpu-engine.ts';
 import type { CpuBackend } from '../src/backend/cpu.ts';
-import { GemmPool } from '../src/backend/wasm-pool.ts';
+import { GemmPool, type ShapeTimes } from '../src/backend/wasm-pool.ts';
 import { benchStep, type BenchConfig, type BenchStep } from '../src/train/benchmark.ts';
 
 export type ToEngineWorker = { type: 'init' } | { type: 'model'; config: BenchConfig } | { type: 'train' } | { type: 'forward' } | { type: 'dispose' } | { type: 'pool' };
-/** One GEMM shape the worker pool timed: key "M,N,K,flags", µs split and alone (running averages), calls. */
-export interface PoolShape {
+/** One GEMM shape the worker pool timed (its key "M,N,K,flags") and its times. */
+export interface PoolShape extends ShapeTimes {
   shape: string;
-  split: number;
-  alone: number;
-  calls: number;
 }
 export type FromEngineWorker =
   | { type: 'ready'; description: string; hasEngine: boolean }
