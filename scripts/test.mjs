@@ -23,6 +23,7 @@ const reports = '.vitest-reports';
 mkdirSync(reports, { recursive: true });
 
 const results = []; // { suite, passed, failed, skipped, seconds }
+const failures = []; // one line per failed test: suite, file, name, first line of the error
 
 // 0. The WebAssembly modules the node tests load (wasm/build/, not committed).
 if (wasmStale()) await buildWasm();
@@ -31,6 +32,25 @@ function run(cmd, args, env = {}) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return { status: r.status ?? 1, seconds: (Date.now() - started) / 1000 };
+}
+
+const relative = (file) => (file ?? '').replace(`${process.cwd()}/`, '');
+// The first line of an error message, without colour codes, at most 300 characters.
+const firstLine = (message) => String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n')[0].slice(0, 300);
+
+// Playwright's JSON report nests suites (file, describe) around specs; a spec failed when
+// one of its tests ended 'unexpected'.
+function collectPlaywrightFailures(suites, suite) {
+  for (const s of suites) {
+    for (const spec of s.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const error = t.results?.at(-1)?.error?.message;
+        failures.push(`${suite} ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+      }
+    }
+    collectPlaywrightFailures(s.suites ?? [], suite);
+  }
 }
 
 function readJson(path) {
@@ -78,6 +98,11 @@ for (const project of ['node', 'browser']) {
   const j = readJson(out);
   if (j) {
     const failed = j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0);
+    for (const file of j.testResults ?? []) {
+      const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of tests) failures.push(`vitest:${project} ${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (tests.length === 0 && file.status === 'failed') failures.push(`vitest:${project} ${relative(file.name)}: ${firstLine(file.message)}`);
+    }
     results.push({
       suite: `vitest:${project}`,
       passed: j.numPassedTests,
@@ -124,6 +149,7 @@ if (want('e2e')) {
         // Playwright exit non-zero with no failing test: count it as a failure.
         const failed = j.stats.unexpected === 0 && r.status !== 0 ? 1 : j.stats.unexpected;
         results.push({ suite, passed: j.stats.expected + j.stats.flaky, failed, skipped: j.stats.skipped, seconds: r.seconds });
+        collectPlaywrightFailures(j.suites ?? [], suite);
       } else {
         results.push({ suite, passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
       }
@@ -134,6 +160,11 @@ if (want('e2e')) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// The failed tests again, by name, so that the end of a long log says what failed.
+if (failures.length) {
+  console.log(`\nFailed tests (${failures.length})`);
+  for (const f of failures) console.log(`  ${f}`);
+}
 console.log('\nSuite results');
 for (const s of results) {
   console.log(`  ${s.suite.padEnd(16)} ${String(s.passed).padStart(5)} passed ${String(s.failed).padStart(4)} failed ${String(s.skipped).padStart(4)} skipped  ${s.seconds.toFixed(1)} s`);
