@@ -36,7 +36,7 @@ function run(cmd, args, env = {}) {
 
 const relative = (file) => (file ?? '').replace(`${process.cwd()}/`, '');
 // The first line of an error message, without colour codes, at most 300 characters.
-const firstLine = (message) => String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().split('\n')[0].slice(0, 300);
+const firstLine = (message) => String(message ?? '').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').trim().split('\n')[0].slice(0, 300);
 
 // Playwright's JSON report nests suites (file, describe) around specs; a spec failed when
 // one of its tests ended 'unexpected'.

@@ -6,17 +6,26 @@
 //
 // Control block: CONTROL_INTS i32 values in the engine's shared memory, at a byte offset
 // every thread is given. A job (one GEMM) is cut into CHUNKS blocks of rows or columns of
-// C. The calling thread writes the job's parameters, opens the claim word CLAIM for this
-// job's generation, bumps GENERATION and notifies; then it claims and runs chunks itself.
-// Helpers wake (from a short spin, else Atomics.wait on GENERATION) and claim chunks too.
-// Each finished chunk adds 1 to FINISHED; the calling thread, out of chunks to claim,
-// waits until FINISHED = CHUNKS. So a helper that the OS has not scheduled yet costs
-// nothing: the calling thread runs its chunks, and only chunks a helper has claimed are
-// waited for. The claim word holds (generation mod 2¹⁶) · 2¹⁵ + next chunk, and a claim is
-// a compareExchange on it: a helper that wakes late, after its job is over, fails the
-// claim (the tag is not its generation) and touches nothing. Atomics' sequentially
-// consistent operations order a helper's plain reads of the parameters after its claim,
-// and the next job's writes after the FINISHED count that includes its chunk.
+// C. The calling thread closes the last job's claim word, writes the job's parameters
+// (prepareJob), opens the claim word CLAIM for this job's generation, bumps GENERATION and
+// notifies (openJob); then it claims and runs chunks itself. Helpers wake (from a short
+// spin, else Atomics.wait on GENERATION) and claim chunks too. Each finished chunk adds 1
+// to FINISHED; the calling thread, out of chunks to claim, waits until FINISHED = CHUNKS.
+// So a helper that the OS has not scheduled yet costs nothing: the calling thread runs its
+// chunks, and only chunks a helper has claimed are waited for.
+//
+// The claim word holds (generation mod 2¹⁶) · 2¹⁵ + next chunk, and a claim is a
+// compareExchange on it (claimChunk): a helper that wakes late, after its job is over,
+// fails the claim (the tag is not its generation) and touches nothing. The claim compares
+// `next` with CHUNKS, which the next job rewrites; so prepareJob closes the word (next =
+// MAX_CHUNKS) before it writes CHUNKS. A helper that read the last job's word and then the
+// next job's CHUNKS then fails its compareExchange, because the word changed in between.
+// (Without the close, such a helper claimed chunk `next` of a job that had more chunks
+// than the last, ran it on half-written parameters and counted it in the new job's
+// FINISHED, which then passed CHUNKS and kept the calling thread waiting for good.)
+// Atomics' sequentially consistent operations order a helper's plain reads of the
+// parameters after its claim, and the next job's writes after the FINISHED count that
+// includes its chunk.
 
 /** Index (in i32s) of each field of the control block. */
 export const CONTROL = {
@@ -105,6 +114,72 @@ export function runChunk(gemmPart: GemmPart, control: Int32Array, chunk: number,
   control[CONTROL.DONE + thread]++;
 }
 
+/** A job's parameters, as prepareJob writes them. */
+export interface GemmJob {
+  a: number;
+  b: number;
+  c: number;
+  M: number;
+  N: number;
+  K: number;
+  transA: number;
+  transB: number;
+  accumulate: number;
+  /** 0: chunks are blocks of rows of C; 1: blocks of columns. */
+  axis: number;
+  chunks: number;
+  /** Byte offset of each thread's packing workspace. */
+  work: number[];
+}
+
+/**
+ * First half of announcing a job, on the calling thread once the last job's chunks are all
+ * finished: closes the last job's claim word (see the header), then writes the job.
+ */
+export function prepareJob(control: Int32Array, job: GemmJob): void {
+  const last = Atomics.load(control, CONTROL.CLAIM);
+  Atomics.store(control, CONTROL.CLAIM, (last & ~MAX_CHUNKS) | MAX_CHUNKS);
+  job.work.forEach((offset, t) => (control[CONTROL.WORK + t] = offset));
+  control[CONTROL.A] = job.a;
+  control[CONTROL.B] = job.b;
+  control[CONTROL.C] = job.c;
+  control[CONTROL.M] = job.M;
+  control[CONTROL.N] = job.N;
+  control[CONTROL.K] = job.K;
+  control[CONTROL.TRANS_A] = job.transA;
+  control[CONTROL.TRANS_B] = job.transB;
+  control[CONTROL.ACCUMULATE] = job.accumulate;
+  control[CONTROL.AXIS] = job.axis;
+  Atomics.store(control, CONTROL.CHUNKS, job.chunks);
+  Atomics.store(control, CONTROL.FAILED, 0);
+  Atomics.store(control, CONTROL.FINISHED, 0);
+}
+
+/** Second half: opens the claim word for a new generation and wakes the helpers. Returns the generation. */
+export function openJob(control: Int32Array): number {
+  const generation = (Atomics.load(control, CONTROL.GENERATION) + 1) | 0;
+  Atomics.store(control, CONTROL.CLAIM, claimWord(generation, 0));
+  Atomics.store(control, CONTROL.GENERATION, generation);
+  Atomics.notify(control, CONTROL.GENERATION);
+  return generation;
+}
+
+/** claimChunk's answers besides a chunk index. */
+export const NO_CHUNK = -1;
+export const LOST_RACE = -2;
+
+/**
+ * One attempt to claim a chunk of job `generation`, given the claim word as the thread
+ * last loaded it: the chunk's index, NO_CHUNK when the word is another job's or has no
+ * chunk left, LOST_RACE when the word changed since it was loaded (load it again).
+ */
+export function claimChunk(control: Int32Array, generation: number, word: number): number {
+  if (word >>> 15 !== (generation & 0xffff)) return NO_CHUNK;
+  const next = word & MAX_CHUNKS;
+  if (next >= Atomics.load(control, CONTROL.CHUNKS)) return NO_CHUNK;
+  return Atomics.compareExchange(control, CONTROL.CLAIM, word, word + 1) === word ? next : LOST_RACE;
+}
+
 /**
  * Claims and runs chunks of job `generation` until none is left; returns how many this
  * thread ran. A chunk that throws is recorded in FAILED and still counted as finished,
@@ -114,12 +189,10 @@ export function runChunk(gemmPart: GemmPart, control: Int32Array, chunk: number,
 export function workOn(gemmPart: GemmPart, control: Int32Array, generation: number, thread: number): number {
   let ran = 0;
   for (;;) {
-    const word = Atomics.load(control, CONTROL.CLAIM);
-    if (word >>> 15 !== (generation & 0xffff)) return ran;
-    const next = word & MAX_CHUNKS;
+    const next = claimChunk(control, generation, Atomics.load(control, CONTROL.CLAIM));
+    if (next === NO_CHUNK) return ran;
+    if (next === LOST_RACE) continue;
     const chunks = control[CONTROL.CHUNKS];
-    if (next >= chunks) return ran;
-    if (Atomics.compareExchange(control, CONTROL.CLAIM, word, word + 1) !== word) continue;
     try {
       runChunk(gemmPart, control, next, thread);
     } catch {

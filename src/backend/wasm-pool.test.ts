@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { threadPlan } from './cpu-engine.ts';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
 import { chooseSplit, RECHECK_EVERY, SPLIT_MIN_FLOPS, startPool, type GemmPool } from './wasm-pool.ts';
-import { partRange } from './wasm-pool-helper.ts';
+import { claimChunk, CONTROL, CONTROL_INTS, LOST_RACE, NO_CHUNK, openJob, partRange, prepareJob, type GemmJob } from './wasm-pool-helper.ts';
 import { nodeHelper, nodePooledEngine } from './wasm-pool.support.ts';
 import { engineBytes } from './wasm-engine.support.ts';
 import { gemm as cpuGemm } from '../ops/matmul-cpu.ts';
@@ -80,6 +80,38 @@ describe('partRange', () => {
         }
       }
     }
+  });
+});
+
+describe('claiming chunks', () => {
+  const job = (chunks: number): GemmJob => ({ a: 0, b: 0, c: 0, M: 64, N: 64, K: 8, transA: 0, transB: 0, accumulate: 0, axis: 0, chunks, work: [0, 0] });
+  const claim = (control: Int32Array, generation: number) => claimChunk(control, generation, Atomics.load(control, CONTROL.CLAIM));
+
+  it('each chunk of a job is claimed once, then none', () => {
+    const control = new Int32Array(CONTROL_INTS);
+    prepareJob(control, job(3));
+    const g = openJob(control);
+    expect([claim(control, g), claim(control, g), claim(control, g), claim(control, g)]).toEqual([0, 1, 2, NO_CHUNK]);
+    expect(claim(control, g - 1)).toBe(NO_CHUNK);
+  });
+
+  it('a helper that read the last job’s claim word cannot claim a chunk of the next, larger job', () => {
+    // The interleaving that once hung CI: a helper loads the word of job 1 (2 chunks, both
+    // claimed); the calling thread writes job 2 (4 chunks) but has not opened it yet; the
+    // helper then compares `next` = 2 with the new CHUNKS = 4.
+    const control = new Int32Array(CONTROL_INTS);
+    prepareJob(control, job(2));
+    const g1 = openJob(control);
+    expect([claim(control, g1), claim(control, g1)]).toEqual([0, 1]);
+    const stale = Atomics.load(control, CONTROL.CLAIM);
+    prepareJob(control, job(4));
+    // The compareExchange fails; loaded again, the word (closed) has no chunk to give.
+    expect(claimChunk(control, g1, stale)).toBe(LOST_RACE);
+    expect(claim(control, g1)).toBe(NO_CHUNK);
+    const g2 = openJob(control);
+    expect(claimChunk(control, g1, stale)).toBe(LOST_RACE);
+    expect(claim(control, g1)).toBe(NO_CHUNK);
+    expect([0, 1, 2, 3, NO_CHUNK].map(() => claim(control, g2))).toEqual([0, 1, 2, 3, NO_CHUNK]);
   });
 });
 
@@ -185,6 +217,36 @@ describe('adaptive choice between split and alone', () => {
       // Below the threshold nothing is timed: those GEMMs never split.
       engine.gemm(new Float32Array(4 * 4), new Float32Array(4 * 4), 4, 4, 4);
       expect(pool.shapeTimes.size).toBe(1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+describe('back-to-back jobs of different sizes', () => {
+  it('100,000 jobs of 2 and 4 chunks in turn: each chunk runs once, nothing hangs, results stay right', async () => {
+    // Jobs this small and this close together are where a helper that finished the last
+    // chunk of one job meets the next job half-written (wasm-pool-helper.ts): before the
+    // claim word was closed first, this hung within ~6,500 jobs here.
+    const { engine, pool } = await nodePooledEngine('engine-shared', { threads: 2, splitMinFlops: 0, adaptive: false });
+    try {
+      const rng = new Random(5);
+      const a = randomArray(4 * 4, rng);
+      const b = randomArray(4 * 32, rng);
+      const pa = engine.alloc(a.length);
+      const pb = engine.alloc(b.length);
+      const pc = engine.alloc(4 * 32);
+      new Float32Array(engine.memory.buffer, pa, a.length).set(a);
+      new Float32Array(engine.memory.buffer, pb, b.length).set(b);
+      const before = sum(pool.chunksDone());
+      const pairs = 50_000;
+      for (let i = 0; i < pairs; i++) {
+        engine.gemmAt(pa, pb, pc, 4, 16, 4); // 2 column panels: 2 chunks
+        engine.gemmAt(pa, pb, pc, 4, 32, 4); // 4 chunks
+      }
+      expect(sum(pool.chunksDone()) - before).toBe(pairs * 6);
+      const c = new Float32Array(engine.memory.buffer, pc, 4 * 32).slice();
+      expect(relativeError(c, a, b, 4, 32, 4)).toBeLessThan(1e-6);
     } finally {
       pool.close();
     }

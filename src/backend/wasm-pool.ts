@@ -10,7 +10,7 @@
 // How helpers are started is the caller's: a browser Worker (src/backend/cpu-engine.ts,
 // wasm-pool.worker.ts) or a Node worker_threads Worker (wasm-pool.support.ts, tests).
 import { transBCode, type BLayout, type GemmSplitter, type WasmGemm } from './wasm-gemm.ts';
-import { claimWord, COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, ROW_UNIT, workOn, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
+import { COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, openJob, prepareJob, ROW_UNIT, workOn, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
 
 /**
  * Smallest GEMM (2·M·N·K flops) that may be split between threads; smaller ones always
@@ -154,24 +154,9 @@ export class GemmPool implements GemmSplitter {
     const mark = this.engine.mark();
     const c = this.control;
     const workFloats = this.engine.exports.workspaceBytes(chunkM, chunkN, K) / 4;
-    for (let t = 0; t < this.threads; t++) c[CONTROL.WORK + t] = this.engine.alloc(workFloats);
-    c[CONTROL.A] = pa;
-    c[CONTROL.B] = pb;
-    c[CONTROL.C] = pc;
-    c[CONTROL.M] = M;
-    c[CONTROL.N] = N;
-    c[CONTROL.K] = K;
-    c[CONTROL.TRANS_A] = transA ? 1 : 0;
-    c[CONTROL.TRANS_B] = transBCode(transB);
-    c[CONTROL.ACCUMULATE] = accumulate ? 1 : 0;
-    c[CONTROL.AXIS] = byColumns ? 1 : 0;
-    c[CONTROL.CHUNKS] = chunks;
-    Atomics.store(c, CONTROL.FAILED, 0);
-    Atomics.store(c, CONTROL.FINISHED, 0);
-    const generation = (Atomics.load(c, CONTROL.GENERATION) + 1) | 0;
-    Atomics.store(c, CONTROL.CLAIM, claimWord(generation, 0));
-    Atomics.store(c, CONTROL.GENERATION, generation);
-    Atomics.notify(c, CONTROL.GENERATION);
+    const work = Array.from({ length: this.threads }, () => this.engine.alloc(workFloats));
+    prepareJob(c, { a: pa, b: pb, c: pc, M, N, K, transA: transA ? 1 : 0, transB: transBCode(transB), accumulate: accumulate ? 1 : 0, axis: byColumns ? 1 : 0, chunks, work });
+    const generation = openJob(c);
     workOn(this.gemmPart, c, generation, 0);
     try {
       this.waitFor(chunks);
@@ -188,6 +173,12 @@ export class GemmPool implements GemmSplitter {
     for (let spins = c[CONTROL.SPIN]; spins > 0 && Atomics.load(c, CONTROL.FINISHED) !== chunks; spins--);
     const started = performance.now();
     for (let done = Atomics.load(c, CONTROL.FINISHED); done !== chunks; done = Atomics.load(c, CONTROL.FINISHED)) {
+      if (done > chunks) {
+        // A chunk counted that this job never gave out: the claim protocol is broken
+        // (wasm-pool-helper.ts). The result cannot be trusted, so nothing goes on.
+        this.close();
+        throw new Error(`worker pool: ${done} chunks of a GEMM cut into ${chunks} were counted as finished; the pool is closed`);
+      }
       Atomics.wait(c, CONTROL.FINISHED, done, 1000);
       if (performance.now() - started > STALL_MS) {
         this.close();
