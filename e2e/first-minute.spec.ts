@@ -11,13 +11,15 @@ interface Seen {
   firstPointAtStep: number | null;
   /** Steps at which the ETA showed a duration. */
   etaSteps: number[];
+  /** Steps at which the ETA said "estimating…". */
+  estimatingSteps: number[];
 }
 
 test('the first minute: preparation progress, the first loss point after step 1, no ETA before it settles', async ({ page }) => {
   const { check } = watchErrors(page);
   // Watches the header from the first frame on (the preparation takes a few seconds).
   await page.addInitScript(() => {
-    const seen: Seen = { statuses: [], firstPointAtStep: null, etaSteps: [] };
+    const seen: Seen = { statuses: [], firstPointAtStep: null, etaSteps: [], estimatingSteps: [] };
     (window as unknown as { __seen: Seen }).__seen = seen;
     const tick = () => {
       const status = document.querySelector('[data-testid=run-status]')?.textContent ?? null;
@@ -28,6 +30,7 @@ test('the first minute: preparation progress, the first loss point after step 1,
       if (seen.firstPointAtStep === null && values && (JSON.parse(values) as number[]).length > 0) seen.firstPointAtStep = step;
       const eta = document.querySelector('[data-testid=progress-eta]')?.textContent ?? '';
       if (/\d/.test(eta) && !seen.etaSteps.includes(step)) seen.etaSteps.push(step);
+      if (eta === 'ETA estimating…' && !seen.estimatingSteps.includes(step)) seen.estimatingSteps.push(step);
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -41,7 +44,9 @@ test('the first minute: preparation progress, the first loss point after step 1,
   expect(opening.some((s) => /^Preparing Shapes & Questions: generating [\d,]+ questions/.test(s))).toBe(true);
 
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('progress-eta')).toHaveText('ETA estimating…');
+  // "estimating…" is checked in the frames the page drew (the init script above): on the
+  // CPU engine the first dozen steps take a few hundred milliseconds, shorter than
+  // Playwright's polling interval.
   await expect.poll(async () => (await seen()).firstPointAtStep, { timeout: 120_000 }).not.toBeNull();
   // Step 1's loss is read back as soon as the device has run it, and the trainer takes
   // step 2 only once that read is done, so the point reaches the page with step 1's
@@ -52,7 +57,11 @@ test('the first minute: preparation progress, the first loss point after step 1,
 
   // An ETA appears once step times agree, never during the warm-up and the first timed steps.
   await expect(page.getByTestId('progress-eta')).toHaveText(/ETA \d/, { timeout: 150_000 });
-  expect(Math.min(...(await seen()).etaSteps)).toBeGreaterThanOrEqual(12);
+  const { etaSteps, estimatingSteps } = await seen();
+  console.log(`ETA "estimating…" at steps ${estimatingSteps.join(' ')}; first duration at step ${Math.min(...etaSteps)}`);
+  expect(estimatingSteps.length).toBeGreaterThan(0);
+  expect(Math.min(...etaSteps)).toBeGreaterThanOrEqual(12);
+  expect(Math.max(...estimatingSteps)).toBeLessThan(Math.min(...etaSteps));
   await page.getByTestId('train-pause').click();
   check();
 });
