@@ -1,4 +1,4 @@
-// `node scripts/bench-conv2d.mjs [--quick] [--encoder] [--plain]`: serves bench/conv2d.html with
+// `node scripts/bench-conv2d.mjs [--quick] [--encoder] [--plain] [--out f]`: serves bench/conv2d.html with
 // Vite, opens it in headless Chromium (WebGPU on the available adapter), prints the
 // conv2d kernel timings and writes bench/conv2d-results.json. --encoder: only the two
 // convolutions of the first-run CNN; --plain: the tiles without subgroups.
@@ -10,6 +10,8 @@ import { browserArgs, ensureBrowser } from './browser.mjs';
 const quick = process.argv.includes('--quick');
 const encoder = process.argv.includes('--encoder');
 const plain = process.argv.includes('--plain');
+// --out f: write the results to f instead of bench/conv2d-results.json.
+const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'bench/conv2d-results.json';
 const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5184);
 const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port, strictPort: true }, logLevel: 'error' });
 await server.listen();
@@ -29,5 +31,5 @@ if (results.error) {
   console.error(results.error);
   process.exit(1);
 }
-writeFileSync('bench/conv2d-results.json', JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
-console.log('wrote bench/conv2d-results.json');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
+console.log(`wrote ${out}`);

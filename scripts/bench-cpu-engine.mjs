@@ -5,7 +5,8 @@
 // process's CPU time, which other load on the machine inflates less) for
 // CpuBackend({ engine }) and the plain CpuBackend(), and where a step's time goes: each
 // op's share (wall time inside its reference / wasm call, summed over the step) and the
-// rest (tape, autograd bookkeeping, allocation). Not part of npm test.
+// rest (tape, autograd bookkeeping, allocation). `npm test` runs it with one step
+// (scripts/test-bench.mjs) to check that it runs; its figures are for reading.
 //   node scripts/bench-cpu-engine.mjs                 both backends, LSTM and GRU
 //   node --experimental-wasm-relaxed-simd scripts/bench-cpu-engine.mjs
 //                                                     the relaxed-SIMD engine, as in Chrome

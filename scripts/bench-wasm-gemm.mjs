@@ -1,6 +1,7 @@
 // Micro-benchmark of the WebAssembly SIMD GEMM (wasm/gemm.ts, issue 17) against the CPU
 // backend's JS matmul kernel (src/ops/matmul-cpu.ts), single-threaded, n×n·n×n for
-// n = 128, 256, 512, 1024. Prints GFLOP/s (2·n³ flops per GEMM). Not part of npm test.
+// n = 128, 256, 512, 1024. Prints GFLOP/s (2·n³ flops per GEMM). `npm test`
+// runs it at n = 64 (scripts/test-bench.mjs) to check that it runs.
 //   node scripts/bench-wasm-gemm.mjs                 plain SIMD build and JS
 //   node --experimental-wasm-relaxed-simd scripts/bench-wasm-gemm.mjs
 //                                                    also the relaxed-SIMD (FMA) build

@@ -3,8 +3,10 @@
 // and a size sweep around the split threshold, on 1 thread, split between `--threads`
 // (default 2) and as the adaptive pool chooses (chooseSplit, with the split threshold), in
 // Node with worker_threads helpers on one shared memory. Prints µs and GFLOP/s
-// (2·M·N·K flops) and the share of chunks the helpers ran. Not part of npm test.
-//   node scripts/bench-wasm-pool.mjs [--threads 2] [--spin 20000] [--chunks-per-thread 2]
+// (2·M·N·K flops) and the share of chunks the helpers ran. `npm test` runs it
+// with --ms 20 (scripts/test-bench.mjs) to check that it runs.
+//   node scripts/bench-wasm-pool.mjs [--threads 2] [--spin 20000] [--chunks-per-thread 2] [--ms 1000]
+// (--ms: how long each shape is timed)
 // Each figure is the median of 10-call batches (1 thread and split alternating); on a machine
 // shared with other work the helpers' share (and so the speed-up) drops: the load average
 // is printed with the figures.
@@ -18,7 +20,7 @@ const option = (name, fallback) => (process.argv.includes(name) ? Number(process
 const threads = option('--threads', 2);
 const spin = option('--spin', 20_000);
 const chunksPerThread = option('--chunks-per-thread', 2);
-const MIN_MS = 1000;
+const MIN_MS = option('--ms', 1000);
 
 if (wasmStale()) await buildWasm();
 

@@ -9,6 +9,7 @@
 //               "engines=gatescope-wasm,tfjs-wasm" for only those rows of the table
 //   --no-pytorch  skip scripts/bench_pytorch.py (run otherwise when $GATESCOPE_PYTHON or
 //               .venv/bin/python exists, after the browser has closed: PyTorch CPU rows)
+//   --out f     write the results to f instead of bench/results.json
 // The server sends Cross-Origin-Opener-Policy / -Embedder-Policy headers, so the page is
 // cross-origin isolated (SharedArrayBuffer: threads for the WebAssembly engine and for
 // TF.js wasm, which then loads its threaded SIMD build).
@@ -29,6 +30,7 @@ const profile = arg('--profile');
 const lab = arg('--lab');
 const noPytorch = arg('--no-pytorch');
 const extraQuery = arg('--query') ? process.argv[process.argv.indexOf('--query') + 1] : '';
+const out = arg('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'bench/results.json';
 const port = Number(process.env.GATESCOPE_BENCH_PORT ?? 5183);
 
 const parentOf = (pid) => {
@@ -151,7 +153,11 @@ results.rows.push(...pytorchRows());
 const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
 console.log(`\nAdapter: ${results.adapter.vendor} / ${results.adapter.architecture} ${results.adapter.description ?? ''}`);
 console.log(`GEMM tuner: ${results.tuning.variant} in ${results.tuning.ms.toFixed(0)} ms; step kernels ${results.stepKernels.forward} / ${results.stepKernels.backward}`);
-console.log(`GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})`);
+console.log(
+  results.bestGemm === null
+    ? 'GEMM 1024³: not measured (no WebGPU engine among the rows)'
+    : `GEMM 1024³: ${results.gemm.map((g) => `${g.name} ${g.gflops.toFixed(2)}`).join(', ')} GFLOP/s (best ${results.bestGemm.toFixed(2)})`,
+);
 console.log(`CPU backend: ${results.cpuBackend}; page cross-origin isolated: ${results.crossOriginIsolated}`);
 console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after at least 2 warm-up steps (up to 20, for 1 s)\n`);
 // Ratios are other engine's time / this row's time (> 1×: this row is faster), same run.
@@ -169,7 +175,7 @@ for (const r of results.rows) {
     fmt(r.trainMs),
     fmt(r.forwardMs),
     fmt(r.gflops, 2),
-    r.gflops ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
+    r.gflops && results.bestGemm ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
     ours ? ratio('tfjs-webgpu') : '',
     ours ? ratio('tfjs-wasm') : '',
     ours ? ratio('tfjs-cpu') : '',
@@ -214,5 +220,5 @@ for (const r of results.rows.filter((x) => x.engine === 'gatescope-wasm' && x.tr
   }
   console.log(`${r.config} ${r.cell}: gatescope-wasm ${fmt(r.trainMs)} ms/step: ${parts.join('; ')}`);
 }
-writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), loadavg: { start: load0, end: load1 }, ...results }, null, 2));
-console.log('\nwrote bench/results.json');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), loadavg: { start: load0, end: load1 }, ...results }, null, 2));
+console.log(`\nwrote ${out}`);

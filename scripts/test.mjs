@@ -8,9 +8,12 @@
 //      `browser` project (headless Chromium with WebGPU)
 //   3. the PyTorch suite (scripts/test-python.mjs): exported bundles, README snippets and
 //      torchrun in real PyTorch, skipped (and said so) without Python or torch
-//   4. vite build, then Playwright e2e against `vite preview`
-// and ends with one line `N passed, N failed` summed over all suites.
-// `--only node|browser|python|e2e` runs one suite (after the typecheck); `--only lint`
+//   4. the benchmark commands of the README in their smallest form (scripts/test-bench.mjs):
+//      each runs and prints its figures; no speed is asserted
+//   5. vite build, then Playwright e2e against `vite preview`
+// and ends with one line `N passed, N failed` summed over all suites, after the names of
+// the failed tests.
+// `--only node|browser|python|bench|e2e` runs one suite (after the typecheck); `--only lint`
 // runs the typecheck, the lint and the layering check alone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -128,7 +131,22 @@ if (want('python')) {
   else results.push({ suite: 'python', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
 }
 
-// 4. Build and e2e.
+// 4. The README's benchmark commands in their smallest form (scripts/test-bench.mjs): they
+// run and print their figures; no speed is asserted.
+if (want('bench')) {
+  const out = `${reports}/bench.json`;
+  if (existsSync(out)) rmSync(out);
+  const r = run('node', ['scripts/test-bench.mjs', '--json', out]);
+  const j = readJson(out);
+  if (j) {
+    results.push({ suite: 'bench', passed: j.passed, failed: j.failed === 0 && r.status !== 0 ? 1 : j.failed, skipped: j.skipped, seconds: r.seconds });
+    for (const t of j.tests ?? []) if (t.status === 'failed') failures.push(`bench ${t.name}: ${firstLine(t.message)}`);
+  } else {
+    results.push({ suite: 'bench', passed: 0, failed: 1, skipped: 0, seconds: r.seconds });
+  }
+}
+
+// 5. Build and e2e.
 if (want('e2e')) {
   const b = run('npx', ['vite', 'build']);
   if (b.status !== 0) {
