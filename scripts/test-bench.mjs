@@ -37,14 +37,18 @@ function readJson(path) {
  */
 const cases = [
   {
-    name: 'npm run bench -- --quick --no-pytorch --query engines=gatescope-wasm',
-    cmd: ['npm', 'run', 'bench', '--', '--quick', '--no-pytorch', '--query', 'engines=gatescope-wasm', '--out', join(dir, 'results.json')],
-    patterns: [new RegExp(String.raw`\| canonical \| lstm \| gatescope-wasm \| ${number}`), new RegExp(String.raw`\| canonical \| gru  \| gatescope-wasm \| ${number}`)],
+    // The engine rows of the README's CPU-engine section, with TF.js wasm for the ratios.
+    name: 'npm run bench -- --quick --no-pytorch --query engines=gatescope-wasm,tfjs-wasm',
+    cmd: ['npm', 'run', 'bench', '--', '--quick', '--no-pytorch', '--query', 'engines=gatescope-wasm,tfjs-wasm', '--out', join(dir, 'results.json')],
+    patterns: ['lstm', 'gru'].flatMap((cell) => [
+      new RegExp(String.raw`\| canonical \| ${cell} +\| tfjs-wasm +\| ${number}`),
+      new RegExp(String.raw`canonical ${cell}: gatescope-wasm ${number} ms/step: .*faster than TF\.js wasm's ${number} ms`),
+    ]),
     check() {
       const r = readJson(join(dir, 'results.json'));
       if (!r) return 'no results file';
-      const rows = (r.rows ?? []).filter((row) => row.engine === 'gatescope-wasm' && Number.isFinite(row.trainMs) && row.trainMs > 0);
-      return rows.length === 2 ? null : `results file has ${rows.length} timed gatescope-wasm rows, not 2`;
+      const rows = (r.rows ?? []).filter((row) => Number.isFinite(row.trainMs) && row.trainMs > 0);
+      return rows.length === 4 ? null : `results file has ${rows.length} timed rows, not 4 (2 engines × 2 cells)`;
     },
   },
   {
