@@ -57,6 +57,11 @@ const cases = [
     patterns: [new RegExp(String.raw`${number} ms\s+\d+×\s+\S+`)],
   },
   {
+    name: 'npm run bench -- --profile --query "setup=default"',
+    cmd: ['npm', 'run', 'bench', '--', '--profile', '--query', 'setup=default'],
+    patterns: [new RegExp(String.raw`${number} ms\s+\d+×\s+conv2d`)],
+  },
+  {
     name: 'npm run bench -- --lab --query "step=fwd"',
     cmd: ['npm', 'run', 'bench', '--', '--lab', '--query', 'step=fwd'],
     patterns: [new RegExp(String.raw`fwd \S+\s+wall min ${number} median ${number} ms`)],
