@@ -6,23 +6,23 @@
 //
 // Control block: CONTROL_INTS i32 values in the engine's shared memory, at a byte offset
 // every thread is given. A job (one GEMM) is cut into CHUNKS blocks of rows or columns of
-// C. The calling thread closes the last job's claim word, writes the job's parameters
-// (prepareJob), opens the claim word CLAIM for this job's generation, bumps GENERATION and
-// notifies (openJob); then it claims and runs chunks itself. Helpers wake (from a short
-// spin, else Atomics.wait on GENERATION) and claim chunks too. Each finished chunk adds 1
-// to FINISHED; the calling thread, out of chunks to claim, waits until FINISHED = CHUNKS.
-// So a helper that the OS has not scheduled yet costs nothing: the calling thread runs its
-// chunks, and only chunks a helper has claimed are waited for.
+// C. The calling thread writes the job's parameters (prepareJob), sets the claim word
+// CLAIM to the number of chunks, bumps GENERATION and notifies (openJob); then it claims
+// and runs chunks itself. Helpers wake (from a short spin, else Atomics.wait on
+// GENERATION) and claim chunks too. Each finished chunk adds 1 to FINISHED; the calling
+// thread, out of chunks to claim, waits until FINISHED = CHUNKS. So a helper that the OS
+// has not scheduled yet costs nothing: the calling thread runs its chunks, and only chunks
+// a helper has claimed are waited for.
 //
-// The claim word holds (generation mod 2¹⁶) · 2¹⁵ + next chunk, and a claim is a
-// compareExchange on it (claimChunk): a helper that wakes late, after its job is over,
-// fails the claim (the tag is not its generation) and touches nothing. The claim compares
-// `next` with CHUNKS, which the next job rewrites; so prepareJob closes the word (next =
-// MAX_CHUNKS) before it writes CHUNKS. A helper that read the last job's word and then the
-// next job's CHUNKS then fails its compareExchange, because the word changed in between.
-// (Without the close, such a helper claimed chunk `next` of a job that had more chunks
-// than the last, ran it on half-written parameters and counted it in the new job's
-// FINISHED, which then passed CHUNKS and kept the calling thread waiting for good.)
+// The claim word is the number of chunks of the open job not yet claimed, and a claim is
+// a compareExchange of it from r to r − 1 (claimChunk), which gives chunk CHUNKS − r.
+// Between jobs the word is 0, so nothing can be claimed while the calling thread writes
+// the next job, and any successful claim takes a chunk of the job open at that moment,
+// whatever job the claiming thread thinks it is in: a helper that loaded the word long
+// ago and finds the same value again (another job, the same count left) claims that
+// job's next chunk, which is right. (An earlier word, generation tag · 2¹⁵ + next chunk,
+// compared `next` with a CHUNKS the next job could already have rewritten: a helper could
+// claim a chunk of a half-written job and push FINISHED past CHUNKS, which hung CI.)
 // Atomics' sequentially consistent operations order a helper's plain reads of the
 // parameters after its claim, and the next job's writes after the FINISHED count that
 // includes its chunk.
@@ -53,7 +53,7 @@ export const CONTROL = {
   CHUNKS: 14,
   /** Spin iterations a thread polls before it sleeps in Atomics.wait. */
   SPIN: 15,
-  /** Claim word: (generation mod 2¹⁶) · 2¹⁵ + index of the next unclaimed chunk. */
+  /** Claim word: chunks of the open job not yet claimed (0 between jobs). */
   CLAIM: 16 + 16 + 16,
   /** WORK + t: byte offset of thread t's packing workspace. */
   WORK: 16,
@@ -65,13 +65,8 @@ export const CONTROL = {
 export const MAX_THREADS = 16;
 /** i32 values of the control block. */
 export const CONTROL_INTS = CONTROL.CLAIM + 1;
-/** Most chunks in one job (the claim word's low 15 bits). */
+/** Most chunks in one job. */
 export const MAX_CHUNKS = 2 ** 15 - 1;
-
-/** The claim word of a job's generation with `next` chunks claimed. */
-export function claimWord(generation: number, next: number): number {
-  return ((generation & 0xffff) << 15) | next;
-}
 
 /** The rows of C come in blocks of MR = 4 rows and its columns in panels of NR = 8 (wasm/gemm.ts). */
 export const ROW_UNIT = 4;
@@ -134,11 +129,9 @@ export interface GemmJob {
 
 /**
  * First half of announcing a job, on the calling thread once the last job's chunks are all
- * finished: closes the last job's claim word (see the header), then writes the job.
+ * claimed and finished (the claim word is 0): writes the job.
  */
 export function prepareJob(control: Int32Array, job: GemmJob): void {
-  const last = Atomics.load(control, CONTROL.CLAIM);
-  Atomics.store(control, CONTROL.CLAIM, (last & ~MAX_CHUNKS) | MAX_CHUNKS);
   job.work.forEach((offset, t) => (control[CONTROL.WORK + t] = offset));
   control[CONTROL.A] = job.a;
   control[CONTROL.B] = job.b;
@@ -155,10 +148,10 @@ export function prepareJob(control: Int32Array, job: GemmJob): void {
   Atomics.store(control, CONTROL.FINISHED, 0);
 }
 
-/** Second half: opens the claim word for a new generation and wakes the helpers. Returns the generation. */
+/** Second half: opens the job's chunks to claims and wakes the helpers. Returns the new generation. */
 export function openJob(control: Int32Array): number {
   const generation = (Atomics.load(control, CONTROL.GENERATION) + 1) | 0;
-  Atomics.store(control, CONTROL.CLAIM, claimWord(generation, 0));
+  Atomics.store(control, CONTROL.CLAIM, Atomics.load(control, CONTROL.CHUNKS));
   Atomics.store(control, CONTROL.GENERATION, generation);
   Atomics.notify(control, CONTROL.GENERATION);
   return generation;
@@ -169,27 +162,27 @@ export const NO_CHUNK = -1;
 export const LOST_RACE = -2;
 
 /**
- * One attempt to claim a chunk of job `generation`, given the claim word as the thread
- * last loaded it: the chunk's index, NO_CHUNK when the word is another job's or has no
- * chunk left, LOST_RACE when the word changed since it was loaded (load it again).
+ * One attempt to claim a chunk, given the claim word as the thread last loaded it: the
+ * chunk's index in the open job, NO_CHUNK when the word said none is left, LOST_RACE when
+ * the word changed since it was loaded (load it again).
  */
-export function claimChunk(control: Int32Array, generation: number, word: number): number {
-  if (word >>> 15 !== (generation & 0xffff)) return NO_CHUNK;
-  const next = word & MAX_CHUNKS;
-  if (next >= Atomics.load(control, CONTROL.CHUNKS)) return NO_CHUNK;
-  return Atomics.compareExchange(control, CONTROL.CLAIM, word, word + 1) === word ? next : LOST_RACE;
+export function claimChunk(control: Int32Array, word: number): number {
+  if (word <= 0) return NO_CHUNK;
+  if (Atomics.compareExchange(control, CONTROL.CLAIM, word, word - 1) !== word) return LOST_RACE;
+  // The job cannot change before this chunk is counted in FINISHED, so CHUNKS is its own.
+  return Atomics.load(control, CONTROL.CHUNKS) - word;
 }
 
 /**
- * Claims and runs chunks of job `generation` until none is left; returns how many this
+ * Claims and runs chunks of the open job until none is left; returns how many this
  * thread ran. A chunk that throws is recorded in FAILED and still counted as finished,
  * so that no thread waits for it forever. The thread that finishes the last chunk
  * notifies FINISHED.
  */
-export function workOn(gemmPart: GemmPart, control: Int32Array, generation: number, thread: number): number {
+export function workOn(gemmPart: GemmPart, control: Int32Array, thread: number): number {
   let ran = 0;
   for (;;) {
-    const next = claimChunk(control, generation, Atomics.load(control, CONTROL.CLAIM));
+    const next = claimChunk(control, Atomics.load(control, CONTROL.CLAIM));
     if (next === NO_CHUNK) return ran;
     if (next === LOST_RACE) continue;
     const chunks = control[CONTROL.CHUNKS];
@@ -238,6 +231,6 @@ export async function runHelper(start: HelperStart, reply: (message: HelperReply
     while (Atomics.load(control, CONTROL.GENERATION) === seen) Atomics.wait(control, CONTROL.GENERATION, seen);
     seen = Atomics.load(control, CONTROL.GENERATION);
     if (Atomics.load(control, CONTROL.STOP) !== 0) return;
-    workOn(gemmPart, control, seen, start.index);
+    workOn(gemmPart, control, start.index);
   }
 }

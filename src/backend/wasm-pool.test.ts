@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { threadPlan } from './cpu-engine.ts';
 import { loadWasmGemm, type WasmGemm } from './wasm-gemm.ts';
 import { chooseSplit, RECHECK_EVERY, SPLIT_MIN_FLOPS, startPool, type GemmPool } from './wasm-pool.ts';
-import { claimChunk, CONTROL, CONTROL_INTS, LOST_RACE, NO_CHUNK, openJob, partRange, prepareJob, type GemmJob } from './wasm-pool-helper.ts';
+import { claimChunk, CONTROL, CONTROL_INTS, NO_CHUNK, openJob, partRange, prepareJob, type GemmJob } from './wasm-pool-helper.ts';
 import { nodeHelper, nodePooledEngine } from './wasm-pool.support.ts';
 import { engineBytes } from './wasm-engine.support.ts';
 import { gemm as cpuGemm } from '../ops/matmul-cpu.ts';
@@ -85,33 +85,47 @@ describe('partRange', () => {
 
 describe('claiming chunks', () => {
   const job = (chunks: number): GemmJob => ({ a: 0, b: 0, c: 0, M: 64, N: 64, K: 8, transA: 0, transB: 0, accumulate: 0, axis: 0, chunks, work: [0, 0] });
-  const claim = (control: Int32Array, generation: number) => claimChunk(control, generation, Atomics.load(control, CONTROL.CLAIM));
+  const claim = (control: Int32Array) => claimChunk(control, Atomics.load(control, CONTROL.CLAIM));
 
-  it('each chunk of a job is claimed once, then none', () => {
+  it('each chunk of a job is claimed once, in order, then none', () => {
     const control = new Int32Array(CONTROL_INTS);
+    expect(claim(control)).toBe(NO_CHUNK);
     prepareJob(control, job(3));
-    const g = openJob(control);
-    expect([claim(control, g), claim(control, g), claim(control, g), claim(control, g)]).toEqual([0, 1, 2, NO_CHUNK]);
-    expect(claim(control, g - 1)).toBe(NO_CHUNK);
+    expect(claim(control)).toBe(NO_CHUNK); // written, not opened yet
+    openJob(control);
+    expect([claim(control), claim(control), claim(control), claim(control)]).toEqual([0, 1, 2, NO_CHUNK]);
   });
 
   it('a helper that read the last job’s claim word cannot claim a chunk of the next, larger job', () => {
     // The interleaving that once hung CI: a helper loads the word of job 1 (2 chunks, both
     // claimed); the calling thread writes job 2 (4 chunks) but has not opened it yet; the
-    // helper then compares `next` = 2 with the new CHUNKS = 4.
+    // helper then tries its claim.
     const control = new Int32Array(CONTROL_INTS);
     prepareJob(control, job(2));
-    const g1 = openJob(control);
-    expect([claim(control, g1), claim(control, g1)]).toEqual([0, 1]);
+    openJob(control);
+    expect([claim(control), claim(control)]).toEqual([0, 1]);
     const stale = Atomics.load(control, CONTROL.CLAIM);
     prepareJob(control, job(4));
-    // The compareExchange fails; loaded again, the word (closed) has no chunk to give.
-    expect(claimChunk(control, g1, stale)).toBe(LOST_RACE);
-    expect(claim(control, g1)).toBe(NO_CHUNK);
-    const g2 = openJob(control);
-    expect(claimChunk(control, g1, stale)).toBe(LOST_RACE);
-    expect(claim(control, g1)).toBe(NO_CHUNK);
-    expect([0, 1, 2, 3, NO_CHUNK].map(() => claim(control, g2))).toEqual([0, 1, 2, 3, NO_CHUNK]);
+    expect(claimChunk(control, stale)).toBe(NO_CHUNK);
+    openJob(control);
+    expect(claimChunk(control, stale)).toBe(NO_CHUNK);
+    expect([0, 1, 2, 3, NO_CHUNK].map(() => claim(control))).toEqual([0, 1, 2, 3, NO_CHUNK]);
+  });
+
+  it('a helper whose loaded word comes round again in a later job claims that job’s next chunk', () => {
+    // It loaded "2 left" in job 1 and slept; job 2 (3 chunks) has 2 left when it wakes: its
+    // claim is job 2's chunk 1, and no chunk of job 2 is given twice or lost.
+    const control = new Int32Array(CONTROL_INTS);
+    prepareJob(control, job(4));
+    openJob(control);
+    expect([claim(control), claim(control)]).toEqual([0, 1]);
+    const stale = Atomics.load(control, CONTROL.CLAIM);
+    expect([claim(control), claim(control), claim(control)]).toEqual([2, 3, NO_CHUNK]);
+    prepareJob(control, job(3));
+    openJob(control);
+    expect(claim(control)).toBe(0);
+    expect(claimChunk(control, stale)).toBe(1);
+    expect([claim(control), claim(control)]).toEqual([2, NO_CHUNK]);
   });
 });
 
@@ -226,8 +240,8 @@ describe('adaptive choice between split and alone', () => {
 describe('back-to-back jobs of different sizes', () => {
   it('100,000 jobs of 2 and 4 chunks in turn: each chunk runs once, nothing hangs, results stay right', async () => {
     // Jobs this small and this close together are where a helper that finished the last
-    // chunk of one job meets the next job half-written (wasm-pool-helper.ts): before the
-    // claim word was closed first, this hung within ~6,500 jobs here.
+    // chunk of one job meets the next job half-written (wasm-pool-helper.ts): with the
+    // earlier claim word (generation tag + next chunk) this hung within ~6,500 jobs here.
     const { engine, pool } = await nodePooledEngine('engine-shared', { threads: 2, splitMinFlops: 0, adaptive: false });
     try {
       const rng = new Random(5);

@@ -156,8 +156,8 @@ export class GemmPool implements GemmSplitter {
     const workFloats = this.engine.exports.workspaceBytes(chunkM, chunkN, K) / 4;
     const work = Array.from({ length: this.threads }, () => this.engine.alloc(workFloats));
     prepareJob(c, { a: pa, b: pb, c: pc, M, N, K, transA: transA ? 1 : 0, transB: transBCode(transB), accumulate: accumulate ? 1 : 0, axis: byColumns ? 1 : 0, chunks, work });
-    const generation = openJob(c);
-    workOn(this.gemmPart, c, generation, 0);
+    openJob(c);
+    workOn(this.gemmPart, c, 0);
     try {
       this.waitFor(chunks);
     } finally {
