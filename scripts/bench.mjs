@@ -161,7 +161,8 @@ console.log(
 console.log(`CPU backend: ${results.cpuBackend}; page cross-origin isolated: ${results.crossOriginIsolated}`);
 console.log(`Load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)} on ${cpus().length} cores; ${results.minSteps} timed steps per engine after at least 2 warm-up steps (up to 20, for 1 s)\n`);
 // Ratios are other engine's time / this row's time (> 1×: this row is faster), same run.
-// '% best GEMM': the row's training GFLOP/s over the best GEMM rate at 1024³ measured above.
+// '% best GEMM': the row's training GFLOP/s over the best rate of our WebGPU GEMM variants at
+// 1024³ measured above; WebGPU rows only (the CPU rows run on other hardware).
 const header = ['config', 'cell', 'engine', 'train ms/step', 'forward ms', 'GFLOP/s', '% best GEMM', 'vs tfjs-webgpu', 'vs tfjs-wasm', 'vs tfjs-cpu', 'fwd vs tfjs-wasm', 'vs gatescope-cpu', 'vs pytorch-cpu', 'CPU ms/step', 'steps'];
 const lines = [header];
 for (const r of results.rows) {
@@ -175,7 +176,7 @@ for (const r of results.rows) {
     fmt(r.trainMs),
     fmt(r.forwardMs),
     fmt(r.gflops, 2),
-    r.gflops && results.bestGemm ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
+    r.engine.endsWith('webgpu') && r.gflops && results.bestGemm ? `${((100 * r.gflops) / results.bestGemm).toFixed(0)}%` : '—',
     ours ? ratio('tfjs-webgpu') : '',
     ours ? ratio('tfjs-wasm') : '',
     ours ? ratio('tfjs-cpu') : '',
