@@ -132,7 +132,7 @@ export interface GemmJob {
  * claimed and finished (the claim word is 0): writes the job.
  */
 export function prepareJob(control: Int32Array, job: GemmJob): void {
-  job.work.forEach((offset, t) => (control[CONTROL.WORK + t] = offset));
+  for (let t = 0; t < job.work.length; t++) control[CONTROL.WORK + t] = job.work[t];
   control[CONTROL.A] = job.a;
   control[CONTROL.B] = job.b;
   control[CONTROL.C] = job.c;

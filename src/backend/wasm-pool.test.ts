@@ -86,6 +86,12 @@ describe('partRange', () => {
 describe('claiming chunks', () => {
   const job = (chunks: number): GemmJob => ({ a: 0, b: 0, c: 0, M: 64, N: 64, K: 8, transA: 0, transB: 0, accumulate: 0, axis: 0, chunks, work: [0, 0] });
   const claim = (control: Int32Array) => claimChunk(control, Atomics.load(control, CONTROL.CLAIM));
+  /** A control block with a job of `chunks` chunks written and opened. */
+  const opened = (chunks: number, control = new Int32Array(CONTROL_INTS)) => {
+    prepareJob(control, job(chunks));
+    openJob(control);
+    return control;
+  };
 
   it('each chunk of a job is claimed once, in order, then none', () => {
     const control = new Int32Array(CONTROL_INTS);
@@ -100,9 +106,7 @@ describe('claiming chunks', () => {
     // The interleaving that once hung CI: a helper loads the word of job 1 (2 chunks, both
     // claimed); the calling thread writes job 2 (4 chunks) but has not opened it yet; the
     // helper then tries its claim.
-    const control = new Int32Array(CONTROL_INTS);
-    prepareJob(control, job(2));
-    openJob(control);
+    const control = opened(2);
     expect([claim(control), claim(control)]).toEqual([0, 1]);
     const stale = Atomics.load(control, CONTROL.CLAIM);
     prepareJob(control, job(4));
@@ -115,14 +119,11 @@ describe('claiming chunks', () => {
   it('a helper whose loaded word comes round again in a later job claims that job’s next chunk', () => {
     // It loaded "2 left" in job 1 and slept; job 2 (3 chunks) has 2 left when it wakes: its
     // claim is job 2's chunk 1, and no chunk of job 2 is given twice or lost.
-    const control = new Int32Array(CONTROL_INTS);
-    prepareJob(control, job(4));
-    openJob(control);
+    const control = opened(4);
     expect([claim(control), claim(control)]).toEqual([0, 1]);
     const stale = Atomics.load(control, CONTROL.CLAIM);
     expect([claim(control), claim(control), claim(control)]).toEqual([2, 3, NO_CHUNK]);
-    prepareJob(control, job(3));
-    openJob(control);
+    opened(3, control);
     expect(claim(control)).toBe(0);
     expect(claimChunk(control, stale)).toBe(1);
     expect([claim(control), claim(control)]).toEqual([2, NO_CHUNK]);

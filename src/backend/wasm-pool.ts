@@ -10,7 +10,7 @@
 // How helpers are started is the caller's: a browser Worker (src/backend/cpu-engine.ts,
 // wasm-pool.worker.ts) or a Node worker_threads Worker (wasm-pool.support.ts, tests).
 import { transBCode, type BLayout, type GemmSplitter, type WasmGemm } from './wasm-gemm.ts';
-import { COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, openJob, prepareJob, ROW_UNIT, workOn, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
+import { COLUMN_UNIT, CONTROL, CONTROL_INTS, MAX_CHUNKS, MAX_THREADS, openJob, prepareJob, ROW_UNIT, workOn, type GemmJob, type GemmPart, type HelperReply, type HelperStart } from './wasm-pool-helper.ts';
 
 /**
  * Smallest GEMM (2·M·N·K flops) that may be split between threads; smaller ones always
@@ -90,6 +90,8 @@ const STALL_MS = 60_000;
 export class GemmPool implements GemmSplitter {
   private readonly control: Int32Array;
   private readonly gemmPart: GemmPart;
+  /** The job being announced, rewritten per split GEMM (no allocation per GEMM). */
+  private readonly job: GemmJob;
   private closed = false;
   splitMinFlops: number;
   chunksPerThread: number;
@@ -107,6 +109,7 @@ export class GemmPool implements GemmSplitter {
   ) {
     this.control = new Int32Array(engine.memory.buffer, controlOffset, CONTROL_INTS);
     this.gemmPart = engine.exports.gemmPart;
+    this.job = { a: 0, b: 0, c: 0, M: 0, N: 0, K: 0, transA: 0, transB: 0, accumulate: 0, axis: 0, chunks: 0, work: new Array<number>(threads).fill(0) };
     this.splitMinFlops = options.splitMinFlops ?? SPLIT_MIN_FLOPS;
     this.chunksPerThread = options.chunksPerThread ?? 2;
     this.adaptive = options.adaptive ?? true;
@@ -154,8 +157,20 @@ export class GemmPool implements GemmSplitter {
     const mark = this.engine.mark();
     const c = this.control;
     const workFloats = this.engine.exports.workspaceBytes(chunkM, chunkN, K) / 4;
-    const work = Array.from({ length: this.threads }, () => this.engine.alloc(workFloats));
-    prepareJob(c, { a: pa, b: pb, c: pc, M, N, K, transA: transA ? 1 : 0, transB: transBCode(transB), accumulate: accumulate ? 1 : 0, axis: byColumns ? 1 : 0, chunks, work });
+    const job = this.job;
+    for (let t = 0; t < this.threads; t++) job.work[t] = this.engine.alloc(workFloats);
+    job.a = pa;
+    job.b = pb;
+    job.c = pc;
+    job.M = M;
+    job.N = N;
+    job.K = K;
+    job.transA = transA ? 1 : 0;
+    job.transB = transBCode(transB);
+    job.accumulate = accumulate ? 1 : 0;
+    job.axis = byColumns ? 1 : 0;
+    job.chunks = chunks;
+    prepareJob(c, job);
     openJob(c);
     workOn(this.gemmPart, c, 0);
     try {
